@@ -1,0 +1,154 @@
+// Batched matmul: out[..., M, N] (+)= op(A)[..., M, K] · op(B)[..., K, N] over float32 strided
+// views whose batch dims are already broadcast (stride 0 allowed). Batches fold into M when B is
+// shared by all of them (into N when A is), so a [batch, T, K] · [K, N] product is one GEMM.
+
+import { ShapeError, fmtShape, sizeOf, type MatmulOptions, type View } from '@recur/backend';
+import { expectDType, viewArray, type KernelContext } from './check.js';
+import { gemm, type GemmProblem } from './gemm.js';
+import type { CpuBuffer } from './memory.js';
+import { forEachRun } from './strided.js';
+
+type CpuView = View<CpuBuffer>;
+
+/** Element offsets of every batch of each operand, in row-major batch order. */
+function batchOffsets(batchShape: readonly number[], views: readonly CpuView[]): Float64Array[] {
+  const count = sizeOf(batchShape);
+  const offsets = views.map(() => new Float64Array(count));
+  if (batchShape.length === 0) {
+    views.forEach((view, k) => (offsets[k]![0] = view.offset));
+    return offsets;
+  }
+  const rank = batchShape.length;
+  const layout = { shape: [...batchShape, 1], strides: views.map((view) => [...view.strides.slice(0, rank), 0]) };
+  let batch = 0;
+  forEachRun(
+    layout,
+    views.map((view) => view.offset),
+    (pointers) => {
+      for (let k = 0; k < views.length; k++) offsets[k]![batch] = pointers[k]!;
+      batch++;
+    },
+  );
+  return offsets;
+}
+
+/** True when every batch starts at the same element (the operand is broadcast over the batch). */
+function allSame(offsets: Float64Array): boolean {
+  for (let i = 1; i < offsets.length; i++) if (offsets[i] !== offsets[0]) return false;
+  return true;
+}
+
+/** Offset tables, reused between calls and grown on demand. */
+class Tables {
+  #data = new Int32Array(0);
+
+  take(rows: number, cols: number): [Int32Array, Int32Array, Int32Array, Int32Array] {
+    const need = 2 * rows + 2 * cols;
+    if (this.#data.length < need) this.#data = new Int32Array(need);
+    const data = this.#data;
+    return [
+      data.subarray(0, rows),
+      data.subarray(rows, 2 * rows),
+      data.subarray(2 * rows, 2 * rows + cols),
+      data.subarray(2 * rows + cols, need),
+    ];
+  }
+}
+
+export class Matmul {
+  readonly #tables = new Tables();
+
+  run(context: KernelContext, a: CpuView, b: CpuView, out: CpuView, options: MatmulOptions = {}): void {
+    const arrayC = viewArray(context, 'matmul', 'out', out) as Float32Array;
+    const arrayA = viewArray(context, 'matmul', 'a', a) as Float32Array;
+    const arrayB = viewArray(context, 'matmul', 'b', b) as Float32Array;
+    for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
+    const rank = out.shape.length;
+    if (rank < 2 || a.shape.length !== rank || b.shape.length !== rank) {
+      throw new ShapeError(`matmul: a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)} and out ${fmtShape(out.shape)} need one rank ≥ 2`);
+    }
+    const transposeA = options.transposeA ?? false;
+    const transposeB = options.transposeB ?? false;
+    const [rowAxisA, kAxisA] = transposeA ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
+    const [kAxisB, colAxisB] = transposeB ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
+    const M = a.shape[rowAxisA]!;
+    const K = a.shape[kAxisA]!;
+    const N = b.shape[colAxisB]!;
+    if (b.shape[kAxisB] !== K) {
+      throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)}` + flags(transposeA, transposeB));
+    }
+    const batchShape = out.shape.slice(0, rank - 2);
+    for (const [name, view] of [['a', a], ['b', b]] as const) {
+      if (view.shape.slice(0, rank - 2).some((size, d) => size !== batchShape[d])) {
+        throw new ShapeError(`matmul: ${name} batch ${fmtShape(view.shape.slice(0, rank - 2))} differs from out's ${fmtShape(batchShape)}`);
+      }
+    }
+    if (out.shape[rank - 2] !== M || out.shape[rank - 1] !== N) {
+      throw new ShapeError(`matmul: out ${fmtShape(out.shape)}, expected [...,${M},${N}] for a ${fmtShape(a.shape)} · b ${fmtShape(b.shape)}`);
+    }
+    const batches = sizeOf(batchShape);
+    if (batches === 0 || M === 0 || N === 0) return;
+
+    const strideAM = a.strides[rowAxisA]!;
+    const strideBN = b.strides[colAxisB]!;
+    const strideCM = out.strides[rank - 2]!;
+    const strideCN = out.strides[rank - 1]!;
+    const [offA, offB, offC] = batchOffsets(batchShape, [a, b, out]) as [Float64Array, Float64Array, Float64Array];
+    const foldRows = allSame(offB);
+    const foldCols = !foldRows && allSame(offA);
+    const rows = foldRows ? batches * M : M;
+    const cols = foldCols ? batches * N : N;
+    const [rowA, rowC, colB, colC] = this.#tables.take(rows, cols);
+    const problem: GemmProblem = {
+      M: rows,
+      N: cols,
+      K,
+      a: arrayA,
+      b: arrayB,
+      c: arrayC,
+      rowA,
+      rowC,
+      colB,
+      colC,
+      strideAK: a.strides[kAxisA]!,
+      strideBK: b.strides[kAxisB]!,
+      accumulate: options.accumulate ?? false,
+    };
+    const fillRows = (batch: number, first: number): void => {
+      for (let i = 0; i < M; i++) {
+        rowA[first + i] = offA[batch]! + i * strideAM;
+        rowC[first + i] = offC[batch]! + i * strideCM;
+      }
+    };
+    const fillCols = (batch: number, first: number, base: number): void => {
+      for (let j = 0; j < N; j++) {
+        colB[first + j] = offB[batch]! + j * strideBN;
+        colC[first + j] = base + j * strideCN;
+      }
+    };
+    if (foldRows) {
+      for (let batch = 0; batch < batches; batch++) fillRows(batch, batch * M);
+      fillCols(0, 0, 0);
+      gemm(problem);
+    } else if (foldCols) {
+      // rowC holds only the row part; each batch's output offset rides on its columns.
+      for (let i = 0; i < M; i++) {
+        rowA[i] = offA[0]! + i * strideAM;
+        rowC[i] = i * strideCM;
+      }
+      for (let batch = 0; batch < batches; batch++) fillCols(batch, batch * N, offC[batch]!);
+      gemm(problem);
+    } else {
+      for (let batch = 0; batch < batches; batch++) {
+        fillRows(batch, 0);
+        fillCols(batch, 0, 0);
+        gemm(problem);
+      }
+    }
+  }
+}
+
+function flags(transposeA: boolean, transposeB: boolean): string {
+  const set = [transposeA ? 'transposeA' : '', transposeB ? 'transposeB' : ''].filter(Boolean);
+  return set.length > 0 ? ` (${set.join(', ')})` : '';
+}

@@ -1,0 +1,134 @@
+// The backend registry: `registerBackend(cpu())`, `await useBackend('webgpu')`, `getBackend()`.
+// Importing any package registers nothing; the user (or the umbrella) registers plugins.
+
+import { BackendError, type BackendPlugin, type BackendV1 } from '@recur/backend';
+
+interface Entry {
+  readonly plugin: BackendPlugin;
+  readonly priority: number;
+}
+
+const entries = new Map<string, Entry>();
+const instances = new Map<string, BackendV1>();
+// Creations in flight (async factories), so two callers share one device.
+const pending = new Map<string, Promise<BackendV1>>();
+let active: BackendV1 | null = null;
+
+function validate(backend: BackendV1, name: string): BackendV1 {
+  const version = (backend as { specificationVersion?: unknown }).specificationVersion;
+  if (version !== 'v1') {
+    throw new BackendError(
+      `registerBackend: backend '${name}' implements specification ${JSON.stringify(version)}, expected 'v1'`,
+    );
+  }
+  return backend;
+}
+
+/**
+ * Register a backend plugin (or a bare factory with `options.name`). A later registration under
+ * the same name replaces the earlier one. Higher `priority` wins when no backend is chosen.
+ */
+export function registerBackend(
+  plugin: BackendPlugin | (() => BackendV1 | Promise<BackendV1>),
+  options: { name?: string; priority?: number } = {},
+): void {
+  const normalized: BackendPlugin =
+    typeof plugin === 'function'
+      ? { name: options.name ?? '', create: plugin, priority: options.priority }
+      : plugin;
+  const name = options.name ?? normalized.name;
+  if (!name) throw new BackendError('registerBackend: a bare factory needs options.name');
+  entries.set(name, { plugin: normalized, priority: options.priority ?? normalized.priority ?? 0 });
+  const old = instances.get(name);
+  if (old && old !== active) {
+    instances.delete(name);
+  }
+}
+
+/** Names of registered backends, highest priority first. */
+export function listBackends(): string[] {
+  return [...entries.entries()].sort((a, b) => b[1].priority - a[1].priority).map(([name]) => name);
+}
+
+function lookup(name: string): Entry {
+  const entry = entries.get(name);
+  if (!entry) {
+    const known = listBackends();
+    throw new BackendError(
+      `useBackend: no backend named '${name}' is registered (registered: ${known.length ? known.join(', ') : 'none'})`,
+    );
+  }
+  return entry;
+}
+
+/** Create (once) and activate the named backend; new tensors are made on it from now on. */
+export async function useBackend(name: string): Promise<BackendV1> {
+  let backend = instances.get(name);
+  if (!backend) {
+    let creating = pending.get(name);
+    if (!creating) {
+      const entry = lookup(name);
+      creating = Promise.resolve(entry.plugin.create()).then((made) => validate(made, name));
+      pending.set(name, creating);
+    }
+    try {
+      backend = await creating;
+    } finally {
+      pending.delete(name);
+    }
+    instances.set(name, backend);
+  }
+  active = backend;
+  return backend;
+}
+
+/** The instance of a backend that was already created, for synchronous use. */
+export function findBackend(name: string): BackendV1 | undefined {
+  return instances.get(name);
+}
+
+/**
+ * The active backend. If none was chosen, the highest-priority registered backend whose
+ * factory is synchronous (the CPU backend) is created and activated.
+ */
+export function getBackend(): BackendV1 {
+  if (active) return active;
+  for (const name of listBackends()) {
+    const existing = instances.get(name);
+    if (existing) {
+      active = existing;
+      return active;
+    }
+    if (pending.has(name)) continue;
+    const made = entries.get(name)!.plugin.create();
+    if (made instanceof Promise) {
+      // An async backend (a GPU adapter) cannot serve this synchronous call; let it finish
+      // so a later `useBackend(name)` reuses it, and try the next one.
+      const creating = made.then((b) => validate(b, name));
+      pending.set(name, creating);
+      creating.then(
+        (b) => {
+          pending.delete(name);
+          instances.set(name, b);
+        },
+        () => pending.delete(name),
+      );
+      continue;
+    }
+    active = validate(made, name);
+    instances.set(name, active);
+    return active;
+  }
+  throw new BackendError(
+    "getBackend: no backend is in use: register one, e.g. registerBackend(cpu()) from '@recur/backend-cpu', then await useBackend('cpu')",
+  );
+}
+
+/** Forget every registration and instance (tests). Disposes created backends. */
+export function resetBackends(): void {
+  for (const backend of instances.values()) backend.dispose?.();
+  instances.clear();
+  pending.clear();
+  entries.clear();
+  active = null;
+}

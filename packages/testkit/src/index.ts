@@ -1,0 +1,6 @@
+// @recur/testkit: test helpers shared across Recur's packages. Backend conformance first: every
+// backend ≡ the CPU reference.
+
+export * from './conformance/index.js';
+export * from './fixtures/index.js';
+export * from './gradcheck/index.js';
