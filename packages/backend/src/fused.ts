@@ -1,12 +1,55 @@
 // Optional fused kernels. A layer uses them when the backend provides them and a composed path
 // of ordinary ops otherwise; the testkit proves fused ≡ composed in values and gradients.
-// B batch, H hidden; LSTM gates i f g o, GRU gates r z n (PyTorch's row order).
+// B batch, H hidden; LSTM gates i f g o, GRU gates r z n (PyTorch's row order), σ sigmoid.
 
-import type { BackendBuffer } from './view.js';
+import type { BackendBuffer, View } from './view.js';
 
 /**
- * The fused group. Every member is optional; a backend implements any subset. Members are
- * added here with their contracts as layers come to need them (cells, optimizer steps).
+ * The fused group. Every member is optional; a backend implements any subset. All views are
+ * float32 and may be strided; outputs never alias inputs.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
-export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {}
+export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
+  /**
+   * LSTM cell pointwise step. `gates` [B, 4H] holds pre-activations (x·W_ihᵀ + b_ih +
+   * h·W_hhᵀ + b_hh) in the order i f g o; `c` [B, H] is the previous cell state. Writes
+   * cNext = σ(f)·c + σ(i)·tanh(g) and h = σ(o)·tanh(cNext) (both [B, H]) and, when `act` is
+   * given, the activated gates [B, 4H] = σ(i) σ(f) tanh(g) σ(o) for the backward pass.
+   */
+  lstmCell?(gates: View<B>, c: View<B>, h: View<B>, cNext: View<B>, act?: View<B>): void;
+  /**
+   * Backward of lstmCell. From `act` [B, 4H], `c` and `cNext` [B, H] of the forward step and
+   * the upstream gradients `dh`, `dcNext` [B, H], writes `dGates` [B, 4H] (with respect to the
+   * pre-activations) and `dc` [B, H] (with respect to the previous cell state).
+   */
+  lstmCellBackward?(
+    act: View<B>,
+    c: View<B>,
+    cNext: View<B>,
+    dh: View<B>,
+    dcNext: View<B>,
+    dGates: View<B>,
+    dc: View<B>,
+  ): void;
+  /**
+   * GRU cell pointwise step. `gx` [B, 3H] = x·W_ihᵀ + b_ih and `gh` [B, 3H] = h·W_hhᵀ + b_hh
+   * in the order r z n; `h` [B, H] the previous state. With r = σ(gx_r + gh_r),
+   * z = σ(gx_z + gh_z), n = tanh(gx_n + r·gh_n), writes hNext = (1 - z)·n + z·h and, when
+   * `act` is given, act [B, 3H] = r z n.
+   */
+  gruCell?(gx: View<B>, gh: View<B>, h: View<B>, hNext: View<B>, act?: View<B>): void;
+  /**
+   * Backward of gruCell. From `act` [B, 3H], `gh` [B, 3H] and `h` [B, H] of the forward step
+   * and the upstream `dhNext` [B, H], writes `dgx` and `dgh` [B, 3H] (gradients with respect
+   * to gx and gh) and `dh` [B, H] (the direct path z·dhNext; the path through gh is the
+   * caller's matmul).
+   */
+  gruCellBackward?(
+    act: View<B>,
+    gh: View<B>,
+    h: View<B>,
+    dhNext: View<B>,
+    dgx: View<B>,
+    dgh: View<B>,
+    dh: View<B>,
+  ): void;
+}

@@ -11,6 +11,8 @@ export {
   RecurError,
   ShapeError,
   ValueError,
+  fmtShape,
+  sizeOf,
   type DType,
   type BackendV1,
   type BackendPlugin,
@@ -96,3 +98,4 @@ export {
 export { concat, stack, split, chunk, pad } from './ops/join.js';
 export { gather, indexSelect, scatterAdd } from './ops/indexing.js';
 export { assign } from './ops/assign.js';
+export { empty, kernelView, backendOf } from './extend.js';

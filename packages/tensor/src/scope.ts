@@ -17,7 +17,8 @@ function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>): void {
     for (const item of value) collect(item, out, seen);
   } else if (value instanceof Map) {
     for (const item of value.values()) collect(item, out, seen);
-  } else if (Object.getPrototypeOf(value) === Object.prototype) {
+  } else if (!ArrayBuffer.isView(value)) {
+    // Plain objects and class instances (a PackedSequence holds its data tensor).
     for (const item of Object.values(value)) collect(item, out, seen);
   }
 }

@@ -1,0 +1,255 @@
+// Multi-layer, optionally bidirectional RNN / LSTM / GRU with PyTorch's options, parameter
+// names (weight_ih_l{k}[_reverse], weight_hr_l{k}) and layouts: input [T, B, I] (or [B, T, I]
+// with batchFirst, [T, I] unbatched, or a PackedSequence); h_n [L·D, B, H_out] with row
+// layer·D + direction. Each layer projects every step's input in one GEMM, then scans.
+
+import { ShapeError, Tensor, ValueError, add, concat, fmtShape, indexSelect, matmul, reshape, scope, stack, zeros } from '@recur/tensor';
+import { PackedSequence } from '@recur/sequence';
+import { Module } from '../module.js';
+import type { Parameter } from '../parameter.js';
+import { checkSize, createRecurrentWeights, GATES, uniformParameter } from './weights.js';
+import { gruStep, lstmStep, rnnStep, type Nonlinearity } from './steps.js';
+import { scan, type ScanState, type Step } from './scan.js';
+import { dropoutBetweenLayers } from './layer-dropout.js';
+
+export type RecurrentMode = keyof typeof GATES;
+
+export interface RecurrentOptions {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers?: number;
+  readonly bias?: boolean;
+  readonly batchFirst?: boolean;
+  /** Dropout on the outputs of every layer but the last, in training mode. */
+  readonly dropout?: number;
+  readonly bidirectional?: boolean;
+}
+
+interface DirectionWeights {
+  readonly weightIh: Parameter;
+  readonly weightHh: Parameter;
+  readonly biasIh: Parameter | null;
+  readonly biasHh: Parameter | null;
+  readonly weightHr: Parameter | null;
+}
+
+export interface RecurrentResult {
+  readonly output: Tensor | PackedSequence;
+  readonly h: Tensor;
+  readonly c: Tensor | null;
+}
+
+/** The shared machinery of RNN, LSTM and GRU (PyTorch's RNNBase). */
+export abstract class RecurrentBase extends Module {
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  readonly numLayers: number;
+  readonly bias: boolean;
+  readonly batchFirst: boolean;
+  readonly dropout: number;
+  readonly bidirectional: boolean;
+  readonly projSize: number;
+  protected readonly weights: DirectionWeights[][] = [];
+
+  constructor(
+    readonly mode: RecurrentMode,
+    protected readonly layerName: string,
+    options: RecurrentOptions & { projSize?: number },
+  ) {
+    super();
+    checkSize(layerName, 'inputSize', options.inputSize, 0);
+    checkSize(layerName, 'hiddenSize', options.hiddenSize);
+    checkSize(layerName, 'numLayers', options.numLayers ?? 1);
+    checkSize(layerName, 'projSize', options.projSize ?? 0, 0);
+    const dropout = options.dropout ?? 0;
+    if (!(dropout >= 0 && dropout <= 1)) throw new ValueError(`${layerName}: dropout must be in [0, 1]; got ${dropout}`);
+    this.inputSize = options.inputSize;
+    this.hiddenSize = options.hiddenSize;
+    this.numLayers = options.numLayers ?? 1;
+    this.bias = options.bias ?? true;
+    this.batchFirst = options.batchFirst ?? false;
+    this.dropout = dropout;
+    this.bidirectional = options.bidirectional ?? false;
+    this.projSize = options.projSize ?? 0;
+    if (this.projSize >= this.hiddenSize && this.projSize > 0) {
+      throw new ValueError(`${layerName}: projSize must be smaller than hiddenSize; got ${this.projSize} ≥ ${this.hiddenSize}`);
+    }
+    const out = this.outputSize;
+    for (let layer = 0; layer < this.numLayers; layer++) {
+      const directions: DirectionWeights[] = [];
+      for (let d = 0; d < this.numDirections; d++) {
+        const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+        const layerInput = layer === 0 ? this.inputSize : out * this.numDirections;
+        const w = createRecurrentWeights(GATES[mode], layerInput, this.hiddenSize, out, this.bias);
+        directions.push({
+          weightIh: this.registerParameter(`weight_ih${suffix}`, w.weightIh),
+          weightHh: this.registerParameter(`weight_hh${suffix}`, w.weightHh),
+          biasIh: this.registerParameter(`bias_ih${suffix}`, w.biasIh),
+          biasHh: this.registerParameter(`bias_hh${suffix}`, w.biasHh),
+          weightHr: this.projSize > 0
+            ? this.registerParameter(`weight_hr${suffix}`, uniformParameter([this.projSize, this.hiddenSize], this.hiddenSize))
+            : null,
+        });
+      }
+      this.weights.push(directions);
+    }
+  }
+
+  get numDirections(): number {
+    return this.bidirectional ? 2 : 1;
+  }
+
+  /** H_out: projSize when projecting, hiddenSize otherwise. */
+  get outputSize(): number {
+    return this.projSize > 0 ? this.projSize : this.hiddenSize;
+  }
+
+  protected abstract stepFor(weights: DirectionWeights): Step;
+
+  /** Run every layer and direction; `h0`/`c0` are [L·D, B, ·] (or [L·D, ·] unbatched). */
+  protected run(input: Tensor | PackedSequence, h0: Tensor | undefined, c0: Tensor | undefined): RecurrentResult {
+    return scope(() => {
+      const layout = this.layoutOf(input);
+      const initialH = this.initialState('h0', h0, layout, this.outputSize);
+      const initialC = this.mode === 'LSTM' ? this.initialState('c0', c0, layout, this.hiddenSize) : null;
+      let data = layout.data;
+      const lastH: Tensor[] = [];
+      const lastC: Tensor[] = [];
+      for (let layer = 0; layer < this.numLayers; layer++) {
+        const outputs: Tensor[] = [];
+        for (let d = 0; d < this.numDirections; d++) {
+          const w = this.weights[layer]![d]!;
+          const row = layer * this.numDirections + d;
+          const projected = matmul(data, w.weightIh.T);
+          const gx = w.biasIh ? add(projected, w.biasIh) : projected;
+          const initial: ScanState = { h: initialH.select(0, row), c: initialC ? initialC.select(0, row) : null };
+          const result = scan(gx, layout.batchSizes, initial, d === 1, this.stepFor(w));
+          outputs.push(result.output);
+          lastH.push(result.last.h);
+          if (result.last.c) lastC.push(result.last.c);
+        }
+        data = outputs.length === 1 ? outputs[0]! : concat(outputs, 1);
+        if (layer < this.numLayers - 1) data = dropoutBetweenLayers(data, this.dropout, this.training);
+      }
+      return this.finish(layout, data, stack(lastH, 0), lastC.length ? stack(lastC, 0) : null);
+    });
+  }
+
+  private layoutOf(input: Tensor | PackedSequence): Layout {
+    if (input instanceof PackedSequence) {
+      const data = input.data;
+      if (data.rank !== 2 || data.shape[1] !== this.inputSize) {
+        throw new ShapeError(`${this.layerName}: expected packed data [N, ${this.inputSize}]; got ${fmtShape(data.shape)}`);
+      }
+      return { kind: 'packed', data, batchSizes: input.batchSizes, batch: input.batchSizes[0] ?? 0, packed: input };
+    }
+    if (!(input instanceof Tensor)) {
+      throw new ShapeError(`${this.layerName}: expected a Tensor or a PackedSequence; got ${typeof input}`);
+    }
+    if ((input.rank !== 2 && input.rank !== 3) || input.shape[input.rank - 1] !== this.inputSize) {
+      const expected = this.batchFirst ? `[batch, seq, ${this.inputSize}]` : `[seq, batch, ${this.inputSize}]`;
+      throw new ShapeError(`${this.layerName}: expected input ${expected} or unbatched [seq, ${this.inputSize}]; got ${fmtShape(input.shape)}`);
+    }
+    const unbatched = input.rank === 2;
+    const seqFirst = unbatched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;
+    const [steps, batch] = seqFirst.shape as [number, number];
+    if (steps === 0) throw new ShapeError(`${this.layerName}: the sequence is empty (shape ${fmtShape(input.shape)})`);
+    return {
+      kind: 'padded',
+      data: reshape(seqFirst, [steps * batch, this.inputSize]),
+      batchSizes: new Int32Array(steps).fill(batch),
+      batch,
+      steps,
+      unbatched,
+    };
+  }
+
+  private initialState(name: string, given: Tensor | undefined, layout: Layout, size: number): Tensor {
+    const rows = this.numLayers * this.numDirections;
+    const unbatched = layout.kind === 'padded' && layout.unbatched;
+    if (!given) return zeros([rows, layout.batch, size]);
+    const expected = unbatched ? [rows, size] : [rows, layout.batch, size];
+    if (given.rank !== expected.length || given.shape.some((d, i) => d !== expected[i])) {
+      throw new ShapeError(`${this.layerName}: expected ${name} of shape ${fmtShape(expected)}; got ${fmtShape(given.shape)}`);
+    }
+    if (unbatched) return given.unsqueeze(1);
+    // A packed batch runs in length-sorted order; initial states come in the caller's order.
+    if (layout.kind === 'packed' && layout.packed.sortedIndices) return indexSelect(given, 1, layout.packed.sortedIndices);
+    return given;
+  }
+
+  private finish(layout: Layout, data: Tensor, h: Tensor, c: Tensor | null): RecurrentResult {
+    if (layout.kind === 'packed') {
+      const order = layout.packed.unsortedIndices;
+      const restore = (t: Tensor) => (order ? indexSelect(t, 1, order) : t);
+      const output = layout.packed.withData(data);
+      return { output, h: restore(h), c: c ? restore(c) : null };
+    }
+    const features = data.shape[1]!;
+    let output = reshape(data, [layout.steps, layout.batch, features]);
+    if (layout.unbatched) {
+      return { output: output.squeeze(1), h: h.squeeze(1), c: c ? c.squeeze(1) : null };
+    }
+    if (this.batchFirst) output = output.transpose(0, 1);
+    return { output, h, c };
+  }
+}
+
+type Layout =
+  | { kind: 'packed'; data: Tensor; batchSizes: Int32Array; batch: number; packed: PackedSequence }
+  | { kind: 'padded'; data: Tensor; batchSizes: Int32Array; batch: number; steps: number; unbatched: boolean };
+
+export class RNN extends RecurrentBase {
+  readonly nonlinearity: Nonlinearity;
+
+  constructor(options: RecurrentOptions & { nonlinearity?: Nonlinearity }) {
+    const nonlinearity = options.nonlinearity ?? 'tanh';
+    if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
+      throw new ValueError(`RNN: nonlinearity must be 'tanh' or 'relu'; got '${String(nonlinearity)}'`);
+    }
+    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', 'RNN', options);
+    this.nonlinearity = nonlinearity;
+  }
+
+  protected stepFor(w: DirectionWeights): Step {
+    return (gx, state) => ({ h: rnnStep(gx, state.h, w.weightHh, w.biasHh, this.nonlinearity), c: null });
+  }
+
+  /** Returns [output, h_n]; output is a PackedSequence when the input was one. */
+  forward<I extends Tensor | PackedSequence>(input: I, h0?: Tensor): [I, Tensor] {
+    const r = this.run(input, h0, undefined);
+    return [r.output as I, r.h];
+  }
+}
+
+export class LSTM extends RecurrentBase {
+  constructor(options: RecurrentOptions & { projSize?: number }) {
+    super('LSTM', 'LSTM', options);
+  }
+
+  protected stepFor(w: DirectionWeights): Step {
+    return (gx, state) => lstmStep(gx, { h: state.h, c: state.c! }, w.weightHh, w.biasHh, w.weightHr);
+  }
+
+  /** Returns [output, [h_n, c_n]]; output is a PackedSequence when the input was one. */
+  forward<I extends Tensor | PackedSequence>(input: I, state?: readonly [Tensor, Tensor]): [I, [Tensor, Tensor]] {
+    const r = this.run(input, state?.[0], state?.[1]);
+    return [r.output as I, [r.h, r.c!]];
+  }
+}
+
+export class GRU extends RecurrentBase {
+  constructor(options: RecurrentOptions) {
+    super('GRU', 'GRU', options);
+  }
+
+  protected stepFor(w: DirectionWeights): Step {
+    return (gx, state) => ({ h: gruStep(gx, state.h, w.weightHh, w.biasHh), c: null });
+  }
+
+  /** Returns [output, h_n]; output is a PackedSequence when the input was one. */
+  forward<I extends Tensor | PackedSequence>(input: I, h0?: Tensor): [I, Tensor] {
+    const r = this.run(input, h0, undefined);
+    return [r.output as I, r.h];
+  }
+}

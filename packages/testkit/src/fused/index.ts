@@ -1,0 +1,115 @@
+// Fused ≡ composed: every fused kernel a backend provides must give the values and gradients
+// of the composed path of ordinary ops, through whole layers (LSTM, GRU; stacked,
+// bidirectional, packed, projected) on random sizes. Tolerance: 1e-5 relative + 1e-6 absolute.
+
+import { describe, expect, it } from 'vitest';
+import { GRU, GRUCell, LSTM, LSTMCell, withoutFusedKernels, type Module } from '@recur/cells';
+import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
+import { manualSeed, memory, randn, scope, registerBackend, useBackend, type BackendV1, type Tensor } from '@recur/tensor';
+
+interface Case {
+  readonly name: string;
+  readonly kind: 'lstm' | 'gru';
+  build(): Module;
+  /** The loss of one forward pass; gradients land in the inputs' and parameters' .grad. */
+  loss(module: Module, x: Tensor): Tensor;
+  readonly inputShape: readonly number[];
+}
+
+const weightedSum = (t: Tensor, seed: number): Tensor => {
+  manualSeed(seed);
+  return t.mul(randn(t.shape)).sum();
+};
+
+const CASES: readonly Case[] = [
+  {
+    name: 'LSTMCell', kind: 'lstm', inputShape: [5, 7],
+    build: () => new LSTMCell({ inputSize: 7, hiddenSize: 9 }),
+    loss: (m, x) => { const [h, c] = (m as LSTMCell).forward(x); return weightedSum(h, 1).add(weightedSum(c, 2)); },
+  },
+  {
+    name: 'GRUCell', kind: 'gru', inputShape: [4, 6],
+    build: () => new GRUCell({ inputSize: 6, hiddenSize: 5 }),
+    loss: (m, x) => weightedSum((m as GRUCell).forward(x), 1),
+  },
+  {
+    name: 'LSTM 2 layers, bidirectional, projSize 3', kind: 'lstm', inputShape: [6, 3, 4],
+    build: () => new LSTM({ inputSize: 4, hiddenSize: 5, numLayers: 2, bidirectional: true, projSize: 3 }),
+    loss: (m, x) => { const [y, [h, c]] = (m as LSTM).forward(x); return weightedSum(y, 1).add(weightedSum(h, 2)).add(weightedSum(c, 3)); },
+  },
+  {
+    name: 'GRU batch-first, 2 layers', kind: 'gru', inputShape: [3, 7, 4],
+    build: () => new GRU({ inputSize: 4, hiddenSize: 6, numLayers: 2, batchFirst: true }),
+    loss: (m, x) => { const [y, h] = (m as GRU).forward(x); return weightedSum(y, 1).add(weightedSum(h, 2)); },
+  },
+  {
+    name: 'LSTM packed, bidirectional', kind: 'lstm', inputShape: [6, 4, 3],
+    build: () => new LSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true }),
+    loss: (m, x) => {
+      const packed = packPaddedSequence(x, [4, 6, 1, 3], { enforceSorted: false });
+      const [out, [h, c]] = (m as LSTM).forward(packed);
+      const [y] = padPackedSequence(out);
+      return weightedSum(y, 1).add(weightedSum(h, 2)).add(weightedSum(c, 3));
+    },
+  },
+  {
+    name: 'GRU packed', kind: 'gru', inputShape: [5, 3, 2],
+    build: () => new GRU({ inputSize: 2, hiddenSize: 3 }),
+    loss: (m, x) => {
+      const [out, h] = (m as GRU).forward(packPaddedSequence(x, [5, 2, 3], { enforceSorted: false }));
+      return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2));
+    },
+  },
+];
+
+async function valuesAndGrads(c: Case, fused: boolean): Promise<Float32Array[]> {
+  manualSeed(42);
+  const module = c.build();
+  const tensors = scope(() => {
+    const x = randn(c.inputShape, { requiresGrad: true });
+    const run = () => {
+      const loss = c.loss(module, x);
+      loss.backward();
+      return loss;
+    };
+    const loss = fused ? run() : withoutFusedKernels(run);
+    return [loss, x.grad!.clone(), ...module.parameters().map((p) => p.grad!.clone())];
+  });
+  const out: Float32Array[] = [];
+  for (const t of tensors) {
+    out.push((await t.data()) as Float32Array);
+    t.dispose();
+  }
+  module.dispose();
+  return out;
+}
+
+/** Register vitest tests proving the backend's fused kernels ≡ the composed ops. */
+export function describeFusedConformance(name: string, createBackend: () => BackendV1 | Promise<BackendV1>): void {
+  describe(`${name}: fused ≡ composed`, () => {
+    it('provides the fused cell kernels', async () => {
+      registerBackend(createBackend, { name });
+      const backend = await useBackend(name);
+      expect(backend.fused?.lstmCell && backend.fused.lstmCellBackward && backend.fused.gruCell && backend.fused.gruCellBackward).toBeTruthy();
+    });
+
+    it.each(CASES)('$name: loss, input and parameter gradients', async (c) => {
+      registerBackend(createBackend, { name });
+      await useBackend(name);
+      const before = memory().numBuffers;
+      const fused = await valuesAndGrads(c, true);
+      const composed = await valuesAndGrads(c, false);
+      expect(fused.length).toBe(composed.length);
+      fused.forEach((values, k) => {
+        expect(values.length).toBe(composed[k]!.length);
+        values.forEach((v, i) => {
+          const e = composed[k]![i]!;
+          if (!(Math.abs(v - e) <= 1e-6 + 1e-5 * Math.abs(e))) {
+            throw new Error(`${c.name}: tensor ${k} element ${i}: fused ${v}, composed ${e}`);
+          }
+        });
+      });
+      expect(memory().numBuffers).toBe(before);
+    });
+  });
+}
