@@ -7,3 +7,4 @@ export { StateDictError } from './errors.js';
 export * from './modules/index.js';
 export * from './losses/index.js';
 export * from './rnn/index.js';
+export * from './models/index.js';

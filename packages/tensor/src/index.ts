@@ -99,3 +99,12 @@ export { concat, stack, split, chunk, pad } from './ops/join.js';
 export { gather, indexSelect, scatterAdd } from './ops/indexing.js';
 export { assign } from './ops/assign.js';
 export { empty, kernelView, backendOf } from './extend.js';
+export {
+  parseSafetensors,
+  serializeSafetensors,
+  readSafetensorsHeader,
+  MAX_HEADER_BYTES,
+  type LoadedSafetensors,
+  type SafetensorsHeader,
+  type TensorEntry,
+} from './safetensors.js';

@@ -10,7 +10,7 @@ import type { Parameter } from '../parameter.js';
 import { checkSize, createRecurrentWeights, GATES, uniformParameter } from './weights.js';
 import { gruStep, lstmStep, rnnStep, type Nonlinearity } from './steps.js';
 import { scan, type ScanState, type Step } from './scan.js';
-import { dropoutBetweenLayers } from './layer-dropout.js';
+import { dropout } from '../modules/dropout.js';
 
 export type RecurrentMode = keyof typeof GATES;
 
@@ -129,7 +129,7 @@ export abstract class RecurrentBase extends Module {
           if (result.last.c) lastC.push(result.last.c);
         }
         data = outputs.length === 1 ? outputs[0]! : concat(outputs, 1);
-        if (layer < this.numLayers - 1) data = dropoutBetweenLayers(data, this.dropout, this.training);
+        if (layer < this.numLayers - 1) data = dropout(data, this.dropout, { training: this.training });
       }
       return this.finish(layout, data, stack(lastH, 0), lastC.length ? stack(lastC, 0) : null);
     });
