@@ -1,0 +1,18 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  // One entry per corpus, so importing the main entry never touches an optional corpus package.
+  entry: {
+    index: 'src/index.ts',
+    'corpora/births': 'src/corpora/births.ts',
+    'corpora/spam-assassin': 'src/corpora/spam-assassin.ts',
+    'corpora/cmudict': 'src/corpora/cmudict.ts',
+    'corpora/moby-dick': 'src/corpora/moby-dick.ts',
+    'corpora/first-names': 'src/corpora/first-names.ts',
+  },
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+});
