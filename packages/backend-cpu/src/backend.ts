@@ -5,6 +5,7 @@
 import type { AnyTypedArray, BackendPlugin, BackendV1, DType } from '@recur/backend';
 import type { KernelContext } from './check.js';
 import { binary, cast, copy, fill, unary, where } from './elementwise.js';
+import { adamStep } from './fused-adam.js';
 import { fusedCells } from './fused-cells.js';
 import { gather, scatterAdd } from './gather.js';
 import { Matmul } from './matmul.js';
@@ -49,7 +50,11 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
     gather: (x, indices, axis, out) => gather(context, x, indices, axis, out),
     scatterAdd: (indices, src, axis, out) => scatterAdd(context, indices, src, axis, out),
     random: (out, params) => random(context, out, params),
-    fused: fusedCells(context),
+    fused: {
+      ...fusedCells(context),
+      adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, params) =>
+        adamStep(context, param, grad, expAvg, expAvgSq, maxExpAvgSq, params),
+    },
   };
 }
 

@@ -37,7 +37,7 @@ function sizes(op: string, gates: Cpu, gateCount: number): { batch: number; hidd
   return { batch: gates.shape[0]!, hidden: gates.shape[1]! / gateCount };
 }
 
-export function fusedCells(context: KernelContext): Required<FusedKernels<CpuBuffer>> {
+export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<CpuBuffer>, 'adamStep'>> {
   return {
     lstmCell(gatesView, cView, hView, cNextView, actView) {
       const op = 'lstmCell';

@@ -4,6 +4,7 @@
 import { manualSeed } from '@recur/tensor';
 import { expect } from 'vitest';
 import { elementwiseCases } from './cases-elementwise.js';
+import { graphCases } from './cases-graph.js';
 import { matmulCases, reduceCases, softmaxCases } from './cases-reduce.js';
 import { indexingCases, joinCases, viewCases } from './cases-shape.js';
 import { expectGradcheck } from './expect-gradcheck.js';
@@ -19,6 +20,7 @@ export const opGradcheckCases: Readonly<Record<string, readonly GradcheckCase[]>
   views: viewCases,
   'join and split': joinCases,
   indexing: indexingCases,
+  'graph shapes': graphCases,
 };
 
 /** Build `testCase` from its own seed and assert its gradients (call inside a scope). */

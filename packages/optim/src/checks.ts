@@ -1,0 +1,54 @@
+// Argument checks shared by the optimizers, schedulers and clipping: each throws a ValueError
+// that names the class, the option, where it came from, what was expected and what came.
+
+import { ValueError } from '@recur/tensor';
+
+const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+
+/** `where` says which options object held the value: 'options', 'parameter group 1', … */
+function fail(owner: string, name: string, where: string, expected: string, value: unknown): never {
+  const place = where ? ` (${where})` : '';
+  throw new ValueError(`${owner}: invalid ${name}${place}: expected ${expected}, got ${show(value)}`);
+}
+
+export function expectNonNegative(owner: string, name: string, value: unknown, where = ''): void {
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) fail(owner, name, where, 'a finite number ≥ 0', value);
+}
+
+export function expectPositive(owner: string, name: string, value: unknown, where = ''): void {
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) fail(owner, name, where, 'a finite number > 0', value);
+}
+
+export function expectPositiveInteger(owner: string, name: string, value: unknown, where = ''): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) fail(owner, name, where, 'an integer > 0', value);
+}
+
+/** low ≤ value < high (highInclusive: ≤ high). */
+export function expectInRange(
+  owner: string,
+  name: string,
+  value: unknown,
+  low: number,
+  high: number,
+  where = '',
+  highInclusive = false,
+): void {
+  const ok = typeof value === 'number' && value >= low && (highInclusive ? value <= high : value < high);
+  if (!ok) fail(owner, name, where, `a number with ${low} ≤ ${name} ${highInclusive ? '≤' : '<'} ${high}`, value);
+}
+
+export function expectBoolean(owner: string, name: string, value: unknown, where = ''): void {
+  if (typeof value !== 'boolean') fail(owner, name, where, 'true or false', value);
+}
+
+export function expectOneOf<T extends string>(owner: string, name: string, value: unknown, allowed: readonly T[], where = ''): void {
+  if (!allowed.includes(value as T)) fail(owner, name, where, `one of ${allowed.map(show).join(', ')}`, value);
+}
+
+/** Adam's betas: a pair with 0 ≤ β < 1 each. */
+export function expectBetas(owner: string, value: unknown, where = ''): void {
+  if (!Array.isArray(value) || value.length !== 2) {
+    fail(owner, 'betas', where, 'a pair [beta1, beta2]', Array.isArray(value) ? `[${value.join(', ')}]` : value);
+  }
+  value.forEach((beta: unknown, i) => expectInRange(owner, `betas[${i}]`, beta, 0, 1, where));
+}
