@@ -1,6 +1,6 @@
 // The CPU backend: BackendV1 over host typed arrays. Work runs synchronously on the calling
 // thread, so flush is a no-op and reads observe every earlier kernel. Each instance owns its
-// buffers and matmul scratch; the generated elementwise loops are shared by all instances.
+// buffers; generated loops and the matmul packing buffers are shared by all instances.
 
 import type { AnyTypedArray, BackendPlugin, BackendV1, DType } from '@recur/backend';
 import type { KernelContext } from './check.js';

@@ -1,13 +1,12 @@
-// Single-precision GEMM core: C[M, N] (+)= A[M, K] · B[K, N], operands addressed through row and
-// column offset tables so any strides and folded batches look alike. Goto-style blocking: B is
-// packed into KC×NC panels of NR-wide strips, A into MC×KC blocks of MR-tall strips (zero-padded),
-// and an MR×NR = 4×4 register tile of scalar locals streams both contiguously.
+// Single-precision GEMM core: C[M, N] (+)= A[M, K] · B[K, N], rows and columns addressed through
+// offset tables so any strides and folded batches look alike. Goto-style: B packed into KC×NC
+// panels of NR-wide strips, A into MC×KC blocks of MR-tall strips, a 4×4 (MR×NR) register tile.
 
 const MR = 4;
 const NR = 4;
-const KC = 256;
+const KC = 512;
 const MC = 64;
-const NC = 1024;
+const NC = 512;
 // Below this many multiply-adds packing costs more than it saves.
 const DIRECT_WORK = 4096;
 
@@ -31,7 +30,7 @@ export interface GemmProblem {
   readonly accumulate: boolean;
 }
 
-const PACK_A_SIZE = MC * KC; // 2^14
+const PACK_A_SIZE = MC * KC; // 2^15
 const PACK_B_SIZE = KC * NC; // 2^18
 
 /** The packing buffers and the register-tile kernel that reads them. */
@@ -50,6 +49,9 @@ let shared: Kernel | undefined;
 // reloads (about 1.3× faster than passing the arrays in). The masks bound the offsets so the
 // `+ 1..3` need no overflow checks; packing never reaches past them.
 function makeKernel(): Kernel {
+  if (PACK_A_SIZE - MR !== 0x7ffc || PACK_B_SIZE - NR !== 0x3fffc) {
+    throw new Error('gemm: the micro-kernel masks no longer match the packing sizes');
+  }
   const packA = new Float32Array(PACK_A_SIZE);
   const packB = new Float32Array(PACK_B_SIZE);
   const tile = new Float64Array(MR * NR);
@@ -58,9 +60,10 @@ function makeKernel(): Kernel {
     let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
     let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
-    for (let k = 0; k < kc; k++, ao += MR, bo += NR) {
-      ao &= PACK_A_SIZE - MR;
-      bo &= PACK_B_SIZE - NR;
+    // Literals, not MR/NR: module constants are reloaded from the context on every step.
+    for (let k = 0; k < kc; k++, ao += 4, bo += 4) {
+      ao &= 0x7ffc; // PACK_A_SIZE - MR
+      bo &= 0x3fffc; // PACK_B_SIZE - NR
       const a0 = packA[ao]!, a1 = packA[ao + 1]!, a2 = packA[ao + 2]!, a3 = packA[ao + 3]!;
       let b = packB[bo]!;
       c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b;
@@ -121,16 +124,41 @@ function storeTile(p: GemmProblem, tile: Float64Array, i0: number, j0: number, m
   }
 }
 
-/** Dot products straight from the operands, for problems too small to repay packing. */
+/**
+ * Dot products straight from the operands, four columns at a time so each A load serves four
+ * sums: for problems too small to repay packing, and matrix-vector shapes (M = 1 at batch 1).
+ */
 function gemmDirect(p: GemmProblem): void {
-  const { M, N, K, a, b, c, rowA, colB, rowC, colC, strideAK, strideBK } = p;
+  const { M, N, K, a, b, c, rowA, colB, rowC, colC, strideAK, strideBK, accumulate } = p;
   for (let i = 0; i < M; i++) {
     const rowStart = rowA[i]!;
-    for (let j = 0; j < N; j++) {
+    const rowOut = rowC[i]!;
+    let j = 0;
+    for (; j + 4 <= N; j += 4) {
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      let p0 = colB[j]!, p1 = colB[j + 1]!, p2 = colB[j + 2]!, p3 = colB[j + 3]!;
+      for (let k = 0, pa = rowStart; k < K; k++, pa += strideAK) {
+        const value = a[pa]!;
+        s0 += value * b[p0]!;
+        s1 += value * b[p1]!;
+        s2 += value * b[p2]!;
+        s3 += value * b[p3]!;
+        p0 += strideBK;
+        p1 += strideBK;
+        p2 += strideBK;
+        p3 += strideBK;
+      }
+      const q0 = rowOut + colC[j]!, q1 = rowOut + colC[j + 1]!, q2 = rowOut + colC[j + 2]!, q3 = rowOut + colC[j + 3]!;
+      c[q0] = accumulate ? c[q0]! + s0 : s0;
+      c[q1] = accumulate ? c[q1]! + s1 : s1;
+      c[q2] = accumulate ? c[q2]! + s2 : s2;
+      c[q3] = accumulate ? c[q3]! + s3 : s3;
+    }
+    for (; j < N; j++) {
       let sum = 0;
       for (let k = 0, pa = rowStart, pb = colB[j]!; k < K; k++, pa += strideAK, pb += strideBK) sum += a[pa]! * b[pb]!;
-      const index = rowC[i]! + colC[j]!;
-      c[index] = p.accumulate ? c[index]! + sum : sum;
+      const q = rowOut + colC[j]!;
+      c[q] = accumulate ? c[q]! + sum : sum;
     }
   }
 }
@@ -138,7 +166,7 @@ function gemmDirect(p: GemmProblem): void {
 export function gemm(p: GemmProblem): void {
   const { M, N, K } = p;
   if (M === 0 || N === 0) return;
-  if (M * N * K <= DIRECT_WORK || M === 1 || N === 1) {
+  if (M * N * K <= DIRECT_WORK || M < MR || N < NR) {
     gemmDirect(p);
     return;
   }

@@ -20,7 +20,7 @@ export const UNARY_CLOSURES: Record<UnaryOp, Unary> = {
   square: (x) => x * x,
   tanh: (x) => Math.tanh(x),
   sigmoid: (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x))),
-  relu: (x) => (x > 0 ? x : 0),
+  relu: (x) => (x > 0 || x !== x ? x : 0),
   floor: (x) => Math.floor(x),
   ceil: (x) => Math.ceil(x),
   sin: (x) => Math.sin(x),

@@ -47,7 +47,7 @@ export const UNARY_OPS = {
     dtypes: FLOAT,
     out: 'same',
   },
-  relu: { js: '(x > 0 ? x : 0)', wgsl: 'max(x, 0.0)', dtypes: NUM, out: 'same' },
+  relu: { js: '(x > 0 || x !== x ? x : 0)', wgsl: 'select(0.0, x, x > 0.0 || x != x)', dtypes: NUM, out: 'same' },
   floor: { js: 'Math.floor(x)', wgsl: 'floor(x)', dtypes: FLOAT, out: 'same' },
   ceil: { js: 'Math.ceil(x)', wgsl: 'ceil(x)', dtypes: FLOAT, out: 'same' },
   sin: { js: 'Math.sin(x)', wgsl: 'sin(x)', dtypes: FLOAT, out: 'same' },
