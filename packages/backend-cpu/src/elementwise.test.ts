@@ -55,8 +55,8 @@ const UNARY_REFERENCE: Record<UnaryOp, (x: number, dtype: DType) => number> = {
   square: (x, dtype) => (dtype === 'int32' ? wrap(BigInt(x) * BigInt(x)) : x * x),
   tanh: Math.tanh,
   sigmoid: (x) => 1 / (1 + Math.exp(-x)),
-  // The table maps NaN to 0 for relu and sign (PyTorch keeps NaN); the kernels follow the table.
-  relu: (x) => (x > 0 ? x : 0),
+  // relu passes NaN through as PyTorch does; the table maps sign(NaN) to 0.
+  relu: (x) => (x > 0 || Number.isNaN(x) ? x : 0),
   floor: Math.floor,
   ceil: Math.ceil,
   sin: Math.sin,
