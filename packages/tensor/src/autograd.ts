@@ -7,9 +7,10 @@ import { engine } from './engine.js';
 import { noGrad, scope, keep } from './scope.js';
 import { Tensor } from './tensor.js';
 import { sameShape } from './internal.js';
+import { WindowGrad, accumulate, gradShape, toDense, type Gradient } from './window-grad.js';
 
 /** Maps the gradient of an op's output to its inputs' gradients (null where none flows). */
-export type VJP = (grad: Tensor) => readonly (Tensor | null | undefined)[];
+export type VJP = (grad: Tensor) => readonly (Gradient | null | undefined)[];
 
 type Edge = { readonly node: Node; readonly leaf?: undefined } | { readonly leaf: Tensor; readonly node?: undefined };
 
@@ -149,38 +150,36 @@ export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptio
         // A VJP may pass its incoming gradient through, or one tensor to several inputs: give
         // each consumer its own handle so disposing one never frees another's memory.
         const used = new Set<Tensor>();
-        const inputGrads = raw.map((g) => {
+        const own = (t: Tensor): Tensor => {
+          if (t === grad || used.has(t)) return t.alias();
+          used.add(t);
+          return t;
+        };
+        const inputGrads = raw.map((g): Gradient | null => {
           if (!g) return null;
-          if (g === grad || used.has(g)) return g.alias();
-          used.add(g);
-          return g;
+          if (g instanceof WindowGrad) return g.values === grad || used.has(g.values) ? g.alias() : (used.add(g.values), g);
+          return own(g);
         });
         if (grad && grad !== gradient) grad.dispose();
         node.edges.forEach((edge, i) => {
           const g = inputGrads[i] ?? null;
-          if (g && !sameShape(g.shape, node.inputShapes[i]!)) {
+          if (g && !sameShape(gradShape(g), node.inputShapes[i]!)) {
             throw new ShapeError(
-              `backward: '${node.name}' produced a gradient of shape ${fmtShape(g.shape)} for an input of shape ${fmtShape(node.inputShapes[i]!)}`,
+              `backward: '${node.name}' produced a gradient of shape ${fmtShape(gradShape(g))} for an input of shape ${fmtShape(node.inputShapes[i]!)}`,
             );
           }
           if (!edge) {
-            g?.dispose();
+            (g instanceof WindowGrad ? g.values : g)?.dispose();
             return;
           }
           if (edge.leaf) {
-            if (g) accumulateLeaf(edge.leaf, g, true);
+            if (g) accumulateLeaf(edge.leaf, toDense(g), true);
             return;
           }
           const child = edge.node;
           if (g) {
             const previous = grads.get(child);
-            if (previous) {
-              grads.set(child, previous.add(g));
-              previous.dispose();
-              g.dispose();
-            } else {
-              grads.set(child, g);
-            }
+            grads.set(child, previous ? accumulate(previous, g) : toDense(g));
           }
           const left = pendingEdges.get(child)! - 1;
           pendingEdges.set(child, left);

@@ -6,9 +6,10 @@ import { IndexError, ShapeError, ValueError, contiguousStrides, fmtShape, sizeOf
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxis, sameShape, viewOf } from '../internal.js';
 import { attach, needsGrad } from '../autograd.js';
+import { WindowGrad, type Gradient } from '../window-grad.js';
 import { sumToShape } from './reduce.js';
 
-function withGrad(y: Tensor, x: Tensor, name: string, vjp: (g: Tensor) => Tensor): Tensor {
+function withGrad(y: Tensor, x: Tensor, name: string, vjp: (g: Tensor) => Gradient): Tensor {
   if (needsGrad(x)) attach(y, name, [x], (g) => [vjp(g)]);
   return y;
 }
@@ -141,14 +142,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return withGrad(x.viewAs(target, strides, x.offset), x, 'expand', (g) => sumToShape(g, from));
 }
 
-/** The VJP of a window view: g written into that window of zeros shaped like the input. */
-function embed(g: Tensor, inputShape: readonly number[], window: (t: Tensor) => Tensor): Tensor {
-  const backend = commonBackend('embed', g);
-  const zerosOut = allocTensor(inputShape, g.dtype, backend);
-  const target = window(zerosOut);
-  backend.copy(viewOf(g), viewOf(target));
-  target.dispose();
-  return zerosOut;
+/** The VJP of a window view: g, to be added into that window of the input's gradient. */
+function embed(g: Tensor, inputShape: readonly number[], window: (t: Tensor) => Tensor): WindowGrad {
+  return new WindowGrad(g, inputShape, window);
 }
 
 function stepView(x: Tensor, axis: number, start: number, length: number, step: number): Tensor {
