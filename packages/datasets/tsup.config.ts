@@ -4,6 +4,7 @@ export default defineConfig({
   // One entry per corpus, so importing the main entry never touches an optional corpus package.
   entry: {
     index: 'src/index.ts',
+    node: 'src/node.ts',
     'corpora/births': 'src/corpora/births.ts',
     'corpora/spam-assassin': 'src/corpora/spam-assassin.ts',
     'corpora/cmudict': 'src/corpora/cmudict.ts',

@@ -1,6 +1,7 @@
 // @recur/datasets: datasets of plain JS records, a DataLoader with seeded shuffling, padding
 // collate and length bucketing, streaming CSV/JSONL readers, time-series windows, splits and
-// scalers. Real corpora live behind their own entry points (@recur/datasets/corpora/*).
+// scalers. File readers (CSV, JSONL) are Node-only: `@recur/datasets/node`. Real corpora live
+// behind their own entry points (@recur/datasets/corpora/*).
 
 export {
   ArrayDataset,
@@ -24,9 +25,6 @@ export {
   type SequenceDType,
   type SequenceExample,
 } from './collate.js';
-export { readCsv, readCsvAs, type CsvOptions, type CsvRecord, type RowContext } from './csv.js';
-export { readJsonl, readJsonlAs, type JsonlOptions } from './jsonl.js';
-export { openTextSource, type TextInput, type TextSource } from './text-source.js';
 export { slidingWindows, windowCollate, WindowDataset, type Window, type WindowBatch, type WindowOptions } from './windows.js';
 export { trainValTestSplit, hashSplit, splitOfKey, type SplitFractions, type SplitName, type Splits } from './split.js';
 export { StandardScaler, MinMaxScaler, type MinMaxScalerOptions, type ScalerInput, type ScalerOutput } from './scalers.js';

@@ -1,0 +1,42 @@
+// `recur eval <checkpoint>` (test-split metrics against the baseline) and `recur predict
+// <checkpoint> [input | -]`. The checkpoint names its task and config, so nothing else is needed.
+
+import { resolve } from 'node:path';
+import { evaluateCheckpoint, openCheckpoint } from '@recur/sample-core';
+import { selectBackend, type BackendName } from './backend.js';
+import { EXIT_OK } from './errors.js';
+import type { Io } from './io.js';
+import { summaryTable } from './summary-table.js';
+import { TASKS } from './tasks.js';
+
+export interface CheckpointFlags {
+  readonly backend: BackendName;
+  readonly json?: boolean;
+}
+
+function warner(io: Io, json: boolean): (message: string) => void {
+  return (message) => {
+    if (json) io.stdout.write(`${JSON.stringify({ event: 'note', level: 'warning', message })}\n`);
+    else io.stderr.write(`warning: ${message}\n`);
+  };
+}
+
+export async function evalCommand(path: string, flags: CheckpointFlags, io: Io): Promise<number> {
+  await selectBackend(flags.backend, warner(io, flags.json ?? false));
+  const summary = await evaluateCheckpoint(TASKS, resolve(io.cwd, path));
+  io.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : summaryTable(summary));
+  return EXIT_OK;
+}
+
+export async function predictCommand(path: string, input: string | undefined, flags: CheckpointFlags, io: Io): Promise<number> {
+  await selectBackend(flags.backend, warner(io, flags.json ?? false));
+  const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
+  try {
+    const text = input === '-' ? await io.readStdin() : input ?? null;
+    const prediction = await run.predict(text);
+    io.stdout.write(flags.json ? `${JSON.stringify({ event: 'prediction', task: task.name, prediction: prediction.value })}\n` : `${prediction.text}\n`);
+  } finally {
+    run.dispose();
+  }
+  return EXIT_OK;
+}

@@ -1,0 +1,99 @@
+// The `recur` program: `main(argv, io)` parses the arguments with commander, runs one command
+// and returns its exit code (0 ok, 1 bug, 2 usage/config/checkpoint/input error, 130 Ctrl-C).
+// It never calls process.exit, so tests and other programs can call it directly.
+
+import { Command, CommanderError, Option } from 'commander';
+import { benchCommand, generateCommand, tasksCommand } from './other-commands.js';
+import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-commands.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
+import type { Io } from './io.js';
+import { backendName, nonNegativeInteger, positiveInteger, positiveNumber, type TrainFlags } from './options.js';
+import { trainCommand } from './train-command.js';
+
+export type { Io, Output } from './io.js';
+export { TASKS } from './tasks.js';
+
+const backendOption = () =>
+  new Option('--backend <name>', 'compute backend: cpu or webgpu').argParser(backendName).default('cpu');
+
+function program(io: Io, setCode: (code: number) => void): Command {
+  const root = new Command('recur')
+    .description('Train, evaluate and run the Recur sample tasks (RNNs in TypeScript).')
+    .version('0.1.0')
+    .exitOverride()
+    .showSuggestionAfterError()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => write(`recur: ${oneLine(text.replace(/^error: /, ''))}\n`),
+    });
+
+  root.command('tasks')
+    .description('list the tasks')
+    .option('--json', 'one JSON object per task')
+    .action((flags: { json?: boolean }) => setCode(tasksCommand(flags, io)));
+
+  root.command('train')
+    .description('train a task, then evaluate it on the test split')
+    .argument('<task>', 'task name (see recur tasks)')
+    .addOption(backendOption())
+    .option('--epochs <n>', 'epochs in total (a resumed run continues up to this)', positiveInteger)
+    .option('--batch-size <n>', 'examples per batch', positiveInteger)
+    .option('--lr <rate>', 'learning rate', positiveNumber)
+    .option('--seed <n>', 'random seed (weights, dropout, data order)', nonNegativeInteger)
+    .option('--config <file>', 'JSON file of config keys (see recur tasks --json)')
+    .option('--out <dir>', 'output directory (default runs/<task>)')
+    .option('--resume [checkpoint]', 'continue from a checkpoint (default <out>/checkpoint.safetensors)')
+    .option('--quick', 'a tiny run that finishes in seconds')
+    .option('--json', 'one JSON object per event on stdout; the last is the summary')
+    .option('--no-plots', 'skip the SVG plots')
+    .action(async (task: string, flags: TrainFlags) => setCode(await trainCommand(task, flags, io)));
+
+  root.command('eval')
+    .description("evaluate a checkpoint on its task's test split against the baseline")
+    .argument('<checkpoint>', 'a checkpoint written by recur train')
+    .addOption(backendOption())
+    .option('--json', 'print the summary as JSON')
+    .action(async (path: string, flags: CheckpointFlags) => setCode(await evalCommand(path, flags, io)));
+
+  root.command('predict')
+    .description('run a checkpoint on an input (- reads standard input; none: the task\'s own example)')
+    .argument('<checkpoint>', 'a checkpoint written by recur train')
+    .argument('[input]', 'births: "YYYY-MM-DD n1 n2 …"; spam: the text of an e-mail')
+    .addOption(backendOption())
+    .option('--json', 'print the prediction as JSON')
+    .action(async (path: string, input: string | undefined, flags: CheckpointFlags) => setCode(await predictCommand(path, input, flags, io)));
+
+  root.command('generate')
+    .description('sample text from a character language model (needs the charlm task)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(() => setCode(generateCommand()));
+
+  root.command('bench')
+    .description('run apps/bench (arguments are passed on)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .argument('[args...]')
+    .action(async (args: string[]) => setCode(await benchCommand(args, io)));
+
+  return root;
+}
+
+/** Run the CLI on `argv` (without node and the script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let code = EXIT_OK;
+  try {
+    await program(io, (value) => (code = value)).parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return commanderExitCode(error);
+    if (isUserError(error)) {
+      io.stderr.write(`recur: ${oneLine(error.message)}\n`);
+      return EXIT_USAGE;
+    }
+    io.stderr.write(`recur: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}

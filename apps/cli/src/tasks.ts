@@ -1,0 +1,23 @@
+// The tasks the CLI knows. A new sample adds its package as a dependency and one entry here.
+
+import { birthsTask } from '@recur/sample-births';
+import type { Task } from '@recur/sample-core';
+import { spamTask } from '@recur/sample-spam';
+import { UsageError } from './errors.js';
+
+export const TASKS: readonly Task[] = [birthsTask as unknown as Task, spamTask as unknown as Task];
+
+/** Tasks announced in the issue tracker but not written yet, so their names get a clear answer. */
+export const PLANNED_TASKS: Readonly<Record<string, string>> = {
+  g2p: 'grapheme-to-phoneme conversion on CMUdict (encoder-decoder)',
+  segment: 'word segmentation (sequence tagging with a BiLSTM)',
+  charlm: 'character language model on Moby Dick (`recur generate` samples from it)',
+};
+
+export function findTask(name: string): Task {
+  const task = TASKS.find((t) => t.name === name);
+  if (task) return task;
+  const known = TASKS.map((t) => t.name).join(', ');
+  if (Object.hasOwn(PLANNED_TASKS, name)) throw new UsageError(`task '${name}' is planned but not available yet (available: ${known})`);
+  throw new UsageError(`unknown task '${name}' (available: ${known}; run 'recur tasks')`);
+}

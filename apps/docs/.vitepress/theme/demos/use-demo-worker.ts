@@ -1,0 +1,106 @@
+// The page side of a demo: starts the training worker (a Vite worker import, so it is bundled
+// with its own copy of Recur) and folds its events into reactive state for the charts.
+
+import { onBeforeUnmount, reactive } from 'vue';
+import type { DemoCommand, DemoEvent } from './protocol.js';
+
+export interface DemoState {
+  running: boolean;
+  done: boolean;
+  backend: string;
+  fallbackReason: string;
+  error: string;
+  steps: number[];
+  losses: number[];
+  epochs: number[];
+  trainLosses: number[];
+  validation: number[];
+  forecast: { dates: string[]; actual: number[]; predicted: number[] } | null;
+  prediction: { name: string; probabilities: number[]; classes: string[] } | null;
+  seconds: number;
+}
+
+function initialState(): DemoState {
+  return {
+    running: false,
+    done: false,
+    backend: '',
+    fallbackReason: '',
+    error: '',
+    steps: [],
+    losses: [],
+    epochs: [],
+    trainLosses: [],
+    validation: [],
+    forecast: null,
+    prediction: null,
+    seconds: 0,
+  };
+}
+
+export function applyEvent(state: DemoState, event: DemoEvent): void {
+  switch (event.type) {
+    case 'backend':
+      state.backend = event.name;
+      state.fallbackReason = event.fallbackReason ?? '';
+      break;
+    case 'step':
+      state.steps.push(event.step);
+      state.losses.push(event.loss);
+      break;
+    case 'epoch':
+      state.epochs.push(event.epoch);
+      state.trainLosses.push(event.trainLoss);
+      state.validation.push(event.validation);
+      break;
+    case 'forecast':
+      state.forecast = { dates: [...event.dates], actual: [...event.actual], predicted: [...event.predicted] };
+      break;
+    case 'prediction':
+      state.prediction = { name: event.name, probabilities: [...event.probabilities], classes: [...event.classes] };
+      break;
+    case 'done':
+      state.running = false;
+      state.done = true;
+      state.seconds = event.seconds;
+      break;
+    case 'error':
+      state.running = false;
+      state.error = event.message;
+      break;
+    case 'status':
+      break;
+  }
+}
+
+export function useDemoWorker() {
+  const state = reactive<DemoState>(initialState());
+  let worker: Worker | null = null;
+
+  function ensureWorker(): Worker {
+    if (!worker) {
+      worker = new Worker(new URL('./demo-worker.ts', import.meta.url), { type: 'module', name: 'recur-demo' });
+      worker.addEventListener('message', (message: MessageEvent<DemoEvent>) => applyEvent(state, message.data));
+      worker.addEventListener('error', (event) => {
+        state.running = false;
+        state.error = event.message || 'the demo worker failed to start';
+      });
+    }
+    return worker;
+  }
+
+  /** Start training: a fresh worker each time, so a new run never shares a GPU device with the last. */
+  function train(command: Extract<DemoCommand, { type: 'train-forecast' | 'train-names' }>): void {
+    worker?.terminate();
+    worker = null;
+    Object.assign(state, initialState(), { running: true });
+    ensureWorker().postMessage(command);
+  }
+
+  function send(command: DemoCommand): void {
+    worker?.postMessage(command);
+  }
+
+  onBeforeUnmount(() => worker?.terminate());
+  return { state, train, send };
+}

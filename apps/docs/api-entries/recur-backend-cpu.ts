@@ -1,0 +1,8 @@
+/**
+ * The reference CPU backend: `registerBackend(cpu())`.
+ *
+ * @packageDocumentation
+ * @module @recur/backend-cpu
+ */
+
+export * from '@recur/backend-cpu';

@@ -1,0 +1,106 @@
+// End to end: serve the built site on 127.0.0.1, open it in headless Debian chromium with
+// WebGPU enabled (SwiftShader), train demo 1 and watch the loss fall on the webgpu backend, then
+// switch the language to Chinese. Skipped with a notice when chromium is missing, unless CI is set.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic, type StaticServer } from './static-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = [
+  '--no-sandbox',
+  '--enable-unsafe-webgpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const docsRoot = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(docsRoot, '.vitepress', 'dist');
+const haveChromium = existsSync(CHROMIUM);
+const inCi = Boolean(process.env.CI);
+
+if (!haveChromium && !inCi) {
+  console.warn(`[docs e2e] skipped: no chromium at ${CHROMIUM} (apt-get install -y chromium); CI fails instead`);
+}
+
+/** Build the site unless a build is already there (CI builds before testing). */
+function ensureBuilt(): void {
+  if (existsSync(join(dist, 'index.html')) && existsSync(join(dist, 'demos', 'forecast.html'))) return;
+  const result = spawnSync('pnpm', ['run', 'build'], { cwd: docsRoot, stdio: 'inherit', timeout: 280_000 });
+  if (result.status !== 0) throw new Error(`docs build failed (exit ${result.status ?? result.signal})`);
+}
+
+const number = (text: string | null) => Number.parseFloat(text ?? '');
+
+describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', () => {
+  let server: StaticServer;
+  let profile: string;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!haveChromium) throw new Error(`CI needs chromium at ${CHROMIUM} for the docs end-to-end test (apt-get install -y chromium)`);
+    ensureBuilt();
+    server = await serveStatic(dist);
+    profile = mkdtempSync(join(tmpdir(), 'recur-docs-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1280, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 300_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await server?.close();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  it('trains the births forecaster on WebGPU and the loss falls', async () => {
+    await page.goto(`${server.url}/demos/forecast.html`);
+    expect(await page.locator('h1').first().textContent()).toContain('Births forecaster');
+    // Vue must have hydrated the page before the button does anything.
+    await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
+    await page.click('[data-testid=train]');
+
+    // Wait until the latest loss is under half the first one, reading both from the page.
+    await page.waitForFunction(
+      () => {
+        const read = (id: string) => Number.parseFloat(document.querySelector(`[data-testid=${id}]`)?.textContent ?? '');
+        const [steps, first, last] = [read('steps'), read('first-loss'), read('last-loss')];
+        return (steps >= 5 && last < first * 0.5) || document.querySelector('[data-testid=error]') !== null;
+      },
+      null,
+      { timeout: 100_000, polling: 500 },
+    );
+    expect(await page.locator('[data-testid=error]').count(), await page.locator('[data-testid=error]').allTextContents().then(String)).toBe(0);
+    const first = number(await page.locator('[data-testid=first-loss]').textContent());
+    const last = number(await page.locator('[data-testid=last-loss]').textContent());
+    expect(last).toBeLessThan(first * 0.5);
+
+    const backend = await page.locator('[data-testid=backend]').textContent();
+    const fallback = await page.locator('[data-testid=fallback]').allTextContents();
+    expect(backend, `the demo fell back: ${fallback.join(' ')}`).toBe('webgpu');
+  }, 120_000);
+
+  it('switches the language to Chinese', async () => {
+    await page.hover('.VPNavBarTranslations button');
+    await page.locator('.VPNavBarTranslations a', { hasText: '简体中文' }).click();
+    await page.waitForURL(/\/zh\/demos\/forecast(\.html)?$/);
+    await expect.poll(() => page.locator('h1').first().textContent()).toContain('出生数预测（LSTM）');
+    expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+    expect(await page.locator('[data-testid=train]').textContent()).toContain('开始训练');
+    expect(pageErrors).toEqual([]);
+  }, 30_000);
+});

@@ -1,0 +1,67 @@
+// Runs every code sample the site shows (snippets/*.ts) on the CPU backend and checks the
+// claims their comments make. WebGPU is stubbed to be missing, as on a machine without a GPU.
+
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.mock('@recur/backend-webgpu', () => ({
+  webgpu: () => ({
+    name: 'webgpu',
+    priority: 10,
+    create: () => Promise.reject(new Error('webgpu: no GPU adapter in the snippet tests')),
+  }),
+  createWebGPUBackend: () => Promise.reject(new Error('webgpu: no GPU adapter in the snippet tests')),
+}));
+
+const snippetsDir = new URL('../snippets/', import.meta.url);
+const snippets = readdirSync(snippetsDir).filter((file) => file.endsWith('.ts')).sort();
+
+// What a snippet's comments promise, checked on its exports.
+const claims: Record<string, (exports: Record<string, unknown>) => void> = {
+  'install-cpu.ts': (m) => expect(m.shapes).toEqual([[2, 5, 8], [1, 2, 8], [1, 2, 8]]),
+  'swap-backend.ts': (m) => expect(m.result).toEqual([[7, 10], [15, 22]]),
+  'create-default.ts': (m) => expect(m.backendName).toBe('cpu'),
+  'why-rnns.ts': (m) => expect(m.difference).toBeLessThan(1e-6),
+  'vanilla-rnn.ts': (m) => expect(m.difference).toBeLessThan(1e-5),
+  'variants.ts': (m) => expect(m.widths).toEqual({ bidirectional: 64, lstmRows: 128 }),
+  'custom-module.ts': (m) => expect(m.keys).toEqual(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias']),
+  'reference-models.ts': (m) => expect(m.tagShape).toEqual([2, 4, 5]),
+  'training-loop.ts': (m) => {
+    const losses = m.losses as number[];
+    expect(losses).toHaveLength(12);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+  },
+  'packed-sequences.ts': (m) => expect(m.paddedShape).toEqual([3, 5, 6]),
+  'initialisation.ts': (m) => expect(m.biasMax).toBe(0),
+  'text-classification.ts': (m) => expect(m.lastLoss).toBeLessThan(0.2),
+  'time-series.ts': (m) => {
+    const losses = m.epochLosses as number[];
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+  },
+  'translation.ts': (m) => expect(m.logitsShape).toEqual([4, 5, 40]),
+  'residual-lstm.ts': (m) => expect(m.firstLayerGrad).toBeGreaterThan(0),
+  'attention.ts': (m) => Array.from(m.rowSums as Float32Array).forEach((sum) => expect(sum).toBeCloseTo(1, 5)),
+  'subword-bpe.ts': (m) => expect(m.roundTrip).toBe(true),
+  'metrics.ts': (m) => expect(m.rougeL).toBeCloseTo(5 / 6, 10),
+  'dropout-eval.ts': (m) => expect(m.evalIsDeterministic).toBe(true),
+  'pytorch-weights.ts': (m) => expect(m.same).toBe(0),
+  'checkpoint.ts': (m) => expect(m.extra).toEqual({ epoch: 3 }),
+  'tfjs-lstm.ts': (m) => expect(m.difference).toBeLessThan(1e-5),
+};
+
+beforeAll(() => {
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+});
+afterAll(() => vi.restoreAllMocks());
+
+describe('every snippet runs and keeps its promises', () => {
+  it('has a claim for every snippet', () => {
+    expect(Object.keys(claims).sort()).toEqual(snippets);
+  });
+
+  it.each(snippets)('%s', async (file) => {
+    const exports = (await import(`../snippets/${file.replace(/\.ts$/, '')}.ts`)) as Record<string, unknown>;
+    claims[file]!(exports);
+  });
+});

@@ -1,0 +1,35 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
+import { registerBackend, useBackend } from '@recur/tensor';
+import { birthsTask } from './births-task.js';
+
+beforeAll(async () => {
+  registerBackend(createCpuBackend, { name: 'cpu' });
+  await useBackend('cpu');
+});
+
+describe('births --quick, end to end', () => {
+  it('the loss falls, the model beats seasonal-naive on the test split, the summary is well-formed JSON', async () => {
+    const config = resolveConfig(birthsTask, [{ source: '--quick', values: birthsTask.quickConfig }]);
+    const events: TrainEvent[] = [];
+    const outcome = await trainTask({ task: birthsTask, config, outDir: null, reporter: (e) => events.push(e) });
+
+    const losses = outcome.history.map((r) => r.trainLoss);
+    expect(losses).toHaveLength(config.epochs);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    expect(outcome.history.at(-1)!.validationLoss).toBeLessThan(outcome.history[0]!.validationLoss);
+
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary).toMatchObject({ event: 'summary', task: 'births', split: 'test' });
+    for (const part of [summary.metrics, summary.baseline]) {
+      for (const key of ['mae', 'rmse', 'mape']) expect(Number.isFinite(part[key])).toBe(true);
+    }
+    expect(summary.metrics.mae).toBeLessThan(summary.baseline.mae!);
+    expect(summary.metrics.rmse).toBeLessThan(summary.baseline.rmse!);
+    expect(summary.metrics.mape).toBeLessThan(summary.baseline.mape!);
+    // Seasonal-naive's test MAE is a property of the data, not of training.
+    expect(summary.baseline.mae).toBeCloseTo(302.99, 1);
+    expect(outcome.plots.map((p) => p.name)).toEqual(['loss', 'forecast']);
+  });
+});

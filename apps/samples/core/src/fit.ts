@@ -1,0 +1,123 @@
+// The usual supervised training loop for a TaskRun: per batch zeroGrad → loss → backward →
+// clipGradNorm → optimizer step, per epoch scheduler step → validation → checkpoint, with
+// resume (mid-epoch too) and Ctrl-C handled through the TrainContext. Backend-agnostic: host
+// reads are async and clipping uses clipGradNormAsync, so WebGPU works as well as the CPU.
+
+import { clipGradNormAsync, type Optimizer, type Stateful } from '@recur/optim';
+import { scope, type Tensor } from '@recur/tensor';
+import type { Module } from '@recur/cells';
+import type { EpochRecord, Metrics } from './events.js';
+import type { FitProgress, TaskMetric, TrainContext, TrainResult, TrainState } from './task.js';
+
+export interface Validation {
+  readonly loss: number;
+  readonly metrics: Metrics;
+}
+
+export interface FitOptions<B> {
+  readonly context: TrainContext;
+  readonly model: Module;
+  readonly optimizer: Optimizer;
+  /** Stepped once per epoch (StepLR and friends); its lr is reported from the optimizer. */
+  readonly scheduler?: Stateful & { step(): void };
+  readonly epochs: number;
+  readonly metric: TaskMetric;
+  /** Dataset indices of each batch of `epoch` (a DataLoader's batchIndices: seeded, so resumable). */
+  readonly batchIndices: (epoch: number) => number[][];
+  /** Indices → a batch (tensors the loop frees with disposeBatch). */
+  readonly makeBatch: (indices: number[]) => B;
+  readonly disposeBatch?: (batch: B) => void;
+  /** The mean loss of a batch as a scalar tensor; runs inside a scope, so intermediates are freed. */
+  readonly loss: (batch: B) => Tensor;
+  /** Validation loss and metrics after each epoch (model in eval mode). */
+  readonly validate: () => Promise<Validation>;
+  /** Max gradient norm (clip_grad_norm_); 0 turns clipping off. Default 1. */
+  readonly clipNorm?: number;
+}
+
+/** Let pending events (a SIGINT handler) run; microtasks alone would starve them. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
+  const { context, model, optimizer, scheduler, epochs } = options;
+  const state: TrainState = { model, optimizer, scheduler };
+  const restored = await context.restore(state);
+  const history: EpochRecord[] = [...(restored?.history ?? [])];
+  let progress: FitProgress = restored ?? { epoch: 0, batch: 0, lossSum: 0, count: 0, history };
+  const parameters = model.parameters();
+  const clipNorm = options.clipNorm ?? 1;
+
+  const interrupt = async (): Promise<TrainResult> => {
+    const path = await context.save(state, { ...progress, history }, 'interrupt');
+    context.reporter({ event: 'interrupted', epoch: progress.epoch, batch: progress.batch, checkpoint: path });
+    return { interrupted: true, history };
+  };
+
+  for (let epoch = progress.epoch; epoch < epochs; epoch++) {
+    const plan = options.batchIndices(epoch);
+    let { lossSum, count } = progress;
+    const started = performance.now();
+    let sequences = 0;
+    const lr = optimizer.paramGroups[0]!.lr;
+    context.reporter({ event: 'epoch-start', epoch: epoch + 1, epochs, batches: plan.length, batch: progress.batch });
+    model.train();
+    for (let b = progress.batch; b < plan.length; b++) {
+      await yieldToEvents();
+      if (context.signal.aborted) return interrupt();
+      const indices = plan[b]!;
+      const batch = options.makeBatch(indices);
+      optimizer.zeroGrad();
+      let loss: Tensor;
+      try {
+        loss = scope(() => {
+          const value = options.loss(batch);
+          value.backward();
+          return value.detach();
+        });
+      } finally {
+        options.disposeBatch?.(batch);
+      }
+      if (clipNorm > 0) await clipGradNormAsync(parameters, clipNorm);
+      optimizer.step();
+      const value = (await loss.data())[0]!;
+      loss.dispose();
+      lossSum += value * indices.length;
+      count += indices.length;
+      sequences += indices.length;
+      progress = { epoch, batch: b + 1, lossSum, count, history };
+      const seconds = (performance.now() - started) / 1000;
+      context.reporter({
+        event: 'batch',
+        epoch: epoch + 1,
+        batch: b + 1,
+        batches: plan.length,
+        loss: lossSum / count,
+        sequencesPerSecond: sequences / Math.max(seconds, 1e-9),
+      });
+    }
+    const trainSeconds = (performance.now() - started) / 1000;
+    scheduler?.step();
+    model.eval();
+    const validation = await options.validate();
+    const record: EpochRecord = {
+      epoch: epoch + 1,
+      trainLoss: count > 0 ? lossSum / count : NaN,
+      validationLoss: validation.loss,
+      metrics: validation.metrics,
+      lr,
+      seconds: (performance.now() - started) / 1000,
+      sequencesPerSecond: sequences / Math.max(trainSeconds, 1e-9),
+    };
+    history.push(record);
+    context.reporter({
+      event: 'epoch',
+      ...record,
+      epochs,
+      metric: { name: options.metric.name, value: validation.metrics[options.metric.name] ?? NaN },
+    });
+    progress = { epoch: epoch + 1, batch: 0, lossSum: 0, count: 0, history };
+    await context.save(state, progress, 'epoch');
+  }
+  model.eval();
+  return { interrupted: false, history };
+}

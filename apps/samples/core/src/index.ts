@@ -1,0 +1,47 @@
+// @recur/sample-core: the Task interface the Recur samples implement, the training loop most of
+// them share (fit), config merging, task checkpoints and the runner the `recur` CLI drives.
+
+export type {
+  BaseConfig,
+  ConfigValue,
+  CreateOptions,
+  Evaluation,
+  FitProgress,
+  JsonValue,
+  LinePlot,
+  Prediction,
+  Task,
+  TaskConfig,
+  TaskMetric,
+  TaskRun,
+  TrainContext,
+  TrainResult,
+  TrainState,
+} from './task.js';
+export type {
+  BatchEvent,
+  CheckpointEvent,
+  EpochEvent,
+  EpochRecord,
+  EpochStartEvent,
+  InterruptedEvent,
+  Metrics,
+  NoteEvent,
+  Reporter,
+  StartEvent,
+  SummaryEvent,
+  TrainEvent,
+} from './events.js';
+export { CheckpointError, ConfigError, InputError } from './errors.js';
+export { parseConfigFile, resolveConfig, type ConfigLayer } from './config.js';
+export { fit, type FitOptions, type Validation } from './fit.js';
+export {
+  CHECKPOINT_FILE,
+  TASK_CHECKPOINT_KIND,
+  TASK_CHECKPOINT_VERSION,
+  readTaskCheckpoint,
+  type TaskCheckpoint,
+  type TaskCheckpointMeta,
+} from './checkpoint-file.js';
+export { evaluateCheckpoint, openCheckpoint, trainTask, type TrainOutcome, type TrainTaskOptions } from './runner.js';
+export { lossPlot } from './loss-plot.js';

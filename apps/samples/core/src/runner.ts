@@ -1,0 +1,145 @@
+// Running a Task end to end, as `recur train|eval|predict` do and as tests call directly:
+// seed → create the run → train (checkpoints, resume, interrupt) → evaluate on the test split →
+// one summary event. The caller chooses the backend and renders events, plots and tables.
+
+import { join } from 'node:path';
+import { manualSeed } from '@recur/tensor';
+import {
+  CHECKPOINT_FILE,
+  TASK_CHECKPOINT_KIND,
+  TASK_CHECKPOINT_VERSION,
+  loadIntoRun,
+  readTaskCheckpoint,
+  writeTaskCheckpoint,
+  type TaskCheckpoint,
+} from './checkpoint-file.js';
+import { CheckpointError } from './errors.js';
+import type { EpochRecord, Reporter, SummaryEvent } from './events.js';
+import { lossPlot } from './loss-plot.js';
+import type { Evaluation, FitProgress, LinePlot, Task, TaskConfig, TaskRun, TrainContext } from './task.js';
+
+export interface TrainTaskOptions {
+  readonly task: Task;
+  readonly config: TaskConfig;
+  /** Checkpoints go to `<outDir>/checkpoint.safetensors`; null keeps everything in memory. */
+  readonly outDir: string | null;
+  /** A checkpoint to continue from (read with readTaskCheckpoint). */
+  readonly resume?: TaskCheckpoint | null;
+  readonly reporter?: Reporter;
+  readonly signal?: AbortSignal;
+  /** Active backend's name, for the start event. Default 'cpu'. */
+  readonly backend?: string;
+}
+
+export interface TrainOutcome {
+  readonly interrupted: boolean;
+  readonly history: readonly EpochRecord[];
+  /** Null when interrupted (no test evaluation then). */
+  readonly summary: SummaryEvent | null;
+  /** The loss curves, then the task's own plots; empty when interrupted. */
+  readonly plots: readonly LinePlot[];
+  readonly checkpoint: string | null;
+}
+
+/** Train `task` with `config`, evaluate on the test split and report a summary event. */
+export async function trainTask(options: TrainTaskOptions): Promise<TrainOutcome> {
+  const { task, config, outDir, resume = null } = options;
+  const reporter: Reporter = options.reporter ?? (() => undefined);
+  const signal = options.signal ?? new AbortController().signal;
+  if (resume && resume.meta.task !== task.name) {
+    throw new CheckpointError(`${resume.path}: saved by task '${resume.meta.task}', not '${task.name}'`);
+  }
+  const started = performance.now();
+  manualSeed(config.seed);
+  const run = await task.create(config, { state: resume?.meta.state, report: reporter });
+  const checkpointPath = outDir === null ? null : join(outDir, CHECKPOINT_FILE);
+  try {
+    reporter({
+      event: 'start',
+      task: task.name,
+      backend: options.backend ?? 'cpu',
+      config,
+      startEpoch: resume?.meta.progress.epoch ?? 0,
+      epochs: config.epochs,
+      parameters: run.model.numParameters(),
+      trainSize: run.trainSize,
+      resumedFrom: resume?.path ?? null,
+    });
+    const context: TrainContext = {
+      reporter,
+      signal,
+      backend: options.backend ?? 'cpu',
+      restore: async (state) => {
+        if (!resume) return null;
+        loadIntoRun(resume, state);
+        const { progress, history } = resume.meta;
+        return { ...progress, history } satisfies FitProgress;
+      },
+      save: async (state, progress, reason) => {
+        if (checkpointPath === null) return null;
+        const { history, ...position } = progress;
+        await writeTaskCheckpoint(checkpointPath, state, {
+          kind: TASK_CHECKPOINT_KIND,
+          version: TASK_CHECKPOINT_VERSION,
+          task: task.name,
+          config,
+          state: run.state(),
+          progress: position,
+          history,
+        });
+        reporter({ event: 'checkpoint', path: checkpointPath, epoch: progress.epoch, batch: progress.batch, reason });
+        return checkpointPath;
+      },
+    };
+    const result = await run.train(context);
+    if (result.interrupted) return { interrupted: true, history: result.history, summary: null, plots: [], checkpoint: checkpointPath };
+    const summary = summaryEvent(task, await run.evaluate(), result.history.length, (performance.now() - started) / 1000, checkpointPath);
+    reporter(summary);
+    const plots = [lossPlot(task.name, result.history), ...((await run.plots?.()) ?? [])];
+    return { interrupted: false, history: result.history, summary, plots, checkpoint: checkpointPath };
+  } finally {
+    run.dispose();
+  }
+}
+
+function summaryEvent(task: Task, evaluation: Evaluation, epochs: number, seconds: number, checkpoint: string | null): SummaryEvent {
+  return {
+    event: 'summary',
+    task: task.name,
+    split: 'test',
+    metrics: evaluation.metrics,
+    baseline: evaluation.baseline,
+    baselineName: evaluation.baselineName,
+    higherIsBetter: evaluation.higherIsBetter,
+    epochs,
+    seconds,
+    checkpoint,
+  };
+}
+
+/** A task run rebuilt from a checkpoint, its model weights loaded and in eval mode. */
+export async function openCheckpoint(tasks: readonly Task[], path: string): Promise<{ task: Task; checkpoint: TaskCheckpoint; run: TaskRun }> {
+  const checkpoint = await readTaskCheckpoint(path);
+  const task = tasks.find((t) => t.name === checkpoint.meta.task);
+  if (!task) throw new CheckpointError(`${path}: saved by unknown task '${checkpoint.meta.task}' (known: ${tasks.map((t) => t.name).join(', ')})`);
+  const run = await task.create(checkpoint.meta.config, { state: checkpoint.meta.state });
+  try {
+    loadIntoRun(checkpoint, { model: run.model });
+  } catch (error) {
+    run.dispose();
+    throw error;
+  }
+  run.model.eval();
+  return { task, checkpoint, run };
+}
+
+/** `recur eval`: the checkpoint's model and the baseline on the test split. */
+export async function evaluateCheckpoint(tasks: readonly Task[], path: string): Promise<SummaryEvent> {
+  const started = performance.now();
+  const { task, checkpoint, run } = await openCheckpoint(tasks, path);
+  try {
+    return summaryEvent(task, await run.evaluate(), checkpoint.meta.progress.epoch, (performance.now() - started) / 1000, path);
+  } finally {
+    run.dispose();
+  }
+}

@@ -1,0 +1,141 @@
+// The Task interface: what a sample implements so that `recur train|eval|predict` can drive it,
+// and so it reads as a plain code example too. A Task builds a TaskRun (data + model); the run
+// trains under a TrainContext, evaluates on the test split, predicts, and offers plots.
+
+import type { Module } from '@recur/cells';
+import type { Stateful } from '@recur/optim';
+import type { EpochRecord, Metrics, Reporter } from './events.js';
+
+/** Config values are JSON scalars so a config file, CLI flags and checkpoints all carry them. */
+export type ConfigValue = number | string | boolean;
+
+/** The keys every task has; `recur train` maps --epochs, --batch-size, --lr, --seed onto them. */
+export interface BaseConfig {
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly seed: number;
+}
+
+export type TaskConfig = BaseConfig & Readonly<Record<string, ConfigValue>>;
+
+/** JSON data a run needs to rebuild itself (a vocabulary, scaler statistics). */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export interface TaskMetric {
+  /** Key in the validation and test metrics, e.g. 'mae' or 'accuracy'. */
+  readonly name: string;
+  readonly higherIsBetter: boolean;
+}
+
+export interface Task<C extends TaskConfig = TaskConfig> {
+  /** CLI name, lower-case: `recur train <name>`. */
+  readonly name: string;
+  /** One line for `recur tasks`. */
+  readonly description: string;
+  /** The full run the sample's README reports. */
+  readonly defaultConfig: C;
+  /** Applied over defaultConfig by `--quick`: a tiny run that finishes in seconds. */
+  readonly quickConfig: Partial<C>;
+  /** The headline metric shown in progress displays. */
+  readonly metric: TaskMetric;
+  /** What `recur predict <checkpoint> [input]` expects, for --help and errors. */
+  readonly predictHelp: string;
+  /**
+   * Extra checks of a merged config beyond its keys and types (allowed choices, ranges).
+   * Return a message naming the key, or null when the config is fine.
+   */
+  checkConfig?(config: C): string | null;
+  /**
+   * Load the data and build the model. `state` is what `run.state()` returned when the
+   * checkpoint being resumed or evaluated was saved; without it the run starts fresh.
+   */
+  create(config: C, options?: CreateOptions): Promise<TaskRun>;
+}
+
+export interface CreateOptions {
+  readonly state?: JsonValue;
+  /** Called while loading data; long loads can say what they are doing. */
+  readonly report?: Reporter;
+}
+
+/** What a checkpoint restores besides the model: the training objects the task built. */
+export interface TrainState {
+  readonly model: Module;
+  readonly optimizer: Stateful;
+  readonly scheduler?: Stateful;
+}
+
+/** Where a run stands: epochs done, batches of the next epoch done, and that epoch's loss so far. */
+export interface FitProgress {
+  readonly epoch: number;
+  readonly batch: number;
+  readonly lossSum: number;
+  readonly count: number;
+  readonly history: readonly EpochRecord[];
+}
+
+/** What `train` gets from the runner (the CLI, or a test). */
+export interface TrainContext {
+  readonly reporter: Reporter;
+  /** Aborted on Ctrl-C: save a checkpoint at the next batch boundary and return. */
+  readonly signal: AbortSignal;
+  /** Name of the active backend, for the start event. */
+  readonly backend: string;
+  /**
+   * Load the checkpoint being resumed into `state` and return where it stopped; null when the
+   * run starts fresh. Throws a CheckpointError when the file does not fit the model.
+   */
+  restore(state: TrainState): Promise<FitProgress | null>;
+  /** Save a checkpoint (when the run has an output directory); returns its path or null. */
+  save(state: TrainState, progress: FitProgress, reason: 'epoch' | 'interrupt'): Promise<string | null>;
+}
+
+export interface TrainResult {
+  readonly interrupted: boolean;
+  readonly history: readonly EpochRecord[];
+}
+
+export interface Evaluation {
+  readonly metrics: Metrics;
+  readonly baseline: Metrics;
+  /** e.g. 'majority class', 'seasonal naive (value 7 days earlier)'. */
+  readonly baselineName: string;
+  /** Direction of each metric key (true: higher is better). */
+  readonly higherIsBetter: Readonly<Record<string, boolean>>;
+}
+
+export interface Prediction {
+  /** Machine-readable result (printed with --json). */
+  readonly value: JsonValue;
+  /** Human-readable lines. */
+  readonly text: string;
+}
+
+/** A line chart as data; the CLI renders it (the samples carry no chart library). */
+export interface LinePlot {
+  /** File stem in the output directory: `<name>.svg`. */
+  readonly name: string;
+  readonly title: string;
+  /** `integer`: ticks at whole numbers only (epochs). */
+  readonly x: { readonly label: string; readonly type: 'quantitative' | 'temporal'; readonly integer?: boolean };
+  readonly y: { readonly label: string };
+  readonly points: readonly { readonly series: string; readonly x: number | string; readonly y: number }[];
+}
+
+export interface TaskRun {
+  readonly model: Module;
+  /** Training examples per epoch (for the start event). */
+  readonly trainSize: number;
+  /** JSON to store in checkpoints so `create(config, { state })` rebuilds this run. */
+  state(): JsonValue;
+  /** Train up to config.epochs, resuming through context.restore; see `fit` for the usual loop. */
+  train(context: TrainContext): Promise<TrainResult>;
+  /** The model and the baseline on the test split. */
+  evaluate(): Promise<Evaluation>;
+  predict(input: string | null): Promise<Prediction>;
+  /** Task-specific charts (forecast against actual) drawn after training. */
+  plots?(): Promise<LinePlot[]>;
+  /** Free the model and any tensors the run holds. */
+  dispose(): void;
+}

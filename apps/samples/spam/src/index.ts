@@ -1,0 +1,8 @@
+// @recur/sample-spam: the `spam` task (SpamAssassin classification with a packed LSTM/GRU) for
+// the `recur` CLI, and its parts for use as a code example.
+
+export { spamTask } from './spam-task.js';
+export { SPAM_DEFAULTS, SPAM_QUICK, type SpamConfig } from './spam-config.js';
+export { SpamClassifier, type SpamModelOptions } from './spam-model.js';
+export { SpamRun, classificationMetrics, type EncodedMessage, type SpamSplits } from './spam-run.js';
+export { encoderFromJSON, fitEncoder, type TextEncoder } from './spam-text.js';

@@ -1,0 +1,147 @@
+// A spam run: the classifier, the encoded splits and the text encoder; trains with the shared
+// fit loop (Adam, StepLR, clipping; batches bucketed by length), evaluates accuracy and F1
+// (spam the positive class) against always predicting the majority class, and predicts.
+
+import { crossEntropy } from '@recur/cells';
+import { ArrayDataset, DataLoader, padCollate, type PaddedBatch } from '@recur/datasets';
+import { accuracyScore, f1Score } from '@recur/metrics';
+import { Adam, StepLR } from '@recur/optim';
+import { InputError, fit, type Evaluation, type Metrics, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { noGrad, scope } from '@recur/tensor';
+import type { SpamConfig } from './spam-config.js';
+import { SpamClassifier } from './spam-model.js';
+import type { TextEncoder } from './spam-text.js';
+
+export interface EncodedMessage {
+  readonly ids: Int32Array;
+  /** 0 ham, 1 spam. */
+  readonly target: number;
+}
+
+export interface SpamSplits {
+  readonly train: readonly EncodedMessage[];
+  readonly validation: readonly EncodedMessage[];
+  readonly test: readonly EncodedMessage[];
+}
+
+const EVAL_BATCH = 128;
+const collate = padCollate<EncodedMessage>({ input: (m) => m.ids, target: (m) => m.target });
+const disposeBatch = (batch: PaddedBatch) => [batch.inputs, batch.mask, batch.targets].forEach((t) => t.dispose());
+
+/** Accuracy and binary F1 with spam (1) as the positive class. */
+export function classificationMetrics(truth: readonly number[], predicted: readonly number[]): Metrics {
+  return { accuracy: accuracyScore(truth, predicted), f1: f1Score(truth, predicted, { average: 'binary', posLabel: 1, labels: [0, 1] }) };
+}
+
+export class SpamRun implements TaskRun {
+  readonly model: SpamClassifier;
+
+  constructor(
+    readonly config: SpamConfig,
+    readonly splits: SpamSplits,
+    readonly encoder: TextEncoder,
+  ) {
+    this.model = new SpamClassifier({
+      vocabSize: encoder.vocabSize,
+      embeddingDim: config.embeddingDim,
+      hiddenSize: config.hiddenSize,
+      numLayers: config.numLayers,
+      cell: config.cell === 'gru' ? 'gru' : 'lstm',
+    });
+  }
+
+  get trainSize(): number {
+    return this.splits.train.length;
+  }
+
+  state() {
+    return this.encoder.toJSON();
+  }
+
+  async train(context: TrainContext): Promise<TrainResult> {
+    const { config, model, splits } = this;
+    const optimizer = new Adam(model.parameters(), { lr: config.lr });
+    const scheduler = new StepLR(optimizer, { stepSize: config.lrStepSize, gamma: config.lrGamma });
+    // Bucketing by length keeps each batch's longest sequence close to its shortest.
+    const loader = new DataLoader(new ArrayDataset([...splits.train]), {
+      batchSize: config.batchSize,
+      shuffle: true,
+      seed: config.seed,
+      bucketBy: (message) => message.ids.length,
+    });
+    try {
+      return await fit({
+        context,
+        model,
+        optimizer,
+        scheduler,
+        epochs: config.epochs,
+        metric: { name: 'f1', higherIsBetter: true },
+        clipNorm: config.clipNorm,
+        batchIndices: (epoch) => loader.batchIndices(epoch),
+        makeBatch: (indices) => collate(indices.map((i) => splits.train[i]!)),
+        disposeBatch,
+        loss: (batch) => crossEntropy(model.forward(batch.inputs, batch.lengths), batch.targets),
+        validate: async () => {
+          const scored = await this.score(splits.validation);
+          return { loss: scored.loss, metrics: classificationMetrics(scored.truth, scored.predicted) };
+        },
+      });
+    } finally {
+      optimizer.dispose();
+    }
+  }
+
+  /** Spam probabilities and predicted classes of `messages`, with their mean cross-entropy. */
+  async score(messages: readonly EncodedMessage[]): Promise<{ probability: number[]; predicted: number[]; truth: number[]; loss: number }> {
+    const probability: number[] = [];
+    let lossSum = 0;
+    this.model.eval();
+    for (let from = 0; from < messages.length; from += EVAL_BATCH) {
+      const batch = collate(messages.slice(from, from + EVAL_BATCH));
+      const logits = noGrad(() => scope(() => this.model.forward(batch.inputs, batch.lengths)));
+      const values = await logits.data();
+      const targets = await batch.targets.data();
+      logits.dispose();
+      disposeBatch(batch);
+      for (let b = 0; b < targets.length; b++) {
+        const [ham, spam] = [values[2 * b]!, values[2 * b + 1]!];
+        // log-softmax of two logits, computed stably.
+        const top = Math.max(ham, spam);
+        const logSum = top + Math.log(Math.exp(ham - top) + Math.exp(spam - top));
+        lossSum += logSum - (targets[b] === 1 ? spam : ham);
+        probability.push(Math.exp(spam - logSum));
+      }
+    }
+    const predicted = probability.map((p) => (p >= 0.5 ? 1 : 0));
+    return { probability, predicted, truth: messages.map((m) => m.target), loss: lossSum / Math.max(1, messages.length) };
+  }
+
+  async evaluate(): Promise<Evaluation> {
+    const scored = await this.score(this.splits.test);
+    const spamShare = this.splits.train.reduce((n, m) => n + m.target, 0) / Math.max(1, this.splits.train.length);
+    const majority = spamShare > 0.5 ? 1 : 0;
+    return {
+      metrics: classificationMetrics(scored.truth, scored.predicted),
+      baseline: classificationMetrics(scored.truth, scored.truth.map(() => majority)),
+      baselineName: `majority class (always ${majority === 1 ? 'spam' : 'ham'})`,
+      higherIsBetter: { accuracy: true, f1: true },
+    };
+  }
+
+  async predict(input: string | null): Promise<Prediction> {
+    if (input === null || input.trim() === '') throw new InputError('input: give the text of an e-mail body, or - to read it from standard input');
+    const ids = this.encoder.encode(input, this.config.maxTokens);
+    const scored = await this.score([{ ids, target: 0 }]);
+    const probability = scored.probability[0]!;
+    const label = probability >= 0.5 ? 'spam' : 'ham';
+    return {
+      value: { label, spamProbability: probability, tokens: ids.length },
+      text: `${label} (spam probability ${probability.toFixed(3)}, ${ids.length} tokens read)`,
+    };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

@@ -1,0 +1,32 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
+import { registerBackend, useBackend } from '@recur/tensor';
+import { spamTask } from './spam-task.js';
+
+beforeAll(async () => {
+  registerBackend(createCpuBackend, { name: 'cpu' });
+  await useBackend('cpu');
+});
+
+describe('spam --quick, end to end', () => {
+  it('the loss falls, the model beats the majority class on the test split, the summary is well-formed JSON', async () => {
+    const config = resolveConfig(spamTask, [{ source: '--quick', values: spamTask.quickConfig }]);
+    const events: TrainEvent[] = [];
+    const outcome = await trainTask({ task: spamTask, config, outDir: null, reporter: (e) => events.push(e) });
+
+    const losses = outcome.history.map((r) => r.trainLoss);
+    expect(losses).toHaveLength(config.epochs);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary).toMatchObject({ event: 'summary', task: 'spam', split: 'test', baselineName: 'majority class (always ham)' });
+    expect(Object.keys(summary.metrics).sort()).toEqual(['accuracy', 'f1']);
+    expect(Object.keys(summary.baseline).sort()).toEqual(['accuracy', 'f1']);
+    // 173 of the 550 test messages are spam: always-ham scores 377/550 and an F1 of 0.
+    expect(summary.baseline.accuracy).toBeCloseTo(377 / 550, 10);
+    expect(summary.baseline.f1).toBe(0);
+    expect(summary.metrics.accuracy).toBeGreaterThan(summary.baseline.accuracy! + 0.05);
+    expect(summary.metrics.f1).toBeGreaterThan(0.5);
+  });
+});

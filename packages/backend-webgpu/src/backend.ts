@@ -1,0 +1,138 @@
+// The WebGPU backend: BackendV1 over GPU buffers with WGSL kernels. Kernel calls only record
+// work into one batched command encoder; `flush` submits it and `read` submits and waits. Works
+// in browsers (navigator.gpu) and in Node through the `webgpu` package (Dawn).
+
+import type { BackendMemoryInfo, BackendPlugin, BackendV1 } from '@recur/backend';
+import { acquireDevice, type AcquireOptions } from './acquire-device.js';
+import type { PoolStats } from './buffer-pool.js';
+import { CommandQueue } from './command-queue.js';
+import { DeviceHealth } from './device-health.js';
+import { binary, cast, copy, fill, unary, where } from './elementwise.js';
+import { fusedAdam } from './fused-adam.js';
+import { fusedCells } from './fused-cells.js';
+import { gather, scatterAdd } from './indexing.js';
+import { KernelContext } from './kernel-context.js';
+import { matmul } from './matmul.js';
+import { GpuMemory, type WebGPUBuffer } from './memory.js';
+import { PipelineCache } from './pipeline-cache.js';
+import { random } from './random.js';
+import { reduce } from './reduce.js';
+
+export interface WebGPUBackendOptions extends AcquireOptions {
+  /**
+   * Plan with smaller limits than the device's (never larger): to mimic a smaller GPU, or to
+   * exercise grid splitting and the buffer-size error on small tensors in tests.
+   */
+  readonly limits?: {
+    readonly maxComputeWorkgroupsPerDimension?: number;
+    readonly maxStorageBufferBindingSize?: number;
+  };
+  /** Bytes of freed GPU buffers kept for reuse (default 256 MiB); beyond it they are destroyed. */
+  readonly maxPooledBytes?: number;
+}
+
+/** What the backend reports beyond BackendV1's memory(): GPUBuffers, pipelines and submissions. */
+export interface WebGPUStats {
+  /** Storage GPUBuffers (live tensors' buffers plus pooled ones). */
+  readonly storage: PoolStats;
+  /** MAP_READ buffers used by `read`. */
+  readonly staging: PoolStats;
+  readonly pipelines: number;
+  readonly dispatches: number;
+  readonly submits: number;
+}
+
+export interface WebGPUBackend extends BackendV1<WebGPUBuffer> {
+  readonly name: 'webgpu';
+  readonly device: GPUDevice;
+  /** The limits kernels are planned with (the device's, lowered by options.limits). */
+  readonly limits: { readonly maxComputeWorkgroupsPerDimension: number; readonly maxBufferBytes: number };
+  stats(): WebGPUStats;
+  /** Release every buffer (and the device, when the backend created it); later calls throw. */
+  dispose(): void;
+}
+
+const DEFAULT_POOLED_BYTES = 256 * 1024 * 1024;
+
+export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+  const { device, ownsDevice, gpu } = await acquireDevice(options);
+  const health = new DeviceHealth(device);
+  const lowered = options.limits ?? {};
+  const maxComputeWorkgroupsPerDimension = Math.min(
+    device.limits.maxComputeWorkgroupsPerDimension,
+    lowered.maxComputeWorkgroupsPerDimension ?? Infinity,
+  );
+  const maxBufferBytes = Math.min(
+    device.limits.maxStorageBufferBindingSize,
+    device.limits.maxBufferSize,
+    lowered.maxStorageBufferBindingSize ?? Infinity,
+  );
+  const queue = new CommandQueue(device, maxComputeWorkgroupsPerDimension);
+  const memory = new GpuMemory(device, queue, health, {
+    maxBufferBytes,
+    maxPooledBytes: options.maxPooledBytes ?? DEFAULT_POOLED_BYTES,
+  });
+  const pipelines = new PipelineCache(device);
+  const context = new KernelContext(memory, queue, pipelines, health);
+  // Every kernel call first checks that the device is still usable.
+  const guarded =
+    <A extends unknown[]>(op: string, kernel: (...args: A) => void) =>
+    (...args: A): void => {
+      health.check(op);
+      kernel(...args);
+    };
+  // Dawn's GPU instance must outlive the device; hold it until the device is destroyed.
+  let keepAlive: GPU | undefined = gpu;
+  void keepAlive;
+
+  return {
+    specificationVersion: 'v1',
+    name: 'webgpu',
+    device,
+    limits: { maxComputeWorkgroupsPerDimension, maxBufferBytes },
+
+    alloc: (size, dtype) => memory.alloc(size, dtype),
+    free: (buffer) => memory.free(buffer),
+    write: (buffer, data, offset) => memory.write(buffer, data, offset),
+    read: (buffer, offset, size) => memory.read(buffer, offset, size),
+    flush: () => {
+      health.check('flush');
+      queue.flush();
+    },
+    memory: (): BackendMemoryInfo => memory.memory(),
+    stats: () => ({ ...memory.poolStats(), pipelines: pipelines.size, ...queue.counts }),
+    dispose: () => {
+      if (health.disposed) return;
+      health.markDisposed();
+      queue.discard();
+      const release = memory.dispose();
+      // Destroying a device (or its buffers) while its queue still works crashes Dawn in Node:
+      // let submitted work finish first. A lost device has no work left to wait for.
+      const destroy = (): void => {
+        release();
+        queue.destroy();
+        if (ownsDevice) device.destroy();
+        keepAlive = undefined;
+      };
+      device.queue.onSubmittedWorkDone().then(destroy, destroy);
+    },
+
+    unary: guarded('unary', (op, x, out) => unary(context, op, x, out)),
+    binary: guarded('binary', (op, a, b, out) => binary(context, op, a, b, out)),
+    where: guarded('where', (cond, a, b, out) => where(context, cond, a, b, out)),
+    reduce: guarded('reduce', (op, x, axes, out) => reduce(context, op, x, axes, out)),
+    matmul: guarded('matmul', (a, b, out, matmulOptions) => matmul(context, a, b, out, matmulOptions)),
+    copy: guarded('copy', (x, out) => copy(context, x, out)),
+    cast: guarded('cast', (x, out) => cast(context, x, out)),
+    fill: guarded('fill', (out, value) => fill(context, out, value)),
+    gather: guarded('gather', (x, indices, axis, out) => gather(context, x, indices, axis, out)),
+    scatterAdd: guarded('scatterAdd', (indices, src, axis, out) => scatterAdd(context, indices, src, axis, out)),
+    random: guarded('random', (out, params) => random(context, out, params)),
+    fused: { ...fusedCells(context), adamStep: fusedAdam(context) },
+  };
+}
+
+/** The plugin `registerBackend` takes: `registerBackend(webgpu())`. Ranks above cpu (priority 0). */
+export function webgpu(options: WebGPUBackendOptions = {}): BackendPlugin {
+  return { name: 'webgpu', priority: 10, create: () => createWebGPUBackend(options) };
+}

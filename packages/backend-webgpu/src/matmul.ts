@@ -1,0 +1,76 @@
+// matmul: out[…, M, N] (+)= op(A)[…, M, K] · op(B)[…, K, N] on float32 strided views. Transposes
+// are stride swaps; batch dims (broadcast ones have stride 0) are merged and walked per tile, so
+// one dispatch covers every batch: tilesM·tilesN·batches workgroups of a 32×32 output tile.
+
+import { ShapeError, fmtShape, sizeOf, type MatmulOptions } from '@recur/backend';
+import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
+import type { KernelContext } from './kernel-context.js';
+import { MATMUL_TILE, matmulShader } from './matmul-wgsl.js';
+import { layoutWords, mergedLayout, padRank } from './strided-layout.js';
+
+function flags(transposeA: boolean, transposeB: boolean): string {
+  const set = [transposeA ? 'transposeA' : '', transposeB ? 'transposeB' : ''].filter(Boolean);
+  return set.length > 0 ? ` (${set.join(', ')})` : '';
+}
+
+export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuView, options: MatmulOptions = {}): void {
+  const outHandle = viewHandle(context.memory, 'matmul', 'out', out);
+  const aHandle = viewHandle(context.memory, 'matmul', 'a', a);
+  const bHandle = viewHandle(context.memory, 'matmul', 'b', b);
+  for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
+  const rank = out.shape.length;
+  if (rank < 2 || a.shape.length !== rank || b.shape.length !== rank) {
+    throw new ShapeError(`matmul: a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)} and out ${fmtShape(out.shape)} need one rank ≥ 2`);
+  }
+  const transposeA = options.transposeA ?? false;
+  const transposeB = options.transposeB ?? false;
+  const [rowAxisA, kAxisA] = transposeA ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
+  const [kAxisB, colAxisB] = transposeB ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
+  const M = a.shape[rowAxisA]!;
+  const K = a.shape[kAxisA]!;
+  const N = b.shape[colAxisB]!;
+  if (b.shape[kAxisB] !== K) {
+    throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)}` + flags(transposeA, transposeB));
+  }
+  const batchShape = out.shape.slice(0, rank - 2);
+  for (const [name, view] of [['a', a], ['b', b]] as const) {
+    if (view.shape.slice(0, rank - 2).some((size, d) => size !== batchShape[d])) {
+      throw new ShapeError(`matmul: ${name} batch ${fmtShape(view.shape.slice(0, rank - 2))} differs from out's ${fmtShape(batchShape)}`);
+    }
+  }
+  if (out.shape[rank - 2] !== M || out.shape[rank - 1] !== N) {
+    throw new ShapeError(`matmul: out ${fmtShape(out.shape)}, expected [...,${M},${N}] for a ${fmtShape(a.shape)} · b ${fmtShape(b.shape)}`);
+  }
+  const batches = sizeOf(batchShape);
+  if (batches === 0 || M === 0 || N === 0) return;
+
+  // Batch ranks 1 and 2 share one shader: the tiled kernel is the costliest to compile.
+  const batch = padRank(
+    mergedLayout(
+      batchShape,
+      [a, b, out].map((view) => view.strides.slice(0, rank - 2)),
+      [a.offset, b.offset, out.offset],
+    ),
+    2,
+  );
+  const tilesM = Math.ceil(M / MATMUL_TILE);
+  const tilesN = Math.ceil(N / MATMUL_TILE);
+  const accumulate = options.accumulate ?? false;
+  const batchRank = batch.shape.length;
+  context.run({
+    key: `matmul:b${batchRank}:${accumulate ? 'acc' : 'set'}`,
+    operands: [
+      { handle: outHandle, access: 'read_write', overwrite: !accumulate && coversBuffer(out) },
+      { handle: aHandle, access: 'read' },
+      { handle: bHandle, access: 'read' },
+    ],
+    shader: (bindings) => matmulShader(bindings, batchRank, accumulate),
+    params: [
+      M, N, K, tilesM, tilesN,
+      a.strides[rowAxisA]!, a.strides[kAxisA]!, b.strides[kAxisB]!, b.strides[colAxisB]!,
+      out.strides[rank - 2]!, out.strides[rank - 1]!,
+      ...layoutWords(batch),
+    ],
+    groups: tilesM * tilesN * batches,
+  });
+}

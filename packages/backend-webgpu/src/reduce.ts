@@ -1,0 +1,103 @@
+// reduce: sum/prod/max/min over any axes and argmax/argmin over one axis. Dims split into kept
+// (K outputs) and reduced (R inputs per output), each merged with coalesceDims; short reductions
+// run one invocation per output, long ones (R ≥ 64) one workgroup per output.
+
+import { ShapeError, ValueError, fmtShape, sizeOf, type DType, type ReduceOp } from '@recur/backend';
+import { coversBuffer, expectAxis, expectDType, viewHandle, type GpuView } from './check.js';
+import type { KernelContext } from './kernel-context.js';
+import { REDUCE_WORKGROUP, reduceShader } from './reduce-wgsl.js';
+import { layoutWords, mergedLayout } from './strided-layout.js';
+import { f32Bits } from './wgsl-prelude.js';
+
+const ALLOWED: Record<ReduceOp, readonly DType[]> = {
+  sum: ['float32', 'int32'],
+  prod: ['float32', 'int32'],
+  max: ['float32', 'int32', 'bool'],
+  min: ['float32', 'int32', 'bool'],
+  argmax: ['float32', 'int32', 'bool'],
+  argmin: ['float32', 'int32', 'bool'],
+};
+
+// int32 and bool have no infinities: their extremes are the identities of max and min.
+const IDENTITY: Record<ReduceOp, Record<DType, number>> = {
+  sum: { float32: 0, int32: 0, bool: 0 },
+  prod: { float32: 1, int32: 1, bool: 1 },
+  max: { float32: -Infinity, int32: -2147483648, bool: 0 },
+  min: { float32: Infinity, int32: 2147483647, bool: 1 },
+  argmax: { float32: 0, int32: 0, bool: 0 },
+  argmin: { float32: 0, int32: 0, bool: 0 },
+};
+
+/** The identity as the 32-bit word the shader reinterprets in x's type. */
+function identityWord(op: ReduceOp, dtype: DType): number {
+  const value = IDENTITY[op][dtype];
+  return dtype === 'float32' ? f32Bits(value) : value >>> 0;
+}
+
+/** From this many inputs per output a workgroup shares each output. */
+const WORKGROUP_MODE_FROM = 64;
+
+function reducedAxes(name: string, x: GpuView, axes: readonly number[], out: GpuView): boolean[] {
+  const reduced = new Array<boolean>(x.shape.length).fill(false);
+  for (const axis of axes) {
+    expectAxis(name, axis, x.shape.length);
+    if (reduced[axis]) throw new ValueError(`${name}: axis ${axis} repeated in ${fmtShape(axes)}`);
+    reduced[axis] = true;
+  }
+  const expected = x.shape.map((size, d) => (reduced[d] ? 1 : size));
+  if (out.shape.length !== expected.length || expected.some((size, d) => out.shape[d] !== size)) {
+    throw new ShapeError(`${name}: out shape ${fmtShape(out.shape)}, expected ${fmtShape(expected)} for x ${fmtShape(x.shape)}`);
+  }
+  return reduced;
+}
+
+export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: readonly number[], out: GpuView): void {
+  const name = `reduce(${op})`;
+  const allowed = ALLOWED[op];
+  if (allowed === undefined) throw new ValueError(`reduce: unknown op '${String(op)}'`);
+  const outHandle = viewHandle(context.memory, name, 'out', out);
+  const xHandle = viewHandle(context.memory, name, 'x', x);
+  expectDType(name, 'x', x.dtype, allowed);
+  const reduced = reducedAxes(name, x, axes, out);
+  const isArg = op === 'argmax' || op === 'argmin';
+  if (isArg) {
+    if (axes.length !== 1) throw new ValueError(`${name}: takes exactly one axis, got ${fmtShape(axes)}`);
+    expectDType(name, 'out', out.dtype, ['int32']);
+  } else {
+    expectDType(name, 'out', out.dtype, [x.dtype]);
+  }
+  const outputs = sizeOf(out.shape);
+  if (outputs === 0) return;
+
+  const keptShape: number[] = [];
+  const keptX: number[] = [];
+  const keptOut: number[] = [];
+  const reducedShape: number[] = [];
+  const reducedX: number[] = [];
+  x.shape.forEach((size, d) => {
+    if (reduced[d]) {
+      reducedShape.push(size);
+      reducedX.push(x.strides[d]!);
+    } else {
+      keptShape.push(size);
+      keptX.push(x.strides[d]!);
+      keptOut.push(out.strides[d]!);
+    }
+  });
+  const count = sizeOf(reducedShape);
+  if (isArg && count === 0) throw new ShapeError(`${name}: cannot reduce the empty axis ${axes[0]} of x ${fmtShape(x.shape)}`);
+  const kept = mergedLayout(keptShape, [keptX, keptOut], [x.offset, out.offset]);
+  const rest = mergedLayout(reducedShape, [reducedX], [0]);
+  const workgroupMode = count >= WORKGROUP_MODE_FROM;
+  const shape = { op, dtype: x.dtype, keptRank: kept.shape.length, reducedRank: rest.shape.length, workgroupMode };
+  context.run({
+    key: `reduce:${op}:${x.dtype}:k${shape.keptRank}:r${shape.reducedRank}:${workgroupMode ? 'wg' : 'th'}`,
+    operands: [
+      { handle: outHandle, access: 'read_write', overwrite: coversBuffer(out) },
+      { handle: xHandle, access: 'read' },
+    ],
+    shader: (bindings) => reduceShader(bindings, shape),
+    params: [outputs, count, identityWord(op, x.dtype), ...layoutWords(kept), ...layoutWords(rest)],
+    groups: workgroupMode ? outputs : Math.ceil(outputs / REDUCE_WORKGROUP),
+  });
+}

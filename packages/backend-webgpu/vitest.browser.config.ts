@@ -1,0 +1,51 @@
+// Browser tests of the WebGPU backend: vitest browser mode driving Debian's chromium through
+// Playwright (never `playwright install`), with WebGPU on its SwiftShader Vulkan driver. Without
+// chromium the config warns and runs nothing; with CI set it fails instead.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
+import { defineProject } from 'vitest/config';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+if (!available) {
+  const message = `backend-webgpu-browser: ${CHROMIUM} not found (apt-get install -y chromium); browser tests not run`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(message);
+}
+
+// The testkit's index also exports the PyTorch fixture runner, which reads files with node:fs;
+// the browser needs only its conformance half, so imports of @recur/testkit resolve there.
+const TESTKIT_CONFORMANCE = fileURLToPath(new URL('../testkit/src/conformance/index.ts', import.meta.url));
+
+export default defineProject({
+  resolve: {
+    conditions: ['source', 'module', 'browser', 'development|production'],
+    alias: [{ find: /^@recur\/testkit$/, replacement: TESTKIT_CONFORMANCE }],
+  },
+  test: {
+    name: 'backend-webgpu-browser',
+    include: available ? ['src/**/*.browser.test.ts'] : [],
+    testTimeout: 60_000,
+    browser: {
+      enabled: true,
+      headless: true,
+      provider: playwright({
+        launchOptions: {
+          executablePath: CHROMIUM,
+          args: [
+            '--no-sandbox',
+            '--enable-unsafe-webgpu',
+            '--disable-quic',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+          ],
+        },
+      }),
+      instances: [{ browser: 'chromium' }],
+    },
+  },
+});
