@@ -1,5 +1,8 @@
-// Root vitest config: every package's and app's tests in one run (`pnpm vitest run`).
+// Root vitest config: every package's and app's tests in one run (`pnpm test`). With
+// VITEST_JSON_REPORT=path, a JSON report is written there too (CI prints its counts).
 import { defineConfig } from 'vitest/config';
+
+const jsonReport = process.env.VITEST_JSON_REPORT;
 
 export default defineConfig({
   test: {
@@ -9,5 +12,6 @@ export default defineConfig({
       'apps/*/vitest.config.ts',
       'apps/samples/*/vitest.config.ts',
     ],
+    ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
   },
 });
