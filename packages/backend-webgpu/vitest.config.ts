@@ -29,6 +29,8 @@ export default defineProject({
     // Two forks even on two cores: much of a GPU test is waiting for SwiftShader, so the
     // kernel conformance file (the longest) overlaps with the others.
     maxWorkers: 2,
+    // Its own worker settings need its own group in a root run (vitest requires it).
+    sequence: { groupOrder: 1 },
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -21,7 +21,7 @@ describe('recur tasks', () => {
     expect(table.stdout).toMatch(/^births\s+Forecast/m);
     expect(table.stdout).toMatch(/^spam\s+Spam or ham/m);
     const json = await runCli(['tasks', '--json']);
-    expect(json.events.map((e) => e.name)).toEqual(['births', 'spam']);
+    expect(json.events.map((e) => e.name)).toEqual(['births', 'spam', 'charlm', 'segment']);
     expect(json.events[0]).toMatchObject({ event: 'task', metric: { name: 'mae' }, defaultConfig: { epochs: 12 } });
   });
 });
@@ -78,10 +78,14 @@ describe('usage errors exit 2 with one line and write nothing', () => {
     expectOneLineError(missing.stderr, join(dir, 'none.safetensors'), 'no such checkpoint file');
   });
 
-  it('generate needs the charlm task', async () => {
-    const ran = await runCli(['generate', '--length', '100']);
+  it('generate: a missing checkpoint or a bad flag value exits 2 with one line', async () => {
+    const missing = join(await tempDir(), 'none.safetensors');
+    const ran = await runCli(['generate', missing, '--length', '100']);
     expect(ran.code).toBe(2);
-    expectOneLineError(ran.stderr, 'charlm');
+    expectOneLineError(ran.stderr, missing, 'no such checkpoint file');
+    const temperature = await runCli(['generate', missing, '--temperature', '-1']);
+    expect(temperature.code).toBe(2);
+    expectOneLineError(temperature.stderr, '--temperature', '0 or more');
   });
 });
 
@@ -127,6 +131,9 @@ describe('recur train births --quick', () => {
     const bad = await runCli(['predict', join(out, 'checkpoint.safetensors'), '1988-06-30 1 2']);
     expect(bad.code).toBe(2);
     expectOneLineError(bad.stderr, 'input: got 2 numbers');
+    const generated = await runCli(['generate', join(out, 'checkpoint.safetensors')]);
+    expect(generated.code).toBe(2);
+    expectOneLineError(generated.stderr, "saved by task 'births'", 'charlm checkpoint');
   });
 
   it('--resume continues from the checkpoint up to the new --epochs', async () => {
@@ -154,5 +161,27 @@ describe('recur train births --quick', () => {
     expect(ran.stderr).toMatch(/^epoch 1\/3 {2}loss \d\.\d{4} {2}val_loss/m);
     expect(ran.stdout).toMatch(/^births — test split, after 3 epochs/);
     expect(ran.stdout).toMatch(/^metric\s+model\s+seasonal naive/m);
+  });
+});
+
+describe('recur train charlm --quick, then recur generate', () => {
+  it('streams seeded text after the prompt from the checkpoint; --json gives one object', async () => {
+    const out = join(await tempDir(), 'run');
+    const ran = await runCli(['train', 'charlm', '--quick', '--epochs', '1', '--json', '--no-plots', '--out', out]);
+    expect(ran.code).toBe(0);
+    const summary = ran.events.at(-1) as { task: string; metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary).toMatchObject({ event: 'summary', task: 'charlm' });
+    expect(summary.metrics.perplexity).toBeLessThan(summary.baseline.perplexity!);
+
+    const checkpoint = join(out, 'checkpoint.safetensors');
+    const argv = ['generate', checkpoint, '--prompt', 'The whale ', '--length', '40', '--temperature', '0.7', '--seed', '3'];
+    const first = await runCli(argv);
+    expect(first.code).toBe(0);
+    expect(first.stdout.startsWith('The whale ')).toBe(true);
+    expect(Array.from(first.stdout)).toHaveLength('The whale '.length + 40 + 1);
+    expect((await runCli(argv)).stdout).toBe(first.stdout);
+    const json = await runCli([...argv, '--json']);
+    expect(json.events).toHaveLength(1);
+    expect(json.events[0]).toMatchObject({ event: 'generation', task: 'charlm', prompt: 'The whale ', length: 40, seed: 3, text: first.stdout.slice(10, -1) });
   });
 });

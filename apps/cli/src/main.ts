@@ -3,11 +3,12 @@
 // It never calls process.exit, so tests and other programs can call it directly.
 
 import { Command, CommanderError, Option } from 'commander';
-import { benchCommand, generateCommand, tasksCommand } from './other-commands.js';
+import { benchCommand, tasksCommand } from './other-commands.js';
+import { generateCommand, type GenerateFlags } from './generate-command.js';
 import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-commands.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
 import type { Io } from './io.js';
-import { backendName, nonNegativeInteger, positiveInteger, positiveNumber, type TrainFlags } from './options.js';
+import { backendName, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, type TrainFlags } from './options.js';
 import { trainCommand } from './train-command.js';
 
 export type { Io, Output } from './io.js';
@@ -59,16 +60,21 @@ function program(io: Io, setCode: (code: number) => void): Command {
   root.command('predict')
     .description('run a checkpoint on an input (- reads standard input; none: the task\'s own example)')
     .argument('<checkpoint>', 'a checkpoint written by recur train')
-    .argument('[input]', 'births: "YYYY-MM-DD n1 n2 …"; spam: the text of an e-mail')
+    .argument('[input]', 'births: "YYYY-MM-DD n1 n2 …"; spam: an e-mail; charlm: a prompt; segment: text without spaces')
     .addOption(backendOption())
     .option('--json', 'print the prediction as JSON')
     .action(async (path: string, input: string | undefined, flags: CheckpointFlags) => setCode(await predictCommand(path, input, flags, io)));
 
   root.command('generate')
-    .description('sample text from a character language model (needs the charlm task)')
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .action(() => setCode(generateCommand()));
+    .description('stream text sampled from a charlm checkpoint')
+    .argument('[checkpoint]', 'a checkpoint written by recur train charlm (default runs/charlm/checkpoint.safetensors)')
+    .addOption(backendOption())
+    .option('--length <n>', 'characters to generate', positiveInteger, 500)
+    .option('--temperature <t>', 'softmax temperature (0: always the most likely character)', nonNegativeNumber, 0.8)
+    .option('--prompt <text>', 'text to continue', 'Call me Ishmael. ')
+    .option('--seed <n>', 'random seed of the sampling', nonNegativeInteger, 0)
+    .option('--json', 'print one JSON object with the text instead of streaming it')
+    .action(async (path: string | undefined, flags: GenerateFlags) => setCode(await generateCommand(path, flags, io)));
 
   root.command('bench')
     .description('run apps/bench (arguments are passed on)')

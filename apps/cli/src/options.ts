@@ -24,6 +24,12 @@ export function positiveNumber(value: string): number {
   return number;
 }
 
+export function nonNegativeNumber(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number < 0) throw new InvalidArgumentError('expected a number of 0 or more.');
+  return number;
+}
+
 export function backendName(value: string): BackendName {
   if (!(BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of: ${BACKENDS.join(', ')}.`);
   return value as BackendName;

@@ -1,5 +1,4 @@
-// `recur tasks`, `recur generate` (registered now; the charlm task that it samples from comes
-// later) and `recur bench`, which hands its arguments to apps/bench when it is present.
+// `recur tasks`, and `recur bench`, which hands its arguments to apps/bench when it is present.
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -20,14 +19,6 @@ export function tasksCommand(flags: { json?: boolean }, io: Io): number {
   const rows = TASKS.map((task) => [task.name, task.description]);
   const planned = Object.entries(PLANNED_TASKS).map(([name, what]) => [name, `(planned) ${what}`]);
   io.stdout.write(`${formatTable(['task', 'description'], [...rows, ...planned])}\n`);
-  return EXIT_OK;
-}
-
-export function generateCommand(): number {
-  const available = TASKS.map((t) => t.name).join(', ');
-  if (!TASKS.some((t) => t.name === 'charlm')) {
-    throw new UsageError(`generate samples text from a character language model and needs the charlm task, which is not available yet (available: ${available})`);
-  }
   return EXIT_OK;
 }
 

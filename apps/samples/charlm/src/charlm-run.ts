@@ -1,0 +1,186 @@
+// A charlm run: the model, the encoded splits and the vocabulary. Training is truncated BPTT
+// through the shared fit loop: the text is cut into batchSize parallel streams, each batch is
+// the next seqLen characters of every stream, and the LSTM state is carried from one chunk to
+// the next but detached, so gradients stop at the chunk edge while the context does not.
+
+import { crossEntropy } from '@recur/cells';
+import { perplexity } from '@recur/metrics';
+import { Adam } from '@recur/optim';
+import { InputError, fit, type Evaluation, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
+import type { CharLmConfig } from './charlm-config.js';
+import { CharLmModel, type LstmState } from './charlm-model.js';
+import { generate, type GenerateOptions } from './charlm-sample.js';
+import { unigramNll, type CharVocab } from './charlm-text.js';
+
+export interface CharLmSplits {
+  readonly train: Int32Array;
+  readonly validation: Int32Array;
+  readonly test: Int32Array;
+}
+
+/** Streams scored side by side in evaluation: the start of each is read without context. */
+const EVAL_STREAMS = 8;
+const PREDICT_PROMPT = 'Call me Ishmael. ';
+
+interface Chunk {
+  readonly index: number;
+  readonly inputs: Tensor;
+  readonly targets: Tensor;
+  /** The state the chunk started from, freed once its backward pass has run. */
+  previous: LstmState | null;
+}
+
+/** Chunk `k` of `streams` parallel streams over `ids`: inputs [B, T] and next-character targets [B·T]. */
+function chunkTensors(ids: Int32Array, streams: number, seqLen: number, k: number): { inputs: Tensor; targets: Tensor } | null {
+  const length = Math.floor((ids.length - 1) / streams);
+  const from = k * seqLen;
+  const steps = Math.min(seqLen, length - from);
+  if (steps <= 0) return null;
+  const inputs = new Int32Array(streams * steps);
+  const targets = new Int32Array(streams * steps);
+  for (let b = 0; b < streams; b++) {
+    const start = b * length + from;
+    inputs.set(ids.subarray(start, start + steps), b * steps);
+    targets.set(ids.subarray(start + 1, start + 1 + steps), b * steps);
+  }
+  return { inputs: fromTypedArray(inputs, [streams, steps]), targets: fromTypedArray(targets, [streams * steps]) };
+}
+
+const chunkCount = (ids: Int32Array, streams: number, seqLen: number) => Math.ceil(Math.floor((ids.length - 1) / streams) / seqLen);
+const disposeState = (state: LstmState | null) => state?.forEach((t) => t.dispose());
+
+export class CharLmRun implements TaskRun {
+  readonly model: CharLmModel;
+  #state: LstmState | null = null;
+
+  constructor(
+    readonly config: CharLmConfig,
+    readonly splits: CharLmSplits,
+    readonly vocab: CharVocab,
+  ) {
+    this.model = new CharLmModel({
+      vocabSize: vocab.size,
+      embeddingDim: config.embeddingDim,
+      hiddenSize: config.hiddenSize,
+      numLayers: config.numLayers,
+      dropout: config.dropout,
+    });
+  }
+
+  /** Chunks per epoch: fit counts each as one example. */
+  get trainSize(): number {
+    return chunkCount(this.splits.train, this.config.batchSize, this.config.seqLen);
+  }
+
+  state() {
+    return this.vocab.toJSON();
+  }
+
+  async train(context: TrainContext): Promise<TrainResult> {
+    const { config, model, splits } = this;
+    const optimizer = new Adam(model.parameters(), { lr: config.lr });
+    // Chunks must run in order for the carried state to mean anything, so there is no shuffle;
+    // a resumed epoch restarts its state from zeros at the chunk where it stopped.
+    const plan = Array.from({ length: this.trainSize }, (_, k) => [k]);
+    try {
+      return await fit<Chunk>({
+        context,
+        model,
+        optimizer,
+        epochs: config.epochs,
+        metric: { name: 'perplexity', higherIsBetter: false },
+        clipNorm: config.clipNorm,
+        batchIndices: () => plan,
+        makeBatch: ([index]) => ({ index: index!, previous: null, ...chunkTensors(splits.train, config.batchSize, config.seqLen, index!)! }),
+        disposeBatch: (chunk) => {
+          chunk.inputs.dispose();
+          chunk.targets.dispose();
+          disposeState(chunk.previous);
+        },
+        loss: (chunk) => {
+          if (chunk.index === 0 || this.#state === null) {
+            disposeState(this.#state);
+            this.#state = model.initialState(config.batchSize).map(keep) as unknown as LstmState;
+          }
+          chunk.previous = this.#state;
+          const [logits, next] = model.forward(chunk.inputs, this.#state);
+          // Detached: the next chunk starts from these values but backpropagates no further.
+          this.#state = [keep(next[0].detach()), keep(next[1].detach())];
+          return crossEntropy(logits.reshape([-1, this.vocab.size]), chunk.targets);
+        },
+        validate: async () => {
+          const nll = await this.meanNll(splits.validation);
+          return { loss: nll, metrics: { perplexity: perplexity(nll) } };
+        },
+      });
+    } finally {
+      disposeState(this.#state);
+      this.#state = null;
+      optimizer.dispose();
+    }
+  }
+
+  /** Mean negative log-likelihood per character of `ids` (its first evalChars), state carried. */
+  async meanNll(all: Int32Array): Promise<number> {
+    const { config, model } = this;
+    const ids = config.evalChars > 0 ? all.subarray(0, config.evalChars + 1) : all;
+    model.eval();
+    let state: LstmState = model.initialState(EVAL_STREAMS).map(keep) as unknown as LstmState;
+    let sum = 0;
+    let count = 0;
+    for (let k = 0; ; k++) {
+      const chunk = chunkTensors(ids, EVAL_STREAMS, config.seqLen * 4, k);
+      if (!chunk) break;
+      const [loss, next] = noGrad(() =>
+        scope(() => {
+          const [logits, after] = model.forward(chunk.inputs, state);
+          return [crossEntropy(logits.reshape([-1, this.vocab.size]), chunk.targets), after] as const;
+        }),
+      );
+      disposeState(state);
+      state = [keep(next[0]), keep(next[1])];
+      sum += (await loss.data())[0]! * chunk.targets.size;
+      count += chunk.targets.size;
+      loss.dispose();
+      chunk.inputs.dispose();
+      chunk.targets.dispose();
+    }
+    disposeState(state);
+    return sum / Math.max(1, count);
+  }
+
+  async evaluate(): Promise<Evaluation> {
+    const { config, splits, vocab } = this;
+    const nll = await this.meanNll(splits.test);
+    const table = unigramNll(splits.train, vocab.size);
+    // The same characters the model is scored on: every stream's targets, i.e. ids[1..n].
+    const streams = EVAL_STREAMS;
+    const ids = config.evalChars > 0 ? splits.test.subarray(0, config.evalChars + 1) : splits.test;
+    const length = Math.floor((ids.length - 1) / streams);
+    let unigramSum = 0;
+    for (let b = 0; b < streams; b++) for (let i = 1; i <= length; i++) unigramSum += table[ids[b * length + i]!]!;
+    return {
+      metrics: { perplexity: perplexity(nll) },
+      baseline: { perplexity: perplexity(unigramSum / Math.max(1, streams * length)) },
+      baselineName: 'unigram character model (training counts, add-one smoothing)',
+      higherIsBetter: { perplexity: false },
+    };
+  }
+
+  /** Stream `options.length` sampled characters to `onText` after feeding the prompt. */
+  generate(options: GenerateOptions, onText?: (text: string) => void): Promise<string> {
+    return generate(this.model, this.vocab, options, onText);
+  }
+
+  async predict(input: string | null): Promise<Prediction> {
+    if (input !== null && input.length === 0) throw new InputError('input: give a prompt to continue (or nothing for the opening line)');
+    const prompt = input ?? PREDICT_PROMPT;
+    const text = await this.generate({ prompt, length: 200, temperature: 0.8, seed: this.config.seed });
+    return { value: { prompt, text }, text: `${prompt}${text}` };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

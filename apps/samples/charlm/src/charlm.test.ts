@@ -1,0 +1,42 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
+import { registerBackend, useBackend } from '@recur/tensor';
+import { CharLmRun } from './charlm-run.js';
+import { charlmTask } from './charlm-task.js';
+
+beforeAll(async () => {
+  registerBackend(createCpuBackend, { name: 'cpu' });
+  await useBackend('cpu');
+});
+
+describe('charlm --quick, end to end', () => {
+  it('the loss falls, perplexity beats the unigram model, the summary is well-formed, generation is seeded', async () => {
+    const config = resolveConfig(charlmTask, [{ source: '--quick', values: charlmTask.quickConfig }]);
+    const events: TrainEvent[] = [];
+    const outcome = await trainTask({ task: charlmTask, config, outDir: null, reporter: (e) => events.push(e) });
+
+    const losses = outcome.history.map((r) => r.trainLoss);
+    expect(losses).toHaveLength(config.epochs);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary).toMatchObject({ event: 'summary', task: 'charlm', split: 'test', higherIsBetter: { perplexity: false } });
+    expect(Object.keys(summary.metrics)).toEqual(['perplexity']);
+    expect(Object.keys(summary.baseline)).toEqual(['perplexity']);
+    // A unigram model of English characters sits near 20–30; context has to do much better.
+    expect(summary.baseline.perplexity).toBeGreaterThan(15);
+    expect(summary.metrics.perplexity).toBeLessThan(summary.baseline.perplexity! * 0.75);
+
+    const run = (await charlmTask.create(config)) as CharLmRun;
+    try {
+      const streamed: string[] = [];
+      const text = await run.generate({ prompt: 'The whale', length: 30, temperature: 0.8, seed: 1 }, (t) => streamed.push(t));
+      expect(text).toHaveLength(30);
+      expect(streamed.join('')).toBe(text);
+      expect(await run.generate({ prompt: 'The whale', length: 30, temperature: 0.8, seed: 1 })).toBe(text);
+    } finally {
+      run.dispose();
+    }
+  });
+});
