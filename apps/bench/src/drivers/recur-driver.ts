@@ -1,0 +1,240 @@
+// Recur on its cpu or webgpu backend, written as a user would: modules from @recur/cells, Adam
+// from @recur/optim, one scope() per iteration so memory stays flat. Every iteration ends by
+// reading a value back (`await data()`), which on WebGPU waits for the submitted work.
+
+import { createRequire } from 'node:module';
+import { Embedding, GRU, LSTM, Linear, RNN, crossEntropy, mseLoss, type Module } from '@recur/cells';
+import { Adam } from '@recur/optim';
+import { packPaddedSequence, type PackedSequence } from '@recur/sequence';
+import {
+  matmul,
+  memory,
+  noGrad,
+  randint,
+  randn,
+  registerBackend,
+  scope,
+  useBackend,
+  zeros,
+  type BackendV1,
+  type Tensor,
+} from '@recur/tensor';
+import { Unsupported, type CaseShape, type CaseSpec, type CellKind, type Driver, type Iteration, type SystemInfo } from '../protocol.js';
+
+type Recurrent = LSTM | GRU | RNN;
+
+function recurrent(cell: CellKind, inputSize: number, hiddenSize: number, extra: { numLayers?: number; bidirectional?: boolean } = {}): Recurrent {
+  const options = { inputSize, hiddenSize, ...extra };
+  if (cell === 'lstm') return new LSTM(options);
+  if (cell === 'gru') return new GRU(options);
+  return new RNN({ ...options, nonlinearity: 'tanh' });
+}
+
+/** Output and h_n of any of the three layers (LSTM's c_n is not needed here). */
+function runLayer(model: Recurrent, input: Tensor | PackedSequence): { output: Tensor; h: Tensor } {
+  if (model instanceof LSTM) {
+    const [output, [h]] = model.forward(input);
+    return { output: output as Tensor, h };
+  }
+  const [output, h] = model.forward(input);
+  return { output: output as Tensor, h };
+}
+
+/** Read one value back: on WebGPU this waits for everything submitted before it. */
+async function settle(probe: Tensor): Promise<void> {
+  await probe.data();
+  probe.dispose();
+}
+
+function disposeAll(...items: (Module | Tensor | { dispose(): void })[]): void {
+  for (const item of items) item.dispose();
+}
+
+/** The worker compares live tensors across runs: a count that grows means a leak. */
+function withLiveCount(iteration: Iteration): Iteration {
+  return { ...iteration, liveTensors: () => memory().numTensors };
+}
+
+function prepareMatmul(shape: Extract<CaseShape, { kind: 'matmul' }>): Iteration {
+  const a = randn([shape.m, shape.k]);
+  const b = randn([shape.k, shape.n]);
+  return withLiveCount({
+    run: () => settle(scope(() => matmul(a, b).narrow(0, 0, 1).narrow(1, 0, 1).contiguous())),
+    dispose: () => disposeAll(a, b),
+  });
+}
+
+function prepareForward(shape: Extract<CaseShape, { kind: 'rnn-forward' }>): Iteration {
+  const model = recurrent(shape.cell, shape.inputSize, shape.hiddenSize);
+  model.eval();
+  const x = randn([shape.steps, shape.batch, shape.inputSize]);
+  return withLiveCount({
+    run: () =>
+      settle(noGrad(() => scope(() => runLayer(model, x).output.select(0, shape.steps - 1).narrow(0, 0, 1).contiguous()))),
+    dispose: () => disposeAll(model, x),
+  });
+}
+
+function prepareTrain(shape: Extract<CaseShape, { kind: 'rnn-train' }>): Iteration {
+  const model = recurrent(shape.cell, shape.inputSize, shape.hiddenSize);
+  const head = new Linear({ inFeatures: shape.hiddenSize, outFeatures: shape.classes });
+  const optimizer = new Adam([...model.parameters(), ...head.parameters()], { lr: 1e-3 });
+  const x = randn([shape.steps, shape.batch, shape.inputSize]);
+  const target = randint(0, shape.classes, [shape.batch]);
+  const lengths = shape.lengths;
+  return withLiveCount({
+    run: () =>
+      settle(
+        scope(() => {
+          let last: Tensor;
+          if (lengths) {
+            // Packing is part of the step, as in a training loop that packs each batch.
+            const packed = packPaddedSequence(x, lengths, { enforceSorted: false });
+            last = runLayer(model, packed).h.select(0, 0);
+          } else {
+            last = runLayer(model, x).output.select(0, shape.steps - 1);
+          }
+          const loss = crossEntropy(head.forward(last), target);
+          loss.backward();
+          optimizer.step();
+          optimizer.zeroGrad();
+          return loss.detach();
+        }),
+      ),
+    dispose: () => disposeAll(optimizer, model, head, x, target),
+  });
+}
+
+function prepareOnline(shape: Extract<CaseShape, { kind: 'online-forward' | 'online-train' }>): Iteration {
+  const model = new LSTM({ inputSize: shape.inputSize, hiddenSize: shape.hiddenSize });
+  const head = new Linear({ inFeatures: shape.hiddenSize, outFeatures: 1 });
+  const x = randn([shape.steps, 1, shape.inputSize]);
+  const target = randn([1, 1]);
+  const predict = () => head.forward(runLayer(model, x).output.select(0, shape.steps - 1));
+  if (shape.kind === 'online-forward') {
+    return withLiveCount({
+      run: () => settle(noGrad(() => scope(predict))),
+      dispose: () => disposeAll(model, head, x, target),
+    });
+  }
+  const optimizer = new Adam([...model.parameters(), ...head.parameters()], { lr: 1e-3 });
+  return withLiveCount({
+    run: () =>
+      settle(
+        scope(() => {
+          const loss = mseLoss(predict(), target);
+          loss.backward();
+          optimizer.step();
+          optimizer.zeroGrad();
+          return loss.detach();
+        }),
+      ),
+    dispose: () => disposeAll(optimizer, model, head, x, target),
+  });
+}
+
+function prepareTextClassifier(shape: Extract<CaseShape, { kind: 'text-classifier' }>): Iteration {
+  const embedding = new Embedding({ numEmbeddings: shape.vocab, embeddingDim: shape.embedding });
+  const lstm = new LSTM({ inputSize: shape.embedding, hiddenSize: shape.hiddenSize, numLayers: shape.layers, bidirectional: true });
+  const head = new Linear({ inFeatures: 2 * shape.hiddenSize, outFeatures: shape.classes });
+  const optimizer = new Adam([...embedding.parameters(), ...lstm.parameters(), ...head.parameters()], { lr: 1e-3 });
+  const tokens = randint(0, shape.vocab, [shape.steps, shape.batch]);
+  const target = randint(0, shape.classes, [shape.batch]);
+  return withLiveCount({
+    run: () =>
+      settle(
+        scope(() => {
+          const [output] = lstm.forward(embedding.forward(tokens));
+          const loss = crossEntropy(head.forward(output.select(0, shape.steps - 1)), target);
+          loss.backward();
+          optimizer.step();
+          optimizer.zeroGrad();
+          return loss.detach();
+        }),
+      ),
+    dispose: () => disposeAll(optimizer, embedding, lstm, head, tokens, target),
+  });
+}
+
+function prepareStream(shape: Extract<CaseShape, { kind: 'stream-step' }>): Iteration {
+  const model = new LSTM({ inputSize: shape.inputSize, hiddenSize: shape.hiddenSize, numLayers: shape.layers });
+  model.eval();
+  const x = randn([1, 1, shape.inputSize]);
+  let h = zeros([shape.layers, 1, shape.hiddenSize]);
+  let c = zeros([shape.layers, 1, shape.hiddenSize]);
+  return withLiveCount({
+    run: async () => {
+      const [output, nextH, nextC] = noGrad(() =>
+        scope(() => {
+          const [out, [hN, cN]] = model.forward(x, [h, c]);
+          return [out, hN, cN] as const;
+        }),
+      );
+      h.dispose();
+      c.dispose();
+      h = nextH;
+      c = nextC;
+      await settle(output);
+    },
+    dispose: () => disposeAll(model, x, h, c),
+  });
+}
+
+function adapterDetails(backend: BackendV1): Record<string, unknown> {
+  const info = (backend as { device?: { adapterInfo?: GPUAdapterInfo } }).device?.adapterInfo;
+  if (!info) return {};
+  return { adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown' };
+}
+
+export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
+  return {
+    async init(): Promise<SystemInfo> {
+      if (backendName === 'cpu') {
+        const { cpu } = await import('@recur/backend-cpu');
+        registerBackend(cpu());
+      } else {
+        let module: Partial<typeof import('@recur/backend-webgpu')>;
+        try {
+          module = await import('@recur/backend-webgpu');
+        } catch (error) {
+          throw new Error(`backend not available: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+        const create = module.createWebGPUBackend;
+        if (typeof create !== 'function') throw new Error('backend not available: @recur/backend-webgpu exports no createWebGPUBackend');
+        registerBackend(() => create(), { name: 'webgpu' });
+      }
+      const backend = await useBackend(backendName);
+      // Collect the import's garbage before GPU work starts (TOOLCHAIN P7).
+      (globalThis as { gc?: () => void }).gc?.();
+      const version = (createRequire(import.meta.url)('@recur/tensor/package.json') as { version: string }).version;
+      return {
+        version,
+        // SwiftShader spreads GPU work over CPU threads of its own; only the cpu backend's count is Recur's.
+        ...(backendName === 'cpu' ? { threads: 1 } : {}),
+        variant: backendName === 'cpu' ? 'TypeScript kernels' : 'WGSL on the webgpu package (Dawn)',
+        ...adapterDetails(backend),
+      };
+    },
+
+    async prepare(spec: CaseSpec): Promise<Iteration> {
+      const shape = spec.shape;
+      switch (shape.kind) {
+        case 'matmul':
+          return prepareMatmul(shape);
+        case 'rnn-forward':
+          return prepareForward(shape);
+        case 'rnn-train':
+          return prepareTrain(shape);
+        case 'online-forward':
+        case 'online-train':
+          return prepareOnline(shape);
+        case 'text-classifier':
+          return prepareTextClassifier(shape);
+        case 'stream-step':
+          return prepareStream(shape);
+        default:
+          throw new Unsupported(`no Recur implementation of ${(shape as { kind: string }).kind}`);
+      }
+    },
+  };
+}

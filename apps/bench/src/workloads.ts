@@ -1,0 +1,142 @@
+// The workloads of BENCHMARKS.md as case specs: S1 sgemm, W1–W7 recurrent shapes. `--quick`
+// shrinks every shape (B batch, T steps, I input, H hidden) so a run takes seconds; the variant
+// string says so, and numbers from quick shapes are never compared with full ones.
+
+import type { CaseShape, CaseSpec, CellKind, WorkloadId } from './protocol.js';
+
+/** W1's shape; W2, W3 and W7 reuse it. */
+const FULL_RNN = { batch: 32, steps: 128, inputSize: 64, hiddenSize: 256 };
+const QUICK_RNN = { batch: 4, steps: 8, inputSize: 16, hiddenSize: 32 };
+
+const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN-tanh' };
+/** Gate blocks per cell: FLOPs per step and sample ≈ 2·gates·H·(I+H). */
+const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+
+export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
+  S1: 'sgemm',
+  W1: 'RNN inference, full output sequence',
+  W2: 'LSTM train step (Linear on the last step + cross-entropy + Adam)',
+  W3: 'GRU / RNN-tanh train step',
+  W4: 'online model, B 1 (forward; one train step)',
+  W5: 'text classifier train step: Embedding → 2-layer BiLSTM → Linear',
+  W6: 'streaming: one step with carried state, B 1',
+  W7: 'packed batch (lengths uniform in [16, 128]) vs padded, LSTM train step',
+};
+
+/** A deterministic generator (mulberry32) so every system sees the same W7 lengths. */
+function seededUniform(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `count` integers uniform in [low, high]. */
+export function uniformLengths(count: number, low: number, high: number, seed = 7): number[] {
+  const next = seededUniform(seed);
+  return Array.from({ length: count }, () => low + Math.floor(next() * (high - low + 1)));
+}
+
+function rnnShape(quick: boolean) {
+  return quick ? QUICK_RNN : FULL_RNN;
+}
+
+function shapeText(s: { batch: number; steps: number; inputSize: number; hiddenSize: number }): string {
+  return `B${s.batch} T${s.steps} I${s.inputSize} H${s.hiddenSize}`;
+}
+
+function recurrentFlops(cell: CellKind, s: { batch: number; steps: number; inputSize: number; hiddenSize: number }): number {
+  return 2 * GATES[cell] * s.hiddenSize * (s.inputSize + s.hiddenSize) * s.steps * s.batch;
+}
+
+function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload'>[] {
+  const rnn = rnnShape(quick);
+  switch (workload) {
+    case 'S1':
+      return [
+        quick ? [256, 256, 256] : [512, 512, 512],
+        [32, 320, 1024],
+      ].map(([m, k, n]) => ({
+        key: `${m}x${k}x${n}`,
+        variant: `${m}×${k} · ${k}×${n}`,
+        shape: { kind: 'matmul', m: m!, k: k!, n: n! } satisfies CaseShape,
+        flops: 2 * m! * k! * n!,
+      }));
+    case 'W1':
+      return (['lstm', 'gru', 'rnn'] as const).map((cell) => ({
+        key: cell,
+        variant: `${CELL_NAMES[cell]} ${shapeText(rnn)}`,
+        shape: { kind: 'rnn-forward', cell, ...rnn },
+        flops: recurrentFlops(cell, rnn),
+      }));
+    case 'W2':
+    case 'W3':
+      return (workload === 'W2' ? (['lstm'] as const) : (['gru', 'rnn'] as const)).map((cell) => ({
+        key: cell,
+        variant: `${CELL_NAMES[cell]} train ${shapeText(rnn)}`,
+        shape: { kind: 'rnn-train', cell, ...rnn, classes: 10 },
+      }));
+    case 'W4': {
+      const online = { steps: quick ? 10 : 50, inputSize: 1, hiddenSize: 32 };
+      const text = `B1 T${online.steps} I1 H32`;
+      return [
+        { key: 'forward', variant: `forward ${text}`, shape: { kind: 'online-forward', ...online } },
+        { key: 'train', variant: `train step ${text}`, shape: { kind: 'online-train', ...online } },
+      ];
+    }
+    case 'W5': {
+      const text = quick
+        ? { vocab: 100, embedding: 16, hiddenSize: 16, layers: 2, batch: 4, steps: 8, classes: 2 }
+        : { vocab: 10000, embedding: 128, hiddenSize: 256, layers: 2, batch: 64, steps: 64, classes: 2 };
+      return [
+        {
+          key: 'bilstm',
+          variant: `Embedding(${text.vocab},${text.embedding}) → ${text.layers}×BiLSTM(${text.hiddenSize}) → Linear(${2 * text.hiddenSize}→2) B${text.batch} T${text.steps}`,
+          shape: { kind: 'text-classifier', ...text },
+        },
+      ];
+    }
+    case 'W6': {
+      const sizes = quick ? [32] : [256, 512, 1024];
+      const inputSize = quick ? 16 : 64;
+      return sizes.flatMap((hiddenSize) =>
+        [1, 3].map((layers) => ({
+          key: `H${hiddenSize} L${layers}`,
+          variant: `LSTM step B1 I${inputSize} H${hiddenSize} ${layers} layer${layers > 1 ? 's' : ''}`,
+          shape: { kind: 'stream-step', inputSize, hiddenSize, layers } satisfies CaseShape,
+        })),
+      );
+    }
+    case 'W7': {
+      const lengths = quick ? uniformLengths(rnn.batch, 2, rnn.steps) : uniformLengths(rnn.batch, 16, 128);
+      const range = quick ? `[2, ${rnn.steps}]` : '[16, 128]';
+      return [
+        {
+          key: 'packed',
+          variant: `LSTM train packed, lengths in ${range} (mean ${mean(lengths).toFixed(1)}) ${shapeText(rnn)}`,
+          shape: { kind: 'rnn-train', cell: 'lstm', ...rnn, classes: 10, lengths },
+        },
+        {
+          key: 'padded',
+          variant: `LSTM train padded to T${rnn.steps} ${shapeText(rnn)}`,
+          shape: { kind: 'rnn-train', cell: 'lstm', ...rnn, classes: 10 },
+        },
+      ];
+    }
+  }
+}
+
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Every case of the selected workloads, in BENCHMARKS.md order. */
+export function buildCases(workloads: readonly WorkloadId[], quick: boolean): CaseSpec[] {
+  return workloads.flatMap((workload) =>
+    casesOf(workload, quick).map((c) => ({ ...c, workload, variant: quick ? `${c.variant}, quick` : c.variant })),
+  );
+}
