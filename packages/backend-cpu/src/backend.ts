@@ -1,6 +1,6 @@
 // The CPU backend: BackendV1 over host typed arrays. Work runs synchronously on the calling
 // thread, so flush is a no-op and reads observe every earlier kernel. Each instance owns its
-// buffers; generated loops and the matmul packing buffers are shared by all instances.
+// buffers and its wasm memory; generated loops and the compiled wasm module are shared.
 
 import type { AnyTypedArray, BackendPlugin, BackendV1, DType } from '@recur/backend';
 import type { KernelContext } from './check.js';
@@ -12,6 +12,7 @@ import { Matmul } from './matmul.js';
 import { CpuMemory, type CpuBuffer } from './memory.js';
 import { random } from './random.js';
 import { reduce } from './reduce.js';
+import { WasmRuntime } from './wasm-runtime.js';
 
 export interface CpuBackendOptions {
   /**
@@ -20,11 +21,27 @@ export interface CpuBackendOptions {
    * false forces them from the start.
    */
   readonly codegen?: boolean;
+  /**
+   * Run matmul and the fused LSTM / GRU cells on WebAssembly SIMD kernels (default true, unless
+   * the environment variable RECUR_CPU_SIMD is '0'). Where WebAssembly SIMD is missing the
+   * TypeScript kernels run either way; false forces them.
+   */
+  readonly simd?: boolean;
+}
+
+/** The option's default: on, unless RECUR_CPU_SIMD=0 asks suites run elsewhere for the TS path. */
+function simdByDefault(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.RECUR_CPU_SIMD !== '0';
 }
 
 export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<CpuBuffer> {
   const memory = new CpuMemory();
-  const context: KernelContext = { memory, codegen: options.codegen ?? true };
+  const simd = options.simd ?? simdByDefault();
+  // Made on first use, so a backend that never multiplies holds no wasm memory.
+  let runtime: WasmRuntime | null | undefined = simd ? undefined : null;
+  const wasm = (): WasmRuntime | null => (runtime === undefined ? (runtime = WasmRuntime.create()) : runtime);
+  const context: KernelContext = { memory, codegen: options.codegen ?? true, wasm };
   const matmul = new Matmul();
   return {
     specificationVersion: 'v1',
@@ -37,7 +54,11 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
     readSync: (buffer, offset, size) => memory.readSync(buffer, offset, size),
     flush: () => {},
     memory: () => memory.memory(),
-    dispose: () => memory.dispose(),
+    dispose: () => {
+      memory.dispose();
+      // Lets the wasm memory go; kernels on a disposed backend throw before reaching it.
+      runtime = null;
+    },
 
     unary: (op, x, out) => unary(context, op, x, out),
     binary: (op, a, b, out) => binary(context, op, a, b, out),

@@ -4,12 +4,15 @@
 
 import { DTypeError, IndexError, ShapeError, fmtShape, type AnyTypedArray, type DType, type View } from '@recur/backend';
 import type { CpuBuffer, CpuMemory } from './memory.js';
+import type { WasmRuntime } from './wasm-runtime.js';
 
 /** What every kernel needs from its backend instance. */
 export interface KernelContext {
   readonly memory: CpuMemory;
   /** Generate specialised loops with `new Function` (false: closure loops, as under strict CSP). */
   readonly codegen: boolean;
+  /** The instance's wasm SIMD kernels, made on first use; null for the TypeScript path. */
+  readonly wasm: () => WasmRuntime | null;
 }
 
 /** The typed array behind `view`, after checking that the view fits its live buffer. */

@@ -1,15 +1,17 @@
 // Fused LSTM and GRU cell kernels (forward and backward) over 2-D strided float32 views, so a
 // recurrent step costs one pass over its gates instead of a dozen elementwise kernels.
 // B batch, H hidden; LSTM gates i f g o, GRU gates r z n (PyTorch's row order); σ sigmoid.
+// With a wasm runtime the arithmetic runs as SIMD (wasm-cells.ts); these loops are the fallback.
 
 import { ShapeError, fmtShape, type FusedKernels, type View } from '@recur/backend';
 import { expectDType, viewArray, type KernelContext } from './check.js';
 import type { CpuBuffer } from './memory.js';
+import { wasmGruCell, wasmGruCellBackward, wasmLstmCell, wasmLstmCellBackward } from './wasm-cells.js';
 
 type Cpu = View<CpuBuffer>;
 
 /** Element (b, j) of a 2-D view: data[offset + b·rowStride + j·colStride]. */
-interface Matrix {
+export interface Matrix {
   readonly data: Float32Array;
   readonly offset: number;
   readonly row: number;
@@ -47,6 +49,8 @@ export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<C
       const h = matrix(context, op, 'h', hView, B, H);
       const cNext = matrix(context, op, 'cNext', cNextView, B, H);
       const act = actView ? matrix(context, op, 'act', actView, B, 4 * H) : null;
+      const runtime = context.wasm();
+      if (runtime && wasmLstmCell(runtime, B, H, gates, c, h, cNext, act)) return;
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < H; j++) {
           const i = sigmoid(gates.data[at(gates, b, j)]!);
@@ -77,6 +81,8 @@ export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<C
       const dcNext = matrix(context, op, 'dcNext', dcNextView, B, H);
       const dGates = matrix(context, op, 'dGates', dGatesView, B, 4 * H);
       const dc = matrix(context, op, 'dc', dcView, B, H);
+      const runtime = context.wasm();
+      if (runtime && wasmLstmCellBackward(runtime, B, H, act, c, cNext, dh, dcNext, dGates, dc)) return;
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < H; j++) {
           const i = act.data[at(act, b, j)]!;
@@ -104,6 +110,8 @@ export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<C
       const h = matrix(context, op, 'h', hView, B, H);
       const hNext = matrix(context, op, 'hNext', hNextView, B, H);
       const act = actView ? matrix(context, op, 'act', actView, B, 3 * H) : null;
+      const runtime = context.wasm();
+      if (runtime && wasmGruCell(runtime, B, H, gx, gh, h, hNext, act)) return;
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < H; j++) {
           const r = sigmoid(gx.data[at(gx, b, j)]! + gh.data[at(gh, b, j)]!);
@@ -129,6 +137,8 @@ export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<C
       const dgx = matrix(context, op, 'dgx', dgxView, B, 3 * H);
       const dgh = matrix(context, op, 'dgh', dghView, B, 3 * H);
       const dh = matrix(context, op, 'dh', dhView, B, H);
+      const runtime = context.wasm();
+      if (runtime && wasmGruCellBackward(runtime, B, H, act, gh, h, dhNext, dgx, dgh, dh)) return;
       for (let b = 0; b < B; b++) {
         for (let j = 0; j < H; j++) {
           const r = act.data[at(act, b, j)]!;

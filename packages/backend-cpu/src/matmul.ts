@@ -7,6 +7,7 @@ import { expectDType, viewArray, type KernelContext } from './check.js';
 import { gemm, type GemmProblem } from './gemm.js';
 import type { CpuBuffer } from './memory.js';
 import { forEachRun } from './strided.js';
+import { wasmGemm } from './wasm-gemm.js';
 
 type CpuView = View<CpuBuffer>;
 
@@ -88,6 +89,9 @@ export class Matmul {
     }
     const batches = sizeOf(batchShape);
     if (batches === 0 || M === 0 || N === 0) return;
+    // The wasm SIMD kernel where the instance has one, otherwise gemm.ts.
+    const runtime = context.wasm();
+    const product = runtime ? (problem: GemmProblem) => wasmGemm(runtime, problem) : gemm;
 
     const strideAM = a.strides[rowAxisA]!;
     const strideBN = b.strides[colAxisB]!;
@@ -129,7 +133,7 @@ export class Matmul {
     if (foldRows) {
       for (let batch = 0; batch < batches; batch++) fillRows(batch, batch * M);
       fillCols(0, 0, 0);
-      gemm(problem);
+      product(problem);
     } else if (foldCols) {
       // rowC holds only the row part; each batch's output offset rides on its columns.
       for (let i = 0; i < M; i++) {
@@ -137,12 +141,12 @@ export class Matmul {
         rowC[i] = i * strideCM;
       }
       for (let batch = 0; batch < batches; batch++) fillCols(batch, batch * N, offC[batch]!);
-      gemm(problem);
+      product(problem);
     } else {
       for (let batch = 0; batch < batches; batch++) {
         fillRows(batch, 0);
         fillCols(batch, 0, 0);
-        gemm(problem);
+        product(problem);
       }
     }
   }

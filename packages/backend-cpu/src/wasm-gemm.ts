@@ -1,0 +1,88 @@
+// sgemm on the wasm SIMD macro-kernel: C[M, N] (+)= A[M, K] · B[K, N] for the same offset-table
+// problems as gemm.ts. Goto-style blocking: B is packed into a KC×NC panel of NR-column strips,
+// A into MC×KC blocks of MR-row strips, both inside wasm memory; each block product lands in a
+// C staging area there and leaves through C's offset tables, so any strides and folded batches work.
+
+import { gemm, type GemmProblem } from './gemm.js';
+import { MR, NR } from './wasm-gemm-kernel.js';
+import { STAGE_FLOATS, packBlock, type Operand } from './wasm-pack.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+// KC·NR floats of a B strip stay in L1 while the MC×KC block of A streams from L2. K is split
+// into equal blocks of at most KC, so K = 320 runs as one block rather than 256 + 64.
+const KC = 384;
+const MC = 64;
+const NC = 512;
+// Below this many multiply-adds the TypeScript kernels win: packing and calls dominate.
+const WASM_WORK = 16384;
+
+const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
+
+/** Whether C's columns jc…jc+nc sit one element apart, so a row leaves with one `set`. */
+function unitColumns(colC: Int32Array, jc: number, nc: number): boolean {
+  for (let s = 1; s < nc; s++) if (colC[jc + s] !== colC[jc] + s) return false;
+  return true;
+}
+
+/** Rows ic…ic+mc and columns jc…jc+nc of the staged product into C. */
+function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number, unit: boolean): void {
+  const { c, rowC, colC, accumulate } = p;
+  for (let r = 0; r < mc; r++) {
+    const row = rowC[ic + r]!;
+    const from = at + r * ldc;
+    if (unit && !accumulate) {
+      c.set(heap.subarray(from, from + nc), row + colC[jc]!);
+    } else if (unit) {
+      const to = row + colC[jc]!;
+      for (let s = 0; s < nc; s++) c[to + s] += heap[from + s]!;
+    } else {
+      for (let s = 0; s < nc; s++) {
+        const index = row + colC[jc + s]!;
+        c[index] = accumulate ? c[index]! + heap[from + s]! : heap[from + s]!;
+      }
+    }
+  }
+}
+
+/** C (+)= A·B, on the wasm kernel when the problem is big enough to repay the packing. */
+export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
+  const { M, N, K } = p;
+  if (M * N * K <= WASM_WORK) {
+    gemm(p);
+    return;
+  }
+  // One C staging block when K fits one KC block; otherwise the partial sums of every row of
+  // the panel must survive until the last k block.
+  const kcMax = Math.ceil(K / Math.ceil(K / KC));
+  const stagedRows = K === kcMax ? roundUp(Math.min(M, MC), MR) : roundUp(M, MR);
+  const ldc = roundUp(Math.min(N, NC), NR);
+  const atA = 0;
+  const atB = atA + roundUp(Math.min(M, MC), MR) * kcMax;
+  const atStage = atB + ldc * kcMax;
+  const atC = atStage + STAGE_FLOATS;
+  const heap = runtime.heap(atC + stagedRows * ldc);
+  if (!heap) {
+    gemm(p);
+    return;
+  }
+  const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
+  const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
+  const { gemmBlock } = runtime.kernels;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    const ncPadded = roundUp(nc, NR);
+    const unit = unitColumns(p.colC, jc, nc);
+    for (let pc = 0; pc < K; pc += kcMax) {
+      const kc = Math.min(kcMax, K - pc);
+      const last = pc + kc >= K;
+      packBlock(runtime, heap, atB, atStage, b, jc, nc, pc, kc, NR);
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = Math.min(MC, M - ic);
+        packBlock(runtime, heap, atA, atStage, a, ic, mc, pc, kc, MR);
+        const atBlock = atC + (K === kcMax ? 0 : ic * ldc);
+        gemmBlock(atA * 4, atB * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, pc > 0 ? 1 : 0);
+        if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit);
+      }
+    }
+  }
+}
