@@ -11,7 +11,7 @@ import { SYSTEMS, WORKLOADS, type SystemName, type WorkloadId } from './protocol
 import { formatReport } from './report.js';
 import type { BenchReport, ResultEntry } from './results.js';
 import { QUICK_DEFAULT_SYSTEMS } from './systems.js';
-import { buildCases } from './workloads.js';
+import { buildCases, systemsFor } from './workloads.js';
 
 export interface BenchOptions {
   readonly only: readonly WorkloadId[];
@@ -62,9 +62,11 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     maxIteration?: number;
     verbose: boolean;
   }>();
+  const only = flags.only ?? [...WORKLOADS];
   return {
-    only: flags.only ?? [...WORKLOADS],
-    systems: flags.systems ?? (flags.quick ? QUICK_DEFAULT_SYSTEMS : SYSTEMS),
+    only,
+    // Unasked, start only systems that run some selected case (`--only T1,T2,D1`: recur-cpu alone).
+    systems: flags.systems ?? systemsFor(only, flags.quick ? QUICK_DEFAULT_SYSTEMS : SYSTEMS),
     quick: flags.quick,
     json: flags.json,
     threads: Math.floor(flags.threads),

@@ -2,7 +2,7 @@
 // interleaved rounds (so drift in a shared machine's load hits all alike), and summarize. A
 // system far slower than the rest takes fewer samples (`n`), so a full run stays near 20 minutes.
 
-import type { CaseSpec, SystemInfo, SystemName } from './protocol.js';
+import type { CaseSpec, SystemInfo, SystemName, Work } from './protocol.js';
 import type { ResultEntry, SystemReport } from './results.js';
 import { formatMs, median, summarize } from './stats.js';
 import { launchFor } from './systems.js';
@@ -79,7 +79,10 @@ interface Cell {
   planned: number;
   batchScale?: number;
   error?: string;
+  /** From setup (what the case was set up with), and from the latest run (live tensors grew). */
+  setupNote?: string;
   note?: string;
+  work?: Work;
 }
 
 function errorText(error: unknown): string {
@@ -136,6 +139,7 @@ export class Harness {
   private async runBatch(cell: Cell, count: number): Promise<number[]> {
     const reply = await cell.slot.worker!.request({ type: 'run', count }, this.timeoutFor(cell, count));
     if (reply.note) cell.note = reply.note;
+    if (reply.work) cell.work = reply.work;
     return [...(reply.times ?? [])];
   }
 
@@ -178,6 +182,10 @@ export class Harness {
     for (const slot of this.slots) {
       const cell: Cell = { slot, times: [], planned: 0 };
       cells.push(cell);
+      if (spec.systems && !spec.systems.includes(slot.system)) {
+        cell.error = `unsupported: ${spec.unsupported ?? `only ${spec.systems.join(', ')} run this case`}`;
+        continue;
+      }
       if (!(await this.ensure(slot))) {
         cell.error = slot.error ?? 'not available';
         continue;
@@ -185,6 +193,7 @@ export class Harness {
       try {
         const reply = await slot.worker!.request({ type: 'setup', spec }, SETUP_SECONDS * 1000);
         cell.batchScale = reply.batchScale;
+        cell.setupNote = reply.note;
       } catch (error) {
         this.fault(cell, error);
       }
@@ -237,6 +246,8 @@ function entryOf(spec: CaseSpec, cell: Cell): ResultEntry {
   // A cell stopped part-way keeps the samples it finished; with none it is an error entry.
   if (cell.times.length === 0) return { ...base, error: cell.error ?? 'no samples' };
   const summary = summarize(cell.times);
+  const work = cell.work;
+  const notes = [cell.setupNote, cell.note, cell.error].filter(Boolean);
   return {
     ...base,
     median_ms: summary.median,
@@ -246,6 +257,8 @@ function entryOf(spec: CaseSpec, cell: Cell): ResultEntry {
     // A system that ran part of the batch did that part of the FLOPs.
     ...(spec.flops ? { gflops: spec.flops / ((cell.batchScale ?? 1) * summary.median * 1e6) } : {}),
     ...(cell.batchScale && cell.batchScale !== 1 ? { batch_scale: cell.batchScale } : {}),
-    ...(cell.note || cell.error ? { note: [cell.note, cell.error].filter(Boolean).join('; ') } : {}),
+    // Work per iteration over the median time: MB/s, merges/s, batches/s.
+    ...(work ? { work, throughput: { value: work.amount / (summary.median / 1000), unit: `${work.unit}/s` } } : {}),
+    ...(notes.length ? { note: notes.join('; ') } : {}),
   };
 }

@@ -5,7 +5,8 @@
 export const SYSTEMS = ['recur-cpu', 'recur-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'torch-cpu', 'brainjs'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7'] as const;
+/** S1, W1–W7: tensor workloads (BENCHMARKS.md); T1, T2, D1: the host-side text pipeline. */
+export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'T1', 'T2', 'D1'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 export type CellKind = 'lstm' | 'gru' | 'rnn';
@@ -43,7 +44,26 @@ export type CaseShape =
       readonly classes: number;
     }
   /** One LSTM step at B 1 with (h, c) carried from the previous call (W6). */
-  | { readonly kind: 'stream-step'; readonly inputSize: number; readonly hiddenSize: number; readonly layers: number };
+  | { readonly kind: 'stream-step'; readonly inputSize: number; readonly hiddenSize: number; readonly layers: number }
+  /**
+   * Byte-level BPE on Moby Dick's first `sections` sections (139: all of it): train to `merges`
+   * merges (T1); encode the text with a tokenizer so trained, its piece cache warm or cold, or
+   * decode its ids (T2).
+   */
+  | { readonly kind: 'bpe-train'; readonly merges: number; readonly sections: number }
+  | { readonly kind: 'bpe-encode'; readonly merges: number; readonly sections: number; readonly cache: 'warm' | 'cold' }
+  | { readonly kind: 'bpe-decode'; readonly merges: number; readonly sections: number }
+  /**
+   * One epoch of a DataLoader over Moby Dick's paragraphs as BPE ids (D1): shuffled, bucketed by
+   * length, padCollate (inputs, lengths, mask, targets) truncating at `maxLength`.
+   */
+  | {
+      readonly kind: 'data-loader';
+      readonly merges: number;
+      readonly sections: number;
+      readonly batchSize: number;
+      readonly maxLength: number;
+    };
 
 export interface CaseSpec {
   readonly workload: WorkloadId;
@@ -54,6 +74,18 @@ export interface CaseSpec {
   readonly shape: CaseShape;
   /** Floating-point operations of one iteration, when they mean something (S1: GFLOP/s). */
   readonly flops?: number;
+  /**
+   * The only systems that implement the case (default: all); the harness gives the others an
+   * `unsupported: ${unsupported}` entry without asking their workers.
+   */
+  readonly systems?: readonly SystemName[];
+  readonly unsupported?: string;
+}
+
+/** What one iteration processed, e.g. 1.22 MB of text, 8000 merges, 42 batches. */
+export interface Work {
+  readonly amount: number;
+  readonly unit: string;
 }
 
 /** What a system actually ran with: versions, threads, SIMD, adapter. Free-form beyond these. */
@@ -81,6 +113,8 @@ export type Reply =
       readonly times?: readonly number[];
       readonly batchScale?: number;
       readonly note?: string;
+      /** Run replies: what each iteration processed, when the driver counts it. */
+      readonly work?: Work;
     }
   | { readonly ok: false; readonly error: string };
 
@@ -95,6 +129,12 @@ export interface Iteration {
    * report compares batchScale × its time with the others.
    */
   readonly batchScale?: number;
+  /** What one run processed (read after runs): the report divides it by the time (MB/s, batches/s). */
+  readonly work?: Work;
+  /** Something the reader should know about the set-up case (read after setup). */
+  readonly note?: string;
+  /** Untimed, before every timed run: restore what a run assumes (a fresh tokenizer: cold cache). */
+  before?(): void;
 }
 
 /** A system's implementation inside its worker process. */

@@ -1,5 +1,6 @@
-// The printed report: one block per case with each system's median / min / max / n and the
-// ratio Recur ÷ that system (below 1: Recur is faster), then what each system ran with.
+// The printed report: one block per case with each system's median / min / max / n (with
+// GFLOP/s or the work per iteration and its throughput where known) and the ratio Recur ÷ that
+// system (below 1: Recur is faster), then what each system ran with.
 
 import type { SystemName } from './protocol.js';
 import type { BenchReport, ResultEntry, SystemReport } from './results.js';
@@ -24,16 +25,27 @@ export function formatRatio(ratio: number): string {
   return ratio.toPrecision(2);
 }
 
+/** Counts as they are; else three significant digits for small figures, whole from 100 on: 1.22, 42.5, 1840. */
+export function formatAmount(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  if (Number.isInteger(value) || Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
 /** The time a peer would take for the whole case (brain.js ran one sequence of the batch). */
 function comparable(entry: ResultEntry): number | undefined {
   return entry.median_ms === undefined ? undefined : entry.median_ms * (entry.batch_scale ?? 1);
 }
 
 function caseBlock(entries: readonly ResultEntry[]): string[] {
+  // A ratio column needs a second timed row to divide by (T1, T2, D1 run on recur-cpu alone).
+  const timed = entries.filter((e) => e.median_ms !== undefined).length;
   const recur = RECUR_SYSTEMS.map((system) => entries.find((e) => e.system === system)).filter(
-    (e): e is ResultEntry => e?.median_ms !== undefined,
+    (e): e is ResultEntry => e?.median_ms !== undefined && timed > 1,
   );
   const withFlops = entries.some((e) => e.gflops !== undefined);
+  const withWork = entries.some((e) => e.throughput !== undefined);
   const header = [
     pad('system', 14),
     pad('median', 10, true),
@@ -41,6 +53,7 @@ function caseBlock(entries: readonly ResultEntry[]): string[] {
     pad('max', 10, true),
     pad('n', 5, true),
     ...(withFlops ? [pad('GFLOP/s', 9, true)] : []),
+    ...(withWork ? [pad('per iteration', 16, true), pad('throughput', 18, true)] : []),
     ...recur.map((r) => pad(`${r.system} ÷`, 16, true)),
   ];
   const lines = [`    ${header.join(' ')}`];
@@ -66,6 +79,12 @@ function caseBlock(entries: readonly ResultEntry[]): string[] {
       pad(formatMs(entry.max_ms!), 10, true),
       pad(String(entry.n), 5, true),
       ...(withFlops ? [pad(entry.gflops === undefined ? '' : entry.gflops.toFixed(2), 9, true)] : []),
+      ...(withWork
+        ? [
+            pad(entry.work ? `${formatAmount(entry.work.amount)} ${entry.work.unit}` : '', 16, true),
+            pad(entry.throughput ? `${formatAmount(entry.throughput.value)} ${entry.throughput.unit}` : '', 18, true),
+          ]
+        : []),
       ...recur.map((r) => pad(r.system === entry.system ? '' : `${formatRatio(r.median_ms! / peerTime)}${scaled}`, 16, true)),
     ];
     lines.push(`    ${cells.join(' ')}`.trimEnd());

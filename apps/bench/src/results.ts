@@ -1,7 +1,7 @@
 // The shape of what a run produces, as written by `--json FILE`: the machine and the systems'
 // own reports, then one entry per (workload, case, system) with timings or an error.
 
-import type { SystemInfo, SystemName, WorkloadId } from './protocol.js';
+import type { SystemInfo, SystemName, WorkloadId, Work } from './protocol.js';
 
 export interface ResultEntry {
   readonly workload: WorkloadId;
@@ -18,6 +18,10 @@ export interface ResultEntry {
   readonly gflops?: number;
   /** The system ran 1/batch_scale of the batch (brain.js: one sequence); ratios use batch_scale × median. */
   readonly batch_scale?: number;
+  /** T1, T2, D1: what one iteration processed, e.g. { amount: 1.22, unit: 'MB' } (MB = 10⁶ bytes). */
+  readonly work?: Work;
+  /** work.amount per second at the median, e.g. { value: 3.1, unit: 'MB/s' }; 'merges/s', 'batches/s'. */
+  readonly throughput?: { readonly value: number; readonly unit: string };
   /** Something the reader should know about this cell (e.g. live tensors grew). */
   readonly note?: string;
 }

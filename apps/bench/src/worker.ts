@@ -47,11 +47,12 @@ export function serveWorker(system: SystemName): void {
         iteration = undefined;
         liveAfterLastRun = undefined;
         iteration = await driver.prepare(request.spec);
-        return { ok: true, batchScale: iteration.batchScale };
+        return { ok: true, batchScale: iteration.batchScale, note: iteration.note };
       case 'run': {
         if (!iteration) throw new Error('run before setup');
         const times: number[] = [];
         for (let i = 0; i < request.count; i++) {
+          iteration.before?.();
           const started = performance.now();
           await iteration.run();
           times.push(performance.now() - started);
@@ -61,7 +62,7 @@ export function serveWorker(system: SystemName): void {
         const grew = live !== undefined && liveAfterLastRun !== undefined && live > liveAfterLastRun;
         const note = grew ? `live tensors grew from ${liveAfterLastRun} to ${live}` : undefined;
         liveAfterLastRun = live;
-        return { ok: true, times, note };
+        return { ok: true, times, note, work: iteration.work };
       }
       case 'teardown':
         iteration?.dispose();

@@ -1,8 +1,9 @@
-// The workloads of BENCHMARKS.md as case specs: S1 sgemm, W1–W7 recurrent shapes. `--quick`
-// shrinks every shape (B batch, T steps, I input, H hidden) so a run takes seconds; the variant
-// string says so, and numbers from quick shapes are never compared with full ones.
+// The workloads of BENCHMARKS.md as case specs: S1 sgemm, W1–W7 recurrent shapes, and the text
+// pipeline T1 (BPE training), T2 (BPE encode/decode), D1 (DataLoader). `--quick` shrinks every
+// shape (B batch, T steps, I input, H hidden; fewer merges on a slice of the corpus) so a run
+// takes seconds; the variant string says so, and quick numbers are never compared with full ones.
 
-import type { CaseShape, CaseSpec, CellKind, WorkloadId } from './protocol.js';
+import type { CaseShape, CaseSpec, CellKind, SystemName, WorkloadId } from './protocol.js';
 
 /** W1's shape; W2, W3 and W7 reuse it. */
 const FULL_RNN = { batch: 32, steps: 128, inputSize: 64, hiddenSize: 256 };
@@ -11,6 +12,14 @@ const QUICK_RNN = { batch: 4, steps: 8, inputSize: 16, hiddenSize: 32 };
 const CELL_NAMES: Record<CellKind, string> = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN-tanh' };
 /** Gate blocks per cell: FLOPs per step and sample ≈ 2·gates·H·(I+H). */
 const GATES: Record<CellKind, number> = { lstm: 4, gru: 3, rnn: 1 };
+
+/** Moby Dick has 139 sections (@recur/datasets/corpora/moby-dick); quick runs take the first 10. */
+const MOBY_DICK_SECTIONS = 139;
+const FULL_TEXT = { merges: 8000, sections: MOBY_DICK_SECTIONS };
+const QUICK_TEXT = { merges: 300, sections: 10 };
+/** T1, T2, D1 measure host-side code (tokenizer, DataLoader), which no peer here has. */
+const TEXT_SYSTEMS: readonly SystemName[] = ['recur-cpu'];
+const TEXT_UNSUPPORTED = "Recur's own tokenizer and DataLoader, measured on recur-cpu only";
 
 export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   S1: 'sgemm',
@@ -21,6 +30,9 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   W5: 'text classifier train step: Embedding → 2-layer BiLSTM → Linear',
   W6: 'streaming: one step with carried state, B 1',
   W7: 'packed batch (lengths uniform in [16, 128]) vs padded, LSTM train step',
+  T1: 'byte-level BPE training on Moby Dick',
+  T2: 'byte-level BPE encode / decode of Moby Dick',
+  D1: 'DataLoader epoch: shuffle, length bucketing, padCollate',
 };
 
 /** A deterministic generator (mulberry32) so every system sees the same W7 lengths. */
@@ -111,6 +123,10 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
         })),
       );
     }
+    case 'T1':
+    case 'T2':
+    case 'D1':
+      return textCases(workload, quick);
     case 'W7': {
       const lengths = quick ? uniformLengths(rnn.batch, 2, rnn.steps) : uniformLengths(rnn.batch, 16, 128);
       const range = quick ? `[2, ${rnn.steps}]` : '[16, 128]';
@@ -130,8 +146,43 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
   }
 }
 
+function corpusText(sections: number): string {
+  return sections === MOBY_DICK_SECTIONS ? `all of Moby Dick (${sections} sections)` : `Moby Dick's first ${sections} sections`;
+}
+
+function textCases(workload: 'T1' | 'T2' | 'D1', quick: boolean): Omit<CaseSpec, 'workload'>[] {
+  const text = quick ? QUICK_TEXT : FULL_TEXT;
+  const corpus = corpusText(text.sections);
+  const tokenizer = `BPE ${text.merges} merges`;
+  const loader = { batchSize: quick ? 16 : 64, maxLength: 256 };
+  const cases: [string, string, CaseShape][] =
+    workload === 'T1'
+      ? [['train', `train to ${text.merges} merges (min frequency 2) on ${corpus}`, { kind: 'bpe-train', ...text }]]
+      : workload === 'T2'
+        ? [
+            ['encode', `encode ${corpus}, ${tokenizer}, piece cache warm`, { kind: 'bpe-encode', ...text, cache: 'warm' }],
+            ['encode-cold', `encode ${corpus}, ${tokenizer}, fresh tokenizer (cold cache)`, { kind: 'bpe-encode', ...text, cache: 'cold' }],
+            ['decode', `decode ${corpus}, ${tokenizer}`, { kind: 'bpe-decode', ...text }],
+          ]
+        : [
+            [
+              'epoch',
+              `paragraphs of ${corpus} as ${tokenizer} ids, B${loader.batchSize}, shuffle, bucketBy length, ` +
+                `padCollate (lengths, mask) to at most ${loader.maxLength}`,
+              { kind: 'data-loader', ...text, ...loader },
+            ],
+          ];
+  return cases.map(([key, variant, shape]) => ({ key, variant, shape, systems: TEXT_SYSTEMS, unsupported: TEXT_UNSUPPORTED }));
+}
+
 function mean(values: readonly number[]): number {
   return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** The systems of `candidates` that some selected case runs (others would only report "not run"). */
+export function systemsFor(workloads: readonly WorkloadId[], candidates: readonly SystemName[]): SystemName[] {
+  const cases = buildCases(workloads, false);
+  return candidates.filter((system) => cases.some((c) => !c.systems || c.systems.includes(system)));
 }
 
 /** Every case of the selected workloads, in BENCHMARKS.md order. */

@@ -232,6 +232,13 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
           return prepareTextClassifier(shape);
         case 'stream-step':
           return prepareStream(shape);
+        case 'bpe-train':
+        case 'bpe-encode':
+        case 'bpe-decode':
+        case 'data-loader':
+          // Host-side code: the harness sends these to recur-cpu only (T1, T2, D1).
+          if (backendName !== 'cpu') throw new Unsupported('the text pipeline runs on the host; it is measured on recur-cpu');
+          return (await import('./text-driver.js')).prepareText(shape);
         default:
           throw new Unsupported(`no Recur implementation of ${(shape as { kind: string }).kind}`);
       }
