@@ -89,6 +89,9 @@ export function where(context: KernelContext, cond: CpuView, a: CpuView, b: CpuV
 }
 
 /** A strided copy or conversion; the flat case is a typed-array `set`, which converts like a store. */
+/** Below this run length a generated loop beats `set` and its subarray allocation. */
+const MIN_SET_RUN = 32;
+
 function convert(context: KernelContext, name: string, x: CpuView, out: CpuView, toBool: boolean): void {
   const target = viewArray(context, name, 'out', out);
   const source = viewArray(context, name, 'x', x);
@@ -98,6 +101,13 @@ function convert(context: KernelContext, name: string, x: CpuView, out: CpuView,
   const layout = layoutOf(out.shape, [out.strides, x.strides]);
   if (!toBool && isFlat(layout)) {
     target.set(source.subarray(x.offset, x.offset + size), out.offset);
+    return;
+  }
+  const last = layout.shape.length - 1;
+  const run = layout.shape[last]!;
+  if (!toBool && run >= MIN_SET_RUN && layout.strides[0]![last] === 1 && layout.strides[1]![last] === 1) {
+    // Rows of a narrowed or broadcast view: one memcpy-speed `set` per contiguous run.
+    forEachRun(layout, [out.offset, x.offset], (pointers) => target.set(source.subarray(pointers[1]!, pointers[1]! + run), pointers[0]!));
     return;
   }
   const expr = toBool ? '(x !== 0 ? 1 : 0)' : 'x';

@@ -4,6 +4,7 @@
 import { ShapeError, ValueError, fmtShape, init, scope, sizeOf, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
+import { affine } from './affine.js';
 
 export interface LinearOptions {
   readonly inFeatures: number;
@@ -47,8 +48,7 @@ export class Linear extends Module {
       // Every leading dimension folds into the rows of one GEMM: [N, in]·Wᵀ → [N, out].
       const lead = input.shape.slice(0, -1);
       const rows = input.rank === 2 ? input : input.reshape([sizeOf(lead), this.inFeatures]);
-      let y = rows.matmul(this.weight.T);
-      if (this.bias) y = y.add(this.bias);
+      const y = affine(rows, this.weight, this.bias);
       return input.rank === 2 ? y : y.reshape([...lead, this.outFeatures]);
     });
   }

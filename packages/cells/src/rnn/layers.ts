@@ -9,7 +9,8 @@ import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { checkSize, createRecurrentWeights, GATES, uniformParameter } from './weights.js';
 import { gruStep, lstmStep, rnnStep, type Nonlinearity } from './steps.js';
-import { scan, type ScanState, type Step } from './scan.js';
+import { scan, type ScanResult, type ScanState, type Step } from './scan.js';
+import { fusedDirection } from './fused-scan.js';
 import { dropout } from '../modules/dropout.js';
 
 export type RecurrentMode = keyof typeof GATES;
@@ -120,10 +121,8 @@ export abstract class RecurrentBase extends Module {
         for (let d = 0; d < this.numDirections; d++) {
           const w = this.weights[layer]![d]!;
           const row = layer * this.numDirections + d;
-          const projected = matmul(data, w.weightIh.T);
-          const gx = w.biasIh ? add(projected, w.biasIh) : projected;
           const initial: ScanState = { h: initialH.select(0, row), c: initialC ? initialC.select(0, row) : null };
-          const result = scan(gx, layout.batchSizes, initial, d === 1, this.stepFor(w));
+          const result = fusedDirection(this.mode, w, data, layout.batchSizes, initial, d === 1) ?? this.scanSteps(w, data, layout.batchSizes, initial, d === 1);
           outputs.push(result.output);
           lastH.push(result.last.h);
           if (result.last.c) lastC.push(result.last.c);
@@ -133,6 +132,13 @@ export abstract class RecurrentBase extends Module {
       }
       return this.finish(layout, data, stack(lastH, 0), lastC.length ? stack(lastC, 0) : null);
     });
+  }
+
+  /** The step-by-step scan: RNN, a projected LSTM, or any cell where fused kernels are off. */
+  private scanSteps(w: DirectionWeights, data: Tensor, batchSizes: Int32Array, initial: ScanState, reverse: boolean): ScanResult {
+    const projected = matmul(data, w.weightIh.T);
+    const gx = w.biasIh ? add(projected, w.biasIh) : projected;
+    return scan(gx, batchSizes, initial, reverse, this.stepFor(w));
   }
 
   private layoutOf(input: Tensor | PackedSequence): Layout {

@@ -1,0 +1,139 @@
+// A whole GRU direction as one autograd node on the backend's fused cell kernels (see
+// lstm-scan.ts for the approach). gh = h·W_hhᵀ + b_hh stays apart from gx because the GRU
+// scales its n part by r; the gh rows of every step are kept for the backward pass. N packed
+// rows, B sequences, H hidden; gates r z n (see scan-plan.ts for the rows).
+
+import type { View } from '@recur/backend';
+import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
+import { planScan, rows, uniformWeightGrad, type ScanPlan } from './scan-plan.js';
+
+const PLUS_BT = { transposeB: true, accumulate: true } as const;
+const PLUS_AT = { transposeA: true, accumulate: true } as const;
+const PLUS = { accumulate: true } as const;
+
+/**
+ * The GRU recurrence over packed rows: `gx` [N, 3H] = x·W_ihᵀ + b_ih (only read), `h0` [B, H]
+ * in sorted batch order, `weightHh` [3H, H], `biasHh` [3H] or null. Returns Y [N, H], h_t per row.
+ */
+export function fusedGruScan(
+  gx: Tensor,
+  h0: Tensor,
+  weightHh: Tensor,
+  biasHh: Tensor | null,
+  batchSizes: Int32Array,
+  reverse: boolean,
+): Tensor {
+  const backend = backendOf('gruScan', gx, h0, weightHh, ...(biasHh ? [biasHh] : []));
+  const fused = backend.fused!;
+  const hidden = h0.shape[1]!;
+  const plan = planScan(batchSizes, reverse);
+  const y = empty([plan.rows, hidden], 'float32', backend);
+  const gh = empty([plan.rows, 3 * hidden], 'float32', backend);
+  const grad = needsGrad(gx, h0, weightHh, biasHh);
+  const act = grad ? empty([plan.rows, 3 * hidden], 'float32', backend) : null;
+  const GX = kernelView(gx);
+  const GH = kernelView(gh);
+  const W = kernelView(weightHh);
+  const H0 = kernelView(h0);
+  const Y = kernelView(y);
+  const A = act ? kernelView(act) : undefined;
+  if (biasHh && plan.rows > 0) {
+    // Every row starts as b_hh (a stride-0 view repeats it) and gathers h·W_hhᵀ on top.
+    const bias = kernelView(biasHh);
+    backend.copy({ ...bias, shape: [plan.rows, 3 * hidden], strides: [0, bias.strides[0]!] }, GH);
+  }
+  for (const s of plan.steps) {
+    const fresh = s.size - s.shared;
+    const g = rows(GH, s.offset, s.size);
+    if (s.shared > 0) backend.matmul(rows(Y, s.prevOffset, s.shared), W, rows(g, 0, s.shared), PLUS_BT);
+    if (fresh > 0) backend.matmul(rows(H0, s.shared, fresh), W, rows(g, s.shared, fresh), PLUS_BT);
+    const cell = (start: number, count: number, hPrev: View): void =>
+      fused.gruCell!(
+        rows(GX, s.offset + start, count),
+        rows(g, start, count),
+        hPrev,
+        rows(Y, s.offset + start, count),
+        A ? rows(A, s.offset + start, count) : undefined,
+      );
+    if (s.shared > 0) cell(0, s.shared, rows(Y, s.prevOffset, s.shared));
+    if (fresh > 0) cell(s.shared, fresh, rows(H0, s.shared, fresh));
+  }
+  if (!act) {
+    gh.dispose();
+    return y;
+  }
+  const saved = [save(act), save(gh), save(y), save(h0), save(weightHh)] as const;
+  gh.dispose();
+  act.dispose();
+  attach(y, 'gruScan', [gx, h0, weightHh, biasHh], (dy) => gruScanBackward(plan, hidden, saved, dy), [...saved]);
+  return y;
+}
+
+function gruScanBackward(
+  plan: ScanPlan,
+  hidden: number,
+  [act, gh, y, h0, weightHh]: readonly [Tensor, Tensor, Tensor, Tensor, Tensor],
+  dy: Tensor,
+): Tensor[] {
+  const backend = backendOf('gruScan backward', dy, act);
+  const fused = backend.fused!;
+  const batch = plan.batch;
+  const dgx = empty([plan.rows, 3 * hidden], 'float32', backend);
+  const dgh = empty([plan.rows, 3 * hidden], 'float32', backend);
+  const dh0 = empty([batch, hidden], 'float32', backend);
+  const dW = empty([3 * hidden, hidden], 'float32', backend);
+  const db = empty([3 * hidden], 'float32', backend);
+  // dh: the total gradient of the step being undone; direct: z·dh, its part that skips W_hh.
+  const scratch = [empty([batch, hidden], 'float32', backend), empty([batch, hidden], 'float32', backend)];
+  const [DH, DIRECT] = scratch.map(kernelView) as [View, View];
+  const A = kernelView(act);
+  const GH = kernelView(gh);
+  const Y = kernelView(y);
+  const D = kernelView(dy);
+  const W = kernelView(weightHh);
+  const H0 = kernelView(h0);
+  const DGX = kernelView(dgx);
+  const DGH = kernelView(dgh);
+  const DH0 = kernelView(dh0);
+  const DW = kernelView(dW);
+  const last = plan.steps[plan.steps.length - 1];
+  if (last) backend.copy(rows(D, last.offset, last.size), rows(DH, 0, last.size));
+  for (let k = plan.steps.length - 1; k >= 0; k--) {
+    const s = plan.steps[k]!;
+    const fresh = s.size - s.shared;
+    const dghStep = rows(DGH, s.offset, s.size);
+    const back = (start: number, count: number, hPrev: View): void =>
+      fused.gruCellBackward!(
+        rows(A, s.offset + start, count),
+        rows(GH, s.offset + start, count),
+        hPrev,
+        rows(DH, start, count),
+        rows(DGX, s.offset + start, count),
+        rows(dghStep, start, count),
+        rows(DIRECT, start, count),
+      );
+    if (s.shared > 0) back(0, s.shared, rows(Y, s.prevOffset, s.shared));
+    if (fresh > 0) back(s.shared, fresh, rows(H0, s.shared, fresh));
+    if (fresh > 0) {
+      // Rows that started from the initial state: dh0 = z·dh + dgh·W_hh.
+      backend.copy(rows(DIRECT, s.shared, fresh), rows(DH0, s.shared, fresh));
+      backend.matmul(rows(dghStep, s.shared, fresh), W, rows(DH0, s.shared, fresh), PLUS);
+      if (!plan.uniform) backend.matmul(rows(dghStep, s.shared, fresh), rows(H0, s.shared, fresh), DW, PLUS_AT);
+    }
+    if (s.prevOffset < 0) continue;
+    const p = s.prevSize;
+    if (s.shared > 0) {
+      backend.binary('add', rows(D, s.prevOffset, s.shared), rows(DIRECT, 0, s.shared), rows(DH, 0, s.shared));
+      backend.matmul(rows(dghStep, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
+      if (!plan.uniform) backend.matmul(rows(dghStep, 0, s.shared), rows(Y, s.prevOffset, s.shared), DW, PLUS_AT);
+    }
+    if (p > s.shared) backend.copy(rows(D, s.prevOffset + s.shared, p - s.shared), rows(DH, s.shared, p - s.shared));
+  }
+  if (plan.uniform) uniformWeightGrad(backend, plan, DGH, Y, H0, DW);
+  if (plan.rows > 0) {
+    const bias = kernelView(db);
+    backend.reduce('sum', DGH, [0], { ...bias, shape: [1, 3 * hidden], strides: [3 * hidden, bias.strides[0]!] });
+  }
+  for (const t of scratch) t.dispose();
+  return [dgx, dh0, dW, db];
+}

@@ -1,0 +1,137 @@
+// A whole LSTM direction as one autograd node on the backend's fused cell kernels, in the manner
+// of cuDNN: every buffer is allocated once per call (no tensor per time step), each step is one
+// GEMM h_{t-1}·W_hhᵀ accumulated into its gate rows plus one fused cell kernel, and the backward
+// pass walks the steps in reverse and forms dW_hh in one GEMM over all rows when the batch is
+// uniform. N packed rows, B sequences, H hidden; gates i f g o (see scan-plan.ts for the rows).
+
+import type { View } from '@recur/backend';
+import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
+import { columns, planScan, rows, uniformWeightGrad, type ScanPlan } from './scan-plan.js';
+
+const PLUS_BT = { transposeB: true, accumulate: true } as const;
+const PLUS_AT = { transposeA: true, accumulate: true } as const;
+const PLUS = { accumulate: true } as const;
+
+/**
+ * The LSTM recurrence over packed rows. `gates` [N, 4H] holds x·W_ihᵀ + b_ih + b_hh per row and
+ * is overwritten with the pre-activations: the caller hands over a tensor nothing else reads
+ * (its producers' VJPs need only their inputs). `h0`, `c0` [B, H] are the initial states in
+ * sorted batch order, `weightHh` [4H, H]. Returns Y [N, 2H] holding (h_t | c_t) per row.
+ */
+export function fusedLstmScan(
+  gates: Tensor,
+  h0: Tensor,
+  c0: Tensor,
+  weightHh: Tensor,
+  batchSizes: Int32Array,
+  reverse: boolean,
+): Tensor {
+  const backend = backendOf('lstmScan', gates, h0, c0, weightHh);
+  const fused = backend.fused!;
+  const hidden = h0.shape[1]!;
+  const plan = planScan(batchSizes, reverse);
+  const y = empty([plan.rows, 2 * hidden], 'float32', backend);
+  const grad = needsGrad(gates, h0, c0, weightHh);
+  const act = grad ? empty([plan.rows, 4 * hidden], 'float32', backend) : null;
+  const G = kernelView(gates);
+  const W = kernelView(weightHh);
+  const H0 = kernelView(h0);
+  const C0 = kernelView(c0);
+  const Y = kernelView(y);
+  const Yh = columns(Y, 0, hidden);
+  const Yc = columns(Y, hidden, hidden);
+  const A = act ? kernelView(act) : undefined;
+  for (const s of plan.steps) {
+    const fresh = s.size - s.shared;
+    const g = rows(G, s.offset, s.size);
+    if (s.shared > 0) backend.matmul(rows(Yh, s.prevOffset, s.shared), W, rows(g, 0, s.shared), PLUS_BT);
+    if (fresh > 0) backend.matmul(rows(H0, s.shared, fresh), W, rows(g, s.shared, fresh), PLUS_BT);
+    const cell = (start: number, count: number, cPrev: View): void =>
+      fused.lstmCell!(
+        rows(g, start, count),
+        cPrev,
+        rows(Yh, s.offset + start, count),
+        rows(Yc, s.offset + start, count),
+        A ? rows(A, s.offset + start, count) : undefined,
+      );
+    if (s.shared > 0) cell(0, s.shared, rows(Yc, s.prevOffset, s.shared));
+    if (fresh > 0) cell(s.shared, fresh, rows(C0, s.shared, fresh));
+  }
+  if (!act) return y;
+  // Saved aliases live with the graph; the handles made here may be freed by a caller's scope.
+  const saved = [save(act), save(y), save(h0), save(c0), save(weightHh)] as const;
+  act.dispose();
+  attach(y, 'lstmScan', [gates, h0, c0, weightHh], (dy) => lstmScanBackward(plan, hidden, saved, dy), [...saved]);
+  return y;
+}
+
+function lstmScanBackward(
+  plan: ScanPlan,
+  hidden: number,
+  [act, y, h0, c0, weightHh]: readonly [Tensor, Tensor, Tensor, Tensor, Tensor],
+  dy: Tensor,
+): Tensor[] {
+  const backend = backendOf('lstmScan backward', dy, act);
+  const fused = backend.fused!;
+  const batch = plan.batch;
+  const dGates = empty([plan.rows, 4 * hidden], 'float32', backend);
+  const dh0 = empty([batch, hidden], 'float32', backend);
+  const dc0 = empty([batch, hidden], 'float32', backend);
+  const dW = empty([4 * hidden, hidden], 'float32', backend);
+  // dh, dc: the total gradients of the step being undone; dcPrev: what it sends back through c.
+  const scratch = [empty([batch, hidden], 'float32', backend), empty([batch, hidden], 'float32', backend), empty([batch, hidden], 'float32', backend)];
+  const [DH, DC, DCP] = scratch.map(kernelView) as [View, View, View];
+  const A = kernelView(act);
+  const Y = kernelView(y);
+  const Yh = columns(Y, 0, hidden);
+  const Yc = columns(Y, hidden, hidden);
+  const D = kernelView(dy);
+  const dYh = columns(D, 0, hidden);
+  const dYc = columns(D, hidden, hidden);
+  const W = kernelView(weightHh);
+  const H0 = kernelView(h0);
+  const C0 = kernelView(c0);
+  const DG = kernelView(dGates);
+  const DW = kernelView(dW);
+  const last = plan.steps[plan.steps.length - 1];
+  if (last) {
+    backend.copy(rows(dYh, last.offset, last.size), rows(DH, 0, last.size));
+    backend.copy(rows(dYc, last.offset, last.size), rows(DC, 0, last.size));
+  }
+  for (let k = plan.steps.length - 1; k >= 0; k--) {
+    const s = plan.steps[k]!;
+    const fresh = s.size - s.shared;
+    const dg = rows(DG, s.offset, s.size);
+    const back = (start: number, count: number, cPrev: View): void =>
+      fused.lstmCellBackward!(
+        rows(A, s.offset + start, count),
+        cPrev,
+        rows(Yc, s.offset + start, count),
+        rows(DH, start, count),
+        rows(DC, start, count),
+        rows(dg, start, count),
+        rows(DCP, start, count),
+      );
+    if (s.shared > 0) back(0, s.shared, rows(Yc, s.prevOffset, s.shared));
+    if (fresh > 0) back(s.shared, fresh, rows(C0, s.shared, fresh));
+    if (fresh > 0) {
+      // Rows that started from the initial state hand their gradients to h0 and c0.
+      backend.matmul(rows(dg, s.shared, fresh), W, rows(kernelView(dh0), s.shared, fresh));
+      backend.copy(rows(DCP, s.shared, fresh), rows(kernelView(dc0), s.shared, fresh));
+      if (!plan.uniform) backend.matmul(rows(dg, s.shared, fresh), rows(H0, s.shared, fresh), DW, PLUS_AT);
+    }
+    if (s.prevOffset < 0) continue;
+    // The predecessor's totals: its own output gradients plus what flows back from this step.
+    const p = s.prevSize;
+    backend.copy(rows(dYh, s.prevOffset, p), rows(DH, 0, p));
+    if (s.shared > 0) {
+      backend.matmul(rows(dg, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
+      backend.binary('add', rows(dYc, s.prevOffset, s.shared), rows(DCP, 0, s.shared), rows(DC, 0, s.shared));
+      if (!plan.uniform) backend.matmul(rows(dg, 0, s.shared), rows(Yh, s.prevOffset, s.shared), DW, PLUS_AT);
+    }
+    if (p > s.shared) backend.copy(rows(dYc, s.prevOffset + s.shared, p - s.shared), rows(DC, s.shared, p - s.shared));
+  }
+  if (plan.uniform) uniformWeightGrad(backend, plan, DG, Yh, H0, DW);
+  for (const t of scratch) t.dispose();
+  return [dGates, dh0, dc0, dW];
+}

@@ -1,0 +1,99 @@
+// The row bookkeeping of a whole-sequence scan on the packed layout, shared by the fused LSTM
+// and GRU sequence ops. Step t owns rows [offset_t, offset_t + b_t) of every [N, ·] buffer
+// (N = Σ b_t). Steps run in order (forward) or reversed; the step run just before t is its
+// predecessor p. Rows [0, shared) of t continue rows [0, shared) of p, shared = min(b_t, b_p);
+// rows [shared, b_t) start from the initial state (only at the first step going forward; as
+// sequences begin, going in reverse). Views here are 2-D kernel views.
+
+import type { BackendV1, View } from '@recur/backend';
+import { stepOffsets } from '@recur/sequence';
+
+export interface PlannedStep {
+  /** The time step. */
+  readonly t: number;
+  /** Its first row and row count b_t. */
+  readonly offset: number;
+  readonly size: number;
+  /** The predecessor's first row (-1 when none) and how many rows continue from it. */
+  readonly prevOffset: number;
+  readonly shared: number;
+  /** The predecessor's row count b_p (0 when none). */
+  readonly prevSize: number;
+}
+
+export interface ScanPlan {
+  /** The steps in the order they run. */
+  readonly steps: readonly PlannedStep[];
+  /** N, the number of packed rows. */
+  readonly rows: number;
+  /** B, the number of sequences. */
+  readonly batch: number;
+  /** Every step has the full batch (a padded input): whole-buffer GEMMs replace per-step ones. */
+  readonly uniform: boolean;
+}
+
+export function planScan(batchSizes: Int32Array, reverse: boolean): ScanPlan {
+  const offsets = stepOffsets(batchSizes);
+  const count = batchSizes.length;
+  const steps: PlannedStep[] = [];
+  let prevOffset = -1;
+  let prevSize = 0;
+  for (let k = 0; k < count; k++) {
+    const t = reverse ? count - 1 - k : k;
+    const size = batchSizes[t]!;
+    steps.push({ t, offset: offsets[t]!, size, prevOffset, shared: Math.min(size, prevSize), prevSize });
+    prevOffset = offsets[t]!;
+    prevSize = size;
+  }
+  const batch = count > 0 ? batchSizes[0]! : 0;
+  const rows = count > 0 ? offsets[count - 1]! + batchSizes[count - 1]! : 0;
+  return { steps, rows, batch, uniform: batchSizes.every((b) => b === batch) };
+}
+
+/** Rows [start, start + count) of a 2-D view. */
+export function rows(view: View, start: number, count: number): View {
+  return { ...view, shape: [count, view.shape[1]!], offset: view.offset + start * view.strides[0]! };
+}
+
+/** Columns [start, start + width) of a 2-D view. */
+export function columns(view: View, start: number, width: number): View {
+  return { ...view, shape: [view.shape[0]!, width], offset: view.offset + start * view.strides[1]! };
+}
+
+/**
+ * Where each sequence's final state sits: a contiguous block of rows, or one row per sequence
+ * (sorted batch order). Going forward, sequence b ends at the last step with b_t > b; in
+ * reverse, every sequence ends at step 0.
+ */
+export function finalRows(batchSizes: Int32Array, reverse: boolean): { start: number; count: number } | number[] {
+  const batch = batchSizes[0] ?? 0;
+  const steps = batchSizes.length;
+  if (reverse) return { start: 0, count: batch };
+  const offsets = stepOffsets(batchSizes);
+  if (batchSizes[steps - 1] === batch) return { start: offsets[steps - 1]!, count: batch };
+  const result = new Array<number>(batch);
+  let t = steps - 1;
+  // Batch sizes never grow with t, so the last step holding sequence b moves back as b rises.
+  for (let b = 0; b < batch; b++) {
+    while (batchSizes[t]! <= b) t--;
+    result[b] = offsets[t]! + b;
+  }
+  return result;
+}
+
+/**
+ * dW_hh += Σ_t dG_tᵀ·h_{t-1} as two GEMMs when every step has the whole batch: the first step
+ * pairs with h0, every later one with the rows of the step before it, which then form one
+ * contiguous block shifted by B rows (back going forward, ahead going in reverse).
+ */
+export function uniformWeightGrad(backend: BackendV1, plan: ScanPlan, dG: View, outputs: View, h0: View, dW: View): void {
+  const first = plan.steps[0];
+  if (!first) return;
+  const batch = plan.batch;
+  const rest = plan.rows - batch;
+  const plusAT = { transposeA: true, accumulate: true } as const;
+  backend.matmul(rows(dG, first.offset, batch), h0, dW, plusAT);
+  if (rest === 0) return;
+  const forward = first.offset === 0;
+  backend.matmul(rows(dG, forward ? batch : 0, rest), rows(outputs, forward ? 0 : batch, rest), dW, plusAT);
+}
