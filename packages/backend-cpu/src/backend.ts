@@ -1,8 +1,9 @@
 // The CPU backend: BackendV1 over host typed arrays. Work runs synchronously on the calling
-// thread, so flush is a no-op and reads observe every earlier kernel. Each instance owns its
-// buffers and its wasm memory; generated loops and the compiled wasm module are shared.
+// thread (large matmuls also on worker threads, which the caller waits for), so flush is a no-op
+// and reads observe every earlier kernel. Each instance owns its buffers, its wasm memory and its
+// workers; generated loops and the compiled wasm module are shared.
 
-import type { AnyTypedArray, BackendPlugin, BackendV1, DType } from '@recur/backend';
+import { ValueError, type AnyTypedArray, type BackendPlugin, type BackendV1, type DType } from '@recur/backend';
 import type { KernelContext } from './check.js';
 import { binary, cast, copy, fill, unary, where } from './elementwise.js';
 import { adamStep } from './fused-adam.js';
@@ -12,7 +13,8 @@ import { Matmul } from './matmul.js';
 import { CpuMemory, type CpuBuffer } from './memory.js';
 import { random } from './random.js';
 import { reduce } from './reduce.js';
-import { WasmRuntime } from './wasm-runtime.js';
+import { ThreadPool } from './thread-pool.js';
+import { WasmRuntime, wasmSimdAvailable } from './wasm-runtime.js';
 
 export interface CpuBackendOptions {
   /**
@@ -27,21 +29,81 @@ export interface CpuBackendOptions {
    * TypeScript kernels run either way; false forces them.
    */
   readonly simd?: boolean;
+  /**
+   * Threads a large matmul may run on, this one included (default: the available parallelism,
+   * at most 4, unless the environment variable RECUR_CPU_THREADS gives a number). More than 1
+   * starts `threads − 1` workers at the first large matmul (Node's worker_threads, or Web
+   * Workers on a cross-origin isolated page; elsewhere it stays at 1); 1 never starts any.
+   */
+  readonly threads?: number;
 }
+
+// Beyond 4 threads the RNN-sized products no longer speed up (they are 1–20 MFLOP), and a busy
+// machine shares its cores with the rest of the program.
+const MAX_DEFAULT_THREADS = 4;
+
+interface Host {
+  readonly process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+  readonly navigator?: { hardwareConcurrency?: number };
+}
+const host = globalThis as Host;
 
 /** The option's default: on, unless RECUR_CPU_SIMD=0 asks suites run elsewhere for the TS path. */
 function simdByDefault(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  return env?.RECUR_CPU_SIMD !== '0';
+  return host.process?.env?.RECUR_CPU_SIMD !== '0';
+}
+
+/** Cores this process may use: Node's os.availableParallelism, a browser's hardwareConcurrency. */
+function availableParallelism(): number {
+  try {
+    const os = host.process?.getBuiltinModule?.('node:os') as { availableParallelism?: () => number } | undefined;
+    const cores = os?.availableParallelism?.() ?? host.navigator?.hardwareConcurrency ?? 1;
+    return Number.isInteger(cores) && cores >= 1 ? cores : 1;
+  } catch {
+    return 1;
+  }
+}
+
+function checkThreads(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new ValueError(`${what} must be a positive integer (1 = no worker threads), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+  }
+  return value;
+}
+
+/** The `threads` option, else RECUR_CPU_THREADS, else the available parallelism up to 4. */
+function threadsOption(threads: number | undefined): number {
+  if (threads !== undefined) return checkThreads(threads, 'createCpuBackend: threads');
+  const env = host.process?.env?.RECUR_CPU_THREADS;
+  if (env !== undefined && env.trim() !== '') return checkThreads(/^\s*\d+\s*$/.test(env) ? Number(env) : env, 'RECUR_CPU_THREADS');
+  return Math.min(MAX_DEFAULT_THREADS, availableParallelism());
+}
+
+/**
+ * Threads a backend made with `options` runs large matmuls on: the `threads` option (or its
+ * default), or 1 where worker threads, shared memory or WebAssembly SIMD are missing here.
+ */
+export function cpuThreads(options: CpuBackendOptions = {}): number {
+  const threads = threadsOption(options.threads);
+  const simd = options.simd ?? simdByDefault();
+  return threads > 1 && simd && wasmSimdAvailable() && ThreadPool.supported() ? threads : 1;
 }
 
 export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<CpuBuffer> {
   const memory = new CpuMemory();
   const simd = options.simd ?? simdByDefault();
-  // Made on first use, so a backend that never multiplies holds no wasm memory.
+  const threads = threadsOption(options.threads);
+  // Made on first use, so a backend that never multiplies holds no wasm memory. With threads,
+  // the memory is shared and a pool (whose workers start at the first large matmul) comes along.
   let runtime: WasmRuntime | null | undefined = simd ? undefined : null;
-  const wasm = (): WasmRuntime | null => (runtime === undefined ? (runtime = WasmRuntime.create()) : runtime);
-  const context: KernelContext = { memory, codegen: options.codegen ?? true, wasm };
+  let pool: ThreadPool | null = null;
+  const wasm = (): WasmRuntime | null => {
+    if (runtime !== undefined) return runtime;
+    runtime = WasmRuntime.create({ shared: threads > 1 && ThreadPool.supported() });
+    if (runtime?.shared) pool = new ThreadPool(runtime.module, runtime.memory, threads);
+    return runtime;
+  };
+  const context: KernelContext = { memory, codegen: options.codegen ?? true, wasm, pool: () => pool };
   const matmul = new Matmul();
   return {
     specificationVersion: 'v1',
@@ -58,6 +120,8 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
       memory.dispose();
       // Lets the wasm memory go; kernels on a disposed backend throw before reaching it.
       runtime = null;
+      pool?.dispose();
+      pool = null;
     },
 
     unary: (op, x, out) => unary(context, op, x, out),
@@ -81,5 +145,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
 
 /** The plugin `registerBackend` takes: `registerBackend(cpu())`. */
 export function cpu(options: CpuBackendOptions = {}): BackendPlugin {
+  // A bad `threads` surfaces here, not at the first useBackend.
+  if (options.threads !== undefined) threadsOption(options.threads);
   return { name: 'cpu', priority: 0, create: () => createCpuBackend(options) };
 }

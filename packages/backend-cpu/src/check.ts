@@ -4,6 +4,7 @@
 
 import { DTypeError, IndexError, ShapeError, fmtShape, type AnyTypedArray, type DType, type View } from '@recur/backend';
 import type { CpuBuffer, CpuMemory } from './memory.js';
+import type { ThreadPool } from './thread-pool.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** What every kernel needs from its backend instance. */
@@ -13,6 +14,8 @@ export interface KernelContext {
   readonly codegen: boolean;
   /** The instance's wasm SIMD kernels, made on first use; null for the TypeScript path. */
   readonly wasm: () => WasmRuntime | null;
+  /** The worker threads for large matmuls, once `wasm()` made a shared runtime; else null. */
+  readonly pool: () => ThreadPool | null;
 }
 
 /** The typed array behind `view`, after checking that the view fits its live buffer. */

@@ -2,6 +2,6 @@
 // with WebAssembly SIMD matmul and fused cells. Importing it registers nothing; call
 // `registerBackend(cpu())`.
 
-export { createCpuBackend, cpu, type CpuBackendOptions } from './backend.js';
+export { createCpuBackend, cpu, cpuThreads, type CpuBackendOptions } from './backend.js';
 export type { CpuBuffer } from './memory.js';
 export { wasmSimdAvailable } from './wasm-runtime.js';

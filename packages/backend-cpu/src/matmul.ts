@@ -7,7 +7,7 @@ import { expectDType, viewArray, type KernelContext } from './check.js';
 import { gemm, type GemmProblem } from './gemm.js';
 import type { CpuBuffer } from './memory.js';
 import { forEachRun } from './strided.js';
-import { wasmGemm } from './wasm-gemm.js';
+import { wasmGemmThreaded } from './wasm-gemm-threads.js';
 
 type CpuView = View<CpuBuffer>;
 
@@ -89,9 +89,11 @@ export class Matmul {
     }
     const batches = sizeOf(batchShape);
     if (batches === 0 || M === 0 || N === 0) return;
-    // The wasm SIMD kernel where the instance has one, otherwise gemm.ts.
+    // The wasm SIMD kernel where the instance has one (on its worker threads too, when it has
+    // them and the product is large), otherwise gemm.ts.
     const runtime = context.wasm();
-    const product = runtime ? (problem: GemmProblem) => wasmGemm(runtime, problem) : gemm;
+    const pool = context.pool();
+    const product = runtime ? (problem: GemmProblem) => wasmGemmThreaded(runtime, pool, problem) : gemm;
 
     const strideAM = a.strides[rowAxisA]!;
     const strideBN = b.strides[colAxisB]!;

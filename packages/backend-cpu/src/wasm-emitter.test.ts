@@ -1,5 +1,6 @@
 // The binary emitter on its own: LEB128 immediates at their byte boundaries, the section layout
-// (a module that validates and runs), and control flow built from do-while loops.
+// (a module that validates and runs), control flow built from do-while loops, and the shared
+// memory import worker threads need.
 
 import { describe, expect, it } from 'vitest';
 import { Code, I32, encodeModule, type WasmFunction } from './wasm-emitter.js';
@@ -11,7 +12,7 @@ const wasm = (globalThis as unknown as { WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number }) => object;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => object;
 } }).WebAssembly;
 
 function instantiate(functions: WasmFunction[]): Exports {
@@ -48,5 +49,22 @@ describe('wasm emitter', () => {
     code.get(sum);
     const exports = instantiate([{ name: 'sum', params: [I32], results: [I32], code }]);
     expect([0, 1, 2, 10, 1000].map((n) => exports.sum!(n))).toEqual([0, 0, 1, 45, 499500]);
+  });
+
+  it('imports a shared memory with a maximum, which links only to a shared memory', () => {
+    const code = new Code(0);
+    code.i32(7);
+    const functions: WasmFunction[] = [{ name: 'seven', params: [], results: [I32], code }];
+    const bytes = encodeModule(functions, { shared: true, maximum: 256 });
+    // The import's limits: flag 0x03 (maximum present, shared), minimum 1, maximum 256 in LEB128.
+    const at = bytes.indexOf(0x02, bytes.indexOf(0x02) + 1);
+    expect(Array.from(bytes.subarray(at, at + 5))).toEqual([0x02, 0x03, 0x01, 0x80, 0x02]);
+    expect(wasm.validate(bytes)).toBe(true);
+    const module = new wasm.Module(bytes);
+    const memory = new wasm.Memory({ initial: 1, maximum: 256, shared: true });
+    const exports = new wasm.Instance(module, { env: { memory } }).exports as Exports;
+    expect(exports.seven!()).toBe(7);
+    expect(() => new wasm.Instance(module, { env: { memory: new wasm.Memory({ initial: 1 }) } })).toThrow();
+    expect(() => encodeModule(functions, { shared: true })).toThrow(/maximum/);
   });
 });

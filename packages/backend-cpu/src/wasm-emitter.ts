@@ -231,11 +231,19 @@ function section(id: number, content: number[], out: number[]): void {
   out.push(...content);
 }
 
+/** The imported memory's kind: a shared memory (for worker threads) must declare a maximum. */
+export interface MemoryImport {
+  readonly shared: boolean;
+  /** Most pages it may grow to; required when shared. */
+  readonly maximum?: number;
+}
+
 /**
  * A module that imports its memory as `env.memory` (so each backend brings its own, growable
- * from JavaScript) and exports `functions` by name.
+ * from JavaScript) and exports `functions` by name. A shared import only links to a memory made
+ * with `shared: true` and the same maximum or less, and an unshared one only to an unshared memory.
  */
-export function encodeModule(functions: readonly WasmFunction[]): Uint8Array {
+export function encodeModule(functions: readonly WasmFunction[], memory: MemoryImport = { shared: false }): Uint8Array {
   const signatures: string[] = [];
   const typeIndex = functions.map((fn) => {
     const key = `${fn.params.join(',')}:${fn.results.join(',')}`;
@@ -257,7 +265,15 @@ export function encodeModule(functions: readonly WasmFunction[]): Uint8Array {
   const imports: number[] = [1];
   encodeName('env', imports);
   encodeName('memory', imports);
-  imports.push(0x02, 0x00, 0x01); // memory, limits without a maximum, at least one page
+  imports.push(0x02); // a memory
+  if (memory.shared) {
+    if (memory.maximum === undefined) throw new Error('encodeModule: a shared memory needs a maximum');
+    // Limits flag 0x03: a maximum follows, and the memory is shared (the threads proposal).
+    imports.push(0x03, 0x01);
+    unsignedLeb(memory.maximum, imports);
+  } else {
+    imports.push(0x00, 0x01); // limits without a maximum, at least one page
+  }
 
   const declarations: number[] = [];
   unsignedLeb(functions.length, declarations);

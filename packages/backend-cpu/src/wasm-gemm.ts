@@ -11,21 +11,24 @@ import type { WasmRuntime } from './wasm-runtime.js';
 // KC·NR floats of a B strip stay in L1 while the MC×KC block of A streams from L2. K is split
 // into equal blocks of at most KC, so K = 320 runs as one block rather than 256 + 64.
 const KC = 384;
-const MC = 64;
-const NC = 512;
+export const MC = 64;
+export const NC = 512;
 // Below this many multiply-adds the TypeScript kernels win: packing and calls dominate.
 const WASM_WORK = 16384;
 
-const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
+export const roundUp = (value: number, step: number): number => Math.ceil(value / step) * step;
+
+/** The k block: K split into equal blocks of at most KC. */
+export const kBlock = (K: number): number => Math.ceil(K / Math.ceil(K / KC));
 
 /** Whether C's columns jc…jc+nc sit one element apart, so a row leaves with one `set`. */
-function unitColumns(colC: Int32Array, jc: number, nc: number): boolean {
+export function unitColumns(colC: Int32Array, jc: number, nc: number): boolean {
   for (let s = 1; s < nc; s++) if (colC[jc + s] !== colC[jc] + s) return false;
   return true;
 }
 
 /** Rows ic…ic+mc and columns jc…jc+nc of the staged product into C. */
-function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number, unit: boolean): void {
+export function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number, unit: boolean): void {
   const { c, rowC, colC, accumulate } = p;
   for (let r = 0; r < mc; r++) {
     const row = rowC[ic + r]!;
@@ -46,14 +49,15 @@ function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic
 
 /** C (+)= A·B, on the wasm kernel when the problem is big enough to repay the packing. */
 export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
+  if (p.M * p.N * p.K <= WASM_WORK || !blockedGemm(runtime, p)) gemm(p);
+}
+
+/** C (+)= A·B on the wasm kernel whatever the size (K ≥ 1); false when memory cannot grow enough. */
+export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
   const { M, N, K } = p;
-  if (M * N * K <= WASM_WORK) {
-    gemm(p);
-    return;
-  }
   // One C staging block when K fits one KC block; otherwise the partial sums of every row of
   // the panel must survive until the last k block.
-  const kcMax = Math.ceil(K / Math.ceil(K / KC));
+  const kcMax = kBlock(K);
   const stagedRows = K === kcMax ? roundUp(Math.min(M, MC), MR) : roundUp(M, MR);
   const ldc = roundUp(Math.min(N, NC), NR);
   const atA = 0;
@@ -61,10 +65,7 @@ export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
   const atStage = atB + ldc * kcMax;
   const atC = atStage + STAGE_FLOATS;
   const heap = runtime.heap(atC + stagedRows * ldc);
-  if (!heap) {
-    gemm(p);
-    return;
-  }
+  if (!heap) return false;
   const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
   const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
   const { gemmBlock } = runtime.kernels;
@@ -85,4 +86,5 @@ export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
       }
     }
   }
+  return true;
 }

@@ -1,7 +1,8 @@
 // The wasm SIMD kernels of one backend instance: the module is generated and compiled once per
 // process (none where WebAssembly or its 128-bit SIMD is missing; sgemm on relaxed SIMD's FMA
 // where the engine has it), and every backend instantiates it over its own WebAssembly.Memory,
-// which grows when a kernel needs more staging room.
+// which grows when a kernel needs more staging room. A runtime for worker threads uses a shared
+// memory (and the module variant that imports one), which the workers instantiate the module over.
 
 import { encodeModule } from './wasm-emitter.js';
 import { gemmBlockFunction } from './wasm-gemm-kernel.js';
@@ -22,26 +23,31 @@ export interface WasmKernels {
 }
 
 const PAGE_BYTES = 65536;
+// A shared memory needs a maximum; engines reserve address space for it, not memory. 4 GiB is
+// wasm32's whole range (what an unshared memory may grow to); 1 GiB where that cannot be reserved.
+const SHARED_MAXIMUM_PAGES = [65536, 16384];
 
 /** The slice of the WebAssembly JS API used here (ES2022's lib does not declare it). */
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+export interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
   grow(pages: number): number;
 }
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { readonly exports: object };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-// Per variant (with or without relaxed SIMD's FMA): the compiled module, or null when rejected.
-const compiled = new Map<boolean, object | null>();
+// Per variant (with or without relaxed SIMD's FMA, shared memory or not): the compiled module,
+// or null when rejected.
+const compiled = new Map<string, object | null>();
 
 /** The compiled kernel module, or null when this engine cannot run it. */
-function kernelModule(fusedMultiplyAdd: boolean): object | null {
-  let module = compiled.get(fusedMultiplyAdd);
+function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null {
+  const key = `${fusedMultiplyAdd}/${shared}`;
+  let module = compiled.get(key);
   if (module !== undefined) return module;
   module = null;
   try {
@@ -52,13 +58,13 @@ function kernelModule(fusedMultiplyAdd: boolean): object | null {
       packLinesFunction(4),
       packLinesFunction(8),
       ...cellFunctions(),
-    ]);
+    ], shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false });
     // An engine without SIMD (or relaxed SIMD) rejects the opcodes here, not at run time.
     if (wasm?.validate(bytes)) module = new wasm.Module(bytes);
   } catch {
     // A host that forbids compiling (a Content-Security-Policy without 'wasm-unsafe-eval').
   }
-  compiled.set(fusedMultiplyAdd, module);
+  compiled.set(key, module);
   return module;
 }
 
@@ -70,30 +76,55 @@ export function wasmSimdAvailable(): boolean {
 export interface WasmRuntimeOptions {
   /** Use relaxed SIMD's fused multiply-add in sgemm (default: where the engine accepts it). */
   readonly fusedMultiplyAdd?: boolean;
+  /**
+   * Put the kernels on a shared memory that worker threads can instantiate them over (default
+   * false). Where the engine cannot make one (no SharedArrayBuffer, a page that is not
+   * cross-origin isolated) `create` returns an unshared runtime instead; check `shared`.
+   */
+  readonly shared?: boolean;
 }
 
 export class WasmRuntime {
   readonly kernels: WasmKernels;
   /** Whether sgemm runs on relaxed SIMD's fused multiply-add. */
   readonly fusedMultiplyAdd: boolean;
-  readonly #memory: WasmMemory;
+  /** The compiled module the instance came from, for workers to instantiate over `memory`. */
+  readonly module: object;
+  readonly memory: WasmMemory;
+  /** Whether `memory` is a shared memory (its buffer a SharedArrayBuffer). */
+  readonly shared: boolean;
   #heap: Float32Array;
 
-  private constructor(api: WasmApi, module: object, fusedMultiplyAdd: boolean) {
+  private constructor(api: WasmApi, module: object, fusedMultiplyAdd: boolean, memory: WasmMemory, shared: boolean) {
     this.fusedMultiplyAdd = fusedMultiplyAdd;
-    this.#memory = new api.Memory({ initial: 16 });
-    const instance = new api.Instance(module, { env: { memory: this.#memory } });
+    this.module = module;
+    this.memory = memory;
+    this.shared = shared;
+    const instance = new api.Instance(module, { env: { memory } });
     this.kernels = instance.exports as unknown as WasmKernels;
-    this.#heap = new Float32Array(this.#memory.buffer);
+    this.#heap = new Float32Array(memory.buffer);
   }
 
   /** A runtime over fresh memory, or null where the kernels (or the FMA asked for) cannot run. */
   static create(options: WasmRuntimeOptions = {}): WasmRuntime | null {
     const fusedMultiplyAdd = options.fusedMultiplyAdd ?? kernelModule(true) !== null;
+    if (!wasm) return null;
+    if (options.shared) {
+      const module = kernelModule(fusedMultiplyAdd, true);
+      for (const maximum of SHARED_MAXIMUM_PAGES) {
+        if (!module) break;
+        try {
+          const memory = new wasm.Memory({ initial: 16, maximum, shared: true });
+          return new WasmRuntime(wasm, module, fusedMultiplyAdd, memory, true);
+        } catch {
+          // No shared memory here, or not this large: try smaller, then go unshared.
+        }
+      }
+    }
     const module = kernelModule(fusedMultiplyAdd);
-    if (!wasm || !module) return null;
+    if (!module) return null;
     try {
-      return new WasmRuntime(wasm, module, fusedMultiplyAdd);
+      return new WasmRuntime(wasm, module, fusedMultiplyAdd, new wasm.Memory({ initial: 16 }), false);
     } catch {
       return null;
     }
@@ -106,19 +137,20 @@ export class WasmRuntime {
    */
   heap(floats: number): Float32Array | null {
     if (floats > this.#heap.length) {
-      const pages = this.#memory.buffer.byteLength / PAGE_BYTES;
+      const pages = this.memory.buffer.byteLength / PAGE_BYTES;
       const needed = Math.ceil((floats * 4) / PAGE_BYTES) - pages;
       try {
         // At least double, so a slowly rising demand does not grow on every call.
-        this.#memory.grow(Math.max(needed, pages));
+        this.memory.grow(Math.max(needed, pages));
       } catch {
         try {
-          this.#memory.grow(needed);
+          this.memory.grow(needed);
         } catch {
           return null;
         }
       }
-      this.#heap = new Float32Array(this.#memory.buffer);
+      // A shared memory's old buffer stays valid at its old length; an unshared one's detaches.
+      this.#heap = new Float32Array(this.memory.buffer);
     }
     return this.#heap;
   }

@@ -1,0 +1,391 @@
+// Worker threads for the wasm sgemm. A pool of T − 1 workers (T threads in all, the caller's
+// included) instantiates the kernel module over the runtime's shared memory and takes tile tasks
+// of a packed GEMM from a queue in a SharedArrayBuffer, side by side with the calling thread.
+// Operands and C live in ordinary (unshared) arrays only the caller can touch, so the caller packs
+// A and B into wasm memory first and copies each finished tile of C out; workers only multiply.
+//
+// A job is a grid of tasks over a C staging area of rowsPad × colsPad floats: task t covers rows
+// ic…ic+taskRows and columns jc…jc+taskCols and sums over all of K (k blocks of kcMax in order),
+// so every element sees the same additions in the same order as on one thread.
+
+import { BackendError } from '@recur/backend';
+import type { WasmKernels, WasmMemory } from './wasm-runtime.js';
+
+/** A packed GEMM as float indices into wasm memory (see wasm-gemm-threads.ts for the layout). */
+export interface TileJob {
+  /** Packed A: for each k block (of kcMax, the last maybe shorter) rowsPad × kc, MR-row strips. */
+  readonly atA: number;
+  /** Packed B: for each k block colsPad × kc, NR-column strips. */
+  readonly atB: number;
+  /** C staging: rowsPad rows of colsPad floats. */
+  readonly atC: number;
+  readonly rowsPad: number;
+  readonly colsPad: number;
+  readonly K: number;
+  readonly kcMax: number;
+  /** Rows and columns of one task: multiples of MR and NR. */
+  readonly taskRows: number;
+  readonly taskCols: number;
+}
+
+/** Called on the calling thread once a task's tile of the C staging is final (padded extents). */
+export type TileDone = (row0: number, col0: number, rows: number, cols: number) => void;
+
+// Control words (Int32Array over a SharedArrayBuffer). GEN is the current job's generation
+// (QUIT ends the workers); TICKET is (generation << 12) | next task, claimed by compare-exchange,
+// so a late worker can never take a task of a job it did not read the parameters of.
+const GEN = 0;
+const TICKET = 1;
+const READY = 2;
+const ERROR = 3;
+const PARAMS = 4; // atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols
+const WORKER_TASKS = 13; // tasks the workers ran, in all (for tests and diagnostics)
+const DONE = 16; // per task: the generation that finished it
+/** Most tasks one job may have (the ticket holds the next task in 12 bits). */
+export const MAX_TASKS = 2048;
+const QUIT = -1;
+const GEN_LIMIT = 1 << 19;
+
+/**
+ * The claim and the tile task as the workers run them (plain JavaScript, evaluated in the worker
+ * as is); `claim` and `runTask` below are the calling thread's copies: keep them alike.
+ */
+const TASK_SOURCE = `
+function claim(ctl, gen, count) {
+  for (;;) {
+    const v = Atomics.load(ctl, ${TICKET});
+    if (v >>> 12 !== gen || (v & 4095) >= count) return -1;
+    if (Atomics.compareExchange(ctl, ${TICKET}, v, v + 1) === v) return v & 4095;
+  }
+}
+function runTask(gemmBlock, p, t) {
+  const [atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols] = p;
+  const rowTasks = Math.ceil(rowsPad / taskRows);
+  const col = Math.floor(t / rowTasks);
+  const ic = (t - col * rowTasks) * taskRows;
+  const jc = col * taskCols;
+  const mc = Math.min(taskRows, rowsPad - ic);
+  const nc = Math.min(taskCols, colsPad - jc);
+  for (let pc = 0; pc < K; pc += kcMax) {
+    const kc = Math.min(kcMax, K - pc);
+    gemmBlock((atA + rowsPad * pc + ic * kc) * 4, (atB + colsPad * pc + jc * kc) * 4, (atC + ic * colsPad + jc) * 4, mc, nc, kc, colsPad * 4, pc > 0 ? 1 : 0);
+  }
+}`;
+
+const WORKER_SOURCE = `'use strict';
+${TASK_SOURCE}
+function start({ module, memory, control }) {
+  const ctl = new Int32Array(control);
+  const gemmBlock = new WebAssembly.Instance(module, { env: { memory } }).exports.gemmBlock;
+  Atomics.add(ctl, ${READY}, 1);
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, ${GEN}, seen);
+    const gen = Atomics.load(ctl, ${GEN});
+    if (gen === ${QUIT}) return;
+    seen = gen;
+    // Read before claiming: a successful claim for this generation proves they were this job's.
+    const p = [];
+    for (let i = 0; i < 9; i++) p.push(Atomics.load(ctl, ${PARAMS} + i));
+    const count = Math.ceil(p[3] / p[7]) * Math.ceil(p[4] / p[8]);
+    for (let t = claim(ctl, gen, count); t >= 0; t = claim(ctl, gen, count)) {
+      try {
+        runTask(gemmBlock, p, t);
+      } catch {
+        Atomics.store(ctl, ${ERROR}, gen);
+      }
+      Atomics.add(ctl, ${WORKER_TASKS}, 1);
+      Atomics.store(ctl, ${DONE} + t, gen);
+      Atomics.notify(ctl, ${DONE} + t);
+    }
+  }
+}
+if (typeof require === 'function') require('node:worker_threads').parentPort.once('message', start);
+else self.onmessage = (event) => { self.onmessage = null; start(event.data); };
+`;
+
+// The calling thread's copies of the worker's claim and task (no `new Function`, which a strict
+// Content-Security-Policy forbids). The bitwise-equality tests run tasks on both sides.
+function claim(ctl: Int32Array, gen: number, count: number): number {
+  for (;;) {
+    const v = Atomics.load(ctl, TICKET);
+    if (v >>> 12 !== gen || (v & 4095) >= count) return -1;
+    if (Atomics.compareExchange(ctl, TICKET, v, v + 1) === v) return v & 4095;
+  }
+}
+
+function runTask(gemmBlock: WasmKernels['gemmBlock'], p: readonly number[], t: number): void {
+  const [atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols] = p as [number, number, number, number, number, number, number, number, number];
+  const rowTasks = Math.ceil(rowsPad / taskRows);
+  const col = Math.floor(t / rowTasks);
+  const ic = (t - col * rowTasks) * taskRows;
+  const jc = col * taskCols;
+  const mc = Math.min(taskRows, rowsPad - ic);
+  const nc = Math.min(taskCols, colsPad - jc);
+  for (let pc = 0; pc < K; pc += kcMax) {
+    const kc = Math.min(kcMax, K - pc);
+    gemmBlock((atA + rowsPad * pc + ic * kc) * 4, (atB + colsPad * pc + jc * kc) * 4, (atC + ic * colsPad + jc) * 4, mc, nc, kc, colsPad * 4, pc > 0 ? 1 : 0);
+  }
+}
+
+/** A started worker, whatever the host. */
+interface WorkerHandle {
+  post(message: unknown): void;
+  terminate(): void;
+}
+
+// For tests and diagnostics: workers started and not yet exited, pools not disposed.
+let started = 0;
+let live = 0;
+const pools = new Set<ThreadPool>();
+
+/** Counts over every pool of this thread: workers started, still running, ready, and tasks they ran. */
+export function poolStats(): { started: number; live: number; ready: number; workerTasks: number } {
+  let ready = 0;
+  let workerTasks = 0;
+  for (const pool of pools) {
+    ready += pool.readyNow();
+    workerTasks += pool.workerTasks();
+  }
+  return { started, live, ready, workerTasks };
+}
+
+interface NodeWorker {
+  postMessage(message: unknown): void;
+  terminate(): Promise<number>;
+  unref(): void;
+  on(event: 'error' | 'exit', listener: () => void): void;
+}
+type NodeWorkerThreads = { Worker: new (source: string, options: { eval: true }) => NodeWorker };
+type BrowserWorker = { postMessage(message: unknown): void; terminate(): void; onerror: (() => void) | null };
+
+interface Host {
+  readonly process?: { getBuiltinModule?: (id: string) => unknown };
+  readonly Worker?: new (url: string) => BrowserWorker;
+  readonly crossOriginIsolated?: boolean;
+  readonly Blob?: new (parts: string[], options: { type: string }) => object;
+  readonly URL?: { createObjectURL(blob: object): string; revokeObjectURL(url: string): void };
+}
+const host = globalThis as Host;
+
+/** Node's worker_threads without a static import (which browser bundles could not resolve). */
+function nodeWorkerThreads(): NodeWorkerThreads | null {
+  try {
+    return (host.process?.getBuiltinModule?.('node:worker_threads') as NodeWorkerThreads | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a page may share memory with Web Workers: only a cross-origin isolated one. */
+function browserWorkers(): boolean {
+  return typeof host.Worker === 'function' && typeof host.Blob === 'function' && !!host.URL && host.crossOriginIsolated === true;
+}
+
+/**
+ * A way to start workers here, or null: Node with `process.getBuiltinModule` (≥ 20.16), or a
+ * cross-origin isolated page.
+ */
+function workerFactory(): { spawn(onFailure: () => void): WorkerHandle; release(): void } | null {
+  const threads = nodeWorkerThreads();
+  if (threads) {
+    return {
+      spawn(onFailure) {
+        const worker = new threads.Worker(WORKER_SOURCE, { eval: true });
+        live++;
+        // An idle pool must never keep the process alive.
+        worker.unref();
+        worker.on('error', onFailure);
+        worker.on('exit', () => live--);
+        return { post: (message) => worker.postMessage(message), terminate: () => void worker.terminate() };
+      },
+      release() {},
+    };
+  }
+  const { Worker, Blob, URL } = host;
+  if (!browserWorkers() || !Worker || !Blob || !URL) return null;
+  // A Blob URL, so no worker file has to be found next to a bundle.
+  const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+  return {
+    spawn(onFailure) {
+      const worker = new Worker(url);
+      live++;
+      worker.onerror = onFailure;
+      // A Web Worker reports no exit: count it gone once terminated.
+      return {
+        post: (message) => worker.postMessage(message),
+        terminate: () => {
+          worker.terminate();
+          live--;
+        },
+      };
+    },
+    release: () => URL.revokeObjectURL(url),
+  };
+}
+
+/** Whether this thread may block in Atomics.wait (not a browser's main thread). */
+let blockingWait: boolean | undefined;
+function canBlock(): boolean {
+  if (blockingWait === undefined) {
+    try {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+      blockingWait = true;
+    } catch {
+      blockingWait = false;
+    }
+  }
+  return blockingWait;
+}
+
+export class ThreadPool {
+  /** Threads in all, the calling thread included. */
+  readonly threads: number;
+  readonly #module: object;
+  readonly #memory: WasmMemory;
+  readonly #control = new Int32Array(new SharedArrayBuffer(4 * (DONE + MAX_TASKS)));
+  #workers: WorkerHandle[] | null = null;
+  #release = (): void => {};
+  #broken = false;
+  #gen = 0;
+
+  constructor(module: object, memory: WasmMemory, threads: number) {
+    this.#module = module;
+    this.#memory = memory;
+    this.threads = threads;
+    pools.add(this);
+  }
+
+  /** Whether workers can run here at all (checked before making a shared runtime for them). */
+  static supported(): boolean {
+    return typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object' && (nodeWorkerThreads() !== null || browserWorkers());
+  }
+
+  /**
+   * Workers ready to take tasks. The first call starts them, in the background: they become
+   * ready while the caller goes on alone (no event-loop turn needed), typically within 100 ms.
+   */
+  ready(): number {
+    if (this.#broken) return 0;
+    if (!this.#workers) this.#start();
+    return Atomics.load(this.#control, READY);
+  }
+
+  /** Workers ready now, without starting any. */
+  readyNow(): number {
+    return this.#broken ? 0 : Atomics.load(this.#control, READY);
+  }
+
+  /** Tasks the workers ran so far. */
+  workerTasks(): number {
+    return Atomics.load(this.#control, WORKER_TASKS);
+  }
+
+  #start(): void {
+    this.#workers = [];
+    const factory = workerFactory();
+    if (!factory) {
+      this.#broken = true;
+      return;
+    }
+    this.#release = () => factory.release();
+    // A worker that fails to start or dies stops the pool's use; its claimed task cannot hang
+    // a job, since a throwing task is still marked done (see `run`).
+    const onFailure = (): void => void (this.#broken = true);
+    try {
+      for (let w = 1; w < this.threads; w++) {
+        const worker = factory.spawn(onFailure);
+        started++;
+        this.#workers.push(worker);
+        worker.post({ module: this.#module, memory: this.#memory, control: this.#control.buffer });
+      }
+    } catch {
+      this.#broken = true;
+    }
+  }
+
+  /**
+   * Runs every task of `job`, on the calling thread and the ready workers, and calls `done` for
+   * each task once its tile is final, on this thread. Throws BackendError when a task failed,
+   * only after every claimed task has finished, so no worker still writes the staging area.
+   */
+  run(kernels: WasmKernels, job: TileJob, done: TileDone): void {
+    const { rowsPad, colsPad, taskRows, taskCols } = job;
+    const rowTasks = Math.ceil(rowsPad / taskRows);
+    const count = rowTasks * Math.ceil(colsPad / taskCols);
+    if (count > MAX_TASKS) throw new BackendError(`matmul: ${count} tasks in one job, at most ${MAX_TASKS}`);
+    const ctl = this.#control;
+    const gen = (this.#gen = (this.#gen % (GEN_LIMIT - 1)) + 1);
+    // Close the queue under the new generation before touching the parameters: a late worker
+    // still holding the previous generation can no longer claim anything with half-written ones.
+    Atomics.store(ctl, TICKET, (gen << 12) | 4095);
+    const params = [job.atA, job.atB, job.atC, rowsPad, colsPad, job.K, job.kcMax, taskRows, taskCols];
+    params.forEach((value, i) => Atomics.store(ctl, PARAMS + i, value));
+    Atomics.store(ctl, TICKET, gen << 12);
+    Atomics.store(ctl, GEN, gen);
+    Atomics.notify(ctl, GEN);
+
+    const finish = (t: number): void => {
+      const col = Math.floor(t / rowTasks);
+      const ic = (t - col * rowTasks) * taskRows;
+      const jc = col * taskCols;
+      done(ic, jc, Math.min(taskRows, rowsPad - ic), Math.min(taskCols, colsPad - jc));
+    };
+    // Tasks whose tile went out; the calling thread sweeps the others' finished ones between its own.
+    const out = new Uint8Array(count);
+    let swept = 0;
+    const sweep = (): void => {
+      while (swept < count && (out[swept] === 1 || Atomics.load(ctl, DONE + swept) === gen)) {
+        if (out[swept] === 0) finish(swept);
+        out[swept++] = 1;
+      }
+    };
+    let failure: unknown = null;
+    // How many tasks were handed out: all of them, unless a failure closed the queue early.
+    let claimed = count;
+    for (let t = claim(ctl, gen, count); t >= 0; t = claim(ctl, gen, count)) {
+      try {
+        runTask(kernels.gemmBlock, params, t);
+      } catch (error) {
+        failure = error;
+        out[t] = 1;
+        // Close the queue: nobody claims more; tasks already claimed still finish below.
+        for (let v = Atomics.load(ctl, TICKET); (v & 4095) < count; v = Atomics.load(ctl, TICKET)) {
+          if (Atomics.compareExchange(ctl, TICKET, v, (gen << 12) | count) === v) {
+            claimed = v & 4095;
+            break;
+          }
+        }
+        break;
+      }
+      Atomics.store(ctl, DONE + t, gen);
+      finish(t);
+      out[t] = 1;
+      sweep();
+    }
+    // Every task has been claimed: wait for those claimed by workers.
+    const block = canBlock();
+    for (let t = 0; t < claimed; t++) {
+      if (out[t] === 1) continue;
+      for (let v = Atomics.load(ctl, DONE + t); v !== gen; v = Atomics.load(ctl, DONE + t)) {
+        // A browser's main thread may not block: spin, for at most one task of a worker.
+        if (block) Atomics.wait(ctl, DONE + t, v, 1000);
+      }
+      if (failure === null) finish(t);
+      out[t] = 1;
+    }
+    if (failure !== null) throw new BackendError(`matmul: the wasm kernel failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (Atomics.load(ctl, ERROR) === gen) throw new BackendError('matmul: the wasm kernel failed on a worker thread');
+  }
+
+  /** Ends the workers; the pool is unusable afterwards. */
+  dispose(): void {
+    Atomics.store(this.#control, GEN, QUIT);
+    Atomics.notify(this.#control, GEN);
+    for (const worker of this.#workers ?? []) worker.terminate();
+    this.#workers = [];
+    this.#release();
+    this.#broken = true;
+    pools.delete(this);
+  }
+}

@@ -1,0 +1,115 @@
+// sgemm split across worker threads: C[M, N] (+)= A[M, K] · B[K, N] with the whole of A and B
+// packed into shared wasm memory first (by the calling thread, the only one that sees them), then
+// tiles of C (up to MC rows × a column slice) computed by all threads from a queue (thread-pool.ts)
+// and copied out by the calling thread as they finish. k is blocked exactly as in wasm-gemm.ts,
+// so each element gets the same float32 sums in the same order as on one thread: bitwise equal.
+//
+// Memory layout (floats): the packing stage, then packed A (per k block: rowsPad × kc, MR-row
+// strips), packed B (per k block: colsPad × kc, NR-column strips), then C staging rowsPad × colsPad.
+
+import { BackendError } from '@recur/backend';
+import type { GemmProblem } from './gemm.js';
+import { MR, NR } from './wasm-gemm-kernel.js';
+import { copyOut, kBlock, roundUp, unitColumns, wasmGemm, MC, NC } from './wasm-gemm.js';
+import { STAGE_FLOATS, packBlock, type Operand } from './wasm-pack.js';
+import type { ThreadPool } from './thread-pool.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
+// Below this many multiply-adds per thread, one thread wins: waking the workers (tens of µs),
+// packing all of A and B up front and the shared L3 eat the gain. Measured in bench/threads.ts.
+export const THREAD_WORK = 1 << 20;
+// One job packs at most this much (64 MiB); larger problems go as several jobs of row and
+// column ranges, each packing its own part.
+const BUDGET_FLOATS = 1 << 24;
+// Column slices per job are at most 8 (so a job stays under MAX_TASKS with 256 row blocks).
+const MAX_COLUMNS = 8 * NC;
+const MAX_ROWS = 256 * MC;
+// Tasks per thread to aim for: a few, so a thread the OS delays leaves its share to the others.
+const TASKS_PER_THREAD = 4;
+// packBlock stages at most STAGE_FLOATS floats per chunk: pack at most this many lines at once.
+const PACK_LINES = 512;
+
+/** Lines 0…count of `operand`, k0…k0+kc, as strips of `width` at float index `target`. */
+function packAll(runtime: WasmRuntime, heap: Float32Array, target: number, operand: Operand, count: number, k0: number, kc: number, width: 4 | 8): void {
+  for (let first = 0; first < count; first += PACK_LINES) {
+    packBlock(runtime, heap, target + first * kc, 0, operand, first, Math.min(PACK_LINES, count - first), k0, kc, width);
+  }
+}
+
+/** One job over rows and columns that fit the budget. False when wasm memory cannot grow enough. */
+function job(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean {
+  const { M, N, K } = p;
+  const kcMax = kBlock(K);
+  const rowsPad = roundUp(M, MR);
+  const colsPad = roundUp(N, NR);
+  const atA = STAGE_FLOATS;
+  const atB = atA + rowsPad * K;
+  const atC = atB + colsPad * K;
+  const heap = runtime.heap(atC + rowsPad * colsPad);
+  if (!heap) return false;
+  const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
+  const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
+  for (let pc = 0; pc < K; pc += kcMax) {
+    const kc = Math.min(kcMax, K - pc);
+    packAll(runtime, heap, atB + colsPad * pc, b, N, pc, kc, NR);
+    packAll(runtime, heap, atA + rowsPad * pc, a, M, pc, kc, MR);
+  }
+  // Row blocks of MC (the A block stays in L2 across a task's B strips); column slices so that
+  // there are a few tasks per thread even when M is a single block (the RNN step's 32 rows).
+  const taskRows = Math.min(MC, rowsPad);
+  const rowTasks = Math.ceil(rowsPad / taskRows);
+  const colTasks = Math.min(8, Math.max(Math.ceil(colsPad / NC), Math.ceil((TASKS_PER_THREAD * pool.threads) / rowTasks)));
+  const taskCols = roundUp(Math.ceil(colsPad / colTasks), NR);
+  pool.run(runtime.kernels, { atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols }, (row0, col0, rows, cols) => {
+    const mc = Math.min(rows, M - row0);
+    const nc = Math.min(cols, N - col0);
+    if (mc > 0 && nc > 0) copyOut(p, heap, atC + row0 * colsPad + col0, colsPad, row0, mc, col0, nc, unitColumns(p.colC, col0, nc));
+  });
+  return true;
+}
+
+/**
+ * C (+)= A·B on the wasm kernel, across `pool`'s threads when the product is big enough to
+ * repay that and some workers are ready (the first call starts them), otherwise on this thread.
+ */
+export function wasmGemmThreaded(runtime: WasmRuntime, pool: ThreadPool | null, p: GemmProblem): void {
+  const work = p.M * p.N * p.K;
+  if (pool && work >= THREAD_WORK * pool.threads && pool.ready() > 0 && threadedGemm(runtime, pool, p)) return;
+  wasmGemm(runtime, p);
+}
+
+/**
+ * C (+)= A·B across the pool's threads, in jobs of at most BUDGET_FLOATS packed floats. False
+ * (with C untouched) when wasm memory cannot hold even one job; the caller then runs it alone.
+ */
+export function threadedGemm(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean {
+  const { M, N, K } = p;
+  // Columns first: B's packed part must leave room for rows of A and C.
+  let columns = Math.min(N, MAX_COLUMNS);
+  if (roundUp(columns, NR) * K > BUDGET_FLOATS / 2) columns = Math.max(NC, Math.floor(BUDGET_FLOATS / 2 / K / NC) * NC);
+  const colsPad = roundUp(columns, NR);
+  let rows = Math.min(M, MAX_ROWS);
+  const room = BUDGET_FLOATS - colsPad * K;
+  if (roundUp(rows, MR) * (K + colsPad) > room) rows = Math.max(MC, Math.floor(room / (K + colsPad) / MC) * MC);
+  for (let j0 = 0; j0 < N; j0 += columns) {
+    const n = Math.min(columns, N - j0);
+    for (let i0 = 0; i0 < M; i0 += rows) {
+      const m = Math.min(rows, M - i0);
+      const part: GemmProblem = {
+        ...p,
+        M: m,
+        N: n,
+        rowA: p.rowA.subarray(i0, i0 + m),
+        rowC: p.rowC.subarray(i0, i0 + m),
+        colB: p.colB.subarray(j0, j0 + n),
+        colC: p.colC.subarray(j0, j0 + n),
+      };
+      // Only the first job can fail for room (later ones are no larger): nothing written yet.
+      if (!job(runtime, pool, part)) {
+        if (i0 === 0 && j0 === 0) return false;
+        throw new BackendError('matmul: wasm memory could not hold a job no larger than the first');
+      }
+    }
+  }
+  return true;
+}
