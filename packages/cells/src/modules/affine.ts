@@ -16,14 +16,16 @@ export function affine(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   if (rows > 0) backend.copy({ ...B, shape: [rows, features], strides: [0, B.strides[0]!] }, Y);
   backend.matmul(kernelView(x), kernelView(weight), Y, { transposeB: true, accumulate: true });
   if (!needsGrad(x, weight, bias)) return y;
+  // dx costs as much as dW; inputs (the first layer's data) rarely need it.
+  const wantDx = x.requiresGrad;
   const saved = [save(x), save(weight)] as const;
   attach(y, 'affine', [x, weight, bias], (dy) => {
     const [xs, ws] = saved;
-    const dx = empty(xs.shape, 'float32', backend);
+    const dx = wantDx ? empty(xs.shape, 'float32', backend) : null;
     const dW = empty(ws.shape, 'float32', backend);
     const db = empty([features], 'float32', backend);
     const D = kernelView(dy);
-    backend.matmul(D, kernelView(ws), kernelView(dx));
+    if (dx) backend.matmul(D, kernelView(ws), kernelView(dx));
     backend.matmul(D, kernelView(xs), kernelView(dW), { transposeA: true });
     const dbView = kernelView(db);
     if (rows > 0) backend.reduce('sum', D, [0], { ...dbView, shape: [1, features], strides: [features, dbView.strides[0]!] });

@@ -1,6 +1,6 @@
-// Which layer directions run as one fused sequence op (lstm-scan.ts, gru-scan.ts) instead of the
-// step-by-step scan: LSTM without projection and GRU, when the backend has the fused cells and
-// fused kernels are on. The input projection stays one GEMM over all rows; for the LSTM, b_hh
+// Which layer directions run as one sequence op (lstm-scan.ts, gru-scan.ts, rnn-scan.ts) instead
+// of the step-by-step scan, while fused kernels are on: LSTM without projection and GRU when the
+// backend has the fused cells, and the Elman RNN on any backend. The input projection stays one GEMM over all rows; for the LSTM, b_hh
 // joins b_ih there, since the gates only ever see their sum.
 
 import { add, indexSelect, narrow, type Tensor } from '@recur/tensor';
@@ -9,6 +9,7 @@ import type { Parameter } from '../parameter.js';
 import { hasFused } from './fused-ops.js';
 import { fusedGruScan } from './gru-scan.js';
 import { fusedLstmScan } from './lstm-scan.js';
+import { rnnScan } from './rnn-scan.js';
 import type { ScanResult, ScanState } from './scan.js';
 import { finalRows } from './scan-plan.js';
 import { rnnSettings } from './steps.js';
@@ -46,6 +47,12 @@ export function fusedDirection(
     const h = narrow(y, 1, 0, hidden);
     const c = narrow(y, 1, hidden, hidden);
     return { output: h, last: { h: finalStates(h, batchSizes, reverse), c: finalStates(c, batchSizes, reverse) } };
+  }
+  if (mode === 'RNN_TANH' || mode === 'RNN_RELU') {
+    // Ordinary kernels on row views: every backend runs this one.
+    const bias = w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
+    const y = rnnScan(affine(data, w.weightIh, bias), initial.h, w.weightHh, mode === 'RNN_TANH' ? 'tanh' : 'relu', batchSizes, reverse);
+    return { output: y, last: { h: finalStates(y, batchSizes, reverse), c: null } };
   }
   if (mode === 'GRU' && hasFused('gru', data)) {
     const gx = affine(data, w.weightIh, w.biasIh);

@@ -1,15 +1,15 @@
 // Fused ≡ composed: every fused kernel a backend provides must give the values and gradients
-// of the composed path of ordinary ops, through whole layers (LSTM, GRU; stacked,
-// bidirectional, packed, projected) on random sizes. Tolerance: 1e-5 relative + 1e-6 absolute.
+// of the composed path of ordinary ops, through whole layers (LSTM, GRU and the Elman RNN's
+// sequence op; stacked, bidirectional, packed, projected, with initial states) on random sizes. Tolerance: 1e-5 relative + 1e-6 absolute.
 
 import { describe, expect, it } from 'vitest';
-import { GRU, GRUCell, LSTM, LSTMCell, withoutFusedKernels, type Module } from '@recur/cells';
+import { GRU, GRUCell, LSTM, LSTMCell, RNN, withoutFusedKernels, type Module } from '@recur/cells';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { manualSeed, memory, randn, scope, registerBackend, useBackend, type BackendV1, type Tensor } from '@recur/tensor';
 
 interface Case {
   readonly name: string;
-  readonly kind: 'lstm' | 'gru';
+  readonly kind: 'lstm' | 'gru' | 'rnn';
   build(): Module;
   /** The loss of one forward pass; gradients land in the inputs' and parameters' .grad. */
   loss(module: Module, x: Tensor): Tensor;
@@ -59,6 +59,34 @@ const CASES: readonly Case[] = [
       const [out, h] = (m as GRU).forward(packPaddedSequence(x, [5, 2, 3], { enforceSorted: false }));
       return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2));
     },
+  },
+  {
+    // Initial states made from x, so dh0 and dc0 show up in x's gradient.
+    name: 'LSTM packed, bidirectional, initial state from the input', kind: 'lstm', inputShape: [5, 3, 4],
+    build: () => new LSTM({ inputSize: 4, hiddenSize: 4, bidirectional: true }),
+    loss: (m, x) => {
+      const packed = packPaddedSequence(x, [5, 2, 4], { enforceSorted: false });
+      const [out, [h, c]] = (m as LSTM).forward(packed, [x.narrow(0, 0, 2), x.narrow(0, 1, 2).mul(0.5)]);
+      return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2)).add(weightedSum(c, 3));
+    },
+  },
+  {
+    name: 'GRU bidirectional, initial state from the input', kind: 'gru', inputShape: [4, 2, 3],
+    build: () => new GRU({ inputSize: 3, hiddenSize: 3, bidirectional: true }),
+    loss: (m, x) => { const [y, h] = (m as GRU).forward(x, x.narrow(0, 1, 2)); return weightedSum(y, 1).add(weightedSum(h, 2)); },
+  },
+  {
+    name: 'RNN tanh 2 layers, bidirectional, packed', kind: 'rnn', inputShape: [6, 3, 2],
+    build: () => new RNN({ inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true }),
+    loss: (m, x) => {
+      const [out, h] = (m as RNN).forward(packPaddedSequence(x, [3, 6, 1], { enforceSorted: false }));
+      return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2));
+    },
+  },
+  {
+    name: 'RNN relu, initial state from the input', kind: 'rnn', inputShape: [5, 4, 3],
+    build: () => new RNN({ inputSize: 3, hiddenSize: 3, nonlinearity: 'relu' }),
+    loss: (m, x) => { const [y, h] = (m as RNN).forward(x, x.narrow(0, 2, 1)); return weightedSum(y, 1).add(weightedSum(h, 2)); },
   },
 ];
 
