@@ -1,14 +1,21 @@
 // Single-threaded versus threaded wasm sgemm on the S1 shapes and the RNN-shaped products, run
 // interleaved (the machine may be busy: each round times every configuration back to back) and
 // reported as the best and median GFLOP/s over rounds, with the load average before and after.
+// Through the backend (what users get, the crossover applied), then with `--sweep` the split
+// forced on and off over sizes around the crossover (THREAD_WORK in wasm-gemm-threads.ts).
 //
-//   node --conditions=source --import tsx bench/threads.ts [rounds] [threads,...]
+//   node --conditions=source --import tsx bench/threads.ts [rounds] [threads,...] [--sweep]
 //
 // M×K · K×N: A is M×K, B is K×N, C is M×N; a GEMM is 2·M·N·K floating-point operations.
 
 import { loadavg } from 'node:os';
 import { createCpuBackend, type CpuBuffer } from '../src/index.js';
 import type { BackendV1, View } from '@recur/backend';
+import type { GemmProblem } from '../src/gemm.js';
+import { ThreadPool } from '../src/thread-pool.js';
+import { blockedGemm } from '../src/wasm-gemm.js';
+import { threadedGemm } from '../src/wasm-gemm-threads.js';
+import { WasmRuntime } from '../src/wasm-runtime.js';
 
 const SHAPES: [string, number, number, number][] = [
   ['S1 512³', 512, 512, 512],
@@ -23,8 +30,10 @@ const SHAPES: [string, number, number, number][] = [
   ['128×256·256×1024', 128, 256, 1024],
 ];
 
-const rounds = Number(process.argv[2] ?? 5);
-const threadCounts = (process.argv[3] ?? '1,2').split(',').map(Number);
+const args = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
+const rounds = Number(args[0] ?? 5);
+const threadCounts = (args[1] ?? '1,2').split(',').map(Number);
+const sweep = process.argv.includes('--sweep');
 
 function view(buffer: CpuBuffer, rows: number, cols: number): View<CpuBuffer> {
   return { buffer, dtype: 'float32', shape: [rows, cols], strides: [cols, 1], offset: 0 };
@@ -69,5 +78,45 @@ for (const [name, M, K, N] of SHAPES) {
   });
   console.log(`${name.padEnd(24)} ${(flops / 1e6).toFixed(1).padStart(7)} MFLOP  ${stats.map((s, k) => `T=${threadCounts[k]}: ${s}`).join('   ')}  ${same ? 'bitwise equal' : 'DIFFER'}`);
 }
+for (const backend of backends) backend.dispose!();
+
+/** A contiguous M×K · K×N problem on fresh arrays. */
+function problem(M: number, K: number, N: number): GemmProblem {
+  const fill = (size: number) => Float32Array.from({ length: size }, () => Math.random() - 0.5);
+  return {
+    M, N, K, a: fill(M * K), b: fill(K * N), c: new Float32Array(M * N),
+    rowA: Int32Array.from({ length: M }, (_, i) => i * K), rowC: Int32Array.from({ length: M }, (_, i) => i * N),
+    colB: Int32Array.from({ length: N }, (_, j) => j), colC: Int32Array.from({ length: N }, (_, j) => j),
+    strideAK: 1, strideBK: N, accumulate: false,
+  };
+}
+
+if (sweep) {
+  // The split forced on and off, to place the crossover: µs per product and the speed-up.
+  const threads = Math.max(...threadCounts);
+  const runtime = WasmRuntime.create({ shared: true })!;
+  const pool = new ThreadPool(runtime.module, runtime.memory, threads);
+  while (pool.ready() < threads - 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  const sizes: [number, number, number][] = [
+    [16, 64, 256], [32, 64, 256], [32, 128, 256], [32, 128, 512], [32, 256, 512], [64, 256, 512], [32, 256, 1024],
+    [64, 256, 1024], [64, 512, 1024], [128, 512, 1024], [64, 512, 2048], [256, 256, 256], [512, 512, 512],
+  ];
+  console.log(`\nforced split, ${threads} threads vs 1 (same runtime), best of ${rounds} rounds:`);
+  for (const [M, K, N] of sizes) {
+    const p = problem(M, K, N);
+    const flops = 2 * M * N * K;
+    let [alone, split] = [Infinity, Infinity];
+    for (let r = 0; r < rounds; r++) {
+      alone = Math.min(alone, time(() => blockedGemm(runtime, p), flops));
+      split = Math.min(split, time(() => threadedGemm(runtime, pool, p), flops));
+    }
+    const madds = M * N * K;
+    console.log(
+      `${`${M}×${K}·${K}×${N}`.padEnd(16)} ${(madds / 2 ** 20).toFixed(2).padStart(6)} Mi madd (${(madds / threads / 2 ** 20).toFixed(2)} per thread)  ` +
+        `1 thread ${(alone * 1000).toFixed(0).padStart(6)} µs ${(flops / alone / 1e6).toFixed(1).padStart(5)} GFLOP/s   ` +
+        `${threads} threads ${(split * 1000).toFixed(0).padStart(6)} µs ${(flops / split / 1e6).toFixed(1).padStart(5)} GFLOP/s   ×${(alone / split).toFixed(2)}`,
+    );
+  }
+  pool.dispose();
+}
 console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-for (const backend of backends) backend.dispose();

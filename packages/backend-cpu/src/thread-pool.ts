@@ -31,6 +31,12 @@ export interface TileJob {
 /** Called on the calling thread once a task's tile of the C staging is final (padded extents). */
 export type TileDone = (row0: number, col0: number, rows: number, cols: number) => void;
 
+/**
+ * Called on the calling thread to pack what the tasks of column slice `slice` (columns
+ * slice·taskCols…) read, in slice order: all of A with slice 0, then that slice of B.
+ */
+export type SlicePack = (slice: number, col0: number, cols: number) => void;
+
 // Control words (Int32Array over a SharedArrayBuffer). GEN is the current job's generation
 // (QUIT ends the workers); TICKET is (generation << 12) | next task, claimed by compare-exchange,
 // so a late worker can never take a task of a job it did not read the parameters of.
@@ -40,6 +46,7 @@ const READY = 2;
 const ERROR = 3;
 const PARAMS = 4; // atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols
 const WORKER_TASKS = 13; // tasks the workers ran, in all (for tests and diagnostics)
+const PACKED = 14; // column slices of the current job packed so far
 const DONE = 16; // per task: the generation that finished it
 /** Most tasks one job may have (the ticket holds the next task in 12 bits). */
 export const MAX_TASKS = 2048;
@@ -88,7 +95,11 @@ function start({ module, memory, control }) {
     const p = [];
     for (let i = 0; i < 9; i++) p.push(Atomics.load(ctl, ${PARAMS} + i));
     const count = Math.ceil(p[3] / p[7]) * Math.ceil(p[4] / p[8]);
+    const rowTasks = Math.ceil(p[3] / p[7]);
     for (let t = claim(ctl, gen, count); t >= 0; t = claim(ctl, gen, count)) {
+      // The calling thread packs B a column slice at a time while the first tasks already run.
+      const slice = Math.floor(t / rowTasks);
+      for (let v = Atomics.load(ctl, ${PACKED}); v <= slice; v = Atomics.load(ctl, ${PACKED})) Atomics.wait(ctl, ${PACKED}, v);
       try {
         runTask(gemmBlock, p, t);
       } catch {
@@ -306,13 +317,16 @@ export class ThreadPool {
 
   /**
    * Runs every task of `job`, on the calling thread and the ready workers, and calls `done` for
-   * each task once its tile is final, on this thread. Throws BackendError when a task failed,
-   * only after every claimed task has finished, so no worker still writes the staging area.
+   * each task once its tile is final, on this thread. `pack` fills each column slice's operands
+   * first (workers start on a slice as soon as it is packed, so packing overlaps their work).
+   * Throws BackendError when a task failed, only after every claimed task has finished, so no
+   * worker still writes the staging area.
    */
-  run(kernels: WasmKernels, job: TileJob, done: TileDone): void {
+  run(kernels: WasmKernels, job: TileJob, done: TileDone, pack: SlicePack = () => {}): void {
     const { rowsPad, colsPad, taskRows, taskCols } = job;
     const rowTasks = Math.ceil(rowsPad / taskRows);
-    const count = rowTasks * Math.ceil(colsPad / taskCols);
+    const slices = Math.ceil(colsPad / taskCols);
+    const count = rowTasks * slices;
     if (count > MAX_TASKS) throw new BackendError(`matmul: ${count} tasks in one job, at most ${MAX_TASKS}`);
     const ctl = this.#control;
     const gen = (this.#gen = (this.#gen % (GEN_LIMIT - 1)) + 1);
@@ -321,9 +335,34 @@ export class ThreadPool {
     Atomics.store(ctl, TICKET, (gen << 12) | 4095);
     const params = [job.atA, job.atB, job.atC, rowsPad, colsPad, job.K, job.kcMax, taskRows, taskCols];
     params.forEach((value, i) => Atomics.store(ctl, PARAMS + i, value));
+    Atomics.store(ctl, PACKED, 0);
     Atomics.store(ctl, TICKET, gen << 12);
     Atomics.store(ctl, GEN, gen);
     Atomics.notify(ctl, GEN);
+    let failure: unknown = null;
+    // How many tasks were handed out: all of them, unless a failure closed the queue early.
+    let claimed = count;
+    const close = (): void => {
+      for (let v = Atomics.load(ctl, TICKET); (v & 4095) < count; v = Atomics.load(ctl, TICKET)) {
+        if (Atomics.compareExchange(ctl, TICKET, v, (gen << 12) | count) === v) {
+          claimed = v & 4095;
+          break;
+        }
+      }
+    };
+    try {
+      for (let s = 0; s < slices; s++) {
+        pack(s, s * taskCols, Math.min(taskCols, colsPad - s * taskCols));
+        Atomics.store(ctl, PACKED, s + 1);
+        Atomics.notify(ctl, PACKED);
+      }
+    } catch (error) {
+      failure = error;
+      close();
+      // Release workers waiting for a slice: they compute on whatever is there; it is dropped.
+      Atomics.store(ctl, PACKED, slices);
+      Atomics.notify(ctl, PACKED);
+    }
 
     const finish = (t: number): void => {
       const col = Math.floor(t / rowTasks);
@@ -340,22 +379,14 @@ export class ThreadPool {
         out[swept++] = 1;
       }
     };
-    let failure: unknown = null;
-    // How many tasks were handed out: all of them, unless a failure closed the queue early.
-    let claimed = count;
-    for (let t = claim(ctl, gen, count); t >= 0; t = claim(ctl, gen, count)) {
+    for (let t = failure === null ? claim(ctl, gen, count) : -1; t >= 0; t = claim(ctl, gen, count)) {
       try {
         runTask(kernels.gemmBlock, params, t);
       } catch (error) {
         failure = error;
         out[t] = 1;
         // Close the queue: nobody claims more; tasks already claimed still finish below.
-        for (let v = Atomics.load(ctl, TICKET); (v & 4095) < count; v = Atomics.load(ctl, TICKET)) {
-          if (Atomics.compareExchange(ctl, TICKET, v, (gen << 12) | count) === v) {
-            claimed = v & 4095;
-            break;
-          }
-        }
+        close();
         break;
       }
       Atomics.store(ctl, DONE + t, gen);
@@ -374,7 +405,7 @@ export class ThreadPool {
       if (failure === null) finish(t);
       out[t] = 1;
     }
-    if (failure !== null) throw new BackendError(`matmul: the wasm kernel failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    if (failure !== null) throw new BackendError(`matmul: threaded product failed: ${failure instanceof Error ? failure.message : String(failure)}`);
     if (Atomics.load(ctl, ERROR) === gen) throw new BackendError('matmul: the wasm kernel failed on a worker thread');
   }
 

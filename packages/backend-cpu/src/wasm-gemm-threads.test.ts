@@ -145,6 +145,12 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
         expect(() => pool!.run(kernels, job, () => {})).toThrow(BackendError);
       }
     }
+    // A packing step that throws (while workers wait for its slice) is reported the same way.
+    const fine = { ...outside, atC: 0, rowsPad: 64, colsPad: 64, taskRows: 8, taskCols: 8 };
+    const broken = (slice: number): void => {
+      if (slice === 3) throw new Error('no room');
+    };
+    expect(() => pool!.run(kernels, fine, () => {}, broken)).toThrow(new BackendError('matmul: threaded product failed: no room'));
     const random = seeded(13);
     expectSame(40, 300, 50, { transposeA: false, transposeB: true, stepC: 1, padC: 1, accumulate: false }, random);
   });

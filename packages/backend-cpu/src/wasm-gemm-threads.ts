@@ -29,15 +29,15 @@ const TASKS_PER_THREAD = 4;
 // packBlock stages at most STAGE_FLOATS floats per chunk: pack at most this many lines at once.
 const PACK_LINES = 512;
 
-/** Lines 0…count of `operand`, k0…k0+kc, as strips of `width` at float index `target`. */
-function packAll(runtime: WasmRuntime, heap: Float32Array, target: number, operand: Operand, count: number, k0: number, kc: number, width: 4 | 8): void {
-  for (let first = 0; first < count; first += PACK_LINES) {
-    packBlock(runtime, heap, target + first * kc, 0, operand, first, Math.min(PACK_LINES, count - first), k0, kc, width);
+/** Lines first…first+count of `operand`, k0…k0+kc, as strips of `width` at float index `target`. */
+function packLines(runtime: WasmRuntime, heap: Float32Array, target: number, operand: Operand, first: number, count: number, k0: number, kc: number, width: 4 | 8): void {
+  for (let from = 0; from < count; from += PACK_LINES) {
+    packBlock(runtime, heap, target + from * kc, 0, operand, first + from, Math.min(PACK_LINES, count - from), k0, kc, width);
   }
 }
 
 /** One job over rows and columns that fit the budget. False when wasm memory cannot grow enough. */
-function job(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean {
+function runJob(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean {
   const { M, N, K } = p;
   const kcMax = kBlock(K);
   const rowsPad = roundUp(M, MR);
@@ -49,22 +49,28 @@ function job(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean {
   if (!heap) return false;
   const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
   const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
-  for (let pc = 0; pc < K; pc += kcMax) {
-    const kc = Math.min(kcMax, K - pc);
-    packAll(runtime, heap, atB + colsPad * pc, b, N, pc, kc, NR);
-    packAll(runtime, heap, atA + rowsPad * pc, a, M, pc, kc, MR);
-  }
   // Row blocks of MC (the A block stays in L2 across a task's B strips); column slices so that
   // there are a few tasks per thread even when M is a single block (the RNN step's 32 rows).
   const taskRows = Math.min(MC, rowsPad);
   const rowTasks = Math.ceil(rowsPad / taskRows);
   const colTasks = Math.min(8, Math.max(Math.ceil(colsPad / NC), Math.ceil((TASKS_PER_THREAD * pool.threads) / rowTasks)));
   const taskCols = roundUp(Math.ceil(colsPad / colTasks), NR);
-  pool.run(runtime.kernels, { atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols }, (row0, col0, rows, cols) => {
+  const job = { atA, atB, atC, rowsPad, colsPad, K, kcMax, taskRows, taskCols };
+  const copy = (row0: number, col0: number, rows: number, cols: number): void => {
     const mc = Math.min(rows, M - row0);
     const nc = Math.min(cols, N - col0);
     if (mc > 0 && nc > 0) copyOut(p, heap, atC + row0 * colsPad + col0, colsPad, row0, mc, col0, nc, unitColumns(p.colC, col0, nc));
-  });
+  };
+  // All of A before the first slice, then B a column slice at a time (workers start on each).
+  const pack = (slice: number, col0: number, cols: number): void => {
+    const n = Math.min(cols, N - col0);
+    for (let pc = 0; pc < K; pc += kcMax) {
+      const kc = Math.min(kcMax, K - pc);
+      if (slice === 0) packLines(runtime, heap, atA + rowsPad * pc, a, 0, M, pc, kc, MR);
+      packLines(runtime, heap, atB + colsPad * pc + col0 * kc, b, col0, n, pc, kc, NR);
+    }
+  };
+  pool.run(runtime.kernels, job, copy, pack);
   return true;
 }
 
@@ -105,7 +111,7 @@ export function threadedGemm(runtime: WasmRuntime, pool: ThreadPool, p: GemmProb
         colC: p.colC.subarray(j0, j0 + n),
       };
       // Only the first job can fail for room (later ones are no larger): nothing written yet.
-      if (!job(runtime, pool, part)) {
+      if (!runJob(runtime, pool, part)) {
         if (i0 === 0 && j0 === 0) return false;
         throw new BackendError('matmul: wasm memory could not hold a job no larger than the first');
       }
