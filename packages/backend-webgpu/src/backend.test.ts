@@ -182,21 +182,22 @@ describeGpu('webgpu backend limits', () => {
   it('splits dispatches beyond maxComputeWorkgroupsPerDimension into 2-D grids and several dispatches', async () => {
     const small = await createTestBackend({ limits: { maxComputeWorkgroupsPerDimension: 3 } });
     try {
-      // 5000 elements are 79 workgroups of 64: dispatches of at most 3×3 workgroups.
-      const x = tensor(small, 'float32', [5000], range(5000));
-      const y = tensor(small, 'float32', [5000]);
+      // 20000 elements are 5000 runs of 4, 79 workgroups of 64: dispatches of at most 3×3 workgroups.
+      const x = tensor(small, 'float32', [20000], range(20000));
+      const y = tensor(small, 'float32', [20000]);
       const before = small.stats().dispatches;
       small.unary('neg', x, y);
       expect(small.stats().dispatches - before).toBe(Math.ceil(79 / 9));
-      expect(Array.from(await small.read(y.buffer))).toEqual(range(5000, (i) => -i));
-      // One workgroup per output row (long reductions) and per matmul tile go through the same split.
+      expect(Array.from(await small.read(y.buffer))).toEqual(range(20000, (i) => -i));
+      // One workgroup per output row (long reductions) and per 64 matmul blocks go through the same split.
       const rows = tensor(small, 'float32', [40, 100], range(4000, (i) => i % 100));
       const sums = tensor(small, 'float32', [40, 1]);
       small.reduce('sum', rows, [1], sums);
       expect(Array.from(await small.read(sums.buffer))).toEqual(new Array(40).fill(4950));
-      const a = tensor(small, 'float32', [100, 2], range(200, () => 1));
-      const b = tensor(small, 'float32', [2, 130], range(260, () => 1));
-      const c = tensor(small, 'float32', [100, 130]);
+      // 25×33 blocks of 8×8 are 13 workgroups.
+      const a = tensor(small, 'float32', [200, 2], range(400, () => 1));
+      const b = tensor(small, 'float32', [2, 260], range(520, () => 1));
+      const c = tensor(small, 'float32', [200, 260]);
       small.matmul(a, b, c);
       expect(Array.from(await small.read(c.buffer)).every((v) => v === 2)).toBe(true);
     } finally {

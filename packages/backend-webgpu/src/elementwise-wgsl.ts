@@ -75,16 +75,45 @@ export function extraParamWord(rank: number, inputs: number): number {
   return FIRST_PARAM + 1 + layoutWordCount(rank, inputs + 1);
 }
 
+/** Consecutive elements of one innermost row per invocation (see elementwiseShader). */
+export const ELEMENTWISE_RUN = 4;
+
+/** Invocations an elementwise launch needs: rows × ⌈inner / RUN⌉ of the merged layout. */
+export function elementwiseInvocations(n: number, inner: number): number {
+  return (n / inner) * Math.ceil(inner / ELEMENTWISE_RUN);
+}
+
+/**
+ * One invocation per run of ELEMENTWISE_RUN elements along the innermost merged dim: the
+ * row-major index is turned into buffer offsets (a division per dim) once per run, and the run's
+ * elements step by each operand's innermost stride. On SwiftShader integer division is per lane
+ * and every invocation carries fixed costs, so this made copies and broadcasts ~2–3× faster;
+ * on GPUs it is the usual few-elements-per-thread arrangement.
+ */
 export function elementwiseShader(bindings: Bindings, spec: ElementwiseSpec): ShaderParts {
-  const loads = spec.inputs.map((input, k) => `  let ${input.name} = ${bindings.load(k + 1, `o${k + 1}`, input.type)};`);
+  const operands = spec.inputs.length + 1;
+  const base = FIRST_PARAM + 1;
+  const innerWord = base + spec.rank - 1;
+  const innerStride = (k: number): string => `pi(${base + spec.rank + k * (1 + spec.rank) + spec.rank}u)`;
+  const element = (e: number): string => {
+    const loads = spec.inputs.map((input, k) => `let ${input.name} = ${bindings.load(k + 1, `o${k + 1} + ${e} * ${innerStride(k + 1)}`, input.type)};`);
+    return [
+      `  if (c0 + ${e}u < inner) {`,
+      ...loads.map((line) => `    ${line}`),
+      `    ${bindings.store(0, `o0 + ${e} * ${innerStride(0)}`, spec.expr, spec.outType)}`,
+      '  }',
+    ].join('\n');
+  };
   return {
     workgroupSize: ELEMENTWISE_WORKGROUP,
     body: [
-      `  let i = group * ${ELEMENTWISE_WORKGROUP}u + lid;`,
-      `  if (i >= pu(${FIRST_PARAM}u)) { return; }`,
-      offsetCode(spec.rank, spec.inputs.length + 1, FIRST_PARAM + 1, 'i'),
-      ...loads,
-      `  ${bindings.store(0, 'o0', spec.expr, spec.outType)}`,
+      `  let u = group * ${ELEMENTWISE_WORKGROUP}u + lid;`,
+      `  let inner = pu(${innerWord}u);`,
+      `  let chunks = (inner + ${ELEMENTWISE_RUN - 1}u) / ${ELEMENTWISE_RUN}u;`,
+      `  if (u >= (pu(${FIRST_PARAM}u) / inner) * chunks) { return; }`,
+      `  let c0 = (u % chunks) * ${ELEMENTWISE_RUN}u;`,
+      offsetCode(spec.rank, operands, base, `(u / chunks) * inner + c0`),
+      ...Array.from({ length: ELEMENTWISE_RUN }, (_, e) => element(e)),
     ].join('\n'),
   };
 }

@@ -1,6 +1,6 @@
 // The elementwise kernels: unary, binary, where, copy, cast and fill over strided views of one
-// shape, one invocation per element. copy, where and fill move raw 32-bit words, so NaN payloads,
-// −0 and bool words pass through untouched.
+// shape, one invocation per run of a few innermost elements (elementwise-wgsl.ts). copy, where
+// and fill move raw 32-bit words, so NaN payloads, −0 and bool words pass through untouched.
 
 import {
   BINARY_OPS,
@@ -17,6 +17,7 @@ import { coversBuffer, expectDType, expectSameDType, expectSameShape, viewHandle
 import {
   ELEMENTWISE_WORKGROUP,
   binaryExpression,
+  elementwiseInvocations,
   castExpression,
   elementwiseShader,
   extraParamWord,
@@ -48,7 +49,7 @@ function launch(context: KernelContext, op: string, spec: Launch): void {
     operands: handles.map((handle, k) => (k === 0 ? { handle, access: 'read_write', overwrite: coversBuffer(spec.out) } : { handle, access: 'read' })),
     shader: (bindings) => elementwiseShader(bindings, { rank, inputs, outType: spec.outType, expr: spec.expr }),
     params: [n, ...layoutWords(layout), ...(spec.extra ?? [])],
-    groups: Math.ceil(n / ELEMENTWISE_WORKGROUP),
+    groups: Math.ceil(elementwiseInvocations(n, layout.shape[rank - 1]!) / ELEMENTWISE_WORKGROUP),
   });
 }
 

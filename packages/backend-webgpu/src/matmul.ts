@@ -1,11 +1,11 @@
 // matmul: out[…, M, N] (+)= op(A)[…, M, K] · op(B)[…, K, N] on float32 strided views. Transposes
-// are stride swaps; batch dims (broadcast ones have stride 0) are merged and walked per tile, so
-// one dispatch covers every batch: tilesM·tilesN·batches workgroups of a 32×32 output tile.
+// are stride swaps; batch dims (broadcast ones have stride 0) are merged and walked per block, so
+// one dispatch covers every batch: blocksM·blocksN·batches invocations of an 8×8 output block.
 
 import { ShapeError, fmtShape, sizeOf, type MatmulOptions } from '@recur/backend';
 import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
 import type { KernelContext } from './kernel-context.js';
-import { MATMUL_TILE, matmulShader } from './matmul-wgsl.js';
+import { MATMUL_BLOCK, MATMUL_WORKGROUP, matmulShader } from './matmul-wgsl.js';
 import { layoutWords, mergedLayout, padRank } from './strided-layout.js';
 
 function flags(transposeA: boolean, transposeB: boolean): string {
@@ -44,7 +44,7 @@ export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuV
   const batches = sizeOf(batchShape);
   if (batches === 0 || M === 0 || N === 0) return;
 
-  // Batch ranks 1 and 2 share one shader: the tiled kernel is the costliest to compile.
+  // Batch ranks 1 and 2 share one shader: the matmul kernel is the costliest to compile.
   const batch = padRank(
     mergedLayout(
       batchShape,
@@ -53,12 +53,13 @@ export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuV
     ),
     2,
   );
-  const tilesM = Math.ceil(M / MATMUL_TILE);
-  const tilesN = Math.ceil(N / MATMUL_TILE);
+  const blocksM = Math.ceil(M / MATMUL_BLOCK);
+  const blocksN = Math.ceil(N / MATMUL_BLOCK);
+  const blocksTotal = blocksM * blocksN * batches;
   const accumulate = options.accumulate ?? false;
   const batchRank = batch.shape.length;
   context.run({
-    key: `matmul:b${batchRank}:${accumulate ? 'acc' : 'set'}`,
+    key: `matmul8:b${batchRank}:${accumulate ? 'acc' : 'set'}`,
     operands: [
       { handle: outHandle, access: 'read_write', overwrite: !accumulate && coversBuffer(out) },
       { handle: aHandle, access: 'read' },
@@ -66,11 +67,11 @@ export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuV
     ],
     shader: (bindings) => matmulShader(bindings, batchRank, accumulate),
     params: [
-      M, N, K, tilesM, tilesN,
+      M, N, K, blocksM, blocksN, blocksTotal,
       a.strides[rowAxisA]!, a.strides[kAxisA]!, b.strides[kAxisB]!, b.strides[colAxisB]!,
       out.strides[rank - 2]!, out.strides[rank - 1]!,
       ...layoutWords(batch),
     ],
-    groups: tilesM * tilesN * batches,
+    groups: Math.ceil(blocksTotal / MATMUL_WORKGROUP),
   });
 }

@@ -1,6 +1,7 @@
 // reduce: sum/prod/max/min over any axes and argmax/argmin over one axis. Dims split into kept
 // (K outputs) and reduced (R inputs per output), each merged with coalesceDims; short reductions
-// run one invocation per output, long ones (R ≥ 64) one workgroup per output.
+// run one invocation per output, long ones (R ≥ 64) one workgroup per output, except column-like
+// sums with many outputs (see THREAD_MODE_OUTPUTS).
 
 import { ShapeError, ValueError, fmtShape, sizeOf, type DType, type ReduceOp } from '@recur/backend';
 import { coversBuffer, expectAxis, expectDType, viewHandle, type GpuView } from './check.js';
@@ -34,8 +35,22 @@ function identityWord(op: ReduceOp, dtype: DType): number {
   return dtype === 'float32' ? f32Bits(value) : value >>> 0;
 }
 
-/** From this many inputs per output a workgroup shares each output. */
+/** From this many inputs per output a workgroup shares each output… */
 const WORKGROUP_MODE_FROM = 64;
+/**
+ * …unless there are this many outputs and neighbouring outputs read neighbouring inputs (a
+ * column sum such as a bias gradient over [N, H]): one invocation per output then already fills
+ * the device, its loads are coalesced across invocations, and it skips the tree's barriers (each
+ * one a coroutine switch per workgroup on SwiftShader, where this made such sums several × faster).
+ */
+const THREAD_MODE_OUTPUTS = 512;
+
+/** Whether x's innermost kept stride is below its innermost reduced stride (outputs interleave in memory). */
+function coalescedOutputs(keptStrides: readonly number[], reducedStrides: readonly number[]): boolean {
+  const kept = Math.abs(keptStrides[keptStrides.length - 1]!);
+  const reduced = Math.abs(reducedStrides[reducedStrides.length - 1]!);
+  return kept < reduced;
+}
 
 function reducedAxes(name: string, x: GpuView, axes: readonly number[], out: GpuView): boolean[] {
   const reduced = new Array<boolean>(x.shape.length).fill(false);
@@ -88,7 +103,7 @@ export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: r
   if (isArg && count === 0) throw new ShapeError(`${name}: cannot reduce the empty axis ${axes[0]} of x ${fmtShape(x.shape)}`);
   const kept = mergedLayout(keptShape, [keptX, keptOut], [x.offset, out.offset]);
   const rest = mergedLayout(reducedShape, [reducedX], [0]);
-  const workgroupMode = count >= WORKGROUP_MODE_FROM;
+  const workgroupMode = count >= WORKGROUP_MODE_FROM && !(outputs >= THREAD_MODE_OUTPUTS && coalescedOutputs(kept.strides[0]!, rest.strides[0]!));
   const shape = { op, dtype: x.dtype, keptRank: kept.shape.length, reducedRank: rest.shape.length, workgroupMode };
   context.run({
     key: `reduce:${op}:${x.dtype}:k${shape.keptRank}:r${shape.reducedRank}:${workgroupMode ? 'wg' : 'th'}`,
