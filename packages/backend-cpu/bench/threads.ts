@@ -94,21 +94,22 @@ function problem(M: number, K: number, N: number): GemmProblem {
 if (sweep) {
   // The split forced on and off, to place the crossover: µs per product and the speed-up.
   const threads = Math.max(...threadCounts);
-  const runtime = WasmRuntime.create({ shared: true })!;
-  const pool = new ThreadPool(runtime.module, runtime.memory, threads);
+  // One thread on an unshared runtime (as the backend runs it) versus the pool on its shared one.
+  const runtime = WasmRuntime.create()!;
+  const pool = new ThreadPool(threads, () => WasmRuntime.create({ shared: true, fusedMultiplyAdd: runtime.fusedMultiplyAdd }));
   while (pool.ready() < threads - 1) await new Promise((resolve) => setTimeout(resolve, 10));
   const sizes: [number, number, number][] = [
     [16, 64, 256], [32, 64, 256], [32, 128, 256], [32, 128, 512], [32, 256, 512], [64, 256, 512], [32, 256, 1024],
     [64, 256, 1024], [64, 512, 1024], [128, 512, 1024], [64, 512, 2048], [256, 256, 256], [512, 512, 512],
   ];
-  console.log(`\nforced split, ${threads} threads vs 1 (same runtime), best of ${rounds} rounds:`);
+  console.log(`\nforced split, ${threads} threads vs 1, best of ${rounds} rounds:`);
   for (const [M, K, N] of sizes) {
     const p = problem(M, K, N);
     const flops = 2 * M * N * K;
     let [alone, split] = [Infinity, Infinity];
     for (let r = 0; r < rounds; r++) {
       alone = Math.min(alone, time(() => blockedGemm(runtime, p), flops));
-      split = Math.min(split, time(() => threadedGemm(runtime, pool, p), flops));
+      split = Math.min(split, time(() => threadedGemm(pool, p), flops));
     }
     const madds = M * N * K;
     console.log(

@@ -93,16 +93,16 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
   const memory = new CpuMemory();
   const simd = options.simd ?? simdByDefault();
   const threads = threadsOption(options.threads);
-  // Made on first use, so a backend that never multiplies holds no wasm memory. With threads,
-  // the memory is shared and a pool (whose workers start at the first large matmul) comes along.
+  // Made on first use, so a backend that never multiplies holds no wasm memory. With threads, a
+  // pool comes along; its workers and its shared-memory runtime start at the first large matmul.
   let runtime: WasmRuntime | null | undefined = simd ? undefined : null;
-  let pool: ThreadPool | null = null;
-  const wasm = (): WasmRuntime | null => {
-    if (runtime !== undefined) return runtime;
-    runtime = WasmRuntime.create({ shared: threads > 1 && ThreadPool.supported() });
-    if (runtime?.shared) pool = new ThreadPool(runtime.module, runtime.memory, threads);
-    return runtime;
+  const wasm = (): WasmRuntime | null => (runtime === undefined ? (runtime = WasmRuntime.create()) : runtime);
+  // The same FMA variant on both runtimes, so threaded results equal single-threaded ones bitwise.
+  const shared = (): WasmRuntime | null => {
+    const base = wasm();
+    return base && WasmRuntime.create({ shared: true, fusedMultiplyAdd: base.fusedMultiplyAdd });
   };
+  let pool: ThreadPool | null = simd && threads > 1 && ThreadPool.supported() ? new ThreadPool(threads, shared) : null;
   const context: KernelContext = { memory, codegen: options.codegen ?? true, wasm, pool: () => pool };
   const matmul = new Matmul();
   return {

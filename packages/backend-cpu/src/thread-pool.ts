@@ -2,14 +2,17 @@
 // included) instantiates the kernel module over the runtime's shared memory and takes tile tasks
 // of a packed GEMM from a queue in a SharedArrayBuffer, side by side with the calling thread.
 // Operands and C live in ordinary (unshared) arrays only the caller can touch, so the caller packs
-// A and B into wasm memory first and copies each finished tile of C out; workers only multiply.
+// A and B into wasm memory (B a column slice at a time, workers starting on each packed slice) and
+// copies each finished tile of C out, between its own tasks; workers only multiply.
+// Tasks are claimed dynamically, so a worker the OS delays leaves its share to the others, and a
+// worker not yet started or woken costs nothing but its share of the speed-up.
 //
 // A job is a grid of tasks over a C staging area of rowsPad × colsPad floats: task t covers rows
 // ic…ic+taskRows and columns jc…jc+taskCols and sums over all of K (k blocks of kcMax in order),
 // so every element sees the same additions in the same order as on one thread.
 
 import { BackendError } from '@recur/backend';
-import type { WasmKernels, WasmMemory } from './wasm-runtime.js';
+import type { WasmKernels, WasmRuntime } from './wasm-runtime.js';
 
 /** A packed GEMM as float indices into wasm memory (see wasm-gemm-threads.ts for the layout). */
 export interface TileJob {
@@ -52,6 +55,12 @@ const DONE = 16; // per task: the generation that finished it
 export const MAX_TASKS = 2048;
 const QUIT = -1;
 const GEN_LIMIT = 1 << 19;
+// Waits spin before they block: a futex wake-up costs tens of µs (over 100 µs in a VM whose idle
+// core is halted), as long as a whole task of an RNN-step product. Workers keep spinning this long
+// after a job for the next one (back-to-back products, as in a sequence loop), then sleep; waits
+// for a slice being packed or a task being finished spin longer, since they end soon.
+const IDLE_SPIN_MS = 0.2;
+const BUSY_SPIN_MS = 2;
 
 /**
  * The claim and the tile task as the workers run them (plain JavaScript, evaluated in the worker
@@ -63,6 +72,12 @@ function claim(ctl, gen, count) {
     const v = Atomics.load(ctl, ${TICKET});
     if (v >>> 12 !== gen || (v & 4095) >= count) return -1;
     if (Atomics.compareExchange(ctl, ${TICKET}, v, v + 1) === v) return v & 4095;
+  }
+}
+function waitChange(ctl, index, value, spinMs) {
+  const until = performance.now() + spinMs;
+  while (Atomics.load(ctl, index) === value) {
+    if (performance.now() > until) Atomics.wait(ctl, index, value);
   }
 }
 function runTask(gemmBlock, p, t) {
@@ -79,7 +94,8 @@ function runTask(gemmBlock, p, t) {
   }
 }`;
 
-const WORKER_SOURCE = `'use strict';
+/** The workers' whole program, a classic script for Node (eval) and browsers (a Blob URL). */
+export const WORKER_SOURCE = `'use strict';
 ${TASK_SOURCE}
 function start({ module, memory, control }) {
   const ctl = new Int32Array(control);
@@ -87,7 +103,7 @@ function start({ module, memory, control }) {
   Atomics.add(ctl, ${READY}, 1);
   let seen = 0;
   for (;;) {
-    Atomics.wait(ctl, ${GEN}, seen);
+    waitChange(ctl, ${GEN}, seen, ${IDLE_SPIN_MS});
     const gen = Atomics.load(ctl, ${GEN});
     if (gen === ${QUIT}) return;
     seen = gen;
@@ -99,7 +115,7 @@ function start({ module, memory, control }) {
     for (let t = claim(ctl, gen, count); t >= 0; t = claim(ctl, gen, count)) {
       // The calling thread packs B a column slice at a time while the first tasks already run.
       const slice = Math.floor(t / rowTasks);
-      for (let v = Atomics.load(ctl, ${PACKED}); v <= slice; v = Atomics.load(ctl, ${PACKED})) Atomics.wait(ctl, ${PACKED}, v);
+      for (let v = Atomics.load(ctl, ${PACKED}); v <= slice; v = Atomics.load(ctl, ${PACKED})) waitChange(ctl, ${PACKED}, v, ${BUSY_SPIN_MS});
       try {
         runTask(gemmBlock, p, t);
       } catch {
@@ -145,18 +161,32 @@ interface WorkerHandle {
   terminate(): void;
 }
 
-// For tests and diagnostics: workers started and not yet exited, pools not disposed.
+// For tests and diagnostics: workers started and not yet exited, started pools (weakly held).
 let started = 0;
 let live = 0;
-const pools = new Set<ThreadPool>();
+const pools = new Set<WeakRef<ThreadPool>>();
+
+/** Ends the workers of a started pool: on dispose, or once the pool (its backend) is collected. */
+function stopWorkers(control: Int32Array, workers: readonly WorkerHandle[]): void {
+  Atomics.store(control, GEN, QUIT);
+  Atomics.notify(control, GEN);
+  for (const worker of workers) worker.terminate();
+}
+// A backend dropped without dispose() must not leave its workers (and their memory) behind.
+const reaper =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry<{ control: Int32Array; workers: WorkerHandle[] }>(({ control, workers }) => stopWorkers(control, workers))
+    : null;
 
 /** Counts over every pool of this thread: workers started, still running, ready, and tasks they ran. */
 export function poolStats(): { started: number; live: number; ready: number; workerTasks: number } {
   let ready = 0;
   let workerTasks = 0;
-  for (const pool of pools) {
-    ready += pool.readyNow();
-    workerTasks += pool.workerTasks();
+  for (const ref of pools) {
+    const pool = ref.deref();
+    if (!pool) pools.delete(ref);
+    ready += pool?.readyNow() ?? 0;
+    workerTasks += pool?.workerTasks() ?? 0;
   }
   return { started, live, ready, workerTasks };
 }
@@ -252,19 +282,24 @@ function canBlock(): boolean {
 export class ThreadPool {
   /** Threads in all, the calling thread included. */
   readonly threads: number;
-  readonly #module: object;
-  readonly #memory: WasmMemory;
+  readonly #makeRuntime: () => WasmRuntime | null;
+  #runtime: WasmRuntime | null = null;
   readonly #control = new Int32Array(new SharedArrayBuffer(4 * (DONE + MAX_TASKS)));
   #workers: WorkerHandle[] | null = null;
   #release = (): void => {};
-  #broken = false;
+  // Its own object, so a worker's error listener can flag it without holding the pool alive.
+  readonly #state = { broken: false };
   #gen = 0;
+  #ref: WeakRef<ThreadPool> | null = null;
 
-  constructor(module: object, memory: WasmMemory, threads: number) {
-    this.#module = module;
-    this.#memory = memory;
+  /**
+   * `makeRuntime` gives the runtime over shared memory that the workers instantiate the kernels
+   * over, when they are first started: kernels on shared memory run some 5–10% slower, so only
+   * the threaded products use it and everything else stays on the backend's unshared runtime.
+   */
+  constructor(threads: number, makeRuntime: () => WasmRuntime | null) {
+    this.#makeRuntime = makeRuntime;
     this.threads = threads;
-    pools.add(this);
   }
 
   /** Whether workers can run here at all (checked before making a shared runtime for them). */
@@ -277,14 +312,14 @@ export class ThreadPool {
    * ready while the caller goes on alone (no event-loop turn needed), typically within 100 ms.
    */
   ready(): number {
-    if (this.#broken) return 0;
+    if (this.#state.broken) return 0;
     if (!this.#workers) this.#start();
     return Atomics.load(this.#control, READY);
   }
 
   /** Workers ready now, without starting any. */
   readyNow(): number {
-    return this.#broken ? 0 : Atomics.load(this.#control, READY);
+    return this.#state.broken ? 0 : Atomics.load(this.#control, READY);
   }
 
   /** Tasks the workers ran so far. */
@@ -292,26 +327,37 @@ export class ThreadPool {
     return Atomics.load(this.#control, WORKER_TASKS);
   }
 
+  /** The shared-memory runtime the threaded products pack into and run on (once started). */
+  get runtime(): WasmRuntime | null {
+    return this.#runtime;
+  }
+
   #start(): void {
     this.#workers = [];
     const factory = workerFactory();
-    if (!factory) {
-      this.#broken = true;
+    const runtime = factory ? this.#makeRuntime() : null;
+    if (!factory || !runtime?.shared) {
+      this.#state.broken = true;
       return;
     }
+    this.#runtime = runtime;
+    this.#ref = new WeakRef(this);
+    pools.add(this.#ref);
+    reaper?.register(this, { control: this.#control, workers: this.#workers }, this);
     this.#release = () => factory.release();
     // A worker that fails to start or dies stops the pool's use; its claimed task cannot hang
     // a job, since a throwing task is still marked done (see `run`).
-    const onFailure = (): void => void (this.#broken = true);
+    const state = this.#state;
+    const onFailure = (): void => void (state.broken = true);
     try {
       for (let w = 1; w < this.threads; w++) {
         const worker = factory.spawn(onFailure);
         started++;
         this.#workers.push(worker);
-        worker.post({ module: this.#module, memory: this.#memory, control: this.#control.buffer });
+        worker.post({ module: runtime.module, memory: runtime.memory, control: this.#control.buffer });
       }
     } catch {
-      this.#broken = true;
+      this.#state.broken = true;
     }
   }
 
@@ -322,7 +368,9 @@ export class ThreadPool {
    * Throws BackendError when a task failed, only after every claimed task has finished, so no
    * worker still writes the staging area.
    */
-  run(kernels: WasmKernels, job: TileJob, done: TileDone, pack: SlicePack = () => {}): void {
+  run(job: TileJob, done: TileDone, pack: SlicePack = () => {}): void {
+    const runtime = this.#runtime;
+    if (!runtime) throw new BackendError('matmul: the thread pool has not started');
     const { rowsPad, colsPad, taskRows, taskCols } = job;
     const rowTasks = Math.ceil(rowsPad / taskRows);
     const slices = Math.ceil(colsPad / taskCols);
@@ -381,7 +429,7 @@ export class ThreadPool {
     };
     for (let t = failure === null ? claim(ctl, gen, count) : -1; t >= 0; t = claim(ctl, gen, count)) {
       try {
-        runTask(kernels.gemmBlock, params, t);
+        runTask(runtime.kernels.gemmBlock, params, t);
       } catch (error) {
         failure = error;
         out[t] = 1;
@@ -396,11 +444,13 @@ export class ThreadPool {
     }
     // Every task has been claimed: wait for those claimed by workers.
     const block = canBlock();
+    const until = performance.now() + BUSY_SPIN_MS;
     for (let t = 0; t < claimed; t++) {
       if (out[t] === 1) continue;
       for (let v = Atomics.load(ctl, DONE + t); v !== gen; v = Atomics.load(ctl, DONE + t)) {
-        // A browser's main thread may not block: spin, for at most one task of a worker.
-        if (block) Atomics.wait(ctl, DONE + t, v, 1000);
+        // Spin first (see BUSY_SPIN_MS); a browser's main thread may not block, so it spins on,
+        // for at most one task of each worker.
+        if (block && performance.now() > until) Atomics.wait(ctl, DONE + t, v, 1000);
       }
       if (failure === null) finish(t);
       out[t] = 1;
@@ -411,12 +461,12 @@ export class ThreadPool {
 
   /** Ends the workers; the pool is unusable afterwards. */
   dispose(): void {
-    Atomics.store(this.#control, GEN, QUIT);
-    Atomics.notify(this.#control, GEN);
-    for (const worker of this.#workers ?? []) worker.terminate();
+    stopWorkers(this.#control, this.#workers ?? []);
+    reaper?.unregister(this);
     this.#workers = [];
     this.#release();
-    this.#broken = true;
-    pools.delete(this);
+    this.#state.broken = true;
+    this.#runtime = null;
+    if (this.#ref) pools.delete(this.#ref);
   }
 }

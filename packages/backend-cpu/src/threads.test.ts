@@ -88,12 +88,13 @@ describe.skipIf(!threaded)('threaded backend', () => {
     await eventually(() => poolStats().ready >= 2, 'two workers are ready');
     const tasksBefore = poolStats().workerTasks;
 
+    // Each product is at least THREAD_WORK multiply-adds, so it is split.
     const cases: { a: number[]; b: number[]; out: number[]; options: MatmulOptions; shareB?: boolean }[] = [
       { a: [64, 700], b: [700, 300], out: [64, 300], options: {} },
       { a: [300, 65], b: [300, 513], out: [65, 513], options: { transposeA: true, accumulate: true } },
       { a: [33, 512], b: [1030, 512], out: [33, 1030], options: { transposeB: true } },
       { a: [3, 40, 300], b: [3, 300, 700], out: [3, 40, 700], options: { accumulate: true }, shareB: true }, // folds into M
-      { a: [2, 100, 300], b: [2, 300, 200], out: [2, 100, 200], options: {} }, // loops per batch
+      { a: [2, 100, 320], b: [2, 320, 200], out: [2, 100, 200], options: {} }, // loops per batch
     ];
     for (const c of cases) {
       for (let trial = 0; trial < 2; trial++) {
@@ -111,6 +112,11 @@ describe.skipIf(!threaded)('threaded backend', () => {
       }
     }
     expect(poolStats().workerTasks).toBeGreaterThan(tasksBefore);
+    // Below THREAD_WORK (here 4 Mi multiply-adds) a product stays on the calling thread.
+    const tasksAfter = poolStats().workerTasks;
+    const view = (shape: number[]) => makeView(three, random, 'float32', shape, { contiguous: true });
+    three.matmul(view([64, 256]), view([256, 256]), view([64, 256]));
+    expect(poolStats().workerTasks).toBe(tasksAfter);
     one.dispose!();
     three.dispose!();
     await eventually(() => poolStats().live === 0, 'every worker has exited');

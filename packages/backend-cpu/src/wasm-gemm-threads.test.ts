@@ -1,14 +1,15 @@
 // The threaded sgemm against the single-threaded one, bitwise (same k blocks, same order of
 // additions): odd sizes across the MR/NR tile, MC/NC/KC blocks and the job budget, strided and
 // transposed operands through the offset tables, accumulate; then the pool itself: a job whose
-// kernel traps throws a typed error without hanging, and the pool works afterwards.
+// kernel traps throws a typed error without hanging, and the pool works afterwards; and the
+// worker program's browser branch (self.onmessage) in a Node worker dressed as a Web Worker.
 // M×K · K×N: A is M×K, B is K×N, C is M×N.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError } from '@recur/backend';
 import type { GemmProblem } from './gemm.js';
 import { seeded } from './test-helpers.js';
-import { ThreadPool } from './thread-pool.js';
+import { MAX_TASKS, ThreadPool, WORKER_SOURCE } from './thread-pool.js';
 import { blockedGemm } from './wasm-gemm.js';
 import { threadedGemm } from './wasm-gemm-threads.js';
 import { WasmRuntime } from './wasm-runtime.js';
@@ -17,7 +18,7 @@ const single = WasmRuntime.create();
 const shared = WasmRuntime.create({ shared: true });
 const usable = single !== null && shared !== null && shared.shared && ThreadPool.supported();
 // Three workers on two cores: tasks land on every thread in some order, whatever the scheduler does.
-const pool = usable ? new ThreadPool(shared.module, shared.memory, 4) : null;
+const pool = usable ? new ThreadPool(4, () => shared) : null;
 
 /** Until every worker is ready (they start in the background). */
 async function workersReady(target: ThreadPool): Promise<void> {
@@ -81,7 +82,7 @@ function firstDifference(x: Float32Array, y: Float32Array): number {
 function expectSame(M: number, N: number, K: number, layout: Layout, random: () => number): void {
   const threaded = problem(random, M, N, K, layout);
   const alone = { ...threaded, c: threaded.c.slice() };
-  expect(threadedGemm(shared!, pool!, threaded)).toBe(true);
+  expect(threadedGemm(pool!, threaded)).toBe(true);
   expect(blockedGemm(single!, alone)).toBe(true);
   const at = firstDifference(threaded.c, alone.c);
   expect(at, `${M}×${K}·${K}×${N} ${JSON.stringify(layout)}: element ${at} differs`).toBe(-1);
@@ -134,7 +135,6 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
   });
 
   it('throws BackendError when the kernel traps, without hanging, and works afterwards', () => {
-    const kernels = shared!.kernels;
     const bytes = shared!.memory.buffer.byteLength;
     // C staging past the end of memory: every task traps, on whichever thread claims it.
     const outside = { atA: 0, atB: 0, atC: bytes / 4 + 1024, rowsPad: 256, colsPad: 256, K: 8, kcMax: 8, taskRows: 16, taskCols: 16 };
@@ -142,7 +142,7 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
     const partly = { ...outside, atC: bytes / 4 - 100 * 256, rowsPad: 256 };
     for (let round = 0; round < 20; round++) {
       for (const job of [outside, partly]) {
-        expect(() => pool!.run(kernels, job, () => {})).toThrow(BackendError);
+        expect(() => pool!.run(job, () => {})).toThrow(BackendError);
       }
     }
     // A packing step that throws (while workers wait for its slice) is reported the same way.
@@ -150,7 +150,7 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
     const broken = (slice: number): void => {
       if (slice === 3) throw new Error('no room');
     };
-    expect(() => pool!.run(kernels, fine, () => {}, broken)).toThrow(new BackendError('matmul: threaded product failed: no room'));
+    expect(() => pool!.run(fine, () => {}, broken)).toThrow(new BackendError('matmul: threaded product failed: no room'));
     const random = seeded(13);
     expectSame(40, 300, 50, { transposeA: false, transposeB: true, stepC: 1, padC: 1, accumulate: false }, random);
   });
@@ -159,12 +159,35 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
     shared!.heap(1 << 20);
     const job = { atA: 0, atB: 0, atC: 0, rowsPad: 100, colsPad: 72, K: 1, kcMax: 1, taskRows: 8, taskCols: 16 };
     const seen = new Map<string, number>();
-    pool!.run(shared!.kernels, job, (row0, col0, rows, cols) => {
+    pool!.run(job, (row0, col0, rows, cols) => {
       const key = `${row0},${col0},${rows},${cols}`;
       seen.set(key, (seen.get(key) ?? 0) + 1);
     });
     expect(seen.size).toBe(13 * 5);
     expect([...seen.values()].every((count) => count === 1)).toBe(true);
     expect(seen.get('96,64,4,8')).toBe(1);
+  });
+});
+
+describe.skipIf(!usable)('worker program', () => {
+  it('starts through the browser branch too (self.onmessage, no require)', async () => {
+    const { Worker } = await import('node:worker_threads');
+    // A Node worker dressed as a Web Worker: `self` delivers the message, `require` is absent.
+    const source = `const { parentPort } = require('node:worker_threads');
+      const self = { onmessage: null };
+      parentPort.once('message', (data) => self.onmessage({ data }));
+      (function (require) { ${WORKER_SOURCE} })(undefined);`;
+    const worker = new Worker(source, { eval: true });
+    const control = new Int32Array(new SharedArrayBuffer(4 * (16 + MAX_TASKS)));
+    try {
+      worker.postMessage({ module: shared!.module, memory: shared!.memory, control: control.buffer });
+      const until = Date.now() + 30_000;
+      while (Atomics.load(control, 2) === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(Atomics.load(control, 2)).toBe(1); // READY
+    } finally {
+      Atomics.store(control, 0, -1); // QUIT
+      Atomics.notify(control, 0);
+      await worker.terminate();
+    }
   });
 });

@@ -11,13 +11,17 @@ import { BackendError } from '@recur/backend';
 import type { GemmProblem } from './gemm.js';
 import { MR, NR } from './wasm-gemm-kernel.js';
 import { copyOut, kBlock, roundUp, unitColumns, wasmGemm, MC, NC } from './wasm-gemm.js';
+import { SplitChoice } from './split-choice.js';
 import { STAGE_FLOATS, packBlock, type Operand } from './wasm-pack.js';
 import type { ThreadPool } from './thread-pool.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-// Below this many multiply-adds per thread, one thread wins: waking the workers (tens of µs),
-// packing all of A and B up front and the shared L3 eat the gain. Measured in bench/threads.ts.
-export const THREAD_WORK = 1 << 20;
+// Below this many multiply-adds (6 Mi ≈ 12.6 MFLOP, about 0.4 ms on one core) one thread wins,
+// whatever the thread count: a split has a fixed cost (waking workers, more so in a VM, and
+// packing all of B before the last slices can start) that only a product this large repays.
+// Measured with bench/threads.ts on 2 and 4 cores: 4 Mi is even (×0.93 on 2 threads, ×1.17 on 4),
+// 8 Mi gains ×1.1–1.2 on 2 threads and ×1.6 on 4.
+export const THREAD_WORK = 6 << 20;
 // One job packs at most this much (64 MiB); larger problems go as several jobs of row and
 // column ranges, each packing its own part.
 const BUDGET_FLOATS = 1 << 24;
@@ -70,25 +74,40 @@ function runJob(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean
       packLines(runtime, heap, atB + colsPad * pc + col0 * kc, b, col0, n, pc, kc, NR);
     }
   };
-  pool.run(runtime.kernels, job, copy, pack);
+  pool.run(job, copy, pack);
   return true;
 }
 
+const choices = new WeakMap<ThreadPool, SplitChoice>();
+
 /**
- * C (+)= A·B on the wasm kernel, across `pool`'s threads when the product is big enough to
- * repay that and some workers are ready (the first call starts them), otherwise on this thread.
+ * C (+)= A·B on the wasm kernel, across `pool`'s threads (on its shared-memory runtime) when the
+ * product is big enough to repay that, some workers are ready (the first call starts them) and
+ * splits have been paying here lately (split-choice.ts), otherwise on this thread and `runtime`.
  */
 export function wasmGemmThreaded(runtime: WasmRuntime, pool: ThreadPool | null, p: GemmProblem): void {
   const work = p.M * p.N * p.K;
-  if (pool && work >= THREAD_WORK * pool.threads && pool.ready() > 0 && threadedGemm(runtime, pool, p)) return;
-  wasmGemm(runtime, p);
+  if (!pool || work < THREAD_WORK || pool.ready() === 0) {
+    wasmGemm(runtime, p);
+    return;
+  }
+  let choice = choices.get(pool);
+  if (!choice) choices.set(pool, (choice = new SplitChoice()));
+  choice.run(p.M, work, (split) => {
+    if (split) return threadedGemm(pool, p);
+    wasmGemm(runtime, p);
+    return true;
+  });
 }
 
 /**
  * C (+)= A·B across the pool's threads, in jobs of at most BUDGET_FLOATS packed floats. False
- * (with C untouched) when wasm memory cannot hold even one job; the caller then runs it alone.
+ * (with C untouched) when the pool has not started or its memory cannot hold even one job; the
+ * caller then runs it alone.
  */
-export function threadedGemm(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean {
+export function threadedGemm(pool: ThreadPool, p: GemmProblem): boolean {
+  const runtime = pool.runtime;
+  if (!runtime) return false;
   const { M, N, K } = p;
   // Columns first: B's packed part must leave room for rows of A and C.
   let columns = Math.min(N, MAX_COLUMNS);
