@@ -1,7 +1,7 @@
-// sgemm split across worker threads: C[M, N] (+)= A[M, K] · B[K, N] with the whole of A and B
-// packed into shared wasm memory first (by the calling thread, the only one that sees them), then
-// tiles of C (up to MC rows × a column slice) computed by all threads from a queue (thread-pool.ts)
-// and copied out by the calling thread as they finish. k is blocked exactly as in wasm-gemm.ts,
+// sgemm split across worker threads: C[M, N] (+)= A[M, K] · B[K, N] with all of A, then B a
+// column slice at a time, packed into shared wasm memory by the calling thread (the only one that
+// sees them); tiles of C (up to MC rows × a column slice) are computed by all threads from a queue
+// (thread-pool.ts) as soon as their slice is packed, and copied out by the calling thread. k is blocked exactly as in wasm-gemm.ts,
 // so each element gets the same float32 sums in the same order as on one thread: bitwise equal.
 //
 // Memory layout (floats): the packing stage, then packed A (per k block: rowsPad × kc, MR-row
