@@ -21,7 +21,7 @@ describe('recur tasks', () => {
     expect(table.stdout).toMatch(/^births\s+Forecast/m);
     expect(table.stdout).toMatch(/^spam\s+Spam or ham/m);
     const json = await runCli(['tasks', '--json']);
-    expect(json.events.map((e) => e.name)).toEqual(['births', 'spam', 'charlm', 'segment']);
+    expect(json.events.map((e) => e.name)).toEqual(['births', 'spam', 'charlm', 'segment', 'g2p']);
     expect(json.events[0]).toMatchObject({ event: 'task', metric: { name: 'mae' }, defaultConfig: { epochs: 12 } });
   });
 });
@@ -183,5 +183,34 @@ describe('recur train charlm --quick, then recur generate', () => {
     const json = await runCli([...argv, '--json']);
     expect(json.events).toHaveLength(1);
     expect(json.events[0]).toMatchObject({ event: 'generation', task: 'charlm', prompt: 'The whale ', length: 40, seed: 3, text: first.stdout.slice(10, -1) });
+  });
+});
+
+describe('recur train g2p --quick, then eval and predict', () => {
+  it('the summary (last line) beats the letter rules; the heatmap is drawn; predict reads a word or stdin lines', async () => {
+    const out = join(await tempDir(), 'run');
+    const ran = await runCli(['train', 'g2p', '--quick', '--epochs', '2', '--json', '--out', out]);
+    expect(ran.code).toBe(0);
+    const summary = ran.events.at(-1) as { event: string; task: string; metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary).toMatchObject({ event: 'summary', task: 'g2p', split: 'test', higherIsBetter: { per: false, wer: false, bleu: true } });
+    expect(Object.keys(summary.metrics)).toEqual(['per', 'wer', 'bleu']);
+    expect(Object.keys(summary.baseline)).toEqual(['per', 'wer', 'bleu']);
+    expect(summary.metrics.per).toBeLessThan(summary.baseline.per!);
+    expect((await readdir(out)).sort()).toEqual(['attention.svg', 'checkpoint.safetensors', 'loss.svg', 'summary.json']);
+    const heatmap = await readFile(join(out, 'attention.svg'), 'utf8');
+    expect(heatmap).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(heatmap).toContain('aria-roledescription="rect mark"');
+
+    const checkpoint = join(out, 'checkpoint.safetensors');
+    const evaluated = await runCli(['eval', checkpoint, '--json']);
+    expect((evaluated.events[0] as { metrics: { per: number } }).metrics.per).toBeCloseTo(summary.metrics.per, 6);
+    const one = await runCli(['predict', checkpoint, 'python']);
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/^[A-Z]+( [A-Z]+)*\n$/);
+    const lines = await runCli(['predict', checkpoint, '-', '--json'], { stdin: 'cat\nDOG\n' });
+    expect(lines.events[0]).toMatchObject({ event: 'prediction', task: 'g2p', prediction: { predictions: [{ word: 'CAT' }, { word: 'DOG' }] } });
+    const bad = await runCli(['predict', checkpoint, 'R2-D2']);
+    expect(bad.code).toBe(2);
+    expectOneLineError(bad.stderr, 'letters A–Z', 'got "R2-D2"');
   });
 });

@@ -16,7 +16,7 @@ import {
 import { CheckpointError } from './errors.js';
 import type { EpochRecord, Reporter, SummaryEvent } from './events.js';
 import { lossPlot } from './loss-plot.js';
-import type { Evaluation, FitProgress, LinePlot, Task, TaskConfig, TaskRun, TrainContext } from './task.js';
+import type { Evaluation, FitProgress, Plot, Task, TaskConfig, TaskRun, TrainContext } from './task.js';
 
 export interface TrainTaskOptions {
   readonly task: Task;
@@ -37,7 +37,7 @@ export interface TrainOutcome {
   /** Null when interrupted (no test evaluation then). */
   readonly summary: SummaryEvent | null;
   /** The loss curves, then the task's own plots; empty when interrupted. */
-  readonly plots: readonly LinePlot[];
+  readonly plots: readonly Plot[];
   readonly checkpoint: string | null;
 }
 

@@ -114,6 +114,7 @@ export interface Prediction {
 
 /** A line chart as data; the CLI renders it (the samples carry no chart library). */
 export interface LinePlot {
+  readonly kind?: 'line';
   /** File stem in the output directory: `<name>.svg`. */
   readonly name: string;
   readonly title: string;
@@ -122,6 +123,27 @@ export interface LinePlot {
   readonly y: { readonly label: string };
   readonly points: readonly { readonly series: string; readonly x: number | string; readonly y: number }[];
 }
+
+/**
+ * A heatmap as data: one coloured cell per (x, y) label pair, e.g. attention weights of decoder
+ * steps (y) over input tokens (x). Axes are nominal and keep the order in which their labels
+ * first appear in `cells`; equal labels are one row or column, so repeated tokens need distinct
+ * labels.
+ */
+export interface HeatmapPlot {
+  readonly kind: 'heatmap';
+  /** File stem in the output directory: `<name>.svg`. */
+  readonly name: string;
+  readonly title: string;
+  readonly x: { readonly label: string };
+  readonly y: { readonly label: string };
+  /** The colour legend's title, e.g. 'attention weight'. */
+  readonly value: { readonly label: string };
+  readonly cells: readonly { readonly x: string; readonly y: string; readonly value: number }[];
+}
+
+/** Any chart a run can ask the CLI to draw. */
+export type Plot = LinePlot | HeatmapPlot;
 
 export interface TaskRun {
   readonly model: Module;
@@ -134,8 +156,8 @@ export interface TaskRun {
   /** The model and the baseline on the test split. */
   evaluate(): Promise<Evaluation>;
   predict(input: string | null): Promise<Prediction>;
-  /** Task-specific charts (forecast against actual) drawn after training. */
-  plots?(): Promise<LinePlot[]>;
+  /** Task-specific charts (forecast against actual, attention heatmaps) drawn after training. */
+  plots?(): Promise<Plot[]>;
   /** Free the model and any tensors the run holds. */
   dispose(): void;
 }

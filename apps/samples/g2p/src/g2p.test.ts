@@ -1,0 +1,62 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { resolveConfig, trainTask, type HeatmapPlot, type TrainEvent } from '@recur/sample-core';
+import { memory, registerBackend, useBackend } from '@recur/tensor';
+import { g2pTask } from './g2p-task.js';
+import type { G2pRun } from './g2p-run.js';
+
+beforeAll(async () => {
+  registerBackend(createCpuBackend, { name: 'cpu' });
+  await useBackend('cpu');
+});
+
+describe('g2p --quick, end to end', () => {
+  it('the loss falls, PER and WER beat the letter rules, the summary is well-formed, the heatmap covers the word', async () => {
+    const config = resolveConfig(g2pTask, [{ source: '--quick', values: g2pTask.quickConfig }]);
+    const events: TrainEvent[] = [];
+    const before = memory().numTensors;
+    const outcome = await trainTask({ task: g2pTask, config, outDir: null, reporter: (e) => events.push(e) });
+    // Everything the run made is freed with it.
+    expect(memory().numTensors).toBe(before);
+
+    const losses = outcome.history.map((r) => r.trainLoss);
+    expect(losses).toHaveLength(config.epochs);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary).toMatchObject({ event: 'summary', task: 'g2p', split: 'test', higherIsBetter: { per: false, wer: false, bleu: true } });
+    expect(Object.keys(summary.metrics)).toEqual(['per', 'wer', 'bleu']);
+    expect(Object.keys(summary.baseline)).toEqual(['per', 'wer', 'bleu']);
+    for (const value of [...Object.values(summary.metrics), ...Object.values(summary.baseline)]) expect(value).toBeGreaterThanOrEqual(0);
+    expect(summary.metrics.per).toBeLessThan(summary.baseline.per!);
+    expect(summary.metrics.wer).toBeLessThan(summary.baseline.wer!);
+
+    expect(outcome.plots.map((p) => p.name)).toEqual(['loss', 'attention']);
+    const heatmap = outcome.plots[1] as HeatmapPlot;
+    const letters = new Set(heatmap.cells.map((c) => c.x));
+    const steps = new Set(heatmap.cells.map((c) => c.y));
+    expect(heatmap.cells).toHaveLength(letters.size * steps.size);
+    // Each decoder step's weights are a distribution over the word's letters.
+    for (const step of steps) {
+      const total = heatmap.cells.filter((c) => c.y === step).reduce((s, c) => s + c.value, 0);
+      expect(total).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('predict: one word gives its phonemes, several lines one word each; bad input is an InputError', async () => {
+    const config = resolveConfig(g2pTask, [{ source: '--quick', values: { ...g2pTask.quickConfig, trainLimit: 200 } }]);
+    const run = (await g2pTask.create(config)) as G2pRun;
+    try {
+      const one = await run.predict('python');
+      expect(one.text).toMatch(/^[A-Z]+( [A-Z]+)*$|^$/);
+      expect(one.value).toMatchObject({ predictions: [{ word: 'PYTHON' }] });
+      const many = await run.predict('cat\n\nDOG\n');
+      expect(many.text.split('\n').map((line) => line.split(' ')[0])).toEqual(['CAT', 'DOG']);
+      await expect(run.predict('')).rejects.toThrow(/expected a word/);
+      await expect(run.predict('hello world')).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('got "hello world"') });
+      await expect(run.predict('R2D2')).rejects.toThrow(/letters A–Z/);
+    } finally {
+      run.dispose();
+    }
+  });
+});
