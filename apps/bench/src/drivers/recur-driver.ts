@@ -189,9 +189,16 @@ function adapterDetails(backend: BackendV1): Record<string, unknown> {
 export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
   return {
     async init(): Promise<SystemInfo> {
+      let cpuVariant = '';
+      let cpuThreadCount = 1;
       if (backendName === 'cpu') {
-        const { cpu } = await import('@recur/backend-cpu');
+        const { cpu, cpuThreads, wasmSimdAvailable } = await import('@recur/backend-cpu');
         registerBackend(cpu());
+        cpuThreadCount = cpuThreads();
+        // Large products split over worker threads, each picked per size class by measured speed.
+        cpuVariant = wasmSimdAvailable()
+          ? `WebAssembly SIMD matmul and fused cells, ${cpuThreadCount} thread${cpuThreadCount === 1 ? '' : 's'} for large products`
+          : 'TypeScript kernels (no WebAssembly SIMD)';
       } else {
         let module: Partial<typeof import('@recur/backend-webgpu')>;
         try {
@@ -210,8 +217,8 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
       return {
         version,
         // SwiftShader spreads GPU work over CPU threads of its own; only the cpu backend's count is Recur's.
-        ...(backendName === 'cpu' ? { threads: 1 } : {}),
-        variant: backendName === 'cpu' ? 'TypeScript kernels' : 'WGSL on the webgpu package (Dawn)',
+        ...(backendName === 'cpu' ? { threads: cpuThreadCount } : {}),
+        variant: backendName === 'cpu' ? cpuVariant : 'WGSL on the webgpu package (Dawn)',
         ...adapterDetails(backend),
       };
     },
