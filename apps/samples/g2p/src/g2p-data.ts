@@ -1,25 +1,13 @@
 // CMUdict words for g2p: which entries are used (first pronunciation, letters A–Z and '), the
-// phoneme spelling (stress digits kept or dropped), and the two vocabularies: letters (the
-// encoder's input) and phonemes with <BOS>/<EOS> (the decoder's input and output).
+// phoneme spelling (stress digits kept or dropped) and how a typed word is checked. The two
+// vocabularies live in g2p-vocab.ts, which the browser entry can load without this file's imports.
 
 import type { CmudictRecord } from '@recur/datasets/corpora/cmudict';
 import { mulberry32, permutation } from '@recur/datasets';
-import { InputError, type JsonValue } from '@recur/sample-core';
-import { Vocab } from '@recur/tokenizers';
+import { InputError } from '@recur/sample-core';
+import { MAX_PREDICT_LETTERS, WORD_PATTERN, type G2pPair } from './g2p-vocab.js';
 
-/** One word and its pronunciation, as the model and the metrics see them. */
-export interface G2pPair {
-  readonly word: string;
-  readonly phonemes: readonly string[];
-}
-
-/** A pair with its ids: letters (no specials) and phonemes (no specials; the model adds them). */
-export interface G2pExample extends G2pPair {
-  readonly source: Int32Array;
-  readonly target: Int32Array;
-}
-
-export const WORD_PATTERN = /^[A-Z']+$/;
+export { G2pVocab, MAX_PREDICT_LETTERS, WORD_PATTERN, type G2pExample, type G2pPair } from './g2p-vocab.js';
 
 /** `AH0` → `AH` without stress; as written with it. */
 export const phonemeSpelling = (phoneme: string, stress: boolean): string => (stress ? phoneme : phoneme.replace(/\d$/, ''));
@@ -41,51 +29,6 @@ export function sample<T>(items: readonly T[], limit: number, seed: number): T[]
   if (limit === 0 || limit >= items.length) return [...items];
   return permutation(items.length, mulberry32(seed)).slice(0, limit).sort((a, b) => a - b).map((i) => items[i]!);
 }
-
-/** The letter and phoneme vocabularies a run encodes with (saved in its checkpoints). */
-export class G2pVocab {
-  constructor(
-    readonly letters: Vocab,
-    readonly phonemes: Vocab,
-  ) {}
-
-  /** From the training pairs: letters and phonemes in frequency order after the specials. */
-  static fit(pairs: readonly G2pPair[]): G2pVocab {
-    return new G2pVocab(
-      Vocab.build(pairs.map((p) => Array.from(p.word))),
-      Vocab.build(pairs.map((p) => p.phonemes), { bos: true, eos: true }),
-    );
-  }
-
-  static fromJSON(state: JsonValue | undefined): G2pVocab | null {
-    if (state === undefined || state === null || typeof state !== 'object' || Array.isArray(state)) return null;
-    return new G2pVocab(Vocab.fromJSON(state.letters, 'checkpoint letters'), Vocab.fromJSON(state.phonemes, 'checkpoint phonemes'));
-  }
-
-  toJSON(): JsonValue {
-    return { letters: this.letters.toJSON() as unknown as JsonValue, phonemes: this.phonemes.toJSON() as unknown as JsonValue };
-  }
-
-  get bosId(): number {
-    return this.phonemes.bosId!;
-  }
-
-  get eosId(): number {
-    return this.phonemes.eosId!;
-  }
-
-  encode(pair: G2pPair): G2pExample {
-    return { ...pair, source: this.letters.encode(Array.from(pair.word)), target: this.phonemes.encode(pair.phonemes) };
-  }
-
-  /** Phoneme ids (without <BOS>/<EOS>) → symbols. */
-  decode(ids: readonly number[]): string[] {
-    return this.phonemes.decode(ids, { skipSpecials: true });
-  }
-}
-
-/** Longest spelling `predict` accepts: far beyond any dictionary word, short enough to decode quickly. */
-export const MAX_PREDICT_LETTERS = 40;
 
 /**
  * A word typed by a user → its spelling as the dictionary writes it (upper case). Throws an
