@@ -1,6 +1,7 @@
 // End to end: serve the built site on 127.0.0.1, open it in headless Debian chromium with
-// WebGPU enabled (SwiftShader), train demo 1 and watch the loss fall on the webgpu backend, then
-// switch the language to Chinese. Skipped with a notice when chromium is missing, unless CI is set.
+// WebGPU enabled (SwiftShader), train demo 1 and watch the loss fall on the webgpu backend,
+// switch the language to Chinese, then translate a word in demo 3 and find its heatmap drawn.
+// Skipped with a notice when chromium is missing, unless CI is set.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,7 +33,8 @@ if (!haveChromium && !inCi) {
 
 /** Build the site unless a build is already there (CI builds before testing). */
 function ensureBuilt(): void {
-  if (existsSync(join(dist, 'index.html')) && existsSync(join(dist, 'demos', 'forecast.html'))) return;
+  const pages = [['index.html'], ['demos', 'forecast.html'], ['demos', 'g2p.html'], ['models', 'g2p', 'g2p.json']];
+  if (pages.every((path) => existsSync(join(dist, ...path)))) return;
   const result = spawnSync('pnpm', ['run', 'build'], { cwd: docsRoot, stdio: 'inherit', timeout: 280_000 });
   if (result.status !== 0) throw new Error(`docs build failed (exit ${result.status ?? result.signal})`);
 }
@@ -103,4 +105,24 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
     expect(await page.locator('[data-testid=train]').textContent()).toContain('开始训练');
     expect(pageErrors).toEqual([]);
   }, 30_000);
+
+  it('translates a word with the shipped g2p checkpoint and draws its attention', async () => {
+    await page.goto(`${server.url}/demos/g2p.html`);
+    await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
+    // The page loads the checkpoint on its own and translates the default word.
+    await page.locator('[data-testid=phonemes]').or(page.locator('[data-testid=error]')).first().waitFor({ timeout: 30_000 });
+    expect(await page.locator('[data-testid=error]').allTextContents()).toEqual([]);
+    expect(await page.locator('[data-testid=backend]').textContent()).toBe('webgpu');
+
+    await page.fill('[data-testid=word-input]', 'knight');
+    await page.click('[data-testid=translate]');
+    await expect.poll(() => page.locator('[data-testid=phonemes]').textContent(), { timeout: 15_000 }).toMatch(/^N AY/);
+    // Vega draws each cell as a path in the rect mark's group: 6 letters × (phonemes + <EOS>).
+    const rows = (await page.locator('[data-testid=phonemes]').textContent())!.split(' ').length + 1;
+    await expect.poll(() => page.locator('[data-testid=heatmap] svg g.mark-rect.role-mark path').count(), { timeout: 15_000 }).toBe(6 * rows);
+
+    await page.fill('[data-testid=word-input]', 'recür');
+    await expect.poll(() => page.locator('[data-testid=input-error]').textContent(), { timeout: 5_000 }).toContain('“ü”');
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -35,7 +35,7 @@ export const enGuide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Births forecaster (LSTM)', link: '/demos/forecast' },
       { text: 'Name classifier (GRU)', link: '/demos/names' },
-      { text: 'Grapheme to phoneme (coming)', link: '/demos/g2p' },
+      { text: 'Grapheme to phoneme (attention)', link: '/demos/g2p' },
     ],
   },
   { text: 'API reference', link: '/api/' },

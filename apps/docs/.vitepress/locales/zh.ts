@@ -35,7 +35,7 @@ export const zhGuide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: '出生数预测（LSTM）', link: '/zh/demos/forecast' },
       { text: '姓名分类（GRU）', link: '/zh/demos/names' },
-      { text: '字母到音素（即将推出）', link: '/zh/demos/g2p' },
+      { text: '字母到音素（注意力）', link: '/zh/demos/g2p' },
     ],
   },
   { text: 'API 参考（英文）', link: '/api/' },

@@ -1,9 +1,10 @@
 // The site theme: VitePress's default theme plus the live demos as global components, so any
-// page (English or Chinese) can place <ForecastDemo /> or <NamesDemo />.
+// page (English or Chinese) can place <ForecastDemo />, <NamesDemo /> or <G2pDemo />.
 
 import DefaultTheme from 'vitepress/theme';
 import type { Theme } from 'vitepress';
 import ForecastDemo from './components/forecast-demo.vue';
+import G2pDemo from './components/g2p-demo.vue';
 import NamesDemo from './components/names-demo.vue';
 import './custom.css';
 
@@ -12,6 +13,7 @@ const theme: Theme = {
   enhanceApp({ app }) {
     app.component('ForecastDemo', ForecastDemo);
     app.component('NamesDemo', NamesDemo);
+    app.component('G2pDemo', G2pDemo);
   },
 };
 

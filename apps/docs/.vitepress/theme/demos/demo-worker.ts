@@ -1,10 +1,11 @@
-// The demos' Web Worker: it loads the data excerpt, picks a backend, trains and streams events
-// back, so the page's main thread only draws charts and stays responsive.
+// The demos' Web Worker: it loads the data excerpt (or demo 3's checkpoint), picks a backend,
+// trains or translates and streams events back, so the page's main thread only draws charts.
 
 import { chooseBackend } from './choose-backend.js';
 import { trainForecast } from './forecast-task.js';
+import { G2pInputError, loadG2p, translate, type G2pDemoModel } from './g2p-task.js';
 import { classifyName, trainNames, type NamesModel } from './names-task.js';
-import type { BirthsExcerpt, DemoCommand, DemoEvent, NamesExcerpt } from './protocol.js';
+import type { BirthsExcerpt, DemoCommand, DemoEvent, G2pCheckpointInfo, NamesExcerpt } from './protocol.js';
 
 interface WorkerScope {
   postMessage(event: DemoEvent): void;
@@ -14,6 +15,7 @@ interface WorkerScope {
 const worker = globalThis as unknown as WorkerScope;
 const emit = (event: DemoEvent): void => worker.postMessage(event);
 let names: NamesModel | null = null;
+let g2p: G2pDemoModel | null = null;
 
 async function loadJson<T>(url: string): Promise<T> {
   const response = await fetch(url);
@@ -21,7 +23,28 @@ async function loadJson<T>(url: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+async function loadBytes(url: string): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`could not load ${url}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/** Demo 3: fetch the checkpoint's JSON and the weights it names, and rebuild the model. */
+async function loadG2pModel(modelUrl: string): Promise<void> {
+  const info = await loadJson<G2pCheckpointInfo>(modelUrl);
+  const weightsUrl = new URL(info.weights, modelUrl).href;
+  g2p?.model.dispose();
+  g2p = null;
+  g2p = loadG2p(info, await loadBytes(weightsUrl), weightsUrl);
+  emit({ type: 'model', parameters: g2p.parameters, info: g2p.info });
+}
+
 async function run(command: DemoCommand): Promise<void> {
+  if (command.type === 'translate') {
+    if (!g2p) throw new Error('the g2p model is not loaded yet');
+    emit({ type: 'translation', translation: await translate(g2p, command.word, command.beam) });
+    return;
+  }
   if (command.type === 'classify') {
     if (!names) return;
     emit({ type: 'prediction', name: command.name, probabilities: await classifyName(names, command.name), classes: names.classes });
@@ -30,7 +53,9 @@ async function run(command: DemoCommand): Promise<void> {
   emit({ type: 'status', message: 'loading' });
   const backend = await chooseBackend(command.backend);
   emit({ type: 'backend', ...backend });
-  if (command.type === 'train-forecast') {
+  if (command.type === 'load-g2p') {
+    await loadG2pModel(command.modelUrl);
+  } else if (command.type === 'train-forecast') {
     const model = await trainForecast(await loadJson<BirthsExcerpt>(command.dataUrl), command.settings, emit);
     model.dispose();
   } else {
@@ -43,5 +68,7 @@ let queue: Promise<void> = Promise.resolve();
 worker.addEventListener('message', (message) => {
   queue = queue
     .then(() => run(message.data))
-    .catch((error: unknown) => emit({ type: 'error', message: error instanceof Error ? error.message : String(error) }));
+    .catch((error: unknown) =>
+      emit({ type: 'error', message: error instanceof Error ? error.message : String(error), input: error instanceof G2pInputError || undefined }),
+    );
 });

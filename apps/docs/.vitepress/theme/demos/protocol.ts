@@ -1,5 +1,5 @@
-// Messages between a demo page and its training worker. The page sends commands; the worker
-// answers with events, one per training step, epoch or forecast, so the page only draws.
+// Messages between a demo page and its worker. The page sends commands; the worker answers with
+// events, one per training step, epoch, forecast or translation, so the page only draws.
 
 /** Which backend to ask for: 'auto' tries WebGPU and falls back to the CPU. */
 export type BackendChoice = 'auto' | 'cpu';
@@ -23,7 +23,11 @@ export interface NamesSettings {
 export type DemoCommand =
   | { readonly type: 'train-forecast'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: ForecastSettings }
   | { readonly type: 'train-names'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: NamesSettings }
-  | { readonly type: 'classify'; readonly name: string };
+  | { readonly type: 'classify'; readonly name: string }
+  /** Demo 3: load the shipped g2p checkpoint (its JSON names the weights file beside it). */
+  | { readonly type: 'load-g2p'; readonly modelUrl: string; readonly backend: BackendChoice }
+  /** Demo 3: spell `word` in phonemes; beam 1 is greedy. */
+  | { readonly type: 'translate'; readonly word: string; readonly beam: number };
 
 export type DemoEvent =
   | { readonly type: 'backend'; readonly name: string; readonly fallbackReason?: string }
@@ -32,8 +36,11 @@ export type DemoEvent =
   | { readonly type: 'epoch'; readonly epoch: number; readonly trainLoss: number; readonly validation: number; readonly lr: number }
   | { readonly type: 'forecast'; readonly dates: readonly string[]; readonly actual: readonly number[]; readonly predicted: readonly number[] }
   | { readonly type: 'prediction'; readonly name: string; readonly probabilities: readonly number[]; readonly classes: readonly string[] }
+  | { readonly type: 'model'; readonly parameters: number; readonly info: G2pCheckpointInfo }
+  | { readonly type: 'translation'; readonly translation: Translation }
   | { readonly type: 'done'; readonly seconds: number; readonly steps: number }
-  | { readonly type: 'error'; readonly message: string };
+  /** `input`: the user's word was at fault (say so beside the box); otherwise the demo failed. */
+  | { readonly type: 'error'; readonly message: string; readonly input?: boolean };
 
 /** The births excerpt written by scripts/make-demo-data.ts: consecutive days from `start`. */
 export interface BirthsExcerpt {
@@ -52,4 +59,48 @@ export interface NamesExcerpt {
   readonly classes: readonly string[];
   readonly train: readonly (readonly [string, number])[];
   readonly validation: readonly (readonly [string, number])[];
+}
+
+/** Demo 3's answer for one word: phonemes and the attention behind each (with the <EOS> step). */
+export interface Translation {
+  /** The word as typed (trimmed), and the letters the model read (upper case, as CMUdict spells). */
+  readonly word: string;
+  readonly letters: readonly string[];
+  readonly phonemes: readonly string[];
+  /** weights[t][s]: how much decoder step t (phonemes, then <EOS>) attended to letter s. */
+  readonly weights: readonly (readonly number[])[];
+  readonly beam: number;
+  /** log P of the output (with its <EOS>) under the model. */
+  readonly score: number;
+  readonly milliseconds: number;
+}
+
+/**
+ * public/models/g2p/g2p.json, written by scripts/make-g2p-checkpoint.ts from a CLI checkpoint:
+ * what the worker needs to rebuild the model (options, vocabularies, the weights file beside it)
+ * and how it was trained (shown on the page).
+ */
+export interface G2pCheckpointInfo {
+  readonly format: 'recur-g2p-demo';
+  readonly version: 1;
+  /** The safetensors file with the model's state dict, relative to the JSON. */
+  readonly weights: string;
+  readonly model: {
+    readonly letters: number;
+    readonly phonemes: number;
+    readonly embeddingDim: number;
+    readonly hiddenSize: number;
+    readonly attention: 'additive' | 'dot';
+  };
+  /** G2pVocab.toJSON(): the letter and phoneme vocabularies, as the CLI checkpoint saved them. */
+  readonly vocab: { readonly letters: unknown; readonly phonemes: unknown };
+  readonly training: {
+    readonly command: string;
+    readonly config: Readonly<Record<string, unknown>>;
+    readonly trainWords: number;
+    readonly epochs: number;
+    readonly seconds: number;
+    /** Test split (first `testLimit` words), beam search: phoneme and word error rates. */
+    readonly test: { readonly words: number; readonly per: number; readonly wer: number; readonly bleu: number };
+  };
 }

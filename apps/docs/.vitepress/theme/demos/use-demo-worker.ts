@@ -1,8 +1,8 @@
-// The page side of a demo: starts the training worker (a Vite worker import, so it is bundled
-// with its own copy of Recur) and folds its events into reactive state for the charts.
+// The page side of a demo: starts the demo worker (a Vite worker import, so it is bundled with
+// its own copy of Recur) and folds its events into reactive state for the charts.
 
 import { onBeforeUnmount, reactive } from 'vue';
-import type { DemoCommand, DemoEvent } from './protocol.js';
+import type { DemoCommand, DemoEvent, G2pCheckpointInfo, Translation } from './protocol.js';
 
 export interface DemoState {
   running: boolean;
@@ -17,6 +17,10 @@ export interface DemoState {
   validation: number[];
   forecast: { dates: string[]; actual: number[]; predicted: number[] } | null;
   prediction: { name: string; probabilities: number[]; classes: string[] } | null;
+  /** Demo 3: the loaded checkpoint, the latest translation and what was wrong with the last word. */
+  model: { parameters: number; info: G2pCheckpointInfo } | null;
+  translation: Translation | null;
+  inputError: string;
   seconds: number;
 }
 
@@ -34,6 +38,9 @@ function initialState(): DemoState {
     validation: [],
     forecast: null,
     prediction: null,
+    model: null,
+    translation: null,
+    inputError: '',
     seconds: 0,
   };
 }
@@ -59,12 +66,24 @@ export function applyEvent(state: DemoState, event: DemoEvent): void {
     case 'prediction':
       state.prediction = { name: event.name, probabilities: [...event.probabilities], classes: [...event.classes] };
       break;
+    case 'model':
+      state.running = false;
+      state.model = { parameters: event.parameters, info: event.info };
+      break;
+    case 'translation':
+      state.translation = event.translation;
+      state.inputError = '';
+      break;
     case 'done':
       state.running = false;
       state.done = true;
       state.seconds = event.seconds;
       break;
     case 'error':
+      if (event.input) {
+        state.inputError = event.message;
+        break;
+      }
       state.running = false;
       state.error = event.message;
       break;
@@ -89,8 +108,11 @@ export function useDemoWorker() {
     return worker;
   }
 
-  /** Start training: a fresh worker each time, so a new run never shares a GPU device with the last. */
-  function train(command: Extract<DemoCommand, { type: 'train-forecast' | 'train-names' }>): void {
+  /**
+   * Start training (or load demo 3's model): a fresh worker each time, so a new run never shares
+   * a GPU device with the last.
+   */
+  function train(command: Extract<DemoCommand, { type: 'train-forecast' | 'train-names' | 'load-g2p' }>): void {
     worker?.terminate();
     worker = null;
     Object.assign(state, initialState(), { running: true });
