@@ -5,10 +5,9 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { planScan, rows, uniformWeightGrad, type ScanPlan } from './scan-plan.js';
+import { planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
 
 const PLUS_BT = { transposeB: true, accumulate: true } as const;
-const PLUS_AT = { transposeA: true, accumulate: true } as const;
 const PLUS = { accumulate: true } as const;
 
 /**
@@ -118,18 +117,16 @@ function gruScanBackward(
       // Rows that started from the initial state: dh0 = z·dh + dgh·W_hh.
       backend.copy(rows(DIRECT, s.shared, fresh), rows(DH0, s.shared, fresh));
       backend.matmul(rows(dghStep, s.shared, fresh), W, rows(DH0, s.shared, fresh), PLUS);
-      if (!plan.uniform) backend.matmul(rows(dghStep, s.shared, fresh), rows(H0, s.shared, fresh), DW, PLUS_AT);
     }
     if (s.prevOffset < 0) continue;
     const p = s.prevSize;
     if (s.shared > 0) {
       backend.binary('add', rows(D, s.prevOffset, s.shared), rows(DIRECT, 0, s.shared), rows(DH, 0, s.shared));
       backend.matmul(rows(dghStep, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
-      if (!plan.uniform) backend.matmul(rows(dghStep, 0, s.shared), rows(Y, s.prevOffset, s.shared), DW, PLUS_AT);
     }
     if (p > s.shared) backend.copy(rows(D, s.prevOffset + s.shared, p - s.shared), rows(DH, s.shared, p - s.shared));
   }
-  if (plan.uniform) uniformWeightGrad(backend, plan, DGH, Y, H0, DW);
+  weightGrad(backend, plan, DGH, Y, H0, DW);
   if (plan.rows > 0) {
     const bias = kernelView(db);
     backend.reduce('sum', DGH, [0], { ...bias, shape: [1, 3 * hidden], strides: [3 * hidden, bias.strides[0]!] });

@@ -1,15 +1,14 @@
 // A whole LSTM direction as one autograd node on the backend's fused cell kernels, in the manner
 // of cuDNN: every buffer is allocated once per call (no tensor per time step), each step is one
 // GEMM h_{t-1}·W_hhᵀ accumulated into its gate rows plus one fused cell kernel, and the backward
-// pass walks the steps in reverse and forms dW_hh in one GEMM over all rows when the batch is
-// uniform. N packed rows, B sequences, H hidden; gates i f g o (see scan-plan.ts for the rows).
+// pass walks the steps in reverse and forms dW_hh in one GEMM over all rows (scan-plan.ts
+// weightGrad). N packed rows, B sequences, H hidden; gates i f g o (see scan-plan.ts for the rows).
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { columns, planScan, rows, uniformWeightGrad, type ScanPlan } from './scan-plan.js';
+import { columns, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
 
 const PLUS_BT = { transposeB: true, accumulate: true } as const;
-const PLUS_AT = { transposeA: true, accumulate: true } as const;
 const PLUS = { accumulate: true } as const;
 
 /**
@@ -118,7 +117,6 @@ function lstmScanBackward(
       // Rows that started from the initial state hand their gradients to h0 and c0.
       backend.matmul(rows(dg, s.shared, fresh), W, rows(kernelView(dh0), s.shared, fresh));
       backend.copy(rows(DCP, s.shared, fresh), rows(kernelView(dc0), s.shared, fresh));
-      if (!plan.uniform) backend.matmul(rows(dg, s.shared, fresh), rows(H0, s.shared, fresh), DW, PLUS_AT);
     }
     if (s.prevOffset < 0) continue;
     // The predecessor's totals: its own output gradients plus what flows back from this step.
@@ -127,11 +125,10 @@ function lstmScanBackward(
     if (s.shared > 0) {
       backend.matmul(rows(dg, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
       backend.binary('add', rows(dYc, s.prevOffset, s.shared), rows(DCP, 0, s.shared), rows(DC, 0, s.shared));
-      if (!plan.uniform) backend.matmul(rows(dg, 0, s.shared), rows(Yh, s.prevOffset, s.shared), DW, PLUS_AT);
     }
     if (p > s.shared) backend.copy(rows(dYc, s.prevOffset + s.shared, p - s.shared), rows(DC, s.shared, p - s.shared));
   }
-  if (plan.uniform) uniformWeightGrad(backend, plan, DG, Yh, H0, DW);
+  weightGrad(backend, plan, DG, Yh, H0, DW);
   for (const t of scratch) t.dispose();
   return [dGates, dh0, dc0, dW];
 }

@@ -6,11 +6,10 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { planScan, rows, uniformWeightGrad, type ScanPlan } from './scan-plan.js';
+import { planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
 import type { Nonlinearity } from './steps.js';
 
 const PLUS_BT = { transposeB: true, accumulate: true } as const;
-const PLUS_AT = { transposeA: true, accumulate: true } as const;
 const PLUS = { accumulate: true } as const;
 
 /**
@@ -89,16 +88,14 @@ function rnnScanBackward(
     }
     if (fresh > 0) {
       backend.matmul(rows(dp, s.shared, fresh), W, rows(DH0, s.shared, fresh));
-      if (!plan.uniform) backend.matmul(rows(dp, s.shared, fresh), rows(H0, s.shared, fresh), DW, PLUS_AT);
     }
     if (s.prevOffset < 0) continue;
     backend.copy(rows(D, s.prevOffset, s.prevSize), rows(DH, 0, s.prevSize));
     if (s.shared > 0) {
       backend.matmul(rows(dp, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
-      if (!plan.uniform) backend.matmul(rows(dp, 0, s.shared), rows(Y, s.prevOffset, s.shared), DW, PLUS_AT);
     }
   }
-  if (plan.uniform) uniformWeightGrad(backend, plan, DP, Y, H0, DW);
+  weightGrad(backend, plan, DP, Y, H0, DW);
   for (const t of scratch) t.dispose();
   return [dPre, dh0, dW];
 }

@@ -7,6 +7,7 @@
 
 import type { BackendV1, View } from '@recur/backend';
 import { stepOffsets } from '@recur/sequence';
+import { empty, kernelView } from '@recur/tensor';
 
 export interface PlannedStep {
   /** The time step. */
@@ -82,18 +83,32 @@ export function finalRows(batchSizes: Int32Array, reverse: boolean): { start: nu
 }
 
 /**
- * dW_hh += Σ_t dG_tᵀ·h_{t-1} as two GEMMs when every step has the whole batch: the first step
- * pairs with h0, every later one with the rows of the step before it, which then form one
- * contiguous block shifted by B rows (back going forward, ahead going in reverse).
+ * dW_hh += Σ_t dG_tᵀ·h_{t-1} over all rows in one or two GEMMs, never one per step (a GEMM with
+ * K = b_t is mostly packing). With the whole batch at every step, the rows before each step form
+ * one block shifted by B rows (back going forward, ahead going in reverse) and the first step
+ * pairs with h0. Otherwise the h_{t-1} rows are gathered once into a [N, H] buffer, a row copy
+ * per step, ahead of a single GEMM. `dG` [N, G], `outputs` the h rows [N, H], `h0` [B, H].
  */
-export function uniformWeightGrad(backend: BackendV1, plan: ScanPlan, dG: View, outputs: View, h0: View, dW: View): void {
+export function weightGrad(backend: BackendV1, plan: ScanPlan, dG: View, outputs: View, h0: View, dW: View): void {
   const first = plan.steps[0];
   if (!first) return;
-  const batch = plan.batch;
-  const rest = plan.rows - batch;
   const plusAT = { transposeA: true, accumulate: true } as const;
-  backend.matmul(rows(dG, first.offset, batch), h0, dW, plusAT);
-  if (rest === 0) return;
-  const forward = first.offset === 0;
-  backend.matmul(rows(dG, forward ? batch : 0, rest), rows(outputs, forward ? 0 : batch, rest), dW, plusAT);
+  if (plan.uniform) {
+    const batch = plan.batch;
+    const rest = plan.rows - batch;
+    backend.matmul(rows(dG, first.offset, batch), h0, dW, plusAT);
+    if (rest === 0) return;
+    const forward = first.offset === 0;
+    backend.matmul(rows(dG, forward ? batch : 0, rest), rows(outputs, forward ? 0 : batch, rest), dW, plusAT);
+    return;
+  }
+  const previous = empty([plan.rows, outputs.shape[1]!], 'float32', backend);
+  const P = kernelView(previous);
+  for (const s of plan.steps) {
+    const fresh = s.size - s.shared;
+    if (s.shared > 0) backend.copy(rows(outputs, s.prevOffset, s.shared), rows(P, s.offset, s.shared));
+    if (fresh > 0) backend.copy(rows(h0, s.shared, fresh), rows(P, s.offset + s.shared, fresh));
+  }
+  backend.matmul(dG, P, dW, plusAT);
+  previous.dispose();
 }
