@@ -197,7 +197,7 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
         cpuThreadCount = cpuThreads();
         // Large products split over worker threads, each picked per size class by measured speed.
         cpuVariant = wasmSimdAvailable()
-          ? `WebAssembly SIMD matmul and fused cells, ${cpuThreadCount} thread${cpuThreadCount === 1 ? '' : 's'} for large products`
+          ? `WebAssembly SIMD matmul and fused cells${cpuThreadCount > 1 ? ', large products split over the threads' : ''}`
           : 'TypeScript kernels (no WebAssembly SIMD)';
       } else {
         let module: Partial<typeof import('@recur/backend-webgpu')>;
