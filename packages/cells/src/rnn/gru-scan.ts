@@ -5,9 +5,8 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
+import { addRecurrent, bySource, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
 
-const PLUS_BT = { transposeB: true, accumulate: true } as const;
 const PLUS = { accumulate: true } as const;
 
 /**
@@ -42,20 +41,17 @@ export function fusedGruScan(
     backend.copy({ ...bias, shape: [plan.rows, 3 * hidden], strides: [0, bias.strides[0]!] }, GH);
   }
   for (const s of plan.steps) {
-    const fresh = s.size - s.shared;
     const g = rows(GH, s.offset, s.size);
-    if (s.shared > 0) backend.matmul(rows(Y, s.prevOffset, s.shared), W, rows(g, 0, s.shared), PLUS_BT);
-    if (fresh > 0) backend.matmul(rows(H0, s.shared, fresh), W, rows(g, s.shared, fresh), PLUS_BT);
-    const cell = (start: number, count: number, hPrev: View): void =>
+    addRecurrent(backend, s, Y, H0, W, g);
+    bySource(s, Y, H0, (start, count, hPrev) =>
       fused.gruCell!(
         rows(GX, s.offset + start, count),
         rows(g, start, count),
         hPrev,
         rows(Y, s.offset + start, count),
         A ? rows(A, s.offset + start, count) : undefined,
-      );
-    if (s.shared > 0) cell(0, s.shared, rows(Y, s.prevOffset, s.shared));
-    if (fresh > 0) cell(s.shared, fresh, rows(H0, s.shared, fresh));
+      ),
+    );
   }
   if (!act) {
     gh.dispose();
@@ -101,7 +97,7 @@ function gruScanBackward(
     const s = plan.steps[k]!;
     const fresh = s.size - s.shared;
     const dghStep = rows(DGH, s.offset, s.size);
-    const back = (start: number, count: number, hPrev: View): void =>
+    bySource(s, Y, H0, (start, count, hPrev) =>
       fused.gruCellBackward!(
         rows(A, s.offset + start, count),
         rows(GH, s.offset + start, count),
@@ -110,9 +106,8 @@ function gruScanBackward(
         rows(DGX, s.offset + start, count),
         rows(dghStep, start, count),
         rows(DIRECT, start, count),
-      );
-    if (s.shared > 0) back(0, s.shared, rows(Y, s.prevOffset, s.shared));
-    if (fresh > 0) back(s.shared, fresh, rows(H0, s.shared, fresh));
+      ),
+    );
     if (fresh > 0) {
       // Rows that started from the initial state: dh0 = z·dh + dgh·W_hh.
       backend.copy(rows(DIRECT, s.shared, fresh), rows(DH0, s.shared, fresh));

@@ -6,9 +6,8 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { columns, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
+import { addRecurrent, bySource, columns, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
 
-const PLUS_BT = { transposeB: true, accumulate: true } as const;
 const PLUS = { accumulate: true } as const;
 
 /**
@@ -41,20 +40,17 @@ export function fusedLstmScan(
   const Yc = columns(Y, hidden, hidden);
   const A = act ? kernelView(act) : undefined;
   for (const s of plan.steps) {
-    const fresh = s.size - s.shared;
     const g = rows(G, s.offset, s.size);
-    if (s.shared > 0) backend.matmul(rows(Yh, s.prevOffset, s.shared), W, rows(g, 0, s.shared), PLUS_BT);
-    if (fresh > 0) backend.matmul(rows(H0, s.shared, fresh), W, rows(g, s.shared, fresh), PLUS_BT);
-    const cell = (start: number, count: number, cPrev: View): void =>
+    addRecurrent(backend, s, Yh, H0, W, g);
+    bySource(s, Yc, C0, (start, count, cPrev) =>
       fused.lstmCell!(
         rows(g, start, count),
         cPrev,
         rows(Yh, s.offset + start, count),
         rows(Yc, s.offset + start, count),
         A ? rows(A, s.offset + start, count) : undefined,
-      );
-    if (s.shared > 0) cell(0, s.shared, rows(Yc, s.prevOffset, s.shared));
-    if (fresh > 0) cell(s.shared, fresh, rows(C0, s.shared, fresh));
+      ),
+    );
   }
   if (!act) return y;
   // Saved aliases live with the graph; the handles made here may be freed by a caller's scope.
@@ -101,7 +97,7 @@ function lstmScanBackward(
     const s = plan.steps[k]!;
     const fresh = s.size - s.shared;
     const dg = rows(DG, s.offset, s.size);
-    const back = (start: number, count: number, cPrev: View): void =>
+    bySource(s, Yc, C0, (start, count, cPrev) =>
       fused.lstmCellBackward!(
         rows(A, s.offset + start, count),
         cPrev,
@@ -110,9 +106,8 @@ function lstmScanBackward(
         rows(DC, start, count),
         rows(dg, start, count),
         rows(DCP, start, count),
-      );
-    if (s.shared > 0) back(0, s.shared, rows(Yc, s.prevOffset, s.shared));
-    if (fresh > 0) back(s.shared, fresh, rows(C0, s.shared, fresh));
+      ),
+    );
     if (fresh > 0) {
       // Rows that started from the initial state hand their gradients to h0 and c0.
       backend.matmul(rows(dg, s.shared, fresh), W, rows(kernelView(dh0), s.shared, fresh));

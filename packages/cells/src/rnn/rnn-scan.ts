@@ -6,10 +6,9 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
+import { addRecurrent, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
 import type { Nonlinearity } from './steps.js';
 
-const PLUS_BT = { transposeB: true, accumulate: true } as const;
 const PLUS = { accumulate: true } as const;
 
 /**
@@ -34,10 +33,8 @@ export function rnnScan(
   const H0 = kernelView(h0);
   const Y = kernelView(y);
   for (const s of plan.steps) {
-    const fresh = s.size - s.shared;
     const p = rows(P, s.offset, s.size);
-    if (s.shared > 0) backend.matmul(rows(Y, s.prevOffset, s.shared), W, rows(p, 0, s.shared), PLUS_BT);
-    if (fresh > 0) backend.matmul(rows(H0, s.shared, fresh), W, rows(p, s.shared, fresh), PLUS_BT);
+    addRecurrent(backend, s, Y, H0, W, p);
     backend.unary(nonlinearity, p, rows(Y, s.offset, s.size));
   }
   if (!needsGrad(pre, h0, weightHh)) return y;

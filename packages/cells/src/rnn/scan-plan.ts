@@ -51,6 +51,23 @@ export function planScan(batchSizes: Int32Array, reverse: boolean): ScanPlan {
   return { steps, rows, batch, uniform: batchSizes.every((b) => b === batch) };
 }
 
+/**
+ * Calls `part` for each source of step `s`'s previous state: rows [0, shared) continue the
+ * predecessor's rows of `outputs`, rows [shared, b_t) start from `initial`'s same rows.
+ */
+export function bySource(s: PlannedStep, outputs: View, initial: View, part: (start: number, count: number, previous: View) => void): void {
+  const fresh = s.size - s.shared;
+  if (s.shared > 0) part(0, s.shared, rows(outputs, s.prevOffset, s.shared));
+  if (fresh > 0) part(s.shared, fresh, rows(initial, s.shared, fresh));
+}
+
+/** target (step s's b_t rows) += h_{t-1}·W_hhᵀ, h_{t-1} from `outputs` and `h0` (bySource). */
+export function addRecurrent(backend: BackendV1, s: PlannedStep, outputs: View, h0: View, weight: View, target: View): void {
+  bySource(s, outputs, h0, (start, count, previous) =>
+    backend.matmul(previous, weight, rows(target, start, count), { transposeB: true, accumulate: true }),
+  );
+}
+
 /** Rows [start, start + count) of a 2-D view. */
 export function rows(view: View, start: number, count: number): View {
   return { ...view, shape: [count, view.shape[1]!], offset: view.offset + start * view.strides[0]! };
