@@ -308,8 +308,10 @@ export class ThreadPool {
   }
 
   /**
-   * Workers ready to take tasks. The first call starts them, in the background: they become
-   * ready while the caller goes on alone (no event-loop turn needed), typically within 100 ms.
+   * Workers ready to take tasks. The first call starts them, in the background: in Node they
+   * become ready while the caller goes on alone (no event-loop turn needed), typically within
+   * 100 ms; a browser creates a Web Worker only from its creator's event loop, so there they start
+   * once the caller yields to it (a timer; not just a microtask), within a few tens of ms.
    */
   ready(): number {
     if (this.#state.broken) return 0;
