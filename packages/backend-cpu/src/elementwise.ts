@@ -1,5 +1,6 @@
 // Elementwise kernels (unary, binary, where, copy, cast, fill) over strided views of one shape.
-// Each builds its loop from the op table's expression (codegen.ts); typed-array stores do the
+// Each builds its loop from the op table's expression (codegen.ts); dense float32 exp, σ and tanh
+// run on the wasm SIMD maps where the backend has them (wasm-unary.ts). Typed-array stores do the
 // rounding: float32 rounds, int32 wraps and truncates toward zero, bool holds 0 or 1.
 
 import {
@@ -19,6 +20,7 @@ import { compileLoops, type LoopSpec } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
 import { binaryMath, unaryMath } from './op-closures.js';
 import { forEachRun, isFlat, layoutOf } from './strided.js';
+import { wasmUnary } from './wasm-unary.js';
 
 type CpuView = View<CpuBuffer>;
 
@@ -47,6 +49,8 @@ export function unary(context: KernelContext, op: UnaryOp, x: CpuView, out: CpuV
   expectDType(name, 'x', x.dtype, def.dtypes);
   expectDType(name, 'out', out.dtype, [opOutDType(def, x.dtype)]);
   expectSameShape(name, 'x and out', x.shape, out.shape);
+  const runtime = context.wasm();
+  if (runtime && wasmUnary(runtime, op, x, arrays[1]!, out, arrays[0]!)) return;
   const math = unaryMath(op, x.dtype);
   const views = [out, x];
   runLoop(context, { key: `unary:${math.js}:${dtypeKey(views)}`, inputs: ['x'], expr: math.js, fallback: math.fn }, arrays, views);

@@ -28,6 +28,7 @@ export class VectorMath {
   readonly #n: number;
   readonly #y: number;
   readonly #t: number;
+  readonly #v: number;
 
   constructor(code: Code) {
     this.#code = code;
@@ -35,6 +36,7 @@ export class VectorMath {
     this.#n = code.local(V128);
     this.#y = code.local(V128);
     this.#t = code.local(V128);
+    this.#v = code.local(V128);
   }
 
   /** Evaluates a polynomial in `variable` by Horner's rule, leaving it on the stack. */
@@ -64,10 +66,13 @@ export class VectorMath {
   /** Pushes σ(v) = 1 / (1 + e^−v) for the v128 on the stack. */
   sigmoid(): void {
     const code = this.#code;
-    code.f32x4Neg();
+    const [v, t] = [this.#v, this.#t];
+    code.tee(v).f32x4Neg();
     this.exp();
-    code.f32x4Const(1).f32x4Add().set(this.#t);
-    code.f32x4Const(1).get(this.#t).f32x4Div();
+    code.f32x4Const(1).f32x4Add().set(t);
+    code.f32x4Const(1).get(t).f32x4Div().set(t);
+    // Below −88 the clamped e^−v would leave σ at ~6e-39 instead of 0 (float32 underflow).
+    code.f32x4Const(0).get(t).get(v).f32x4Const(-EXP_MAX).f32x4Lt().bitselect();
   }
 
   /** Pushes tanh(v) for the v128 on the stack. */
@@ -89,6 +94,8 @@ export class VectorMath {
     // (small & mask) | (large & ~mask), where the large branch takes v's sign bit.
     code.get(t).get(y).i32x4Const(SIGN_BIT).bitselect();
     code.get(t).f32x4Abs().f32x4Const(TANH_SMALL).f32x4Lt();
-    code.bitselect();
+    code.bitselect().set(y);
+    // tanh is odd: v's sign bit, so tanh(−0) is −0 as in Math.
+    code.get(t).get(y).i32x4Const(SIGN_BIT).bitselect();
   }
 }

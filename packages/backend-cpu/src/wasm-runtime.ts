@@ -7,6 +7,7 @@
 import { encodeModule } from './wasm-emitter.js';
 import { gemmBlockFunction } from './wasm-gemm-kernel.js';
 import { cellFunctions } from './wasm-cells-kernel.js';
+import { unaryFunctions } from './wasm-unary-kernel.js';
 import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
 
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
@@ -20,6 +21,9 @@ export interface WasmKernels {
   lstmBackward(act: number, c: number, cNext: number, dh: number, dcNext: number, dGates: number, dc: number, rows: number, width: number): void;
   gruForward(gx: number, gh: number, h: number, hNext: number, act: number, rows: number, width: number): void;
   gruBackward(act: number, gh: number, h: number, dhNext: number, dgx: number, dgh: number, dh: number, rows: number, width: number): void;
+  /** dst[i] = op(src[i]) over `vectors` groups of four floats (wasm-unary-kernel.ts). */
+  sigmoidMap(src: number, dst: number, vectors: number): void;
+  tanhMap(src: number, dst: number, vectors: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -58,6 +62,7 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
       packLinesFunction(4),
       packLinesFunction(8),
       ...cellFunctions(),
+      ...unaryFunctions(),
     ], shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false });
     // An engine without SIMD (or relaxed SIMD) rejects the opcodes here, not at run time.
     if (wasm?.validate(bytes)) module = new wasm.Module(bytes);
