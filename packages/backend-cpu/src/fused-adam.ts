@@ -2,7 +2,7 @@
 // about a dozen elementwise kernels and their temporaries (contract in @recur/backend fused.ts).
 // g gradient, p parameter, m and v first and second moments, vmax AMSGrad's running max of v.
 
-import { ValueError, type AdamStepParams, type View } from '@recur/backend';
+import { ValueError, expectDisjoint, type AdamStepParams, type View } from '@recur/backend';
 import { expectDType, expectSameShape, viewArray, type KernelContext } from './check.js';
 import type { CpuBuffer } from './memory.js';
 import { forEachRun, layoutOf } from './strided.js';
@@ -10,33 +10,6 @@ import { forEachRun, layoutOf } from './strided.js';
 type Cpu = View<CpuBuffer>;
 
 const f32 = Math.fround;
-
-/** [first, last] element a view reaches in its buffer. */
-function reach(view: Cpu): [number, number] {
-  let low = view.offset;
-  let high = view.offset;
-  view.shape.forEach((size, d) => {
-    const span = (size - 1) * view.strides[d]!;
-    if (span < 0) low += span;
-    else high += span;
-  });
-  return [low, high];
-}
-
-function expectDisjoint(op: string, named: readonly [string, Cpu][]): void {
-  for (let i = 0; i < named.length; i++) {
-    for (let j = i + 1; j < named.length; j++) {
-      const [nameA, a] = named[i]!;
-      const [nameB, b] = named[j]!;
-      if (a.buffer !== b.buffer) continue;
-      const [lowA, highA] = reach(a);
-      const [lowB, highB] = reach(b);
-      if (lowA <= highB && lowB <= highA) {
-        throw new ValueError(`${op}: ${nameA} and ${nameB} overlap in one buffer; every operand needs its own memory`);
-      }
-    }
-  }
-}
 
 /**
  * Every intermediate is rounded to float32 in the order the composed ops round it, so the

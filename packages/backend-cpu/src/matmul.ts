@@ -2,7 +2,7 @@
 // views whose batch dims are already broadcast (stride 0 allowed). Batches fold into M when B is
 // shared by all of them (into N when A is), so a [batch, T, K] · [K, N] product is one GEMM.
 
-import { ShapeError, fmtShape, sizeOf, type MatmulOptions, type View } from '@recur/backend';
+import { matmulDims, sizeOf, type MatmulOptions, type View } from '@recur/backend';
 import { expectDType, viewArray, type KernelContext } from './check.js';
 import { gemm, type GemmProblem } from './gemm.js';
 import type { CpuBuffer } from './memory.js';
@@ -64,29 +64,8 @@ export class Matmul {
     const arrayA = viewArray(context, 'matmul', 'a', a) as Float32Array;
     const arrayB = viewArray(context, 'matmul', 'b', b) as Float32Array;
     for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
+    const { M, N, K, batchShape, rowAxisA, kAxisA, kAxisB, colAxisB } = matmulDims(a, b, out, options);
     const rank = out.shape.length;
-    if (rank < 2 || a.shape.length !== rank || b.shape.length !== rank) {
-      throw new ShapeError(`matmul: a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)} and out ${fmtShape(out.shape)} need one rank ≥ 2`);
-    }
-    const transposeA = options.transposeA ?? false;
-    const transposeB = options.transposeB ?? false;
-    const [rowAxisA, kAxisA] = transposeA ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
-    const [kAxisB, colAxisB] = transposeB ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
-    const M = a.shape[rowAxisA]!;
-    const K = a.shape[kAxisA]!;
-    const N = b.shape[colAxisB]!;
-    if (b.shape[kAxisB] !== K) {
-      throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)}` + flags(transposeA, transposeB));
-    }
-    const batchShape = out.shape.slice(0, rank - 2);
-    for (const [name, view] of [['a', a], ['b', b]] as const) {
-      if (view.shape.slice(0, rank - 2).some((size, d) => size !== batchShape[d])) {
-        throw new ShapeError(`matmul: ${name} batch ${fmtShape(view.shape.slice(0, rank - 2))} differs from out's ${fmtShape(batchShape)}`);
-      }
-    }
-    if (out.shape[rank - 2] !== M || out.shape[rank - 1] !== N) {
-      throw new ShapeError(`matmul: out ${fmtShape(out.shape)}, expected [...,${M},${N}] for a ${fmtShape(a.shape)} · b ${fmtShape(b.shape)}`);
-    }
     const batches = sizeOf(batchShape);
     if (batches === 0 || M === 0 || N === 0) return;
     // The wasm SIMD kernel where the instance has one (on its worker threads too, when it has
@@ -154,7 +133,3 @@ export class Matmul {
   }
 }
 
-function flags(transposeA: boolean, transposeB: boolean): string {
-  const set = [transposeA ? 'transposeA' : '', transposeB ? 'transposeB' : ''].filter(Boolean);
-  return set.length > 0 ? ` (${set.join(', ')})` : '';
-}

@@ -2,8 +2,8 @@
 // into kept (K, out's non-unit dims) and reduced (R); the loop order follows x's memory layout.
 // Accumulation is in float64 (JS numbers); the out store rounds (float32) or wraps (int32).
 
-import { ShapeError, ValueError, fmtShape, sizeOf, type DType, type ReduceOp, type View } from '@recur/backend';
-import { expectAxis, expectDType, viewArray, type KernelContext } from './check.js';
+import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, type DType, type ReduceOp, type View } from '@recur/backend';
+import { expectDType, viewArray, type KernelContext } from './check.js';
 import { buildFunction } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
 import { reduceMath, type AccumulateOp } from './op-closures.js';
@@ -67,20 +67,6 @@ function innerStep(layout: Layout, operand: number): number {
   return layout.strides[operand]![layout.shape.length - 1]!;
 }
 
-function checkOutShape(name: string, x: CpuView, axes: readonly number[], out: CpuView): boolean[] {
-  const reduced = new Array<boolean>(x.shape.length).fill(false);
-  for (const axis of axes) {
-    expectAxis(name, axis, x.shape.length);
-    if (reduced[axis]) throw new ValueError(`${name}: axis ${axis} repeated in ${fmtShape(axes)}`);
-    reduced[axis] = true;
-  }
-  const expected = x.shape.map((size, d) => (reduced[d] ? 1 : size));
-  if (out.shape.length !== expected.length || expected.some((size, d) => out.shape[d] !== size)) {
-    throw new ShapeError(`${name}: out shape ${fmtShape(out.shape)}, expected ${fmtShape(expected)} for x ${fmtShape(x.shape)}`);
-  }
-  return reduced;
-}
-
 export function reduce(context: KernelContext, op: ReduceOp, x: CpuView, axes: readonly number[], out: CpuView): void {
   const name = `reduce(${op})`;
   const allowed = ALLOWED[op];
@@ -88,7 +74,7 @@ export function reduce(context: KernelContext, op: ReduceOp, x: CpuView, axes: r
   const target = viewArray(context, name, 'out', out);
   const source = viewArray(context, name, 'x', x) as Data;
   expectDType(name, 'x', x.dtype, allowed);
-  const reduced = checkOutShape(name, x, axes, out);
+  const reduced = reducedAxes(name, x.shape, axes, out.shape);
   if (op === 'argmax' || op === 'argmin') {
     if (axes.length !== 1) throw new ValueError(`${name}: takes exactly one axis, got ${fmtShape(axes)}`);
     expectDType(name, 'out', out.dtype, ['int32']);

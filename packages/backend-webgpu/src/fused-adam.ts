@@ -2,7 +2,7 @@
 // @recur/backend fused.ts), with the scalars computed on the host in float64 and rounded to f32
 // exactly as the CPU backend does. g gradient, p parameter, m and v moments, vmax AMSGrad's max.
 
-import { ValueError, sizeOf, type AdamStepParams, type FusedKernels } from '@recur/backend';
+import { ValueError, expectDisjoint, sizeOf, type AdamStepParams, type FusedKernels } from '@recur/backend';
 import type { Bindings } from './bindings.js';
 import { expectDType, expectSameShape, viewHandle, type GpuView } from './check.js';
 import { ELEMENTWISE_WORKGROUP } from './elementwise-wgsl.js';
@@ -18,31 +18,6 @@ interface AdamFlags {
   readonly coupled: boolean;
   readonly shrink: boolean;
   readonly amsgrad: boolean;
-}
-
-/** [first, last] element a view reaches in its buffer. */
-function reach(view: GpuView): [number, number] {
-  let low = view.offset;
-  let high = view.offset;
-  view.shape.forEach((size, d) => {
-    const span = (size - 1) * view.strides[d]!;
-    if (span < 0) low += span;
-    else high += span;
-  });
-  return [low, high];
-}
-
-function expectDisjoint(op: string, named: readonly [string, GpuView][]): void {
-  for (let i = 0; i < named.length; i++) {
-    for (let j = i + 1; j < named.length; j++) {
-      const [nameA, a] = named[i]!;
-      const [nameB, b] = named[j]!;
-      if (a.buffer !== b.buffer) continue;
-      const [lowA, highA] = reach(a);
-      const [lowB, highB] = reach(b);
-      if (lowA <= highB && lowB <= highA) throw new ValueError(`${op}: ${nameA} and ${nameB} overlap in one buffer; every operand needs its own memory`);
-    }
-  }
 }
 
 /** Operands: 0 p, 1 g, 2 m, 3 v, 4 vmax. Param words: [n, layout, scalars…]. */

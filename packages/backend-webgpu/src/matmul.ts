@@ -2,45 +2,20 @@
 // are stride swaps; batch dims (broadcast ones have stride 0) are merged and walked per block, so
 // one dispatch covers every batch: blocksM·blocksN·batches invocations of an 8×8 output block.
 
-import { ShapeError, fmtShape, sizeOf, type MatmulOptions } from '@recur/backend';
+import { matmulDims, sizeOf, type MatmulOptions } from '@recur/backend';
 import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
 import type { KernelContext } from './kernel-context.js';
 import { MATMUL_BLOCK, MATMUL_WORKGROUP, matmulShader } from './matmul-wgsl.js';
 import { layoutWords, mergedLayout, padRank } from './strided-layout.js';
 
-function flags(transposeA: boolean, transposeB: boolean): string {
-  const set = [transposeA ? 'transposeA' : '', transposeB ? 'transposeB' : ''].filter(Boolean);
-  return set.length > 0 ? ` (${set.join(', ')})` : '';
-}
 
 export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuView, options: MatmulOptions = {}): void {
   const outHandle = viewHandle(context.memory, 'matmul', 'out', out);
   const aHandle = viewHandle(context.memory, 'matmul', 'a', a);
   const bHandle = viewHandle(context.memory, 'matmul', 'b', b);
   for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
+  const { M, N, K, batchShape, rowAxisA, kAxisA, kAxisB, colAxisB } = matmulDims(a, b, out, options);
   const rank = out.shape.length;
-  if (rank < 2 || a.shape.length !== rank || b.shape.length !== rank) {
-    throw new ShapeError(`matmul: a ${fmtShape(a.shape)}, b ${fmtShape(b.shape)} and out ${fmtShape(out.shape)} need one rank ≥ 2`);
-  }
-  const transposeA = options.transposeA ?? false;
-  const transposeB = options.transposeB ?? false;
-  const [rowAxisA, kAxisA] = transposeA ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
-  const [kAxisB, colAxisB] = transposeB ? [rank - 1, rank - 2] : [rank - 2, rank - 1];
-  const M = a.shape[rowAxisA]!;
-  const K = a.shape[kAxisA]!;
-  const N = b.shape[colAxisB]!;
-  if (b.shape[kAxisB] !== K) {
-    throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)}` + flags(transposeA, transposeB));
-  }
-  const batchShape = out.shape.slice(0, rank - 2);
-  for (const [name, view] of [['a', a], ['b', b]] as const) {
-    if (view.shape.slice(0, rank - 2).some((size, d) => size !== batchShape[d])) {
-      throw new ShapeError(`matmul: ${name} batch ${fmtShape(view.shape.slice(0, rank - 2))} differs from out's ${fmtShape(batchShape)}`);
-    }
-  }
-  if (out.shape[rank - 2] !== M || out.shape[rank - 1] !== N) {
-    throw new ShapeError(`matmul: out ${fmtShape(out.shape)}, expected [...,${M},${N}] for a ${fmtShape(a.shape)} · b ${fmtShape(b.shape)}`);
-  }
   const batches = sizeOf(batchShape);
   if (batches === 0 || M === 0 || N === 0) return;
 

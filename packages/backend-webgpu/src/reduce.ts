@@ -3,8 +3,8 @@
 // run one invocation per output, long ones (R ≥ 64) one workgroup per output, except column-like
 // sums with many outputs (see THREAD_MODE_OUTPUTS).
 
-import { ShapeError, ValueError, fmtShape, sizeOf, type DType, type ReduceOp } from '@recur/backend';
-import { coversBuffer, expectAxis, expectDType, viewHandle, type GpuView } from './check.js';
+import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, type DType, type ReduceOp } from '@recur/backend';
+import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
 import type { KernelContext } from './kernel-context.js';
 import { REDUCE_WORKGROUP, reduceShader } from './reduce-wgsl.js';
 import { layoutWords, mergedLayout } from './strided-layout.js';
@@ -52,20 +52,6 @@ function coalescedOutputs(keptStrides: readonly number[], reducedStrides: readon
   return kept < reduced;
 }
 
-function reducedAxes(name: string, x: GpuView, axes: readonly number[], out: GpuView): boolean[] {
-  const reduced = new Array<boolean>(x.shape.length).fill(false);
-  for (const axis of axes) {
-    expectAxis(name, axis, x.shape.length);
-    if (reduced[axis]) throw new ValueError(`${name}: axis ${axis} repeated in ${fmtShape(axes)}`);
-    reduced[axis] = true;
-  }
-  const expected = x.shape.map((size, d) => (reduced[d] ? 1 : size));
-  if (out.shape.length !== expected.length || expected.some((size, d) => out.shape[d] !== size)) {
-    throw new ShapeError(`${name}: out shape ${fmtShape(out.shape)}, expected ${fmtShape(expected)} for x ${fmtShape(x.shape)}`);
-  }
-  return reduced;
-}
-
 export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: readonly number[], out: GpuView): void {
   const name = `reduce(${op})`;
   const allowed = ALLOWED[op];
@@ -73,7 +59,7 @@ export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: r
   const outHandle = viewHandle(context.memory, name, 'out', out);
   const xHandle = viewHandle(context.memory, name, 'x', x);
   expectDType(name, 'x', x.dtype, allowed);
-  const reduced = reducedAxes(name, x, axes, out);
+  const reduced = reducedAxes(name, x.shape, axes, out.shape);
   const isArg = op === 'argmax' || op === 'argmin';
   if (isArg) {
     if (axes.length !== 1) throw new ValueError(`${name}: takes exactly one axis, got ${fmtShape(axes)}`);

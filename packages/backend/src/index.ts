@@ -8,3 +8,4 @@ export * from './view.js';
 export * from './philox.js';
 export * from './fused.js';
 export * from './backend.js';
+export * from './checks.js';
