@@ -5,9 +5,8 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { addRecurrent, bySource, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
+import { addRecurrent, bySource, planScan, rows, toInitial, toPredecessor, weightGrad, type ScanPlan } from './scan-plan.js';
 
-const PLUS = { accumulate: true } as const;
 
 /**
  * The GRU recurrence over packed rows: `gx` [N, 3H] = x·W_ihᵀ + b_ih (only read), `h0` [B, H]
@@ -95,7 +94,6 @@ function gruScanBackward(
   if (last) backend.copy(rows(D, last.offset, last.size), rows(DH, 0, last.size));
   for (let k = plan.steps.length - 1; k >= 0; k--) {
     const s = plan.steps[k]!;
-    const fresh = s.size - s.shared;
     const dghStep = rows(DGH, s.offset, s.size);
     bySource(s, Y, H0, (start, count, hPrev) =>
       fused.gruCellBackward!(
@@ -108,18 +106,9 @@ function gruScanBackward(
         rows(DIRECT, start, count),
       ),
     );
-    if (fresh > 0) {
-      // Rows that started from the initial state: dh0 = z·dh + dgh·W_hh.
-      backend.copy(rows(DIRECT, s.shared, fresh), rows(DH0, s.shared, fresh));
-      backend.matmul(rows(dghStep, s.shared, fresh), W, rows(DH0, s.shared, fresh), PLUS);
-    }
-    if (s.prevOffset < 0) continue;
-    const p = s.prevSize;
-    if (s.shared > 0) {
-      backend.binary('add', rows(D, s.prevOffset, s.shared), rows(DIRECT, 0, s.shared), rows(DH, 0, s.shared));
-      backend.matmul(rows(dghStep, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
-    }
-    if (p > s.shared) backend.copy(rows(D, s.prevOffset + s.shared, p - s.shared), rows(DH, s.shared, p - s.shared));
+    // dh0 and the predecessor's dh: z·dh (DIRECT) + dgh·W_hh, the latter on its own dY.
+    toInitial(backend, s, dghStep, W, DH0, DIRECT);
+    if (s.prevOffset >= 0) toPredecessor(backend, s, D, dghStep, W, DH, DIRECT);
   }
   weightGrad(backend, plan, DGH, Y, H0, DW);
   if (plan.rows > 0) {

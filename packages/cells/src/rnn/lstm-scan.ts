@@ -6,9 +6,8 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { addRecurrent, bySource, columns, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
+import { addRecurrent, bySource, columns, planScan, predecessorRows, rows, toInitial, toPredecessor, weightGrad, type ScanPlan } from './scan-plan.js';
 
-const PLUS = { accumulate: true } as const;
 
 /**
  * The LSTM recurrence over packed rows. `gates` [N, 4H] holds x·W_ihᵀ + b_ih + b_hh per row and
@@ -87,6 +86,8 @@ function lstmScanBackward(
   const H0 = kernelView(h0);
   const C0 = kernelView(c0);
   const DG = kernelView(dGates);
+  const DH0 = kernelView(dh0);
+  const DC0 = kernelView(dc0);
   const DW = kernelView(dW);
   const last = plan.steps[plan.steps.length - 1];
   if (last) {
@@ -95,7 +96,6 @@ function lstmScanBackward(
   }
   for (let k = plan.steps.length - 1; k >= 0; k--) {
     const s = plan.steps[k]!;
-    const fresh = s.size - s.shared;
     const dg = rows(DG, s.offset, s.size);
     bySource(s, Yc, C0, (start, count, cPrev) =>
       fused.lstmCellBackward!(
@@ -108,20 +108,14 @@ function lstmScanBackward(
         rows(DCP, start, count),
       ),
     );
-    if (fresh > 0) {
-      // Rows that started from the initial state hand their gradients to h0 and c0.
-      backend.matmul(rows(dg, s.shared, fresh), W, rows(kernelView(dh0), s.shared, fresh));
-      backend.copy(rows(DCP, s.shared, fresh), rows(kernelView(dc0), s.shared, fresh));
-    }
+    // Rows that started from the initial state hand their gradients to h0 and c0; the rest go
+    // to the predecessor, on top of its own output gradients.
+    toInitial(backend, s, dg, W, DH0);
+    const fresh = s.size - s.shared;
+    if (fresh > 0) backend.copy(rows(DCP, s.shared, fresh), rows(DC0, s.shared, fresh));
     if (s.prevOffset < 0) continue;
-    // The predecessor's totals: its own output gradients plus what flows back from this step.
-    const p = s.prevSize;
-    backend.copy(rows(dYh, s.prevOffset, p), rows(DH, 0, p));
-    if (s.shared > 0) {
-      backend.matmul(rows(dg, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
-      backend.binary('add', rows(dYc, s.prevOffset, s.shared), rows(DCP, 0, s.shared), rows(DC, 0, s.shared));
-    }
-    if (p > s.shared) backend.copy(rows(dYc, s.prevOffset + s.shared, p - s.shared), rows(DC, s.shared, p - s.shared));
+    toPredecessor(backend, s, dYh, dg, W, DH);
+    predecessorRows(backend, s, dYc, DC, DCP);
   }
   weightGrad(backend, plan, DG, Yh, H0, DW);
   for (const t of scratch) t.dispose();

@@ -6,10 +6,9 @@
 
 import type { View } from '@recur/backend';
 import { attach, backendOf, empty, kernelView, needsGrad, save, type Tensor } from '@recur/tensor';
-import { addRecurrent, planScan, rows, weightGrad, type ScanPlan } from './scan-plan.js';
+import { addRecurrent, planScan, rows, toInitial, toPredecessor, weightGrad, type ScanPlan } from './scan-plan.js';
 import type { Nonlinearity } from './steps.js';
 
-const PLUS = { accumulate: true } as const;
 
 /**
  * The recurrence h_t = f(pre_t + h_{t-1}·W_hhᵀ) over packed rows. `pre` [N, H] holds
@@ -70,7 +69,6 @@ function rnnScanBackward(
   for (let k = plan.steps.length - 1; k >= 0; k--) {
     const s = plan.steps[k]!;
     const n = s.size;
-    const fresh = n - s.shared;
     const dp = rows(DP, s.offset, n);
     const yt = rows(Y, s.offset, n);
     const dh = rows(DH, 0, n);
@@ -83,14 +81,8 @@ function rnnScanBackward(
       backend.unary('sign', yt, rows(T1, 0, n));
       backend.binary('mul', dh, rows(T1, 0, n), dp);
     }
-    if (fresh > 0) {
-      backend.matmul(rows(dp, s.shared, fresh), W, rows(DH0, s.shared, fresh));
-    }
-    if (s.prevOffset < 0) continue;
-    backend.copy(rows(D, s.prevOffset, s.prevSize), rows(DH, 0, s.prevSize));
-    if (s.shared > 0) {
-      backend.matmul(rows(dp, 0, s.shared), W, rows(DH, 0, s.shared), PLUS);
-    }
+    toInitial(backend, s, dp, W, DH0);
+    if (s.prevOffset >= 0) toPredecessor(backend, s, D, dp, W, DH);
   }
   weightGrad(backend, plan, DP, Y, H0, DW);
   for (const t of scratch) t.dispose();

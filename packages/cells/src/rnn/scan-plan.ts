@@ -68,6 +68,31 @@ export function addRecurrent(backend: BackendV1, s: PlannedStep, outputs: View, 
   );
 }
 
+/**
+ * target (the predecessor's b_p rows) = that step's output gradient `dY`, plus `extra` (this
+ * step's rows) on the rows [0, shared) that continue into this step.
+ */
+export function predecessorRows(backend: BackendV1, s: PlannedStep, dY: View, target: View, extra?: View): void {
+  const rest = s.prevSize - s.shared;
+  if (extra) backend.binary('add', rows(dY, s.prevOffset, s.shared), rows(extra, 0, s.shared), rows(target, 0, s.shared));
+  else backend.copy(rows(dY, s.prevOffset, s.shared), rows(target, 0, s.shared));
+  if (rest > 0) backend.copy(rows(dY, s.prevOffset + s.shared, rest), rows(target, s.shared, rest));
+}
+
+/** The predecessor's dh: dY (+ `direct`, the part that skips W_hh) + dG·W_hh over the shared rows. */
+export function toPredecessor(backend: BackendV1, s: PlannedStep, dY: View, dG: View, weight: View, dh: View, direct?: View): void {
+  predecessorRows(backend, s, dY, dh, direct);
+  backend.matmul(rows(dG, 0, s.shared), weight, rows(dh, 0, s.shared), { accumulate: true });
+}
+
+/** dh0 of the rows of step s that started from the initial state: (`direct` +) dG·W_hh. */
+export function toInitial(backend: BackendV1, s: PlannedStep, dG: View, weight: View, dh0: View, direct?: View): void {
+  const fresh = s.size - s.shared;
+  if (fresh === 0) return;
+  if (direct) backend.copy(rows(direct, s.shared, fresh), rows(dh0, s.shared, fresh));
+  backend.matmul(rows(dG, s.shared, fresh), weight, rows(dh0, s.shared, fresh), { accumulate: !!direct });
+}
+
 /** Rows [start, start + count) of a 2-D view. */
 export function rows(view: View, start: number, count: number): View {
   return { ...view, shape: [count, view.shape[1]!], offset: view.offset + start * view.strides[0]! };
