@@ -59,16 +59,18 @@ export function fusedGruScan(
   const saved = [save(act), save(gh), save(y), save(h0), save(weightHh)] as const;
   gh.dispose();
   act.dispose();
-  attach(y, 'gruScan', [gx, h0, weightHh, biasHh], (dy) => gruScanBackward(plan, hidden, saved, dy), [...saved]);
+  const withBias = biasHh !== null;
+  attach(y, 'gruScan', [gx, h0, weightHh, biasHh], (dy) => gruScanBackward(plan, hidden, withBias, saved, dy), [...saved]);
   return y;
 }
 
 function gruScanBackward(
   plan: ScanPlan,
   hidden: number,
+  withBias: boolean,
   [act, gh, y, h0, weightHh]: readonly [Tensor, Tensor, Tensor, Tensor, Tensor],
   dy: Tensor,
-): Tensor[] {
+): (Tensor | null)[] {
   const backend = backendOf('gruScan backward', dy, act);
   const fused = backend.fused!;
   const batch = plan.batch;
@@ -76,7 +78,8 @@ function gruScanBackward(
   const dgh = empty([plan.rows, 3 * hidden], 'float32', backend);
   const dh0 = empty([batch, hidden], 'float32', backend);
   const dW = empty([3 * hidden, hidden], 'float32', backend);
-  const db = empty([3 * hidden], 'float32', backend);
+  // Without b_hh there is no input to receive db: its slot gets null, as the tape expects.
+  const db = withBias ? empty([3 * hidden], 'float32', backend) : null;
   // dh: the total gradient of the step being undone; direct: z·dh, its part that skips W_hh.
   const scratch = [empty([batch, hidden], 'float32', backend), empty([batch, hidden], 'float32', backend)];
   const [DH, DIRECT] = scratch.map(kernelView) as [View, View];
@@ -111,7 +114,7 @@ function gruScanBackward(
     if (s.prevOffset >= 0) toPredecessor(backend, s, D, dghStep, W, DH, DIRECT);
   }
   weightGrad(backend, plan, DGH, Y, H0, DW);
-  if (plan.rows > 0) {
+  if (db && plan.rows > 0) {
     const bias = kernelView(db);
     backend.reduce('sum', DGH, [0], { ...bias, shape: [1, 3 * hidden], strides: [3 * hidden, bias.strides[0]!] });
   }
