@@ -9,3 +9,4 @@ export * from './philox.js';
 export * from './fused.js';
 export * from './backend.js';
 export * from './checks.js';
+export * from './args.js';
