@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ValueError } from '@recur/backend';
 import { useCpu } from './test-support/setup.js';
 import { Generator, manualSeed, rand, randint, randn } from './random.js';
 import * as init from './init.js';
@@ -16,6 +17,28 @@ describe('seeded random numbers', () => {
     expect(Array.from(rand([7]).dataSync())).toEqual(b);
     manualSeed(43);
     expect(Array.from(randn([1000]).dataSync())).not.toEqual(a);
+  });
+
+  it('setState refuses a malformed state and leaves the stream as it was', () => {
+    const g = new Generator(9);
+    rand([5], { generator: g });
+    const before = g.getState();
+    const bad: unknown[] = [
+      null,
+      [],
+      { key: [1, 2] },
+      { key: [1, 2], counter: 'abc' },
+      { key: [1, 2], counter: -1 },
+      { key: [1, 2], counter: 1.5 },
+      { key: [1], counter: 0 },
+      { key: [1, 2 ** 32], counter: 0 },
+      { key: null, counter: 0 },
+      { counter: 0 },
+    ];
+    for (const state of bad) expect(() => g.setState(state as never), JSON.stringify(state)).toThrow(ValueError);
+    expect(g.getState()).toEqual(before);
+    const next = Array.from(rand([3], { generator: g }).dataSync());
+    expect(Array.from(rand([3], { generator: g }).dataSync())).not.toEqual(next);
   });
 
   it('separate generators are independent streams', () => {

@@ -33,9 +33,27 @@ export class Generator {
   getState(): { key: [number, number]; counter: number } {
     return { key: [...this.key], counter: this.counter };
   }
+  /** Resume from a `getState()` snapshot; anything else is a ValueError and leaves the stream as it was. */
   setState(state: { key: readonly [number, number]; counter: number }): void {
+    Generator.checkState(state);
     this.key = [state.key[0], state.key[1]];
     this.counter = state.counter;
+  }
+
+  /** Throw a ValueError unless `state` is `{ key: [uint32, uint32], counter: safe integer ≥ 0 }`. */
+  static checkState(state: unknown): asserts state is { key: [number, number]; counter: number } {
+    const isUint32 = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0 && (value as number) < TWO_32;
+    if (state === null || typeof state !== 'object' || Array.isArray(state)) {
+      throw new ValueError(`Generator.setState: expected { key: [lo, hi], counter }; got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
+    }
+    const { key, counter } = state as { key?: unknown; counter?: unknown };
+    if (!Array.isArray(key) || key.length !== 2 || !key.every(isUint32)) {
+      const got = Array.isArray(key) ? `an array of ${key.length} (${key.slice(0, 2).map((k) => typeof k === 'number' ? String(k) : typeof k).join(', ')})` : key === null ? 'null' : typeof key;
+      throw new ValueError(`Generator.setState: key must be two unsigned 32-bit integers [lo, hi]; got ${got}`);
+    }
+    if (!Number.isSafeInteger(counter) || (counter as number) < 0) {
+      throw new ValueError(`Generator.setState: counter must be a non-negative safe integer; got ${typeof counter === 'number' ? counter : counter === null ? 'null' : typeof counter}`);
+    }
   }
 
   /** @internal Parameters for the next `size` random elements; advances the counter. */

@@ -1,4 +1,5 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { FormatError } from '@recur/backend';
 import { useCpu } from './test-support/setup.js';
 import { tensor } from './creation.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
-import { loadSafetensorsFile, saveSafetensorsFile, writeFileAtomic } from './node.js';
+import { STALE_TEMPORARY_MS, loadSafetensorsFile, readFileBytes, saveSafetensorsFile, writeFileAtomic } from './node.js';
 
 beforeAll(useCpu);
 
@@ -90,6 +91,40 @@ describe('safetensors', () => {
   });
 });
 
+describe('safetensors from hostile headers', () => {
+  it('a shape nested 5,000 levels deep (a 10 KB file) is a FormatError, not a stack overflow', () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const fromText = (text: string): Uint8Array => {
+      const json = new TextEncoder().encode(text);
+      const out = new Uint8Array(8 + json.length);
+      new DataView(out.buffer).setBigUint64(0, BigInt(json.length), true);
+      out.set(json, 8);
+      return out;
+    };
+    const bytes = fromText(`{"a":{"dtype":"F32","shape":${deep},"data_offsets":[0,0]}}`);
+    expect(bytes.length).toBeLessThan(11_000);
+    expect(() => parseSafetensors(bytes)).toThrow(FormatError);
+    expect(() => parseSafetensors(bytes)).toThrow(/tensor 'a' has an invalid shape an array of 1 items nested too deep/);
+    expect(() => parseSafetensors(fromText(`{"a":{"dtype":"F32","shape":[0],"data_offsets":${deep}}}`))).toThrow(FormatError);
+    expect(() => parseSafetensors(fromText(`{"a":{"dtype":${deep},"shape":[0],"data_offsets":[0,0]}}`))).toThrow(FormatError);
+    expect(() => parseSafetensors(fromText(`{"a":${deep}}`))).toThrow(FormatError);
+  });
+
+  it('a tensor named __proto__ loads as an own entry; a dtype named like an Object method is refused', () => {
+    const text = '{"__proto__":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}';
+    const json = new TextEncoder().encode(text);
+    const bytes = new Uint8Array(8 + json.length + 4);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(json.length), true);
+    bytes.set(json, 8);
+    new DataView(bytes.buffer).setFloat32(8 + json.length, 2.5, true);
+    const loaded = parseSafetensors(bytes);
+    expect(Object.keys(loaded.tensors)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(loaded.tensors)).toBe(Object.prototype);
+    expect(loaded.tensors['__proto__']!.toArraySync()).toEqual([2.5]);
+    expect(() => parseSafetensors(build({ a: { dtype: 'toString', shape: [0], data_offsets: [0, 0] } }))).toThrow(/unknown dtype "toString"/);
+  });
+});
+
 describe('safetensors files (Node)', () => {
   let dir = '';
   beforeAll(async () => {
@@ -119,5 +154,31 @@ describe('safetensors files (Node)', () => {
     const path = join(dir, 'broken.safetensors');
     await writeFile(path, new Uint8Array(3));
     await expect(loadSafetensorsFile(path)).rejects.toThrow(`${path}: file of 3 bytes`);
+  });
+  it('a missing file or a directory is a FormatError naming the path', async () => {
+    const missing = join(dir, 'nowhere', 'w.safetensors');
+    await expect(loadSafetensorsFile(missing)).rejects.toThrow(FormatError);
+    await expect(loadSafetensorsFile(missing)).rejects.toThrow(`${missing}: cannot read the file: no such file or directory (ENOENT)`);
+    const folder = join(dir, 'a-folder');
+    await mkdir(folder);
+    await expect(readFileBytes(folder)).rejects.toThrow(`${folder}: cannot read the file: it is a directory, expected a file (EISDIR)`);
+  });
+
+  it('a save removes the temporary files of killed saves of the same target, not a live writer\'s', async () => {
+    const path = join(dir, 'ckpt.safetensors');
+    // A pid that is surely gone: a child that has exited.
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const dead = join(dir, `.ckpt.safetensors.${deadPid}.a1b2c3d4e5f6.tmp`);
+    const live = join(dir, `.ckpt.safetensors.${process.pid}.0123456789ab.tmp`);
+    const liveButOld = join(dir, `.ckpt.safetensors.${process.pid}.fedcba987654.tmp`);
+    const otherTarget = join(dir, `.other.safetensors.${deadPid}.a1b2c3d4e5f6.tmp`);
+    for (const file of [dead, live, liveButOld, otherTarget]) await writeFile(file, 'partial');
+    const old = (Date.now() - STALE_TEMPORARY_MS - 60_000) / 1000;
+    await utimes(liveButOld, old, old);
+    await saveSafetensorsFile(path, { w: tensor([1]) });
+    const left = (await readdir(dir)).filter((f) => f.includes('.tmp')).sort();
+    expect(left).toEqual([`.ckpt.safetensors.${process.pid}.0123456789ab.tmp`, `.other.safetensors.${deadPid}.a1b2c3d4e5f6.tmp`]);
+    expect((await loadSafetensorsFile(path)).tensors.w!.toArraySync()).toEqual([1]);
+    for (const file of [live, otherTarget]) await rm(file);
   });
 });

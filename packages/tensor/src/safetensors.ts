@@ -39,6 +39,25 @@ function fail(source: string, message: string): never {
   throw new FormatError(`${source}: ${message}`);
 }
 
+/**
+ * A short rendering of an untrusted header value for messages. JSON.stringify recurses, so a
+ * value nested thousands of levels deep (a 10 KB file can hold one) is described by its kind.
+ */
+export function previewJson(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = Array.isArray(value) ? `an array of ${value.length} items nested too deep to print` : `a deeply nested ${typeof value}`;
+  }
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** `target[key] = value` as an own property even for `__proto__` (plain assignment would set the prototype). */
+export function setOwn<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Parse and validate the header of a safetensors file held in `bytes`. */
 export function readSafetensorsHeader(bytes: Uint8Array, source = 'safetensors'): SafetensorsHeader {
   if (bytes.length < 8) fail(source, `file of ${bytes.length} bytes is shorter than the 8-byte header length`);
@@ -65,7 +84,7 @@ export function readSafetensorsHeader(bytes: Uint8Array, source = 'safetensors')
       metadata = readMetadata(source, raw);
       continue;
     }
-    tensors[name] = readEntry(source, name, raw);
+    setOwn(tensors, name, readEntry(source, name, raw));
   }
   checkLayout(source, tensors, bufferLength);
   return { tensors, metadata, dataStart };
@@ -76,20 +95,24 @@ function readMetadata(source: string, raw: unknown): Record<string, string> {
   for (const [key, value] of Object.entries(raw as Record<string, unknown>)) {
     if (typeof value !== 'string') fail(source, `__metadata__.${key} must be a string; got ${typeof value}`);
   }
-  return raw as Record<string, string>;
+  const metadata: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw as Record<string, string>)) setOwn(metadata, key, value);
+  return metadata;
 }
 
 function readEntry(source: string, name: string, raw: unknown): TensorEntry {
-  if (raw === null || typeof raw !== 'object') fail(source, `tensor '${name}' must be an object {dtype, shape, data_offsets}`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    fail(source, `tensor '${name}' must be an object {dtype, shape, data_offsets}; got ${previewJson(raw)}`);
+  }
   const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>;
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
-    fail(source, `tensor '${name}' has unknown dtype ${JSON.stringify(dtype)} (expected one of ${Object.keys(DTYPE_BYTES).join(', ')})`);
+  if (typeof dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, dtype)) {
+    fail(source, `tensor '${name}' has unknown dtype ${previewJson(dtype)} (expected one of ${Object.keys(DTYPE_BYTES).join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    fail(source, `tensor '${name}' has an invalid shape ${JSON.stringify(shape)} (expected non-negative integers)`);
+    fail(source, `tensor '${name}' has an invalid shape ${previewJson(shape)} (expected non-negative integers)`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
-    fail(source, `tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)} (expected [begin, end])`);
+    fail(source, `tensor '${name}' has invalid data_offsets ${previewJson(offsets)} (expected [begin, end])`);
   }
   const [begin, end] = offsets as [number, number];
   const bytes = sizeOf(shape as number[]) * DTYPE_BYTES[dtype]!;
@@ -175,7 +198,7 @@ export function parseSafetensors(bytes: Uint8Array, options: Pick<CreateOptions,
     return [name, entry, decode(source, name, entry, bytes.subarray(header.dataStart + begin, header.dataStart + end))] as const;
   });
   const tensors: Record<string, Tensor> = {};
-  for (const [name, entry, values] of decoded) tensors[name] = fromTypedArray(values, entry.shape, { backend: options.backend });
+  for (const [name, entry, values] of decoded) setOwn(tensors, name, fromTypedArray(values, entry.shape, { backend: options.backend }));
   return { tensors, metadata: header.metadata };
 }
 
@@ -199,7 +222,7 @@ export async function serializeSafetensors(
     const raw = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     // Typed arrays are host-endian; safetensors is little-endian, as are all current JS hosts.
     chunks.push(raw);
-    header[name] = { dtype: SAVES_AS[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + raw.length] };
+    setOwn(header, name, { dtype: SAVES_AS[t.dtype], shape: [...t.shape], data_offsets: [offset, offset + raw.length] });
     offset += raw.length;
   }
   let json = new TextEncoder().encode(JSON.stringify(header));
