@@ -2,13 +2,15 @@
 // whose `extra` names the task, its config, the run's rebuild state and where training stopped.
 // Reading turns every way a file can be wrong into one CheckpointError naming the path.
 
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { decodeCheckpoint } from '@recur/optim';
 import { saveCheckpoint } from '@recur/optim/node';
-import { Generator } from '@recur/tensor';
+import { Generator, readSafetensorsHeader } from '@recur/tensor';
 import { CheckpointError } from './errors.js';
 import type { EpochRecord } from './events.js';
+import { nonFiniteTensors } from './finite.js';
+import { makeDirectories } from './output-dir.js';
 import type { JsonValue, TaskConfig, TrainState } from './task.js';
 
 export const TASK_CHECKPOINT_KIND = 'recur-task-checkpoint';
@@ -81,7 +83,24 @@ export async function readTaskCheckpoint(path: string): Promise<TaskCheckpoint> 
   } catch (error) {
     throw checkpointError(path, `not a usable checkpoint: ${describe(error, path)}`);
   }
-  return { path, bytes, meta: checkMeta(path, extra) };
+  const meta = checkMeta(path, extra);
+  refuseNonFinite(path, bytes);
+  return { path, bytes, meta };
+}
+
+/**
+ * A diverged run can leave NaN weights behind (a checkpoint saved by an older version, or
+ * edited by hand); evaluating or resuming it would only print NaN, so it is refused here.
+ */
+function refuseNonFinite(path: string, bytes: Uint8Array): void {
+  const found = nonFiniteTensors(bytes, readSafetensorsHeader(bytes, path));
+  if (found.length === 0) return;
+  const first = found[0]!;
+  const more = found.length > 1 ? ` and ${found.length - 1} more tensor${found.length > 2 ? 's' : ''}` : '';
+  throw checkpointError(
+    path,
+    `holds non-finite values (NaN or infinity): '${first.name}' has ${first.count} of ${first.size}${more}; the run that saved it diverged, train again with a lower --lr`,
+  );
 }
 
 /** Load a checkpoint's tensors into `parts` (model, and optimizer/scheduler/RNG when training). */
@@ -95,6 +114,6 @@ export function loadIntoRun(checkpoint: TaskCheckpoint, parts: Partial<TrainStat
 
 /** Save atomically (temporary file + rename), creating the directory on first use. */
 export async function writeTaskCheckpoint(path: string, state: TrainState, meta: TaskCheckpointMeta): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+  await makeDirectories(dirname(path));
   await saveCheckpoint(path, { model: state.model, optimizer: state.optimizer, scheduler: state.scheduler, extra: meta });
 }

@@ -2,11 +2,15 @@
 // clipGradNorm → optimizer step, per epoch scheduler step → validation → checkpoint, with
 // resume (mid-epoch too) and Ctrl-C handled through the TrainContext. Backend-agnostic: host
 // reads are async and clipping uses clipGradNormAsync, so WebGPU works as well as the CPU.
+// A run that diverges (non-finite loss, gradient norm or weights) stops with a
+// TrainingDivergedError before it validates or saves anything from the broken weights.
 
 import { clipGradNormAsync, type Optimizer, type Stateful } from '@recur/optim';
 import { scope, type Tensor } from '@recur/tensor';
 import type { Module } from '@recur/cells';
+import { TrainingDivergedError } from './errors.js';
 import type { EpochRecord, Metrics } from './events.js';
+import { firstNonFiniteParameter } from './finite.js';
 import type { FitProgress, TaskMetric, TrainContext, TrainResult, TrainState } from './task.js';
 
 export interface Validation {
@@ -38,6 +42,19 @@ export interface FitOptions<B> {
 /** Let pending events (a SIGINT handler) run; microtasks alone would starve them. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
+/** 1-based position in the run, for messages: "epoch 2, batch 5/34". */
+const at = (epoch: number, batch: number, batches: number) => `epoch ${epoch + 1}, batch ${batch}/${batches}`;
+
+function diverged(what: string, where: string, lr: number): TrainingDivergedError {
+  return new TrainingDivergedError(`training diverged: ${what} at ${where} (lr ${lr}); try a lower --lr`);
+}
+
+/** Throws when a parameter is no longer finite (an optimizer step can overflow a finite loss). */
+async function checkWeights(model: Module, where: string, lr: number): Promise<void> {
+  const broken = await firstNonFiniteParameter(model);
+  if (broken) throw diverged(`weight '${broken.name}' is non-finite (${broken.count} of ${broken.size} values)`, where, lr);
+}
+
 export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
   const { context, model, optimizer, scheduler, epochs } = options;
   const state: TrainState = { model, optimizer, scheduler };
@@ -48,6 +65,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
   const clipNorm = options.clipNorm ?? 1;
 
   const interrupt = async (): Promise<TrainResult> => {
+    context.interruptible?.(false);
+    await checkWeights(model, `epoch ${progress.epoch + 1}, after batch ${progress.batch}`, optimizer.paramGroups[0]!.lr);
     const path = await context.save(state, { ...progress, history }, 'interrupt');
     context.reporter({ event: 'interrupted', epoch: progress.epoch, batch: progress.batch, checkpoint: path });
     return { interrupted: true, history };
@@ -61,6 +80,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
     const lr = optimizer.paramGroups[0]!.lr;
     context.reporter({ event: 'epoch-start', epoch: epoch + 1, epochs, batches: plan.length, batch: progress.batch });
     model.train();
+    // Ctrl-C is graceful (stop at the next batch, save) only here; elsewhere it ends the process.
+    context.interruptible?.(true);
     for (let b = progress.batch; b < plan.length; b++) {
       await yieldToEvents();
       if (context.signal.aborted) return interrupt();
@@ -77,10 +98,13 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
       } finally {
         options.disposeBatch?.(batch);
       }
-      if (clipNorm > 0) await clipGradNormAsync(parameters, clipNorm);
-      optimizer.step();
+      const norm = clipNorm > 0 ? await clipGradNormAsync(parameters, clipNorm) : 0;
       const value = (await loss.data())[0]!;
       loss.dispose();
+      // Checked before the step, so the weights in memory are still those of the last good batch.
+      if (!Number.isFinite(value)) throw diverged(`loss ${value}`, at(epoch, b + 1, plan.length), lr);
+      if (!Number.isFinite(norm)) throw diverged(`gradient norm ${norm}`, at(epoch, b + 1, plan.length), lr);
+      optimizer.step();
       lossSum += value * indices.length;
       count += indices.length;
       sequences += indices.length;
@@ -95,7 +119,9 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
         sequencesPerSecond: sequences / Math.max(seconds, 1e-9),
       });
     }
+    context.interruptible?.(false);
     const trainSeconds = (performance.now() - started) / 1000;
+    await checkWeights(model, `the end of epoch ${epoch + 1}`, lr);
     scheduler?.step();
     model.eval();
     const validation = await options.validate();

@@ -34,7 +34,8 @@ export type {
   SummaryEvent,
   TrainEvent,
 } from './events.js';
-export { CheckpointError, ConfigError, InputError } from './errors.js';
+export { CheckpointError, ConfigError, InputError, OutputDirError, TrainingDivergedError } from './errors.js';
+export { makeDirectories, prepareOutputDir, removeEmptyDirectories } from './output-dir.js';
 export { parseConfigFile, resolveConfig, type ConfigLayer } from './config.js';
 export { fit, type FitOptions, type Validation } from './fit.js';
 export {

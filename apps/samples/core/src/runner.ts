@@ -16,6 +16,7 @@ import {
 import { CheckpointError } from './errors.js';
 import type { EpochRecord, Reporter, SummaryEvent } from './events.js';
 import { lossPlot } from './loss-plot.js';
+import { prepareOutputDir, removeEmptyDirectories } from './output-dir.js';
 import type { Evaluation, FitProgress, Plot, Task, TaskConfig, TaskRun, TrainContext } from './task.js';
 
 export interface TrainTaskOptions {
@@ -29,6 +30,8 @@ export interface TrainTaskOptions {
   readonly signal?: AbortSignal;
   /** Active backend's name, for the start event. Default 'cpu'. */
   readonly backend?: string;
+  /** Hears when `signal` would stop the run at the next batch (true) and when not (false). */
+  readonly onInterruptible?: (on: boolean) => void;
 }
 
 export interface TrainOutcome {
@@ -50,8 +53,16 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainOutcome
     throw new CheckpointError(`${resume.path}: saved by task '${resume.meta.task}', not '${task.name}'`);
   }
   const started = performance.now();
-  manualSeed(config.seed);
-  const run = await task.create(config, { state: resume?.meta.state, report: reporter });
+  // Before loading data or training: a bad output directory should fail in a second, not after an epoch.
+  const createdDirs = outDir === null ? [] : await prepareOutputDir(outDir);
+  let run: TaskRun;
+  try {
+    manualSeed(config.seed);
+    run = await task.create(config, { state: resume?.meta.state, report: reporter });
+  } catch (error) {
+    await removeEmptyDirectories(createdDirs);
+    throw error;
+  }
   const checkpointPath = outDir === null ? null : join(outDir, CHECKPOINT_FILE);
   try {
     reporter({
@@ -69,6 +80,7 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainOutcome
       reporter,
       signal,
       backend: options.backend ?? 'cpu',
+      interruptible: (on) => options.onInterruptible?.(on),
       restore: async (state) => {
         if (!resume) return null;
         loadIntoRun(resume, state);
@@ -91,13 +103,21 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainOutcome
         return checkpointPath;
       },
     };
-    const result = await run.train(context);
+    let result;
+    try {
+      result = await run.train(context);
+    } catch (error) {
+      // A run that failed before its first checkpoint leaves no empty directory behind.
+      await removeEmptyDirectories(createdDirs);
+      throw error;
+    }
     if (result.interrupted) return { interrupted: true, history: result.history, summary: null, plots: [], checkpoint: checkpointPath };
     const summary = summaryEvent(task, await run.evaluate(), result.history.length, (performance.now() - started) / 1000, checkpointPath);
     reporter(summary);
     const plots = [lossPlot(task.name, result.history), ...((await run.plots?.()) ?? [])];
     return { interrupted: false, history: result.history, summary, plots, checkpoint: checkpointPath };
   } finally {
+    options.onInterruptible?.(false);
     run.dispose();
   }
 }

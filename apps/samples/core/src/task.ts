@@ -80,6 +80,11 @@ export interface TrainContext {
   readonly reporter: Reporter;
   /** Aborted on Ctrl-C: save a checkpoint at the next batch boundary and return. */
   readonly signal: AbortSignal;
+  /**
+   * Told when an abort can be honoured soon (true: between batches) and when it cannot
+   * (false: validating, saving), so the caller can end the process at once on Ctrl-C instead.
+   */
+  interruptible?(on: boolean): void;
   /** Name of the active backend, for the start event. */
   readonly backend: string;
   /**
