@@ -2,11 +2,17 @@
 // (zeros, ones, full, arange, linspace, eye). Random factories live in random.ts.
 
 import {
+  BYTES_PER_ELEMENT,
   BackendError,
   DTypeError,
   ShapeError,
   ValueError,
+  checkOptions,
+  describeValue,
   dtypeOfArray,
+  expectBool,
+  expectIntegerList,
+  expectNumber,
   fmtShape,
   sizeOf,
   typedArrayFor,
@@ -16,6 +22,7 @@ import {
 } from '@recur/backend';
 import { findBackend, getBackend } from './registry.js';
 import { allocTensor, viewOf } from './internal.js';
+import { checkInt32, expectDTypeName, expectTensor } from './args.js';
 import type { NestedArray, Tensor } from './tensor.js';
 
 export interface CreateOptions {
@@ -23,6 +30,21 @@ export interface CreateOptions {
   /** A backend instance or the name of an already-created one; default: the active backend. */
   readonly backend?: BackendV1 | string;
   readonly requiresGrad?: boolean;
+}
+
+/** The option keys every creation function takes (random ones add `generator`, tensor `shape`). */
+export const CREATE_OPTION_KEYS = ['dtype', 'backend', 'requiresGrad'] as const;
+
+/** `options` after checking its keys and the types of dtype and requiresGrad. */
+export function checkCreateOptions<T extends CreateOptions>(op: string, options: T | undefined, extra: readonly string[] = []): T {
+  const checked = checkOptions(op, options, [...CREATE_OPTION_KEYS, ...extra]);
+  if (checked.dtype !== undefined) expectDTypeName(op, checked.dtype);
+  if (checked.requiresGrad !== undefined) expectBool(op, 'requiresGrad', checked.requiresGrad);
+  const backend = checked.backend as unknown;
+  if (backend !== undefined && typeof backend !== 'string' && (typeof backend !== 'object' || backend === null || !('alloc' in backend))) {
+    throw new ValueError(`${op}: backend must be a backend instance or the name of one; got ${describeValue(backend)}`);
+  }
+  return checked;
 }
 
 export function resolveBackend(backend: BackendV1 | string | undefined): BackendV1 {
@@ -33,7 +55,9 @@ export function resolveBackend(backend: BackendV1 | string | undefined): Backend
   return found;
 }
 
-function checkShape(op: string, shape: readonly number[]): void {
+export function checkShape(op: string, shape: readonly number[]): void {
+  // Not a list of numbers at all is a wrong argument; a list of bad sizes is a bad shape.
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number')) expectIntegerList(op, 'shape', shape);
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${op}: shape ${fmtShape(shape)} must hold non-negative integers`);
@@ -46,19 +70,43 @@ function finish(t: Tensor, options: CreateOptions): Tensor {
   return t;
 }
 
+/**
+ * `values` as a typed array of `dtype`, converted as PyTorch converts: int32 truncates toward
+ * zero and rejects what would overflow (NaN, ±∞, beyond ±2^31), bool is `value != 0`.
+ */
+export function convertValues(op: string, values: ArrayLike<number>, dtype: DType): AnyTypedArray {
+  const out = hostArray(op, dtype, values.length);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i]!;
+    if (dtype === 'int32') checkInt32(op, value, values.length > 1 ? `at flat index ${i}` : '');
+    out[i] = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  }
+  return out;
+}
+
+/** A zeroed typed array, or a BackendError naming the size when the host cannot hold it. */
+export function hostArray(op: string, dtype: DType, count: number): AnyTypedArray {
+  try {
+    return typedArrayFor(dtype, count);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = count * BYTES_PER_ELEMENT[dtype];
+    throw new BackendError(`${op}: cannot allocate ${count} ${dtype} elements on the host (${bytes} bytes): ${error.message}`);
+  }
+}
+
 /** A tensor holding `values` (row-major) with `shape`. */
 export function fromTypedArray(values: AnyTypedArray, shape: readonly number[], options: CreateOptions = {}): Tensor {
+  checkCreateOptions('tensor', options, ['shape']);
   checkShape('tensor', shape);
+  if (!ArrayBuffer.isView(values)) throw new DTypeError(`tensor: expected a typed array; got ${describeValue(values)}`);
   if (sizeOf(shape) !== values.length) {
     throw new ShapeError(`tensor: ${values.length} values cannot fill shape ${fmtShape(shape)} (${sizeOf(shape)} elements)`);
   }
   const source = dtypeOfArray(values);
   const dtype = options.dtype ?? source ?? 'float32';
-  let data = values;
-  if (source !== dtype) {
-    data = typedArrayFor(dtype, values.length);
-    for (let i = 0; i < values.length; i++) data[i] = dtype === 'bool' ? (values[i] ? 1 : 0) : values[i]!;
-  }
+  // A Uint8Array is read as bool, so its values pass through the != 0 conversion too.
+  const data = source === dtype && dtype !== 'bool' ? values : convertValues('tensor', values, dtype);
   const t = allocTensor(shape, dtype, resolveBackend(options.backend));
   if (data.length > 0) t.liveStorage('tensor').backend.write(viewOf(t).buffer, data, 0);
   return finish(t, options);
@@ -104,13 +152,13 @@ export function tensor(
   data: NestedArray | AnyTypedArray,
   options: CreateOptions & { shape?: readonly number[] } = {},
 ): Tensor {
+  checkCreateOptions('tensor', options, ['shape']);
   if (ArrayBuffer.isView(data)) return fromTypedArray(data, options.shape ?? [data.length], options);
   const shape = inferShape(data);
   const flat: number[] = [];
   flatten(data, shape, flat, 0, []);
   const dtype = options.dtype ?? (typeof firstLeaf(data) === 'boolean' ? 'bool' : 'float32');
-  const values = typedArrayFor(dtype, flat.length);
-  for (let i = 0; i < flat.length; i++) values[i] = flat[i]!;
+  const values = convertValues('tensor', flat, dtype);
   return fromTypedArray(values, options.shape ?? shape, { ...options, dtype });
 }
 
@@ -121,19 +169,28 @@ export function scalar(value: number | boolean, options: CreateOptions = {}): Te
 
 /** A tensor of `shape` filled with `value`. */
 export function full(shape: readonly number[], value: number | boolean, options: CreateOptions = {}): Tensor {
-  checkShape('full', shape);
+  return fullOf('full', shape, value, options);
+}
+
+function fullOf(op: string, shape: readonly number[], value: number | boolean, options: CreateOptions): Tensor {
+  checkCreateOptions(op, options);
+  checkShape(op, shape);
+  if (typeof value !== 'boolean') expectNumber(op, 'value', value);
   const dtype = options.dtype ?? (typeof value === 'boolean' ? 'bool' : 'float32');
-  const t = allocTensor(shape, dtype, resolveBackend(options.backend));
-  const numeric = typeof value === 'boolean' ? Number(value) : value;
+  let numeric = typeof value === 'boolean' ? Number(value) : value;
+  if (dtype === 'int32') checkInt32(op, numeric);
+  if (dtype === 'bool') numeric = numeric !== 0 ? 1 : 0;
+  const t = allocTensor(shape, dtype, resolveBackend(options.backend), op);
   if (numeric !== 0 && t.size > 0) t.liveStorage('full').backend.fill(viewOf(t), numeric);
   return finish(t, options);
 }
 
-export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 0, options);
-export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => full(shape, 1, options);
+export const zeros = (shape: readonly number[], options: CreateOptions = {}): Tensor => fullOf('zeros', shape, 0, options);
+export const ones = (shape: readonly number[], options: CreateOptions = {}): Tensor => fullOf('ones', shape, 1, options);
 
 /** A tensor shaped like `like`, on its backend, filled with `value` (same dtype unless given). */
 export function fullLike(like: Tensor, value: number, options: CreateOptions = {}): Tensor {
+  expectTensor('fullLike', 'like', like);
   return full(like.shape, value, {
     dtype: like.dtype,
     backend: like.liveStorage('fullLike').backend,
@@ -145,23 +202,37 @@ export const onesLike = (like: Tensor, options: CreateOptions = {}): Tensor => f
 
 /** Values start, start+step, … below end (PyTorch's arange); int32 when all arguments are integers. */
 export function arange(start: number, end?: number, step = 1, options: CreateOptions = {}): Tensor {
+  checkCreateOptions('arange', options);
   if (end === undefined) {
     end = start;
     start = 0;
   }
-  if (step === 0 || !Number.isFinite(step)) throw new ValueError(`arange: step must be a non-zero finite number; got ${step}`);
+  expectNumber('arange', 'start', start, true);
+  expectNumber('arange', 'end', end, true);
+  if (typeof step !== 'number' || step === 0 || !Number.isFinite(step)) {
+    throw new ValueError(`arange: step must be a non-zero finite number; got ${describeValue(step)}`);
+  }
   const count = Math.max(0, Math.ceil((end - start) / step));
   const integral = Number.isInteger(start) && Number.isInteger(end) && Number.isInteger(step);
   const dtype = options.dtype ?? (integral ? 'int32' : 'float32');
-  const values = typedArrayFor(dtype, count);
-  for (let i = 0; i < count; i++) values[i] = start + i * step;
-  return fromTypedArray(values, [count], { ...options, dtype });
+  const out = hostArray('arange', dtype, count);
+  for (let i = 0; i < count; i++) {
+    const value = start + i * step;
+    if (dtype === 'int32') checkInt32('arange', value);
+    out[i] = dtype === 'bool' ? (value !== 0 ? 1 : 0) : value;
+  }
+  return fromTypedArray(out, [count], { ...options, dtype });
 }
 
 /** `steps` evenly spaced values from start to end inclusive. */
 export function linspace(start: number, end: number, steps: number, options: CreateOptions = {}): Tensor {
-  if (!Number.isInteger(steps) || steps < 0) throw new ValueError(`linspace: steps must be a non-negative integer; got ${steps}`);
-  const values = new Float32Array(steps);
+  checkCreateOptions('linspace', options);
+  expectNumber('linspace', 'start', start, true);
+  expectNumber('linspace', 'end', end, true);
+  if (typeof steps !== 'number' || !Number.isInteger(steps) || steps < 0) {
+    throw new ValueError(`linspace: steps must be a non-negative integer; got ${describeValue(steps)}`);
+  }
+  const values = hostArray('linspace', 'float32', steps);
   const delta = steps > 1 ? (end - start) / (steps - 1) : 0;
   for (let i = 0; i < steps; i++) values[i] = start + i * delta;
   return fromTypedArray(values, [steps], options);
@@ -169,9 +240,10 @@ export function linspace(start: number, end: number, steps: number, options: Cre
 
 /** An n×m matrix with ones on the diagonal. */
 export function eye(n: number, m = n, options: CreateOptions = {}): Tensor {
+  checkCreateOptions('eye', options);
   checkShape('eye', [n, m]);
   const dtype = options.dtype ?? 'float32';
-  const values = typedArrayFor(dtype, n * m);
+  const values = hostArray('eye', dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return fromTypedArray(values, [n, m], { ...options, dtype });
 }

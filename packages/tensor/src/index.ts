@@ -13,11 +13,19 @@ export {
   ValueError,
   fmtShape,
   sizeOf,
+  checkOptions,
+  describeValue,
+  expectAxes,
+  expectBool,
+  expectInteger,
+  expectIntegerList,
+  expectNumber,
   type DType,
   type BackendV1,
   type BackendPlugin,
 } from '@recur/backend';
 export { Tensor, type NestedArray } from './tensor.js';
+export { expectTensor, expectOperand, expectDTypeName, checkInt32 } from './args.js';
 export { registerBackend, useBackend, getBackend, findBackend, listBackends, resetBackends } from './registry.js';
 export { scope, keep, noGrad, enableGrad, isGradEnabled } from './scope.js';
 export { memory, type MemoryInfo, type BackendMemory } from './memory.js';

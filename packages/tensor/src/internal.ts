@@ -2,8 +2,11 @@
 // shapes, axis normalisation and the backend-agreement check. Not exported to users.
 
 import {
+  BYTES_PER_ELEMENT,
   BackendError,
   IndexError,
+  ValueError,
+  describeValue,
   ShapeError,
   contiguousStrides,
   fmtShape,
@@ -16,10 +19,25 @@ import { getBackend } from './registry.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
-/** A new contiguous tensor of `shape` on `backend` (zero-filled by the backend's alloc). */
-export function allocTensor(shape: readonly number[], dtype: DType, backend: BackendV1 = getBackend()): Tensor {
+/**
+ * A new contiguous tensor of `shape` on `backend` (zero-filled by the backend's alloc). A size
+ * the backend cannot hold (a typed array's RangeError on the CPU) is a BackendError naming the
+ * shape and the bytes; `op` names the caller in that message.
+ */
+export function allocTensor(shape: readonly number[], dtype: DType, backend: BackendV1 = getBackend(), op = 'alloc'): Tensor {
   const size = sizeOf(shape);
-  const storage = new Storage(backend, backend.alloc(size, dtype), dtype, size);
+  let buffer;
+  try {
+    if (!Number.isSafeInteger(size)) throw new RangeError(`${size} elements is beyond 2^53`);
+    buffer = backend.alloc(size, dtype);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    const bytes = size * BYTES_PER_ELEMENT[dtype];
+    throw new BackendError(
+      `${op}: cannot allocate a ${dtype} tensor of shape ${fmtShape(shape)} (${size} elements, ${bytes} bytes) on backend '${backend.name}': ${error.message}`,
+    );
+  }
+  const storage = new Storage(backend, buffer, dtype, size);
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
@@ -71,6 +89,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
 
 /** Normalise a possibly negative axis against `rank`, or an IndexError naming the op. */
 export function normAxis(op: string, axis: number, rank: number): number {
+  if (typeof axis !== 'number') throw new ValueError(`${op}: axis must be an integer; got ${describeValue(axis)}`);
   if (!Number.isInteger(axis) || axis < -Math.max(rank, 1) || axis >= Math.max(rank, 1)) {
     const lo = -Math.max(rank, 1);
     const hi = Math.max(rank, 1) - 1;
@@ -82,6 +101,9 @@ export function normAxis(op: string, axis: number, rank: number): number {
 /** Normalise a list of axes (undefined = all), sorted and without duplicates. */
 export function normAxes(op: string, axes: number | readonly number[] | undefined, rank: number): number[] {
   if (axes === undefined) return Array.from({ length: rank }, (_, i) => i);
+  if (typeof axes !== 'number' && !Array.isArray(axes)) {
+    throw new ValueError(`${op}: axis must be an integer or an array of integers; got ${describeValue(axes)}`);
+  }
   const list = typeof axes === 'number' ? [axes] : axes;
   const out = list.map((a) => normAxis(op, a, rank));
   const unique = [...new Set(out)].sort((a, b) => a - b);

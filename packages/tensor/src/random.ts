@@ -4,7 +4,7 @@
 
 import { ValueError, randomCounterSpan, type RandomParams } from '@recur/backend';
 import { allocTensor, viewOf } from './internal.js';
-import { resolveBackend, type CreateOptions } from './creation.js';
+import { checkCreateOptions, checkShape, resolveBackend, type CreateOptions } from './creation.js';
 import { noGrad, scope } from './scope.js';
 import { cast } from './ops/elementwise.js';
 import type { Tensor } from './tensor.js';
@@ -90,7 +90,13 @@ export function fillRandom(t: Tensor, distribution: 'uniform' | 'normal', a: num
 }
 
 function randomTensor(shape: readonly number[], distribution: 'uniform' | 'normal', a: number, b: number, options: RandomOptions): Tensor {
-  const t = allocTensor(shape, 'float32', resolveBackend(options.backend));
+  const op = distribution === 'uniform' ? 'rand' : 'randn';
+  checkCreateOptions(op, options, ['generator']);
+  checkShape(op, shape);
+  if (options.generator !== undefined && !(options.generator instanceof Generator)) {
+    throw new ValueError(`${op}: generator must be a Generator; got ${String(options.generator)}`);
+  }
+  const t = allocTensor(shape, 'float32', resolveBackend(options.backend), op);
   fillRandom(t, distribution, a, b, options.generator);
   if (options.requiresGrad) t.requiresGrad = true;
   return t;

@@ -6,6 +6,8 @@ import {
   DTypeError,
   DisposedError,
   GradError,
+  ValueError,
+  describeValue,
   isContiguous,
   sizeOf,
   type AnyTypedArray,
@@ -81,6 +83,7 @@ export class Tensor {
     return this.requiresGrad_;
   }
   set requiresGrad(flag: boolean) {
+    if (typeof flag !== 'boolean') throw new ValueError(`requiresGrad: expected true or false; got ${describeValue(flag)}`);
     if (!this.isLeaf) {
       throw new GradError('requiresGrad: can only be set on a leaf tensor (this one was computed by an op)');
     }

@@ -8,8 +8,10 @@ import { attach, needsGrad, save } from '../autograd.js';
 import { noGrad, scope } from '../scope.js';
 import { div, eq, exp, log, mul, sub, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
+import { expectTensor } from '../args.js';
 
 function checkFloat(op: string, x: Tensor): void {
+  expectTensor(op, 'x', x);
   if (x.dtype !== 'float32') throw new DTypeError(`${op}: expected a float32 tensor; got ${x.dtype}`);
 }
 

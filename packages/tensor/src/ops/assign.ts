@@ -5,9 +5,12 @@ import { DTypeError, GradError, ShapeError, fmtShape } from '@recur/backend';
 import type { Tensor } from '../tensor.js';
 import { broadcastShapes, broadcastViewOf, commonBackend, sameShape, viewOf } from '../internal.js';
 import { engine } from '../engine.js';
+import { expectOperand, expectTensor } from '../args.js';
 
 /** Overwrite `target`'s elements with `value` (broadcast to its shape). Returns target. */
 export function assign(target: Tensor, value: Tensor | number): Tensor {
+  expectTensor('assign', 'target', target);
+  expectOperand('assign', 'value', value);
   if (engine.gradEnabled && target.requiresGrad) {
     throw new GradError('assign: in-place update of a tensor that requires grad; wrap the update in noGrad()');
   }

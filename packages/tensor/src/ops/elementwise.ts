@@ -5,6 +5,9 @@
 import {
   DTypeError,
   UNARY_OPS,
+  ValueError,
+  checkOptions,
+  expectNumber,
   BINARY_OPS,
   opOutDType,
   type BinaryOp,
@@ -17,6 +20,7 @@ import { attach, needsGrad, save } from '../autograd.js';
 import { scalar } from '../creation.js';
 import { scope } from '../scope.js';
 import { sumToShape } from './reduce.js';
+import { expectDTypeName, expectOperand, expectTensor } from '../args.js';
 
 export type Operand = Tensor | number;
 
@@ -41,6 +45,7 @@ function asTensor(value: Operand, dtype: DType, like: Tensor): Tensor {
 
 /** Run a unary kernel into a new tensor (no autograd). */
 export function unaryKernel(op: UnaryOp, x: Tensor): Tensor {
+  expectTensor(op, 'x', x);
   const def = UNARY_OPS[op];
   if (!(def.dtypes as readonly DType[]).includes(x.dtype)) {
     throw new DTypeError(`${op}: expected ${def.dtypes.join(' or ')} input; got ${x.dtype}`);
@@ -69,6 +74,7 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
 type Saves = string;
 
 function unary(op: UnaryOp, x: Tensor, saves: Saves = '', vjp?: (g: Tensor, x: Tensor, y: Tensor) => Tensor): Tensor {
+  expectTensor(op, 'x', x);
   if (x.dtype !== 'float32' && !(UNARY_OPS[op].dtypes as readonly DType[]).includes(x.dtype)) {
     return scope(() => unaryKernel(op, cast(x, 'float32')));
   }
@@ -92,6 +98,11 @@ type BinaryVJP = (
 ) => [Tensor | null, Tensor | null];
 
 function binary(op: BinaryOp, left: Operand, right: Operand, saves: Saves = '', vjp?: BinaryVJP): Tensor {
+  expectOperand(op, 'a', left);
+  expectOperand(op, 'b', right);
+  if (!(left instanceof Tensor) && !(right instanceof Tensor)) {
+    throw new ValueError(`${op}: at least one operand must be a Tensor; got the numbers ${left} and ${right}`);
+  }
   if (left instanceof Tensor && right instanceof Tensor && left.dtype === right.dtype) {
     return binaryBody(op, left, right, saves, vjp);
   }
@@ -130,6 +141,8 @@ export const sub = (a: Operand, b: Operand): Tensor =>
 export const mul = (a: Operand, b: Operand): Tensor =>
   binary('mul', a, b, 'ab', (g, as, bs, _y, need) => [need[0] ? mul(g, bs) : null, need[1] ? mul(g, as) : null]);
 export const div = (a: Operand, b: Operand): Tensor => {
+  expectOperand('div', 'a', a);
+  expectOperand('div', 'b', b);
   // True division, as PyTorch's `/`: integer operands give a float result.
   const left = a instanceof Tensor && a.dtype !== 'float32' ? cast(a, 'float32') : a;
   const right = b instanceof Tensor && b.dtype !== 'float32' ? cast(b, 'float32') : b;
@@ -181,6 +194,11 @@ export const relu = (x: Tensor): Tensor => unary('relu', x, 'y', (g, _x, y) => w
 
 /** Limit values to [min, max]; the gradient flows where min ≤ x ≤ max (PyTorch). */
 export function clamp(x: Tensor, options: { min?: number; max?: number }): Tensor {
+  expectTensor('clamp', 'x', x);
+  if (options === undefined) throw new ValueError('clamp: expected an options object { min?, max? }; got undefined');
+  checkOptions('clamp', options, ['min', 'max']);
+  if (options.min !== undefined) expectNumber('clamp', 'min', options.min);
+  if (options.max !== undefined) expectNumber('clamp', 'max', options.max);
   return scope(() => clampBody(x, options.min, options.max));
 }
 
@@ -208,7 +226,7 @@ export const lt = (a: Operand, b: Operand): Tensor => binary('lt', a, b);
 export const le = (a: Operand, b: Operand): Tensor => binary('le', a, b);
 export const gt = (a: Operand, b: Operand): Tensor => binary('gt', a, b);
 export const ge = (a: Operand, b: Operand): Tensor => binary('ge', a, b);
-const asBool = (x: Tensor): Tensor => (x.dtype === 'bool' ? x : cast(x, 'bool'));
+const asBool = (x: Tensor): Tensor => (expectTensor('logical op', 'operand', x).dtype === 'bool' ? x : cast(x, 'bool'));
 export const logicalNot = (x: Tensor): Tensor => scope(() => unaryKernel('logicalNot', asBool(x)));
 export const logicalAnd = (a: Tensor, b: Tensor): Tensor =>
   scope(() => binaryKernel('logicalAnd', asBool(a), asBool(b)));
@@ -217,6 +235,9 @@ export const logicalOr = (a: Tensor, b: Tensor): Tensor =>
 
 /** cond ? a : b elementwise, with broadcasting; cond must be bool. */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {
+  expectTensor('where', 'cond', cond);
+  expectOperand('where', 'a', a);
+  expectOperand('where', 'b', b);
   if (cond.dtype !== 'bool') throw new DTypeError(`where: condition must be bool; got ${cond.dtype}`);
   return scope(() => whereBody(cond, a, b));
 }
@@ -244,6 +265,8 @@ function whereBody(cond: Tensor, a: Operand, b: Operand): Tensor {
 
 /** A contiguous copy of x in `dtype`; float32 → float32 keeps the gradient. */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  expectTensor('cast', 'x', x);
+  expectDTypeName('cast', dtype);
   const backend = commonBackend('cast', x);
   const y = allocTensor(x.shape, dtype, backend);
   backend.cast(viewOf(x), viewOf(y));

@@ -1,20 +1,25 @@
 // Index-based ops: gather (torch.gather), indexSelect (rows of an embedding table) and
 // scatterAdd. The VJP of a gather is a scatter-add of g into zeros shaped like the input.
 
-import { DTypeError, IndexError, ShapeError, fmtShape, type View } from '@recur/backend';
+import { DTypeError, IndexError, ShapeError, expectIntegerList, fmtShape, type View } from '@recur/backend';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxis, viewOf } from '../internal.js';
 import { attach, needsGrad, save } from '../autograd.js';
 import { tensor } from '../creation.js';
 import { scope } from '../scope.js';
 import { cast } from './elementwise.js';
+import { expectTensor } from '../args.js';
 
 function checkIndices(op: string, indices: Tensor, bound: number, axis: number): void {
   if (indices.dtype !== 'int32') throw new DTypeError(`${op}: indices must be int32; got ${indices.dtype}`);
   const storage = indices.liveStorage(op);
-  // Only host-memory backends can check without a readback; GPU kernels clamp instead.
+  // Host-memory backends check here, at the call. Asynchronous ones (WebGPU) check in the
+  // kernel and raise the same IndexError at the next read (see BackendV1.gather).
   if (!storage.backend.readSync || indices.size === 0) return;
-  const values = indices.dataSync();
+  checkHostIndices(op, indices.dataSync(), bound, axis);
+}
+
+function checkHostIndices(op: string, values: ArrayLike<number>, bound: number, axis: number): void {
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < 0 || v >= bound) {
@@ -31,6 +36,8 @@ function windowOf(x: Tensor, shape: readonly number[], axis: number): View {
 
 /** out[..., j, ...] = x[..., indices[..., j, ...], ...] along `axis` (torch.gather). */
 export function gather(x: Tensor, axis: number, indices: Tensor): Tensor {
+  expectTensor('gather', 'x', x);
+  expectTensor('gather', 'indices', indices);
   const a = normAxis('gather', axis, x.rank);
   if (indices.rank !== x.rank || indices.shape.some((d, i) => i !== a && d > x.shape[i]!)) {
     throw new ShapeError(`gather: indices of shape ${fmtShape(indices.shape)} do not fit input ${fmtShape(x.shape)} on axis ${a}`);
@@ -53,8 +60,12 @@ export function gather(x: Tensor, axis: number, indices: Tensor): Tensor {
 
 /** The slices of x at `indices` along `axis` (an embedding lookup along axis 0). */
 export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly number[]): Tensor {
+  expectTensor('indexSelect', 'x', x);
+  if (!(indices instanceof Tensor)) expectIntegerList('indexSelect', 'indices', indices);
   const a = normAxis('indexSelect', axis, x.rank);
   return scope(() => {
+    // Host indices are checked before they reach any backend, so every backend rejects them at once.
+    if (!(indices instanceof Tensor)) checkHostIndices('indexSelect', indices, x.shape[a]!, a);
     let index = indices instanceof Tensor ? indices : tensor([...indices], { dtype: 'int32', backend: x.liveStorage('indexSelect').backend });
     if (index.rank !== 1) throw new ShapeError(`indexSelect: indices must be 1-D; got shape ${fmtShape(index.shape)}`);
     if (index.dtype !== 'int32') {
@@ -87,6 +98,9 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly 
 
 /** A copy of x with src added at `indices` along `axis` (torch.scatter_add, out of place). */
 export function scatterAdd(x: Tensor, axis: number, indices: Tensor, src: Tensor): Tensor {
+  expectTensor('scatterAdd', 'x', x);
+  expectTensor('scatterAdd', 'indices', indices);
+  expectTensor('scatterAdd', 'src', src);
   const a = normAxis('scatterAdd', axis, x.rank);
   if (indices.rank !== x.rank || src.rank !== x.rank || indices.shape.some((d, i) => d !== src.shape[i] || (i !== a && d > x.shape[i]!))) {
     throw new ShapeError(

@@ -1,7 +1,8 @@
 // Joining and splitting: concat, stack, split, chunk, and constant padding. Split pieces are
 // views; concat and pad copy into windows of a new tensor, and their VJPs slice g back.
 
-import { DTypeError, ShapeError, ValueError, fmtShape } from '@recur/backend';
+import { DTypeError, ShapeError, ValueError, describeValue, expectIntegerList, expectNumber, fmtShape } from '@recur/backend';
+import { expectTensor } from '../args.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxis, viewOf } from '../internal.js';
 import { attach, needsGrad } from '../autograd.js';
@@ -11,7 +12,7 @@ import { narrow, unsqueeze } from './views.js';
 
 /** Join tensors along an existing axis; all other dimensions must match. */
 export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new ValueError('concat: expected at least one tensor');
+  expectTensorList('concat', tensors);
   const first = tensors[0]!;
   const a = normAxis('concat', axis, first.rank);
   for (const [k, t] of tensors.entries()) {
@@ -46,9 +47,16 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   return y;
 }
 
+/** A non-empty array of tensors, or a ValueError naming the first entry that is not one. */
+function expectTensorList(op: string, tensors: unknown): asserts tensors is readonly Tensor[] {
+  if (!Array.isArray(tensors)) throw new ValueError(`${op}: expected an array of tensors; got ${describeValue(tensors)}`);
+  if (tensors.length === 0) throw new ValueError(`${op}: expected at least one tensor`);
+  tensors.forEach((t, k) => expectTensor(op, `tensors[${k}]`, t));
+}
+
 /** Join tensors of one shape along a new axis. */
 export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
-  if (tensors.length === 0) throw new ValueError('stack: expected at least one tensor');
+  expectTensorList('stack', tensors);
   const first = tensors[0]!;
   for (const [k, t] of tensors.entries()) {
     if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
@@ -61,6 +69,8 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
 
 /** Views of consecutive pieces along `axis`: of `size` each (the last may be smaller), or of the given sizes. */
 export function split(x: Tensor, sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+  expectTensor('split', 'x', x);
+  if (typeof sizeOrSections !== 'number') expectIntegerList('split', 'sizeOrSections', sizeOrSections);
   const a = normAxis('split', axis, x.rank);
   const length = x.shape[a]!;
   let sections: number[];
@@ -88,7 +98,10 @@ export function split(x: Tensor, sizeOrSections: number | readonly number[], axi
 
 /** `chunks` views of nearly equal size along `axis` (PyTorch's chunk: ⌈n/chunks⌉ each). */
 export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new ValueError(`chunk: chunks must be a positive integer; got ${chunks}`);
+  expectTensor('chunk', 'x', x);
+  if (typeof chunks !== 'number' || !Number.isInteger(chunks) || chunks <= 0) {
+    throw new ValueError(`chunk: chunks must be a positive integer; got ${describeValue(chunks)}`);
+  }
   const a = normAxis('chunk', axis, x.rank);
   return split(x, Math.max(1, Math.ceil(x.shape[a]! / chunks)), a);
 }
@@ -98,6 +111,9 @@ export function chunk(x: Tensor, chunks: number, axis = 0): Tensor[] {
  * last axis: [lastBefore, lastAfter, secondLastBefore, …]. Pads must be non-negative.
  */
 export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
+  expectTensor('pad', 'x', x);
+  expectIntegerList('pad', 'pads', pads);
+  expectNumber('pad', 'value', value);
   if (pads.length % 2 !== 0 || pads.length / 2 > x.rank) {
     throw new ValueError(`pad: expected an even number of pads for at most ${x.rank} axes; got ${pads.length}`);
   }

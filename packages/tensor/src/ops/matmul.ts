@@ -9,6 +9,7 @@ import { attach, needsGrad, save } from '../autograd.js';
 import { scope } from '../scope.js';
 import { reshape, transpose } from './views.js';
 import { sumToShape } from './reduce.js';
+import { expectTensor } from '../args.js';
 
 /** The matrix product of two ≥2-D float32 tensors with broadcast batch dims (no autograd). */
 function matmulKernel(a: Tensor, b: Tensor): Tensor {
@@ -26,6 +27,8 @@ function matmulKernel(a: Tensor, b: Tensor): Tensor {
 }
 
 export function matmul(a: Tensor, b: Tensor): Tensor {
+  expectTensor('matmul', 'a', a);
+  expectTensor('matmul', 'b', b);
   if (a.dtype !== 'float32' || b.dtype !== 'float32') {
     throw new DTypeError(`matmul: expected float32 operands; got ${a.dtype} · ${b.dtype}`);
   }

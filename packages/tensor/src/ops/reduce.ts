@@ -1,7 +1,8 @@
 // Reductions over axes with keepDim, and their VJPs: sum, mean, max, min, logSumExp, argmax,
 // argmin. `g` is the upstream gradient; it is broadcast back over the reduced axes.
 
-import { DTypeError, IndexError, ShapeError, fmtShape, sizeOf, type ReduceOp } from '@recur/backend';
+import { DTypeError, IndexError, ShapeError, checkOptions, expectBool, expectIntegerList, fmtShape, sizeOf, type ReduceOp } from '@recur/backend';
+import { expectTensor } from '../args.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxes, normAxis, sameShape, viewOf } from '../internal.js';
 import { attach, needsGrad, save } from '../autograd.js';
@@ -19,6 +20,14 @@ export interface ArgOptions {
   /** The axis to search; default: over the flattened tensor. */
   readonly axis?: number;
   readonly keepDim?: boolean;
+}
+
+/** The checked options of reduction `op` over tensor x (plain-JS callers may pass anything). */
+function reduceOptions<T extends ReduceOptions | ArgOptions>(op: string, x: Tensor, options: T | undefined): T {
+  expectTensor(op, 'x', x);
+  const checked = checkOptions(op, options, ['axis', 'keepDim']);
+  if (checked.keepDim !== undefined) expectBool(op, 'keepDim', checked.keepDim);
+  return checked;
 }
 
 const keptShape = (shape: readonly number[], axes: readonly number[]): number[] =>
@@ -51,6 +60,7 @@ function numeric(x: Tensor): Tensor {
 }
 
 export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
+  options = reduceOptions('sum', x, options);
   const axes = normAxes('sum', options.axis, x.rank);
   return scope(() => {
     const y = dropAxes(reduceKernel('sum', numeric(x), axes), axes, options.keepDim ?? false);
@@ -63,12 +73,14 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
 }
 
 export function mean(x: Tensor, options: ReduceOptions = {}): Tensor {
+  options = reduceOptions('mean', x, options);
   const axes = normAxes('mean', options.axis, x.rank);
   const count = axes.reduce((n, a) => n * x.shape[a]!, 1);
   return scope(() => div(sum(x.dtype === 'float32' ? x : cast(x, 'float32'), options), count));
 }
 
 function extreme(op: 'max' | 'min', x: Tensor, options: ReduceOptions): Tensor {
+  options = reduceOptions(op, x, options);
   const axes = normAxes(op, options.axis, x.rank);
   for (const a of axes) {
     if (x.shape[a] === 0) throw new ShapeError(`${op}: cannot reduce the empty axis ${a} of shape ${fmtShape(x.shape)}`);
@@ -93,6 +105,7 @@ export const max = (x: Tensor, options: ReduceOptions = {}): Tensor => extreme('
 export const min = (x: Tensor, options: ReduceOptions = {}): Tensor => extreme('min', x, options);
 
 function argExtreme(op: 'argmax' | 'argmin', x: Tensor, options: ArgOptions): Tensor {
+  options = reduceOptions(op, x, options);
   if (x.dtype === 'bool') throw new DTypeError(`${op}: expected a float32 or int32 tensor; got bool`);
   if (options.axis === undefined) {
     if (x.size === 0) throw new ShapeError(`${op}: cannot search an empty tensor of shape ${fmtShape(x.shape)}`);
@@ -120,6 +133,7 @@ export const argmin = (x: Tensor, options: ArgOptions = {}): Tensor => argExtrem
 
 /** log Σ exp(x) over axes, stable for large |x|: the maximum is subtracted first. */
 export function logSumExp(x: Tensor, options: ReduceOptions = {}): Tensor {
+  options = reduceOptions('logSumExp', x, options);
   const axes = normAxes('logSumExp', options.axis, x.rank);
   return scope(() => logSumExpBody(x, axes, options.keepDim ?? false));
 }
@@ -138,6 +152,8 @@ function logSumExpBody(x: Tensor, axes: readonly number[], keepDim: boolean): Te
 
 /** Sum a broadcast gradient back down to `shape` (the VJP of broadcasting). */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('sumToShape', 'g', g);
+  expectIntegerList('sumToShape', 'shape', shape);
   if (sameShape(g.shape, shape)) return g;
   const lead = g.rank - shape.length;
   const axes: number[] = [];

@@ -2,7 +2,8 @@
 // no strides can express it). Each VJP maps the gradient back through the inverse view;
 // slicing VJPs write g into the sliced window of a zero tensor of the input's shape.
 
-import { IndexError, ShapeError, ValueError, contiguousStrides, fmtShape, sizeOf } from '@recur/backend';
+import { IndexError, ShapeError, ValueError, contiguousStrides, expectAxes, expectInteger, expectIntegerList, fmtShape, sizeOf } from '@recur/backend';
+import { expectTensor } from '../args.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxis, sameShape, viewOf } from '../internal.js';
 import { attach, needsGrad } from '../autograd.js';
@@ -16,6 +17,7 @@ function withGrad(y: Tensor, x: Tensor, name: string, vjp: (g: Tensor) => Gradie
 
 /** Replace one -1 in `shape` so the sizes match `size`, or a ShapeError. */
 function resolveShape(op: string, shape: readonly number[], from: readonly number[]): number[] {
+  if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number')) expectIntegerList(op, 'shape', shape);
   const size = sizeOf(from);
   const out = [...shape];
   const free = out.indexOf(-1);
@@ -75,6 +77,7 @@ function viewStrides(shape: readonly number[], strides: readonly number[], targe
 
 /** The same elements in a new shape (one dimension may be -1); copies only if it must. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('reshape', 'x', x);
   const target = resolveShape('reshape', shape, x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
   const y = strides ? x.viewAs(target, strides, x.offset) : contiguousCopy(x, target);
@@ -84,6 +87,7 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Like reshape, but a ShapeError instead of a copy when strides cannot express it. */
 export function view(x: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('view', 'x', x);
   const target = resolveShape('view', shape, x.shape);
   const strides = viewStrides(x.shape, x.strides, target);
   if (!strides) {
@@ -106,6 +110,8 @@ function contiguousCopy(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function permute(x: Tensor, axes: readonly number[]): Tensor {
+  expectTensor('permute', 'x', x);
+  expectIntegerList('permute', 'axes', axes);
   const norm = axes.map((a) => normAxis('permute', a, x.rank));
   if (norm.length !== x.rank || new Set(norm).size !== norm.length) {
     throw new IndexError(`permute: expected a permutation of ${x.rank} axes; got ${JSON.stringify(axes)}`);
@@ -117,6 +123,9 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
+  expectTensor('transpose', 'x', x);
+  expectInteger('transpose', 'axis0', axis0);
+  expectInteger('transpose', 'axis1', axis1);
   if (x.rank < 2) return permute(x, x.shape.map((_, i) => i));
   const a = normAxis('transpose', axis0, x.rank);
   const b = normAxis('transpose', axis1, x.rank);
@@ -128,6 +137,8 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
 
 /** Broadcast to `shape` without copying (-1 keeps a dimension); size-1 dims get stride 0. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  expectTensor('expand', 'x', x);
+  expectIntegerList('expand', 'shape', shape);
   const shift = shape.length - x.rank;
   if (shift < 0) throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to fewer dimensions ${fmtShape(shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= shift ? x.shape[i - shift]! : d));
@@ -157,6 +168,9 @@ function stepView(x: Tensor, axis: number, start: number, length: number, step: 
 
 /** Elements start … start+length-1 along `axis` (a view). */
 export function narrow(x: Tensor, axis: number, start: number, length: number): Tensor {
+  expectTensor('narrow', 'x', x);
+  expectInteger('narrow', 'start', start);
+  expectInteger('narrow', 'length', length);
   const a = normAxis('narrow', axis, x.rank);
   const size = x.shape[a]!;
   if (start < 0) start += size;
@@ -171,6 +185,9 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
 
 /** Python-style slice start:end:step along `axis` (negative bounds count from the end; step > 0). */
 export function slice(x: Tensor, axis: number, start = 0, end = Infinity, step = 1): Tensor {
+  expectTensor('slice', 'x', x);
+  expectInteger('slice', 'start', start);
+  if (end !== Infinity) expectInteger('slice', 'end', end);
   const a = normAxis('slice', axis, x.rank);
   if (!Number.isInteger(step) || step <= 0) throw new ValueError(`slice: step must be a positive integer; got ${step}`);
   const size = x.shape[a]!;
@@ -194,6 +211,8 @@ function selectView(x: Tensor, axis: number, index: number): Tensor {
 
 /** The slice at `index` along `axis`, with that axis removed (a view). */
 export function select(x: Tensor, axis: number, index: number): Tensor {
+  expectTensor('select', 'x', x);
+  expectInteger('select', 'index', index);
   const a = normAxis('select', axis, x.rank);
   const size = x.shape[a]!;
   const i = index < 0 ? index + size : index;
@@ -205,11 +224,14 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
 }
 
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
+  expectTensor('squeeze', 'x', x);
+  if (axis !== undefined) expectAxes('squeeze', 'axis', axis);
   const axes = axis === undefined ? x.shape.map((_, i) => i) : (typeof axis === 'number' ? [axis] : axis).map((a) => normAxis('squeeze', a, x.rank));
   return reshape(x, x.shape.filter((d, i) => !(d === 1 && axes.includes(i))));
 }
 
 export function unsqueeze(x: Tensor, axis: number): Tensor {
+  expectTensor('unsqueeze', 'x', x);
   const a = normAxis('unsqueeze', axis, x.rank + 1);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
@@ -217,6 +239,9 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
 }
 
 export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
+  expectTensor('flatten', 'x', x);
+  expectInteger('flatten', 'startAxis', startAxis);
+  expectInteger('flatten', 'endAxis', endAxis);
   if (x.rank === 0) return reshape(x, [1]);
   const s = normAxis('flatten', startAxis, x.rank);
   const e = normAxis('flatten', endAxis, x.rank);
@@ -227,10 +252,12 @@ export function flatten(x: Tensor, startAxis = 0, endAxis = -1): Tensor {
 
 /** A contiguous tensor with x's values (a new view handle when x already is contiguous). */
 export function contiguous(x: Tensor): Tensor {
+  expectTensor('contiguous', 'x', x);
   return x.isContiguous ? reshape(x, x.shape) : clone(x);
 }
 
 /** A contiguous copy that keeps the gradient path. */
 export function clone(x: Tensor): Tensor {
+  expectTensor('clone', 'x', x);
   return withGrad(contiguousCopy(x, x.shape), x, 'clone', (g) => g);
 }
