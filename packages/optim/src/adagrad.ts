@@ -2,7 +2,7 @@
 // g gradient (+ λp), p parameter, s sum of squares (starts at initialAccumulatorValue), t step:
 // clr = η / (1 + (t − 1)·lrDecay);  s ← s + g²;  p ← p − clr · g / (√s + ε).
 
-import { add, div, mul, neg, scope, sqrt, sub, type Tensor } from '@recur/tensor';
+import { add, checkOptions, div, mul, neg, scope, sqrt, sub, type Tensor } from '@recur/tensor';
 import { expectBoolean, expectNonNegative } from './checks.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -31,6 +31,7 @@ export type AdagradState = { step: number; sum: Tensor };
 
 export class Adagrad extends Optimizer<AdagradConfig, AdagradState> {
   constructor(params: ParamsInput<AdagradConfig>, options: AdagradOptions = {}) {
+    options = checkOptions('Adagrad', options, ['lr', 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps', 'maximize']);
     super('Adagrad', params, {
       lr: options.lr ?? 1e-2,
       lrDecay: options.lrDecay ?? 0,

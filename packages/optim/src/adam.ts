@@ -3,6 +3,7 @@
 // m ← β1m + (1 − β1)g;  v ← β2v + (1 − β2)g²;  p ← p − η/(1 − β1ᵗ) · m / (√v/√(1 − β2ᵗ) + ε).
 
 import {
+  checkOptions,
   BackendError,
   add,
   backendOf,
@@ -49,6 +50,8 @@ export interface AdamConfig {
 }
 
 export type AdamState = { step: number; exp_avg: Tensor; exp_avg_sq: Tensor; max_exp_avg_sq?: Tensor };
+
+const ADAM_OPTIONS = ['lr', 'betas', 'eps', 'weightDecay', 'amsgrad', 'maximize', 'fused'];
 
 class AdamBase extends Optimizer<AdamConfig, AdamState> {
   protected constructor(
@@ -146,13 +149,13 @@ class AdamBase extends Optimizer<AdamConfig, AdamState> {
 /** Adam: L2 weight decay coupled into the gradient (g ← g + λp). */
 export class Adam extends AdamBase {
   constructor(params: ParamsInput<AdamConfig>, options: AdamOptions = {}) {
-    super('Adam', false, params, options);
+    super('Adam', false, params, checkOptions('Adam', options, ADAM_OPTIONS));
   }
 }
 
 /** AdamW: decoupled weight decay, p ← p·(1 − ηλ) before the Adam update (default λ = 1e-2). */
 export class AdamW extends AdamBase {
   constructor(params: ParamsInput<AdamConfig>, options: AdamOptions = {}) {
-    super('AdamW', true, params, options);
+    super('AdamW', true, params, checkOptions('AdamW', options, ADAM_OPTIONS));
   }
 }

@@ -2,7 +2,7 @@
 // g gradient (+ λp), p parameter, s square average, a gradient average (centered), b momentum buffer:
 // s ← αs + (1 − α)g²;  d = √(s − a²) (centered, a ← αa + (1 − α)g) or √s, plus ε;  b ← μb + g/d, p ← p − ηb.
 
-import { add, div, mul, neg, scope, sqrt, sub, type Tensor } from '@recur/tensor';
+import { add, checkOptions, div, mul, neg, scope, sqrt, sub, type Tensor } from '@recur/tensor';
 import { expectBoolean, expectNonNegative } from './checks.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -35,6 +35,7 @@ export type RMSpropState = { step: number; square_avg: Tensor; momentum_buffer?:
 
 export class RMSprop extends Optimizer<RMSpropConfig, RMSpropState> {
   constructor(params: ParamsInput<RMSpropConfig>, options: RMSpropOptions = {}) {
+    options = checkOptions('RMSprop', options, ['lr', 'alpha', 'eps', 'weightDecay', 'momentum', 'centered', 'maximize']);
     super('RMSprop', params, {
       lr: options.lr ?? 1e-2,
       alpha: options.alpha ?? 0.99,

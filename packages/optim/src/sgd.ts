@@ -2,7 +2,7 @@
 // g gradient, p parameter, b momentum buffer, μ momentum, τ dampening, λ weight decay, η lr:
 // g ← g + λp;  b ← g at the first step, else μb + (1 − τ)g;  g ← nesterov ? g + μb : b;  p ← p − ηg.
 
-import { ValueError, add, clone, keep, mul, neg, scope, sub, type Tensor } from '@recur/tensor';
+import { ValueError, add, checkOptions, clone, keep, mul, neg, scope, sub, type Tensor } from '@recur/tensor';
 import { expectBoolean, expectNonNegative } from './checks.js';
 import { Optimizer, type ParamGroup, type ParamsInput } from './optimizer.js';
 
@@ -27,8 +27,13 @@ export interface SGDConfig {
 
 export type SGDState = { momentum_buffer?: Tensor };
 
+const SGD_OPTIONS = ['lr', 'momentum', 'dampening', 'weightDecay', 'nesterov', 'maximize'];
+
 export class SGD extends Optimizer<SGDConfig, SGDState> {
   constructor(params: ParamsInput<SGDConfig>, options: SGDOptions = {}) {
+    options = checkOptions('SGD', options, SGD_OPTIONS);
+    // NaN below stands for "not given"; a NaN the caller passes is an invalid lr.
+    if (options.lr !== undefined) expectNonNegative('SGD', 'lr', options.lr, 'options');
     super('SGD', params, {
       // NaN stands for PyTorch's `required`: a group without its own lr then fails the check.
       lr: options.lr ?? Number.NaN,
@@ -42,7 +47,15 @@ export class SGD extends Optimizer<SGDConfig, SGDState> {
 
   protected checkConfig(config: SGDConfig, where: string): void {
     // The defaults may leave lr out (PyTorch's `required`) as long as every group sets one.
-    if (!(where === 'options' && Number.isNaN(config.lr))) expectNonNegative('SGD', 'lr', config.lr, where);
+    if (Number.isNaN(config.lr) && typeof config.lr === 'number') {
+      if (where === 'options') return this.checkRest(config, where);
+      throw new ValueError(`SGD: lr is required: give it in the options (new SGD(params, { lr })) or in every parameter group; ${where} has none`);
+    }
+    expectNonNegative('SGD', 'lr', config.lr, where);
+    this.checkRest(config, where);
+  }
+
+  private checkRest(config: SGDConfig, where: string): void {
     expectNonNegative('SGD', 'momentum', config.momentum, where);
     expectNonNegative('SGD', 'dampening', config.dampening, where);
     expectNonNegative('SGD', 'weightDecay', config.weightDecay, where);
