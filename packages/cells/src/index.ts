@@ -8,3 +8,4 @@ export * from './modules/index.js';
 export * from './losses/index.js';
 export * from './rnn/index.js';
 export * from './models/index.js';
+export * from './attention/index.js';
