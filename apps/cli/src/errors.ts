@@ -1,8 +1,9 @@
 // Exit codes and the one-line error messages the CLI prints. Anything the user can fix (flags,
-// config files, checkpoints, input) exits 2; an interrupted run 130 (128 + SIGINT); a bug 1.
+// config files, the output directory, checkpoints, input, a diverged run) exits 2; an
+// interrupted run 130 (128 + SIGINT); a bug 1.
 
 import { CommanderError } from 'commander';
-import { CheckpointError, ConfigError, InputError } from '@recur/sample-core';
+import { CheckpointError, ConfigError, InputError, OutputDirError, TrainingDivergedError } from '@recur/sample-core';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -16,7 +17,14 @@ export class UsageError extends Error {
 
 /** True for errors whose message alone tells the user what to fix. */
 export function isUserError(error: unknown): error is Error {
-  return error instanceof UsageError || error instanceof ConfigError || error instanceof CheckpointError || error instanceof InputError;
+  return (
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof CheckpointError ||
+    error instanceof InputError ||
+    error instanceof OutputDirError ||
+    error instanceof TrainingDivergedError
+  );
 }
 
 /** The exit code for a commander error: 0 after --help or --version, else a usage error. */

@@ -1,6 +1,7 @@
-// The `recur` binary. Ctrl-C during training aborts gracefully (checkpoint, exit 130); a second
-// Ctrl-C, or one outside training, ends the process at once. `--backend webgpu` restarts node
-// through the WebGPU backend's launcher, which adds the V8 flags dawn.node needs.
+// The `recur` binary. Ctrl-C while training batches run stops at the next batch (checkpoint,
+// exit 130); a second Ctrl-C, or one anywhere else (loading, validating, saving), ends the
+// process at once. `--backend webgpu` restarts node through the WebGPU backend's launcher,
+// which adds the V8 flags dawn.node needs.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';

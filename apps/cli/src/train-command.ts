@@ -3,9 +3,9 @@
 // SVG plots to the output directory and print the test table. Everything that can be wrong with
 // the call is checked before the first byte is written.
 
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { CHECKPOINT_FILE, CheckpointError, readTaskCheckpoint, resolveConfig, trainTask, type ConfigLayer, type Reporter } from '@recur/sample-core';
+import { CHECKPOINT_FILE, CheckpointError, makeDirectories, readTaskCheckpoint, resolveConfig, trainTask, type ConfigLayer, type Reporter } from '@recur/sample-core';
 import { selectBackend } from './backend.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './errors.js';
 import type { Io } from './io.js';
@@ -41,16 +41,17 @@ export async function trainCommand(taskName: string, flags: TrainFlags, io: Io):
   const report: Reporter = (event) => {
     if (event.event !== 'summary') reporter(event);
   };
-  io.setInterruptible?.(true);
+  // trainTask checks and creates outDir before it loads data. Ctrl-C stops gracefully (at the
+  // next batch, with a checkpoint) only while batches run; anywhere else it ends the process.
   let outcome;
   try {
-    outcome = await trainTask({ task, config, outDir, resume, reporter: report, signal: io.signal, backend });
+    outcome = await trainTask({ task, config, outDir, resume, reporter: report, signal: io.signal, backend, onInterruptible: (on) => io.setInterruptible?.(on) });
   } finally {
     io.setInterruptible?.(false);
   }
   if (outcome.interrupted) return EXIT_INTERRUPTED;
 
-  await mkdir(outDir, { recursive: true });
+  await makeDirectories(outDir);
   await writeFile(join(outDir, 'summary.json'), `${JSON.stringify({ ...outcome.summary, config, history: outcome.history }, null, 2)}\n`);
   if (flags.plots) {
     for (const plot of outcome.plots) {
