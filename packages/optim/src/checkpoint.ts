@@ -2,12 +2,17 @@
 // state-dict keys (so PyTorch's load_state_dict(strict=False) reads them), every other tensor
 // (optimizer moments) under a `part/path` key, and the rest (steps, lrs, RNG) as JSON metadata.
 
-import { FormatError, Tensor, defaultGenerator, parseSafetensors, serializeSafetensors, type Generator } from '@recur/tensor';
+import { FormatError, RecurError, Tensor, defaultGenerator, parseSafetensors, serializeSafetensors, type Generator } from '@recur/tensor';
+import { CHECKPOINT_VERSION, readCheckpointState, restore } from './checkpoint-state.js';
+
+export { CHECKPOINT_VERSION };
 
 /** Anything with PyTorch's state-dict protocol: a Module, an optimizer, a scheduler. */
 export interface Stateful {
   stateDict(): unknown;
   loadStateDict(state: never): unknown;
+  /** Throw what loadStateDict would, changing nothing (optimizers and schedulers have it). */
+  checkStateDict?(state: never): void;
 }
 
 export interface CheckpointParts {
@@ -21,14 +26,6 @@ export interface CheckpointParts {
 }
 
 export const CHECKPOINT_FORMAT = 'recur-checkpoint';
-export const CHECKPOINT_VERSION = 1;
-
-interface TensorRef {
-  readonly $tensor: string;
-}
-
-const isRef = (value: unknown): value is TensorRef =>
-  value !== null && typeof value === 'object' && typeof (value as TensorRef).$tensor === 'string';
 
 /** Replace every tensor in a state tree by a reference, collecting the tensors by key. */
 function extract(value: unknown, path: string, tensors: Record<string, Tensor>): unknown {
@@ -43,24 +40,6 @@ function extract(value: unknown, path: string, tensors: Record<string, Tensor>):
     return out;
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return { $number: String(value) };
-  return value;
-}
-
-/** The inverse of extract: references become the loaded tensors again. */
-function restore(value: unknown, tensors: Readonly<Record<string, Tensor>>, source: string): unknown {
-  if (isRef(value)) {
-    const t = tensors[value.$tensor];
-    if (!t) throw new FormatError(`${source}: tensor '${value.$tensor}' is referenced by the state but missing from the file`);
-    return t;
-  }
-  if (Array.isArray(value)) return value.map((item) => restore(item, tensors, source));
-  if (value !== null && typeof value === 'object') {
-    const special = (value as { $number?: string }).$number;
-    if (typeof special === 'string') return Number(special);
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = restore(item, tensors, source);
-    return out;
-  }
   return value;
 }
 
@@ -83,43 +62,48 @@ export async function encodeCheckpoint(parts: CheckpointParts): Promise<Uint8Arr
 
 /**
  * Load a checkpoint into the given objects (each optional) and return the caller's `extra`.
- * The model loads strictly; a file that is not a Recur checkpoint is a FormatError.
+ * The model loads strictly. The whole file is checked — its JSON state, and each part against
+ * the live object it goes into — before anything is loaded, so a bad file changes nothing;
+ * every defect is a FormatError naming `source`.
  */
 export function decodeCheckpoint(bytes: Uint8Array, parts: Omit<CheckpointParts, 'extra'>, source = 'checkpoint'): unknown {
   const loaded = parseSafetensors(bytes, { source });
   try {
     const text = loaded.metadata[CHECKPOINT_FORMAT];
     if (text === undefined) throw new FormatError(`${source}: not a Recur checkpoint (no '${CHECKPOINT_FORMAT}' metadata); load plain weights with parseSafetensors`);
-    let state: Record<string, unknown>;
-    try {
-      state = JSON.parse(text) as Record<string, unknown>;
-    } catch (error) {
-      throw new FormatError(`${source}: checkpoint metadata is not valid JSON (${(error as Error).message})`);
-    }
-    if (state.version !== CHECKPOINT_VERSION) {
-      throw new FormatError(`${source}: checkpoint version ${JSON.stringify(state.version)}, expected ${CHECKPOINT_VERSION}`);
-    }
+    const state = readCheckpointState(text, loaded.tensors, source);
     const need = (name: string, present: unknown) => {
       if (!present) throw new FormatError(`${source}: the checkpoint holds no ${name} state to load`);
     };
-    if (parts.model) {
-      need('model', state.hasModel);
-      const weights = Object.fromEntries(Object.entries(loaded.tensors).filter(([key]) => !key.includes('/')));
-      parts.model.loadStateDict(weights as never);
-    }
-    if (parts.optimizer) {
-      need('optimizer', state.optimizer);
-      parts.optimizer.loadStateDict(restore(state.optimizer, loaded.tensors, source) as never);
-    }
-    if (parts.scheduler) {
-      need('scheduler', state.scheduler);
-      parts.scheduler.loadStateDict(restore(state.scheduler, loaded.tensors, source) as never);
-    }
-    const generator = state.generator as { key: [number, number]; counter: number } | undefined;
-    if (generator) (parts.generator ?? defaultGenerator).setState(generator);
+    const weights = Object.fromEntries(Object.entries(loaded.tensors).filter(([key]) => !key.includes('/')));
+    if (parts.model) need('model', state.hasModel);
+    if (parts.optimizer) need('optimizer', state.optimizer);
+    if (parts.scheduler) need('scheduler', state.scheduler);
+    const optimizerState = parts.optimizer ? restore(state.optimizer, loaded.tensors) : undefined;
+    const schedulerState = parts.scheduler ? restore(state.scheduler, loaded.tensors) : undefined;
+    asFormatError(source, () => {
+      parts.optimizer?.checkStateDict?.(optimizerState as never);
+      parts.scheduler?.checkStateDict?.(schedulerState as never);
+      // A Module checks every key and shape before it writes a weight, so it loads first.
+      parts.model?.loadStateDict(weights as never);
+      parts.optimizer?.loadStateDict(optimizerState as never);
+      parts.scheduler?.loadStateDict(schedulerState as never);
+    });
+    (parts.generator ?? defaultGenerator).setState(state.generator);
     return state.extra;
   } finally {
     // loadStateDict copies values; the loaded tensors are ours to free.
     for (const t of Object.values(loaded.tensors)) t.dispose();
+  }
+}
+
+/** Run `load`, turning the parts' typed errors (ValueError, ShapeError, …) into FormatErrors naming the file. */
+function asFormatError(source: string, load: () => void): void {
+  try {
+    load();
+  } catch (error) {
+    if (error instanceof FormatError && error.message.startsWith(`${source}: `)) throw error;
+    if (error instanceof RecurError) throw Object.assign(new FormatError(`${source}: ${error.message}`), { cause: error });
+    throw error;
   }
 }

@@ -4,7 +4,7 @@
 
 import { ValueError } from '@recur/tensor';
 import { expectNonNegative, expectPositiveInteger } from './checks.js';
-import { LRScheduler, pyMod, type AnyOptimizer } from './lr-scheduler.js';
+import { LRScheduler, pyMod, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
 export interface CosineAnnealingLROptions {
   /** T_max: epochs of a half period (the cosine continues periodically after it). */
@@ -25,6 +25,7 @@ export class CosineAnnealingLR extends LRScheduler {
     this.TMax = options.TMax;
     this.etaMin = options.etaMin ?? 0;
     this.persist({ T_max: 'TMax', eta_min: 'etaMin' });
+    this.checkSaved({ T_max: stateChecks.positiveInteger('CosineAnnealingLR'), eta_min: stateChecks.nonNegative('CosineAnnealingLR') });
     this.initialStep();
   }
 
@@ -83,6 +84,14 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.etaMin = options.etaMin ?? 0;
     this.TCur = this.lastEpoch;
     this.persist({ T_0: 'T0', T_i: 'TI', T_mult: 'TMult', eta_min: 'etaMin', T_cur: 'TCur' });
+    const owner = 'CosineAnnealingWarmRestarts';
+    this.checkSaved({
+      T_0: stateChecks.positiveInteger(owner),
+      T_i: stateChecks.positiveInteger(owner),
+      T_mult: stateChecks.positiveInteger(owner),
+      eta_min: stateChecks.nonNegative(owner),
+      T_cur: stateChecks.atLeast(owner, -1),
+    });
     this.initialStep();
   }
 

@@ -4,7 +4,7 @@
 
 import { ValueError } from '@recur/tensor';
 import { expectInRange, expectNonNegative, expectPositiveInteger } from './checks.js';
-import { LRScheduler, type AnyOptimizer } from './lr-scheduler.js';
+import { LRScheduler, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
 export interface StepLROptions {
   /** Epochs between decays. */
@@ -27,6 +27,7 @@ export class StepLR extends LRScheduler {
     this.stepSize = options.stepSize;
     this.gamma = options.gamma ?? 0.1;
     this.persist({ step_size: 'stepSize', gamma: 'gamma' });
+    this.checkSaved({ step_size: stateChecks.positiveInteger('StepLR'), gamma: stateChecks.nonNegative('StepLR') });
     this.initialStep();
   }
 
@@ -63,6 +64,10 @@ export class MultiStepLR extends LRScheduler {
     this.milestones = [...options.milestones].sort((a, b) => a - b);
     this.gamma = options.gamma ?? 0.1;
     this.persist({ milestones: 'milestones', gamma: 'gamma' });
+    this.checkSaved({
+      milestones: (value, name) => (value as unknown[]).forEach((m, i) => stateChecks.nonNegative('MultiStepLR')(m, `${name}[${i}]`)),
+      gamma: stateChecks.nonNegative('MultiStepLR'),
+    });
     this.initialStep();
   }
 
@@ -93,6 +98,7 @@ export class ExponentialLR extends LRScheduler {
     super(optimizer, options.lastEpoch);
     this.gamma = options.gamma;
     this.persist({ gamma: 'gamma' });
+    this.checkSaved({ gamma: stateChecks.nonNegative('ExponentialLR') });
     this.initialStep();
   }
 
@@ -134,6 +140,11 @@ export class LinearLR extends LRScheduler {
     this.endFactor = options.endFactor ?? 1;
     this.totalIters = options.totalIters ?? 5;
     this.persist({ start_factor: 'startFactor', end_factor: 'endFactor', total_iters: 'totalIters' });
+    this.checkSaved({
+      start_factor: stateChecks.within('LinearLR', 0, 1, true),
+      end_factor: stateChecks.within('LinearLR', 0, 1),
+      total_iters: stateChecks.positiveInteger('LinearLR'),
+    });
     this.initialStep();
   }
 

@@ -4,7 +4,7 @@
 
 import { ValueError } from '@recur/tensor';
 import { expectBoolean, expectInRange, expectOneOf, expectPositive, expectPositiveInteger } from './checks.js';
-import { LRScheduler, type AnyOptimizer } from './lr-scheduler.js';
+import { LRScheduler, kindOf, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
 export type AnnealStrategy = 'cos' | 'linear';
 
@@ -56,6 +56,25 @@ function perGroup(name: string, value: number | readonly number[], groups: numbe
     throw new ValueError(`OneCycleLR: expected ${groups} values for ${name}, got ${Array.isArray(value) ? value.length : String(value)}`);
   }
   return [...value];
+}
+
+/** Saved phases: as many as this schedule has, each an end step and group keys it knows. */
+function checkPhases(phases: readonly unknown[], key: string, count: number): void {
+  const fail = (what: string): never => {
+    throw new ValueError(`OneCycleLR.loadStateDict: invalid ${key}: ${what}`);
+  };
+  if (phases.length !== count) fail(`expected ${count} phases, got ${phases.length}`);
+  phases.forEach((phase, i) => {
+    if (phase === null || typeof phase !== 'object' || Array.isArray(phase)) fail(`phase ${i} must be an object, got ${kindOf(phase)}`);
+    const { end_step: endStep, ...fields } = phase as Record<string, unknown>;
+    if (typeof endStep !== 'number' || !Number.isFinite(endStep)) fail(`phase ${i} end_step must be a finite number, got ${kindOf(endStep)}`);
+    for (const field of ['start_lr', 'end_lr', 'start_momentum', 'end_momentum']) {
+      const value = fields[field];
+      if (typeof value !== 'string' || !Object.hasOwn(GROUP_FIELD, value)) {
+        fail(`phase ${i} ${field} must be one of ${Object.keys(GROUP_FIELD).join(', ')}, got ${kindOf(value)}`);
+      }
+    }
+  });
 }
 
 export class OneCycleLR extends LRScheduler {
@@ -135,6 +154,11 @@ export class OneCycleLR extends LRScheduler {
       anneal_strategy: 'annealStrategy',
       cycle_momentum: 'cycleMomentum',
       use_beta1: 'useBeta1',
+    });
+    this.checkSaved({
+      total_steps: stateChecks.positiveInteger(name),
+      anneal_strategy: stateChecks.oneOf(name, ['cos', 'linear']),
+      _schedule_phases: (value, key) => checkPhases(value as unknown[], key, this.phases.length),
     });
     this.initialStep();
   }

@@ -201,47 +201,13 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const op = `${this.name}.loadStateDict`;
-    if (!dict || typeof dict !== 'object' || !Array.isArray(dict.param_groups) || typeof dict.state !== 'object') {
-      throw new FormatError(`${op}: expected { state, param_groups }`);
-    }
-    if (dict.param_groups.length !== this.paramGroups.length) {
-      throw new ValueError(`${op}: expected ${this.paramGroups.length} parameter groups; got ${dict.param_groups.length}`);
-    }
-    const byIndex = new Map<number, Tensor>();
-    const groupOf = new Map<Tensor, number>();
-    const configs = dict.param_groups.map((saved, k) => {
-      const own = this.paramGroups[k]!;
-      if (!Array.isArray(saved.params) || saved.params.length !== own.params.length) {
-        throw new ValueError(`${op}: parameter group ${k} has ${own.params.length} parameters; the state dict's has ${saved.params?.length}`);
-      }
-      saved.params.forEach((id, i) => {
-        byIndex.set(id, own.params[i]!);
-        groupOf.set(own.params[i]!, k);
-      });
-      const config: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(saved)) {
-        const name = camelCase(key);
-        // `fused` picks an implementation, not a training state: the optimizer keeps its own.
-        if (key === 'params' || name === 'fused' || !(name in this.defaults || SCHEDULER_KEYS.includes(name))) continue;
-        config[name] = Array.isArray(value) ? [...value] : value;
-      }
-      this.checkConfig({ ...own, ...config }, `parameter group ${k}`);
-      return config;
-    });
+    const { configs, entries } = this.checkedLoad(dict);
     const loaded = new Map<Tensor, S>();
     try {
-      for (const [key, saved] of Object.entries(dict.state)) {
-        const p = byIndex.get(Number(key));
-        if (!p) continue;
-        const entry = this.copyState(op, key, p, saved);
-        loaded.set(p, entry);
-        const k = groupOf.get(p)!;
-        const missing = this.requiredState({ ...this.paramGroups[k]!, ...configs[k] }).filter((name) => !(name in entry));
-        if (missing.length > 0) throw new FormatError(`${op}: state[${key}] lacks ${missing.join(', ')}`);
-      }
+      for (const { param, saved } of entries) loaded.set(param, this.copyState(param, saved));
     } catch (error) {
       for (const entry of loaded.values()) disposeState(entry);
-      throw error;
+      throw error instanceof Error ? error : new FormatError(`${op}: ${String(error)}`);
     }
     for (const entry of this.state.values()) disposeState(entry);
     this.state.clear();
@@ -249,21 +215,98 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
     configs.forEach((config, k) => Object.assign(this.paramGroups[k]!, config));
   }
 
-  private copyState(op: string, key: string, p: Tensor, saved: ParamState): S {
+  /** Check a state dict as loadStateDict would, changing nothing (checkpoints check every part first). */
+  checkStateDict(dict: OptimizerStateDict): void {
+    this.checkedLoad(dict);
+  }
+
+  /**
+   * Everything loadStateDict checks, before it touches anything: the structure, each group's
+   * size and hyper-parameters, and every state entry — `step` a count ≥ 0, every other value a
+   * tensor shaped like its parameter (a number there would break the next step).
+   */
+  private checkedLoad(dict: OptimizerStateDict): {
+    configs: Record<string, unknown>[];
+    entries: { param: Tensor; saved: Record<string, unknown> }[];
+  } {
+    const op = `${this.name}.loadStateDict`;
+    const isRecord = (value: unknown): value is Record<string, unknown> =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Tensor);
+    if (!isRecord(dict) || !Array.isArray(dict.param_groups) || !isRecord(dict.state)) {
+      throw new FormatError(`${op}: expected { state: {...}, param_groups: [...] }; got ${kindOf(dict)}`);
+    }
+    if (dict.param_groups.length !== this.paramGroups.length) {
+      throw new ValueError(`${op}: expected ${this.paramGroups.length} parameter groups; got ${dict.param_groups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    const groupOf = new Map<Tensor, number>();
+    const configs = (dict.param_groups as unknown[]).map((saved, k) => {
+      const own = this.paramGroups[k]!;
+      if (!isRecord(saved)) throw new FormatError(`${op}: param_groups[${k}] must be an object; got ${kindOf(saved)}`);
+      const ids = saved.params;
+      if (!Array.isArray(ids) || ids.length !== own.params.length) {
+        const got = Array.isArray(ids) ? ids.length : kindOf(ids);
+        throw new ValueError(`${op}: parameter group ${k} has ${own.params.length} parameters; the state dict's has ${got}`);
+      }
+      ids.forEach((id: unknown, i) => {
+        if (!Number.isSafeInteger(id) || (id as number) < 0) {
+          throw new FormatError(`${op}: param_groups[${k}].params[${i}] must be a parameter index ≥ 0; got ${kindOf(id)}`);
+        }
+        if (byIndex.has(id as number)) throw new FormatError(`${op}: parameter index ${id as number} appears twice in param_groups`);
+        byIndex.set(id as number, own.params[i]!);
+        groupOf.set(own.params[i]!, k);
+      });
+      const config: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(saved)) {
+        const name = camelCase(key);
+        // `fused` picks an implementation, not a training state: the optimizer keeps its own.
+        if (key === 'params' || name === 'fused' || !(Object.hasOwn(this.defaults, name) || SCHEDULER_KEYS.includes(name))) continue;
+        if (SCHEDULER_KEYS.includes(name) && !(typeof value === 'number' && Number.isFinite(value))) {
+          throw new FormatError(`${op}: param_groups[${k}].${key} must be a finite number; got ${kindOf(value)}`);
+        }
+        config[name] = Array.isArray(value) ? [...value] : value;
+      }
+      this.checkConfig({ ...own, ...config }, `parameter group ${k}`);
+      return config;
+    });
+    const entries: { param: Tensor; saved: Record<string, unknown> }[] = [];
+    for (const [key, saved] of Object.entries(dict.state)) {
+      const param = byIndex.get(Number(key));
+      if (!param) continue;
+      if (!isRecord(saved)) throw new FormatError(`${op}: state[${key}] must be an object of tensors; got ${kindOf(saved)}`);
+      const present: string[] = [];
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === null || value === undefined) continue;
+        present.push(name);
+        if (name === 'step') {
+          const count = value instanceof Tensor ? (value.size === 1 ? value.itemSync() : NaN) : value;
+          if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
+            throw new FormatError(`${op}: state[${key}].step must be a count ≥ 0 (a number or a one-element tensor); got ${kindOf(value)}`);
+          }
+        } else if (!(value instanceof Tensor)) {
+          throw new FormatError(`${op}: state[${key}].${name} must be a Tensor of shape ${fmtShape(param.shape)}; got ${kindOf(value)}`);
+        } else if (!sameShape(value.shape, param.shape)) {
+          throw new ShapeError(`${op}: state[${key}].${name} is ${fmtShape(value.shape)}; its parameter is ${fmtShape(param.shape)}`);
+        }
+      }
+      const k = groupOf.get(param)!;
+      const missing = this.requiredState({ ...this.paramGroups[k]!, ...configs[k] }).filter((name) => !present.includes(name));
+      if (missing.length > 0) throw new FormatError(`${op}: state[${key}] lacks ${missing.join(', ')}`);
+      entries.push({ param, saved });
+    }
+    return { configs, entries };
+  }
+
+  /** Copies of one checked state entry, outside every scope. */
+  private copyState(p: Tensor, saved: Record<string, unknown>): S {
     const entry: ParamState = {};
     try {
       for (const [name, value] of Object.entries(saved)) {
         if (value === null || value === undefined) continue;
-        if (typeof value === 'number') {
-          entry[name] = value;
-        } else if (!(value instanceof Tensor)) {
-          throw new FormatError(`${op}: state[${key}].${name} must be a number or a Tensor; got ${typeof value}`);
-        } else if (name === 'step') {
-          entry[name] = value.itemSync();
-        } else if (!sameShape(value.shape, p.shape)) {
-          throw new ShapeError(`${op}: state[${key}].${name} is ${fmtShape(value.shape)}; its parameter is ${fmtShape(p.shape)}`);
-        } else {
-          entry[name] = keep(noGrad(() => (value.dtype === p.dtype ? clone(value) : cast(value, p.dtype))));
+        if (name === 'step') entry[name] = value instanceof Tensor ? value.itemSync() : (value as number);
+        else {
+          const t = value as Tensor;
+          entry[name] = keep(noGrad(() => (t.dtype === p.dtype ? clone(t) : cast(t, p.dtype))));
         }
       }
     } catch (error) {
@@ -278,6 +321,16 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
     for (const entry of this.state.values()) disposeState(entry);
     this.state.clear();
   }
+}
+
+/** What a value is, for messages, without printing a structure of unknown depth. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (value instanceof Tensor) return `a tensor of shape ${fmtShape(value.shape)}`;
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  return String(value);
 }
 
 function disposeState(entry: ParamState): void {

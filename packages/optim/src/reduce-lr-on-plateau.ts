@@ -4,7 +4,7 @@
 
 import { ValueError } from '@recur/tensor';
 import { expectNonNegative, expectOneOf } from './checks.js';
-import { SchedulerBase, type AnyOptimizer } from './lr-scheduler.js';
+import { SchedulerBase, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min': lower is better (a loss); 'max': higher is better (an accuracy). Default 'min'. */
@@ -85,6 +85,25 @@ export class ReduceLROnPlateau extends SchedulerBase {
       eps: 'eps',
       last_epoch: 'lastEpoch',
       _last_lr: 'lastLr',
+    });
+    const groupCount = (): number => this.optimizer.paramGroups.length;
+    const nonNegative = stateChecks.nonNegative(name);
+    this.checkSaved({
+      factor: (value, key) => {
+        stateChecks.within(name, 0, 1)(value, key);
+        if (value === 1) throw new ValueError(`${name}.loadStateDict: invalid factor: expected a number < 1, got 1`);
+      },
+      min_lrs: stateChecks.perGroup(name, groupCount),
+      _last_lr: stateChecks.perGroup(name, groupCount),
+      patience: nonNegative,
+      cooldown: nonNegative,
+      cooldown_counter: nonNegative,
+      threshold: nonNegative,
+      num_bad_epochs: nonNegative,
+      eps: nonNegative,
+      last_epoch: stateChecks.atLeast(name, 0),
+      mode: stateChecks.oneOf(name, ['min', 'max']),
+      threshold_mode: stateChecks.oneOf(name, ['rel', 'abs']),
     });
   }
 

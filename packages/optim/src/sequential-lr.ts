@@ -3,7 +3,7 @@
 // at its own epoch 0 (step(0), its closed form), then runs its chainable form.
 
 import { ValueError } from '@recur/tensor';
-import { LRScheduler, type AnyOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
+import { LRScheduler, stateChecks, type AnyOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface SequentialLROptions {
   /** Built on the same optimizer, in order. */
@@ -40,6 +40,15 @@ export class SequentialLR extends LRScheduler {
     this.schedulers[0]!.initialStep();
     this.lastLr = this.schedulers[0]!.getLastLr();
     this.persist({ _milestones: 'milestones' });
+    this.checkSaved({
+      _milestones: (value, name) => {
+        const list = value as unknown[];
+        if (list.length !== this.milestones.length) {
+          throw new ValueError(`SequentialLR.loadStateDict: invalid ${name}: expected ${this.milestones.length} milestones, got ${list.length}`);
+        }
+        list.forEach((m, i) => stateChecks.nonNegative('SequentialLR')(m, `${name}[${i}]`));
+      },
+    });
   }
 
   protected getLr(): number[] {
@@ -60,13 +69,19 @@ export class SequentialLR extends LRScheduler {
     return { ...super.stateDict(), _schedulers: this.schedulers.map((s) => s.stateDict()) };
   }
 
-  override loadStateDict(dict: SchedulerStateDict): void {
+  /** Its own attributes and each inner scheduler's saved state, all before anything loads. */
+  override checkStateDict(dict: SchedulerStateDict): void {
+    super.checkStateDict(dict);
     const saved = dict._schedulers;
     if (!Array.isArray(saved) || saved.length !== this.schedulers.length) {
       const got = Array.isArray(saved) ? `${saved.length}` : 'none';
       throw new ValueError(`SequentialLR.loadStateDict: expected _schedulers with ${this.schedulers.length} entries, got ${got}`);
     }
+    saved.forEach((entry, i) => this.schedulers[i]!.checkStateDict(entry as SchedulerStateDict));
+  }
+
+  override loadStateDict(dict: SchedulerStateDict): void {
     super.loadStateDict(dict);
-    saved.forEach((entry, i) => this.schedulers[i]!.loadStateDict(entry as SchedulerStateDict));
+    (dict._schedulers as SchedulerStateDict[]).forEach((entry, i) => this.schedulers[i]!.loadStateDict(entry));
   }
 }
