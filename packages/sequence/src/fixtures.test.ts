@@ -28,7 +28,7 @@ interface PackedFixture {
   };
 }
 
-/** ../shared/fixtures/torch beside the repository root, or RECUR_FIXTURES_DIR. */
+/** fixtures/torch at the repository root, or RECUR_FIXTURES_DIR. */
 function fixturesDir(): string {
   if (process.env.RECUR_FIXTURES_DIR) return resolve(process.env.RECUR_FIXTURES_DIR);
   let dir = dirname(fileURLToPath(import.meta.url));
@@ -37,7 +37,7 @@ function fixturesDir(): string {
     if (parent === dir) throw new Error('no pnpm-workspace.yaml above the test file');
     dir = parent;
   }
-  return resolve(dir, '..', 'shared', 'fixtures', 'torch');
+  return join(dir, 'fixtures', 'torch');
 }
 
 const directory = fixturesDir();
