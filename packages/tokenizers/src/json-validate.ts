@@ -9,16 +9,47 @@ export interface JsonLocation {
   readonly path: string;
 }
 
-/** A short rendering of a value for messages; `undefined` reads as "nothing". */
+/**
+ * A short rendering of a value for messages; `undefined` reads as "nothing". The walk is
+ * iterative and stops after 60 characters, so a value nested thousands of levels deep (a 10 KB
+ * file can hold one) or a huge one costs no more than a small one.
+ */
 export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = String(value);
+  const limit = 60;
+  let text = '';
+  // Pending pieces, last first: literal text or a value still to render.
+  const stack: ({ text: string } | { value: unknown })[] = [{ value }];
+  while (stack.length > 0 && text.length <= limit) {
+    const item = stack.pop()!;
+    if ('text' in item) {
+      text += item.text;
+      continue;
+    }
+    const current = item.value;
+    if (Array.isArray(current)) {
+      stack.push({ text: ']' });
+      for (let i = Math.min(current.length, limit) - 1; i >= 0; i--) {
+        stack.push({ value: current[i] });
+        if (i > 0) stack.push({ text: ',' });
+      }
+      text += '[';
+    } else if (current !== null && typeof current === 'object') {
+      const keys = Object.keys(current).slice(0, limit);
+      stack.push({ text: '}' });
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: (current as Record<string, unknown>)[keys[i]!] });
+        stack.push({ text: `${JSON.stringify(keys[i])}:` });
+        if (i > 0) stack.push({ text: ',' });
+      }
+      text += '{';
+    } else if (typeof current === 'string') {
+      text += JSON.stringify(current.length > limit ? current.slice(0, limit) : current);
+    } else {
+      text += current === undefined ? 'null' : String(current);
+    }
   }
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return text.length > limit || stack.length > 0 ? `${text.slice(0, limit - 3)}...` : text;
 }
 
 /** Join a key onto a path: `model` + `vocab` → `model.vocab`, odd keys quoted: `vocab["a b"]`. */

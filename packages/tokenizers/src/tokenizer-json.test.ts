@@ -76,3 +76,24 @@ describe('tokenizer.json', () => {
     expect(() => BPE.fromJSON(text, 'gpt.json')).toThrow(new RegExp(`^gpt\\.json: not valid JSON at line ${line}, column \\d+`));
   });
 });
+
+describe('tokenizer.json on hostile input', () => {
+  it('values nested 5,000 levels deep (a 10 KB file) are FormatErrors, not stack overflows', () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const good = JSON.stringify(BPE.trainSync(['hello world'], { vocabSize: 270 }));
+    const cases = [
+      good.replace('"merges":[', `"merges":[${deep},`),
+      good.replace(/"version":"[^"]*"/, `"version":${deep}`),
+      good.replace('"type":"BPE"', `"type":${deep}`),
+      good.replace('"added_tokens":[]', `"added_tokens":${deep}`),
+      good.replace('"dropout":null', `"dropout":${deep}`),
+      deep,
+      '{"a":'.repeat(5000) + '1' + '}'.repeat(5000),
+    ];
+    for (const text of cases) {
+      expect(text).not.toBe(good);
+      expect(() => BPE.fromJSON(text)).toThrow(FormatError);
+    }
+    expect(() => BPE.fromJSON(cases[1]!)).toThrow(/tokenizer\.json: version must be a string, got \[\[\[\[/);
+  });
+});

@@ -101,3 +101,19 @@ describe('Vocab', () => {
     );
   });
 });
+
+describe('Vocab.fromJSON on hostile input', () => {
+  it('a value nested 5,000 levels deep (a 10 KB file) is a FormatError, not a stack overflow', () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    for (const text of [
+      `{"version":1,"tokens":${deep},"specials":{"pad":0,"unk":1}}`,
+      `{"version":${deep},"tokens":[],"specials":{"pad":0,"unk":1}}`,
+      `{"version":1,"tokens":["<PAD>","<UNK>"],"specials":{"pad":${deep},"unk":1}}`,
+      deep,
+    ]) {
+      expect(text.length).toBeLessThan(11_000);
+      expect(() => Vocab.fromJSON(text)).toThrow(FormatError);
+    }
+    expect(() => Vocab.fromJSON(`{"version":${deep}}`)).toThrow(/vocab\.json: version must be 1, got \[\[\[\[\[\[\[\[/);
+  });
+});
