@@ -9,3 +9,4 @@ export * from './losses/index.js';
 export * from './rnn/index.js';
 export * from './models/index.js';
 export * from './attention/index.js';
+export * from './stream/index.js';
