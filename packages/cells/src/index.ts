@@ -9,4 +9,5 @@ export * from './losses/index.js';
 export * from './rnn/index.js';
 export * from './models/index.js';
 export * from './attention/index.js';
+export * from './decoding/index.js';
 export * from './stream/index.js';
