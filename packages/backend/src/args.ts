@@ -48,13 +48,17 @@ function suggestion(key: string, allowed: readonly string[]): string {
   let best = '';
   let bestDistance = Infinity;
   for (const candidate of allowed) {
-    const d = candidate.toLowerCase() === key.toLowerCase() ? 0 : distance(key, candidate);
+    const [a, b] = [key.toLowerCase(), candidate.toLowerCase()];
+    // Case slips and names sharing a stem (keepdim, reduce for reduction) count as near.
+    let common = 0;
+    while (common < a.length && a[common] === b[common]) common++;
+    const d = a === b ? 0 : common >= 4 ? 1 : distance(a, b);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(1, Math.floor(key.length / 3)) ? ` (did you mean '${best}'?)` : '';
+  return bestDistance <= Math.max(1, Math.floor(key.length / 2)) ? ` (did you mean '${best}'?)` : '';
 }
 
 /**

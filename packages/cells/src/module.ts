@@ -1,7 +1,7 @@
 // Module: a tree of named parameters, buffers and submodules with PyTorch's naming, so
 // state-dict keys (`lstm.weight_ih_l0`, `fc.bias`) move both ways between Recur and PyTorch.
 
-import { ValueError, cast, fmtShape, keep, noGrad, type Tensor } from '@recur/tensor';
+import { FormatError, Tensor, ValueError, cast, checkOptions, describeValue, expectBool, fmtShape, keep, noGrad } from '@recur/tensor';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 
@@ -129,8 +129,17 @@ export abstract class Module {
    * shape mismatches always throw. Nothing is written unless everything fits.
    */
   loadStateDict(dict: Readonly<Record<string, Tensor>>, options: { strict?: boolean } = {}): LoadResult {
-    const strict = options.strict ?? true;
+    const strict = checkOptions('loadStateDict', options, ['strict']).strict ?? true;
+    expectBool('loadStateDict', 'strict', strict);
+    if (dict === null || typeof dict !== 'object' || Array.isArray(dict) || dict instanceof Tensor) {
+      throw new FormatError(`loadStateDict: expected a state dict { [key]: Tensor }; got ${describeValue(dict)}`);
+    }
     const own = this.stateDict();
+    // Every value that would be loaded must be a tensor, checked before anything is written.
+    const notTensors = Object.keys(own)
+      .filter((k) => Object.hasOwn(dict, k) && !(dict[k] instanceof Tensor))
+      .map((k) => `'${k}' is ${describeValue(dict[k])}`);
+    if (notTensors.length > 0) throw new FormatError(`loadStateDict: state dict values must be tensors: ${notTensors.join(', ')}`);
     // Own keys only: a key such as 'constructor' must not be found on Object.prototype.
     const missingKeys = Object.keys(own).filter((k) => !Object.hasOwn(dict, k));
     const unexpectedKeys = Object.keys(dict).filter((k) => !Object.hasOwn(own, k));

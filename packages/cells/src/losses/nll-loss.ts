@@ -3,6 +3,7 @@
 // K-dimensional input (N, C, d1..dk) whose target is (N, d1..dk); a 1-D input (C) takes a scalar target.
 
 import {
+  checkOptions,
   DTypeError,
   IndexError,
   ShapeError,
@@ -139,6 +140,7 @@ export function reduceClassIndexLoss(loss: Tensor, targetWeight: Tensor, reducti
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
   const op = 'nllLoss';
+  checkOptions(op, options, ['weight', 'ignoreIndex', 'reduction']);
   const reduction = checkReduction(op, options.reduction);
   const ignoreIndex = checkIgnoreIndex(op, options.ignoreIndex);
   checkInput(op, input);

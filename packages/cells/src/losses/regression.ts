@@ -1,7 +1,7 @@
 // Elementwise regression losses on input x and target t of one shape: MSE, L1, smooth L1 (beta)
 // and Huber (delta), with PyTorch's definitions. d = x - t is the residual, z = |d| its size.
 
-import { ValueError, abs, mul, scope, square, sub, where, lt, type Tensor } from '@recur/tensor';
+import { ValueError, abs, checkOptions, mul, scope, square, sub, where, lt, type Tensor } from '@recur/tensor';
 import { checkReduction, checkSameShape, reduceLoss, type Reduction } from './reduction.js';
 
 export interface RegressionLossOptions {
@@ -21,6 +21,7 @@ export interface HuberLossOptions extends RegressionLossOptions {
 
 /** Mean squared error (torch.nn.functional.mse_loss): l = (x - t)². */
 export function mseLoss(input: Tensor, target: Tensor, options: RegressionLossOptions = {}): Tensor {
+  checkOptions('mseLoss', options, ['reduction']);
   const reduction = checkReduction('mseLoss', options.reduction);
   checkSameShape('mseLoss', input, target);
   return scope(() => reduceLoss(square(sub(input, target)), reduction));
@@ -28,6 +29,7 @@ export function mseLoss(input: Tensor, target: Tensor, options: RegressionLossOp
 
 /** Mean absolute error (torch.nn.functional.l1_loss): l = |x - t|. */
 export function l1Loss(input: Tensor, target: Tensor, options: RegressionLossOptions = {}): Tensor {
+  checkOptions('l1Loss', options, ['reduction']);
   const reduction = checkReduction('l1Loss', options.reduction);
   checkSameShape('l1Loss', input, target);
   return scope(() => reduceLoss(abs(sub(input, target)), reduction));
@@ -39,6 +41,7 @@ export function l1Loss(input: Tensor, target: Tensor, options: RegressionLossOpt
  */
 export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1LossOptions = {}): Tensor {
   const op = 'smoothL1Loss';
+  checkOptions(op, options, ['reduction', 'beta']);
   const reduction = checkReduction(op, options.reduction);
   const beta = options.beta ?? 1;
   if (!(beta >= 0)) throw new ValueError(`${op}: beta must be non-negative; got ${beta}`);
@@ -59,6 +62,7 @@ export function smoothL1Loss(input: Tensor, target: Tensor, options: SmoothL1Los
  */
 export function huberLoss(input: Tensor, target: Tensor, options: HuberLossOptions = {}): Tensor {
   const op = 'huberLoss';
+  checkOptions(op, options, ['reduction', 'delta']);
   const reduction = checkReduction(op, options.reduction);
   const delta = options.delta ?? 1;
   if (!(delta > 0)) throw new ValueError(`${op}: delta must be positive; got ${delta}`);

@@ -1,7 +1,7 @@
 // The seed's second reference model: a stacked LSTM over [B, T, I] (batch first) started from
 // explicit zero (h0, c0) of shape [numLayers, B, H], with a Linear head on the last step.
 
-import { scope, zeros, type Tensor } from '@recur/tensor';
+import { checkOptions, scope, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Linear } from '../modules/linear.js';
 import { LSTM } from '../rnn/layers.js';
@@ -20,6 +20,7 @@ export class LSTMModel extends Module {
 
   constructor(options: LSTMModelOptions) {
     super();
+    checkOptions('LSTMModel', options, ['inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'dropout']);
     this.lstm = this.registerModule('lstm', new LSTM({
       inputSize: options.inputSize,
       hiddenSize: options.hiddenSize,

@@ -2,7 +2,7 @@
 // first) → Linear on every step, with hidden·2 features: [B, T] token ids → [B, T, C] logits.
 // With `lengths` the batch is packed, so padding costs nothing and its logits equal fc.bias.
 
-import { scope, type Tensor } from '@recur/tensor';
+import { checkOptions, scope, type Tensor } from '@recur/tensor';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
 import { Embedding } from '../modules/embedding.js';
@@ -32,6 +32,7 @@ export class SequenceTagger extends Module {
 
   constructor(options: SequenceTaggerOptions) {
     super();
+    checkOptions('SequenceTagger', options, ['vocabSize', 'embeddingDim', 'hiddenSize', 'numClasses', 'numLayers', 'paddingIdx', 'dropout']);
     this.embedding = this.registerModule('embedding', new Embedding({
       numEmbeddings: options.vocabSize,
       embeddingDim: options.embeddingDim,

@@ -1,7 +1,7 @@
 // The seed tutorial's first reference model: a vanilla RNN over [B, T, I] (batch first) whose
 // last time step feeds a Linear classifier/regressor: ŷ = W_hy·h_T + b_y. Keys rnn.*, fc.*.
 
-import { scope, zeros, type Tensor } from '@recur/tensor';
+import { checkOptions, scope, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Linear } from '../modules/linear.js';
 import { RNN } from '../rnn/layers.js';
@@ -20,6 +20,7 @@ export class SimpleRNN extends Module {
 
   constructor(options: SimpleRNNOptions) {
     super();
+    checkOptions('SimpleRNN', options, ['inputSize', 'hiddenSize', 'outputSize', 'nonlinearity']);
     this.rnn = this.registerModule('rnn', new RNN({ inputSize: options.inputSize, hiddenSize: options.hiddenSize, batchFirst: true, nonlinearity: options.nonlinearity }));
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize, outFeatures: options.outputSize }));
   }

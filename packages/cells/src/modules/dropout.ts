@@ -1,7 +1,7 @@
 // Dropout (torch.nn.Dropout): in training, zero each element with probability p and scale the
 // survivors by 1/(1-p) (inverted dropout), so eval mode is the identity; u ~ U[0,1) keeps x iff u < 1-p.
 
-import { DTypeError, ValueError, rand, scope, type Generator, type Tensor } from '@recur/tensor';
+import { checkOptions, DTypeError, ValueError, rand, scope, type Generator, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 
 export interface DropoutOptions {
@@ -17,6 +17,7 @@ export class Dropout extends Module {
 
   constructor(options: DropoutOptions = {}) {
     super();
+    checkOptions('Dropout', options, ['p', 'generator']);
     const p = options.p ?? 0.5;
     if (!(p >= 0 && p <= 1)) {
       throw new ValueError(`Dropout: probability p must be between 0 and 1; got ${p}`);
@@ -33,6 +34,7 @@ export class Dropout extends Module {
 
 /** Functional dropout (F.dropout): also used between the layers of stacked RNNs. */
 export function dropout(input: Tensor, p: number, options: { training?: boolean; generator?: Generator } = {}): Tensor {
+  checkOptions('dropout', options, ['training', 'generator']);
   if (input.dtype !== 'float32') throw new DTypeError(`dropout: expected a float32 input; got ${input.dtype}`);
   if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout: probability p must be between 0 and 1; got ${p}`);
   if (!(options.training ?? true) || p === 0) return input;

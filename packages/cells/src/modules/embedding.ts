@@ -2,6 +2,7 @@
 // W is (N, D): N = numEmbeddings rows of D = embeddingDim; the paddingIdx row never learns.
 
 import {
+  checkOptions,
   DTypeError,
   IndexError,
   ValueError,
@@ -41,6 +42,7 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
+    checkOptions('Embedding', options, ['numEmbeddings', 'embeddingDim', 'paddingIdx']);
     const { numEmbeddings, embeddingDim } = options;
     for (const [name, value] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(value) || value < 0) {
@@ -64,6 +66,7 @@ export class Embedding extends Module {
    * The padding row keeps its pretrained values; only its gradient is held at zero.
    */
   static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
+    checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
     if (embeddings.rank !== 2) {
       throw new ValueError(`Embedding.fromPretrained: expected a 2-D (numEmbeddings, embeddingDim) tensor; got ${fmtShape(embeddings.shape)}`);
     }

@@ -1,7 +1,7 @@
 // LayerNorm (torch.nn.LayerNorm): y = (x - μ)/√(σ² + ε)·γ + β over the trailing normalizedShape
 // dims; μ and σ² are their mean and biased variance, γ (`weight`) and β (`bias`) are learned.
 
-import { ShapeError, ValueError, fmtShape, ones, scope, zeros, type Tensor } from '@recur/tensor';
+import { checkOptions, ShapeError, ValueError, fmtShape, ones, scope, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
@@ -25,6 +25,7 @@ export class LayerNorm extends Module {
 
   constructor(options: LayerNormOptions) {
     super();
+    checkOptions('LayerNorm', options, ['normalizedShape', 'eps', 'elementwiseAffine', 'bias']);
     const shape = typeof options.normalizedShape === 'number' ? [options.normalizedShape] : [...options.normalizedShape];
     if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new ValueError(`LayerNorm: normalizedShape must be one or more non-negative integers; got ${fmtShape(shape)}`);

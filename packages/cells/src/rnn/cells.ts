@@ -2,7 +2,7 @@
 // parameter names (weight_ih, weight_hh, bias_ih, bias_hh). Input [B, I] or unbatched [I];
 // state [B, H] or [H]. B batch, I input size, H hidden size.
 
-import { ShapeError, Tensor, add, fmtShape, matmul, scope, zeros } from '@recur/tensor';
+import { checkOptions, ShapeError, Tensor, add, fmtShape, matmul, scope, zeros } from '@recur/tensor';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { checkSize, createRecurrentWeights, GATES } from './weights.js';
@@ -29,6 +29,7 @@ abstract class CellBase extends Module {
     options: CellOptions,
   ) {
     super();
+    checkOptions(cellName, options, ['inputSize', 'hiddenSize', 'bias', ...(cellName === 'RNNCell' ? ['nonlinearity'] : [])]);
     checkSize(cellName, 'inputSize', options.inputSize, 0);
     checkSize(cellName, 'hiddenSize', options.hiddenSize);
     this.inputSize = options.inputSize;

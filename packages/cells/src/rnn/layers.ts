@@ -3,7 +3,7 @@
 // with batchFirst, [T, I] unbatched, or a PackedSequence); h_n [L·D, B, H_out] with row
 // layer·D + direction. Each layer projects every step's input in one GEMM, then scans.
 
-import { ShapeError, Tensor, ValueError, add, concat, fmtShape, indexSelect, matmul, reshape, scope, stack, zeros } from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, add, checkOptions, concat, describeValue, fmtShape, indexSelect, matmul, reshape, scope, stack, zeros } from '@recur/tensor';
 import { PackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
@@ -40,6 +40,8 @@ export interface RecurrentResult {
   readonly c: Tensor | null;
 }
 
+const RECURRENT_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
+
 /** The shared machinery of RNN, LSTM and GRU (PyTorch's RNNBase). */
 export abstract class RecurrentBase extends Module {
   readonly inputSize: number;
@@ -58,6 +60,8 @@ export abstract class RecurrentBase extends Module {
     options: RecurrentOptions & { projSize?: number },
   ) {
     super();
+    const extra = mode === 'LSTM' ? ['projSize'] : layerName === 'RNN' ? ['nonlinearity'] : [];
+    checkOptions(layerName, options, [...RECURRENT_OPTIONS, ...extra]);
     checkSize(layerName, 'inputSize', options.inputSize, 0);
     checkSize(layerName, 'hiddenSize', options.hiddenSize);
     checkSize(layerName, 'numLayers', options.numLayers ?? 1);
@@ -173,8 +177,11 @@ export abstract class RecurrentBase extends Module {
   private initialState(name: string, given: Tensor | undefined, layout: Layout, size: number): Tensor {
     const rows = this.numLayers * this.numDirections;
     const unbatched = layout.kind === 'padded' && layout.unbatched;
-    if (!given) return zeros([rows, layout.batch, size]);
     const expected = unbatched ? [rows, size] : [rows, layout.batch, size];
+    if (given === undefined || given === null) return zeros([rows, layout.batch, size]);
+    if (!(given instanceof Tensor)) {
+      throw new ValueError(`${this.layerName}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
+    }
     if (given.rank !== expected.length || given.shape.some((d, i) => d !== expected[i])) {
       throw new ShapeError(`${this.layerName}: expected ${name} of shape ${fmtShape(expected)}; got ${fmtShape(given.shape)}`);
     }
@@ -239,6 +246,10 @@ export class LSTM extends RecurrentBase {
 
   /** Returns [output, [h_n, c_n]]; output is a PackedSequence when the input was one. */
   forward<I extends Tensor | PackedSequence>(input: I, state?: readonly [Tensor, Tensor]): [I, [Tensor, Tensor]] {
+    // A bare tensor here (h0 without c0) would otherwise read as "no state" and start from zeros.
+    if (state !== undefined && state !== null && (!Array.isArray(state) || state.length !== 2)) {
+      throw new ValueError(`LSTM: the state must be a pair [h0, c0] of tensors; got ${describeValue(state)}`);
+    }
     const r = this.run(input, state?.[0], state?.[1]);
     return [r.output as I, [r.h, r.c!]];
   }
