@@ -2,7 +2,7 @@
 // order, and PyTorch's batch sizes (how many sequences are still running at each step t).
 // B is the batch size, T the number of time steps.
 
-import { BackendError, DTypeError, ShapeError, Tensor, ValueError, fmtShape } from '@recur/tensor';
+import { BackendError, DTypeError, ShapeError, Tensor, ValueError, describeValue, fmtShape } from '@recur/tensor';
 
 /** Lengths as PyTorch takes them: a 1-D int32 tensor on a host-memory backend, or plain numbers. */
 export type Lengths = Tensor | readonly number[] | Int32Array;
@@ -24,10 +24,19 @@ export function readLengths(op: string, lengths: Lengths): Int32Array<ArrayBuffe
       );
     }
   }
+  if (!Array.isArray(lengths) && !(lengths instanceof Int32Array)) {
+    throw new ValueError(`${op}: lengths must be a number[], an Int32Array or a 1-D int32 tensor; got ${describeValue(lengths)}`);
+  }
   const out = new Int32Array(lengths.length);
   for (let i = 0; i < lengths.length; i++) {
-    const value = lengths[i]!;
-    if (!Number.isInteger(value)) throw new ValueError(`${op}: lengths must be integers; got ${value} at batch index ${i}`);
+    const value: unknown = lengths[i];
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      throw new ValueError(`${op}: lengths must be integers; got ${describeValue(value)} at batch index ${i}`);
+    }
+    // Int32Array would wrap 2^32 + 4 around to 4: a length beyond int32 is an error (as in PyTorch).
+    if (value > 0x7fffffff || value < -0x80000000) {
+      throw new ValueError(`${op}: length ${value} at batch index ${i} does not fit in int32 (at most ${0x7fffffff})`);
+    }
     out[i] = value;
   }
   return out;

@@ -1,7 +1,7 @@
 // Masks from lengths: mask[b, t] is true where step t is inside sequence b (t < L_b), the shape
 // losses and attention use to ignore padding. B sequences, T steps, L_b the length of b.
 
-import { ValueError, fromTypedArray, Tensor } from '@recur/tensor';
+import { ValueError, checkOptions, fromTypedArray, Tensor } from '@recur/tensor';
 import { checkInRange, readLengths, type Lengths } from './lengths.js';
 
 export interface LengthsToMaskOptions {
@@ -13,6 +13,7 @@ export interface LengthsToMaskOptions {
 
 /** A bool mask [B, T] (or [T, B]) on the lengths tensor's backend, or the active one for plain numbers. */
 export function lengthsToMask(lengths: Lengths, options: LengthsToMaskOptions = {}): Tensor {
+  checkOptions('lengthsToMask', options, ['maxLength', 'batchFirst']);
   const op = 'lengthsToMask';
   const lens = readLengths(op, lengths);
   let longest = 0;

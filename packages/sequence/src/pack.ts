@@ -2,7 +2,7 @@
 // of [L_b, *] sequences) into a PackedSequence, as torch.nn.utils.rnn does. T time steps,
 // B sequences, b an original batch index, j a position in the length-sorted order.
 
-import { ShapeError, ValueError, fmtShape, fromTypedArray, scope, type Tensor } from '@recur/tensor';
+import { ShapeError, ValueError, checkOptions, expectTensor, fmtShape, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 import {
   batchSizesOf,
   checkCount,
@@ -33,6 +33,8 @@ export interface PackSequenceOptions {
  */
 export function packPaddedSequence(input: Tensor, lengths: Lengths, options: PackPaddedOptions = {}): PackedSequence {
   const op = 'packPaddedSequence';
+  expectTensor(op, 'input', input);
+  checkOptions(op, options, ['batchFirst', 'enforceSorted']);
   const batchFirst = options.batchFirst ?? false;
   if (input.rank < 2) {
     throw new ShapeError(
@@ -51,6 +53,7 @@ export function packPaddedSequence(input: Tensor, lengths: Lengths, options: Pac
 /** Pack a list of [L_b, *] sequences (PyTorch's pack_sequence) without padding them first. */
 export function packSequence(sequences: readonly Tensor[], options: PackSequenceOptions = {}): PackedSequence {
   const op = 'packSequence';
+  checkOptions(op, options, ['enforceSorted']);
   const list = checkSequences(op, sequences);
   const table = () => concatSequences(sequences);
   return packRows(op, list.lengths, options.enforceSorted ?? true, Infinity, table, (b, t) => list.starts[b]! + t);
@@ -91,7 +94,7 @@ function packRows(
     const unsortedIndices = order ? fromTypedArray(invertPermutation(order), [order.length], { backend }) : null;
     return { data, sortedIndices, unsortedIndices };
   });
-  const packed = new PackedSequence(made.data, batchSizes, made);
+  const packed = new PackedSequence(made.data, batchSizes, { sortedIndices: made.sortedIndices, unsortedIndices: made.unsortedIndices });
   rememberOrder(packed, order);
   return packed;
 }

@@ -2,7 +2,7 @@
 // [N, *] with N = Σ lengths, time-major: step t holds batchSizes[t] rows, one per sequence
 // still running, longest first. T time steps, B sequences, j a position in the sorted order.
 
-import { BackendError, DTypeError, ShapeError, Tensor, ValueError, fmtShape, fromTypedArray, keep } from '@recur/tensor';
+import { BackendError, DTypeError, ShapeError, Tensor, ValueError, checkOptions, describeValue, expectTensor, fmtShape, fromTypedArray, keep } from '@recur/tensor';
 import { invertPermutation, sortedLengthsOf } from './lengths.js';
 
 export interface PackedSequenceOptions {
@@ -26,6 +26,11 @@ export class PackedSequence {
 
   constructor(data: Tensor, batchSizes: Int32Array | readonly number[], options: PackedSequenceOptions = {}) {
     const op = 'PackedSequence';
+    expectTensor(op, 'data', data);
+    checkOptions(op, options, ['sortedIndices', 'unsortedIndices']);
+    if (!Array.isArray(batchSizes) && !(batchSizes instanceof Int32Array)) {
+      throw new ValueError(`${op}: batchSizes must be a number[] or an Int32Array; got ${describeValue(batchSizes)}`);
+    }
     if (data.rank < 1) throw new ShapeError(`${op}: data must have at least 1 dimension ([N, *]); got shape ${fmtShape(data.shape)}`);
     const sizes = Int32Array.from(batchSizes);
     checkBatchSizes(op, sizes, batchSizes, data.shape);

@@ -2,7 +2,7 @@
 // T = max L_b (PyTorch's pad_sequence); unpadSequence cuts them back out as views.
 // T time steps, B sequences, b a batch index, L_b the length of sequence b.
 
-import { ShapeError, ValueError, fmtShape, scope, type Tensor } from '@recur/tensor';
+import { ShapeError, ValueError, checkOptions, fmtShape, scope, type Tensor } from '@recur/tensor';
 import { checkCount, checkInRange, readLengths, type Lengths } from './lengths.js';
 import { checkSequences, concatSequences, gatherRows } from './rows.js';
 
@@ -22,6 +22,7 @@ export interface UnpadSequenceOptions {
 
 /** Pad a list of [L_b, *] sequences to one tensor; empty sequences are allowed, as in PyTorch. */
 export function padSequence(sequences: readonly Tensor[], options: PadSequenceOptions = {}): Tensor {
+  checkOptions('padSequence', options, ['batchFirst', 'paddingValue', 'paddingSide']);
   const op = 'padSequence';
   const side = options.paddingSide ?? 'right';
   if (side !== 'left' && side !== 'right') {
@@ -50,6 +51,7 @@ export function padSequence(sequences: readonly Tensor[], options: PadSequenceOp
 
 /** The sequences of a padded batch as [L_b, *] views (PyTorch's unpad_sequence); lengths may be 0. */
 export function unpadSequence(padded: Tensor, lengths: Lengths, options: UnpadSequenceOptions = {}): Tensor[] {
+  checkOptions('unpadSequence', options, ['batchFirst']);
   const op = 'unpadSequence';
   const batchFirst = options.batchFirst ?? false;
   if (padded.rank < 2) {

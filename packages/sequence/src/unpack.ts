@@ -2,7 +2,7 @@
 // unpackSequence (→ a list of [L_b, *]), both in the original batch order, both differentiable
 // w.r.t. packed.data. T time steps, B sequences, b an original batch index, j a sorted position.
 
-import { ValueError, fromTypedArray, scope, type Tensor } from '@recur/tensor';
+import { ValueError, checkOptions, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 import { invertPermutation } from './lengths.js';
 import { hostOrder, stepOffsets, type PackedSequence } from './packed-sequence.js';
 import { gatherRows } from './rows.js';
@@ -28,6 +28,7 @@ function sortedPositions(packed: PackedSequence): Int32Array<ArrayBuffer> {
  * pad_packed_sequence. Gradients of the padded output flow back to packed.data.
  */
 export function padPackedSequence(packed: PackedSequence, options: PadPackedOptions = {}): [Tensor, Tensor] {
+  checkOptions('padPackedSequence', options, ['batchFirst', 'paddingValue', 'totalLength']);
   const op = 'padPackedSequence';
   const batchFirst = options.batchFirst ?? false;
   const longest = packed.maxLength;
