@@ -4,6 +4,7 @@ import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSafetensorsHeader } from '@recur/tensor';
+import { main } from './main.js';
 import { removeTempDirs, runCli, sourceCliArgs, tempDir } from './test-support.js';
 
 afterAll(removeTempDirs);
@@ -102,5 +103,31 @@ describe('--out is checked before training', () => {
     clearTimeout(timer);
     expect(code).toBe(2);
     expectOneLineError(stderr, '/proc/recur-x/run', 'proc pseudo filesystem');
+  });
+});
+
+describe('Ctrl-C is graceful only while batches run', () => {
+  it('train tells the process when a first Ctrl-C may wait for the batch, and nowhere else', async () => {
+    const out = join(await tempDir(), 'run');
+    const log: string[] = [];
+    let stdout = '';
+    const code = await main(['train', 'births', '--quick', '--epochs', '2', '--json', '--no-plots', '--out', out], {
+      stdout: {
+        write: (text: string) => {
+          stdout += text;
+          for (const line of text.split('\n').filter(Boolean)) log.push((JSON.parse(line) as { event: string }).event);
+        },
+      },
+      stderr: { write: () => true },
+      readStdin: async () => '',
+      signal: new AbortController().signal,
+      setInterruptible: (on) => log.push(on ? 'ON' : 'OFF'),
+      cwd: process.cwd(),
+    });
+    expect(code).toBe(0);
+    expect(stdout).toContain('"event":"summary"');
+    const collapsed = log.filter((entry, i) => entry !== log[i - 1]);
+    // Loading, validating (before 'epoch'), saving ('checkpoint') and testing all run with it off.
+    expect(collapsed).toEqual(['start', 'epoch-start', 'ON', 'batch', 'OFF', 'epoch', 'checkpoint', 'epoch-start', 'ON', 'batch', 'OFF', 'epoch', 'checkpoint', 'OFF', 'summary']);
   });
 });
