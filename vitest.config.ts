@@ -11,6 +11,7 @@ export default defineConfig({
       'packages/*/vitest.browser.config.ts',
       'apps/*/vitest.config.ts',
       'apps/samples/*/vitest.config.ts',
+      'tooling/*/vitest.config.ts',
     ],
     ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
   },

@@ -7,6 +7,4 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  // Loaded on demand by RECUR_BACKEND=webgpu from the workspace root; never bundled.
-  external: ['@recur/backend-webgpu', 'webgpu'],
 });

@@ -2,7 +2,6 @@
 // backend ≡ the CPU reference.
 
 export * from './conformance/index.js';
-export * from './fixtures/index.js';
 export * from './gradcheck/index.js';
 export * from './fused/index.js';
 export * from './fused/adam.js';
