@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { FormatError, ValueError } from '@recur/tensor';
 import { readCsv, readCsvAs } from './csv.js';
 import { collect } from './dataset.js';
@@ -124,7 +125,37 @@ describe('readCsv: errors', () => {
     await expect(collect(readCsvAs({ text: 'n\n1\nx\n', name: 'n.csv' }, parse))).rejects.toThrow("n.csv:3: n is not a number: 'x'");
   });
 
-  it('rejects a missing file', async () => {
-    await expect(collect(readCsv(join(directory, 'missing.csv')))).rejects.toThrow(/ENOENT/);
+  it('rejects a missing file or a directory with a FormatError naming the path', async () => {
+    const missing = join(directory, 'missing.csv');
+    await expect(collect(readCsv(missing))).rejects.toThrow(FormatError);
+    await expect(collect(readCsv(missing))).rejects.toThrow(`${missing}: cannot read the file: no such file or directory (ENOENT)`);
+    await expect(collect(readCsv(pathToFileURL(missing)))).rejects.toThrow(FormatError);
+    await expect(collect(readCsv(directory))).rejects.toThrow(`${directory}: cannot read the file: it is a directory, expected a file (EISDIR)`);
+    await expect(collect(readCsv(new URL('https://example.com/x.csv')))).rejects.toThrow(ValueError);
+    await expect(collect(readCsv(null as never))).rejects.toThrow(ValueError);
+  });
+
+  it('CRLF files: newlines inside quoted fields do not shift later line numbers', async () => {
+    const text = ['a,b', '"one\r\ntwo",1', '"three\r\nfour\r\nfive",2', '3,4,5'].join('\r\n') + '\r\n';
+    await expect(collect(readCsv({ text, name: 'crlf.csv' }))).rejects.toThrow(/^crlf\.csv:7: expected 2 fields, got 3$/);
+    const lines = await collect(readCsvAs({ text: 'a,b\r\n"x\r\ny",1\r\n\r\nz,2\r\n' }, (_r, { line }) => line));
+    expect(lines).toEqual([2, 5]);
+    const crOnly = await collect(readCsvAs({ text: 'a\r"p\rq"\r"r\r\rs"\rz\r' }, (_r, { line }) => line));
+    expect(crOnly).toEqual([2, 4, 7]);
+  });
+
+  it('an unclosed quote is reported at the line where it opens', async () => {
+    const text = 'a,b\r\nx,1\r\n"a\r\nb","open,2\r\nz,3\r\nw,4\r\n';
+    await expect(collect(readCsv({ text, name: 'q.csv' }))).rejects.toThrow(/^q\.csv:4: Quote Not Closed/);
+    await expect(collect(readCsv({ text: 'a,b\n1,2\n\n3,"open\n4,5\n6,7\n', name: 'q.csv' }))).rejects.toThrow(/^q\.csv:4: Quote Not Closed/);
+    await expect(collect(readCsv({ text: 'a,b\n#note\n"open,1\n2,3\n', name: 'q.csv' }, { comment: '#' }))).rejects.toThrow(/^q\.csv:3: Quote Not Closed/);
+  });
+
+  it('a column named __proto__ keeps its value as an own key', async () => {
+    const rows = await collect(readCsv({ text: '__proto__,constructor\n1,2\n' }));
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getOwnPropertyDescriptor(rows[0]!, '__proto__')?.value).toBe('1');
+    expect(Object.getPrototypeOf(rows[0]!)).toBe(Object.prototype);
   });
 });

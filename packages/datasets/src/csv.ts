@@ -4,7 +4,8 @@
 
 import { CsvError, parse } from 'csv-parse';
 import { FormatError, ValueError } from '@recur/tensor';
-import { openTextSource, type TextSource } from './text-source.js';
+import { LineCounter, lineBreaks, openingQuote } from './csv-lines.js';
+import { openTextSource, sourceError, type TextSource } from './text-source.js';
 
 export interface CsvOptions {
   /** The first row names the columns (records become objects). Default true. */
@@ -35,19 +36,26 @@ export type CsvRecord = Record<string, string>;
 
 interface ParsedRow {
   readonly record: string[];
-  readonly info: { readonly lines: number };
+  /** `bytes`: the offset just past the record (its line break included). */
+  readonly info: { readonly bytes: number };
 }
 
-/** csv-parse counts the line a record ends on; a quoted field's newlines move its start back. */
-function startLine(record: readonly string[], endLine: number): number {
-  let newlines = 0;
-  for (const field of record) newlines += field.match(/\r\n|\r|\n/g)?.length ?? 0;
-  return endLine - newlines;
+/** Where a csv-parse error sits: an unclosed quote at its opening, anything else at its record. */
+function errorLine(error: CsvError, counter: LineCounter, recordStart: number, options: CsvOptions): number {
+  const { index, bytes } = error as CsvError & { index?: unknown; bytes?: unknown };
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED' && typeof index === 'number') {
+    const comment = options.comment ? options.comment.charCodeAt(0) : undefined;
+    const opening = openingQuote(counter, recordStart, index, (options.delimiter ?? ',').charCodeAt(0), comment);
+    if (opening !== undefined) return counter.lineAt(opening);
+  }
+  return counter.lineAt(Math.max(recordStart, typeof bytes === 'number' ? bytes - 1 : 0));
 }
 
 /** Raw rows with their start lines, every row checked against the expected field count. */
 async function* rows(source: TextSource, options: CsvOptions): AsyncGenerator<{ fields: string[]; context: RowContext }> {
-  const { name, stream } = openTextSource(source, options.name);
+  const { name, stream, path } = openTextSource(source, options.name);
+  const counter = new LineCounter();
+  let recordStart = 0;
   const parser = parse({
     bom: true,
     delimiter: options.delimiter ?? ',',
@@ -57,13 +65,20 @@ async function* rows(source: TextSource, options: CsvOptions): AsyncGenerator<{ 
     // Field counts are checked here, to report the record's first line and both counts.
     relax_column_count: true,
     info: true,
+    // Where the parser (which runs ahead of the consumer) finished its last record: an error's record starts there.
+    on_record: (record, context) => {
+      recordStart = context.bytes;
+      return record;
+    },
   });
   stream.on('error', (error) => parser.destroy(error));
-  stream.pipe(parser);
+  stream.pipe(counter).pipe(parser);
   let expected = options.header === false ? options.columns?.length : undefined;
   try {
     for await (const row of parser as AsyncIterable<ParsedRow>) {
-      const context = { name, line: startLine(row.record, row.info.lines) };
+      // The record's last line, minus the line breaks inside its quoted fields, is its first line.
+      const endLine = counter.recordEndLine(row.info.bytes);
+      const context = { name, line: endLine - row.record.reduce((sum, field) => sum + lineBreaks(field), 0) };
       expected ??= row.record.length;
       if (row.record.length !== expected) {
         throw new FormatError(`${name}:${context.line}: expected ${expected} fields, got ${row.record.length}`);
@@ -72,11 +87,11 @@ async function* rows(source: TextSource, options: CsvOptions): AsyncGenerator<{ 
     }
   } catch (error) {
     if (error instanceof CsvError) {
-      // csv-parse puts "at line N" mid-sentence; the location moves to the front instead.
+      // csv-parse puts "at line N" mid-sentence (counted its own way); the location moves to the front instead.
       const message = error.message.replace(/ (at|on) line \d+/, '');
-      throw new FormatError(`${name}:${String(error.lines ?? '?')}: ${message}`);
+      throw new FormatError(`${name}:${errorLine(error, counter, recordStart, options)}: ${message}`);
     }
-    throw error;
+    throw sourceError(path, error);
   } finally {
     stream.destroy();
   }
@@ -105,7 +120,10 @@ async function* records(source: TextSource, options: CsvOptions): AsyncGenerator
       continue;
     }
     const record: CsvRecord = {};
-    for (let c = 0; c < columns.length; c++) record[columns[c]!] = fields[c]!;
+    // defineProperty: a column named __proto__ must become a key, not the record's prototype.
+    for (let c = 0; c < columns.length; c++) {
+      Object.defineProperty(record, columns[c]!, { value: fields[c]!, enumerable: true, writable: true, configurable: true });
+    }
     yield { record, context };
   }
 }

@@ -40,8 +40,18 @@ describe('readJsonl', () => {
     expect((error as Error).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3: invalid JSON: `));
   });
 
-  it('rejects a missing file', async () => {
-    await expect(collect(readJsonl(join(directory, 'missing.jsonl')))).rejects.toThrow(/ENOENT/);
+  it('rejects a missing file or a directory with a FormatError naming the path', async () => {
+    const missing = join(directory, 'missing.jsonl');
+    await expect(collect(readJsonl(missing))).rejects.toThrow(FormatError);
+    await expect(collect(readJsonl(missing))).rejects.toThrow(`${missing}: cannot read the file: no such file or directory (ENOENT)`);
+    await expect(collect(readJsonl(directory))).rejects.toThrow(`${directory}: cannot read the file: it is a directory, expected a file (EISDIR)`);
+  });
+
+  it('a line nested 5,000 levels deep and a __proto__ key are read, not crashed on', async () => {
+    const deep = '['.repeat(5000) + ']'.repeat(5000);
+    const values = await collect(readJsonl({ text: `${deep}\n{"__proto__":{"x":1}}\n` }));
+    expect(values).toHaveLength(2);
+    expect(Object.keys(values[1] as object)).toEqual(['__proto__']);
   });
 });
 

@@ -4,7 +4,7 @@
 
 import { createInterface } from 'node:readline';
 import { FormatError } from '@recur/tensor';
-import { openTextSource, type TextSource } from './text-source.js';
+import { openTextSource, sourceError, type TextSource } from './text-source.js';
 import type { RowContext } from './csv.js';
 
 export interface JsonlOptions {
@@ -39,7 +39,7 @@ export async function* readJsonlAs<T>(
 }
 
 async function* lines(source: TextSource, options: JsonlOptions): AsyncGenerator<{ value: unknown; context: RowContext }> {
-  const { name, stream } = openTextSource(source, options.name);
+  const { name, stream, path } = openTextSource(source, options.name);
   stream.setEncoding('utf8');
   const reader = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
@@ -56,6 +56,8 @@ async function* lines(source: TextSource, options: JsonlOptions): AsyncGenerator
       }
       yield { value, context: { name, line } };
     }
+  } catch (error) {
+    throw sourceError(path, error);
   } finally {
     reader.close();
     stream.destroy();
