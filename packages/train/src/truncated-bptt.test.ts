@@ -52,7 +52,7 @@ function series(steps: number, batch: number): { x: Tensor; y: Tensor } {
 describe('TruncatedBPTT with k1 = k2: the classic chunked loop', () => {
   it('step() over chunks equals detach-at-the-chunk-edge training, bit for bit', async () => {
     manualSeed(1);
-    const { x, y } = series(12, 3);
+    const { x, y } = series(14, 3);
     const reference = new Forecaster();
     const model = new Forecaster();
     model.loadStateDict(reference.stateDict());
@@ -60,13 +60,14 @@ describe('TruncatedBPTT with k1 = k2: the classic chunked loop', () => {
     const refOpt = new Adam(reference.parameters(), { lr: 0.01 });
     let state = reference.initialState(3).map(keep) as [Tensor, Tensor];
     const refLosses: number[] = [];
-    for (let k = 0; k < 3; k++) {
+    for (let k = 0; k < 4; k++) {
       refOpt.zeroGrad();
+      const length = Math.min(4, 14 - 4 * k);
       const loss = scope(() => {
-        const [out, next] = reference.forward(narrow(x, 0, 4 * k, 4), state);
+        const [out, next] = reference.forward(narrow(x, 0, 4 * k, length), state);
         state.forEach((t) => t.dispose());
         state = [keep(next[0].detach()), keep(next[1].detach())];
-        const l = mseLoss(out, narrow(y, 0, 4 * k, 4));
+        const l = mseLoss(out, narrow(y, 0, 4 * k, length));
         l.backward();
         return l.detach();
       });
@@ -82,14 +83,21 @@ describe('TruncatedBPTT with k1 = k2: the classic chunked loop', () => {
     // Chunks of 8 then 4 steps: two windows in one call, then one.
     const first = await trainer.step(narrow(x, 0, 0, 8), narrow(y, 0, 0, 8));
     const second = await trainer.step(narrow(x, 0, 8, 4), narrow(y, 0, 8, 4));
+    // A 2-step tail: learned, but no update until the series ends (flush), as the loop's short last chunk.
+    const tail = await trainer.step(narrow(x, 0, 12, 2), narrow(y, 0, 12, 2));
     expect(first.updates).toBe(2);
     expect(second.updates).toBe(1);
+    expect(tail.updates).toBe(0);
+    expect(paramBits(model)).not.toEqual(paramBits(reference));
+    expect(await trainer.flush()).toBe(1);
     expect(first.output.shape).toEqual([8, 3, 1]);
     expect(paramBits(model)).toEqual(paramBits(reference));
+    expect(tail.loss).toBe(refLosses[3]);
     expect(second.loss).toBe(refLosses[2]);
-    expect(trainer.running.steps).toBe(12);
-    expect(trainer.running.updates).toBe(3);
-    expect(trainer.running.loss).toBeCloseTo((refLosses[0]! + refLosses[1]! + refLosses[2]!) / 3, 6);
+    expect(trainer.running.steps).toBe(14);
+    expect(trainer.running.updates).toBe(4);
+    expect(trainer.running.loss).toBeCloseTo((4 * (refLosses[0]! + refLosses[1]! + refLosses[2]!) + 2 * refLosses[3]!) / 14, 6);
+    expect(trainer.pending).toBe(0);
   });
 
   it('predict / learn one step at a time (the re-run path) equals the same loop', async () => {

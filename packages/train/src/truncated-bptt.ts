@@ -219,6 +219,22 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
     return { loss: lossSum / steps, metrics: Object.fromEntries([...metricSums].map(([k, v]) => [k, v / steps])), updates };
   }
 
+  /**
+   * End of a series (an epoch, a file): one last update from the steps learned since the
+   * previous update, if any (gradient at most k2 steps back), then `reset()`. Returns the
+   * number of updates made (0 or 1).
+   */
+  async flush(): Promise<number> {
+    const last = Math.floor(this.#learned / this.k1) * this.k1;
+    let updates = 0;
+    if (this.#learned > last) {
+      await this.#learnWindow(Math.max(0, last + this.k1 - this.k2), this.#learned, last);
+      updates = 1;
+    }
+    this.reset();
+    return updates;
+  }
+
   /** Start over: every stream to its initial state, pending steps and held history dropped. */
   reset(): void {
     this.stream.reset();
@@ -261,21 +277,9 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
     this.#starts.set(this.#seen, state);
   }
 
-  /** Re-run steps [b − k2, b) from the saved state with the graph on; learn from the last k1. */
+  /** A boundary b = m·k1: re-run steps [b − k2, b) from the saved state, learn from [b − k1, b). */
   async #update(boundary: number): Promise<void> {
-    const from = Math.max(0, boundary - this.k2);
-    const start = this.#starts.get(from);
-    if (!start) throw new ValueError(`TruncatedBPTT: no saved state at step ${from} (internal bookkeeping)`);
-    const axis = this.stream.timeAxis;
-    const loss = scope(() =>
-      enableGrad(() => {
-        const window = this.#inputs.take(from, boundary);
-        const [output] = this.stream.module.forward(window, start);
-        const last = narrow(output, axis, boundary - from - this.k1, this.k1);
-        return this.#loss(last, this.#targets.take(boundary - this.k1, boundary));
-      }),
-    );
-    await this.#applyUpdate(loss);
+    await this.#learnWindow(Math.max(0, boundary - this.k2), boundary, boundary - this.k1);
     // The next window starts at boundary + k1 − k2: older states, inputs and targets go.
     const nextFrom = Math.max(0, boundary + this.k1 - this.k2);
     for (const [t, state] of this.#starts) {
@@ -286,6 +290,21 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
     }
     this.#inputs.dropBefore(nextFrom);
     this.#targets.dropBefore(boundary);
+  }
+
+  /** Re-run steps [from, to) from the state saved after step `from`, graph on; loss on [lossFrom, to). */
+  async #learnWindow(from: number, to: number, lossFrom: number): Promise<void> {
+    const start = this.#starts.get(from);
+    if (!start) throw new ValueError(`TruncatedBPTT: no saved state at step ${from} (internal bookkeeping)`);
+    const axis = this.stream.timeAxis;
+    const loss = scope(() =>
+      enableGrad(() => {
+        const [output] = this.stream.module.forward(this.#inputs.take(from, to), start);
+        const last = narrow(output, axis, lossFrom - from, to - lossFrom);
+        return this.#loss(last, this.#targets.take(lossFrom, to));
+      }),
+    );
+    await this.#applyUpdate(loss);
   }
 
   /** The k1 = k2 window run once from the stream's own state: prediction and training in one pass. */
