@@ -5,6 +5,7 @@
 import {
   BackendError,
   GradError,
+  checkOptions,
   Tensor,
   abs,
   backendOf,
@@ -90,6 +91,7 @@ function prepare(params: Params, maxNorm: number, options: ClipGradNormOptions):
  * synchronously, so it needs a host-memory backend (CPU); elsewhere use clipGradNormAsync.
  */
 export function clipGradNorm(params: Params, maxNorm: number, options: ClipGradNormOptions = {}): number {
+  checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const { grads, p } = prepare(params, maxNorm, options);
   if (grads.length === 0) return 0;
   const backend = backendOf('clipGradNorm', ...grads);

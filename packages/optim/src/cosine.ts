@@ -2,7 +2,7 @@
 // CosineAnnealingWarmRestarts (SGDR). e epoch, η_min the floor, T the period in epochs:
 // η = η_min + (η₀ − η_min)·(1 + cos(π·e/T))/2; warm restarts reset e at T_i, with T_{i+1} = T_i·TMult.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { expectNonNegative, expectPositiveInteger } from './checks.js';
 import { LRScheduler, pyMod, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
@@ -19,6 +19,7 @@ export class CosineAnnealingLR extends LRScheduler {
   readonly etaMin: number;
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingLROptions) {
+    checkOptions('CosineAnnealingLR', options, ['TMax', 'etaMin', 'lastEpoch']);
     expectPositiveInteger('CosineAnnealingLR', 'TMax', options.TMax);
     expectNonNegative('CosineAnnealingLR', 'etaMin', options.etaMin ?? 0);
     super(optimizer, options.lastEpoch);
@@ -74,6 +75,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   TCur: number;
 
   constructor(optimizer: AnyOptimizer, options: CosineAnnealingWarmRestartsOptions) {
+    checkOptions('CosineAnnealingWarmRestarts', options, ['T0', 'TMult', 'etaMin', 'lastEpoch']);
     expectPositiveInteger('CosineAnnealingWarmRestarts', 'T0', options.T0);
     expectPositiveInteger('CosineAnnealingWarmRestarts', 'TMult', options.TMult ?? 1);
     expectNonNegative('CosineAnnealingWarmRestarts', 'etaMin', options.etaMin ?? 0);

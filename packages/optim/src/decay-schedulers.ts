@@ -2,7 +2,7 @@
 // and LinearLR, each in PyTorch 1.13's chainable form plus its closed form for step(epoch).
 // e the epoch (lastEpoch), η₀ the base lr, γ the decay factor.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { expectInRange, expectNonNegative, expectPositiveInteger } from './checks.js';
 import { LRScheduler, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
@@ -20,6 +20,7 @@ export class StepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: StepLROptions) {
+    checkOptions('StepLR', options, ['stepSize', 'gamma', 'lastEpoch']);
     // Checked before super(), which writes initialLr into the optimizer's groups.
     expectPositiveInteger('StepLR', 'stepSize', options.stepSize);
     expectNonNegative('StepLR', 'gamma', options.gamma ?? 0.1);
@@ -55,6 +56,7 @@ export class MultiStepLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: MultiStepLROptions) {
+    checkOptions('MultiStepLR', options, ['milestones', 'gamma', 'lastEpoch']);
     if (!Array.isArray(options.milestones)) {
       throw new ValueError(`MultiStepLR: invalid milestones: expected an array of epochs, got ${String(options.milestones)}`);
     }
@@ -94,6 +96,7 @@ export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
 
   constructor(optimizer: AnyOptimizer, options: ExponentialLROptions) {
+    checkOptions('ExponentialLR', options, ['gamma', 'lastEpoch']);
     expectNonNegative('ExponentialLR', 'gamma', options.gamma);
     super(optimizer, options.lastEpoch);
     this.gamma = options.gamma;
@@ -129,6 +132,7 @@ export class LinearLR extends LRScheduler {
   readonly totalIters: number;
 
   constructor(optimizer: AnyOptimizer, options: LinearLROptions = {}) {
+    checkOptions('LinearLR', options, ['startFactor', 'endFactor', 'totalIters', 'lastEpoch']);
     const startFactor = options.startFactor ?? 1 / 3;
     if (!(startFactor > 0 && startFactor <= 1)) {
       throw new ValueError(`LinearLR: invalid startFactor: expected a number with 0 < startFactor ≤ 1, got ${startFactor}`);

@@ -2,7 +2,7 @@
 // steps, then anneals to initialLr/finalDivFactor, while momentum (SGD) or β1 (Adam) moves the
 // opposite way. s step, pct the fraction of the current phase done; cos anneal(a, b) = b + (a − b)(1 + cos(π·pct))/2.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { expectBoolean, expectInRange, expectOneOf, expectPositive, expectPositiveInteger } from './checks.js';
 import { LRScheduler, kindOf, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
@@ -87,6 +87,10 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
     const name = 'OneCycleLR';
+    checkOptions(name, options, [
+      'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
+      'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch',
+    ]);
     let totalSteps: number;
     if (options.totalSteps !== undefined) {
       expectPositiveInteger(name, 'totalSteps', options.totalSteps);

@@ -10,6 +10,7 @@ import {
   Tensor,
   ValueError,
   cast,
+  checkOptions,
   clone,
   enableGrad,
   fmtShape,
@@ -102,6 +103,8 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
     if (input === null || typeof input !== 'object' || !('params' in input)) {
       throw new ValueError(`${this.name}: ${where} must be a tensor or { params, ...options }; got ${String(input)}`);
     }
+    // A misspelt hyper-parameter in a group (`{ params, lrr }`) is an error, not a silent default.
+    checkOptions(`${this.name} (${where})`, input, ['params', ...Object.keys(this.defaults), ...SCHEDULER_KEYS]);
     const params = input.params instanceof Tensor ? [input.params] : [...input.params];
     if (params.length === 0) throw new ValueError(`${this.name}: ${where} is empty; expected at least one tensor`);
     const taken = new Set(this.paramGroups.flatMap((g) => g.params));

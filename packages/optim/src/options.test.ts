@@ -8,6 +8,18 @@ import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
+import {
+  CosineAnnealingLR,
+  CosineAnnealingWarmRestarts,
+  ExponentialLR,
+  LinearLR,
+  MultiStepLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  SequentialLR,
+  StepLR,
+  clipGradNorm,
+} from './index.js';
 
 beforeAll(async () => {
   registerBackend(createCpuBackend, { name: 'cpu' });
@@ -39,5 +51,38 @@ describe('optimizer options', () => {
   it('valid options still construct', () => {
     expect(new Adam([param()], { lr: 0.5, betas: [0.8, 0.9] }).defaults.lr).toBe(0.5);
     expect(new RMSprop([param()], { alpha: 0.9 }).defaults.alpha).toBe(0.9);
+  });
+});
+
+describe('parameter groups, schedulers and clipping', () => {
+  it('a misspelt key in a parameter group is a ValueError', () => {
+    expect(() => new Adam([{ params: [param()], lrr: 0.1 } as never])).toThrow(/Adam \(parameter group 0\): unknown option 'lrr' \(did you mean 'lr'\?\)/);
+    const optimizer = new SGD([param()], { lr: 0.1 });
+    expect(() => optimizer.addParamGroup(loose({ params: [param()], momentun: 0.9 }))).toThrow(/parameter group 1.*did you mean 'momentum'/);
+    optimizer.addParamGroup({ params: [param()], momentum: 0.9 });
+    expect(optimizer.paramGroups[1]!.momentum).toBe(0.9);
+  });
+
+  it('every scheduler rejects unknown option keys', () => {
+    const optimizer = new SGD([param()], { lr: 0.1 });
+    const cases: [string, () => unknown][] = [
+      ['StepLR', () => new StepLR(optimizer, loose({ stepSize: 2, step_size: 2 }))],
+      ['MultiStepLR', () => new MultiStepLR(optimizer, loose({ milestones: [1], gama: 0.5 }))],
+      ['ExponentialLR', () => new ExponentialLR(optimizer, loose({ gamma: 0.5, last_epoch: -1 }))],
+      ['LinearLR', () => new LinearLR(optimizer, loose({ totalIter: 3 }))],
+      ['CosineAnnealingLR', () => new CosineAnnealingLR(optimizer, loose({ TMax: 3, eta_min: 0 }))],
+      ['CosineAnnealingWarmRestarts', () => new CosineAnnealingWarmRestarts(optimizer, loose({ T0: 3, Tmult: 2 }))],
+      ['OneCycleLR', () => new OneCycleLR(optimizer, loose({ maxLr: 1, totalSteps: 10, pct_start: 0.3 }))],
+      ['ReduceLROnPlateau', () => new ReduceLROnPlateau(optimizer, loose({ patience: 2, cooldwn: 1 }))],
+      ['SequentialLR', () => new SequentialLR(optimizer, loose({ schedulers: [], milestones: [], extra: 1 }))],
+    ];
+    for (const [name, make] of cases) expect(make, name).toThrow(new RegExp(`${name}: unknown option`));
+    expect(() => new StepLR(optimizer, loose(2))).toThrow(/StepLR: expected an options object/);
+  });
+
+  it('clipGradNorm rejects unknown option keys', () => {
+    const p = param();
+    p.grad = tensor([3, 4]);
+    expect(() => clipGradNorm([p], 1, loose({ norm_type: 2 }))).toThrow(/clipGradNorm: unknown option 'norm_type'/);
   });
 });

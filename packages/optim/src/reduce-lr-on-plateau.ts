@@ -2,7 +2,7 @@
 // for more than `patience` epochs, then wait `cooldown` epochs. best the best metric so far;
 // 'rel' improvement: metric < best·(1 − threshold) (min mode), 'abs': metric < best − threshold.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { expectNonNegative, expectOneOf } from './checks.js';
 import { SchedulerBase, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
@@ -43,6 +43,7 @@ export class ReduceLROnPlateau extends SchedulerBase {
     readonly optimizer: AnyOptimizer,
     options: ReduceLROnPlateauOptions = {},
   ) {
+    checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     super();
     const name = 'ReduceLROnPlateau';
     this.factor = options.factor ?? 0.1;

@@ -2,7 +2,7 @@
 // a LinearLR warmup then CosineAnnealingLR. e the epoch; at milestone k scheduler k+1 restarts
 // at its own epoch 0 (step(0), its closed form), then runs its chainable form.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { LRScheduler, stateChecks, type AnyOptimizer, type SchedulerStateDict } from './lr-scheduler.js';
 
 export interface SequentialLROptions {
@@ -18,6 +18,7 @@ export class SequentialLR extends LRScheduler {
   readonly milestones: number[];
 
   constructor(optimizer: AnyOptimizer, options: SequentialLROptions) {
+    checkOptions('SequentialLR', options, ['schedulers', 'milestones', 'lastEpoch']);
     const { schedulers, milestones } = options;
     if (schedulers.length === 0) throw new ValueError('SequentialLR: expected at least one scheduler, got none');
     schedulers.forEach((scheduler, i) => {
