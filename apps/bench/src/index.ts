@@ -1,5 +1,6 @@
 // `pnpm bench` / `recur-bench`: the command-line entry. The root script runs it with the GC
-// flags Dawn needs (TOOLCHAIN P7); the WebGPU workers get those flags from the harness anyway.
+// flags Dawn needs (CONTRIBUTING.md, "Dawn and the garbage collector"); the WebGPU workers
+// get those flags from the harness anyway.
 
 import { main } from './cli.js';
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // recur-node: runs a Node script with the flags dawn.node needs (single-threaded GC, see
-// TOOLCHAIN P7) and SwiftShader as the Vulkan driver when none is chosen and it is installed.
+// CONTRIBUTING.md, "Dawn and the garbage collector") and SwiftShader as the Vulkan driver
+// when none is chosen and it is installed.
 // Usage: recur-node script.js [args…]  (all arguments go to node after the flags).
 
 import { spawn } from 'node:child_process';

@@ -1,6 +1,7 @@
 // Test support for the Node GPU suites: whether Dawn can find a Vulkan driver (the SwiftShader
 // ICD chosen by vitest.config.ts), a describe that skips with a notice when it cannot (and fails
-// when CI is set), and backend creation followed by the gc() that TOOLCHAIN P7 prescribes.
+// when CI is set), and backend creation followed by the gc() that dawn.node needs
+// (CONTRIBUTING.md, "Dawn and the garbage collector").
 
 import { existsSync } from 'node:fs';
 import { describe, it } from 'vitest';
@@ -38,7 +39,7 @@ export function describeGpu(name: string, body: () => void): void {
 
 export async function createTestBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   const backend = await createWebGPUBackend(options);
-  // Collect the import's garbage before GPU work starts (TOOLCHAIN P7).
+  // Collect the import's garbage before GPU work starts (CONTRIBUTING.md, "Dawn and the garbage collector").
   (globalThis as { gc?: () => void }).gc?.();
   return backend;
 }

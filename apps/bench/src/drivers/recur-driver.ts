@@ -211,7 +211,7 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
         registerBackend(() => create(), { name: 'webgpu' });
       }
       const backend = await useBackend(backendName);
-      // Collect the import's garbage before GPU work starts (TOOLCHAIN P7).
+      // Collect the import's garbage before GPU work starts (CONTRIBUTING.md, "Dawn and the garbage collector").
       (globalThis as { gc?: () => void }).gc?.();
       const version = (createRequire(import.meta.url)('@recur/tensor/package.json') as { version: string }).version;
       return {

@@ -12,7 +12,10 @@ export type TfjsBackendName = 'cpu' | 'wasm' | 'webgpu';
 type Tf = typeof TfCore;
 type Tfl = typeof TfLayers;
 
-/** TOOLCHAIN §6: navigator.gpu must exist before tfjs-backend-webgpu is imported, or it never registers. */
+/**
+ * navigator.gpu must exist before tfjs-backend-webgpu is imported, or it never registers
+ * (CONTRIBUTING.md, "TensorFlow.js WebGPU in Node").
+ */
 async function installNodeWebGPU(): Promise<Record<string, unknown>> {
   const { create, globals } = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
   Object.assign(globalThis, globals);
