@@ -5,7 +5,7 @@
 export const SYSTEMS = ['recur-cpu', 'recur-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'torch-cpu', 'brainjs'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-/** S1, W1–W7: tensor workloads (BENCHMARKS.md); T1, T2, D1: the host-side text pipeline. */
+/** S1, W1–W7: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */
 export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'T1', 'T2', 'D1'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 

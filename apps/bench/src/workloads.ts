@@ -1,4 +1,4 @@
-// The workloads of BENCHMARKS.md as case specs: S1 sgemm, W1–W7 recurrent shapes, and the text
+// The workloads (README.md, "Workloads and targets") as case specs: S1 sgemm, W1–W7 recurrent shapes, and the text
 // pipeline T1 (BPE training), T2 (BPE encode/decode), D1 (DataLoader). `--quick` shrinks every
 // shape (B batch, T steps, I input, H hidden; fewer merges on a slice of the corpus) so a run
 // takes seconds; the variant string says so, and quick numbers are never compared with full ones.
@@ -185,7 +185,7 @@ export function systemsFor(workloads: readonly WorkloadId[], candidates: readonl
   return candidates.filter((system) => cases.some((c) => !c.systems || c.systems.includes(system)));
 }
 
-/** Every case of the selected workloads, in BENCHMARKS.md order. */
+/** Every case of the selected workloads, workload by workload in the order given. */
 export function buildCases(workloads: readonly WorkloadId[], quick: boolean): CaseSpec[] {
   return workloads.flatMap((workload) =>
     casesOf(workload, quick).map((c) => ({ ...c, workload, variant: quick ? `${c.variant}, quick` : c.variant })),

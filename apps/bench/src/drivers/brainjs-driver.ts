@@ -55,14 +55,14 @@ export function brainjsDriver(): Driver {
 
     async prepare(spec: CaseSpec): Promise<Iteration> {
       const shape = spec.shape;
-      // BENCHMARKS.md runs brain.js on W4 and, one sequence at a time, on the W1/W2 shapes.
+      // The bench runs brain.js on W4 and, one sequence at a time, on the W1/W2 shapes (README.md).
       if ((shape.kind === 'rnn-forward' && spec.workload === 'W1') || (shape.kind === 'rnn-train' && spec.workload === 'W2')) {
         return prepare(brain, { ...shape, train: shape.kind === 'rnn-train', batchScale: shape.batch });
       }
       if (shape.kind === 'online-forward' || shape.kind === 'online-train') {
         return prepare(brain, { ...shape, cell: 'lstm', train: shape.kind === 'online-train', batchScale: 1 });
       }
-      throw new Unsupported('BENCHMARKS.md runs brain.js on W1, W2 (one sequence) and W4 only');
+      throw new Unsupported('the bench runs brain.js on W1, W2 (one sequence) and W4 only');
     },
   };
 }

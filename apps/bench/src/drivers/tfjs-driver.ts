@@ -1,4 +1,4 @@
-// TensorFlow.js 4.22 on its cpu, wasm or webgpu backend, the way BENCHMARKS.md says a tfjs user
+// TensorFlow.js 4.22 on its cpu, wasm or webgpu backend, the way a tfjs user
 // writes these models: tf.layers.lstm/gru/simpleRNN in a tf.sequential, model.trainOnBatch with
 // Adam. tfjs is batch-first ([B, T, I]); every iteration reads a value back before it ends.
 
