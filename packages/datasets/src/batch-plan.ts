@@ -2,7 +2,7 @@
 // by length (torchtext's BucketIterator). Only index arithmetic; collate turns indices into tensors.
 // N is the dataset size, B the batch size, L_i the length of record i.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { checkPositiveInteger } from './dataset.js';
 import { mixSeed, mulberry32, permutation, shuffleInPlace } from './random.js';
 
@@ -33,6 +33,7 @@ function cut(order: readonly number[], batchSize: number): number[][] {
 /** The batches of one epoch, each a list of dataset indices. */
 export function planBatches(size: number, options: BatchPlanOptions): number[][] {
   const name = 'planBatches';
+  checkOptions(name, options, ['batchSize', 'shuffle', 'seed', 'epoch', 'dropLast', 'lengths', 'chunkBatches']);
   checkPositiveInteger(name, 'batchSize', options.batchSize);
   const epoch = options.epoch ?? 0;
   if (!Number.isInteger(epoch) || epoch < 0) throw new ValueError(`${name}: epoch must be a non-negative integer; got ${epoch}`);

@@ -2,7 +2,7 @@
 // the IterableDataset path of a DataLoader. Optional seeded shuffle buffer, as tf.data's shuffle:
 // memory stays at bufferSize records, and the order is only locally random.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { checkPositiveInteger, type IterableDataset } from './dataset.js';
 import { mixSeed, mulberry32 } from './random.js';
 
@@ -50,6 +50,7 @@ export async function* batchStream<T, B = T[]>(
   source: IterableDataset<T>,
   options: BatchStreamOptions<T, B> = {},
 ): AsyncGenerator<B> {
+  checkOptions('batchStream', options, ['batchSize', 'dropLast', 'collate', 'shuffleBuffer', 'seed', 'epoch']);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('batchStream', 'batchSize', batchSize);
   const bufferSize = options.shuffleBuffer ?? 0;

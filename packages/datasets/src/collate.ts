@@ -2,7 +2,7 @@
 // ids or feature sequences to the batch's longest, batch-first, with lengths and a mask for
 // packPaddedSequence and masked losses. B batch size, T longest length, F features per step.
 
-import { ValueError, fromTypedArray, type BackendV1, type Tensor } from '@recur/tensor';
+import { ValueError, checkOptions, fromTypedArray, type BackendV1, type Tensor } from '@recur/tensor';
 
 /** One sequence: token ids (ArrayLike<number>, one per step) or feature vectors ([L][F]). */
 export type Sequence = ArrayLike<number> | readonly ArrayLike<number>[];
@@ -177,6 +177,9 @@ export function padCollate<T = SequenceExample>(options?: PadCollateOptions<T>):
 export function padCollate<T>(
   options: Omit<PadCollateOptions<T>, 'target'> & { target?: PadCollateOptions<T>['target'] | null } = {},
 ): (records: readonly T[]) => PaddedInputs | PaddedBatch {
+  checkOptions('padCollate', options, [
+    'input', 'target', 'padValue', 'targetPadValue', 'dtype', 'targetDtype', 'maxLength', 'backend',
+  ]);
   const { target, ...rest } = options;
   if (target === null) return (records) => toInputs(hostInputs(records, rest), rest.backend);
   const withTarget: PadCollateOptions<T> = { ...rest, target };

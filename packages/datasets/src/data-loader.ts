@@ -2,7 +2,7 @@
 // collate) plus a seed for reproducible orders and length bucketing to cut padding.
 // Each epoch's order comes from (seed, epoch); iterating the loader again starts the next epoch.
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { planBatches, paddingStats } from './batch-plan.js';
 import { checkPositiveInteger, type Dataset } from './dataset.js';
 
@@ -50,6 +50,7 @@ export class DataLoader<T, B = T[]> implements Iterable<B> {
   #lengths: Int32Array | undefined;
 
   constructor(dataset: Dataset<T>, options: DataLoaderOptions<T, B> = {}) {
+    checkOptions('DataLoader', options, ['batchSize', 'shuffle', 'seed', 'dropLast', 'collate', 'bucketBy', 'chunkBatches']);
     this.dataset = dataset;
     this.batchSize = options.batchSize ?? 1;
     checkPositiveInteger('DataLoader', 'batchSize', this.batchSize);

@@ -2,7 +2,7 @@
 // validation or test future leaks into training: StandardScaler (z-scores) and MinMaxScaler,
 // as scikit-learn defines them. Data is a univariate number[] or rows [N][F], one scale per feature.
 
-import { ShapeError, ValueError } from '@recur/tensor';
+import { ShapeError, ValueError, checkOptions } from '@recur/tensor';
 
 /** A univariate series or rows of F features. */
 export type ScalerInput = ArrayLike<number> | readonly ArrayLike<number>[];
@@ -129,6 +129,7 @@ export class MinMaxScaler extends Scaler {
 
   constructor(options: MinMaxScalerOptions = {}) {
     super();
+    checkOptions('MinMaxScaler', options, ['featureRange']);
     this.featureRange = options.featureRange ?? [0, 1];
     const [lo, hi] = this.featureRange;
     if (!(lo < hi)) throw new ValueError(`MinMaxScaler: featureRange must be [lo, hi] with lo < hi; got [${lo}, ${hi}]`);

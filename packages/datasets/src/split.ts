@@ -2,7 +2,7 @@
 // must not leak into training) and by a hash of a stable record key (corpora, where a split must
 // survive reordering and stay the same on every machine).
 
-import { ValueError } from '@recur/tensor';
+import { ValueError, checkOptions } from '@recur/tensor';
 import { hashString } from './random.js';
 
 export interface SplitFractions {
@@ -19,6 +19,7 @@ export interface Splits<S> {
 }
 
 function fractions(name: string, options: SplitFractions): { train: number; validation: number } {
+  checkOptions(name, options, ['train', 'validation']);
   const train = options.train ?? 0.7;
   const validation = options.validation ?? 0.15;
   for (const [key, value] of [

@@ -2,7 +2,7 @@
 // them (the seed: lookback 10 → the next value). N series length, F features per step,
 // B batch size. Windows are sliced on demand, so a long series costs no extra memory.
 
-import { ShapeError, ValueError, fromTypedArray, type BackendV1, type Tensor } from '@recur/tensor';
+import { ShapeError, ValueError, checkOptions, fromTypedArray, type BackendV1, type Tensor } from '@recur/tensor';
 import { checkIndex, checkPositiveInteger, type Dataset } from './dataset.js';
 
 export interface WindowOptions {
@@ -33,6 +33,7 @@ export class WindowDataset<S extends number[] | number[][]> implements Dataset<W
 
   constructor(series: ArrayLike<number> | readonly ArrayLike<number>[], options: WindowOptions) {
     const name = 'slidingWindows';
+    checkOptions(name, options, ['lookback', 'horizon', 'stride']);
     this.lookback = options.lookback;
     this.horizon = options.horizon ?? 1;
     this.stride = options.stride ?? 1;
