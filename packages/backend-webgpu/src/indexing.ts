@@ -1,12 +1,15 @@
 // gather (torch.gather) and scatterAdd (torch.scatter_add_) along one axis, one invocation per
 // index. scatterAdd adds with atomics: int32 with atomicAdd (exact in any order); float32 with a
 // compare-exchange loop on the u32 bits, since WGSL has no float atomics (order, hence rounding, varies).
+// An index outside [0, size) touches no memory and is recorded in the index-check flags, which
+// the next read raises as an IndexError (index-check.ts).
 
 import { ShapeError, fmtShape, sizeOf } from '@recur/backend';
 import type { Bindings } from './bindings.js';
 import { coversBuffer, expectAxis, expectDType, expectSameDType, expectSameShape, viewHandle, type GpuView } from './check.js';
 import { ELEMENTWISE_WORKGROUP, scalarOf } from './elementwise-wgsl.js';
-import { FIRST_PARAM, type KernelContext } from './kernel-context.js';
+import { IndexCheck, recordInvalidIndex, type CheckedKernel } from './index-check.js';
+import { FIRST_PARAM, type KernelContext, type KernelOperand } from './kernel-context.js';
 import { layoutWords, mergedLayout, offsetCode } from './strided-layout.js';
 import type { ShaderParts } from './wgsl-prelude.js';
 
@@ -17,24 +20,36 @@ function indexedStrides(op: string, name: string, view: GpuView, shape: readonly
   return view.strides.map((stride, d) => (d === axis ? 0 : stride));
 }
 
+/** Operand 3 of both kernels: the index-check flags. */
+const FLAGS = 3;
+
 /**
  * Common head: element i, its offsets (o0 indices, o1 out or src, o2 the indexed operand at
- * index 0 of the axis) and the index, checked against [0, limit). The tensor core validates
- * indices before the call; an invalid one here reads as 0 (gather) or is skipped (scatterAdd)
- * rather than touching memory outside the view.
+ * index 0 of the axis) and the index, checked against [0, size). An invalid index reads as 0
+ * (gather) or is skipped (scatterAdd) rather than touching memory outside the view, and is
+ * recorded in the flags. Params: n, size, the axis stride, the check code, then the layout.
  */
 function head(rank: number, bindings: Bindings, indicesOperand: number): string {
   return [
     `  let i = group * ${ELEMENTWISE_WORKGROUP}u + lid;`,
     `  if (i >= pu(${FIRST_PARAM}u)) { return; }`,
-    offsetCode(rank, 3, FIRST_PARAM + 3, 'i'),
+    offsetCode(rank, 3, FIRST_PARAM + 4, 'i'),
     `  let index = ${bindings.load(indicesOperand, 'o0', 'i32')};`,
     `  let valid = index >= 0 && index < pi(${FIRST_PARAM + 1}u);`,
+    recordInvalidIndex(bindings, FLAGS, `pi(${FIRST_PARAM + 1}u)`, `pu(${FIRST_PARAM + 3}u)`),
     `  let p = o2 + index * pi(${FIRST_PARAM + 2}u);`,
   ].join('\n');
 }
 
-/** Operands: 0 out, 1 x, 2 indices. */
+/** The flags operand, marked as pending a readback once the kernel is recorded. */
+function flagsOperand(context: KernelContext): KernelOperand {
+  context.memory.indexCheck.markPending();
+  return { buffer: context.memory.indexCheck.buffer, access: 'atomic' };
+}
+
+const checkCode = (kernel: CheckedKernel, axis: number): number => IndexCheck.code(kernel, axis);
+
+/** Operands: 0 out, 1 x, 2 indices, 3 flags. */
 function gatherShader(bindings: Bindings, rank: number): ShaderParts {
   return {
     workgroupSize: ELEMENTWISE_WORKGROUP,
@@ -47,7 +62,7 @@ function gatherShader(bindings: Bindings, rank: number): ShaderParts {
   };
 }
 
-/** Operands: 0 out (atomic), 1 src, 2 indices. */
+/** Operands: 0 out (atomic), 1 src, 2 indices, 3 flags. */
 function scatterAddShader(bindings: Bindings, rank: number, float: boolean): ShaderParts {
   const pointer = bindings.atomicPointer(0, 'p');
   const add = float
@@ -84,9 +99,10 @@ export function gather(context: KernelContext, x: GpuView, indices: GpuView, axi
       { handle: outHandle, access: 'read_write', overwrite: coversBuffer(out) },
       { handle: xHandle, access: 'read' },
       { handle: indexHandle, access: 'read' },
+      flagsOperand(context),
     ],
     shader: (bindings) => gatherShader(bindings, rank),
-    params: [n, x.shape[axis]!, x.strides[axis]!, ...layoutWords(layout)],
+    params: [n, x.shape[axis]!, x.strides[axis]!, checkCode('gather', axis), ...layoutWords(layout)],
     groups: Math.ceil(n / ELEMENTWISE_WORKGROUP),
   });
 }
@@ -112,9 +128,10 @@ export function scatterAdd(context: KernelContext, indices: GpuView, src: GpuVie
       { handle: outHandle, access: 'atomic' },
       { handle: srcHandle, access: 'read' },
       { handle: indexHandle, access: 'read' },
+      flagsOperand(context),
     ],
     shader: (bindings) => scatterAddShader(bindings, rank, float),
-    params: [n, out.shape[axis]!, out.strides[axis]!, ...layoutWords(layout)],
+    params: [n, out.shape[axis]!, out.strides[axis]!, checkCode('scatterAdd', axis), ...layoutWords(layout)],
     groups: Math.ceil(n / ELEMENTWISE_WORKGROUP),
   });
 }

@@ -9,12 +9,15 @@ import type { GpuBufferHandle, GpuMemory } from './memory.js';
 import type { PipelineCache } from './pipeline-cache.js';
 import { assembleShader, type ShaderParts } from './wgsl-prelude.js';
 
-export interface KernelOperand {
-  readonly handle: GpuBufferHandle;
-  readonly access: Access;
-  /** The kernel writes every element of the buffer without reading it (see coversBuffer). */
-  readonly overwrite?: boolean;
-}
+export type KernelOperand =
+  | {
+      readonly handle: GpuBufferHandle;
+      readonly access: Access;
+      /** The kernel writes every element of the buffer without reading it (see coversBuffer). */
+      readonly overwrite?: boolean;
+    }
+  /** A backend-owned GPUBuffer outside tensor memory (the index-check flags). */
+  | { readonly buffer: GPUBuffer; readonly access: Access; readonly overwrite?: undefined; readonly handle?: undefined };
 
 export interface KernelCall {
   /** Identifies the generated code: kernel, dtypes, rank and flags (bindings are added here). */
@@ -43,7 +46,10 @@ export class KernelContext {
     const overwrites = (operand: KernelOperand): boolean =>
       operand.overwrite === true && operands.every((other) => other === operand || other.handle !== operand.handle);
     const bindings = new Bindings(
-      operands.map((operand) => ({ buffer: this.memory.prepare(operand.handle, overwrites(operand)), access: operand.access })),
+      operands.map((operand) => ({
+        buffer: operand.handle ? this.memory.prepare(operand.handle, overwrites(operand)) : operand.buffer,
+        access: operand.access,
+      })),
     );
     const words = GRID_WORDS + call.params.length;
     const key = `${call.key}|${bindings.signature}|w${words}`;

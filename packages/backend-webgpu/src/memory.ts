@@ -19,6 +19,7 @@ import { BufferPool, bucketBytes, type PoolStats } from './buffer-pool.js';
 import type { CommandQueue } from './command-queue.js';
 import type { DeviceHealth } from './device-health.js';
 import { BufferUsage, MapMode } from './gpu-flags.js';
+import { INDEX_CHECK_BYTES, IndexCheck } from './index-check.js';
 
 /** Bytes per element on the GPU, for every dtype (bool is widened to u32). */
 export const GPU_BYTES_PER_ELEMENT = 4;
@@ -70,6 +71,8 @@ export class GpuMemory {
   #bytes = 0;
   readonly #storage: BufferPool;
   readonly #staging: BufferPool;
+  /** Out-of-range gather/scatterAdd indices found on the GPU, raised by the next read. */
+  readonly indexCheck: IndexCheck;
 
   constructor(
     private readonly device: GPUDevice,
@@ -80,6 +83,7 @@ export class GpuMemory {
     const storageUsage = BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST;
     this.#storage = new BufferPool(device, storageUsage, 'recur:storage', limits.maxPooledBytes);
     this.#staging = new BufferPool(device, BufferUsage.MAP_READ | BufferUsage.COPY_DST, 'recur:staging', limits.maxPooledBytes);
+    this.indexCheck = new IndexCheck(device);
   }
 
   alloc(size: number, dtype: DType): WebGPUBuffer {
@@ -157,9 +161,42 @@ export class GpuMemory {
     if (count === 0) return typedArrayFor(buffer.dtype, 0);
     const bytes = count * GPU_BYTES_PER_ELEMENT;
     const source = this.prepare(handle);
-    const { buffer: staging } = this.#staging.acquire(bucketBytes(bytes, this.limits.maxBufferBytes));
-    this.queue.copy(source, offset * GPU_BYTES_PER_ELEMENT, staging, 0, bytes);
+    const copy = await this.#readBack(source, offset * GPU_BYTES_PER_ELEMENT, bytes);
+    this.health.check('read');
+    switch (buffer.dtype) {
+      case 'float32':
+        return new Float32Array(copy);
+      case 'int32':
+        return new Int32Array(copy);
+      case 'bool':
+        return Uint8Array.from(new Uint32Array(copy));
+    }
+  }
+
+  /**
+   * Copy `bytes` from `source` to the host through a staging buffer, with the index-check flags
+   * when a gather/scatterAdd ran since the last read: a flagged index raises its IndexError
+   * here, and the data read alongside is withheld.
+   */
+  async #readBack(source: GPUBuffer, sourceOffset: number, bytes: number): Promise<ArrayBuffer> {
+    const staging = this.#staging.acquire(bucketBytes(bytes, this.limits.maxBufferBytes)).buffer;
+    this.queue.copy(source, sourceOffset, staging, 0, bytes);
+    let flags: GPUBuffer | null = null;
+    if (this.indexCheck.pending) {
+      flags = this.#staging.acquire(bucketBytes(INDEX_CHECK_BYTES, this.limits.maxBufferBytes)).buffer;
+      this.indexCheck.recordCopy(this.queue, flags, 0);
+    }
     this.queue.flush();
+    const [copy, words] = await Promise.all([
+      this.#mapped(staging, bytes),
+      flags ? this.#mapped(flags, INDEX_CHECK_BYTES) : Promise.resolve(null),
+    ]);
+    if (words) this.indexCheck.raiseIfSet(new Uint32Array(words));
+    return copy;
+  }
+
+  /** The first `bytes` of a staging buffer once mapped; the buffer goes back to the pool. */
+  async #mapped(staging: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     let copy: ArrayBuffer;
     try {
       await this.health.guard('read', staging.mapAsync(MapMode.READ, 0, bytes), () => staging.unmap());
@@ -174,15 +211,7 @@ export class GpuMemory {
     // After dispose the pools are drained for good; a late staging buffer is simply destroyed.
     if (this.health.disposed) staging.destroy();
     else this.queue.destroyLater(this.#staging.release(staging));
-    this.health.check('read');
-    switch (buffer.dtype) {
-      case 'float32':
-        return new Float32Array(copy);
-      case 'int32':
-        return new Int32Array(copy);
-      case 'bool':
-        return Uint8Array.from(new Uint32Array(copy));
-    }
+    return copy;
   }
 
   memory(): BackendMemoryInfo {
@@ -202,7 +231,7 @@ export class GpuMemory {
     const gpuBuffers = [...this.#live].map((handle) => handle.release());
     this.#live.clear();
     this.#bytes = 0;
-    gpuBuffers.push(...this.#storage.drain(), ...this.#staging.drain());
+    gpuBuffers.push(...this.#storage.drain(), ...this.#staging.drain(), this.indexCheck.buffer);
     return () => {
       for (const gpu of gpuBuffers) gpu.destroy();
     };

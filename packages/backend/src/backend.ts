@@ -76,13 +76,16 @@ export interface BackendV1<B extends BackendBuffer = BackendBuffer> {
   fill(out: View<B>, value: number): void;
   /**
    * torch.gather along `axis`: out[..., j, ...] = x[..., indices[..., j, ...], ...]. `indices`
-   * (int32) and out share a shape; x matches it on every axis but `axis`. Indices must lie in
-   * [0, x.shape[axis]); the tensor core checks them before the call.
+   * (int32) and out share a shape; x matches it on every axis but `axis`. An index outside
+   * [0, x.shape[axis]) is an IndexError naming it and the range: a synchronous backend throws
+   * at the call (the tensor core checks host indices first); an asynchronous one (WebGPU)
+   * leaves out the bad element and throws at the next `read`, withholding that read's data.
    */
   gather(x: View<B>, indices: View<B>, axis: number, out: View<B>): void;
   /**
    * torch.scatter_add_ along `axis`: out[..., indices[..., j, ...], ...] += src[..., j, ...].
    * `indices` and `src` share a shape; `out` is updated in place (it is read and written).
+   * Out-of-range indices raise as in `gather`.
    */
   scatterAdd(indices: View<B>, src: View<B>, axis: number, out: View<B>): void;
   /** Counter-based random numbers (Philox4x32-10); see `randomElement` for the exact mapping. */

@@ -84,8 +84,9 @@ export function checkIndexTarget(op: string, input: Tensor, target: Tensor, igno
 }
 
 /**
- * Only host-memory backends can look at the targets without an async read; elsewhere the
- * gather kernel clamps, as it does for every index op of the tensor core.
+ * Only host-memory backends can look at the targets without an async read. Elsewhere the
+ * gather kernel checks them on the device and the backend raises the IndexError at the next
+ * read (BackendV1.gather), naming the bad class index and the number of classes.
  */
 function checkTargetRange(op: string, target: Tensor, classes: number, ignoreIndex: number): void {
   if (target.size === 0 || !findBackend(target.backend)?.readSync) return;
