@@ -4,7 +4,7 @@
 // Score = logProb / length^α (α = lengthPenalty, length counts the end token); α = 0 sums log P.
 
 import { ValueError } from '@recur/tensor';
-import { checkDecodeOptions, disposeReplaced, mustEnd, reorder, runStep, stateTensors, type DecodeOptions, type DecodeState, type StepFunction } from './step.js';
+import { checkDecodeOptions, disposeReplaced, mustEnd, reorder, runStep, stateTensors, type DecodeOptions, type StepFunction } from './step.js';
 import type { DecodedSequence } from './greedy-search.js';
 
 export interface BeamSearchOptions<S> extends DecodeOptions<S> {
@@ -37,7 +37,7 @@ interface Hypothesis {
   readonly logProb: number;
 }
 
-export async function beamSearch<S extends DecodeState>(step: StepFunction<S>, options: BeamSearchOptions<S>): Promise<ScoredSequence[][]> {
+export async function beamSearch<S>(step: StepFunction<S>, options: BeamSearchOptions<S>): Promise<ScoredSequence[][]> {
   const op = 'beamSearch';
   const { batch, start, endToken, maxLength } = checkDecodeOptions(op, options);
   const K = options.beamWidth ?? 4;

@@ -4,7 +4,7 @@
 // gives the same sequences on every backend. Scores are log P under the unmodified model.
 
 import { Generator, ValueError, defaultGenerator, rand } from '@recur/tensor';
-import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type DecodeOptions, type DecodeState, type StepFunction } from './step.js';
+import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type DecodeOptions, type StepFunction } from './step.js';
 import type { DecodedSequence } from './greedy-search.js';
 
 export interface SampleOptions<S> extends DecodeOptions<S> {
@@ -18,7 +18,7 @@ export interface SampleOptions<S> extends DecodeOptions<S> {
   readonly generator?: Generator;
 }
 
-export async function sample<S extends DecodeState>(step: StepFunction<S>, options: SampleOptions<S>): Promise<DecodedSequence[]> {
+export async function sample<S>(step: StepFunction<S>, options: SampleOptions<S>): Promise<DecodedSequence[]> {
   const op = 'sample';
   const { batch, start, endToken, maxLength } = checkDecodeOptions(op, options);
   const temperature = options.temperature ?? 1;

@@ -4,7 +4,10 @@
 
 import { DTypeError, ShapeError, Tensor, ValueError, fmtShape, fromTypedArray, noGrad, scope } from '@recur/tensor';
 
-/** A decoder's recurrent state: tensors with one row per decoding row, in any nesting. */
+/**
+ * The shape a decoder's state usually has: tensors with one row per decoding row, in arrays and
+ * plain objects nested at will. Decoders accept any state; they find its tensors by walking it.
+ */
 export type DecodeState = Tensor | null | undefined | readonly DecodeState[] | { readonly [key: string]: DecodeState };
 
 /**
@@ -37,25 +40,25 @@ export interface CheckedDecode {
 }
 
 /** Every tensor of a state tree, each once. */
-export function stateTensors(state: DecodeState, out: Set<Tensor> = new Set()): Set<Tensor> {
+export function stateTensors(state: unknown, out: Set<Tensor> = new Set()): Set<Tensor> {
   if (state instanceof Tensor) out.add(state);
-  else if (Array.isArray(state)) for (const s of state) stateTensors(s as DecodeState, out);
-  else if (state && typeof state === 'object') for (const s of Object.values(state)) stateTensors(s as DecodeState, out);
+  else if (Array.isArray(state)) for (const s of state) stateTensors(s, out);
+  else if (state && typeof state === 'object') for (const s of Object.values(state)) stateTensors(s, out);
   return out;
 }
 
 /** The same tree with every tensor replaced by fn(tensor). */
-export function mapState<S extends DecodeState>(state: S, fn: (t: Tensor) => Tensor): S {
+export function mapState<S>(state: S, fn: (t: Tensor) => Tensor): S {
   if (state instanceof Tensor) return fn(state) as S;
-  if (Array.isArray(state)) return state.map((s) => mapState(s as DecodeState, fn)) as unknown as S;
+  if (Array.isArray(state)) return state.map((s: unknown) => mapState(s, fn)) as S;
   if (state && typeof state === 'object') {
-    return Object.fromEntries(Object.entries(state).map(([k, s]) => [k, mapState(s as DecodeState, fn)])) as S;
+    return Object.fromEntries(Object.entries(state).map(([k, s]) => [k, mapState(s as unknown, fn)])) as S;
   }
   return state;
 }
 
 /** Rows `rows` of every tensor in the state (axis 0), as new tensors. */
-export function reorder<S extends DecodeState>(state: S, rows: readonly number[]): S {
+export function reorder<S>(state: S, rows: readonly number[]): S {
   return noGrad(() => scope(() => {
     const index = fromTypedArray(Int32Array.from(rows), [rows.length]);
     return mapState(state, (t) => t.indexSelect(0, index));
@@ -63,7 +66,7 @@ export function reorder<S extends DecodeState>(state: S, rows: readonly number[]
 }
 
 /** Free the tensors of `old` that `next` and `protectedTensors` do not hold. */
-export function disposeReplaced(old: DecodeState, next: DecodeState, protectedTensors: ReadonlySet<Tensor>): void {
+export function disposeReplaced(old: unknown, next: unknown, protectedTensors: ReadonlySet<Tensor>): void {
   const live = stateTensors(next);
   for (const t of stateTensors(old)) if (!live.has(t) && !protectedTensors.has(t) && !t.isDisposed) t.dispose();
 }
@@ -78,7 +81,7 @@ function checkToken(op: string, name: string, value: number): void {
   if (!Number.isInteger(value) || value < 0) throw new ValueError(`${op}: ${name} must be a non-negative integer token id; got ${value}`);
 }
 
-export function checkDecodeOptions<S extends DecodeState>(op: string, options: DecodeOptions<S>): CheckedDecode {
+export function checkDecodeOptions<S>(op: string, options: DecodeOptions<S>): CheckedDecode {
   const lists = [options.startToken, options.maxLength].filter((v): v is readonly number[] => typeof v !== 'number');
   const first = [...stateTensors(options.initialState)][0];
   const batch = options.batchSize ?? lists[0]?.length ?? (first && first.rank > 0 ? first.shape[0]! : undefined);
@@ -99,7 +102,7 @@ export function checkDecodeOptions<S extends DecodeState>(op: string, options: D
 }
 
 /** Run the step without gradients; intermediates are freed, the logits come back as [R, V] on the host. */
-export async function runStep<S extends DecodeState>(
+export async function runStep<S>(
   op: string,
   step: StepFunction<S>,
   tokens: readonly number[],
