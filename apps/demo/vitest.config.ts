@@ -1,7 +1,7 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@recur/source'] },
+  ssr: { resolve: { conditions: ['@recur/source'] } },
   test: { name: 'demo', include: ['src/**/*.test.ts'] },
 });

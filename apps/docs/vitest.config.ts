@@ -4,8 +4,8 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@recur/source'] },
+  ssr: { resolve: { conditions: ['@recur/source'] } },
   test: {
     name: 'docs',
     include: ['test/**/*.test.ts', 'e2e/**/*.test.ts'],

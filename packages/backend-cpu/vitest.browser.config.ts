@@ -22,7 +22,7 @@ const ISOLATION_HEADERS = {
 };
 
 export default defineProject({
-  resolve: { conditions: ['source', 'module', 'browser', 'development|production'] },
+  resolve: { conditions: ['@recur/source', 'module', 'browser', 'development|production'] },
   server: { headers: ISOLATION_HEADERS },
   test: {
     name: 'backend-cpu-browser',

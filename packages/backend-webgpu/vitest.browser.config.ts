@@ -21,7 +21,7 @@ const TESTKIT_CONFORMANCE = fileURLToPath(new URL('../testkit/src/conformance/in
 
 export default defineProject({
   resolve: {
-    conditions: ['source', 'module', 'browser', 'development|production'],
+    conditions: ['@recur/source', 'module', 'browser', 'development|production'],
     alias: [{ find: /^@recur\/testkit$/, replacement: TESTKIT_CONFORMANCE }],
   },
   test: {

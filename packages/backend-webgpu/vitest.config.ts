@@ -18,8 +18,8 @@ if (!process.env.XDG_RUNTIME_DIR) {
 }
 
 export default defineProject({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['@recur/source'] },
+  ssr: { resolve: { conditions: ['@recur/source'] } },
   test: {
     name: 'backend-webgpu',
     include: ['src/**/*.test.ts'],

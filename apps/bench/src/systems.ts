@@ -94,7 +94,7 @@ export function launchFor(system: SystemName, options: LaunchOptions): Launch | 
     return { error: 'no Vulkan driver for Dawn: install chromium and libvulkan1 (SwiftShader) or set VK_ICD_FILENAMES' };
   }
   // Source mode needs tsx to load .ts, and the `source` export condition to reach the packages' src/.
-  const execArgv = [...(gpu ? NODE_GPU_FLAGS : ['--expose-gc']), ...(sourceMode ? ['--conditions=source', '--import', 'tsx'] : [])];
+  const execArgv = [...(gpu ? NODE_GPU_FLAGS : ['--expose-gc']), ...(sourceMode ? ['--conditions=@recur/source', '--import', 'tsx'] : [])];
   // `--import tsx` resolves from the working directory: the package's, where tsx is reachable.
   const cwd = fileURLToPath(new URL('..', import.meta.url));
   return { kind: 'node', command: workerPath(), args: [system], execArgv, cwd, env: gpu ? gpuEnv() : { ...process.env } };

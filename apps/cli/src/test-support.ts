@@ -46,5 +46,5 @@ export async function removeTempDirs(): Promise<void> {
 export function sourceCliArgs(): string[] {
   const tsx = createRequire(import.meta.url).resolve('tsx');
   const loader = join(tsx, '..', 'esm', 'index.mjs');
-  return ['--conditions=source', '--import', pathToFileURL(loader).href, fileURLToPath(new URL('./index.ts', import.meta.url))];
+  return ['--conditions=@recur/source', '--import', pathToFileURL(loader).href, fileURLToPath(new URL('./index.ts', import.meta.url))];
 }

@@ -17,8 +17,8 @@ export default defineConfig({
   head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   markdown: { math: true },
   vite: {
-    resolve: { conditions: ['source'] },
-    ssr: { resolve: { conditions: ['source'] } },
+    resolve: { conditions: ['@recur/source'] },
+    ssr: { resolve: { conditions: ['@recur/source'] } },
     worker: { format: 'es' },
     // The API pages and the local search index are large by nature.
     build: { chunkSizeWarningLimit: 2500 },

@@ -8,7 +8,7 @@
 // built), which trains with scripts/g2p-site-config.json and then runs this script on the run:
 //
 //   pnpm -w run recur train g2p --config apps/docs/scripts/g2p-site-config.json --out runs/g2p-site
-//   tsx --conditions=source scripts/make-g2p-checkpoint.ts ../../runs/g2p-site
+//   tsx --conditions=@recur/source scripts/make-g2p-checkpoint.ts ../../runs/g2p-site
 //
 // The site's build never trains: it serves the committed files as they are.
 
@@ -92,7 +92,7 @@ const round = (value: number) => Math.round(value * 10_000) / 10_000;
 
 const runDir = process.argv[2];
 if (!runDir) {
-  console.error('usage: tsx --conditions=source scripts/make-g2p-checkpoint.ts <run directory of recur train g2p>');
+  console.error('usage: tsx --conditions=@recur/source scripts/make-g2p-checkpoint.ts <run directory of recur train g2p>');
   process.exit(2);
 }
 await main(resolve(runDir));

@@ -1,9 +1,9 @@
-// Getting started: the umbrella package `recur` re-exports every package, and createDefault()
+// Getting started: the umbrella package `recurjs` re-exports every package, and createDefault()
 // registers the CPU and, when an adapter exists, WebGPU, then activates the best one.
 
 // #region example
-// npm i recur
-import { createDefault, GRU, randn } from 'recur';
+// npm i recurjs
+import { createDefault, GRU, randn } from 'recurjs';
 
 const { backend, fallbackReason } = await createDefault({ warn: null });
 console.log(backend.name, fallbackReason ?? 'WebGPU in use'); // 'webgpu', or 'cpu' and the reason

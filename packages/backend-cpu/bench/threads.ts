@@ -4,7 +4,7 @@
 // Through the backend (what users get, the crossover applied), then with `--sweep` the split
 // forced on and off over sizes around the crossover (THREAD_WORK in wasm-gemm-threads.ts).
 //
-//   node --conditions=source --import tsx bench/threads.ts [rounds] [threads,...] [--sweep]
+//   node --conditions=@recur/source --import tsx bench/threads.ts [rounds] [threads,...] [--sweep]
 //
 // M×K · K×N: A is M×K, B is K×N, C is M×N; a GEMM is 2·M·N·K floating-point operations.
 

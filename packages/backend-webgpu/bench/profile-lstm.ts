@@ -10,7 +10,7 @@
 // is the GPU time by kernel kind (matmul, fused cell fwd/bwd, elementwise, reduce, …).
 //
 // Run from packages/backend-webgpu:
-//   node bin/recur-node.js --conditions=source --import tsx bench/profile-lstm.ts [--only W1|W2]
+//   node bin/recur-node.js --conditions=@recur/source --import tsx bench/profile-lstm.ts [--only W1|W2]
 
 import { LSTM, Linear, crossEntropy } from '@recur/cells';
 // @recur/optim is not a dependency of this package; the script reads its source directly.

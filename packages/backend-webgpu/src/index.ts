@@ -2,6 +2,12 @@
 // tables and hand-written ones for matmul, reductions and the fused cells. Importing it registers
 // nothing; call `registerBackend(webgpu())` or `await createWebGPUBackend()`.
 
+// The types name GPUDevice and friends: these pull @webgpu/types (a dependency) and the DOM lib
+// it builds on into every consumer's program, whatever its `types` and `lib` settings (the
+// published declarations carry the same two lines, see tsup.config.ts).
+/// <reference lib="dom" />
+/// <reference types="@webgpu/types" />
+
 export {
   createWebGPUBackend,
   webgpu,
