@@ -5,6 +5,7 @@
 import { AddedTokenMatcher } from './added-tokens.js';
 import { BYTE_ALPHABET, BYTE_TO_CHAR, preTokenize } from './byte-level.js';
 import { TokenizerError } from './errors.js';
+import { checkOptions } from './options.js';
 import { MinHeap } from './min-heap.js';
 import { encodeWtf8 } from './wtf8.js';
 
@@ -54,6 +55,7 @@ interface Candidate {
 
 /** Learn merges from piece counts (the output of `WordCounter`). */
 export function learnBpe(counts: ReadonlyMap<string, number>, options: BpeTrainOptions): LearnedBpe {
+  checkOptions('BPE.train', options, ['vocabSize', 'minFrequency', 'specials']);
   const specials = options.specials ?? [];
   const minFrequency = options.minFrequency ?? 2;
   const vocabSize = options.vocabSize;

@@ -5,6 +5,7 @@ import { AddedTokenMatcher, type AddedToken } from './added-tokens.js';
 import { BYTE_TO_CHAR, bytesToSymbols, preTokenize, symbolsToBytes } from './byte-level.js';
 import { learnBpe, WordCounter, type BpeTrainOptions } from './bpe-trainer.js';
 import { TokenizerError } from './errors.js';
+import { checkOptions } from './options.js';
 import { describe } from './json-validate.js';
 import { MinHeap } from './min-heap.js';
 import { readTokenizerJSON, writeTokenizerJSON, type TokenizerJSON } from './tokenizer-json.js';
@@ -193,6 +194,7 @@ export class BPE {
   }
 
   encode(text: string, options: BpeEncodeOptions = {}): Int32Array {
+    checkOptions('BPE.encode', options, ['matchSpecials']);
     // Byte-level BPE gives at most one id per byte, usually far fewer: start at a guess, grow.
     let ids = new Int32Array(Math.max(16, text.length >> 1));
     let n = 0;
@@ -221,6 +223,7 @@ export class BPE {
 
   /** Text for `ids`: bytes joined, then WTF-8 decoded; bytes that are no UTF-8 read as U+FFFD. */
   decode(ids: ArrayLike<number>, options: BpeDecodeOptions = {}): string {
+    checkOptions('BPE.decode', options, ['skipSpecials']);
     let bytes = new Uint8Array(Math.max(16, ids.length * 4));
     let n = 0;
     for (let i = 0; i < ids.length; i++) {

@@ -1,6 +1,8 @@
 // Character tokenizer: one token per Unicode code point (not per UTF-16 unit), so astral
 // characters such as emoji stay whole; a lone surrogate is its own token. Exact round trip.
 
+import { checkOptions } from './options.js';
+
 /** What every text tokenizer here offers: text → token strings and back. */
 export interface TextTokenizer {
   tokenize(text: string): string[];
@@ -16,6 +18,7 @@ export class CharTokenizer implements TextTokenizer {
   readonly lowercase: boolean;
 
   constructor(options: CharTokenizerOptions = {}) {
+    checkOptions('CharTokenizer', options, ['lowercase']);
     this.lowercase = options.lowercase ?? false;
   }
 

@@ -2,6 +2,7 @@
 // after them, built by counting token streams. Ties in frequency keep first-occurrence order.
 
 import { TokenizerError } from './errors.js';
+import { checkOptions } from './options.js';
 import {
   at,
   expectArray,
@@ -64,6 +65,7 @@ export class Vocab {
 
   /** Specials first, then `tokens` in order; repeats and tokens spelled like a special are skipped. */
   constructor(tokens: Iterable<string> = [], options: VocabOptions = {}) {
+    checkOptions('Vocab', options, ['bos', 'eos']);
     this.push(PAD);
     this.push(UNK);
     this.bosId = options.bos ? this.push(BOS) : undefined;
@@ -95,6 +97,7 @@ export class Vocab {
 
   /** Keep the counted tokens by the rules of `build`; the Map's insertion order is first occurrence. */
   static fromCounts(counts: ReadonlyMap<string, number>, options: VocabBuildOptions = {}): Vocab {
+    checkOptions('Vocab.build', options, ['bos', 'eos', 'minFreq', 'maxSize']);
     const minFreq = options.minFreq ?? 1;
     const maxSize = options.maxSize ?? Infinity;
     if (!(minFreq >= 0)) throw new TokenizerError(`Vocab: minFreq must be >= 0, got ${minFreq}`);
@@ -108,7 +111,7 @@ export class Vocab {
     const room = maxSize - specials;
     return new Vocab(
       kept.slice(0, room).map(([token]) => token),
-      options,
+      { bos: options.bos, eos: options.eos },
     );
   }
 
@@ -190,6 +193,7 @@ export class Vocab {
 
   /** Ids for `tokens`; unknown tokens become `unkId`. */
   encode(tokens: Iterable<string>, options: EncodeOptions = {}): Int32Array {
+    checkOptions('Vocab.encode', options, ['addBos', 'addEos']);
     const ids: number[] = [];
     if (options.addBos) ids.push(this.requireSpecial(this.bosId, BOS));
     for (const token of tokens) ids.push(this.idOf(token));
@@ -199,6 +203,7 @@ export class Vocab {
 
   /** Tokens for `ids`; throws TokenizerError on an id outside the vocabulary. */
   decode(ids: ArrayLike<number>, options: DecodeOptions = {}): string[] {
+    checkOptions('Vocab.decode', options, ['skipSpecials']);
     const tokens: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];

@@ -2,6 +2,7 @@
 // is a token, each Han/Hiragana/Katakana character is a token, whitespace separates tokens.
 
 import type { TextTokenizer } from './char-tokenizer.js';
+import { checkOptions } from './options.js';
 
 export interface WordTokenizerOptions {
   /** Lower-case the text before splitting, as the seed's text classifier does. Default false. */
@@ -40,6 +41,7 @@ export class WordTokenizer implements TextTokenizer {
   readonly lowercase: boolean;
 
   constructor(options: WordTokenizerOptions = {}) {
+    checkOptions('WordTokenizer', options, ['lowercase']);
     this.lowercase = options.lowercase ?? false;
   }
 
