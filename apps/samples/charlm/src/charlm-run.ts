@@ -1,12 +1,14 @@
-// A charlm run: the model, the encoded splits and the vocabulary. Training is truncated BPTT
-// through the shared fit loop: the text is cut into batchSize parallel streams, each batch is
-// the next seqLen characters of every stream, and the LSTM state is carried from one chunk to
-// the next but detached, so gradients stop at the chunk edge while the context does not.
+// A charlm run: the model, the encoded splits and the vocabulary. Training is @recur/train's
+// truncated BPTT (k1 = k2 = seqLen) driven by the shared fit loop: the text is cut into
+// batchSize parallel streams (the rows of a RecurrentStream), each batch is the next seqLen
+// characters of every stream, and the LSTM state is carried from one chunk to the next but
+// detached, so gradients stop at the chunk edge while the context does not.
 
-import { crossEntropy } from '@recur/cells';
+import { RecurrentStream, crossEntropy } from '@recur/cells';
 import { perplexity } from '@recur/metrics';
 import { Adam } from '@recur/optim';
 import { InputError, fit, type Evaluation, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { TruncatedBPTT } from '@recur/train';
 import { fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { CharLmConfig } from './charlm-config.js';
 import { CharLmModel, type LstmState } from './charlm-model.js';
@@ -27,11 +29,9 @@ interface Chunk {
   readonly index: number;
   readonly inputs: Tensor;
   readonly targets: Tensor;
-  /** The state the chunk started from, freed once its backward pass has run. */
-  previous: LstmState | null;
 }
 
-/** Chunk `k` of `streams` parallel streams over `ids`: inputs [B, T] and next-character targets [B·T]. */
+/** Chunk `k` of `streams` parallel streams over `ids`: inputs [B, T] and next-character targets [B, T]. */
 function chunkTensors(ids: Int32Array, streams: number, seqLen: number, k: number): { inputs: Tensor; targets: Tensor } | null {
   const length = Math.floor((ids.length - 1) / streams);
   const from = k * seqLen;
@@ -44,7 +44,7 @@ function chunkTensors(ids: Int32Array, streams: number, seqLen: number, k: numbe
     inputs.set(ids.subarray(start, start + steps), b * steps);
     targets.set(ids.subarray(start + 1, start + 1 + steps), b * steps);
   }
-  return { inputs: fromTypedArray(inputs, [streams, steps]), targets: fromTypedArray(targets, [streams * steps]) };
+  return { inputs: fromTypedArray(inputs, [streams, steps]), targets: fromTypedArray(targets, [streams, steps]) };
 }
 
 const chunkCount = (ids: Int32Array, streams: number, seqLen: number) => Math.ceil(Math.floor((ids.length - 1) / streams) / seqLen);
@@ -52,7 +52,6 @@ const disposeState = (state: LstmState | null) => state?.forEach((t) => t.dispos
 
 export class CharLmRun implements TaskRun {
   readonly model: CharLmModel;
-  #state: LstmState | null = null;
 
   constructor(
     readonly config: CharLmConfig,
@@ -80,9 +79,20 @@ export class CharLmRun implements TaskRun {
   async train(context: TrainContext): Promise<TrainResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
+    const stream = new RecurrentStream(model, { batchSize: config.batchSize });
+    const vocabSize = this.vocab.size;
+    let check: (loss: number, gradNorm: number | null) => void = () => {};
+    const trainer = new TruncatedBPTT(stream, {
+      optimizer,
+      loss: (logits, targets) => crossEntropy(logits.reshape([-1, vocabSize]), targets.reshape([-1])),
+      k1: config.seqLen,
+      clipNorm: config.clipNorm,
+      beforeStep: ({ loss, gradNorm }) => check(loss, gradNorm),
+    });
     // Chunks must run in order for the carried state to mean anything, so there is no shuffle;
     // a resumed epoch restarts its state from zeros at the chunk where it stopped.
     const plan = Array.from({ length: this.trainSize }, (_, k) => [k]);
+    const last = this.trainSize - 1;
     try {
       return await fit<Chunk>({
         context,
@@ -90,24 +100,20 @@ export class CharLmRun implements TaskRun {
         optimizer,
         epochs: config.epochs,
         metric: { name: 'perplexity', higherIsBetter: false },
-        clipNorm: config.clipNorm,
         batchIndices: () => plan,
-        makeBatch: ([index]) => ({ index: index!, previous: null, ...chunkTensors(splits.train, config.batchSize, config.seqLen, index!)! }),
+        makeBatch: ([index]) => ({ index: index!, ...chunkTensors(splits.train, config.batchSize, config.seqLen, index!)! }),
         disposeBatch: (chunk) => {
           chunk.inputs.dispose();
           chunk.targets.dispose();
-          disposeState(chunk.previous);
         },
-        loss: (chunk) => {
-          if (chunk.index === 0 || this.#state === null) {
-            disposeState(this.#state);
-            this.#state = model.initialState(config.batchSize).map(keep) as unknown as LstmState;
-          }
-          chunk.previous = this.#state;
-          const [logits, next] = model.forward(chunk.inputs, this.#state);
-          // Detached: the next chunk starts from these values but backpropagates no further.
-          this.#state = [keep(next[0].detach()), keep(next[1].detach())];
-          return crossEntropy(logits.reshape([-1, this.vocab.size]), chunk.targets);
+        update: async (chunk, guard) => {
+          check = guard;
+          if (chunk.index === 0) trainer.reset();
+          const result = await trainer.step(chunk.inputs, chunk.targets);
+          result.output.dispose();
+          // The epoch's short last chunk is learned from at once, not left for a k1 boundary.
+          if (chunk.index === last) await trainer.flush();
+          return result.loss;
         },
         validate: async () => {
           const nll = await this.meanNll(splits.validation);
@@ -115,8 +121,8 @@ export class CharLmRun implements TaskRun {
         },
       });
     } finally {
-      disposeState(this.#state);
-      this.#state = null;
+      trainer.dispose();
+      stream.dispose();
       optimizer.dispose();
     }
   }
@@ -135,7 +141,7 @@ export class CharLmRun implements TaskRun {
       const [loss, next] = noGrad(() =>
         scope(() => {
           const [logits, after] = model.forward(chunk.inputs, state);
-          return [crossEntropy(logits.reshape([-1, this.vocab.size]), chunk.targets), after] as const;
+          return [crossEntropy(logits.reshape([-1, this.vocab.size]), chunk.targets.reshape([-1])), after] as const;
         }),
       );
       disposeState(state);

@@ -6,7 +6,7 @@
 // TrainingDivergedError before it validates or saves anything from the broken weights.
 
 import { clipGradNormAsync, type Optimizer, type Stateful } from '@recur/optim';
-import { scope, type Tensor } from '@recur/tensor';
+import { ValueError, scope, type Tensor } from '@recur/tensor';
 import type { Module } from '@recur/cells';
 import { TrainingDivergedError } from './errors.js';
 import type { EpochRecord, Metrics } from './events.js';
@@ -32,7 +32,14 @@ export interface FitOptions<B> {
   readonly makeBatch: (indices: number[]) => B;
   readonly disposeBatch?: (batch: B) => void;
   /** The mean loss of a batch as a scalar tensor; runs inside a scope, so intermediates are freed. */
-  readonly loss: (batch: B) => Tensor;
+  readonly loss?: (batch: B) => Tensor;
+  /**
+   * Instead of `loss`: the caller's own update of a batch (e.g. @recur/train's TruncatedBPTT,
+   * which owns its forward, backward, clipping and optimizer step); it calls `check(loss,
+   * gradNorm)` before its optimizer step (so a diverged batch stops the run with the weights
+   * of the last good one) and resolves to the batch's mean loss. `clipNorm` is not applied.
+   */
+  readonly update?: (batch: B, check: (loss: number, gradNorm: number | null) => void) => Promise<number>;
   /** Validation loss and metrics after each epoch (model in eval mode). */
   readonly validate: () => Promise<Validation>;
   /** Max gradient norm (clip_grad_norm_); 0 turns clipping off. Default 1. */
@@ -55,7 +62,34 @@ async function checkWeights(model: Module, where: string, lr: number): Promise<v
   if (broken) throw diverged(`weight '${broken.name}' is non-finite (${broken.count} of ${broken.size} values)`, where, lr);
 }
 
+/** zeroGrad → loss → backward → clip → check, for the optimizer step that follows; returns the loss. */
+async function lossStep<B>(
+  options: FitOptions<B>,
+  batch: B,
+  parameters: readonly Tensor[],
+  clipNorm: number,
+  check: (loss: number, gradNorm: number | null) => void,
+): Promise<number> {
+  options.optimizer.zeroGrad();
+  let loss: Tensor;
+  try {
+    loss = scope(() => {
+      const value = options.loss!(batch);
+      value.backward();
+      return value.detach();
+    });
+  } finally {
+    options.disposeBatch?.(batch);
+  }
+  const norm = clipNorm > 0 ? await clipGradNormAsync(parameters, clipNorm) : null;
+  const value = (await loss.data())[0]!;
+  loss.dispose();
+  check(value, norm);
+  return value;
+}
+
 export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
+  if (!options.loss === !options.update) throw new ValueError('fit: give exactly one of loss (a batch → loss tensor) or update (the caller\'s own update)');
   const { context, model, optimizer, scheduler, epochs } = options;
   const state: TrainState = { model, optimizer, scheduler };
   const restored = await context.restore(state);
@@ -87,24 +121,23 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
       if (context.signal.aborted) return interrupt();
       const indices = plan[b]!;
       const batch = options.makeBatch(indices);
-      optimizer.zeroGrad();
-      let loss: Tensor;
-      try {
-        loss = scope(() => {
-          const value = options.loss(batch);
-          value.backward();
-          return value.detach();
-        });
-      } finally {
-        options.disposeBatch?.(batch);
+      const where = at(epoch, b + 1, plan.length);
+      const check = (value: number, norm: number | null) => {
+        // Checked before the step, so the weights in memory are still those of the last good batch.
+        if (!Number.isFinite(value)) throw diverged(`loss ${value}`, where, lr);
+        if (norm !== null && !Number.isFinite(norm)) throw diverged(`gradient norm ${norm}`, where, lr);
+      };
+      let value: number;
+      if (options.update) {
+        try {
+          value = await options.update(batch, check);
+        } finally {
+          options.disposeBatch?.(batch);
+        }
+      } else {
+        value = await lossStep(options, batch, parameters, clipNorm, check);
+        optimizer.step();
       }
-      const norm = clipNorm > 0 ? await clipGradNormAsync(parameters, clipNorm) : 0;
-      const value = (await loss.data())[0]!;
-      loss.dispose();
-      // Checked before the step, so the weights in memory are still those of the last good batch.
-      if (!Number.isFinite(value)) throw diverged(`loss ${value}`, at(epoch, b + 1, plan.length), lr);
-      if (!Number.isFinite(norm)) throw diverged(`gradient norm ${norm}`, at(epoch, b + 1, plan.length), lr);
-      optimizer.step();
       lossSum += value * indices.length;
       count += indices.length;
       sequences += indices.length;
