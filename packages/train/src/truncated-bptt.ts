@@ -316,9 +316,8 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
       }),
     );
     try {
-      const scored = await this.#score(output, target, false);
       const value = (await loss.data())[0]!;
-      this.#running.add(this.k1, value, scored.metrics);
+      const scored = await this.#score(output, target, true, value);
       await this.#applyUpdate(loss, value);
       this.#seen += this.k1;
       this.#learned += this.k1;
@@ -346,11 +345,23 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
     }
   }
 
-  /** Prequential loss and metrics of predictions already made; `count` adds them to the running means. */
-  async #score(output: Tensor, target: Tensor, count: boolean): Promise<LearnResult> {
-    const values = noGrad(() => scope(() => [this.#loss(output, target), ...this.#metrics.map(([, f]) => f(output, target))]));
+  /**
+   * Prequential loss and metrics of predictions already made; `count` adds them to the running
+   * means. `knownLoss` (the fast path's training loss, the same number) skips recomputing it.
+   */
+  async #score(output: Tensor, target: Tensor, count: boolean, knownLoss?: number): Promise<LearnResult> {
+    if (knownLoss !== undefined && this.#metrics.length === 0) {
+      if (count) this.#running.add(output.shape[this.stream.timeAxis]!, knownLoss, {});
+      return { loss: knownLoss, metrics: {}, updates: 0 };
+    }
+    const values = noGrad(() =>
+      scope(() => [
+        ...(knownLoss === undefined ? [this.#loss(output, target)] : []),
+        ...this.#metrics.map(([, f]) => f(output, target)),
+      ]),
+    );
     try {
-      const numbers: number[] = [];
+      const numbers: number[] = knownLoss === undefined ? [] : [knownLoss];
       for (const v of values) numbers.push((await v.data())[0]!);
       const metrics = Object.fromEntries(this.#metrics.map(([name], i) => [name, numbers[i + 1]!]));
       if (count) this.#running.add(output.shape[this.stream.timeAxis]!, numbers[0]!, metrics);
