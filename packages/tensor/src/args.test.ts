@@ -120,3 +120,17 @@ describe('int32 conversion never wraps around', () => {
     expect(full([1], 7, { dtype: 'bool' }).toArraySync()).toEqual([true]);
   });
 });
+
+describe('initialisers and backward', () => {
+  it('reject unknown option keys and non-tensor arguments', () => {
+    const w = zeros([3, 4]);
+    expect(() => ops.init.xavierUniform(w, loose({ gian: 2 }))).toThrow(/init.xavierUniform: unknown option 'gian' \(did you mean 'gain'\?\)/);
+    expect(() => ops.init.kaimingNormal(w, loose({ fan: 'fanIn' }))).toThrow(ValueError);
+    expect(() => ops.init.uniform(w, 0, 1, loose({ gain: 1 }))).toThrow(ValueError);
+    expect(() => ops.init.orthogonal(loose([1, 2]))).toThrow('init.orthogonal: t must be a Tensor; got [1,2]');
+    expect(ops.init.xavierNormal(w, { gain: 2 }).shape).toEqual([3, 4]);
+    const x = tensor([1, 2], { requiresGrad: true });
+    expect(() => x.sum().backward(undefined, loose({ retain_graph: true }))).toThrow(/unknown option 'retain_graph'/);
+    expect(() => x.mul(2).backward(loose([1, 1]))).toThrow(/backward: gradient must be a Tensor/);
+  });
+});

@@ -2,7 +2,7 @@
 // its inputs}; `backward` walks the nodes in topological order with an explicit queue, so a
 // graph 10,000+ ops deep (an unrolled RNN) cannot overflow the call stack.
 
-import { DisposedError, GradError, ShapeError, fmtShape } from '@recur/backend';
+import { DisposedError, GradError, ShapeError, ValueError, checkOptions, describeValue, fmtShape } from '@recur/backend';
 import { engine } from './engine.js';
 import { noGrad, scope, keep } from './scope.js';
 import { Tensor } from './tensor.js';
@@ -100,6 +100,10 @@ export interface BackwardOptions {
 
 /** Accumulate d root / d leaf into every leaf's `.grad`. */
 export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  checkOptions('backward', options, ['retainGraph']);
+  if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
+    throw new ValueError(`backward: gradient must be a Tensor shaped like the output; got ${describeValue(gradient)}`);
+  }
   if (root.isDisposed) throw new DisposedError('backward: called on a disposed tensor');
   if (!root.requiresGrad) {
     throw new GradError('backward: the tensor does not require grad (no input on its path has requiresGrad)');

@@ -1,7 +1,8 @@
 // Parameter initialisers with torch.nn.init's formulas, filling a tensor in place (seeded):
 // fanIn = shape[1]·receptive, fanOut = shape[0]·receptive, receptive = Π shape[2:].
 
-import { ShapeError, fmtShape, randomElement } from '@recur/backend';
+import { ShapeError, checkOptions, fmtShape, randomElement } from '@recur/backend';
+import { expectTensor } from './args.js';
 import { fillRandom, defaultGenerator, type Generator } from './random.js';
 import { noGrad } from './scope.js';
 import { allocTensor, viewOf } from './internal.js';
@@ -44,11 +45,21 @@ const inPlace = (t: Tensor, fn: () => void): Tensor => {
   return t;
 };
 
-export const uniform = (t: Tensor, a = 0, b = 1, options: GenOptions = {}): Tensor =>
-  inPlace(t, () => fillRandom(t, 'uniform', a, b, options.generator));
+/** The tensor and options of initialiser `op`, checked for plain-JavaScript callers. */
+function checked<T extends GenOptions>(op: string, t: Tensor, options: T | undefined, keys: readonly string[]): T {
+  expectTensor(op, 't', t);
+  return checkOptions(op, options, ['generator', ...keys]);
+}
 
-export const normal = (t: Tensor, mean = 0, std = 1, options: GenOptions = {}): Tensor =>
-  inPlace(t, () => fillRandom(t, 'normal', mean, std, options.generator));
+export const uniform = (t: Tensor, a = 0, b = 1, options: GenOptions = {}): Tensor => {
+  const { generator } = checked('init.uniform', t, options, []);
+  return inPlace(t, () => fillRandom(t, 'uniform', a, b, generator));
+};
+
+export const normal = (t: Tensor, mean = 0, std = 1, options: GenOptions = {}): Tensor => {
+  const { generator } = checked('init.normal', t, options, []);
+  return inPlace(t, () => fillRandom(t, 'normal', mean, std, generator));
+};
 
 export const constant = (t: Tensor, value: number): Tensor =>
   inPlace(t, () => {
@@ -58,14 +69,16 @@ export const constant = (t: Tensor, value: number): Tensor =>
 export const zeros = (t: Tensor): Tensor => constant(t, 0);
 
 export function xavierUniform(t: Tensor, options: GenOptions & { gain?: number } = {}): Tensor {
+  checked('init.xavierUniform', t, options, ['gain']);
   const { fanIn, fanOut } = fans(t);
   const bound = (options.gain ?? 1) * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform(t, -bound, bound, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 export function xavierNormal(t: Tensor, options: GenOptions & { gain?: number } = {}): Tensor {
+  checked('init.xavierNormal', t, options, ['gain']);
   const { fanIn, fanOut } = fans(t);
-  return normal(t, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return normal(t, 0, (options.gain ?? 1) * Math.sqrt(2 / (fanIn + fanOut)), { generator: options.generator });
 }
 
 interface KaimingOptions extends GenOptions {
@@ -81,13 +94,17 @@ function kaimingStd(t: Tensor, options: KaimingOptions): number {
   return calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0) / Math.sqrt(fan);
 }
 
+const KAIMING_OPTIONS = ['a', 'mode', 'nonlinearity'];
+
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  checked('init.kaimingUniform', t, options, KAIMING_OPTIONS);
   const bound = Math.sqrt(3) * kaimingStd(t, options);
-  return uniform(t, -bound, bound, options);
+  return uniform(t, -bound, bound, { generator: options.generator });
 }
 
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, 0, kaimingStd(t, options), options);
+  checked('init.kaimingNormal', t, options, KAIMING_OPTIONS);
+  return normal(t, 0, kaimingStd(t, options), { generator: options.generator });
 }
 
 /**
@@ -95,6 +112,7 @@ export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
  * matrix of shape (rows, Π rest), Q's columns sign-fixed by R's diagonal, scaled by gain.
  */
 export function orthogonal(t: Tensor, options: GenOptions & { gain?: number } = {}): Tensor {
+  checked('init.orthogonal', t, options, ['gain']);
   if (t.rank < 2) throw new ShapeError(`orthogonal: needs at least 2 dimensions; got ${fmtShape(t.shape)}`);
   const rows = t.shape[0]!;
   const cols = t.size / rows;
