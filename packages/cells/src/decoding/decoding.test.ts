@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Generator, ShapeError, fromTypedArray, ValueError, manualSeed, memory, randn, registerBackend, useBackend, zeros, type Tensor } from '@recur/tensor';
-import { beamSearch, greedySearch, logSoftmaxRows, sample, samplingDistribution, type StepFunction } from './index.js';
+import { beamSearch, greedySearch, logSoftmaxRows, reorderState, sample, samplingDistribution, type StepFunction } from './index.js';
 
 beforeAll(async () => {
   registerBackend(createCpuBackend, { name: 'cpu' });
@@ -99,6 +99,52 @@ describe('greedy and beam search', () => {
     const wide = await beamSearch(lm.step, { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: 7, beamWidth: 8, nBest: 2 });
     for (const rows of [narrow, wide]) for (const list of rows) expect(list[0]!.score).toBeGreaterThanOrEqual(list[1]!.score);
     wide.forEach((list, b) => expect(list[0]!.score).toBeGreaterThanOrEqual(narrow[b]![0]!.score - 1e-6));
+    lm.dispose();
+  });
+});
+
+describe('beam search options', () => {
+  it('a custom reorderState sees B·K rows first, then parents; nested array states work', async () => {
+    const lm = languageModel(7);
+    const h0 = randn([2, H]);
+    // The same model with its state as a tuple [h, [h]] (a nested array).
+    const tupleStep: StepFunction<[Tensor, [Tensor]]> = (tokens, [h]) => {
+      const [logits, next] = lm.step(tokens, { h });
+      return [logits, [next.h, [next.h]]];
+    };
+    const calls: number[][] = [];
+    const options = { startToken: START, endToken: END, maxLength: 6, beamWidth: 3, nBest: 2 };
+    const plain = await beamSearch(lm.step, { ...options, initialState: { h: h0 } });
+    const before = memory().numTensors;
+    const custom = await beamSearch<[Tensor, [Tensor]]>(tupleStep, {
+      ...options,
+      initialState: [h0, [h0]],
+      reorderState: (state, rows) => {
+        calls.push([...rows]);
+        return reorderState(state, rows);
+      },
+    });
+    expect(memory().numTensors).toBe(before);
+    expect(custom).toEqual(plain);
+    expect(calls[0]).toEqual([0, 0, 0, 1, 1, 1]);
+    for (const rows of calls.slice(1)) {
+      expect(rows).toHaveLength(6);
+      // Parents stay within their batch row's block of K rows.
+      rows.forEach((parent, r) => expect(Math.floor(parent / 3)).toBe(Math.floor(r / 3)));
+    }
+    lm.dispose();
+  });
+
+  it('earlyStopping stops a row at K finished hypotheses and never beats the exact search', async () => {
+    const lm = languageModel(8);
+    const h0 = randn([4, H]);
+    const options = { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: 8, beamWidth: 2 };
+    const early = await beamSearch(lm.step, { ...options, earlyStopping: true });
+    const exact = await beamSearch(lm.step, options);
+    early.forEach((list, b) => {
+      expect(list[0]!.score).toBeLessThanOrEqual(exact[b]![0]!.score + 1e-9);
+      for (const best of [list[0]!, exact[b]![0]!]) expect(best.logProb).toBeCloseTo(sequenceLogProb(lm.step, h0.narrow(0, b, 1), best.tokens), 5);
+    });
     lm.dispose();
   });
 });
