@@ -43,8 +43,11 @@ export type CaseShape =
       readonly steps: number;
       readonly classes: number;
     }
-  /** One LSTM step at B 1 with (h, c) carried from the previous call (W6). */
-  | { readonly kind: 'stream-step'; readonly inputSize: number; readonly hiddenSize: number; readonly layers: number }
+  /**
+   * One LSTM step at B 1 with (h, c) carried from the previous call (W6); `wrapper`: carried by
+   * @recur/cells' RecurrentStream instead of by hand (its overhead over the raw step).
+   */
+  | { readonly kind: 'stream-step'; readonly inputSize: number; readonly hiddenSize: number; readonly layers: number; readonly wrapper?: boolean }
   /**
    * Byte-level BPE on Moby Dick's first `sections` sections (139: all of it): train to `merges`
    * merges (T1); encode the text with a tokenizer so trained, its piece cache warm or cold, or

@@ -115,13 +115,25 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
     case 'W6': {
       const sizes = quick ? [32] : [256, 512, 1024];
       const inputSize = quick ? 16 : 64;
-      return sizes.flatMap((hiddenSize) =>
+      const steps: Omit<CaseSpec, 'workload'>[] = sizes.flatMap((hiddenSize) =>
         [1, 3].map((layers) => ({
           key: `H${hiddenSize} L${layers}`,
           variant: `LSTM step B1 I${inputSize} H${hiddenSize} ${layers} layer${layers > 1 ? 's' : ''}`,
           shape: { kind: 'stream-step', inputSize, hiddenSize, layers } satisfies CaseShape,
         })),
       );
+      // The same step through RecurrentStream, beside the raw H256 L1 row (target: < 5% more).
+      const hiddenSize = sizes[0]!;
+      return [
+        ...steps,
+        {
+          key: `H${hiddenSize} L1 stream`,
+          variant: `LSTM step B1 I${inputSize} H${hiddenSize} 1 layer, RecurrentStream`,
+          shape: { kind: 'stream-step', inputSize, hiddenSize, layers: 1, wrapper: true } satisfies CaseShape,
+          systems: ['recur-cpu', 'recur-webgpu'],
+          unsupported: "Recur's RecurrentStream wrapper (compare with the raw row)",
+        },
+      ];
     }
     case 'T1':
     case 'T2':

@@ -3,7 +3,7 @@
 // reading a value back (`await data()`), which on WebGPU waits for the submitted work.
 
 import { createRequire } from 'node:module';
-import { Embedding, GRU, LSTM, Linear, RNN, crossEntropy, mseLoss, type Module } from '@recur/cells';
+import { Embedding, GRU, LSTM, Linear, RNN, RecurrentStream, crossEntropy, mseLoss, type Module } from '@recur/cells';
 import { Adam } from '@recur/optim';
 import { packPaddedSequence, type PackedSequence } from '@recur/sequence';
 import {
@@ -160,6 +160,19 @@ function prepareStream(shape: Extract<CaseShape, { kind: 'stream-step' }>): Iter
   const model = new LSTM({ inputSize: shape.inputSize, hiddenSize: shape.hiddenSize, numLayers: shape.layers });
   model.eval();
   const x = randn([1, 1, shape.inputSize]);
+  if (shape.wrapper) {
+    const stream = new RecurrentStream(model);
+    return withLiveCount({
+      run: async () => {
+        const output = noGrad(() => stream.forward(x));
+        await settle(output);
+      },
+      dispose: () => {
+        stream.dispose();
+        disposeAll(model, x);
+      },
+    });
+  }
   let h = zeros([shape.layers, 1, shape.hiddenSize]);
   let c = zeros([shape.layers, 1, shape.hiddenSize]);
   return withLiveCount({
