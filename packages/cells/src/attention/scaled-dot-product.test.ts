@@ -76,6 +76,8 @@ describe('scaledDotProductAttention', () => {
     expect(() => scaledDotProductAttention(q, q, q, { attnMask: randn([2, 3]) })).toThrow(/broadcast to \[\.\.\., 3, 3\]/);
     expect(() => scaledDotProductAttention(q, q, q, { attnMask: tensor([[1, 2, 3]], { dtype: 'int32' }) })).toThrow(DTypeError);
     expect(() => scaledDotProductAttention(q, q, q, { isCausal: true, attnMask: tensor([[true, true, true]]) })).toThrow(ValueError);
+    expect(() => scaledDotProductAttention(q, q, q, { scale: Number.NaN })).toThrow(/scale must be a finite number/);
+    expect(() => scaledDotProductAttention(q, q, q, { dropoutP: 1.5 })).toThrow(ValueError);
     expect(() => causalMask(-1, 2)).toThrow(ValueError);
   });
 });

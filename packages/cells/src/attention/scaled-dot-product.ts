@@ -27,6 +27,8 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   checkQkv(op, query, key, value);
   const { attnMask = null, isCausal = false } = options;
   if (isCausal && attnMask) throw new ValueError(`${op}: pass either attnMask or isCausal, not both (as PyTorch)`);
+  const scale = options.scale ?? null;
+  if (scale !== null && !Number.isFinite(scale)) throw new ValueError(`${op}: scale must be a finite number; got ${scale}`);
   const L = query.shape[query.rank - 2]!;
   const S = key.shape[key.rank - 2]!;
   return scope(() => {
@@ -37,7 +39,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
     } else if (isCausal) {
       additive = where(causalMask(L, S, { backend: query.backend, allowedIsTrue: true }), 0, -Infinity);
     }
-    const [output] = attend(query, key, value, { additive, scale: options.scale ?? null, dropoutP: options.dropoutP ?? 0, training: true, generator: options.generator });
+    const [output] = attend(query, key, value, { additive, scale, dropoutP: options.dropoutP ?? 0, training: true, generator: options.generator });
     return output;
   });
 }
