@@ -112,6 +112,10 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
     refuses(await edited(setup(), (s) => void (s.optimizer.state['0'].exp_avg = 0.5)), /state\[0\]\.exp_avg must be a Tensor of shape \[2,3\]; got 0\.5/);
   });
 
+  it('a fractional step is refused (found by the checkpoint fuzz: it loaded and broke the next step)', async () => {
+    refuses(await edited(setup(), (s) => void (s.optimizer.state['0'].step = 0.9)), /state\[0\]\.step must be an integer count ≥ 0/);
+  });
+
   it('scheduler gamma -5, last_epoch "abc" and base_lrs [] are refused', async () => {
     refuses(await edited(setup(), (s) => void (s.scheduler.gamma = -5)), /StepLR: invalid gamma \(state dict\): expected a finite number ≥ 0, got -5/);
     refuses(await edited(setup(), (s) => void (s.scheduler.last_epoch = 'abc')), /StepLR\.loadStateDict: invalid last_epoch: expected a number, got "abc"/);

@@ -18,6 +18,7 @@ import {
   noGrad,
   zerosLike,
 } from '@recur/tensor';
+import { expectParams } from './checks.js';
 
 /** A parameter's state: PyTorch's keys (`step`, `exp_avg`, …), tensors owned by the optimizer. */
 export type ParamState = Record<string, Tensor | number>;
@@ -76,6 +77,7 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
   ) {
     this.checkConfig(defaults, 'options');
     this.defaults = defaults;
+    expectParams(name, params);
     const items = [...(params as Iterable<unknown>)];
     if (items.length === 0) throw new ValueError(`${name}: got an empty parameter list; expected at least one tensor`);
     const groups = items.every((item) => item instanceof Tensor)
@@ -283,8 +285,8 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
         present.push(name);
         if (name === 'step') {
           const count = value instanceof Tensor ? (value.size === 1 ? value.itemSync() : NaN) : value;
-          if (typeof count !== 'number' || !Number.isFinite(count) || count < 0) {
-            throw new FormatError(`${op}: state[${key}].step must be a count ≥ 0 (a number or a one-element tensor); got ${kindOf(value)}`);
+          if (!Number.isSafeInteger(count) || (count as number) < 0) {
+            throw new FormatError(`${op}: state[${key}].step must be an integer count ≥ 0 (a number or a one-element tensor); got ${kindOf(value)}`);
           }
         } else if (!(value instanceof Tensor)) {
           throw new FormatError(`${op}: state[${key}].${name} must be a Tensor of shape ${fmtShape(param.shape)}; got ${kindOf(value)}`);

@@ -54,7 +54,7 @@ function remove(input: Uint8Array, at: number, count: number): Uint8Array {
 
 /** Deep nesting as text: `[[[…` or `{"a":{"a":…`, closed (valid JSON) or, unless `closed`, sometimes left open. */
 export function nestingText(rng: FuzzRandom, closed = false): string {
-  const depth = rng.pick([64, 1000, 5000, 20000]);
+  const depth = rng.pick([64, 1000, 5000, 12000]);
   const object = rng.chance(0.5);
   const open = object ? '{"a":'.repeat(depth) : '['.repeat(depth);
   if (!closed && rng.chance(0.3)) return open;

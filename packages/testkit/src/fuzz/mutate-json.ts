@@ -87,7 +87,8 @@ const JSON_MUTATORS: Readonly<Record<string, JsonMutator>> = {
   },
   string: (slot, _all, rng) => {
     const value = get(slot);
-    const s = typeof value === 'string' ? value : String(value);
+    // String() would call a mutated own `toString`; only primitives are spelled out.
+    const s = typeof value === 'string' ? value : value === null || typeof value !== 'object' ? String(value) : 'text';
     const changes = ['', s + s, s.slice(1), '\ud800', `${s}\u0000`, ` ${s}`, s.toUpperCase(), `${s} ${s}`, s.repeat(50)];
     put(slot.parent, slot.key, rng.pick(changes));
   },

@@ -34,6 +34,8 @@ export interface FuzzCase<I> {
 }
 
 export interface FuzzOptions<I> {
+  /** Names the loader in the one-line summary printed at the end (none when absent). */
+  readonly name?: string;
   readonly runs: number;
   readonly seed: number;
   /** Build case `index` from its own random source. */
@@ -66,6 +68,8 @@ export interface FuzzReport {
   readonly failures: readonly FuzzFailure[];
   /** The slowest case, in ms. */
   readonly slowestMs: number;
+  /** CPU time of the whole loop (user + system), in ms: a figure a busy machine inflates less than wall time. */
+  readonly cpuMs: number;
 }
 
 const MAX_REPORTED = 10;
@@ -89,6 +93,7 @@ export async function fuzz<I>(options: FuzzOptions<I>): Promise<FuzzReport> {
   let loaded = 0;
   let refused = 0;
   let slowestMs = 0;
+  const cpuStart = process.cpuUsage();
   for (let index = 0; index < options.runs; index++) {
     const seed = caseSeed(options.seed, index);
     const rng = new FuzzRandom(seed);
@@ -121,7 +126,15 @@ export async function fuzz<I>(options: FuzzOptions<I>): Promise<FuzzReport> {
       if (failures.length >= MAX_REPORTED) break;
     }
   }
-  return { runs: options.runs, loaded, refused, failures, slowestMs };
+  const cpu = process.cpuUsage(cpuStart);
+  const report = { runs: options.runs, loaded, refused, failures, slowestMs, cpuMs: (cpu.user + cpu.system) / 1000 };
+  if (options.name !== undefined) {
+    console.info(
+      `fuzz ${options.name}: ${report.runs} cases (seed ${options.seed}), ${loaded} loaded, ${refused} refused, ` +
+        `${failures.length} failed; cpu ${report.cpuMs.toFixed(0)} ms, slowest case ${slowestMs.toFixed(1)} ms`,
+    );
+  }
+  return report;
 }
 
 class HangError extends Error {}

@@ -71,6 +71,7 @@ function generate(rng: FuzzRandom): FuzzCase<Uint8Array> {
 describe('safetensors fuzz', () => {
   it(`${runs} seeded mutations each load or throw FormatError`, async () => {
     const report = await fuzz({
+      name: 'safetensors',
       runs,
       seed: fuzzSeed(),
       generate,
