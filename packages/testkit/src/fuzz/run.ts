@@ -44,7 +44,7 @@ export interface FuzzOptions<I> {
   load(input: I, rng: FuzzRandom): unknown;
   /** Whether a thrown error is the loader's typed error. */
   accept(error: unknown): boolean;
-  /** A case slower than this is a failure (a hang in the making). Default 2000 ms. */
+  /** A case slower than this is a failure (a hang in the making). Default 5000 ms: generous, as CI machines are busy. */
   readonly maxCaseMs?: number;
   /** A short rendering of an input for the report. */
   show?(input: I): string;
@@ -87,7 +87,7 @@ function defaultShow(input: unknown): string {
 
 /** Run the cases; the caller asserts on the report (no failures, both outcomes seen). */
 export async function fuzz<I>(options: FuzzOptions<I>): Promise<FuzzReport> {
-  const maxCaseMs = options.maxCaseMs ?? 2000;
+  const maxCaseMs = options.maxCaseMs ?? 5000;
   const show = options.show ?? defaultShow;
   const failures: FuzzFailure[] = [];
   let loaded = 0;
