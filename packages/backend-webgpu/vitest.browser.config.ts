@@ -15,8 +15,8 @@ if (!available) {
   console.warn(message);
 }
 
-// The testkit's index also exports the PyTorch fixture runner, which reads files with node:fs;
-// the browser needs only its conformance half, so imports of @recur/testkit resolve there.
+// The browser needs only the testkit's conformance half, so imports of @recur/testkit resolve
+// there (its gradcheck and fused suites would pull cells, optim and sequence into the bundle).
 const TESTKIT_CONFORMANCE = fileURLToPath(new URL('../testkit/src/conformance/index.ts', import.meta.url));
 
 export default defineProject({

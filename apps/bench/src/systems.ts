@@ -1,6 +1,6 @@
 // How each system's worker is started: Node workers (with Dawn's GC flags and the SwiftShader
-// Vulkan driver for the WebGPU ones, TOOLCHAIN P7/§4) and the PyTorch peer under the openmp
-// OpenBLAS (BENCHMARKS.md). Also which systems a run uses by default.
+// Vulkan driver for the WebGPU ones; CONTRIBUTING.md, "WebGPU in Node") and the PyTorch peer
+// under the openmp OpenBLAS (README.md, Systems). Also which systems a run uses by default.
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -13,7 +13,7 @@ import type { Launch } from './worker-process.js';
 /** Dawn crashes under V8's concurrent GC; these flags must be on node's command line. */
 export const NODE_GPU_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=64', '--expose-gc'];
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
-/** The openmp OpenBLAS build: the pthread one oversubscribes 2 cores (BENCHMARKS.md). */
+/** The openmp OpenBLAS build: the pthread one oversubscribes 2 cores (README.md, Systems). */
 const OPENBLAS_OPENMP = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 /** Debian's torch is in the system Python, which a pyenv shim on PATH may hide. */
 const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];

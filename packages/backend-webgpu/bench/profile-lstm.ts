@@ -1,4 +1,4 @@
-// Profiles the WebGPU backend on the BENCHMARKS.md LSTM workloads: W1 (forward, full output
+// Profiles the WebGPU backend on the bench's LSTM workloads (apps/bench/README.md): W1 (forward, full output
 // sequence) and W2 (W1 + Linear(H→10) on the last step + cross-entropy + backward + Adam).
 // B batch 32, T steps 128, I input 64, H hidden 256 (override with --batch/--steps/--input/--hidden).
 //
