@@ -233,6 +233,15 @@ describe('RecurrentStream: state read, written, saved and restored', () => {
     expect(gradOf(true)).toEqual(fromConstant);
     expect(gradOf(false)).not.toEqual(fromConstant);
 
+    // step() keeps the graph to the parameters as forward() does.
+    const viaStep = new RecurrentStream(gru);
+    viaStep.step(a.select(0, 0)).sum().backward();
+    const stepGrad = bits(gru.parameters()[0]!.grad!);
+    gru.zeroGrad();
+    new RecurrentStream(gru).forward(a.narrow(0, 0, 1)).sum().backward();
+    expect(stepGrad).toEqual(bits(gru.parameters()[0]!.grad!));
+    gru.zeroGrad();
+
     const stream = new RecurrentStream(gru);
     scope(() => {
       stream.forward(a);

@@ -110,7 +110,16 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
   step(input: Tensor, options: FeedOptions = {}): Tensor {
     if (!(input instanceof Tensor) || input.rank < 1) throw new ShapeError(`RecurrentStream.step: expected one step [batch, …]; got ${describe(input)}`);
     const axis = this.timeAxis;
-    return scope(() => this.forward(input.unsqueeze(axis), options).squeeze(axis));
+    // Plain views disposed by hand: a scope here costs more than the bookkeeping it saves.
+    const chunk = input.unsqueeze(axis);
+    try {
+      const output = this.forward(chunk, options);
+      const step = output.squeeze(axis);
+      output.dispose();
+      return step;
+    } finally {
+      chunk.dispose();
+    }
   }
 
   /** Put every stream (or only `rows`) back to its initial state; other rows are untouched. */
