@@ -1,7 +1,7 @@
 // Argument checks shared by the optimizers, schedulers and clipping: each throws a ValueError
 // that names the class, the option, where it came from, what was expected and what came.
 
-import { ValueError } from '@recur/tensor';
+import { Tensor, ValueError, describeValue } from '@recur/tensor';
 
 const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
 
@@ -43,6 +43,22 @@ export function expectBoolean(owner: string, name: string, value: unknown, where
 
 export function expectOneOf<T extends string>(owner: string, name: string, value: unknown, allowed: readonly T[], where = ''): void {
   if (!allowed.includes(value as T)) fail(owner, name, where, `one of ${allowed.map(show).join(', ')}`, value);
+}
+
+/** An optimizer (what schedulers drive): anything else is a ValueError naming what came. */
+export function expectOptimizer(owner: string, value: unknown): void {
+  const groups = (value as { paramGroups?: unknown } | null | undefined)?.paramGroups;
+  if (typeof value !== 'object' || value === null || !Array.isArray(groups)) {
+    throw new ValueError(`${owner}: expected an optimizer (SGD, Adam, …); got ${describeValue(value)}`);
+  }
+}
+
+/** Parameters as optimizers and clipping take them: a Tensor or an iterable of them (or of groups). */
+export function expectParams(owner: string, value: unknown): void {
+  const iterable = typeof value === 'object' && value !== null && Symbol.iterator in value;
+  if (!(value instanceof Tensor) && !iterable) {
+    throw new ValueError(`${owner}: expected a tensor or an iterable of parameters; got ${describeValue(value)}`);
+  }
 }
 
 /** Adam's betas: a pair with 0 ≤ β < 1 each. */

@@ -18,7 +18,7 @@ import {
   stack,
   sum,
 } from '@recur/tensor';
-import { expectNonNegative, expectPositive } from './checks.js';
+import { expectNonNegative, expectParams, expectPositive } from './checks.js';
 
 export interface ClipGradNormOptions {
   /** p of the norm: a number > 0 or 'inf' (default 2). */
@@ -30,6 +30,7 @@ export interface ClipGradNormOptions {
 type Params = Tensor | Iterable<Tensor>;
 
 function gradsOf(params: Params): Tensor[] {
+  expectParams('clipGrad', params);
   const list = params instanceof Tensor ? [params] : [...params];
   return list.flatMap((p) => (p.grad ? [p.grad] : []));
 }

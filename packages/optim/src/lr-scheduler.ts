@@ -3,7 +3,7 @@
 // e the epoch counter (lastEpoch), η a group's lr, η₀ its base (initial) lr.
 
 import { FormatError, ValueError } from '@recur/tensor';
-import { expectNonNegative, expectOneOf, expectPositiveInteger } from './checks.js';
+import { expectNonNegative, expectOneOf, expectOptimizer, expectPositiveInteger } from './checks.js';
 import type { Optimizer, ParamGroup, ParamState } from './optimizer.js';
 
 /** Any optimizer: schedulers only read and write its groups' lr (and momentum / betas). */
@@ -151,6 +151,7 @@ export abstract class LRScheduler extends SchedulerBase {
     lastEpoch = -1,
   ) {
     super();
+    expectOptimizer(new.target.name, optimizer);
     const groups = optimizer.paramGroups;
     if (lastEpoch === -1) {
       for (const group of groups) group.initialLr ??= group.lr;

@@ -3,7 +3,7 @@
 // opposite way. s step, pct the fraction of the current phase done; cos anneal(a, b) = b + (a − b)(1 + cos(π·pct))/2.
 
 import { ValueError, checkOptions } from '@recur/tensor';
-import { expectBoolean, expectInRange, expectOneOf, expectPositive, expectPositiveInteger } from './checks.js';
+import { expectBoolean, expectInRange, expectOneOf, expectPositive, expectPositiveInteger, expectOptimizer } from './checks.js';
 import { LRScheduler, kindOf, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
 export type AnnealStrategy = 'cos' | 'linear';
@@ -87,6 +87,7 @@ export class OneCycleLR extends LRScheduler {
 
   constructor(optimizer: AnyOptimizer, options: OneCycleLROptions) {
     const name = 'OneCycleLR';
+    expectOptimizer(name, optimizer);
     checkOptions(name, options, [
       'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
       'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch',

@@ -86,3 +86,15 @@ describe('parameter groups, schedulers and clipping', () => {
     expect(() => clipGradNorm([p], 1, loose({ norm_type: 2 }))).toThrow(/clipGradNorm: unknown option 'norm_type'/);
   });
 });
+
+describe('arguments that are not parameters or optimizers', () => {
+  it('are a ValueError, not a TypeError', () => {
+    for (const bad of [null, undefined, 1, {}]) {
+      expect(() => new SGD(loose(bad), { lr: 0.1 })).toThrow(ValueError);
+      expect(() => new StepLR(loose(bad), { stepSize: 1 })).toThrow(/StepLR: expected an optimizer/);
+      expect(() => clipGradNorm(loose(bad), 1)).toThrow(ValueError);
+    }
+    expect(() => new ReduceLROnPlateau(loose(null))).toThrow(ValueError);
+    expect(() => new OneCycleLR(loose({}), { maxLr: 1, totalSteps: 2 })).toThrow(/OneCycleLR: expected an optimizer/);
+  });
+});

@@ -3,7 +3,7 @@
 // 'rel' improvement: metric < best·(1 − threshold) (min mode), 'abs': metric < best − threshold.
 
 import { ValueError, checkOptions } from '@recur/tensor';
-import { expectNonNegative, expectOneOf } from './checks.js';
+import { expectNonNegative, expectOneOf, expectOptimizer } from './checks.js';
 import { SchedulerBase, stateChecks, type AnyOptimizer } from './lr-scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
@@ -46,6 +46,7 @@ export class ReduceLROnPlateau extends SchedulerBase {
     checkOptions('ReduceLROnPlateau', options, ['mode', 'factor', 'patience', 'threshold', 'thresholdMode', 'cooldown', 'minLr', 'eps']);
     super();
     const name = 'ReduceLROnPlateau';
+    expectOptimizer(name, optimizer);
     this.factor = options.factor ?? 0.1;
     if (!(this.factor < 1)) throw new ValueError(`${name}: invalid factor: expected a number < 1, got ${this.factor}`);
     expectNonNegative(name, 'factor', this.factor);
