@@ -3,9 +3,9 @@
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
-import { FormatError, ValueError, randn, registerBackend, tensor, useBackend, zeros } from '@recur/tensor';
+import { FormatError, RecurError, ValueError, randn, registerBackend, tensor, useBackend, zeros } from '@recur/tensor';
 import { Dropout, Embedding, LayerNorm, Linear } from './modules/index.js';
-import { GRU, GRUCell, LSTM, RNN, RNNCell } from './rnn/index.js';
+import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn/index.js';
 import { LSTMModel, SequenceTagger, SimpleRNN } from './models/index.js';
 import { bceWithLogits, crossEntropy, huberLoss, mseLoss, nllLoss } from './losses/index.js';
 
@@ -86,5 +86,35 @@ describe('unknown option keys are a ValueError in every module and loss', () => 
     expect(() => bceWithLogits(logits, zeros([2, 3]), loose({ pos_weight: 2 }))).toThrow(ValueError);
     expect(() => mseLoss(logits, zeros([2, 3]), loose('sum'))).toThrow(ValueError);
     expect(() => huberLoss(logits, zeros([2, 3]), loose({ beta: 1 }))).toThrow(ValueError);
+  });
+});
+
+describe('missing options and non-tensor inputs are typed errors (survey of the public constructors)', () => {
+  it('constructors called without their required options', () => {
+    for (const make of [
+      () => new Linear(loose(undefined)),
+      () => new Embedding(loose(undefined)),
+      () => new LSTM(loose(undefined)),
+      () => new GRU(loose(undefined)),
+      () => new RNN(loose(null)),
+      () => new LSTMCell(loose(undefined)),
+      () => new LayerNorm(loose(undefined)),
+      () => new LayerNorm(loose({})),
+    ]) {
+      expect(make).toThrow(RecurError);
+    }
+  });
+
+  it('forward and losses with something other than a tensor', () => {
+    const x = randn([2, 3]);
+    expect(() => new Linear({ inFeatures: 3, outFeatures: 2 }).forward(loose([1, 2, 3]))).toThrow(ValueError);
+    expect(() => new Embedding({ numEmbeddings: 3, embeddingDim: 2 }).forward(loose(null))).toThrow(ValueError);
+    const cell = new LSTMCell({ inputSize: 3, hiddenSize: 2 });
+    expect(() => cell.forward(randn([1, 3]), loose('h'))).toThrow(/LSTMCell: the state must be a pair/);
+    expect(() => cell.forward(randn([1, 3]), loose([zeros([1, 2]), 1]))).toThrow(/LSTMCell: c0 must be a Tensor/);
+    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 2 }).forward(randn([1, 3]), loose([1, 2]))).toThrow(/GRUCell: hx must be a Tensor/);
+    expect(() => crossEntropy(loose(null), x)).toThrow(ValueError);
+    expect(() => crossEntropy(x, loose(1))).toThrow('crossEntropy: target must be a Tensor; got 1');
+    expect(() => mseLoss(x, loose(undefined))).toThrow(ValueError);
   });
 });

@@ -1,7 +1,7 @@
 // Binary cross-entropy on logits (torch.nn.functional.binary_cross_entropy_with_logits), stable
 // for any logit. x logit, t target in [0, 1], p posWeight (per class, last axis), w weight.
 
-import { checkOptions, abs, add, exp, log, maximum, minimum, mul, neg, scope, sub, type Tensor } from '@recur/tensor';
+import { expectTensor, checkOptions, abs, add, exp, log, maximum, minimum, mul, neg, scope, sub, type Tensor } from '@recur/tensor';
 import { checkBroadcastsTo, checkReduction, checkSameShape, reduceLoss, type Reduction } from './reduction.js';
 
 export interface BCEWithLogitsOptions {
@@ -22,6 +22,8 @@ export interface BCEWithLogitsOptions {
 export function bceWithLogits(input: Tensor, target: Tensor, options: BCEWithLogitsOptions = {}): Tensor {
   const op = 'bceWithLogits';
   checkOptions(op, options, ['weight', 'posWeight', 'reduction']);
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
   const reduction = checkReduction(op, options.reduction);
   checkSameShape(op, input, target);
   if (options.weight) checkBroadcastsTo(op, 'weight', options.weight, input.shape);

@@ -3,6 +3,7 @@
 // C classes, d1..dk extra dims of a K-dimensional input (N, C, d1..dk), e the label smoothing.
 
 import {
+  expectTensor,
   checkOptions,
   DTypeError,
   ValueError,
@@ -56,6 +57,8 @@ function classWeightView(weight: Tensor, rank: number, axis: number): Tensor {
 export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
   checkOptions(op, options, ['weight', 'ignoreIndex', 'reduction', 'labelSmoothing']);
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
   const reduction = checkReduction(op, options.reduction);
   const ignoreIndex = checkIgnoreIndex(op, options.ignoreIndex);
   const smoothing = options.labelSmoothing ?? 0;

@@ -3,6 +3,7 @@
 // K-dimensional input (N, C, d1..dk) whose target is (N, d1..dk); a 1-D input (C) takes a scalar target.
 
 import {
+  expectTensor,
   checkOptions,
   DTypeError,
   IndexError,
@@ -142,6 +143,8 @@ export function reduceClassIndexLoss(loss: Tensor, targetWeight: Tensor, reducti
 export function nllLoss(input: Tensor, target: Tensor, options: NLLLossOptions = {}): Tensor {
   const op = 'nllLoss';
   checkOptions(op, options, ['weight', 'ignoreIndex', 'reduction']);
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'target', target);
   const reduction = checkReduction(op, options.reduction);
   const ignoreIndex = checkIgnoreIndex(op, options.ignoreIndex);
   checkInput(op, input);

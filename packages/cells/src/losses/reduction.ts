@@ -1,7 +1,7 @@
 // What every loss shares: the `reduction` option ('mean' | 'sum' | 'none', PyTorch's names) and
 // the argument checks that turn bad input into typed errors naming expected versus actual.
 
-import { DTypeError, ShapeError, ValueError, fmtShape, mean, sum, type Tensor } from '@recur/tensor';
+import { expectTensor, DTypeError, ShapeError, ValueError, fmtShape, mean, sum, type Tensor } from '@recur/tensor';
 
 /** How per-element losses become the result: their mean, their sum, or left as they are. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -24,6 +24,7 @@ export function reduceLoss(loss: Tensor, reduction: Reduction): Tensor {
 }
 
 export function checkFloat(op: string, name: string, t: Tensor): void {
+  expectTensor(op, name, t);
   if (t.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32; got ${t.dtype}`);
 }
 

@@ -20,7 +20,7 @@ export class LSTMModel extends Module {
 
   constructor(options: LSTMModelOptions) {
     super();
-    checkOptions('LSTMModel', options, ['inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'dropout']);
+    options = checkOptions('LSTMModel', options, ['inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'dropout']);
     this.lstm = this.registerModule('lstm', new LSTM({
       inputSize: options.inputSize,
       hiddenSize: options.hiddenSize,

@@ -32,7 +32,7 @@ export class SequenceTagger extends Module {
 
   constructor(options: SequenceTaggerOptions) {
     super();
-    checkOptions('SequenceTagger', options, ['vocabSize', 'embeddingDim', 'hiddenSize', 'numClasses', 'numLayers', 'paddingIdx', 'dropout']);
+    options = checkOptions('SequenceTagger', options, ['vocabSize', 'embeddingDim', 'hiddenSize', 'numClasses', 'numLayers', 'paddingIdx', 'dropout']);
     this.embedding = this.registerModule('embedding', new Embedding({
       numEmbeddings: options.vocabSize,
       embeddingDim: options.embeddingDim,

@@ -17,7 +17,7 @@ export class Dropout extends Module {
 
   constructor(options: DropoutOptions = {}) {
     super();
-    checkOptions('Dropout', options, ['p', 'generator']);
+    options = checkOptions('Dropout', options, ['p', 'generator']);
     const p = options.p ?? 0.5;
     if (!(p >= 0 && p <= 1)) {
       throw new ValueError(`Dropout: probability p must be between 0 and 1; got ${p}`);
@@ -34,7 +34,7 @@ export class Dropout extends Module {
 
 /** Functional dropout (F.dropout): also used between the layers of stacked RNNs. */
 export function dropout(input: Tensor, p: number, options: { training?: boolean; generator?: Generator } = {}): Tensor {
-  checkOptions('dropout', options, ['training', 'generator']);
+  options = checkOptions('dropout', options, ['training', 'generator']);
   if (input.dtype !== 'float32') throw new DTypeError(`dropout: expected a float32 input; got ${input.dtype}`);
   if (!(p >= 0 && p <= 1)) throw new ValueError(`dropout: probability p must be between 0 and 1; got ${p}`);
   if (!(options.training ?? true) || p === 0) return input;

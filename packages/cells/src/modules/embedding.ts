@@ -2,6 +2,7 @@
 // W is (N, D): N = numEmbeddings rows of D = embeddingDim; the paddingIdx row never learns.
 
 import {
+  expectTensor,
   checkOptions,
   DTypeError,
   IndexError,
@@ -42,7 +43,7 @@ export class Embedding extends Module {
 
   constructor(options: EmbeddingOptions) {
     super();
-    checkOptions('Embedding', options, ['numEmbeddings', 'embeddingDim', 'paddingIdx']);
+    options = checkOptions('Embedding', options, ['numEmbeddings', 'embeddingDim', 'paddingIdx']);
     const { numEmbeddings, embeddingDim } = options;
     for (const [name, value] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
       if (!Number.isInteger(value) || value < 0) {
@@ -66,7 +67,7 @@ export class Embedding extends Module {
    * The padding row keeps its pretrained values; only its gradient is held at zero.
    */
   static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
-    checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
+    options = checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
     if (embeddings.rank !== 2) {
       throw new ValueError(`Embedding.fromPretrained: expected a 2-D (numEmbeddings, embeddingDim) tensor; got ${fmtShape(embeddings.shape)}`);
     }
@@ -81,6 +82,7 @@ export class Embedding extends Module {
   }
 
   forward(indices: Tensor): Tensor {
+    expectTensor('Embedding', 'indices', indices);
     if (indices.dtype !== 'int32') {
       throw new DTypeError(`Embedding: indices must be int32; got ${indices.dtype}`);
     }

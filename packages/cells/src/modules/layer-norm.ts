@@ -1,7 +1,7 @@
 // LayerNorm (torch.nn.LayerNorm): y = (x - μ)/√(σ² + ε)·γ + β over the trailing normalizedShape
 // dims; μ and σ² are their mean and biased variance, γ (`weight`) and β (`bias`) are learned.
 
-import { checkOptions, ShapeError, ValueError, fmtShape, ones, scope, zeros, type Tensor } from '@recur/tensor';
+import { describeValue, checkOptions, ShapeError, ValueError, fmtShape, ones, scope, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 
@@ -25,8 +25,12 @@ export class LayerNorm extends Module {
 
   constructor(options: LayerNormOptions) {
     super();
-    checkOptions('LayerNorm', options, ['normalizedShape', 'eps', 'elementwiseAffine', 'bias']);
-    const shape = typeof options.normalizedShape === 'number' ? [options.normalizedShape] : [...options.normalizedShape];
+    options = checkOptions('LayerNorm', options, ['normalizedShape', 'eps', 'elementwiseAffine', 'bias']);
+    const given: unknown = options.normalizedShape;
+    if (typeof given !== 'number' && !Array.isArray(given)) {
+      throw new ValueError(`LayerNorm: normalizedShape must be an integer or an array of integers; got ${describeValue(given)}`);
+    }
+    const shape = typeof given === 'number' ? [given] : [...(given as number[])];
     if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new ValueError(`LayerNorm: normalizedShape must be one or more non-negative integers; got ${fmtShape(shape)}`);
     }

@@ -1,7 +1,7 @@
 // Linear (torch.nn.Linear): an affine map over the last dimension, y = x·Wᵀ + b.
 // x is [..., in], W is (out, in) as PyTorch stores it, b is (out), y is [..., out].
 
-import { checkOptions, ShapeError, ValueError, fmtShape, init, scope, sizeOf, zeros, type Tensor } from '@recur/tensor';
+import { expectTensor, checkOptions, ShapeError, ValueError, fmtShape, init, scope, sizeOf, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { affine } from './affine.js';
@@ -21,7 +21,7 @@ export class Linear extends Module {
 
   constructor(options: LinearOptions) {
     super();
-    checkOptions('Linear', options, ['inFeatures', 'outFeatures', 'bias']);
+    options = checkOptions('Linear', options, ['inFeatures', 'outFeatures', 'bias']);
     const { inFeatures, outFeatures } = options;
     checkFeatures('inFeatures', inFeatures);
     checkFeatures('outFeatures', outFeatures);
@@ -40,6 +40,7 @@ export class Linear extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    expectTensor('Linear', 'input', input);
     if (input.rank === 0 || input.shape[input.rank - 1] !== this.inFeatures) {
       throw new ShapeError(
         `Linear: expected input of shape [..., ${this.inFeatures}] (inFeatures ${this.inFeatures}); got ${fmtShape(input.shape)}`,

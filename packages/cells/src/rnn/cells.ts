@@ -2,7 +2,7 @@
 // parameter names (weight_ih, weight_hh, bias_ih, bias_hh). Input [B, I] or unbatched [I];
 // state [B, H] or [H]. B batch, I input size, H hidden size.
 
-import { checkOptions, ShapeError, Tensor, add, fmtShape, matmul, scope, zeros } from '@recur/tensor';
+import { ValueError, describeValue, checkOptions, ShapeError, Tensor, add, fmtShape, matmul, scope, zeros } from '@recur/tensor';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { checkSize, createRecurrentWeights, GATES } from './weights.js';
@@ -29,7 +29,7 @@ abstract class CellBase extends Module {
     options: CellOptions,
   ) {
     super();
-    checkOptions(cellName, options, ['inputSize', 'hiddenSize', 'bias', ...(cellName === 'RNNCell' ? ['nonlinearity'] : [])]);
+    options = checkOptions(cellName, options, ['inputSize', 'hiddenSize', 'bias', ...(cellName === 'RNNCell' ? ['nonlinearity'] : [])]);
     checkSize(cellName, 'inputSize', options.inputSize, 0);
     checkSize(cellName, 'hiddenSize', options.hiddenSize);
     this.inputSize = options.inputSize;
@@ -58,8 +58,11 @@ abstract class CellBase extends Module {
 
   /** A state tensor as [B, H] (zeros when absent), checked against the batch size. */
   protected state(name: string, value: Tensor | undefined, batch: number, unbatched: boolean): Tensor {
-    if (!value) return zeros([batch, this.hiddenSize]);
     const expected = unbatched ? [this.hiddenSize] : [batch, this.hiddenSize];
+    if (value === undefined || value === null) return zeros([batch, this.hiddenSize]);
+    if (!(value instanceof Tensor)) {
+      throw new ValueError(`${this.cellName}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(value)}`);
+    }
     if (value.rank !== expected.length || value.shape.some((d, i) => d !== expected[i])) {
       throw new ShapeError(`${this.cellName}: expected ${name} of shape ${fmtShape(expected)}; got ${fmtShape(value.shape)}`);
     }
@@ -103,6 +106,9 @@ export class LSTMCell extends CellBase {
     return scope(() => {
       const { x, unbatched } = this.batched(input);
       const batch = x.shape[0]!;
+      if (state !== undefined && state !== null && (!Array.isArray(state) || state.length !== 2)) {
+        throw new ValueError(`LSTMCell: the state must be a pair [h0, c0] of tensors; got ${describeValue(state)}`);
+      }
       const h = this.state('h0', state?.[0], batch, unbatched);
       const c = this.state('c0', state?.[1], batch, unbatched);
       const next = lstmStep(this.inputProjection(x), { h, c }, this.weightHh, this.biasHh, null);

@@ -61,7 +61,7 @@ export abstract class RecurrentBase extends Module {
   ) {
     super();
     const extra = mode === 'LSTM' ? ['projSize'] : layerName === 'RNN' ? ['nonlinearity'] : [];
-    checkOptions(layerName, options, [...RECURRENT_OPTIONS, ...extra]);
+    options = checkOptions(layerName, options, [...RECURRENT_OPTIONS, ...extra]);
     checkSize(layerName, 'inputSize', options.inputSize, 0);
     checkSize(layerName, 'hiddenSize', options.hiddenSize);
     checkSize(layerName, 'numLayers', options.numLayers ?? 1);
@@ -216,7 +216,7 @@ export class RNN extends RecurrentBase {
   readonly nonlinearity: Nonlinearity;
 
   constructor(options: RecurrentOptions & { nonlinearity?: Nonlinearity }) {
-    const nonlinearity = options.nonlinearity ?? 'tanh';
+    const nonlinearity = options?.nonlinearity ?? 'tanh';
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new ValueError(`RNN: nonlinearity must be 'tanh' or 'relu'; got '${String(nonlinearity)}'`);
     }
