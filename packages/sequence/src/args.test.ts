@@ -6,7 +6,7 @@ import { createCpuBackend } from '@recur/backend-cpu';
 import { ValueError, randn, registerBackend, useBackend, zeros } from '@recur/tensor';
 import { PackedSequence } from './packed-sequence.js';
 import { packPaddedSequence, packSequence } from './pack.js';
-import { padPackedSequence } from './unpack.js';
+import { padPackedSequence, unpackSequence } from './unpack.js';
 import { padSequence, unpadSequence } from './pad-sequence.js';
 import { lengthsToMask } from './mask.js';
 
@@ -57,5 +57,15 @@ describe('arguments and options', () => {
     expect(() => unpadSequence(x, [4, 2], loose({ batchfirst: true }))).toThrow(/did you mean 'batchFirst'/);
     expect(() => lengthsToMask([2], loose({ maxLen: 3 }))).toThrow(/did you mean 'maxLength'/);
     expect(() => new PackedSequence(zeros([2, 3]), [1, 1], loose({ sorted: null }))).toThrow(ValueError);
+  });
+});
+
+describe('lists and packed sequences', () => {
+  it('a non-array list or a non-PackedSequence is a ValueError', () => {
+    expect(() => packSequence(loose(null))).toThrow(ValueError);
+    expect(() => packSequence(loose('ab'))).toThrow(/packSequence: expected an array of \[L, \*\] tensors/);
+    expect(() => padSequence(loose([zeros([2]), 1]))).toThrow('padSequence: sequences[1] must be a Tensor; got 1');
+    expect(() => padPackedSequence(loose(zeros([2, 1])))).toThrow(/padPackedSequence: expected a PackedSequence/);
+    expect(() => unpackSequence(loose(null))).toThrow(ValueError);
   });
 });

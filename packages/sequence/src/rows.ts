@@ -7,6 +7,8 @@ import {
   ShapeError,
   ValueError,
   concat,
+  describeValue,
+  expectTensor,
   fmtShape,
   fromTypedArray,
   full,
@@ -42,6 +44,8 @@ export interface SequenceList {
 }
 
 export function checkSequences(op: string, sequences: readonly Tensor[]): SequenceList {
+  if (!Array.isArray(sequences as unknown)) throw new ValueError(`${op}: expected an array of [L, *] tensors; got ${describeValue(sequences)}`);
+  sequences.forEach((sequence, b) => expectTensor(op, `sequences[${b}]`, sequence));
   if (sequences.length === 0) throw new ValueError(`${op}: expected at least one sequence; got an empty list`);
   const first = sequences[0]!;
   if (first.rank < 1) throw new ShapeError(`${op}: sequences must be [L, *] with at least 1 dimension; sequence 0 has shape []`);

@@ -2,9 +2,9 @@
 // unpackSequence (→ a list of [L_b, *]), both in the original batch order, both differentiable
 // w.r.t. packed.data. T time steps, B sequences, b an original batch index, j a sorted position.
 
-import { ValueError, checkOptions, fromTypedArray, scope, type Tensor } from '@recur/tensor';
+import { ValueError, checkOptions, describeValue, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 import { invertPermutation } from './lengths.js';
-import { hostOrder, stepOffsets, type PackedSequence } from './packed-sequence.js';
+import { PackedSequence, hostOrder, stepOffsets } from './packed-sequence.js';
 import { gatherRows } from './rows.js';
 
 export interface PadPackedOptions {
@@ -27,7 +27,12 @@ function sortedPositions(packed: PackedSequence): Int32Array<ArrayBuffer> {
  * The padded batch and each sequence's length (int32 [B], original order), as PyTorch's
  * pad_packed_sequence. Gradients of the padded output flow back to packed.data.
  */
+function expectPacked(op: string, packed: unknown): void {
+  if (!(packed instanceof PackedSequence)) throw new ValueError(`${op}: expected a PackedSequence; got ${describeValue(packed)}`);
+}
+
 export function padPackedSequence(packed: PackedSequence, options: PadPackedOptions = {}): [Tensor, Tensor] {
+  expectPacked('padPackedSequence', packed);
   checkOptions('padPackedSequence', options, ['batchFirst', 'paddingValue', 'totalLength']);
   const op = 'padPackedSequence';
   const batchFirst = options.batchFirst ?? false;
@@ -59,6 +64,7 @@ export function padPackedSequence(packed: PackedSequence, options: PadPackedOpti
  * unpack_sequence): one gather into [Σ L, *], split into views.
  */
 export function unpackSequence(packed: PackedSequence): Tensor[] {
+  expectPacked('unpackSequence', packed);
   const lengths = packed.lengths;
   const positions = sortedPositions(packed);
   const offsets = stepOffsets(packed.batchSizes);

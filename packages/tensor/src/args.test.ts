@@ -132,5 +132,6 @@ describe('initialisers and backward', () => {
     const x = tensor([1, 2], { requiresGrad: true });
     expect(() => x.sum().backward(undefined, loose({ retain_graph: true }))).toThrow(/unknown option 'retain_graph'/);
     expect(() => x.mul(2).backward(loose([1, 1]))).toThrow(/backward: gradient must be a Tensor/);
+    expect(() => ops.backward(loose(null))).toThrow('backward: expected a Tensor; got null');
   });
 });

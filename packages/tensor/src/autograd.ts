@@ -100,6 +100,7 @@ export interface BackwardOptions {
 
 /** Accumulate d root / d leaf into every leaf's `.grad`. */
 export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  if (!(root instanceof Tensor)) throw new ValueError(`backward: expected a Tensor; got ${describeValue(root)}`);
   checkOptions('backward', options, ['retainGraph']);
   if (gradient !== undefined && gradient !== null && !(gradient instanceof Tensor)) {
     throw new ValueError(`backward: gradient must be a Tensor shaped like the output; got ${describeValue(gradient)}`);
