@@ -181,3 +181,11 @@ describe('checkpoint files', () => {
     await expect(loadCheckpoint(folder, {})).rejects.toThrow(`${folder}: cannot read the file: it is a directory, expected a file (EISDIR)`);
   });
 });
+
+describe('decodeCheckpoint arguments', () => {
+  it('bytes that are not a Uint8Array and missing parts are ValueErrors', async () => {
+    const bytes = await encodeCheckpoint(setup());
+    expect(() => decodeCheckpoint(null as never, {})).toThrow(ValueError);
+    expect(() => decodeCheckpoint(bytes, null as never)).toThrow(/decodeCheckpoint: expected the parts to load into/);
+  });
+});

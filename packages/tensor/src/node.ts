@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { FormatError } from '@recur/backend';
+import { FormatError, ValueError } from '@recur/backend';
 import { parseSafetensors, serializeSafetensors, type LoadedSafetensors } from './safetensors.js';
 import type { CreateOptions } from './creation.js';
 import type { Tensor } from './tensor.js';
@@ -33,6 +33,9 @@ export function fileReadError(path: string, error: unknown): unknown {
 
 /** The bytes of the file at `path`; a missing or unreadable file is a FormatError naming it. */
 export async function readFileBytes(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  if (typeof path !== 'string' || path === '') {
+    throw new ValueError(`readFileBytes: expected a file path (a non-empty string); got ${path === '' ? 'an empty string' : path === null ? 'null' : typeof path}`);
+  }
   try {
     const bytes = await readFile(path);
     return new Uint8Array(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FormatError } from '@recur/backend';
+import { FormatError, ValueError } from '@recur/backend';
 import { useCpu } from './test-support/setup.js';
 import { tensor } from './creation.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
@@ -180,5 +180,14 @@ describe('safetensors files (Node)', () => {
     expect(left).toEqual([`.ckpt.safetensors.${process.pid}.0123456789ab.tmp`, `.other.safetensors.${deadPid}.a1b2c3d4e5f6.tmp`]);
     expect((await loadSafetensorsFile(path)).tensors.w!.toArraySync()).toEqual([1]);
     for (const file of [live, otherTarget]) await rm(file);
+  });
+});
+
+describe('safetensors arguments', () => {
+  it('bytes that are not a Uint8Array, and a path that is not a string, are ValueErrors', async () => {
+    expect(() => parseSafetensors(null as never)).toThrow(ValueError);
+    expect(() => parseSafetensors('{}' as never)).toThrow(/expected the file's bytes as a Uint8Array; got string/);
+    expect(() => parseSafetensors(new ArrayBuffer(8) as never)).toThrow(/got ArrayBuffer/);
+    await expect(readFileBytes(42 as never)).rejects.toThrow(ValueError);
   });
 });

@@ -2,7 +2,7 @@
 // N bytes a UTF-8 JSON header {name: {dtype, shape, data_offsets: [begin, end]}, __metadata__};
 // the rest the raw little-endian tensor bytes. Parsing validates everything before allocating.
 
-import { FormatError, fmtShape, sizeOf, type DType } from '@recur/backend';
+import { FormatError, ValueError, fmtShape, sizeOf, type DType } from '@recur/backend';
 import { fromTypedArray, type CreateOptions } from './creation.js';
 import type { Tensor } from './tensor.js';
 
@@ -60,6 +60,9 @@ export function setOwn<T>(target: Record<string, T>, key: string, value: T): voi
 
 /** Parse and validate the header of a safetensors file held in `bytes`. */
 export function readSafetensorsHeader(bytes: Uint8Array, source = 'safetensors'): SafetensorsHeader {
+  if (!(bytes instanceof Uint8Array)) {
+    throw new ValueError(`${source}: expected the file's bytes as a Uint8Array; got ${bytes === null ? 'null' : typeof bytes === 'object' ? (bytes as object).constructor?.name ?? 'an object' : typeof bytes}`);
+  }
   if (bytes.length < 8) fail(source, `file of ${bytes.length} bytes is shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getBigUint64(0, true);
