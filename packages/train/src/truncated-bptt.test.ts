@@ -164,6 +164,29 @@ describe('TruncatedBPTT(k1, k2) with k1 < k2', () => {
     expect(infos[1]!.gradNorm).toBeNull();
   });
 
+  it('chunks and single-step calls with the same forecast/truth order learn the same weights, bit for bit', async () => {
+    manualSeed(5);
+    const { x, y } = series(11, 2);
+    const a = new Forecaster();
+    const b = new Forecaster();
+    b.loadStateDict(a.stateDict());
+    const options = { loss: mseLoss, k1: 2, k2: 5, clipNorm: 0.3 };
+    const chunked = new TruncatedBPTT(new RecurrentStream(a, { batchSize: 2 }), { ...options, optimizer: new Adam(a.parameters(), { lr: 0.01 }) });
+    const single = new TruncatedBPTT(new RecurrentStream(b, { batchSize: 2 }), { ...options, optimizer: new Adam(b.parameters(), { lr: 0.01 }) });
+    const outputs = [await chunked.step(narrow(x, 0, 0, 7), narrow(y, 0, 0, 7)), await chunked.step(narrow(x, 0, 7, 4), narrow(y, 0, 7, 4))];
+    // The same interleaving of forecasts and truths as the two chunks, one step per call.
+    const steps: number[] = [];
+    for (const [from, to] of [[0, 7], [7, 11]] as const) {
+      for (let t = from; t < to; t++) single.predict(narrow(x, 0, t, 1)).dispose();
+      for (let t = from; t < to; t++) steps.push((await single.learn(narrow(y, 0, t, 1))).updates);
+    }
+    expect(outputs.map((o) => o.updates)).toEqual([3, 2]);
+    expect(steps.reduce((n, u) => n + u)).toBe(5);
+    expect(paramBits(b)).toEqual(paramBits(a));
+    expect(await chunked.flush()).toBe(1);
+    expect(paramBits(b)).not.toEqual(paramBits(a));
+  });
+
   it('learns online: the prequential loss falls on a learnable stream, memory stays flat', async () => {
     manualSeed(4);
     const model = new Forecaster();
