@@ -116,6 +116,11 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
     refuses(await edited(setup(), (s) => void (s.optimizer.state['0'].step = 0.9)), /state\[0\]\.step must be an integer count ≥ 0/);
   });
 
+  it('a hyper-parameter that is an object with its own toString, or an array nested deep, is a FormatError (found by the fuzz)', async () => {
+    refuses(await edited(setup(), (s) => void (s.optimizer.param_groups[0].eps = { toString: 1 })), /Adam: invalid eps \(parameter group 0\): expected a finite number ≥ 0, got an object \{toString\}/);
+    refuses(await edited(setup(), (s) => JSON.stringify(s).replace('"eps":', `"eps":${'['.repeat(20)}1${']'.repeat(20)},"x":`)), /Adam: invalid eps/);
+  });
+
   it('scheduler gamma -5, last_epoch "abc" and base_lrs [] are refused', async () => {
     refuses(await edited(setup(), (s) => void (s.scheduler.gamma = -5)), /StepLR: invalid gamma \(state dict\): expected a finite number ≥ 0, got -5/);
     refuses(await edited(setup(), (s) => void (s.scheduler.last_epoch = 'abc')), /StepLR\.loadStateDict: invalid last_epoch: expected a number, got "abc"/);

@@ -3,7 +3,9 @@
 
 import { Tensor, ValueError, describeValue } from '@recur/tensor';
 
-const show = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : String(value));
+// describeValue, not String(): a value read from a file may be an array nested thousands deep or
+// an object whose own `toString` is not a function (both made String() throw).
+const show = (value: unknown): string => describeValue(value);
 
 /** `where` says which options object held the value: 'options', 'parameter group 1', … */
 function fail(owner: string, name: string, where: string, expected: string, value: unknown): never {
