@@ -118,6 +118,7 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
 
   it('a hyper-parameter that is an object with its own toString, or an array nested deep, is a FormatError (found by the fuzz)', async () => {
     refuses(await edited(setup(), (s) => void (s.optimizer.param_groups[0].eps = { toString: 1 })), /Adam: invalid eps \(parameter group 0\): expected a finite number ≥ 0, got an object \{toString\}/);
+    refuses(await edited(setup(), (s) => void (s.optimizer.param_groups[0].betas = [{ toString: 1 }])), /Adam: invalid betas \(parameter group 0\): expected a pair \[beta1, beta2\], got \[…\]/);
     refuses(await edited(setup(), (s) => JSON.stringify(s).replace('"eps":', `"eps":${'['.repeat(20)}1${']'.repeat(20)},"x":`)), /Adam: invalid eps/);
   });
 

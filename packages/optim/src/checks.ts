@@ -66,7 +66,7 @@ export function expectParams(owner: string, value: unknown): void {
 /** Adam's betas: a pair with 0 ≤ β < 1 each. */
 export function expectBetas(owner: string, value: unknown, where = ''): void {
   if (!Array.isArray(value) || value.length !== 2) {
-    fail(owner, 'betas', where, 'a pair [beta1, beta2]', Array.isArray(value) ? `[${value.join(', ')}]` : value);
+    fail(owner, 'betas', where, 'a pair [beta1, beta2]', value);
   }
   value.forEach((beta: unknown, i) => expectInRange(owner, `betas[${i}]`, beta, 0, 1, where));
 }
