@@ -3,7 +3,7 @@
 // and reads observe every earlier kernel. Each instance owns its buffers, its wasm memory and its
 // workers; generated loops and the compiled wasm module are shared.
 
-import { ValueError, type AnyTypedArray, type BackendPlugin, type BackendV1, type DType } from '@recur/backend';
+import { ValueError, checkOptions, type AnyTypedArray, type BackendPlugin, type BackendV1, type DType } from '@recur/backend';
 import type { KernelContext } from './check.js';
 import { binary, cast, copy, fill, unary, where } from './elementwise.js';
 import { adamStep } from './fused-adam.js';
@@ -90,6 +90,7 @@ export function cpuThreads(options: CpuBackendOptions = {}): number {
 }
 
 export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<CpuBuffer> {
+  checkOptions('createCpuBackend', options, CPU_OPTIONS);
   const memory = new CpuMemory();
   const simd = options.simd ?? simdByDefault();
   const threads = threadsOption(options.threads);
@@ -144,7 +145,10 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
 }
 
 /** The plugin `registerBackend` takes: `registerBackend(cpu())`. */
+const CPU_OPTIONS = ['codegen', 'simd', 'threads'];
+
 export function cpu(options: CpuBackendOptions = {}): BackendPlugin {
+  checkOptions('cpu', options, CPU_OPTIONS);
   // A bad `threads` surfaces here, not at the first useBackend.
   if (options.threads !== undefined) threadsOption(options.threads);
   return { name: 'cpu', priority: 0, create: () => createCpuBackend(options) };

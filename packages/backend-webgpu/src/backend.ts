@@ -2,7 +2,7 @@
 // work into one batched command encoder; `flush` submits it and `read` submits and waits. Works
 // in browsers (navigator.gpu) and in Node through the `webgpu` package (Dawn).
 
-import type { BackendMemoryInfo, BackendPlugin, BackendV1 } from '@recur/backend';
+import { checkOptions, type BackendMemoryInfo, type BackendPlugin, type BackendV1 } from '@recur/backend';
 import { acquireDevice, type AcquireOptions } from './acquire-device.js';
 import type { PoolStats } from './buffer-pool.js';
 import { CommandQueue } from './command-queue.js';
@@ -54,7 +54,11 @@ export interface WebGPUBackend extends BackendV1<WebGPUBuffer> {
 
 const DEFAULT_POOLED_BYTES = 256 * 1024 * 1024;
 
+const WEBGPU_OPTIONS = ['device', 'adapter', 'powerPreference', 'gpu', 'limits', 'maxPooledBytes'];
+
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
+  checkOptions('createWebGPUBackend', options, WEBGPU_OPTIONS);
+  checkOptions('createWebGPUBackend: limits', options.limits, ['maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize']);
   const { device, ownsDevice, gpu } = await acquireDevice(options);
   const health = new DeviceHealth(device);
   const lowered = options.limits ?? {};
@@ -134,5 +138,6 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
 
 /** The plugin `registerBackend` takes: `registerBackend(webgpu())`. Ranks above cpu (priority 0). */
 export function webgpu(options: WebGPUBackendOptions = {}): BackendPlugin {
+  checkOptions('webgpu', options, WEBGPU_OPTIONS);
   return { name: 'webgpu', priority: 10, create: () => createWebGPUBackend(options) };
 }

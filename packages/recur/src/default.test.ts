@@ -8,6 +8,10 @@ describe('recur umbrella', () => {
     expect(getBackend().name).toBe('cpu');
   });
 
+  it('createDefault() rejects a misspelt option instead of ignoring it', async () => {
+    await expect(createDefault({ webGPU: false } as never)).rejects.toThrow(/createDefault: unknown option 'webGPU' \(did you mean 'webgpu'\?\)/);
+  });
+
   it('re-exports the layers, metrics and tokenizers', () => {
     const [out] = new LSTM({ inputSize: 2, hiddenSize: 3 }).forward(randn([4, 1, 2]));
     expect(out.shape).toEqual([4, 1, 3]);

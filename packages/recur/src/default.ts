@@ -2,7 +2,7 @@
 // best one. A missing or failing GPU falls back to the CPU with a one-line warning.
 
 import { cpu } from '@recur/backend-cpu';
-import { registerBackend, useBackend, type BackendV1 } from '@recur/tensor';
+import { checkOptions, registerBackend, useBackend, type BackendV1 } from '@recur/tensor';
 
 export interface DefaultOptions {
   /** Try WebGPU first (default true). */
@@ -18,6 +18,7 @@ export interface DefaultSetup {
 }
 
 export async function createDefault(options: DefaultOptions = {}): Promise<DefaultSetup> {
+  checkOptions('createDefault', options, ['webgpu', 'warn']);
   registerBackend(cpu());
   if (options.webgpu === false) return { backend: await useBackend('cpu') };
   try {

@@ -135,3 +135,9 @@ describe('initialisers and backward', () => {
     expect(() => ops.backward(loose(null))).toThrow('backward: expected a Tensor; got null');
   });
 });
+
+describe('registerBackend options', () => {
+  it('reject unknown keys', () => {
+    expect(() => ops.registerBackend(() => ops.getBackend(), loose({ nmae: 'x' }))).toThrow(/registerBackend: unknown option 'nmae' \(did you mean 'name'\?\)/);
+  });
+});

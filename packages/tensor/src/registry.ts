@@ -1,7 +1,7 @@
 // The backend registry: `registerBackend(cpu())`, `await useBackend('webgpu')`, `getBackend()`.
 // Importing any package registers nothing; the user (or the umbrella) registers plugins.
 
-import { BackendError, type BackendPlugin, type BackendV1 } from '@recur/backend';
+import { BackendError, checkOptions, type BackendPlugin, type BackendV1 } from '@recur/backend';
 
 interface Entry {
   readonly plugin: BackendPlugin;
@@ -32,6 +32,7 @@ export function registerBackend(
   plugin: BackendPlugin | (() => BackendV1 | Promise<BackendV1>),
   options: { name?: string; priority?: number } = {},
 ): void {
+  checkOptions('registerBackend', options, ['name', 'priority']);
   const normalized: BackendPlugin =
     typeof plugin === 'function'
       ? { name: options.name ?? '', create: plugin, priority: options.priority }
