@@ -88,6 +88,7 @@ export {
 export { sum, mean, max, min, argmax, argmin, logSumExp, sumToShape, type ReduceOptions, type ArgOptions } from './ops/reduce.js';
 export { softmax, logSoftmax } from './ops/activation.js';
 export { matmul } from './ops/matmul.js';
+export { linear } from './ops/linear.js';
 export {
   reshape,
   view,
@@ -107,6 +108,7 @@ export { concat, stack, split, chunk, pad } from './ops/join.js';
 export { gather, indexSelect, scatterAdd } from './ops/indexing.js';
 export { assign } from './ops/assign.js';
 export { empty, kernelView, backendOf } from './extend.js';
+export { kernelOp, type KernelOpDefinition, type KernelOpForward, type KernelOpBackward, type KernelOpResult } from './kernel-op.js';
 export {
   parseSafetensors,
   serializeSafetensors,

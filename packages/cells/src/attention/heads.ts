@@ -2,14 +2,13 @@
 // into H heads of d = E/H as [N, H, T, d] views, and merge heads back to the input layout.
 // batchFirst: [N, T, E]; otherwise [T, N, E] (T the sequence length, N the batch).
 
-import { sizeOf, type Tensor } from '@recur/tensor';
-import { affine } from '../modules/affine.js';
+import { linear, sizeOf, type Tensor } from '@recur/tensor';
 
 /** x [..., F]·Wᵀ + b with W (E, F) → [..., E], as one GEMM over all leading positions. */
 export function projectRows(x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   const lead = x.shape.slice(0, -1);
   const rows = x.reshape([sizeOf(lead), x.shape[x.rank - 1]!]);
-  return affine(rows, weight, bias).reshape([...lead, weight.shape[0]!]);
+  return linear(rows, weight, bias).reshape([...lead, weight.shape[0]!]);
 }
 
 /** [N, T, E] or [T, N, E] → [N, H, T, d] (a view where the layout allows). */

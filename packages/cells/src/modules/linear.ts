@@ -1,10 +1,9 @@
 // Linear (torch.nn.Linear): an affine map over the last dimension, y = x·Wᵀ + b.
 // x is [..., in], W is (out, in) as PyTorch stores it, b is (out), y is [..., out].
 
-import { expectTensor, checkOptions, ShapeError, ValueError, fmtShape, init, scope, sizeOf, zeros, type Tensor } from '@recur/tensor';
+import { expectTensor, checkOptions, ShapeError, ValueError, fmtShape, init, linear, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
-import { affine } from './affine.js';
 
 export interface LinearOptions {
   readonly inFeatures: number;
@@ -46,13 +45,8 @@ export class Linear extends Module {
         `Linear: expected input of shape [..., ${this.inFeatures}] (inFeatures ${this.inFeatures}); got ${fmtShape(input.shape)}`,
       );
     }
-    return scope(() => {
-      // Every leading dimension folds into the rows of one GEMM: [N, in]·Wᵀ → [N, out].
-      const lead = input.shape.slice(0, -1);
-      const rows = input.rank === 2 ? input : input.reshape([sizeOf(lead), this.inFeatures]);
-      const y = affine(rows, this.weight, this.bias);
-      return input.rank === 2 ? y : y.reshape([...lead, this.outFeatures]);
-    });
+    // One GEMM over every leading position, the bias copied in first (the tensor core's linear).
+    return linear(input, this.weight, this.bias);
   }
 }
 

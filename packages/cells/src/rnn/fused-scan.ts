@@ -3,8 +3,7 @@
 // backend has the fused cells, and the Elman RNN on any backend. The input projection stays one GEMM over all rows; for the LSTM, b_hh
 // joins b_ih there, since the gates only ever see their sum.
 
-import { add, indexSelect, narrow, type Tensor } from '@recur/tensor';
-import { affine } from '../modules/affine.js';
+import { add, indexSelect, linear, narrow, type Tensor } from '@recur/tensor';
 import type { Parameter } from '../parameter.js';
 import { hasFused } from './fused-ops.js';
 import { fusedGruScan } from './gru-scan.js';
@@ -42,7 +41,7 @@ export function fusedDirection(
     const hidden = w.weightHh.shape[1]!;
     const bias = w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
     // A fresh tensor either way: the scan writes its pre-activations into it.
-    const gates = affine(data, w.weightIh, bias);
+    const gates = linear(data, w.weightIh, bias);
     const y = fusedLstmScan(gates, initial.h, initial.c!, w.weightHh, batchSizes, reverse);
     const h = narrow(y, 1, 0, hidden);
     const c = narrow(y, 1, hidden, hidden);
@@ -51,11 +50,11 @@ export function fusedDirection(
   if (mode === 'RNN_TANH' || mode === 'RNN_RELU') {
     // Ordinary kernels on row views: every backend runs this one.
     const bias = w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
-    const y = rnnScan(affine(data, w.weightIh, bias), initial.h, w.weightHh, mode === 'RNN_TANH' ? 'tanh' : 'relu', batchSizes, reverse);
+    const y = rnnScan(linear(data, w.weightIh, bias), initial.h, w.weightHh, mode === 'RNN_TANH' ? 'tanh' : 'relu', batchSizes, reverse);
     return { output: y, last: { h: finalStates(y, batchSizes, reverse), c: null } };
   }
   if (mode === 'GRU' && hasFused('gru', data)) {
-    const gx = affine(data, w.weightIh, w.biasIh);
+    const gx = linear(data, w.weightIh, w.biasIh);
     const y = fusedGruScan(gx, initial.h, w.weightHh, w.biasHh, batchSizes, reverse);
     return { output: y, last: { h: finalStates(y, batchSizes, reverse), c: null } };
   }
