@@ -21,7 +21,7 @@ describe('recur tasks', () => {
     expect(table.stdout).toMatch(/^births\s+Forecast/m);
     expect(table.stdout).toMatch(/^spam\s+Spam or ham/m);
     const json = await runCli(['tasks', '--json']);
-    expect(json.events.map((e) => e.name)).toEqual(['births', 'spam', 'charlm', 'segment', 'g2p']);
+    expect(json.events.map((e) => e.name)).toEqual(['births', 'spam', 'charlm', 'segment', 'g2p', 'stream']);
     expect(json.events[0]).toMatchObject({ event: 'task', metric: { name: 'mae' }, defaultConfig: { epochs: 12 } });
   });
 });

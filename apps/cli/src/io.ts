@@ -1,6 +1,8 @@
 // Where the CLI reads and writes: the process's streams for the binary, buffers in tests.
 // Progress and notes go to stderr; results (tables, JSON events, predictions) to stdout.
 
+import { createInterface } from 'node:readline';
+
 export interface Output {
   write(text: string): unknown;
   readonly isTTY?: boolean;
@@ -11,6 +13,8 @@ export interface Io {
   readonly stdout: Output;
   readonly stderr: Output;
   readStdin(): Promise<string>;
+  /** Standard input line by line, as it arrives (`recur stream`); without it, readStdin is split. */
+  stdinLines?(): AsyncIterable<string>;
   /** Aborted on Ctrl-C; training saves a checkpoint and `main` returns 130. */
   readonly signal: AbortSignal;
   /** Told when Ctrl-C should stop training gracefully (true) or end the process at once (false). */
@@ -30,6 +34,7 @@ export function processIo(signal: AbortSignal): Io {
     stdout: process.stdout,
     stderr: process.stderr,
     readStdin: () => readAll(process.stdin),
+    stdinLines: () => createInterface({ input: process.stdin, crlfDelay: Infinity }),
     signal,
     cwd: process.cwd(),
   };

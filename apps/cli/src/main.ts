@@ -9,6 +9,7 @@ import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
 import type { Io } from './io.js';
 import { backendName, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, type TrainFlags } from './options.js';
+import { streamCommand, type StreamFlags } from './stream-command.js';
 import { trainCommand } from './train-command.js';
 
 export type { Io, Output } from './io.js';
@@ -64,6 +65,15 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .addOption(backendOption())
     .option('--json', 'print the prediction as JSON')
     .action(async (path: string, input: string | undefined, flags: CheckpointFlags) => setCode(await predictCommand(path, input, flags, io)));
+
+  root.command('stream')
+    .description('forecast a series value by value: one number a line from a file or standard input, each forecast printed as it goes')
+    .argument('<checkpoint>', 'a checkpoint written by recur train stream')
+    .argument('[file]', 'values, one per line (default, or -: standard input)')
+    .addOption(backendOption())
+    .option('--learn', 'learn online from each value once it has been forecast (truncated BPTT)')
+    .option('--json', 'one JSON object per value; the last is the summary')
+    .action(async (path: string, file: string | undefined, flags: StreamFlags) => setCode(await streamCommand(path, file, flags, io)));
 
   root.command('generate')
     .description('stream text sampled from a charlm checkpoint')

@@ -12,6 +12,8 @@ export type {
   LinePlot,
   Plot,
   Prediction,
+  StreamOptions,
+  StreamStep,
   Task,
   TaskConfig,
   TaskMetric,
@@ -19,6 +21,7 @@ export type {
   TrainContext,
   TrainResult,
   TrainState,
+  ValueStream,
 } from './task.js';
 export type {
   BatchEvent,

@@ -163,6 +163,37 @@ export interface TaskRun {
   predict(input: string | null): Promise<Prediction>;
   /** Task-specific charts (forecast against actual, attention heatmaps) drawn after training. */
   plots?(): Promise<Plot[]>;
+  /** Online use (`recur stream`): forecast a series value by value; tasks without it do not stream. */
+  openStream?(options: StreamOptions): ValueStream;
   /** Free the model and any tensors the run holds. */
+  dispose(): void;
+}
+
+/** How `recur stream` runs a stream. */
+export interface StreamOptions {
+  /** Learn from each value once it has been forecast (prequential), or keep the weights fixed. */
+  readonly learn: boolean;
+}
+
+/** One value read by a ValueStream: what had been forecast for it, and the forecast of the next. */
+export interface StreamStep {
+  readonly value: number;
+  /** The forecast made for this value before it arrived; null while the stream warms up. */
+  readonly expected: number | null;
+  /** The baseline's forecast for this value; null while the stream warms up. */
+  readonly expectedBaseline: number | null;
+  /** The forecast for the next value and the baseline's; null while the stream warms up. */
+  readonly forecast: number | null;
+  readonly baseline: number | null;
+  /** Optimizer updates made so far (0 without learning). */
+  readonly updates: number;
+}
+
+/** A forecaster fed one value at a time (a model with its state carried between values). */
+export interface ValueStream {
+  /** e.g. 'seasonal naive (the value 7 days earlier)'. */
+  readonly baselineName: string;
+  /** Read the next value; resolves once the next forecast is made (and, learning, learned from). */
+  push(value: number): Promise<StreamStep>;
   dispose(): void;
 }

@@ -1,0 +1,8 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@recur/source'] },
+  ssr: { resolve: { conditions: ['@recur/source'] } },
+  // The end-to-end test trains the stream model and a births model, then streams two test years.
+  test: { name: 'sample-stream', include: ['src/**/*.test.ts'], testTimeout: 300_000 },
+});
