@@ -6,7 +6,7 @@ import { BLEU_SMOOTHINGS, smoothPrecisions, type BleuSmoothing, type Precision }
 import { MetricInputError, MetricOptionError, MetricShapeError } from './errors.js';
 import { fsum } from './numeric.js';
 import type { MetricAccumulator } from './streaming.js';
-import { checkOneOf, checkSameLength } from './validate.js';
+import { checkOptionKeys, checkOneOf, checkSameLength } from './validate.js';
 
 /** A token: words, subwords, phonemes or ids; compared with ===. */
 export type Token = string | number;
@@ -94,6 +94,7 @@ export function brevityPenalty(referenceLength: number, hypothesisLength: number
 }
 
 function checkOptions(op: string, options: BleuOptions): Required<BleuOptions> {
+  checkOptionKeys(op, options, ['weights', 'smoothing', 'epsilon', 'alpha', 'k', 'autoReweigh', 'maxOrder']);
   const weights = options.weights ?? DEFAULT_WEIGHTS;
   if (weights.length === 0) throw new MetricOptionError(`${op}: weights is empty; give one weight per n-gram order`);
   if (!weights.every(Number.isFinite)) throw new MetricOptionError(`${op}: weights must be finite numbers; got [${weights.join(', ')}]`);

@@ -7,7 +7,7 @@ import { MetricInputError, MetricShapeError } from './errors.js';
 import { compareCodePoints } from './labels.js';
 import { averageScores, perClassScores, type PrfCounts, type PrfScores } from './prf.js';
 import type { MetricAccumulator } from './streaming.js';
-import { checkSameLength, checkZeroDivision, type ZeroDivision } from './validate.js';
+import { checkOptionKeys, checkSameLength, checkZeroDivision, type ZeroDivision } from './validate.js';
 
 export interface ChunkTypeScores {
   /** Every type found in the true or predicted chunks, sorted by code point. */
@@ -52,6 +52,7 @@ export class ChunkF1Accumulator implements MetricAccumulator<[yTrue: readonly (r
   private readonly zeroDivision: ZeroDivision;
 
   constructor(options: ChunkF1Options = {}) {
+    checkOptionKeys('ChunkF1Accumulator', options, ['zeroDivision']);
     this.zeroDivision = checkZeroDivision('ChunkF1Accumulator', options.zeroDivision);
   }
 

@@ -6,7 +6,7 @@ import { MetricInputError, MetricOptionError } from './errors.js';
 import { compareLabels, labelKind, type Label, type LabelKind } from './labels.js';
 import { averageScores, perClassScores, type PrfCounts, type PrfPerClass, type PrfScores } from './prf.js';
 import type { MetricAccumulator } from './streaming.js';
-import { checkOneOf, checkSameLength, checkZeroDivision, describe, type ZeroDivision } from './validate.js';
+import { checkOptionKeys, checkOneOf, checkSameLength, checkZeroDivision, describe, type ZeroDivision } from './validate.js';
 
 /** sklearn's `average`; `null` means per-label arrays. */
 export type ClassAverage = 'binary' | 'micro' | 'macro' | 'weighted';
@@ -65,6 +65,7 @@ export class ClassificationMetrics<L extends Label = number>
 
   // NoInfer: `new ClassificationMetrics({ posLabel: 1 })` should mean number labels, not the literal 1.
   constructor(private readonly options: ClassificationOptions<NoInfer<L>> = {}) {
+    checkOptionKeys('ClassificationMetrics', options, ['labels', 'zeroDivision', 'posLabel']);
     this.zeroDivision = checkZeroDivision('ClassificationMetrics', options.zeroDivision);
     if (options.labels) this.checkLabelList('ClassificationMetrics', options.labels);
   }
@@ -101,6 +102,7 @@ export class ClassificationMetrics<L extends Label = number>
 
   /** Fraction of equal labels; with `normalize: false` their count (sklearn's normalize). */
   accuracy(options: { readonly normalize?: boolean } = {}): number {
+    checkOptionKeys('accuracy', options, ['normalize']);
     this.checkSeen('accuracy');
     return options.normalize === false ? this.correct : this.correct / this.total;
   }
@@ -110,6 +112,7 @@ export class ClassificationMetrics<L extends Label = number>
   scores(options: { readonly average: ClassAverage; readonly labels?: readonly L[] }): PrfScores;
   scores(options?: { readonly average?: ClassAverage | null; readonly labels?: readonly L[] }): PerLabelScores<L> | PrfScores;
   scores(options: { readonly average?: ClassAverage | null; readonly labels?: readonly L[] } = {}): PerLabelScores<L> | PrfScores {
+    checkOptionKeys('scores', options, ['average', 'labels']);
     const op = 'scores';
     const average = options.average ?? null;
     checkOneOf(op, 'average', average, AVERAGES);
@@ -128,6 +131,7 @@ export class ClassificationMetrics<L extends Label = number>
    * row sums ('true'), column sums ('pred') or the total ('all'), a 0/0 giving 0 as in sklearn.
    */
   confusionMatrix(options: ConfusionMatrixOptions<L> = {}): number[][] {
+    checkOptionKeys('confusionMatrix', options, ['labels', 'normalize']);
     const op = 'confusionMatrix';
     this.checkSeen(op);
     checkOneOf(op, 'normalize', options.normalize ?? null, ['true', 'pred', 'all', null]);

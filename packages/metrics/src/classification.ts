@@ -11,6 +11,7 @@ import {
 } from './classification-metrics.js';
 import type { Label } from './labels.js';
 import type { PrfScores } from './prf.js';
+import { checkOptionKeys } from './validate.js';
 
 type PerLabelOptions<L extends Label> = ScoreOptions<L> & { readonly average: null };
 type AveragedOptions<L extends Label> = ScoreOptions<L> & { readonly average?: ClassAverage };
@@ -46,6 +47,7 @@ export function precisionRecallFscoreSupport<L extends Label>(
   yPred: ArrayLike<L>,
   options: ScoreOptions<L> = {},
 ): PerLabelScores<L> | PrfScores {
+  checkOptionKeys('precisionRecallFscoreSupport', options, ['labels', 'zeroDivision', 'posLabel', 'average']);
   return metrics(yTrue, yPred, options).scores({ average: options.average ?? null, labels: options.labels });
 }
 
@@ -55,6 +57,7 @@ function oneScore<L extends Label>(
   yPred: ArrayLike<L>,
   options: ScoreOptions<L>,
 ): number | number[] {
+  checkOptionKeys(`${key}Score`, options, ['labels', 'zeroDivision', 'posLabel', 'average']);
   // sklearn's precision_score / recall_score / f1_score default to average='binary'.
   const average = options.average === undefined ? 'binary' : options.average;
   const scores = metrics(yTrue, yPred, options).scores({ average, labels: options.labels });

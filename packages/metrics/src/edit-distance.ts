@@ -5,7 +5,7 @@
 import type { Token, Tokens } from './bleu.js';
 import { MetricInputError, MetricOptionError } from './errors.js';
 import type { MetricAccumulator } from './streaming.js';
-import { checkOneOf, checkSameLength } from './validate.js';
+import { checkOptionKeys, checkOneOf, checkSameLength } from './validate.js';
 
 export interface EditDistanceOptions {
   /** Cost of a substitution (insertions and deletions cost 1); default 1. */
@@ -29,7 +29,8 @@ export type Sequence = Tokens | string;
 
 const asTokens = (sequence: Sequence): Tokens => (typeof sequence === 'string' ? Array.from(sequence) : sequence);
 
-function checkCost(op: string, options: EditDistanceOptions): number {
+function checkCost(op: string, options: EditDistanceOptions, extra: readonly string[] = []): number {
+  checkOptionKeys(op, options, ['substitutionCost', 'transpositions', ...extra]);
   const cost = options.substitutionCost ?? 1;
   if (!(cost >= 0) || !Number.isFinite(cost)) throw new MetricOptionError(`${op}: substitutionCost must be a finite number >= 0; got ${cost}`);
   return cost;
@@ -127,14 +128,15 @@ export class ErrorRateAccumulator implements MetricAccumulator<[references: read
   constructor(private readonly options: EditDistanceOptions & { readonly unit?: ErrorUnit } = {}) {
     this.unit = options.unit ?? 'token';
     checkOneOf('ErrorRateAccumulator', 'unit', this.unit, ['word', 'char', 'token']);
-    checkCost('ErrorRateAccumulator', options);
+    checkCost('ErrorRateAccumulator', options, ['unit']);
   }
 
   update(references: readonly Sequence[], hypotheses: readonly Sequence[]): this {
     checkSameLength('ErrorRateAccumulator.update', ['references', 'hypotheses'], references, hypotheses);
     references.forEach((reference, i) => {
       const a = tokenize(reference, this.unit);
-      this.distance += editDistance(a, tokenize(hypotheses[i]!, this.unit), this.options);
+      const { substitutionCost, transpositions } = this.options;
+      this.distance += editDistance(a, tokenize(hypotheses[i]!, this.unit), { substitutionCost, transpositions });
       this.referenceLength += a.length;
     });
     this.pairs += references.length;

@@ -4,7 +4,7 @@
 
 import { MetricInputError, MetricOptionError, MetricShapeError } from './errors.js';
 import type { MetricAccumulator } from './streaming.js';
-import { checkNonEmpty, checkOneOf } from './validate.js';
+import { checkOptionKeys, checkNonEmpty, checkOneOf } from './validate.js';
 
 /** 1-D (n) targets, or 2-D as n rows of m outputs each. */
 export type Targets = ArrayLike<number> | readonly ArrayLike<number>[];
@@ -141,12 +141,14 @@ export class RegressionMetrics implements MetricAccumulator<[yTrue: Targets, yPr
   meanAbsoluteError(options: { readonly multioutput: 'raw_values' }): number[];
   meanAbsoluteError(options?: MultioutputOptions): number;
   meanAbsoluteError(options: MultioutputOptions = {}): number | number[] {
+    checkOptionKeys('meanAbsoluteError', options, ['multioutput']);
     return this.reduce('meanAbsoluteError', (c) => c.sumAbsolute / c.samples, options.multioutput);
   }
 
   meanSquaredError(options: { readonly multioutput: 'raw_values' }): number[];
   meanSquaredError(options?: MultioutputOptions): number;
   meanSquaredError(options: MultioutputOptions = {}): number | number[] {
+    checkOptionKeys('meanSquaredError', options, ['multioutput']);
     return this.reduce('meanSquaredError', (c) => c.sumSquared / c.samples, options.multioutput);
   }
 
@@ -154,18 +156,21 @@ export class RegressionMetrics implements MetricAccumulator<[yTrue: Targets, yPr
   rootMeanSquaredError(options: { readonly multioutput: 'raw_values' }): number[];
   rootMeanSquaredError(options?: MultioutputOptions): number;
   rootMeanSquaredError(options: MultioutputOptions = {}): number | number[] {
+    checkOptionKeys('rootMeanSquaredError', options, ['multioutput']);
     return this.reduce('rootMeanSquaredError', (c) => Math.sqrt(c.sumSquared / c.samples), options.multioutput);
   }
 
   meanAbsolutePercentageError(options: { readonly multioutput: 'raw_values' }): number[];
   meanAbsolutePercentageError(options?: MultioutputOptions): number;
   meanAbsolutePercentageError(options: MultioutputOptions = {}): number | number[] {
+    checkOptionKeys('meanAbsolutePercentageError', options, ['multioutput']);
     return this.reduce('meanAbsolutePercentageError', (c) => c.sumPercentage / c.samples, options.multioutput);
   }
 
   symmetricMeanAbsolutePercentageError(options: { readonly multioutput: 'raw_values' }): number[];
   symmetricMeanAbsolutePercentageError(options?: MultioutputOptions): number;
   symmetricMeanAbsolutePercentageError(options: MultioutputOptions = {}): number | number[] {
+    checkOptionKeys('symmetricMeanAbsolutePercentageError', options, ['multioutput']);
     return this.reduce('symmetricMeanAbsolutePercentageError', (c) => c.sumSymmetric / c.samples, options.multioutput);
   }
 
@@ -173,6 +178,7 @@ export class RegressionMetrics implements MetricAccumulator<[yTrue: Targets, yPr
   r2Score(options: { readonly multioutput: 'raw_values'; readonly forceFinite?: boolean }): number[];
   r2Score(options?: R2Options): number;
   r2Score(options: R2Options = {}): number | number[] {
+    checkOptionKeys('r2Score', options, ['multioutput', 'forceFinite']);
     const forceFinite = options.forceFinite ?? true;
     const score = (c: Column): number => {
       if (c.samples < 2) return NaN;
@@ -264,8 +270,10 @@ export function meanSquaredError(
   yPred: Targets,
   options: MultioutputOptions & { readonly squared?: boolean } = {},
 ): number | number[] {
+  checkOptionKeys('meanSquaredError', options, ['multioutput', 'squared']);
   const metrics = oneShot('meanSquaredError', yTrue, yPred);
-  return options.squared === false ? metrics.rootMeanSquaredError(options) : metrics.meanSquaredError(options);
+  const rest = { multioutput: options.multioutput };
+  return options.squared === false ? metrics.rootMeanSquaredError(rest) : metrics.meanSquaredError(rest);
 }
 
 export function rootMeanSquaredError(yTrue: Targets, yPred: Targets, options: RawOptions): number[];

@@ -5,7 +5,7 @@
 import type { Token, Tokens } from './bleu.js';
 import { MetricInputError, MetricOptionError } from './errors.js';
 import type { MetricAccumulator } from './streaming.js';
-import { checkSameLength } from './validate.js';
+import { checkOptionKeys, checkSameLength } from './validate.js';
 
 export interface RougeScore {
   readonly precision: number;
@@ -43,6 +43,7 @@ function ngramCounts(tokens: Tokens, n: number, ids: Map<Token, number>): Map<st
 
 /** ROUGE-N: clipped n-gram overlap (Σ min(count_ref, count_hyp)) over each side's n-gram count. */
 export function rougeN(reference: Tokens, hypothesis: Tokens, options: { readonly n?: number } = {}): RougeScore {
+  checkOptionKeys('rougeN', options, ['n']);
   const n = options.n ?? 1;
   if (!Number.isInteger(n) || n < 1) throw new MetricOptionError(`rougeN: n must be a positive integer; got ${n}`);
   const ids = new Map<Token, number>();

@@ -9,6 +9,24 @@ export function checkSameLength(op: string, names: readonly [string, string], a:
   }
 }
 
+/**
+ * An options object (undefined for none) whose keys all appear in `allowed`: a misspelt key is
+ * a MetricOptionError, never ignored. The rule of @recur/backend's checkOptions, kept here
+ * because @recur/metrics has no dependencies.
+ */
+export function checkOptionKeys(op: string, options: object | undefined, allowed: readonly string[]): void {
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new MetricOptionError(`${op}: expected an options object { ${allowed.map((k) => `${k}?`).join(', ')} }; got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (allowed.includes(key)) continue;
+    const fold = (k: string): string => k.toLowerCase().replace(/_/g, '');
+    const near = allowed.find((k) => fold(k) === fold(key));
+    throw new MetricOptionError(`${op}: unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ''}; known options: ${allowed.join(', ')}`);
+  }
+}
+
 export function checkNonEmpty(op: string, name: string, length: number): void {
   if (length === 0) throw new MetricInputError(`${op}: ${name} is empty; the metric is undefined for no samples`);
 }
