@@ -1,6 +1,7 @@
 // Elementwise shaders generated from the shared op tables (UNARY_OPS/BINARY_OPS `wgsl`). A few
 // table expressions are adapted where WGSL alone would break the contract: NaN tests by bits
-// (WGSL may assume no NaN), accurate sin/cos, integer literals for int32, int32 x / 0 = 0 (CPU).
+// (WGSL may assume no NaN), accurate sin/cos/exp/log/tanh/sigmoid, integer literals for int32,
+// int32 x / 0 = 0 (CPU).
 
 import { BINARY_OPS, UNARY_OPS, type BinaryOp, type DType, type UnaryOp } from '@recur/backend';
 import type { Bindings, Scalar } from './bindings.js';
@@ -24,6 +25,12 @@ const UNARY_OVERRIDES: Partial<Record<UnaryOp, string>> = {
   // WGSL's sin/cos promise only 2^-11 absolute error (see recur_sincos in wgsl-prelude.ts).
   sin: 'recur_sincos(x).x',
   cos: 'recur_sincos(x).y',
+  // WGSL's exp, log and tanh are loose, SwiftShader's log and tanh badly so near 1 and 0 (see
+  // precise-math-wgsl.ts).
+  exp: 'recur_exp(x)',
+  log: 'recur_log(x)',
+  tanh: 'recur_tanh(x)',
+  sigmoid: 'recur_sigmoid(x)',
 };
 
 // The table's `max`/`min` leave NaN to the implementation; the contract propagates it from

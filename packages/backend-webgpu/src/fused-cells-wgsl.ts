@@ -1,11 +1,10 @@
 // Shaders of the fused LSTM/GRU cells, one invocation per (b, j) of the [B, H] state. Operands
 // are 2-D strided matrices read through per-operand (offset, row stride, column stride) words;
-// σ and tanh are the op table's WGSL, so the fused path rounds like the composed one.
+// σ and tanh are the elementwise ops' WGSL, so the fused path rounds like the composed one.
 // B batch, H hidden; LSTM gates i f g o, GRU gates r z n (PyTorch's row order).
 
-import { UNARY_OPS } from '@recur/backend';
 import type { Bindings } from './bindings.js';
-import { ELEMENTWISE_WORKGROUP } from './elementwise-wgsl.js';
+import { ELEMENTWISE_WORKGROUP, unaryExpression } from './elementwise-wgsl.js';
 import { FIRST_PARAM } from './kernel-context.js';
 import type { ShaderParts } from './wgsl-prelude.js';
 
@@ -28,8 +27,8 @@ export const CELL_OUTPUTS: Record<CellKernel, readonly string[]> = {
 };
 
 const MATH = `
-fn cell_sigmoid(x: f32) -> f32 { return ${UNARY_OPS.sigmoid.wgsl}; }
-fn cell_tanh(x: f32) -> f32 { return ${UNARY_OPS.tanh.wgsl}; }`;
+fn cell_sigmoid(x: f32) -> f32 { return ${unaryExpression('sigmoid', 'float32')}; }
+fn cell_tanh(x: f32) -> f32 { return ${unaryExpression('tanh', 'float32')}; }`;
 
 const BODIES: Record<CellKernel, (withAct: boolean) => string> = {
   lstmCell: (withAct) => `

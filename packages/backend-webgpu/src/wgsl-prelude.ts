@@ -3,6 +3,7 @@
 // entry point that turns the 2-D grid into a linear workgroup index `group` (see dispatch-grid.ts).
 
 import type { Bindings } from './bindings.js';
+import { PRECISE_MATH, usesPreciseMath } from './precise-math-wgsl.js';
 
 /** The shader text of one kernel: helper functions and the body of `main`. */
 export interface ShaderParts {
@@ -43,6 +44,7 @@ fn pi(k: u32) -> i32 { return bitcast<i32>(pu(k)); }
 fn pf(k: u32) -> f32 { return bitcast<f32>(pu(k)); }
 fn recur_is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 ${SINCOS}
+${usesPreciseMath(parts) ? PRECISE_MATH : ''}
 ${parts.helpers ?? ''}
 @compute @workgroup_size(${parts.workgroupSize})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
