@@ -82,6 +82,7 @@ function scaleGrads(grads: readonly Tensor[], total: number, maxNorm: number, p:
 }
 
 function prepare(params: Params, maxNorm: number, options: ClipGradNormOptions): { grads: Tensor[]; p: number } {
+  checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   expectNonNegative('clipGradNorm', 'maxNorm', maxNorm);
   return { grads: gradsOf(params), p: normTypeOf(options) };
 }
@@ -92,7 +93,6 @@ function prepare(params: Params, maxNorm: number, options: ClipGradNormOptions):
  * synchronously, so it needs a host-memory backend (CPU); elsewhere use clipGradNormAsync.
  */
 export function clipGradNorm(params: Params, maxNorm: number, options: ClipGradNormOptions = {}): number {
-  checkOptions('clipGradNorm', options, ['normType', 'errorIfNonfinite']);
   const { grads, p } = prepare(params, maxNorm, options);
   if (grads.length === 0) return 0;
   const backend = backendOf('clipGradNorm', ...grads);

@@ -19,6 +19,7 @@ import {
   SequentialLR,
   StepLR,
   clipGradNorm,
+  clipGradNormAsync,
 } from './index.js';
 
 beforeAll(async () => {
@@ -80,10 +81,11 @@ describe('parameter groups, schedulers and clipping', () => {
     expect(() => new StepLR(optimizer, loose(2))).toThrow(/StepLR: expected an options object/);
   });
 
-  it('clipGradNorm rejects unknown option keys', () => {
+  it('clipGradNorm and clipGradNormAsync reject unknown option keys', async () => {
     const p = param();
     p.grad = tensor([3, 4]);
     expect(() => clipGradNorm([p], 1, loose({ norm_type: 2 }))).toThrow(/clipGradNorm: unknown option 'norm_type'/);
+    await expect(clipGradNormAsync([p], 1, loose({ norm_type: 2 }))).rejects.toThrow(/clipGradNorm: unknown option 'norm_type'/);
   });
 });
 
