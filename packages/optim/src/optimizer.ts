@@ -136,7 +136,7 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
 
   /** Drop every gradient (setToNone, the default) or fill it with zeros. */
   zeroGrad(options: { setToNone?: boolean } = {}): void {
-    const setToNone = options.setToNone ?? true;
+    const setToNone = checkOptions(`${this.name}.zeroGrad`, options, ['setToNone']).setToNone ?? true;
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (!p.grad) continue;

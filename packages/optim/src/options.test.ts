@@ -61,6 +61,7 @@ describe('parameter groups, schedulers and clipping', () => {
     const optimizer = new SGD([param()], { lr: 0.1 });
     expect(() => optimizer.addParamGroup(loose({ params: [param()], momentun: 0.9 }))).toThrow(/parameter group 1.*did you mean 'momentum'/);
     optimizer.addParamGroup({ params: [param()], momentum: 0.9 });
+    expect(() => optimizer.zeroGrad(loose({ set_to_none: false }))).toThrow(/SGD.zeroGrad: unknown option 'set_to_none'/);
     expect(optimizer.paramGroups[1]!.momentum).toBe(0.9);
   });
 
