@@ -5,8 +5,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Linear } from '@recur/cells';
-import { Adam, CHECKPOINT_FORMAT, ExponentialLR, LinearLR, SequentialLR, decodeCheckpoint, encodeCheckpoint } from '@recur/optim';
-import { FormatError, Generator, rand, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import {
+  Adagrad,
+  Adam,
+  CHECKPOINT_FORMAT,
+  CosineAnnealingWarmRestarts,
+  ExponentialLR,
+  LinearLR,
+  OneCycleLR,
+  RMSprop,
+  ReduceLROnPlateau,
+  SGD,
+  SequentialLR,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  type AnyOptimizer,
+} from '@recur/optim';
+import { FormatError, Generator, rand, registerBackend, scope, tensor, useBackend, type Tensor } from '@recur/tensor';
 import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase } from './index.js';
 import type { FuzzRandom } from './random.js';
 
@@ -14,13 +29,33 @@ const runs = fuzzRuns(5000);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function setup() {
+/** Optimizer and scheduler pairs whose saved state covers every kind of field. */
+const KINDS = {
+  adamSequential: (params: Tensor[]) => {
+    const optimizer = new Adam(params, { lr: 0.01, amsgrad: true });
+    const warmup = new LinearLR(optimizer, { startFactor: 0.5, totalIters: 2 });
+    const decay = new ExponentialLR(optimizer, { gamma: 0.9 });
+    return { optimizer, scheduler: new SequentialLR(optimizer, { schedulers: [warmup, decay], milestones: [2] }) };
+  },
+  sgdOneCycle: (params: Tensor[]) => {
+    const optimizer = new SGD(params, { lr: 0.1, momentum: 0.9, nesterov: true });
+    return { optimizer, scheduler: new OneCycleLR(optimizer, { maxLr: 0.5, totalSteps: 100000, threePhase: true }) };
+  },
+  rmspropPlateau: (params: Tensor[]) => {
+    const optimizer = new RMSprop(params, { lr: 0.01, momentum: 0.5, centered: true });
+    return { optimizer, scheduler: new ReduceLROnPlateau(optimizer, { mode: 'max', patience: 1 }) };
+  },
+  adagradRestarts: (params: Tensor[]) => {
+    const optimizer = new Adagrad(params, { lr: 0.1 });
+    return { optimizer, scheduler: new CosineAnnealingWarmRestarts(optimizer, { T0: 2, TMult: 2 }) };
+  },
+} satisfies Record<string, (params: Tensor[]) => { optimizer: AnyOptimizer; scheduler: { step(metric?: number): void } }>;
+
+type Kind = keyof typeof KINDS;
+
+function setup(kind: Kind) {
   const model = new Linear({ inFeatures: 3, outFeatures: 2 });
-  const optimizer = new Adam(model.parameters(), { lr: 0.01 });
-  const warmup = new LinearLR(optimizer, { startFactor: 0.5, totalIters: 2 });
-  const decay = new ExponentialLR(optimizer, { gamma: 0.9 });
-  const scheduler = new SequentialLR(optimizer, { schedulers: [warmup, decay], milestones: [2] });
-  return { model, optimizer, scheduler, generator: new Generator(3) };
+  return { model, ...KINDS[kind](model.parameters()), generator: new Generator(3) };
 }
 
 type Parts = ReturnType<typeof setup>;
@@ -28,10 +63,11 @@ type Parts = ReturnType<typeof setup>;
 function train(parts: Parts, steps: number): void {
   for (let i = 0; i < steps; i++) {
     scope(() => {
-      parts.model.forward(rand([4, 3], { generator: parts.generator })).square().sum().backward();
+      const loss = parts.model.forward(rand([4, 3], { generator: parts.generator })).square().sum();
+      loss.backward();
       parts.optimizer.step();
       parts.optimizer.zeroGrad();
-      parts.scheduler.step();
+      parts.scheduler.step(loss.itemSync());
     });
   }
 }
@@ -67,35 +103,46 @@ function withState(file: Uint8Array, state: string): Uint8Array {
   return out;
 }
 
-let corpus: Uint8Array[] = [];
-let target: Parts;
+const corpus = new Map<Kind, Uint8Array[]>();
+const targets = new Map<Kind, Parts>();
 
 beforeAll(async () => {
   registerBackend(createCpuBackend, { name: 'cpu' });
   await useBackend('cpu');
-  const source = setup();
-  train(source, 1);
-  const early = await encodeCheckpoint({ ...source, extra: { epoch: 1 } });
-  train(source, 3);
-  const late = await encodeCheckpoint({ ...source, extra: { epoch: 4, note: 'x' } });
-  corpus = [early, late];
-  target = setup();
+  for (const kind of Object.keys(KINDS) as Kind[]) {
+    const source = setup(kind);
+    train(source, 1);
+    const early = await encodeCheckpoint({ ...source, extra: { epoch: 1 } });
+    train(source, 4);
+    const late = await encodeCheckpoint({ ...source, extra: { epoch: 5, note: 'x' } });
+    corpus.set(kind, [early, late]);
+    targets.set(kind, setup(kind));
+  }
 });
 
-function generate(rng: FuzzRandom): FuzzCase<Uint8Array> {
-  const seed = rng.pick(corpus);
+interface CheckpointCase {
+  readonly kind: Kind;
+  readonly bytes: Uint8Array;
+}
+
+function generate(rng: FuzzRandom): FuzzCase<CheckpointCase> {
+  const kind = rng.pick([...corpus.keys()]);
+  const seeds = corpus.get(kind)!;
+  // Mostly this kind's own files; sometimes another kind's, which must be refused cleanly.
+  const seed = rng.chance(0.9) ? rng.pick(seeds) : rng.pick([...corpus.values()].flat());
+  const at = (input: Uint8Array, mutations: string[]): FuzzCase<CheckpointCase> => ({ input: { kind, bytes: input }, mutations: [kind, ...mutations] });
   const mode = rng.below(10);
   const state = (split(seed).header.__metadata__ as Record<string, string>)[CHECKPOINT_FORMAT]!;
   if (mode < 5) {
     const mutated = mutateJson(state, rng);
-    if (mutated) return { input: withState(seed, mutated.text), mutations: ['state-json', ...mutated.applied] };
+    if (mutated) return at(withState(seed, mutated.text), ['state-json', ...mutated.applied]);
   }
   if (mode < 7) {
     const { bytes, applied } = mutateBytes(encoder.encode(state), rng);
-    return { input: withState(seed, decoder.decode(bytes)), mutations: ['state-text', ...applied] };
+    return at(withState(seed, decoder.decode(bytes)), ['state-text', ...applied]);
   }
-  const { bytes, applied } = mutateBytes(seed, rng, { corpus });
-  return { input: bytes, mutations: ['bytes', ...applied] };
+  const { bytes, applied } = mutateBytes(seed, rng, { corpus: seeds });
+  return at(bytes, ['bytes', ...applied]);
 }
 
 describe('checkpoint fuzz', () => {
@@ -105,7 +152,8 @@ describe('checkpoint fuzz', () => {
       runs,
       seed: fuzzSeed(),
       generate,
-      load: (bytes) => {
+      load: ({ kind, bytes }) => {
+        const target = targets.get(kind)!;
         const before = snapshot(target);
         try {
           decodeCheckpoint(bytes, target);
@@ -121,6 +169,7 @@ describe('checkpoint fuzz', () => {
         }
       },
       accept: (error) => error instanceof FormatError,
+      show: ({ kind, bytes }) => `${kind}, ${bytes.length} bytes: ${decoder.decode(bytes.subarray(0, 300))}`,
     });
     expect(report.failures, formatFailures(report)).toEqual([]);
     expect(report.loaded).toBeGreaterThan(runs / 100);
