@@ -141,3 +141,12 @@ describe('registerBackend options', () => {
     expect(() => ops.registerBackend(() => ops.getBackend(), loose({ nmae: 'x' }))).toThrow(/registerBackend: unknown option 'nmae' \(did you mean 'name'\?\)/);
   });
 });
+
+describe('scope, keep, noGrad and enableGrad', () => {
+  it('reject what is not a function or a tensor', () => {
+    expect(() => ops.scope(loose(1))).toThrow('scope: expected a function to run; got 1');
+    expect(() => ops.noGrad(loose(null))).toThrow(ValueError);
+    expect(() => ops.enableGrad(loose('f'))).toThrow(ValueError);
+    expect(() => ops.keep(loose<ops.Tensor>([1]))).toThrow('keep: expected a Tensor; got [1]');
+  });
+});

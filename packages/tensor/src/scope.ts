@@ -2,9 +2,13 @@
 // returns (moved to the enclosing scope) and those passed to `keep()`. Like tfjs `tidy`, but
 // a Promise result is an error: tensors made after an await would escape the scope.
 
-import { ValueError } from '@recur/backend';
+import { ValueError, describeValue } from '@recur/backend';
 import { engine, type Frame } from './engine.js';
 import { Tensor } from './tensor.js';
+
+function expectFunction(op: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new ValueError(`${op}: expected a function to run; got ${describeValue(fn)}`);
+}
 
 function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>): void {
   if (value instanceof Tensor) {
@@ -24,6 +28,7 @@ function collect(value: unknown, out: Set<Tensor>, seen: Set<unknown>): void {
 }
 
 export function scope<T>(fn: () => T): T {
+  expectFunction('scope', fn);
   const frame: Frame = { tensors: new Set() };
   engine.frames.push(frame);
   let result: T;
@@ -57,6 +62,7 @@ export function scope<T>(fn: () => T): T {
 
 /** Exempt a tensor from every enclosing scope; it lives until `dispose()`. Returns it. */
 export function keep<T extends Tensor>(t: T): T {
+  if (!(t instanceof Tensor)) throw new ValueError(`keep: expected a Tensor; got ${describeValue(t)}`);
   t.frame?.tensors.delete(t);
   t.frame = null;
   return t;
@@ -64,6 +70,7 @@ export function keep<T extends Tensor>(t: T): T {
 
 /** Run fn with gradient recording off (inference, optimizer updates). */
 export function noGrad<T>(fn: () => T): T {
+  expectFunction('noGrad', fn);
   const previous = engine.gradEnabled;
   engine.gradEnabled = false;
   try {
@@ -75,6 +82,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Run fn with gradient recording on, even inside `noGrad`. */
 export function enableGrad<T>(fn: () => T): T {
+  expectFunction('enableGrad', fn);
   const previous = engine.gradEnabled;
   engine.gradEnabled = true;
   try {
