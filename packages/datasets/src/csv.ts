@@ -94,6 +94,7 @@ async function* rows(source: TextSource, options: CsvOptions): AsyncGenerator<{ 
     throw sourceError(path, error);
   } finally {
     stream.destroy();
+    counter.destroy();
   }
 }
 
