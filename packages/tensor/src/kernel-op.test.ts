@@ -24,11 +24,10 @@ function negMul(x: Tensor, w: Tensor | null): Tensor {
       else backend.copy(kernelView(x), kernelView(product));
       const y = empty(x.shape, 'float32', backend);
       backend.unary('neg', kernelView(product), kernelView(y));
-      product.dispose();
-      if (!recording) return { output: y };
+      if (!recording) return { output: y, release: [product] };
       // Copies made here belong to the caller's scope (freed as the test's inner scope ends):
       // only the graph's aliases keep them for the backward.
-      return { output: y, saved: [x.clone(), (w ?? x.onesLike()).clone()] as const };
+      return { output: y, saved: [x.clone(), (w ?? x.onesLike()).clone()] as const, release: [product] };
     },
     backward: (g, [xs, ws], { backend, needsInputGrad }) => {
       seen.push([...needsInputGrad]);
@@ -82,5 +81,15 @@ describe('kernelOp', () => {
       negMul(x, tensor([2, 2])).sum().backward();
     });
     expect(memory().numTensors).toBe(before);
+  });
+
+  it('disposes released handles at once, outside any scope too', () => {
+    const x = tensor([1, 2]);
+    const before = memory().numTensors;
+    const y = negMul(x, null);
+    // Only the output is new: the released product is gone.
+    expect(memory().numTensors).toBe(before + 1);
+    y.dispose();
+    x.dispose();
   });
 });

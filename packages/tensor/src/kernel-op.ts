@@ -29,6 +29,9 @@ export interface KernelOpResult<S extends readonly Tensor[]> {
   /** Read only when recording. They are aliased for the graph, so the forward's own handles may
    *  be disposed (or left to the caller's scope) as usual. */
   readonly saved?: S;
+  /** Handles the forward made for its own use (scratch, or what it saved): disposed once `saved`
+   *  is aliased, so the op leaves nothing behind even outside a scope. */
+  readonly release?: readonly Tensor[];
 }
 
 export interface KernelOpDefinition<S extends readonly Tensor[]> {
@@ -53,10 +56,11 @@ export function kernelOp<S extends readonly Tensor[]>(
   const present = inputs.filter((t): t is Tensor => t !== null);
   const backend = commonBackend(name, ...present);
   const recording = needsGrad(...inputs);
-  const { output, saved } = definition.forward({ backend, recording });
-  if (!recording) return output;
+  const { output, saved, release } = definition.forward({ backend, recording });
   // Aliases outside every scope: they live as long as the graph's node, and the node frees them.
-  const kept = (saved ?? []).map(save) as unknown as S;
+  const kept = (recording ? (saved ?? []).map(save) : []) as unknown as S;
+  for (const t of release ?? []) t.dispose();
+  if (!recording) return output;
   const needsInputGrad = inputs.map((t) => t !== null && t.requiresGrad);
   attach(output, name, inputs, (grad) => definition.backward(grad, kept, { backend, needsInputGrad }), [...kept]);
   return output;

@@ -3,14 +3,17 @@
 // with batchFirst, [T, I] unbatched, or a PackedSequence); h_n [L·D, B, H_out] with row
 // layer·D + direction. Each layer projects every step's input in one GEMM, then scans.
 
-import { ShapeError, Tensor, ValueError, add, checkOptions, concat, describeValue, fmtShape, indexSelect, matmul, reshape, scope, stack, zeros } from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, checkOptions, concat, describeValue, fmtShape, indexSelect, reshape, scope, stack, zeros } from '@recur/tensor';
 import { PackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
-import type { Parameter } from '../parameter.js';
 import { checkSize, createRecurrentWeights, GATES, uniformParameter } from './weights.js';
-import { gruStep, lstmStep, rnnStep, type Nonlinearity } from './steps.js';
-import { scan, type ScanResult, type ScanState, type Step } from './scan.js';
-import { fusedDirection } from './fused-scan.js';
+import type { Nonlinearity } from './steps.js';
+import type { ScanState } from './scan.js';
+import type { CellKind, DirectionWeights } from './cell-kind.js';
+import { runDirection } from './scan-driver.js';
+import { LSTM_KIND } from './lstm-kind.js';
+import { GRU_KIND } from './gru-kind.js';
+import { RNN_RELU_KIND, RNN_TANH_KIND } from './elman-kind.js';
 import { dropout } from '../modules/dropout.js';
 
 export type RecurrentMode = keyof typeof GATES;
@@ -24,14 +27,6 @@ export interface RecurrentOptions {
   /** Dropout on the outputs of every layer but the last, in training mode. */
   readonly dropout?: number;
   readonly bidirectional?: boolean;
-}
-
-interface DirectionWeights {
-  readonly weightIh: Parameter;
-  readonly weightHh: Parameter;
-  readonly biasIh: Parameter | null;
-  readonly biasHh: Parameter | null;
-  readonly weightHr: Parameter | null;
 }
 
 export interface RecurrentResult {
@@ -53,13 +48,18 @@ export abstract class RecurrentBase extends Module {
   readonly bidirectional: boolean;
   readonly projSize: number;
   protected readonly weights: DirectionWeights[][] = [];
+  /** PyTorch's mode name of the cell ('LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'). */
+  readonly mode: RecurrentMode;
 
   constructor(
-    readonly mode: RecurrentMode,
+    /** What each step computes; the scan driver runs it (cell-kind.ts). */
+    readonly kind: CellKind,
     protected readonly layerName: string,
     options: RecurrentOptions & { projSize?: number },
   ) {
     super();
+    const mode = kind.name as RecurrentMode;
+    this.mode = mode;
     const extra = mode === 'LSTM' ? ['projSize'] : layerName === 'RNN' ? ['nonlinearity'] : [];
     options = checkOptions(layerName, options, [...RECURRENT_OPTIONS, ...extra]);
     checkSize(layerName, 'inputSize', options.inputSize, 0);
@@ -85,7 +85,7 @@ export abstract class RecurrentBase extends Module {
       for (let d = 0; d < this.numDirections; d++) {
         const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
         const layerInput = layer === 0 ? this.inputSize : out * this.numDirections;
-        const w = createRecurrentWeights(GATES[mode], layerInput, this.hiddenSize, out, this.bias);
+        const w = createRecurrentWeights(kind.gates, layerInput, this.hiddenSize, out, this.bias);
         directions.push({
           weightIh: this.registerParameter(`weight_ih${suffix}`, w.weightIh),
           weightHh: this.registerParameter(`weight_hh${suffix}`, w.weightHh),
@@ -109,14 +109,12 @@ export abstract class RecurrentBase extends Module {
     return this.projSize > 0 ? this.projSize : this.hiddenSize;
   }
 
-  protected abstract stepFor(weights: DirectionWeights): Step;
-
   /** Run every layer and direction; `h0`/`c0` are [L·D, B, ·] (or [L·D, ·] unbatched). */
   protected run(input: Tensor | PackedSequence, h0: Tensor | undefined, c0: Tensor | undefined): RecurrentResult {
     return scope(() => {
       const layout = this.layoutOf(input);
       const initialH = this.initialState('h0', h0, layout, this.outputSize);
-      const initialC = this.mode === 'LSTM' ? this.initialState('c0', c0, layout, this.hiddenSize) : null;
+      const initialC = this.kind.states === 2 ? this.initialState('c0', c0, layout, this.hiddenSize) : null;
       let data = layout.data;
       const lastH: Tensor[] = [];
       const lastC: Tensor[] = [];
@@ -126,7 +124,7 @@ export abstract class RecurrentBase extends Module {
           const w = this.weights[layer]![d]!;
           const row = layer * this.numDirections + d;
           const initial: ScanState = { h: initialH.select(0, row), c: initialC ? initialC.select(0, row) : null };
-          const result = fusedDirection(this.mode, w, data, layout.batchSizes, initial, d === 1) ?? this.scanSteps(w, data, layout.batchSizes, initial, d === 1);
+          const result = runDirection(this.kind, w, data, layout.batchSizes, initial, d === 1);
           outputs.push(result.output);
           lastH.push(result.last.h);
           if (result.last.c) lastC.push(result.last.c);
@@ -136,13 +134,6 @@ export abstract class RecurrentBase extends Module {
       }
       return this.finish(layout, data, stack(lastH, 0), lastC.length ? stack(lastC, 0) : null);
     });
-  }
-
-  /** The step-by-step scan: RNN, a projected LSTM, or any cell where fused kernels are off. */
-  private scanSteps(w: DirectionWeights, data: Tensor, batchSizes: Int32Array, initial: ScanState, reverse: boolean): ScanResult {
-    const projected = matmul(data, w.weightIh.T);
-    const gx = w.biasIh ? add(projected, w.biasIh) : projected;
-    return scan(gx, batchSizes, initial, reverse, this.stepFor(w));
   }
 
   private layoutOf(input: Tensor | PackedSequence): Layout {
@@ -220,12 +211,8 @@ export class RNN extends RecurrentBase {
     if (nonlinearity !== 'tanh' && nonlinearity !== 'relu') {
       throw new ValueError(`RNN: nonlinearity must be 'tanh' or 'relu'; got '${String(nonlinearity)}'`);
     }
-    super(nonlinearity === 'tanh' ? 'RNN_TANH' : 'RNN_RELU', 'RNN', options);
+    super(nonlinearity === 'tanh' ? RNN_TANH_KIND : RNN_RELU_KIND, 'RNN', options);
     this.nonlinearity = nonlinearity;
-  }
-
-  protected stepFor(w: DirectionWeights): Step {
-    return (gx, state) => ({ h: rnnStep(gx, state.h, w.weightHh, w.biasHh, this.nonlinearity), c: null });
   }
 
   /** Returns [output, h_n]; output is a PackedSequence when the input was one. */
@@ -237,11 +224,7 @@ export class RNN extends RecurrentBase {
 
 export class LSTM extends RecurrentBase {
   constructor(options: RecurrentOptions & { projSize?: number }) {
-    super('LSTM', 'LSTM', options);
-  }
-
-  protected stepFor(w: DirectionWeights): Step {
-    return (gx, state) => lstmStep(gx, { h: state.h, c: state.c! }, w.weightHh, w.biasHh, w.weightHr);
+    super(LSTM_KIND, 'LSTM', options);
   }
 
   /** Returns [output, [h_n, c_n]]; output is a PackedSequence when the input was one. */
@@ -257,11 +240,7 @@ export class LSTM extends RecurrentBase {
 
 export class GRU extends RecurrentBase {
   constructor(options: RecurrentOptions) {
-    super('GRU', 'GRU', options);
-  }
-
-  protected stepFor(w: DirectionWeights): Step {
-    return (gx, state) => ({ h: gruStep(gx, state.h, w.weightHh, w.biasHh), c: null });
+    super(GRU_KIND, 'GRU', options);
   }
 
   /** Returns [output, h_n]; output is a PackedSequence when the input was one. */

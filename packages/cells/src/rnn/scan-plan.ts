@@ -1,5 +1,5 @@
-// The row bookkeeping of a whole-sequence scan on the packed layout, shared by the fused LSTM
-// and GRU sequence ops. Step t owns rows [offset_t, offset_t + b_t) of every [N, ·] buffer
+// The row bookkeeping of the whole-sequence scan op (sequence-scan.ts) on the packed layout.
+// Step t owns rows [offset_t, offset_t + b_t) of every [N, ·] buffer
 // (N = Σ b_t). Steps run in order (forward) or reversed; the step run just before t is its
 // predecessor p. Rows [0, shared) of t continue rows [0, shared) of p, shared = min(b_t, b_p);
 // rows [shared, b_t) start from the initial state (only at the first step going forward; as

@@ -1,6 +1,7 @@
 // One time step of each recurrent cell, from the input projection gx = x·W_ihᵀ + b_ih:
 // RNN h' = act(gx + h·W_hhᵀ + b_hh); LSTM gates i f g o; GRU gates r z n with the reset applied
 // after W_hn·h (PyTorch). Fused backend kernels are used when present, composed ops otherwise.
+// These are the cell kinds' composed steps (lstm-kind.ts, gru-kind.ts, elman-kind.ts) and the cells'.
 
 import { add, chunk, matmul, mul, relu, sigmoid, sub, tanh, type Tensor } from '@recur/tensor';
 import { fusedGruCell, fusedLstmCell, hasFused } from './fused-ops.js';
