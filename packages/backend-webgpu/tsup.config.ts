@@ -2,10 +2,11 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig({
   entry: ['src/index.ts'],
-  // ESM and CommonJS (require() users); shared code split into chunks in both, so an entry and
-  // its subpath entries (`/node`) share one copy of each module and its state.
+  // ESM and CommonJS (require() users). One entry, so no chunks: esbuild writes the CJS build
+  // itself and keeps `import()` a real dynamic import there, which the ESM-only `webgpu` package
+  // (Dawn, loaded on demand in Node) needs; tsup's split CJS would turn it into require().
   format: ['esm', 'cjs'],
-  splitting: true,
+  splitting: false,
   // The declarations name GPUDevice and friends: the references pull @webgpu/types (a dependency)
   // into every consumer's program whatever its `types` setting, with the DOM lib it builds on
   // (rollup-plugin-dts drops the directives in src/index.ts).

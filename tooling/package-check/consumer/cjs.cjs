@@ -16,6 +16,7 @@ const modules = {
   datasets: require('@recur/datasets'),
   datasetsNode: require('@recur/datasets/node'),
   births: require('@recur/datasets/corpora/births'),
+  webgpu: require('@recur/backend-webgpu'),
 };
 scenario(modules, 'cjs').then(
   (losses) => console.log(`cjs: loss ${losses[0].toFixed(4)} -> ${losses.at(-1).toFixed(4)}`),

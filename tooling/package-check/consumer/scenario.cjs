@@ -1,7 +1,8 @@
 // What a consumer does with the installed tarballs, run once through `import` (esm.mjs) and once
 // through `require()` (cjs.cjs): train a small LSTM on the CPU, save and reload a checkpoint
-// through the `/node` subpaths, read a CSV, run large matmuls on worker threads, and meet the
-// typed error of a corpus that is not installed. Throws on the first thing that is wrong.
+// through the `/node` subpaths, read a CSV, run large matmuls on worker threads, meet the typed
+// error of a corpus that is not installed, and reach the `webgpu` package. Throws on the first
+// thing that is wrong.
 'use strict';
 
 const assert = require('node:assert/strict');
@@ -9,7 +10,7 @@ const { mkdtemp, rm } = require('node:fs/promises');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
-/** `m` holds the modules as the caller loaded them: tensor, tensorNode, cpu, cells, optim, optimNode, datasets, datasetsNode, births. */
+/** `m` holds the modules as the caller loaded them: tensor, tensorNode, cpu, cells, optim, optimNode, datasets, datasetsNode, births, webgpu. */
 module.exports = async function scenario(m, format) {
   const { registerBackend, useBackend, manualSeed, randn, scope, tensor } = m.tensor;
   registerBackend(m.cpu.cpu({ threads: 2 }));
@@ -100,5 +101,13 @@ module.exports = async function scenario(m, format) {
   threads.Worker = NodeWorker;
   assert.ok(workers.spawned >= 1 && workers.online >= 1, `${format}: no worker thread ran (${JSON.stringify(workers)})`);
   assert.deepEqual(workers.errors, [], `${format}: a worker thread failed`);
+  // WebGPU in Node loads the ESM-only `webgpu` package on demand. consumer.mjs puts a stand-in
+  // there whose top-level await require() cannot load: only a real import() reaches its create().
+  globalThis.recurStubGpuCreated = 0;
+  await assert.rejects(m.webgpu.createWebGPUBackend(), (error) => {
+    assert.doesNotMatch(error.message, /optional peer dependency/, `${format}: the webgpu package did not load`);
+    return true;
+  });
+  assert.equal(globalThis.recurStubGpuCreated, 1, `${format}: the webgpu package's create() was not called`);
   return losses;
 };

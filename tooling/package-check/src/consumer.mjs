@@ -3,7 +3,7 @@
 // CommonJS script against them and type-checks with skipLibCheck off under node16, node10 and
 // bundler resolution.
 
-import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pool, run } from './run.mjs';
@@ -17,6 +17,19 @@ const TSCONFIGS = {
   node10: { compilerOptions: { ...COMMON, module: 'commonjs', moduleResolution: 'node10' }, files: ['types.ts', 'webgpu.ts'] },
   bundler: { compilerOptions: { ...COMMON, module: 'esnext', moduleResolution: 'bundler' }, files: ['types.ts', 'webgpu.ts'] },
 };
+
+/**
+ * A stand-in for the optional peer `webgpu` (Dawn, ESM-only, a large native download): ESM with
+ * a top-level await, so require() cannot load it and only a real import() reaches create().
+ */
+function writeStubWebgpu(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'webgpu', version: '0.0.0-stub', type: 'module', exports: './index.js' }));
+  writeFileSync(
+    join(dir, 'index.js'),
+    ['await Promise.resolve();', 'export const globals = {};', 'export function create() {', '  globalThis.recurStubGpuCreated++;', '  return { requestAdapter: async () => null };', '}', ''].join('\n'),
+  );
+}
 
 /** The wanted packages and, transitively, the workspace packages they depend on. */
 function closure(wanted, byName) {
@@ -57,6 +70,7 @@ export async function checkConsumer({ root, dir, packages, tarballs, fixtures, l
 
   const npmArgs = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...installed.map((n) => tarballs.get(n)), `@types/node@${typesNode}`];
   if (!(await step(`npm install ${installed.join(' ')}`, 'npm', npmArgs))) return failures;
+  writeStubWebgpu(join(dir, 'node_modules', 'webgpu'));
   await step('node esm.mjs (import)', process.execPath, ['esm.mjs']);
   await step('node cjs.cjs (require)', process.execPath, ['cjs.cjs']);
   // Two at a time: CI has two cores, and each check takes some seconds.
