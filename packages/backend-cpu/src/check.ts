@@ -18,9 +18,22 @@ export interface KernelContext {
   readonly pool: () => ThreadPool | null;
 }
 
-/** The typed array behind `view`, after checking that the view fits its live buffer. */
+/**
+ * The typed array behind `view`, after checking that the view fits its live buffer. Counts as a
+ * write to the buffer (its version changes), which is always safe; see `inputArray`.
+ */
 export function viewArray(context: KernelContext, op: string, name: string, view: View<CpuBuffer>): AnyTypedArray {
   const array = context.memory.array(view.buffer, op);
+  checkView(op, name, view, array.length);
+  return array;
+}
+
+/**
+ * As `viewArray` for an operand the kernel only reads, so caches keyed on the buffer's version
+ * (packed-cache.ts) stay valid. A kernel whose output may alias this buffer must not use it.
+ */
+export function inputArray(context: KernelContext, op: string, name: string, view: View<CpuBuffer>): AnyTypedArray {
+  const array = context.memory.readArray(view.buffer, op);
   checkView(op, name, view, array.length);
   return array;
 }

@@ -2,6 +2,9 @@
 // offset tables so any strides and folded batches look alike. Goto-style: B packed into KC×NC
 // panels of NR-wide strips, A into MC×KC blocks of MR-tall strips, a 4×4 (MR×NR) register tile.
 
+import type { PackInto } from './packed-cache.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+
 const MR = 4;
 const NR = 4;
 const KC = 512;
@@ -28,6 +31,11 @@ export interface GemmProblem {
   readonly colC: Int32Array;
   /** Add into C instead of overwriting it. */
   readonly accumulate: boolean;
+  /**
+   * Where the wasm kernels may find B already packed (packed-cache.ts): the float index of its
+   * `floats`-float packed form, filled by `pack` when stale, or null to pack it as usual.
+   */
+  readonly packedB?: (runtime: WasmRuntime, floats: number, pack: PackInto) => number | null;
 }
 
 const PACK_A_SIZE = MC * KC; // 2^15

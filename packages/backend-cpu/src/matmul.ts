@@ -1,11 +1,14 @@
 // Batched matmul: out[..., M, N] (+)= op(A)[..., M, K] · op(B)[..., K, N] over float32 strided
 // views whose batch dims are already broadcast (stride 0 allowed). Batches fold into M when B is
 // shared by all of them (into N when A is), so a [batch, T, K] · [K, N] product is one GEMM.
+// A B shared by the whole product (a weight) is offered to the packed-weight cache.
 
 import { matmulDims, sizeOf, type MatmulOptions, type View } from '@recur/backend';
-import { expectDType, viewArray, type KernelContext } from './check.js';
+import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
 import { gemm, type GemmProblem } from './gemm.js';
 import type { CpuBuffer } from './memory.js';
+import { PACKED_BUDGET_FLOATS, PackedCache, type PackInto } from './packed-cache.js';
+import type { WasmRuntime } from './wasm-runtime.js';
 import { forEachRun } from './strided.js';
 import { wasmGemmThreaded } from './wasm-gemm-threads.js';
 
@@ -58,11 +61,25 @@ class Tables {
 
 export class Matmul {
   readonly #tables = new Tables();
+  readonly #packedBudget: number;
+  #cache: PackedCache | undefined;
+
+  /** `packedBudget`: floats the packed-weight cache may keep (0 turns it off). */
+  constructor(packedBudget = PACKED_BUDGET_FLOATS) {
+    this.#packedBudget = packedBudget;
+  }
+
+  /** The packed-weight cache of this backend instance (made on first use). */
+  cache(context: KernelContext): PackedCache {
+    return (this.#cache ??= new PackedCache(context.memory, this.#packedBudget));
+  }
 
   run(context: KernelContext, a: CpuView, b: CpuView, out: CpuView, options: MatmulOptions = {}): void {
+    // A and B are only read: their buffers keep their versions (and B its packed form) unless
+    // `out` shares a buffer with them, whose access counts as the write it is.
     const arrayC = viewArray(context, 'matmul', 'out', out) as Float32Array;
-    const arrayA = viewArray(context, 'matmul', 'a', a) as Float32Array;
-    const arrayB = viewArray(context, 'matmul', 'b', b) as Float32Array;
+    const arrayA = inputArray(context, 'matmul', 'a', a) as Float32Array;
+    const arrayB = inputArray(context, 'matmul', 'b', b) as Float32Array;
     for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
     const { M, N, K, batchShape, rowAxisA, kAxisA, kAxisB, colAxisB } = matmulDims(a, b, out, options);
     const rank = out.shape.length;
@@ -84,7 +101,15 @@ export class Matmul {
     const rows = foldRows ? batches * M : M;
     const cols = foldCols ? batches * N : N;
     const [rowA, rowC, colB, colC] = this.#tables.take(rows, cols);
+    // B's columns are evenly spaced only when it is shared by every batch (folded rows).
+    let packedB: GemmProblem['packedB'];
+    if (runtime && foldRows && b.buffer !== out.buffer && this.#packedBudget > 0) {
+      const cache = this.cache(context);
+      const key = `${offB[0]}|${strideBN}|${b.strides[kAxisB]}|${N}|${K}`;
+      packedB = (wasm: WasmRuntime, floats: number, pack: PackInto) => cache.find(wasm, b.buffer, key, floats, pack);
+    }
     const problem: GemmProblem = {
+      packedB,
       M: rows,
       N: cols,
       K,

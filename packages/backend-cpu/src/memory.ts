@@ -1,5 +1,7 @@
 // Host memory of the CPU backend: buffers are typed arrays owned by one backend instance, which
 // counts them and checks every use, so a freed or foreign buffer is caught with the op's name.
+// Each buffer has a version that every possible write bumps (any access but a kernel's declared
+// read-only one), so caches of a buffer's contents (packed-cache.ts) know when they are stale.
 
 import {
   BYTES_PER_ELEMENT,
@@ -18,8 +20,10 @@ import {
 /** A CPU buffer: its elements live in `data`, a typed array of the buffer's dtype. */
 export interface CpuBuffer extends BackendBuffer {
   readonly backend: 'cpu';
-  /** The elements; reading it after `free` throws. */
+  /** The elements; reading it after `free` throws. Whoever takes them may write them: taking them bumps `version`. */
   readonly data: AnyTypedArray;
+  /** Changes whenever the elements may have changed (a kernel's output, `write`, taking `data`). */
+  readonly version: number;
 }
 
 class CpuBufferImpl implements CpuBuffer {
@@ -28,6 +32,7 @@ class CpuBufferImpl implements CpuBuffer {
   readonly dtype: DType;
   // Dropped on free so a stale handle held by the core does not keep the memory alive.
   #data: AnyTypedArray | null;
+  #version = 0;
 
   constructor(dtype: DType, size: number) {
     this.size = size;
@@ -36,6 +41,16 @@ class CpuBufferImpl implements CpuBuffer {
   }
 
   get data(): AnyTypedArray {
+    this.#version++;
+    return this.elements();
+  }
+
+  get version(): number {
+    return this.#version;
+  }
+
+  /** The elements without counting a write: only for accesses that never write them. */
+  elements(): AnyTypedArray {
     if (this.#data === null) throw new BackendError('cpu buffer: used after free');
     return this.#data;
   }
@@ -45,6 +60,7 @@ class CpuBufferImpl implements CpuBuffer {
   }
 
   release(): void {
+    this.#version++;
     this.#data = null;
   }
 }
@@ -76,9 +92,22 @@ export class CpuMemory {
     live.release();
   }
 
-  /** The typed array behind a buffer that must be live on this backend; `op` names the caller. */
+  /**
+   * The typed array behind a buffer that must be live on this backend; `op` names the caller.
+   * Counts as a write (bumps the version): kernels that only read an operand use `readArray`.
+   */
   array(buffer: CpuBuffer, op: string): AnyTypedArray {
     return this.#own(buffer, op).data;
+  }
+
+  /** As `array`, for an operand the caller only reads: the buffer's version stays. */
+  readArray(buffer: CpuBuffer, op: string): AnyTypedArray {
+    return this.#own(buffer, op).elements();
+  }
+
+  /** Whether `buffer` is a live buffer of this backend. */
+  owns(buffer: CpuBuffer): boolean {
+    return this.#live.has(buffer as CpuBufferImpl);
   }
 
   write(buffer: CpuBuffer, data: AnyTypedArray, offset = 0): void {
@@ -94,7 +123,7 @@ export class CpuMemory {
   }
 
   readSync(buffer: CpuBuffer, offset = 0, size?: number): AnyTypedArray {
-    const source = this.array(buffer, 'read');
+    const source = this.readArray(buffer, 'read');
     const count = size ?? buffer.size - offset;
     if (!isNonNegativeInteger(offset) || !isNonNegativeInteger(count) || offset + count > buffer.size) {
       throw new IndexError(`read: elements [${offset}, ${offset + count}) outside buffer of ${buffer.size}`);

@@ -52,23 +52,48 @@ export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
   if (p.M * p.N * p.K <= WASM_WORK || !blockedGemm(runtime, p)) gemm(p);
 }
 
-/** C (+)= A·B on the wasm kernel whatever the size (K ≥ 1); false when memory cannot grow enough. */
+/** B's packed form as the blocked loop reads it: per NC column block, per k block, one panel. */
+function packAll(runtime: WasmRuntime, heap: Float32Array, at: number, stage: number, b: Operand, N: number, K: number, kcMax: number): void {
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = Math.min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += kcMax) packBlock(runtime, heap, at + jc * K + roundUp(nc, NR) * pc, stage, b, jc, nc, pc, Math.min(kcMax, K - pc), NR);
+  }
+}
+
+/**
+ * C (+)= A·B on the wasm kernel whatever the size (K ≥ 1); false when memory cannot grow enough.
+ * B comes from the packed-weight cache where the problem offers one (`packedB`); a single row of
+ * A runs on gemvBlock, which gives row 0 of gemmBlock's results bit for bit.
+ */
 export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
   const { M, N, K } = p;
+  const vector = M === 1;
   // One C staging block when K fits one KC block; otherwise the partial sums of every row of
   // the panel must survive until the last k block.
   const kcMax = kBlock(K);
-  const stagedRows = K === kcMax ? roundUp(Math.min(M, MC), MR) : roundUp(M, MR);
+  const stagedRows = vector ? 1 : K === kcMax ? roundUp(Math.min(M, MC), MR) : roundUp(M, MR);
   const ldc = roundUp(Math.min(N, NC), NR);
   const atA = 0;
-  const atB = atA + roundUp(Math.min(M, MC), MR) * kcMax;
+  const atB = atA + (vector ? roundUp(K, 4) : roundUp(Math.min(M, MC), MR) * kcMax);
   const atStage = atB + ldc * kcMax;
   const atC = atStage + STAGE_FLOATS;
-  const heap = runtime.heap(atC + stagedRows * ldc);
+  const scratch = atC + stagedRows * ldc;
+  let heap = runtime.heap(scratch);
   if (!heap) return false;
   const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
   const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
-  const { gemmBlock } = runtime.kernels;
+  let packed: number | null = null;
+  if (p.packedB) {
+    packed = p.packedB(runtime, roundUp(N, NR) * K, (into, at) => packAll(runtime, into, at, atStage, b, N, K, kcMax));
+    // The arena may have grown (detaching the view) or moved; scratch stays where it was.
+    heap = runtime.heap(scratch)!;
+  }
+  if (vector) {
+    const row = p.rowA[0]!;
+    if (p.strideAK === 1) heap.set(p.a.subarray(row, row + K), atA);
+    else for (let k = 0; k < K; k++) heap[atA + k] = p.a[row + k * p.strideAK]!;
+  }
+  const { gemmBlock, gemvBlock } = runtime.kernels;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const ncPadded = roundUp(nc, NR);
@@ -76,12 +101,19 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = Math.min(kcMax, K - pc);
       const last = pc + kc >= K;
-      packBlock(runtime, heap, atB, atStage, b, jc, nc, pc, kc, NR);
+      let panel = atB;
+      if (packed === null) packBlock(runtime, heap, atB, atStage, b, jc, nc, pc, kc, NR);
+      else panel = packed + jc * K + ncPadded * pc;
+      if (vector) {
+        gemvBlock((atA + pc) * 4, panel * 4, atC * 4, ncPadded, kc, pc > 0 ? 1 : 0);
+        if (last) copyOut(p, heap, atC, ldc, 0, 1, jc, nc, unit);
+        continue;
+      }
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         packBlock(runtime, heap, atA, atStage, a, ic, mc, pc, kc, MR);
         const atBlock = atC + (K === kcMax ? 0 : ic * ldc);
-        gemmBlock(atA * 4, atB * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, pc > 0 ? 1 : 0);
+        gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, pc > 0 ? 1 : 0);
         if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit);
       }
     }

@@ -3,9 +3,12 @@
 // where the engine has it), and every backend instantiates it over its own WebAssembly.Memory,
 // which grows when a kernel needs more staging room. A runtime for worker threads uses a shared
 // memory (and the module variant that imports one), which the workers instantiate the module over.
+// Besides the scratch room kernels take from address 0, a runtime holds a resident arena above
+// it for data kept between kernels (packed weights, packed-cache.ts); it moves up when scratch grows.
 
 import { encodeModule } from './wasm-emitter.js';
 import { gemmBlockFunction } from './wasm-gemm-kernel.js';
+import { gemvBlockFunction } from './wasm-gemv-kernel.js';
 import { cellFunctions } from './wasm-cells-kernel.js';
 import { unaryFunctions } from './wasm-unary-kernel.js';
 import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
@@ -13,6 +16,8 @@ import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
 export interface WasmKernels {
   gemmBlock(a: number, b: number, c: number, mc: number, nc: number, kc: number, ldc: number, add: number): void;
+  /** Row 0 of gemmBlock with A as kc plain floats (wasm-gemv-kernel.ts). */
+  gemvBlock(a: number, b: number, c: number, nc: number, kc: number, add: number): void;
   packRows4(src: number, pitch: number, kc: number, strips: number, dst: number, stripPitch: number): void;
   packRows8(src: number, pitch: number, kc: number, strips: number, dst: number, stripPitch: number): void;
   packLines4(src: number, pitch: number, kc: number, strips: number, dst: number): void;
@@ -57,6 +62,7 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
   try {
     const bytes = encodeModule([
       gemmBlockFunction(fusedMultiplyAdd),
+      gemvBlockFunction(fusedMultiplyAdd),
       packRowsFunction(4),
       packRowsFunction(8),
       packLinesFunction(4),
@@ -99,6 +105,9 @@ export class WasmRuntime {
   /** Whether `memory` is a shared memory (its buffer a SharedArrayBuffer). */
   readonly shared: boolean;
   #heap: Float32Array;
+  // The resident arena: floats [#residentAt, #residentAt + #residentFloats); 0 floats until asked.
+  #residentAt = 0;
+  #residentFloats = 0;
 
   private constructor(api: WasmApi, module: object, fusedMultiplyAdd: boolean, memory: WasmMemory, shared: boolean) {
     this.fusedMultiplyAdd = fusedMultiplyAdd;
@@ -136,11 +145,43 @@ export class WasmRuntime {
   }
 
   /**
-   * The memory as float32 with room for at least `floats` elements, or null when it cannot grow
-   * that far (the caller then takes its TypeScript path). Growing detaches earlier views, so
-   * callers take the view once per kernel, after reserving.
+   * The memory as float32 with room for at least `floats` elements of scratch from index 0
+   * (below the resident arena, which moves up if needed), or null when it cannot grow that far
+   * (the caller then takes its TypeScript path). Growing detaches earlier views, so callers take
+   * the view once per kernel, after reserving.
    */
   heap(floats: number): Float32Array | null {
+    if (this.#residentFloats > 0 && floats > this.#residentAt) {
+      // Move the arena up, with room for twice this much scratch so it rarely moves again.
+      const at = align(Math.max(floats, 2 * this.#residentAt));
+      if (!this.#reserve(at + this.#residentFloats)) return null;
+      this.#heap.copyWithin(at, this.#residentAt, this.#residentAt + this.#residentFloats);
+      this.#residentAt = at;
+    }
+    return this.#reserve(floats) ? this.#heap : null;
+  }
+
+  /**
+   * A resident arena of at least `floats` floats (its contents kept when it grows or moves), or
+   * null when memory cannot grow that far. Returns the arena's start as a float index, valid
+   * until the next `heap` or `resident` call; take `heap` again afterwards (views may detach).
+   */
+  resident(floats: number): number | null {
+    if (this.#residentFloats === 0) this.#residentAt = align(Math.max(this.#heap.length, MIN_SCRATCH_FLOATS));
+    if (floats > this.#residentFloats) {
+      if (!this.#reserve(this.#residentAt + floats)) return null;
+      this.#residentFloats = floats;
+    }
+    return this.#residentAt;
+  }
+
+  /** The resident arena's start as a float index (see `resident`). */
+  get residentAt(): number {
+    return this.#residentAt;
+  }
+
+  /** Memory for at least `floats` floats in all; false when it cannot grow that far. */
+  #reserve(floats: number): boolean {
     if (floats > this.#heap.length) {
       const pages = this.memory.buffer.byteLength / PAGE_BYTES;
       const needed = Math.ceil((floats * 4) / PAGE_BYTES) - pages;
@@ -151,12 +192,16 @@ export class WasmRuntime {
         try {
           this.memory.grow(needed);
         } catch {
-          return null;
+          return false;
         }
       }
       // A shared memory's old buffer stays valid at its old length; an unshared one's detaches.
       this.#heap = new Float32Array(this.memory.buffer);
     }
-    return this.#heap;
+    return true;
   }
 }
+
+// The arena starts above at least this much scratch (4 MiB), on a 64-byte boundary.
+const MIN_SCRATCH_FLOATS = 1 << 20;
+const align = (floats: number): number => Math.ceil(floats / 16) * 16;
