@@ -47,6 +47,12 @@ const claims: Record<string, (exports: Record<string, unknown>) => void> = {
   'pytorch-weights.ts': (m) => expect(m.same).toBe(0),
   'checkpoint.ts': (m) => expect(m.extra).toEqual({ epoch: 3 }),
   'tfjs-lstm.ts': (m) => expect(m.difference).toBeLessThan(1e-5),
+  'stream-state.ts': (m) => {
+    expect(m.sameAsWhole).toBe(true);
+    expect(m.metadata).toEqual({ session: 'demo' });
+    expect(m.afterRestoreShape).toEqual([3, 8]);
+  },
+  'online-learning.ts': (m) => expect(m.laterMae as number).toBeLessThan((m.firstHundredMae as number) * 0.5),
 };
 
 beforeAll(() => {

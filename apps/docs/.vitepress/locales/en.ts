@@ -25,6 +25,7 @@ export const enGuide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: 'Training', link: '/guide/training' },
       { text: 'Applications', link: '/guide/applications' },
+      { text: 'Streaming and online learning', link: '/guide/streaming' },
       { text: 'Limits and remedies', link: '/guide/limits' },
       { text: 'Best practices', link: '/guide/best-practices' },
       { text: 'Migrating from PyTorch and TF.js', link: '/guide/migrating' },
@@ -36,6 +37,7 @@ export const enGuide: DefaultTheme.SidebarItem[] = [
       { text: 'Births forecaster (LSTM)', link: '/demos/forecast' },
       { text: 'Name classifier (GRU)', link: '/demos/names' },
       { text: 'Grapheme to phoneme (attention)', link: '/demos/g2p' },
+      { text: 'Learning as values arrive (LSTM)', link: '/guide/streaming#live-demo' },
     ],
   },
   { text: 'API reference', link: '/api/' },

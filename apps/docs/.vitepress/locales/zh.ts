@@ -25,6 +25,7 @@ export const zhGuide: DefaultTheme.SidebarItem[] = [
     items: [
       { text: '训练技巧', link: '/zh/guide/training' },
       { text: '典型应用', link: '/zh/guide/applications' },
+      { text: '流式处理与在线学习', link: '/zh/guide/streaming' },
       { text: '局限与对策', link: '/zh/guide/limits' },
       { text: '最佳实践', link: '/zh/guide/best-practices' },
       { text: '从 PyTorch 与 TF.js 迁移', link: '/zh/guide/migrating' },
@@ -36,6 +37,7 @@ export const zhGuide: DefaultTheme.SidebarItem[] = [
       { text: '出生数预测（LSTM）', link: '/zh/demos/forecast' },
       { text: '姓名分类（GRU）', link: '/zh/demos/names' },
       { text: '字母到音素（注意力）', link: '/zh/demos/g2p' },
+      { text: '边到达边学习（LSTM）', link: '/zh/guide/streaming#live-demo' },
     ],
   },
   { text: 'API 参考（英文）', link: '/api/' },

@@ -46,6 +46,21 @@ const en = {
   checkpoint: 'Checkpoint',
   testScores: 'test phoneme error rate',
   testWordErrors: 'word error rate',
+  startStream: 'Start the stream',
+  streaming: 'Streaming…',
+  restartStream: 'Stream again',
+  valuesRead: 'values read',
+  updates: 'updates',
+  streamMae: 'running MAE, LSTM',
+  naiveMae: 'seasonal-naive',
+  streamTitle: 'The last 120 values: truth, and the forecasts made before each arrived',
+  truth: 'value',
+  lstmForecast: 'LSTM forecast',
+  naiveForecast: 'seasonal-naive',
+  maeTitle: 'Running mean absolute error (lower is better)',
+  time: 't',
+  value: 'value',
+  error: 'MAE',
 };
 
 export type DemoText = typeof en;
@@ -96,6 +111,21 @@ const zh: DemoText = {
   checkpoint: '检查点',
   testScores: '测试集音素错误率',
   testWordErrors: '单词错误率',
+  startStream: '开始数据流',
+  streaming: '数据流进行中…',
+  restartStream: '重新开始',
+  valuesRead: '已读取数值',
+  updates: '更新次数',
+  streamMae: 'LSTM 累计平均绝对误差',
+  naiveMae: '季节性朴素法',
+  streamTitle: '最近 120 个数值：真实值，以及每个值到达之前做出的预测',
+  truth: '真实值',
+  lstmForecast: 'LSTM 预测',
+  naiveForecast: '季节性朴素法',
+  maeTitle: '累计平均绝对误差（越低越好）',
+  time: 't',
+  value: '数值',
+  error: '平均绝对误差',
 };
 
 export function demoText(lang: string): DemoText {

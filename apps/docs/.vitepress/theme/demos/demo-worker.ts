@@ -1,10 +1,12 @@
 // The demos' Web Worker: it loads the data excerpt (or demo 3's checkpoint), picks a backend,
-// trains or translates and streams events back, so the page's main thread only draws charts.
+// trains, translates or learns a stream online, and streams events back, so the page's main
+// thread only draws charts.
 
 import { chooseBackend } from './choose-backend.js';
 import { trainForecast } from './forecast-task.js';
 import { G2pInputError, loadG2p, translate, type G2pDemoModel } from './g2p-task.js';
 import { classifyName, trainNames, type NamesModel } from './names-task.js';
+import { streamLearn } from './stream-task.js';
 import type { BirthsExcerpt, DemoCommand, DemoEvent, G2pCheckpointInfo, NamesExcerpt } from './protocol.js';
 
 interface WorkerScope {
@@ -55,6 +57,8 @@ async function run(command: DemoCommand): Promise<void> {
   emit({ type: 'backend', ...backend });
   if (command.type === 'load-g2p') {
     await loadG2pModel(command.modelUrl);
+  } else if (command.type === 'stream-learn') {
+    await streamLearn(command.settings, emit, { intervalMs: command.settings.intervalMs });
   } else if (command.type === 'train-forecast') {
     const model = await trainForecast(await loadJson<BirthsExcerpt>(command.dataUrl), command.settings, emit);
     model.dispose();

@@ -20,10 +20,26 @@ export interface NamesSettings {
   readonly lr: number;
 }
 
+/** Demo 4: a seasonal signal of `values` values (period P) learned online, TBPTT(k1, k2). */
+export interface StreamSettings {
+  readonly values: number;
+  readonly period: number;
+  /** Standard deviation of the noise (the signal's amplitude is about 1). */
+  readonly noise: number;
+  readonly hiddenSize: number;
+  readonly lr: number;
+  readonly k1: number;
+  readonly k2: number;
+  /** Pause between values, so they arrive at a pace a reader can watch. */
+  readonly intervalMs: number;
+}
+
 export type DemoCommand =
   | { readonly type: 'train-forecast'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: ForecastSettings }
   | { readonly type: 'train-names'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: NamesSettings }
   | { readonly type: 'classify'; readonly name: string }
+  /** Demo 4: stream a signal through a model that forecasts each value, then learns from it. */
+  | { readonly type: 'stream-learn'; readonly backend: BackendChoice; readonly settings: StreamSettings }
   /** Demo 3: load the shipped g2p checkpoint (its JSON names the weights file beside it). */
   | { readonly type: 'load-g2p'; readonly modelUrl: string; readonly backend: BackendChoice }
   /** Demo 3: spell `word` in phonemes; beam 1 is greedy. */
@@ -38,6 +54,20 @@ export type DemoEvent =
   | { readonly type: 'prediction'; readonly name: string; readonly probabilities: readonly number[]; readonly classes: readonly string[] }
   | { readonly type: 'model'; readonly parameters: number; readonly info: G2pCheckpointInfo }
   | { readonly type: 'translation'; readonly translation: Translation }
+  /**
+   * Demo 4, one per value: `expected` and `naive` were forecast for it before it arrived (null in
+   * the first period); the running mean absolute errors of both; optimizer updates so far.
+   */
+  | {
+      readonly type: 'stream-value';
+      readonly t: number;
+      readonly value: number;
+      readonly expected: number | null;
+      readonly naive: number | null;
+      readonly mae: number | null;
+      readonly naiveMae: number | null;
+      readonly updates: number;
+    }
   | { readonly type: 'done'; readonly seconds: number; readonly steps: number }
   /** `input`: the user's word was at fault (say so beside the box); otherwise the demo failed. */
   | { readonly type: 'error'; readonly message: string; readonly input?: boolean };

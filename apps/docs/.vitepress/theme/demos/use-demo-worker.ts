@@ -22,6 +22,24 @@ export interface DemoState {
   translation: Translation | null;
   inputError: string;
   seconds: number;
+  /** Demo 4: every scored value (t, truth, the forecasts made before it came) and the running errors. */
+  stream: StreamTrace;
+}
+
+export interface StreamTrace {
+  /** Values read, scored or not. */
+  values: number;
+  updates: number;
+  t: number[];
+  actual: number[];
+  forecast: number[];
+  naive: number[];
+  mae: number[];
+  naiveMae: number[];
+}
+
+function emptyTrace(): StreamTrace {
+  return { values: 0, updates: 0, t: [], actual: [], forecast: [], naive: [], mae: [], naiveMae: [] };
 }
 
 function initialState(): DemoState {
@@ -42,6 +60,7 @@ function initialState(): DemoState {
     translation: null,
     inputError: '',
     seconds: 0,
+    stream: emptyTrace(),
   };
 }
 
@@ -74,6 +93,19 @@ export function applyEvent(state: DemoState, event: DemoEvent): void {
       state.translation = event.translation;
       state.inputError = '';
       break;
+    case 'stream-value': {
+      const trace = state.stream;
+      trace.values = event.t + 1;
+      trace.updates = event.updates;
+      if (event.expected === null || event.naive === null || event.mae === null || event.naiveMae === null) break;
+      trace.t.push(event.t);
+      trace.actual.push(event.value);
+      trace.forecast.push(event.expected);
+      trace.naive.push(event.naive);
+      trace.mae.push(event.mae);
+      trace.naiveMae.push(event.naiveMae);
+      break;
+    }
     case 'done':
       state.running = false;
       state.done = true;
@@ -112,7 +144,7 @@ export function useDemoWorker() {
    * Start training (or load demo 3's model): a fresh worker each time, so a new run never shares
    * a GPU device with the last.
    */
-  function train(command: Extract<DemoCommand, { type: 'train-forecast' | 'train-names' | 'load-g2p' }>): void {
+  function train(command: Extract<DemoCommand, { type: 'train-forecast' | 'train-names' | 'load-g2p' | 'stream-learn' }>): void {
     worker?.terminate();
     worker = null;
     Object.assign(state, initialState(), { running: true });
