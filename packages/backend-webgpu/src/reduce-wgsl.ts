@@ -1,6 +1,9 @@
 // Reduction shaders. Thread mode: one invocation per output folds its R inputs in order (short
-// reductions). Workgroup mode: one workgroup per output, 64 invocations stride over R and a
-// shared-memory tree combines their partials (long reductions). K kept (output) elements.
+// reductions, and column sums). Workgroup mode: one workgroup per output, 64 invocations stride
+// over R and a shared-memory tree combines their partials (long reductions). A float sum adds
+// blocks of SUM_BLOCK inputs apart, then joins each to its total with Kahan's compensation, so
+// its rounding does not grow with R (one running float32 total put a column sum over 8192 rows
+// 420 half-ulps off). K kept (output) elements.
 
 import { REDUCE_OPS, type DType, type ReduceOp } from '@recur/backend';
 import type { Bindings, Scalar } from './bindings.js';
@@ -10,6 +13,8 @@ import { layoutWordCount, offsetCode } from './strided-layout.js';
 import type { ShaderParts } from './wgsl-prelude.js';
 
 export const REDUCE_WORKGROUP = 64;
+/** Inputs per partial sum of one invocation. */
+const SUM_BLOCK = 64;
 
 /** combine(acc, x) from REDUCE_OPS; float max/min propagate NaN by bits, as the contract's js does. */
 function combineFunction(op: 'sum' | 'prod' | 'max' | 'min', type: Scalar): string {
@@ -63,6 +68,30 @@ export function reduceShader(bindings: Bindings, shape: ReduceShape): ShaderPart
   const fold = isArg
     ? `    if (take(acc, best, v, i32(r))) { acc = v; best = i32(r); }`
     : `    acc = combine(acc, v);`;
+  const loop = [
+    offsetCode(reducedRank, 1, reducedBase, 'r', 'q'),
+    `    let v = ${bindings.load(1, 'o0 + q0', type)};`,
+  ];
+  const count = `pu(${FIRST_PARAM + 1}u)`;
+  const folded =
+    op === 'sum' && type === 'f32'
+      ? [
+          '  var lost = 0.0;',
+          `  for (var r0 = ${start}; r0 < ${count}; r0 += ${step} * ${SUM_BLOCK}u) {`,
+          '    var part = 0.0;',
+          `    for (var r = r0; r < min(${count}, r0 + ${step} * ${SUM_BLOCK}u); r += ${step}) {`,
+          ...loop.map((line) => `  ${line}`),
+          '      part += v;',
+          '    }',
+          // Kahan: lost is what rounding dropped from acc, put back with the next part; it stays 0
+          // once acc is ±inf or NaN (∞ − ∞ would turn an infinite sum into NaN).
+          '    let y = part - lost;',
+          '    let t = acc + y;',
+          '    lost = select(0.0, (t - acc) - y, abs(t) <= 3.4028234e38);',
+          '    acc = t;',
+          '  }',
+        ]
+      : [`  for (var r = ${start}; r < ${count}; r += ${step}) {`, ...loop, fold, '  }'];
   const lines = [
     workgroupMode ? '  let k = group;' : `  let k = group * ${REDUCE_WORKGROUP}u + lid;`,
     workgroupMode ? '' : `  if (k >= pu(${FIRST_PARAM}u)) { return; }`,
@@ -70,11 +99,7 @@ export function reduceShader(bindings: Bindings, shape: ReduceShape): ShaderPart
     // The identity arrives as a param word: WGSL constants cannot hold ±∞.
     `  var acc: ${type} = ${type === 'u32' ? '' : `bitcast<${type}>`}(pu(${FIRST_PARAM + 2}u));`,
     '  var best: i32 = -1;',
-    `  for (var r = ${start}; r < pu(${FIRST_PARAM + 1}u); r += ${step}) {`,
-    offsetCode(reducedRank, 1, reducedBase, 'r', 'q'),
-    `    let v = ${bindings.load(1, 'o0 + q0', type)};`,
-    fold,
-    '  }',
+    ...folded,
   ];
   if (!workgroupMode) {
     lines.push(isArg ? `  ${bindings.store(0, 'o1', 'best', 'i32')}` : `  ${bindings.store(0, 'o1', 'acc', type)}`);
