@@ -101,7 +101,7 @@ module.exports = async function scenario(m, format) {
   threads.Worker = NodeWorker;
   assert.ok(workers.spawned >= 1 && workers.online >= 1, `${format}: no worker thread ran (${JSON.stringify(workers)})`);
   assert.deepEqual(workers.errors, [], `${format}: a worker thread failed`);
-  // WebGPU in Node loads the ESM-only `webgpu` package on demand. consumer.mjs puts a stand-in
+  // WebGPU in Node loads the ESM-only `webgpu` package on demand. consumer.ts puts a stand-in
   // there whose top-level await require() cannot load: only a real import() reaches its create().
   globalThis.recurStubGpuCreated = 0;
   await assert.rejects(m.webgpu.createWebGPUBackend(), (error) => {

@@ -1,27 +1,28 @@
 // `pnpm check:packages` (CI, after `pnpm build`): every public package is packed as npm would
 // publish it, its manifest and tarball are checked, publint and attw run on the tarball, and a
-// fresh consumer project installs some of the tarballs and uses them (consumer.mjs). Exits 1 on
+// fresh consumer project installs some of the tarballs and uses them (consumer.ts). Exits 1 on
 // any problem, listing them all.
 
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkConsumer } from './consumer.mjs';
-import { contentProblems, lint, pack } from './pack.mjs';
-import { pool } from './run.mjs';
-import { manifestProblems, publicPackages } from './workspace.mjs';
+import { fileURLToPath } from 'node:url';
+import { checkConsumer } from './consumer.js';
+import { contentProblems, lint, pack } from './pack.js';
+import { pool } from './run.js';
+import { manifestProblems, publicPackages } from './workspace.js';
 
-const here = new URL('.', import.meta.url).pathname;
+const here = fileURLToPath(new URL('.', import.meta.url));
 const root = resolve(here, '../../..');
 const bin = resolve(here, '../node_modules/.bin');
 const keep = process.argv.includes('--keep');
-const log = (line) => console.log(line);
+const log = (line: string): void => console.log(line);
 const started = Date.now();
 
 // --skip=<name> leaves a package out (a package still being written); CI passes none.
 const skipped = process.argv.filter((a) => a.startsWith('--skip=')).map((a) => a.slice('--skip='.length));
 const packages = publicPackages(root).filter((p) => !skipped.includes(p.name));
-const problems = [];
+const problems: string[] = [];
 for (const pkg of packages) {
   problems.push(...manifestProblems(pkg));
   if (!existsSync(join(pkg.dir, 'dist', 'index.js')) || !existsSync(join(pkg.dir, 'dist', 'index.cjs'))) {
@@ -33,7 +34,7 @@ if (problems.length > 0) finish(problems, null);
 const work = mkdtempSync(join(tmpdir(), 'recur-packages-'));
 const tarballDir = join(work, 'tarballs');
 mkdirSync(tarballDir);
-const tarballs = new Map();
+const tarballs = new Map<string, string>();
 log(`packing ${packages.length} packages into ${tarballDir}`);
 for (const pkg of packages) {
   const tarball = pack(pkg.dir, tarballDir);
@@ -44,7 +45,7 @@ for (const pkg of packages) {
 }
 
 log('publint --strict and attw on each tarball');
-const lintResults = await pool(packages.map((pkg) => () => lint(pkg.name, tarballs.get(pkg.name), bin)), 2);
+const lintResults = await pool(packages.map((pkg) => () => lint(pkg.name, tarballs.get(pkg.name)!, bin)), 2);
 lintResults.forEach((failures, i) => {
   log(`  ${packages[i].name}: ${failures.length === 0 ? 'ok' : 'FAILED'}`);
   problems.push(...failures);
@@ -56,7 +57,7 @@ log(`consumer project in ${consumerDir}`);
 problems.push(...(await checkConsumer({ root, dir: consumerDir, packages, tarballs, fixtures: resolve(here, '../consumer'), log })));
 finish(problems, work);
 
-function finish(found, dir) {
+function finish(found: readonly string[], dir: string | null): never {
   if (dir && !keep) rmSync(dir, { recursive: true, force: true });
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   if (found.length === 0) {

@@ -6,7 +6,8 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { pool, run } from './run.mjs';
+import { pool, run } from './run.js';
+import type { WorkspacePackage } from './workspace.js';
 
 /** What the consumer installs; their @recur dependencies come along as tarballs too. */
 export const CONSUMER_PACKAGES = ['@recur/tensor', '@recur/backend-cpu', '@recur/cells', '@recur/optim', '@recur/datasets', '@recur/backend-webgpu'];
@@ -22,7 +23,7 @@ const TSCONFIGS = {
  * A stand-in for the optional peer `webgpu` (Dawn, ESM-only, a large native download): ESM with
  * a top-level await, so require() cannot load it and only a real import() reaches create().
  */
-function writeStubWebgpu(dir) {
+function writeStubWebgpu(dir: string): void {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'webgpu', version: '0.0.0-stub', type: 'module', exports: './index.js' }));
   writeFileSync(
@@ -32,9 +33,9 @@ function writeStubWebgpu(dir) {
 }
 
 /** The wanted packages and, transitively, the workspace packages they depend on. */
-function closure(wanted, byName) {
-  const seen = new Set();
-  const visit = (name) => {
+function closure(wanted: readonly string[], byName: ReadonlyMap<string, WorkspacePackage>): string[] {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
     if (seen.has(name)) return;
     const pkg = byName.get(name);
     if (!pkg) throw new Error(`the consumer wants ${name}, which is not a public workspace package`);
@@ -49,7 +50,16 @@ function closure(wanted, byName) {
  * Sets the consumer up in `dir` and runs every step; resolves to the failures (each with its
  * output) and the steps' timings. `tarballs` maps package names to packed files.
  */
-export async function checkConsumer({ root, dir, packages, tarballs, fixtures, log }) {
+export interface ConsumerOptions {
+  readonly root: string;
+  readonly dir: string;
+  readonly packages: readonly WorkspacePackage[];
+  readonly tarballs: ReadonlyMap<string, string>;
+  readonly fixtures: string;
+  readonly log: (line: string) => void;
+}
+
+export async function checkConsumer({ root, dir, packages, tarballs, fixtures, log }: ConsumerOptions): Promise<string[]> {
   const byName = new Map(packages.map((p) => [p.name, p]));
   const installed = closure(CONSUMER_PACKAGES, byName);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'recur-consumer', private: true, type: 'module' }, null, 2));
@@ -57,10 +67,10 @@ export async function checkConsumer({ root, dir, packages, tarballs, fixtures, l
   for (const [name, config] of Object.entries(TSCONFIGS)) writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
 
   const requireRoot = createRequire(join(root, 'package.json'));
-  const typesNode = JSON.parse(readFileSync(requireRoot.resolve('@types/node/package.json'), 'utf8')).version;
+  const typesNode = (JSON.parse(readFileSync(requireRoot.resolve('@types/node/package.json'), 'utf8')) as { version: string }).version;
   const tsc = requireRoot.resolve('typescript/bin/tsc');
-  const failures = [];
-  const step = async (label, command, args) => {
+  const failures: string[] = [];
+  const step = async (label: string, command: string, args: readonly string[]): Promise<boolean> => {
     const started = Date.now();
     const result = await run(command, args, { cwd: dir });
     log(`  ${label}: ${result.code === 0 ? 'ok' : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
@@ -68,7 +78,7 @@ export async function checkConsumer({ root, dir, packages, tarballs, fixtures, l
     return result.code === 0;
   };
 
-  const npmArgs = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...installed.map((n) => tarballs.get(n)), `@types/node@${typesNode}`];
+  const npmArgs = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...installed.map((n) => tarballs.get(n)!), `@types/node@${typesNode}`];
   if (!(await step(`npm install ${installed.join(' ')}`, 'npm', npmArgs))) return failures;
   writeStubWebgpu(join(dir, 'node_modules', 'webgpu'));
   await step('node esm.mjs (import)', process.execPath, ['esm.mjs']);
