@@ -12,7 +12,8 @@ export interface ScanState {
   readonly c: Tensor | null;
 }
 
-export type Step = (gx: Tensor, state: ScanState) => ScanState;
+/** One time step t (0-based, in sequence order) from its input projection rows and the previous state. */
+export type Step = (gx: Tensor, state: ScanState, t: number) => ScanState;
 
 export interface ScanResult {
   /** Every step's h, in packed order [N, H_out]. */
@@ -46,7 +47,7 @@ export function scan(gx: Tensor, batchSizes: Int32Array, initial: ScanState, rev
         state = { h: narrow(state.h, 0, 0, size), c: rows(state.c, 0, size) };
         active = size;
       }
-      state = step(narrow(gx, 0, offsets[t]!, size), state);
+      state = step(narrow(gx, 0, offsets[t]!, size), state, t);
       outputs[t] = state.h;
     }
     const h = joinRows([state.h, ...endedH.reverse()])!;
@@ -66,7 +67,7 @@ export function scan(gx: Tensor, batchSizes: Int32Array, initial: ScanState, rev
         : { h: startH, c: startC };
       active = size;
     }
-    state = step(narrow(gx, 0, offsets[t]!, size), state!);
+    state = step(narrow(gx, 0, offsets[t]!, size), state!, t);
     outputs[t] = state.h;
   }
   return { output: concat(outputs, 0), last: state ?? initial };
