@@ -12,7 +12,7 @@ import { createTestBackend, describeGpu } from './node-gpu-test-support.js';
 type GpuView = View<WebGPUBuffer>;
 
 /** Seeded values in [0.1, 1.1): all of one sign, so the rounding of a running total adds up. */
-function positive(n: number, seed: number): Float32Array {
+function positive(n: number, seed: number): Float32Array<ArrayBuffer> {
   let s = seed >>> 0;
   return Float32Array.from({ length: n }, () => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
@@ -27,7 +27,7 @@ describeGpu('webgpu long float32 sums', () => {
   });
   afterAll(() => backend?.dispose());
 
-  function view(shape: number[], values?: Float32Array): GpuView {
+  function view(shape: number[], values?: Float32Array<ArrayBuffer>): GpuView {
     const buffer = backend.alloc(sizeOf(shape), 'float32');
     if (values) backend.write(buffer, values);
     return { buffer, dtype: 'float32', shape, strides: contiguousStrides(shape), offset: 0 };
