@@ -116,7 +116,7 @@ export async function streamCommand(checkpointPath: string, file: string | undef
     if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       const learned = learn ? `, ${updates} online update${updates === 1 ? '' : 's'}` : '';
-      io.stdout.write(`${values} values, ${scores.forecasts} scored forecasts: MAE ${shown(scores.mae, 1)} (${stream.baselineName}: ${shown(scores.baselineMae, 1)})${learned}\n`);
+      io.stdout.write(`${values} values, ${scores.forecasts} scored forecasts: MAE ${shown(scores.mae, 1)}, ${stream.baselineName} ${shown(scores.baselineMae, 1)}${learned}\n`);
     }
   } finally {
     run.dispose();

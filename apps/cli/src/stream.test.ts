@@ -64,7 +64,7 @@ describe('recur stream', () => {
     expect(rows.slice(6).every((row) => Number.isFinite(Number(row[2])))).toBe(true);
     // Seasonal-naive's forecast of the next value is the value six lines before the current one.
     expect(Number(rows[20]![3])).toBe(VALUES[14]);
-    expect(lines.at(-1)).toMatch(/^70 values, 63 scored forecasts: MAE \d+\.\d \(seasonal naive \(the value 7 days earlier\): \d+\.\d\)$/);
+    expect(lines.at(-1)).toMatch(/^70 values, 63 scored forecasts: MAE \d+\.\d, seasonal naive \(the value 7 days earlier\) \d+\.\d$/);
   });
 
   it('--json: one event per value, the forecast of each value is the next one\'s expected, then a summary', async () => {
