@@ -1,9 +1,10 @@
 // Multi-layer, optionally bidirectional RNN / LSTM / GRU with PyTorch's options, parameter
 // names (weight_ih_l{k}[_reverse], weight_hr_l{k}) and layouts: input [T, B, I] (or [B, T, I]
 // with batchFirst, [T, I] unbatched, or a PackedSequence); h_n [L·D, B, H_out] with row
-// layer·D + direction. Each layer projects every step's input in one GEMM, then scans.
+// layer·D + direction. Each layer projects every step's input in one GEMM, then scans (scan-driver.ts);
+// with `residual`, layers from the second on add their input to their output.
 
-import { ShapeError, Tensor, ValueError, checkOptions, concat, describeValue, fmtShape, indexSelect, reshape, scope, stack, zeros } from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, add, checkOptions, concat, describeValue, fmtShape, indexSelect, reshape, scope, stack, zeros } from '@recur/tensor';
 import { PackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
 import { checkSize, createRecurrentWeights, GATES, uniformParameter } from './weights.js';
@@ -27,6 +28,11 @@ export interface RecurrentOptions {
   /** Dropout on the outputs of every layer but the last, in training mode. */
   readonly dropout?: number;
   readonly bidirectional?: boolean;
+  /**
+   * Residual connections: from the second layer on, each layer's input (the previous layer's
+   * output, after dropout) is added to its output. Not in PyTorch; no parameters of its own.
+   */
+  readonly residual?: boolean;
 }
 
 export interface RecurrentResult {
@@ -35,7 +41,7 @@ export interface RecurrentResult {
   readonly c: Tensor | null;
 }
 
-const RECURRENT_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional'];
+const RECURRENT_OPTIONS = ['inputSize', 'hiddenSize', 'numLayers', 'bias', 'batchFirst', 'dropout', 'bidirectional', 'residual'];
 
 /** The shared machinery of RNN, LSTM and GRU (PyTorch's RNNBase). */
 export abstract class RecurrentBase extends Module {
@@ -46,6 +52,7 @@ export abstract class RecurrentBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  readonly residual: boolean;
   readonly projSize: number;
   protected readonly weights: DirectionWeights[][] = [];
   /** PyTorch's mode name of the cell ('LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'). */
@@ -76,6 +83,7 @@ export abstract class RecurrentBase extends Module {
     this.dropout = dropout;
     this.bidirectional = options.bidirectional ?? false;
     this.projSize = options.projSize ?? 0;
+    this.residual = checkResidual(layerName, options.residual, this.numLayers);
     if (this.projSize >= this.hiddenSize && this.projSize > 0) {
       throw new ValueError(`${layerName}: projSize must be smaller than hiddenSize; got ${this.projSize} ≥ ${this.hiddenSize}`);
     }
@@ -119,6 +127,7 @@ export abstract class RecurrentBase extends Module {
       const lastH: Tensor[] = [];
       const lastC: Tensor[] = [];
       for (let layer = 0; layer < this.numLayers; layer++) {
+        const layerInput = data;
         const outputs: Tensor[] = [];
         for (let d = 0; d < this.numDirections; d++) {
           const w = this.weights[layer]![d]!;
@@ -130,6 +139,8 @@ export abstract class RecurrentBase extends Module {
           if (result.last.c) lastC.push(result.last.c);
         }
         data = outputs.length === 1 ? outputs[0]! : concat(outputs, 1);
+        // Layer k ≥ 1 reads H_out·D features and writes H_out·D: the sizes always agree.
+        if (this.residual && layer > 0) data = add(data, layerInput);
         if (layer < this.numLayers - 1) data = dropout(data, this.dropout, { training: this.training });
       }
       return this.finish(layout, data, stack(lastH, 0), lastC.length ? stack(lastC, 0) : null);
@@ -197,6 +208,19 @@ export abstract class RecurrentBase extends Module {
     if (this.batchFirst) output = output.transpose(0, 1);
     return { output, h, c };
   }
+}
+
+/** The residual option: a boolean, and only where a second layer exists to take it. */
+function checkResidual(layerName: string, residual: unknown, numLayers: number): boolean {
+  if (residual === undefined) return false;
+  if (typeof residual !== 'boolean') throw new ValueError(`${layerName}: residual must be a boolean; got ${describeValue(residual)}`);
+  if (residual && numLayers < 2) {
+    throw new ValueError(
+      `${layerName}: residual: true adds each layer's input to its output from the second layer on; expected numLayers ≥ 2, got ${numLayers} ` +
+        `(the first layer's input, inputSize wide, is never added)`,
+    );
+  }
+  return residual;
 }
 
 type Layout =
