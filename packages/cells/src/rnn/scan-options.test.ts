@@ -1,5 +1,5 @@
 // Every option combination of the recurrent layers on the CPU: the whole-sequence scan ops
-// (lstm-scan, gru-scan, rnn-scan) against the composed per-step path, in the outputs (y, h_n,
+// (the scan driver with each cell kind's sequence kernels) against the composed per-step path, in the outputs (y, h_n,
 // c_n) and in the gradients of the input, h0, c0 and every parameter. Tiny sizes keep the
 // 320 combinations fast; T steps, B sequences, I inputs, H hidden, P projSize.
 
