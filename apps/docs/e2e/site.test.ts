@@ -1,6 +1,7 @@
 // End to end: serve the built site on 127.0.0.1, open it in headless Debian chromium with
 // WebGPU enabled (SwiftShader), train demo 1 and watch the loss fall on the webgpu backend,
-// switch the language to Chinese, then translate a word in demo 3 and find its heatmap drawn.
+// switch the language to Chinese, then translate a word in demo 3 and find its heatmap drawn,
+// and stream the online-learning demo of the streaming chapter to its end on the CPU.
 // Skipped with a notice when chromium is missing, unless CI is set.
 
 import { spawnSync } from 'node:child_process';
@@ -33,7 +34,7 @@ if (!haveChromium && !inCi) {
 
 /** Build the site unless a build is already there (CI builds before testing). */
 function ensureBuilt(): void {
-  const pages = [['index.html'], ['demos', 'forecast.html'], ['demos', 'g2p.html'], ['models', 'g2p', 'g2p.json']];
+  const pages = [['index.html'], ['demos', 'forecast.html'], ['demos', 'g2p.html'], ['guide', 'streaming.html'], ['models', 'g2p', 'g2p.json']];
   if (pages.every((path) => existsSync(join(dist, ...path)))) return;
   const result = spawnSync('pnpm', ['run', 'build'], { cwd: docsRoot, stdio: 'inherit', timeout: 280_000 });
   if (result.status !== 0) throw new Error(`docs build failed (exit ${result.status ?? result.signal})`);
@@ -125,4 +126,26 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
     await expect.poll(() => page.locator('[data-testid=input-error]').textContent(), { timeout: 5_000 }).toContain('“ü”');
     expect(pageErrors).toEqual([]);
   }, 60_000);
+
+  it('streams values into the online learner, which ends below seasonal-naive', async () => {
+    await page.goto(`${server.url}/guide/streaming.html`);
+    await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
+    const demo = page.locator('[data-demo=stream]');
+    // The CPU keeps this quick under SwiftShader; demo 1 covers WebGPU.
+    await demo.locator('[data-testid=backend-choice]').selectOption('cpu');
+    await demo.locator('[data-testid=train]').click();
+    // Forecasts arrive while the stream runs (the page learns as values come), then it ends.
+    await expect.poll(() => demo.locator('[data-testid=values]').textContent().then(number), { timeout: 30_000 }).toBeGreaterThan(50);
+    expect(await demo.locator('[data-testid=done]').count()).toBe(0);
+    await demo.locator('[data-testid=done]').or(demo.locator('[data-testid=error]')).first().waitFor({ timeout: 90_000 });
+    expect(await demo.locator('[data-testid=error]').allTextContents()).toEqual([]);
+    expect(number(await demo.locator('[data-testid=values]').textContent())).toBe(600);
+    expect(await demo.locator('[data-testid=backend]').textContent()).toBe('cpu');
+    const mae = number(await demo.locator('[data-testid=mae]').textContent());
+    const naive = number(await demo.locator('[data-testid=naive-mae]').textContent());
+    expect(mae).toBeLessThan(naive);
+    expect(number(await demo.locator('[data-testid=updates]').textContent())).toBeGreaterThan(100);
+    expect(await demo.locator('.recur-chart canvas').count()).toBeGreaterThanOrEqual(2);
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
 });
