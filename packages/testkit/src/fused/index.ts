@@ -76,6 +76,16 @@ const CASES: readonly Case[] = [
     loss: (m, x) => { const [y, h] = (m as GRU).forward(x, x.narrow(0, 1, 2)); return weightedSum(y, 1).add(weightedSum(h, 2)); },
   },
   {
+    // G7: without b_hh the GRU sequence op once returned a bias gradient for a missing input.
+    name: 'GRU without bias, 2 layers, bidirectional, batch-first, initial state from the input', kind: 'gru', inputShape: [3, 4, 4],
+    build: () => new GRU({ inputSize: 4, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true, bias: false }),
+    loss: (m, x) => {
+      // x [B 3, T 4, 4] read as [L·D 4, B 3, H 4].
+      const [y, h] = (m as GRU).forward(x, x.transpose(0, 1).mul(0.5));
+      return weightedSum(y, 1).add(weightedSum(h, 2));
+    },
+  },
+  {
     name: 'RNN tanh 2 layers, bidirectional, packed', kind: 'rnn', inputShape: [6, 3, 2],
     build: () => new RNN({ inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true }),
     loss: (m, x) => {
