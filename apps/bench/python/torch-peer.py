@@ -1,6 +1,7 @@
 # The PyTorch CPU peer of `pnpm bench`: the same workloads with torch.nn, answering the harness's
 # JSON-line requests (init, setup, run, teardown) on stdout. Shapes are time-major [T, B, I] as
-# nn.LSTM's default; B batch, T steps, I input, H hidden.
+# nn.LSTM's default; B batch, T steps, I input, H hidden. `--export-onnx SHAPE_JSON PATH` writes
+# the inference cases' models (W1, W4 forward, W6) with torch.onnx.export for the ort-* peers.
 
 import json
 import os
@@ -183,6 +184,65 @@ def prepare(spec):
     raise Unsupported(f"no PyTorch implementation of {kind}")
 
 
+class _Sequence(nn.Module):
+    """W1: the full output sequence of one recurrent layer."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x)[0]
+
+
+class _Online(nn.Module):
+    """W4 forward: LSTM, then Linear(H→1) on the last step."""
+
+    def __init__(self, model, head):
+        super().__init__()
+        self.model = model
+        self.head = head
+
+    def forward(self, x):
+        return self.head(self.model(x)[0][-1])
+
+
+class _Step(nn.Module):
+    """W6: one LSTM step with the state in and out."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x, h0, c0):
+        y, (h, c) = self.model(x, (h0, c0))
+        return y, h, c
+
+
+def export_onnx(shape, path):
+    """The model of an inference case as ONNX (inputs x [, h0, c0]; outputs y [, hn, cn])."""
+    kind = shape["kind"]
+    torch.manual_seed(0)
+    if kind == "rnn-forward":
+        module = _Sequence(recurrent(shape["cell"], shape["inputSize"], shape["hiddenSize"]))
+        inputs = (torch.randn(shape["steps"], shape["batch"], shape["inputSize"]),)
+        names = (["x"], ["y"])
+    elif kind == "online-forward":
+        module = _Online(nn.LSTM(shape["inputSize"], shape["hiddenSize"]), nn.Linear(shape["hiddenSize"], 1))
+        inputs = (torch.randn(shape["steps"], 1, shape["inputSize"]),)
+        names = (["x"], ["y"])
+    elif kind == "stream-step" and not shape.get("wrapper"):
+        layers, hidden = shape["layers"], shape["hiddenSize"]
+        module = _Step(nn.LSTM(shape["inputSize"], hidden, num_layers=layers))
+        inputs = (torch.randn(1, 1, shape["inputSize"]), torch.zeros(layers, 1, hidden), torch.zeros(layers, 1, hidden))
+        names = (["x", "h0", "c0"], ["y", "hn", "cn"])
+    else:
+        raise Unsupported(f"no ONNX export of {kind}")
+    module.eval()
+    with torch.no_grad():
+        torch.onnx.export(module, inputs, path, input_names=names[0], output_names=names[1], opset_version=14)
+
+
 def serve():
     iteration = None
     for line in sys.stdin:
@@ -217,4 +277,13 @@ def serve():
 
 
 if __name__ == "__main__":
-    serve()
+    if len(sys.argv) == 4 and sys.argv[1] == "--export-onnx":
+        try:
+            export_onnx(json.loads(sys.argv[2]), sys.argv[3])
+            _protocol.write(json.dumps({"ok": True}) + "\n")
+        except Unsupported as error:
+            _protocol.write(json.dumps({"ok": False, "error": f"unsupported: {error}"}) + "\n")
+        except Exception as error:
+            _protocol.write(json.dumps({"ok": False, "error": f"{type(error).__name__}: {error}"}) + "\n")
+    else:
+        serve()

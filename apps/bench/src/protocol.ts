@@ -2,7 +2,7 @@
 // shape each), the request/reply messages, and what a system reports about itself. The Python
 // peer (python/torch-peer.py) speaks the same messages as JSON lines.
 
-export const SYSTEMS = ['recur-cpu', 'recur-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'torch-cpu', 'brainjs'] as const;
+export const SYSTEMS = ['recur-cpu', 'recur-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'torch-cpu', 'ort-wasm', 'ort-node', 'brainjs'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** S1, W1–W7: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */

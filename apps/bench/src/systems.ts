@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SystemName } from './protocol.js';
 import type { Launch } from './worker-process.js';
+import { ONNX_EXPORT_ENV } from './drivers/ort-driver.js';
 
 /** Dawn crashes under V8's concurrent GC; these flags must be on node's command line. */
 export const NODE_GPU_FLAGS = ['--single-threaded-gc', '--max-semi-space-size=64', '--expose-gc'];
@@ -20,6 +21,7 @@ const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
 const FIND_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 1)";
 
 const WEBGPU_SYSTEMS: ReadonlySet<SystemName> = new Set(['recur-webgpu', 'tfjs-webgpu']);
+const ORT_SYSTEMS: ReadonlySet<SystemName> = new Set(['ort-wasm', 'ort-node']);
 /** SwiftShader runs WebGPU on the CPU, seconds per step: only a full run includes it unasked. */
 export const QUICK_DEFAULT_SYSTEMS: readonly SystemName[] = ['recur-cpu', 'tfjs-cpu', 'tfjs-wasm', 'torch-cpu', 'brainjs'];
 
@@ -93,9 +95,15 @@ export function launchFor(system: SystemName, options: LaunchOptions): Launch | 
   if (gpu && !vulkanIcd()) {
     return { error: 'no Vulkan driver for Dawn: install chromium and libvulkan1 (SwiftShader) or set VK_ICD_FILENAMES' };
   }
+  // The ort peers run the PyTorch peer's models, exported by its script at set-up.
+  const env: NodeJS.ProcessEnv = gpu ? gpuEnv() : { ...process.env };
+  if (ORT_SYSTEMS.has(system)) {
+    const found = findTorchPython(options.python);
+    env[ONNX_EXPORT_ENV] = JSON.stringify('error' in found ? found : { python: found.python, script: torchScript() });
+  }
   // Source mode needs tsx to load .ts, and the `source` export condition to reach the packages' src/.
   const execArgv = [...(gpu ? NODE_GPU_FLAGS : ['--expose-gc']), ...(sourceMode ? ['--conditions=@recur/source', '--import', 'tsx'] : [])];
   // `--import tsx` resolves from the working directory: the package's, where tsx is reachable.
   const cwd = fileURLToPath(new URL('..', import.meta.url));
-  return { kind: 'node', command: workerPath(), args: [system], execArgv, cwd, env: gpu ? gpuEnv() : { ...process.env } };
+  return { kind: 'node', command: workerPath(), args: [system], execArgv, cwd, env };
 }

@@ -16,6 +16,10 @@ async function loadDriver(system: SystemName): Promise<Driver> {
       return (await import('./drivers/tfjs-driver.js')).tfjsDriver('wasm');
     case 'tfjs-webgpu':
       return (await import('./drivers/tfjs-driver.js')).tfjsDriver('webgpu');
+    case 'ort-wasm':
+      return (await import('./drivers/ort-driver.js')).ortDriver('wasm');
+    case 'ort-node':
+      return (await import('./drivers/ort-driver.js')).ortDriver('node');
     case 'brainjs':
       return (await import('./drivers/brainjs-driver.js')).brainjsDriver();
     default:
