@@ -86,6 +86,8 @@ export interface SummaryEvent {
   /** The baseline's metrics on the same examples (majority class, seasonal-naive, …). */
   readonly baseline: Metrics;
   readonly baselineName: string;
+  /** Every baseline on the same examples, by name: the trivial one (`baseline`) and any strong ones. */
+  readonly baselines: Readonly<Record<string, Metrics>>;
   /** Which way each metric is better: true when higher is better. */
   readonly higherIsBetter: Readonly<Record<string, boolean>>;
   readonly epochs: number;

@@ -40,6 +40,8 @@ describe('trainTask', () => {
     expect(events.at(-1)!.event).toBe('summary');
     expect(events.filter((e) => e.event === 'checkpoint')).toHaveLength(4);
     expect(outcome.summary!.metrics.mae).toBeLessThan(outcome.summary!.baseline.mae!);
+    // A task that names no strong baselines lists its trivial one alone.
+    expect(outcome.summary!.baselines).toEqual({ 'always -1': outcome.summary!.baseline });
     expect(outcome.plots.map((p) => p.name)).toEqual(['loss']);
     expect(memory().numTensors).toBe(before);
     const saved = await readTaskCheckpoint(join(outDir, CHECKPOINT_FILE));

@@ -130,6 +130,7 @@ function summaryEvent(task: Task, evaluation: Evaluation, epochs: number, second
     metrics: evaluation.metrics,
     baseline: evaluation.baseline,
     baselineName: evaluation.baselineName,
+    baselines: evaluation.baselines ?? { [evaluation.baselineName]: evaluation.baseline },
     higherIsBetter: evaluation.higherIsBetter,
     epochs,
     seconds,

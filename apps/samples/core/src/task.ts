@@ -106,6 +106,11 @@ export interface Evaluation {
   readonly baseline: Metrics;
   /** e.g. 'majority class', 'seasonal naive (value 7 days earlier)'. */
   readonly baselineName: string;
+  /**
+   * Every baseline scored on the same examples, by name — the trivial one above and any strong
+   * ones (ridge, Kneser-Ney, …). Left out, the summary lists the trivial one alone.
+   */
+  readonly baselines?: Readonly<Record<string, Metrics>>;
   /** Direction of each metric key (true: higher is better). */
   readonly higherIsBetter: Readonly<Record<string, boolean>>;
 }
