@@ -49,6 +49,11 @@ export interface SequenceKernels {
   readonly separateRecurrent: boolean;
   /** Columns (× H) per row the forward stores for the backward in `activations` (0: none). */
   readonly activations: number;
+  /**
+   * true: `activations` is allocated even when not recording, as the forward's working space
+   * (a layer-norm LSTM normalises rows there); false or absent: only for the backward.
+   */
+  readonly workspace?: boolean;
   /** [·, H] scratch buffers the backward step may use (`scratch`). */
   readonly scratch: number;
   /** Per state: whether its predecessor gets a gradient not through W_hh (`dPrevious[j]`). */
@@ -78,7 +83,7 @@ export interface StepViews {
   readonly previous: readonly View[];
   /** Per state [n, H]: this step's state, to write (state 0 is the output h). */
   readonly next: readonly View[];
-  /** [n, activations·H] to fill for the backward; null when not recording (or none declared). */
+  /** [n, activations·H] to fill for the backward; null when not recording (unless `workspace`) or none declared. */
   readonly activations: View | null;
   /** Kernel views of `parameters`, whole. */
   readonly parameters: readonly View[];

@@ -8,3 +8,7 @@ export type { CellKind, DirectionWeights, SequenceKernels, StepViews, StepGradVi
 export { LSTM_KIND } from './lstm-kind.js';
 export { GRU_KIND } from './gru-kind.js';
 export { RNN_TANH_KIND, RNN_RELU_KIND } from './elman-kind.js';
+export { LayerNormLSTMCell, LayerNormLSTM, type LayerNormLSTMCellOptions, type LayerNormLSTMOptions } from './layer-norm-lstm.js';
+export { layerNormLstmKind, layerNormLstmStep, type LayerNorms } from './layer-norm-lstm-kind.js';
+export { ClockworkRNN, type ClockworkRNNOptions } from './clockwork-rnn.js';
+export { clockworkKind } from './clockwork-kind.js';

@@ -53,7 +53,7 @@ export function sequenceScan(
     forward: ({ backend, recording }) => {
       const y = empty([plan.rows, stateCount * hidden], 'float32', backend);
       const recurrent = separate ? empty([plan.rows, width], 'float32', backend) : null;
-      const act = recording && kernels.activations > 0 ? empty([plan.rows, kernels.activations * hidden], 'float32', backend) : null;
+      const act = (recording || kernels.workspace) && kernels.activations > 0 ? empty([plan.rows, kernels.activations * hidden], 'float32', backend) : null;
       const G = kernelView(gates);
       const R = recurrent ? kernelView(recurrent) : null;
       const W = kernelView(weightHh);
