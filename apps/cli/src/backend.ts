@@ -2,7 +2,7 @@
 // the CLI runs where the `webgpu` package or a GPU is missing; then it falls back to the CPU
 // with a warning that says why.
 
-import { cpu } from '@recur/backend-cpu';
+import { cpu, enableRelaxedSimd } from '@recur/backend-cpu';
 import { registerBackend, useBackend, type BackendPlugin } from '@recur/tensor';
 
 export type BackendName = 'cpu' | 'webgpu';
@@ -31,6 +31,9 @@ export async function selectBackend(name: BackendName, warn: (message: string) =
       warn(`--backend webgpu is unavailable here (${reason}); falling back to cpu`);
     }
   }
+  // The CLI opts in to relaxed SIMD's FMA for the CPU kernels (a V8 flag in Node 20, which the
+  // library itself never sets); RECUR_CPU_RELAXED_SIMD=0 keeps the mul + add kernels.
+  if (process.env.RECUR_CPU_RELAXED_SIMD !== '0') enableRelaxedSimd();
   registerBackend(cpu());
   await useBackend('cpu');
   return 'cpu';

@@ -5,3 +5,4 @@
 export { createCpuBackend, cpu, cpuThreads, type CpuBackendOptions } from './backend.js';
 export type { CpuBuffer } from './memory.js';
 export { wasmSimdAvailable } from './wasm-runtime.js';
+export { enableRelaxedSimd, relaxedSimdAvailable } from './relaxed-simd.js';

@@ -84,6 +84,16 @@ export function wasmSimdAvailable(): boolean {
   return kernelModule(false) !== null;
 }
 
+/** Whether the engine accepts relaxed SIMD now (runtimes made from here on use its FMA). */
+export function relaxedSimdAvailable(): boolean {
+  return kernelModule(true) !== null;
+}
+
+/** Forgets modules the engine rejected, so a flag turned on since then is seen (relaxed-simd.ts). */
+export function forgetRejectedModules(): void {
+  for (const [key, module] of compiled) if (module === null) compiled.delete(key);
+}
+
 export interface WasmRuntimeOptions {
   /** Use relaxed SIMD's fused multiply-add in sgemm (default: where the engine accepts it). */
   readonly fusedMultiplyAdd?: boolean;

@@ -205,12 +205,14 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
       let cpuVariant = '';
       let cpuThreadCount = 1;
       if (backendName === 'cpu') {
-        const { cpu, cpuThreads, wasmSimdAvailable } = await import('@recur/backend-cpu');
+        const { cpu, cpuThreads, enableRelaxedSimd, wasmSimdAvailable } = await import('@recur/backend-cpu');
+        // The bench opts in to relaxed SIMD's FMA (a V8 flag in Node 20); RECUR_CPU_RELAXED_SIMD=0 keeps mul + add.
+        const fma = process.env.RECUR_CPU_RELAXED_SIMD !== '0' && enableRelaxedSimd();
         registerBackend(cpu());
         cpuThreadCount = cpuThreads();
         // Large products split over worker threads, each picked per size class by measured speed.
         cpuVariant = wasmSimdAvailable()
-          ? `WebAssembly SIMD matmul and fused cells${cpuThreadCount > 1 ? ', large products split over the threads' : ''}`
+          ? `WebAssembly SIMD matmul${fma ? ' (relaxed-SIMD FMA)' : ''} and fused cells${cpuThreadCount > 1 ? ', large products split over the threads' : ''}`
           : 'TypeScript kernels (no WebAssembly SIMD)';
       } else {
         let module: Partial<typeof import('@recur/backend-webgpu')>;
