@@ -1,10 +1,12 @@
 // Gradient-check cases for reductions (sum, mean, max, min, logSumExp over all axes, one axis,
 // several axes, with and without keepDim), softmax/logSoftmax, and matmul in every rank pattern
-// PyTorch allows: A [..., M, K] · B [..., K, N] with broadcast batch dims and 1-D operands.
+// PyTorch allows: A [..., M, K] · B [..., K, N] with broadcast batch dims and 1-D operands, and
+// linear (x·Wᵀ + b over the last dimension).
 
 import {
   logSoftmax,
   logSumExp,
+  linear,
   matmul,
   max,
   mean,
@@ -87,4 +89,12 @@ export const matmulCases: readonly GradcheckCase[] = [
     strided: [0, 1],
   })),
   c('matmul of a matrix with itself', () => ({ fn: (x) => matmul(x, x), inputs: [n([3, 3])] })),
+  c('linear x·Wᵀ + b [3,4]·[2,4]ᵀ + [2]', () => ({ fn: (x, w, b) => linear(x, w, b), inputs: [n([3, 4]), n([2, 4]), n([2])] })),
+  c('linear of a transposed x [3,4]', () => ({
+    fn: (x, w, b) => linear(x, w, b),
+    inputs: [transposedInput([3, 4]), n([2, 4]), n([2])],
+    strided: [0],
+  })),
+  c('linear over leading dims [2,3,4]', () => ({ fn: (x, w, b) => linear(x, w, b), inputs: [n([2, 3, 4]), n([2, 4]), n([2])] })),
+  c('linear without bias [3,4]·[2,4]ᵀ', () => ({ fn: (x, w) => linear(x, w), inputs: [n([3, 4]), n([2, 4])] })),
 ];
