@@ -15,7 +15,7 @@ import {
   type UnaryOp,
   type View,
 } from '@recur/backend';
-import { expectDType, expectSameDType, expectSameShape, viewArray, type KernelContext } from './check.js';
+import { expectDType, expectSameDType, expectSameShape, inputArray, viewArray, type KernelContext } from './check.js';
 import { compileLoops, type LoopSpec } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
 import { binaryMath, unaryMath } from './op-closures.js';
@@ -45,7 +45,7 @@ export function unary(context: KernelContext, op: UnaryOp, x: CpuView, out: CpuV
   const name = `unary(${op})`;
   const def = UNARY_OPS[op];
   if (def === undefined) throw new ValueError(`unary: unknown op '${String(op)}'`);
-  const arrays = [viewArray(context, name, 'out', out), viewArray(context, name, 'x', x)];
+  const arrays = [viewArray(context, name, 'out', out), inputArray(context, name, 'x', x)];
   expectDType(name, 'x', x.dtype, def.dtypes);
   expectDType(name, 'out', out.dtype, [opOutDType(def, x.dtype)]);
   expectSameShape(name, 'x and out', x.shape, out.shape);
@@ -60,7 +60,7 @@ export function binary(context: KernelContext, op: BinaryOp, a: CpuView, b: CpuV
   const name = `binary(${op})`;
   const def = BINARY_OPS[op];
   if (def === undefined) throw new ValueError(`binary: unknown op '${String(op)}'`);
-  const arrays = [viewArray(context, name, 'out', out), viewArray(context, name, 'a', a), viewArray(context, name, 'b', b)];
+  const arrays = [viewArray(context, name, 'out', out), inputArray(context, name, 'a', a), inputArray(context, name, 'b', b)];
   expectSameDType(name, 'operand', a.dtype, b.dtype);
   expectDType(name, 'a', a.dtype, def.dtypes);
   expectDType(name, 'out', out.dtype, [opOutDType(def, a.dtype)]);
@@ -78,9 +78,9 @@ export function where(context: KernelContext, cond: CpuView, a: CpuView, b: CpuV
   const name = 'where';
   const arrays = [
     viewArray(context, name, 'out', out),
-    viewArray(context, name, 'cond', cond),
-    viewArray(context, name, 'a', a),
-    viewArray(context, name, 'b', b),
+    inputArray(context, name, 'cond', cond),
+    inputArray(context, name, 'a', a),
+    inputArray(context, name, 'b', b),
   ];
   expectDType(name, 'cond', cond.dtype, ['bool']);
   expectSameDType(name, 'operand', a.dtype, b.dtype);
@@ -98,7 +98,7 @@ const MIN_SET_RUN = 32;
 
 function convert(context: KernelContext, name: string, x: CpuView, out: CpuView, toBool: boolean): void {
   const target = viewArray(context, name, 'out', out);
-  const source = viewArray(context, name, 'x', x);
+  const source = inputArray(context, name, 'x', x);
   expectSameShape(name, 'x and out', x.shape, out.shape);
   const size = sizeOf(out.shape);
   if (size === 0) return;

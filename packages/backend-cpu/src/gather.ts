@@ -3,7 +3,7 @@
 // index then adds index·stride. Every index is checked before anything is written.
 
 import { IndexError, ShapeError, fmtShape, sizeOf, type AnyTypedArray, type View } from '@recur/backend';
-import { expectAxis, expectDType, expectSameDType, expectSameShape, viewArray, type KernelContext } from './check.js';
+import { expectAxis, expectDType, expectSameDType, expectSameShape, inputArray, viewArray, type KernelContext } from './check.js';
 import type { CpuBuffer } from './memory.js';
 import { forEachRun, layoutOf, type Layout } from './strided.js';
 
@@ -33,8 +33,8 @@ function checkIndices(op: string, layout: Layout, offset: number, indices: Int32
 
 export function gather(context: KernelContext, x: CpuView, indices: CpuView, axis: number, out: CpuView): void {
   const target = viewArray(context, 'gather', 'out', out);
-  const index = viewArray(context, 'gather', 'indices', indices) as Int32Array;
-  const source = viewArray(context, 'gather', 'x', x);
+  const index = inputArray(context, 'gather', 'indices', indices) as Int32Array;
+  const source = inputArray(context, 'gather', 'x', x);
   expectDType('gather', 'indices', indices.dtype, ['int32']);
   expectSameDType('gather', 'x and out', x.dtype, out.dtype);
   expectAxis('gather', axis, x.shape.length);
@@ -52,8 +52,8 @@ export function gather(context: KernelContext, x: CpuView, indices: CpuView, axi
 
 export function scatterAdd(context: KernelContext, indices: CpuView, src: CpuView, axis: number, out: CpuView): void {
   const target = viewArray(context, 'scatterAdd', 'out', out);
-  const index = viewArray(context, 'scatterAdd', 'indices', indices) as Int32Array;
-  const source: AnyTypedArray = viewArray(context, 'scatterAdd', 'src', src);
+  const index = inputArray(context, 'scatterAdd', 'indices', indices) as Int32Array;
+  const source: AnyTypedArray = inputArray(context, 'scatterAdd', 'src', src);
   expectDType('scatterAdd', 'indices', indices.dtype, ['int32']);
   expectDType('scatterAdd', 'out', out.dtype, ['float32', 'int32']);
   expectSameDType('scatterAdd', 'src and out', src.dtype, out.dtype);

@@ -11,7 +11,9 @@ import { CpuMemory, type CpuBuffer } from './memory.js';
 import { seeded, type CpuView } from './test-helpers.js';
 import { WasmRuntime } from './wasm-runtime.js';
 import { adamStep } from './fused-adam.js';
-import { binary } from './elementwise.js';
+import { binary, copy } from './elementwise.js';
+import { gather } from './gather.js';
+import { reduce } from './reduce.js';
 
 type F32 = Float32Array<ArrayBuffer>;
 
@@ -154,6 +156,28 @@ describe('packed-weight cache', () => {
       expect(Array.from(after), `${name}: changed`).not.toEqual(Array.from(before));
       expect(Array.from(after), `${name}: fresh`).toEqual(Array.from(reference()));
     }
+  });
+
+  it('keeps the packed form while kernels only read the weight (copy, binary, reduce, gather)', () => {
+    const random = seeded(15);
+    const [N, K] = [4 * 128, 128];
+    const r = rig();
+    const W = r.view([N, K], values(random, N * K));
+    const h = values(random, K);
+    const run = (): Float32Array => r.product(r.view([1, K], h), W);
+    const first = run();
+    run();
+    const stats = r.matmul.cache(r.context).stats;
+    expect(stats).toEqual({ packs: 1, hits: 0 });
+    const other = r.view([N, K]);
+    copy(r.context, W, other);
+    binary(r.context, 'add', W, W, other);
+    reduce(r.context, 'sum', W, [0, 1], r.view([1, 1]));
+    const rows = r.context.memory.alloc(2, 'int32');
+    r.context.memory.write(rows, Int32Array.from([3, 1]));
+    gather(r.context, W, { buffer: rows, dtype: 'int32', shape: [2, K], strides: [1, 0], offset: 0 }, 0, r.view([2, K]));
+    expect(Array.from(run())).toEqual(Array.from(first));
+    expect(stats).toEqual({ packs: 1, hits: 1 });
   });
 
   it('keeps working when the budget forces evictions, and after the arena moves for scratch', () => {

@@ -3,7 +3,7 @@
 // Accumulation is in float64 (JS numbers); the out store rounds (float32) or wraps (int32).
 
 import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, type DType, type ReduceOp, type View } from '@recur/backend';
-import { expectDType, viewArray, type KernelContext } from './check.js';
+import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
 import { buildFunction } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
 import { reduceMath, type AccumulateOp } from './op-closures.js';
@@ -72,7 +72,7 @@ export function reduce(context: KernelContext, op: ReduceOp, x: CpuView, axes: r
   const allowed = ALLOWED[op];
   if (allowed === undefined) throw new ValueError(`reduce: unknown op '${String(op)}'`);
   const target = viewArray(context, name, 'out', out);
-  const source = viewArray(context, name, 'x', x) as Data;
+  const source = inputArray(context, name, 'x', x) as Data;
   expectDType(name, 'x', x.dtype, allowed);
   const reduced = reducedAxes(name, x.shape, axes, out.shape);
   if (op === 'argmax' || op === 'argmin') {

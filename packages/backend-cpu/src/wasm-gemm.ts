@@ -27,9 +27,20 @@ export function unitColumns(colC: Int32Array, jc: number, nc: number): boolean {
   return true;
 }
 
-/** Rows ic…ic+mc and columns jc…jc+nc of the staged product into C. */
-export function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number, unit: boolean): void {
-  const { c, rowC, colC, accumulate } = p;
+/** Rows ic…ic+mc and columns jc…jc+nc of the staged product into C (added to C when `accumulate`). */
+/**
+ * C's rows ic…ic+mc, columns jc…jc+nc (unit-spaced) into the staging block, so the kernel adds
+ * the product to them: with one k block that is C + Σ, the very sum copyOut would form.
+ */
+function preloadC(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number): void {
+  for (let r = 0; r < mc; r++) {
+    const from = p.rowC[ic + r]! + p.colC[jc]!;
+    heap.set(p.c.subarray(from, from + nc), at + r * ldc);
+  }
+}
+
+export function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number, unit: boolean, accumulate = p.accumulate): void {
+  const { c, rowC, colC } = p;
   for (let r = 0; r < mc; r++) {
     const row = rowC[ic + r]!;
     const from = at + r * ldc;
@@ -98,6 +109,9 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
     const nc = Math.min(NC, N - jc);
     const ncPadded = roundUp(nc, NR);
     const unit = unitColumns(p.colC, jc, nc);
+    // Accumulating with one k block: the kernel adds into a copy of C (memcpy speed both ways)
+    // rather than copyOut adding element by element; the sums are the same.
+    const preload = p.accumulate && unit && K === kcMax;
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = Math.min(kcMax, K - pc);
       const last = pc + kc >= K;
@@ -105,16 +119,18 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
       if (packed === null) packBlock(runtime, heap, atB, atStage, b, jc, nc, pc, kc, NR);
       else panel = packed + jc * K + ncPadded * pc;
       if (vector) {
-        gemvBlock((atA + pc) * 4, panel * 4, atC * 4, ncPadded, kc, pc > 0 ? 1 : 0);
-        if (last) copyOut(p, heap, atC, ldc, 0, 1, jc, nc, unit);
+        if (preload) preloadC(p, heap, atC, ldc, 0, 1, jc, nc);
+        gemvBlock((atA + pc) * 4, panel * 4, atC * 4, ncPadded, kc, pc > 0 || preload ? 1 : 0);
+        if (last) copyOut(p, heap, atC, ldc, 0, 1, jc, nc, unit, p.accumulate && !preload);
         continue;
       }
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         packBlock(runtime, heap, atA, atStage, a, ic, mc, pc, kc, MR);
         const atBlock = atC + (K === kcMax ? 0 : ic * ldc);
-        gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, pc > 0 ? 1 : 0);
-        if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit);
+        if (preload) preloadC(p, heap, atBlock, ldc, ic, mc, jc, nc);
+        gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, pc > 0 || preload ? 1 : 0);
+        if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit, p.accumulate && !preload);
       }
     }
   }
