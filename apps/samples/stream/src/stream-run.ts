@@ -141,7 +141,8 @@ export class StreamRun implements TaskRun {
   async replay(from: number, to: number, options: StreamOptions & { scoreFrom?: number }): Promise<Replay> {
     const scoreFrom = options.scoreFrom ?? from;
     const forecaster = this.openStream(options);
-    const out: Replay = { dates: [], actual: [], model: [], naive: [], updates: 0 };
+    const out = { dates: [] as string[], actual: [] as number[], model: [] as number[], naive: [] as number[] };
+    let updates = 0;
     try {
       for (let day = from; day < to; day++) {
         const step = await forecaster.push(this.series.births[day]!);
@@ -151,12 +152,12 @@ export class StreamRun implements TaskRun {
           out.model.push(step.expected);
           out.naive.push(step.expectedBaseline!);
         }
-        if (day === to - 1) (out as { updates: number }).updates = step.updates;
+        updates = step.updates;
       }
     } finally {
       forecaster.dispose();
     }
-    return out;
+    return { ...out, updates };
   }
 
   /** A forecaster over this run's model; learning works on a copy of the weights. */
