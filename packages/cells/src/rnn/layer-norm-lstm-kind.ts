@@ -41,8 +41,8 @@ const BLOCKS = 13;
 
 function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], norms: LayerNorms, hidden: number): SequenceKernels | null {
   const { input, hidden: normH, cell: normC } = norms;
-  // The step kernels need every γ/β and the same ε in LN_h and LN_c.
-  if (!normH.weight || !normH.bias || !normC.weight || !normC.bias || normH.eps !== normC.eps || !input.weight) return null;
+  // The step kernels read γ/β of LN_h and LN_c and one ε for both (LN_i runs composed in `project`).
+  if (!normH.weight || !normH.bias || !normC.weight || !normC.bias || normH.eps !== normC.eps) return null;
   const width = 4 * hidden;
   // 1/W, 1/H and ε as data, so broadcast views can read them (one tensor per call, not per step).
   const constants = tensor([1 / width, 1 / hidden, normH.eps]);
