@@ -14,6 +14,7 @@ import type { CharLmConfig } from './charlm-config.js';
 import { CharLmModel, type LstmState } from './charlm-model.js';
 import { generate, type GenerateOptions } from './charlm-sample.js';
 import { unigramNll, type CharVocab } from './charlm-text.js';
+import { KneserNey } from './kneser-ney.js';
 
 export interface CharLmSplits {
   readonly train: Int32Array;
@@ -23,6 +24,8 @@ export interface CharLmSplits {
 
 /** Streams scored side by side in evaluation: the start of each is read without context. */
 const EVAL_STREAMS = 8;
+/** Kneser-Ney orders tried on validation (capped where base-V keys stop fitting a double). */
+const KN_MAX_ORDER = 8;
 const PREDICT_PROMPT = 'Call me Ishmael. ';
 
 interface Chunk {
@@ -156,6 +159,27 @@ export class CharLmRun implements TaskRun {
     return sum / Math.max(1, count);
   }
 
+  /** The first evalChars (+ 1) ids of a split: exactly what the model is scored on. */
+  #evalIds(all: Int32Array): Int32Array {
+    return this.config.evalChars > 0 ? all.subarray(0, this.config.evalChars + 1) : all;
+  }
+
+  /**
+   * Interpolated modified Kneser-Ney fit on the training text, its order the one with the lowest
+   * validation perplexity (read as the model reads validation), and that order's test NLL.
+   */
+  kneserNey(): { order: number; validationNll: number; testNll: number } {
+    const { splits, vocab } = this;
+    const maxOrder = Math.min(KN_MAX_ORDER, KneserNey.maxOrderFor(vocab.size));
+    const kn = KneserNey.fit(splits.train, vocab.size, maxOrder);
+    let best = { order: 1, validationNll: Infinity };
+    for (let order = 1; order <= maxOrder; order++) {
+      const validationNll = kn.meanNll(order, this.#evalIds(splits.validation), EVAL_STREAMS);
+      if (validationNll < best.validationNll) best = { order, validationNll };
+    }
+    return { ...best, testNll: kn.meanNll(best.order, this.#evalIds(splits.test), EVAL_STREAMS) };
+  }
+
   async evaluate(): Promise<Evaluation> {
     const { config, splits, vocab } = this;
     const nll = await this.meanNll(splits.test);
@@ -166,10 +190,15 @@ export class CharLmRun implements TaskRun {
     const length = Math.floor((ids.length - 1) / streams);
     let unigramSum = 0;
     for (let b = 0; b < streams; b++) for (let i = 1; i <= length; i++) unigramSum += table[ids[b * length + i]!]!;
+    const unigram = { perplexity: perplexity(unigramSum / Math.max(1, streams * length)) };
+    const baselineName = 'unigram character model (training counts, add-one smoothing)';
+    const kn = this.kneserNey();
     return {
       metrics: { perplexity: perplexity(nll) },
-      baseline: { perplexity: perplexity(unigramSum / Math.max(1, streams * length)) },
-      baselineName: 'unigram character model (training counts, add-one smoothing)',
+      baseline: unigram,
+      baselineName,
+      // Same characters, same contexts (each stream from its start), nats per character.
+      baselines: { [baselineName]: unigram, 'interpolated modified Kneser-Ney': { perplexity: perplexity(kn.testNll), order: kn.order } },
       higherIsBetter: { perplexity: false },
     };
   }

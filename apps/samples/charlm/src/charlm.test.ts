@@ -27,6 +27,12 @@ describe('charlm --quick, end to end', () => {
     // A unigram model of English characters sits near 20–30; context has to do much better.
     expect(summary.baseline.perplexity).toBeGreaterThan(15);
     expect(summary.metrics.perplexity).toBeLessThan(summary.baseline.perplexity! * 0.75);
+    // The strong baseline: Kneser-Ney, its order chosen on validation, far below the unigram model.
+    const baselines = summary.baselines as Record<string, Record<string, number>>;
+    expect(Object.keys(baselines)).toEqual([summary.baselineName, 'interpolated modified Kneser-Ney']);
+    const kn = baselines['interpolated modified Kneser-Ney']!;
+    expect(kn.order).toBeGreaterThanOrEqual(2);
+    expect(kn.perplexity).toBeLessThan(summary.baseline.perplexity! * 0.75);
 
     const run = (await charlmTask.create(config)) as CharLmRun;
     try {
