@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STREAM_QUICK, streamTask, type StreamRun } from '@recur/sample-stream';
+import { resolveConfig } from '@recur/sample-core';
 import { removeTempDirs, runCli, sourceCliArgs, tempDir } from './test-support.js';
 
 afterAll(removeTempDirs);
@@ -14,7 +16,7 @@ let checkpoint = '';
 
 beforeAll(async () => {
   const out = join(await tempDir(), 'stream');
-  const trained = await runCli(['train', 'stream', '--quick', '--epochs', '1', '--no-plots', '--json', '--out', out]);
+  const trained = await runCli(['train', 'stream', '--quick', '--no-plots', '--json', '--out', out]);
   expect(trained.code).toBe(0);
   checkpoint = join(out, 'checkpoint.safetensors');
 }, 240_000);
@@ -119,5 +121,20 @@ describe('recur stream', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toBe(`recur: ${join(dir, 'absent.txt')}: no such file\n`);
     expect(missing.stdout).toBe('');
+  });
+
+  it('beats seasonal-naive on the births stream (1985–1988, one day a line), frozen and learning', async () => {
+    const run = (await streamTask.create(resolveConfig(streamTask, [{ source: '--quick', values: STREAM_QUICK }]))) as unknown as StreamRun;
+    const days = Array.from(run.series.births.subarray(run.series.validationFrom));
+    run.dispose();
+    expect(days).toHaveLength(1461);
+    for (const flags of [[], ['--learn']]) {
+      const ran = await runCli(['stream', checkpoint, '--json', ...flags], { stdin: stdinOf(days) });
+      expect(ran.code).toBe(0);
+      const summary = ran.events.at(-1) as { event: string; forecasts: number; mae: number; baselineMae: number; updates: number };
+      expect(summary).toMatchObject({ event: 'summary', values: 1461, forecasts: 1454 });
+      expect(summary.mae).toBeLessThan(summary.baselineMae);
+      expect(summary.updates > 0).toBe(flags.length > 0);
+    }
   });
 });
