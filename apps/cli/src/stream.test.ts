@@ -137,4 +137,14 @@ describe('recur stream', () => {
       expect(summary.updates > 0).toBe(flags.length > 0);
     }
   });
+
+  it('a checkpoint of a task that does not stream: exit 2, one line saying so', async () => {
+    const out = join(await tempDir(), 'births');
+    expect((await runCli(['train', 'births', '--quick', '--epochs', '1', '--no-plots', '--json', '--out', out])).code).toBe(0);
+    const births = join(out, 'checkpoint.safetensors');
+    const ran = await runCli(['stream', births], { stdin: stdinOf(VALUES) });
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toBe(`recur: ${births}: task 'births' does not stream values (train a model that does with: recur train stream)\n`);
+    expect(ran.stdout).toBe('');
+  });
 });
