@@ -103,10 +103,12 @@ export class Matmul {
     const [rowA, rowC, colB, colC] = this.#tables.take(rows, cols);
     // B's columns are evenly spaced only when it is shared by every batch (folded rows).
     let packedB: GemmProblem['packedB'];
-    if (runtime && foldRows && b.buffer !== out.buffer && this.#packedBudget > 0) {
-      const cache = this.cache(context);
+    if (runtime && foldRows && b.buffer !== out.buffer) {
+      // With the cache off the problem still says "B is a weight", so the kernels (and the
+      // results) are the same with and without it; only the packing is repeated.
+      const cache = this.#packedBudget > 0 ? this.cache(context) : null;
       const key = `${offB[0]}|${strideBN}|${b.strides[kAxisB]}|${N}|${K}`;
-      packedB = (wasm: WasmRuntime, floats: number, pack: PackInto) => cache.find(wasm, b.buffer, key, floats, pack);
+      packedB = (wasm: WasmRuntime, floats: number, pack: PackInto) => cache && cache.find(wasm, b.buffer, key, floats, pack);
     }
     const problem: GemmProblem = {
       packedB,

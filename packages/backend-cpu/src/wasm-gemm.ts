@@ -58,9 +58,15 @@ export function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: num
   }
 }
 
+// A one-row product on a weight the cache may hold runs on wasm from this size: no packing to
+// repay once cached (W4's 1×32 · 32×128 step).
+const WASM_VECTOR_WORK = 1024;
+
 /** C (+)= A·B, on the wasm kernel when the problem is big enough to repay the packing. */
 export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
-  if (p.M * p.N * p.K <= WASM_WORK || !blockedGemm(runtime, p)) gemm(p);
+  const work = p.M * p.N * p.K;
+  const small = p.M === 1 && p.packedB ? work < WASM_VECTOR_WORK : work <= WASM_WORK;
+  if (small || !blockedGemm(runtime, p)) gemm(p);
 }
 
 /** B's packed form as the blocked loop reads it: per NC column block, per k block, one panel. */
