@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { GradError, ShapeError } from '@recur/backend';
+import { GradError, ShapeError, ValueError } from '@recur/backend';
+import { attach } from './autograd.js';
+import type { Tensor } from './tensor.js';
 import { useCpu } from './test-support/setup.js';
 import { tensor, scalar, ones, zeros } from './creation.js';
 import { noGrad, scope } from './scope.js';
@@ -32,6 +34,52 @@ describe('backward', () => {
     for (let i = 0; i < 10_000; i++) y = y.mul(1.0001);
     y.backward();
     expect(x.grad!.itemSync()).toBeCloseTo(Math.pow(1.0001, 10_000), 2);
+  });
+
+  it('walks a 10,000-step unrolled RNN (h = tanh(x_t·W + h·U)) without overflowing the stack', () => {
+    // Every step records matmul, add, matmul, add and tanh nodes that share W and U: a deep graph
+    // with fan-in at the weights, walked and then released iteratively.
+    const w = tensor([[0.5]], { requiresGrad: true });
+    const u = tensor([[0.25]], { requiresGrad: true });
+    const steps = 10_000;
+    const before = memory().numTensors;
+    scope(() => {
+      let h = zeros([1, 1]);
+      const x = ones([1, 1]);
+      for (let t = 0; t < steps; t++) h = x.matmul(w).add(h.matmul(u)).tanh();
+      h.sum().backward();
+    });
+    // The fixed point h* = tanh(0.5 + 0.25·h*) is reached long before the end; its derivatives
+    // are dh*/dw = (1 − h*²)/(1 − 0.25(1 − h*²)) and dh*/du = h*·dh*/dw.
+    let hStar = 0;
+    for (let i = 0; i < 200; i++) hStar = Math.tanh(0.5 + 0.25 * hStar);
+    const slope = 1 - hStar * hStar;
+    const dw = slope / (1 - 0.25 * slope);
+    expect(w.grad!.itemSync()).toBeCloseTo(dw, 4);
+    expect(u.grad!.itemSync()).toBeCloseTo(hStar * dw, 4);
+    // Only the two gradients outlive the scope: every saved tensor of the 50,000 nodes was freed.
+    expect(memory().numTensors).toBe(before + 2);
+  });
+
+  it('hands the VJP the saved tensors of its record and frees them with the graph', () => {
+    const x = tensor([1, 2, 3], { requiresGrad: true });
+    const before = memory().numTensors;
+    const y = noGrad(() => x.mul(x));
+    let seen: Tensor | null = null;
+    attach(y, 'square', [x], {
+      save: { x },
+      vjp: (g, saved) => {
+        seen = saved.x;
+        return [g.mul(saved.x).mul(2)];
+      },
+    });
+    // The record holds its own alias of x: y and that alias are the new handles.
+    expect(memory().numTensors).toBe(before + 2);
+    y.sum().backward();
+    expect(Array.from(x.grad!.dataSync())).toEqual([2, 4, 6]);
+    expect(seen).not.toBe(x);
+    expect(seen!.isDisposed).toBe(true);
+    expect(() => attach(y, 'bad', [x], ((g: Tensor) => [g]) as never)).toThrow(ValueError);
   });
 
   it('broadcast operands receive gradients summed back to their shape', () => {

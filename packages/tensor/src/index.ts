@@ -29,7 +29,7 @@ export { expectTensor, expectOperand, expectDTypeName, checkInt32 } from './args
 export { registerBackend, useBackend, getBackend, findBackend, listBackends, resetBackends } from './registry.js';
 export { scope, keep, noGrad, enableGrad, isGradEnabled } from './scope.js';
 export { memory, type MemoryInfo, type BackendMemory } from './memory.js';
-export { backward, type BackwardOptions, type VJP, attach, needsGrad, save } from './autograd.js';
+export { backward, type BackwardOptions, type OpRecord, type SavedTensors, type VJP, attach, needsGrad } from './autograd.js';
 export {
   tensor,
   scalar,

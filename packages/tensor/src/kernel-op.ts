@@ -1,10 +1,11 @@
 // kernelOp: the typed way for a package above the core (cells, optim) to define a differentiable
 // op whose forward and backward call backend kernels directly (fused cells, whole-sequence scans).
-// The op's inputs are listed once; the tensors its backward reads are returned once by the forward,
-// kept alive with the graph, and handed back to the backward — never captured by hand.
+// It records through the same `attach` op record as the core ops: the inputs are listed once; the
+// tensors its backward reads are returned once by the forward, aliased and freed by the engine with
+// the graph, and handed back to the backward — never captured by hand.
 
 import type { BackendV1 } from '@recur/backend';
-import { attach, needsGrad, save } from './autograd.js';
+import { attach, needsGrad } from './autograd.js';
 import { commonBackend } from './internal.js';
 import type { Tensor } from './tensor.js';
 
@@ -57,11 +58,15 @@ export function kernelOp<S extends readonly Tensor[]>(
   const backend = commonBackend(name, ...present);
   const recording = needsGrad(...inputs);
   const { output, saved, release } = definition.forward({ backend, recording });
-  // Aliases outside every scope: they live as long as the graph's node, and the node frees them.
-  const kept = (recording ? (saved ?? []).map(save) : []) as unknown as S;
+  if (recording) {
+    // One record, as every core op: the engine aliases `saved` for the graph (before `release`
+    // may free the forward's own handles) and hands the aliases to the backward.
+    const needsInputGrad = inputs.map((t) => t !== null && t.requiresGrad);
+    attach(output, name, inputs, {
+      save: saved ?? ([] as unknown as S),
+      vjp: (grad, kept) => definition.backward(grad, kept, { backend, needsInputGrad }),
+    });
+  }
   for (const t of release ?? []) t.dispose();
-  if (!recording) return output;
-  const needsInputGrad = inputs.map((t) => t !== null && t.requiresGrad);
-  attach(output, name, inputs, (grad) => definition.backward(grad, kept, { backend, needsInputGrad }), [...kept]);
   return output;
 }

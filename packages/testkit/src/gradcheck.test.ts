@@ -14,7 +14,6 @@ import {
   noGrad,
   registerBackend,
   randn,
-  save,
   scope,
   tensor,
   useBackend,
@@ -41,8 +40,7 @@ function squareWithVjp(vjp: (g: Tensor, x: Tensor) => Tensor): (x: Tensor) => Te
   return (x) => {
     const y = noGrad(() => mul(x, x));
     if (needsGrad(x)) {
-      const xs = save(x);
-      attach(y, 'squareWithVjp', [x], (g) => [vjp(g, xs)], [xs]);
+      attach(y, 'squareWithVjp', [x], { save: { x }, vjp: (g, { x: xs }) => [vjp(g, xs)] });
     }
     return y;
   };

@@ -4,7 +4,7 @@
 import { DTypeError } from '@recur/backend';
 import { Tensor } from '../tensor.js';
 import { normAxis } from '../internal.js';
-import { attach, needsGrad, save } from '../autograd.js';
+import { attach, needsGrad } from '../autograd.js';
 import { noGrad, scope } from '../scope.js';
 import { div, eq, exp, log, mul, sub, where } from './elementwise.js';
 import { max, sum } from './reduce.js';
@@ -30,8 +30,10 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
       return sub(shifted, log(sum(exp(shifted), { axis: a, keepDim: true })));
     });
     if (!needsGrad(x)) return y;
-    const ys = save(y);
-    return attach(y, 'logSoftmax', [x], (g) => [sub(g, mul(exp(ys), sum(g, { axis: a, keepDim: true })))], [ys]);
+    return attach(y, 'logSoftmax', [x], {
+      save: { y },
+      vjp: (g, { y: ys }) => [sub(g, mul(exp(ys), sum(g, { axis: a, keepDim: true })))],
+    });
   });
 }
 
@@ -44,7 +46,9 @@ export function softmax(x: Tensor, axis = -1): Tensor {
       return div(e, sum(e, { axis: a, keepDim: true }));
     });
     if (!needsGrad(x)) return y;
-    const ys = save(y);
-    return attach(y, 'softmax', [x], (g) => [mul(ys, sub(g, sum(mul(g, ys), { axis: a, keepDim: true })))], [ys]);
+    return attach(y, 'softmax', [x], {
+      save: { y },
+      vjp: (g, { y: ys }) => [mul(ys, sub(g, sum(mul(g, ys), { axis: a, keepDim: true })))],
+    });
   });
 }

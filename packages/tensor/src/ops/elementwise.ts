@@ -16,7 +16,7 @@ import {
 } from '@recur/backend';
 import { Tensor } from '../tensor.js';
 import { allocTensor, broadcastShapes, broadcastViewOf, commonBackend, viewOf } from '../internal.js';
-import { attach, needsGrad, save } from '../autograd.js';
+import { attach, needsGrad } from '../autograd.js';
 import { scalar } from '../creation.js';
 import { scope } from '../scope.js';
 import { sumToShape } from './reduce.js';
@@ -70,47 +70,59 @@ export function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-/** Which of the operands (x, y for unary; a, b, y for binary) a VJP reads: only those are saved. */
-type Saves = string;
+/** The tensors a unary VJP may read: the input x and the output y. */
+type UnaryOperands = { readonly x: Tensor; readonly y: Tensor };
+/** The tensors a binary VJP may read: the operands a, b and the output y. */
+type BinaryOperands = { readonly a: Tensor; readonly b: Tensor; readonly y: Tensor };
 
-function unary(op: UnaryOp, x: Tensor, saves: Saves = '', vjp?: (g: Tensor, x: Tensor, y: Tensor) => Tensor): Tensor {
+/**
+ * A unary op's gradient: `saves` names the operands its VJP reads — only those are saved, and the
+ * VJP is typed to see only them.
+ */
+interface UnaryGrad<K extends keyof UnaryOperands> {
+  readonly saves: readonly K[];
+  readonly vjp: (g: Tensor, saved: Pick<UnaryOperands, K>) => Tensor;
+}
+
+/** A binary op's gradient; `need[k]` says whether operand k wants one. */
+interface BinaryGrad<K extends keyof BinaryOperands> {
+  readonly saves: readonly K[];
+  readonly vjp: (g: Tensor, saved: Pick<BinaryOperands, K>, need: readonly [boolean, boolean]) => [Tensor | null, Tensor | null];
+}
+
+/** The named operands picked out by `saves`. */
+function pick<T extends object, K extends keyof T>(all: T, keys: readonly K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const key of keys) out[key] = all[key];
+  return out;
+}
+
+function unary<K extends keyof UnaryOperands>(op: UnaryOp, x: Tensor, grad?: UnaryGrad<K>): Tensor {
   expectTensor(op, 'x', x);
   if (x.dtype !== 'float32' && !(UNARY_OPS[op].dtypes as readonly DType[]).includes(x.dtype)) {
     return scope(() => unaryKernel(op, cast(x, 'float32')));
   }
   const y = unaryKernel(op, x);
-  if (vjp && needsGrad(x)) {
-    const xs = saves.includes('x') ? save(x) : x;
-    const ys = saves.includes('y') ? save(y) : y;
-    const saved = [...(xs !== x ? [xs] : []), ...(ys !== y ? [ys] : [])];
-    attach(y, op, [x], (g) => [vjp(g, xs, ys)], saved);
+  if (grad && needsGrad(x)) {
+    attach(y, op, [x], { save: pick({ x, y }, grad.saves), vjp: (g, saved) => [grad.vjp(g, saved)] });
   }
   return y;
 }
 
-/** Maps g to the operands' gradients; `need[k]` says whether operand k wants one. */
-type BinaryVJP = (
-  g: Tensor,
-  a: Tensor,
-  b: Tensor,
-  y: Tensor,
-  need: readonly [boolean, boolean],
-) => [Tensor | null, Tensor | null];
-
-function binary(op: BinaryOp, left: Operand, right: Operand, saves: Saves = '', vjp?: BinaryVJP): Tensor {
+function binary<K extends keyof BinaryOperands>(op: BinaryOp, left: Operand, right: Operand, grad?: BinaryGrad<K>): Tensor {
   expectOperand(op, 'a', left);
   expectOperand(op, 'b', right);
   if (!(left instanceof Tensor) && !(right instanceof Tensor)) {
     throw new ValueError(`${op}: at least one operand must be a Tensor; got the numbers ${left} and ${right}`);
   }
   if (left instanceof Tensor && right instanceof Tensor && left.dtype === right.dtype) {
-    return binaryBody(op, left, right, saves, vjp);
+    return binaryBody(op, left, right, grad);
   }
   // Scalars and casts make temporaries; the scope frees them (saved aliases keep what backward needs).
-  return scope(() => binaryBody(op, left, right, saves, vjp));
+  return scope(() => binaryBody(op, left, right, grad));
 }
 
-function binaryBody(op: BinaryOp, left: Operand, right: Operand, saves: Saves, vjp?: BinaryVJP): Tensor {
+function binaryBody<K extends keyof BinaryOperands>(op: BinaryOp, left: Operand, right: Operand, grad?: BinaryGrad<K>): Tensor {
   const like = (left instanceof Tensor ? left : right) as Tensor;
   let dtype = promote(left, right);
   if (dtype === 'bool' && !(BINARY_OPS[op].dtypes as readonly DType[]).includes('bool')) dtype = 'int32';
@@ -118,49 +130,54 @@ function binaryBody(op: BinaryOp, left: Operand, right: Operand, saves: Saves, v
   const a = asTensor(left, dtype, like);
   const b = asTensor(right, dtype, like);
   const y = binaryKernel(op, a, b);
-  if (vjp && needsGrad(a, b)) {
-    const as = saves.includes('a') ? save(a) : a;
-    const bs = saves.includes('b') ? save(b) : b;
-    const ys = saves.includes('y') ? save(y) : y;
-    const saved = [as, bs, ys].filter((t, i) => t !== [a, b, y][i]);
+  if (grad && needsGrad(a, b)) {
     const need = [a.requiresGrad, b.requiresGrad] as const;
     const aShape = a.shape;
     const bShape = b.shape;
-    attach(y, op, [a, b], (g) => {
-      const [ga, gb] = vjp(g, as, bs, ys, need);
-      return [ga && sumToShape(ga, aShape), gb && sumToShape(gb, bShape)];
-    }, saved);
+    attach(y, op, [a, b], {
+      save: pick({ a, b, y }, grad.saves),
+      vjp: (g, saved) => {
+        const [ga, gb] = grad.vjp(g, saved, need);
+        return [ga && sumToShape(ga, aShape), gb && sumToShape(gb, bShape)];
+      },
+    });
   }
   return y;
 }
 
 // ── arithmetic ─────────────────────────────────────────────────────────────────────────
-export const add = (a: Operand, b: Operand): Tensor => binary('add', a, b, '', (g) => [g, g]);
+export const add = (a: Operand, b: Operand): Tensor => binary('add', a, b, { saves: [], vjp: (g) => [g, g] });
 export const sub = (a: Operand, b: Operand): Tensor =>
-  binary('sub', a, b, '', (g, _a, _b, _y, need) => [g, need[1] ? neg(g) : null]);
+  binary('sub', a, b, { saves: [], vjp: (g, _saved, need) => [g, need[1] ? neg(g) : null] });
 export const mul = (a: Operand, b: Operand): Tensor =>
-  binary('mul', a, b, 'ab', (g, as, bs, _y, need) => [need[0] ? mul(g, bs) : null, need[1] ? mul(g, as) : null]);
+  binary('mul', a, b, {
+    saves: ['a', 'b'],
+    vjp: (g, { a: as, b: bs }, need) => [need[0] ? mul(g, bs) : null, need[1] ? mul(g, as) : null],
+  });
 export const div = (a: Operand, b: Operand): Tensor => {
   expectOperand('div', 'a', a);
   expectOperand('div', 'b', b);
   // True division, as PyTorch's `/`: integer operands give a float result.
   const left = a instanceof Tensor && a.dtype !== 'float32' ? cast(a, 'float32') : a;
   const right = b instanceof Tensor && b.dtype !== 'float32' ? cast(b, 'float32') : b;
-  return binary('div', left, right, 'by', (g, _a, bs, y, need) => [
-    need[0] ? div(g, bs) : null,
-    need[1] ? neg(div(mul(g, y), bs)) : null,
-  ]);
+  return binary('div', left, right, {
+    saves: ['b', 'y'],
+    vjp: (g, { b: bs, y }, need) => [need[0] ? div(g, bs) : null, need[1] ? neg(div(mul(g, y), bs)) : null],
+  });
 };
 export const pow = (a: Operand, b: Operand): Tensor =>
-  binary('pow', a, b, 'aby', (g, as, bs, y, need) => [
-    need[0] ? mul(mul(g, bs), pow(as, sub(bs, 1))) : null,
-    // d/db a^b = a^b ln a; PyTorch defines it as 0 where a = 0 and b ≥ 0.
-    need[1] ? where(logicalAnd(eq(as, 0), ge(bs, 0)), 0, mul(mul(g, y), log(as))) : null,
-  ]);
+  binary('pow', a, b, {
+    saves: ['a', 'b', 'y'],
+    vjp: (g, { a: as, b: bs, y }, need) => [
+      need[0] ? mul(mul(g, bs), pow(as, sub(bs, 1))) : null,
+      // d/db a^b = a^b ln a; PyTorch defines it as 0 where a = 0 and b ≥ 0.
+      need[1] ? where(logicalAnd(eq(as, 0), ge(bs, 0)), 0, mul(mul(g, y), log(as))) : null,
+    ],
+  });
 export const maximum = (a: Operand, b: Operand): Tensor =>
-  binary('maximum', a, b, 'ab', (g, as, bs) => splitTies(g, gt(as, bs), eq(as, bs)));
+  binary('maximum', a, b, { saves: ['a', 'b'], vjp: (g, { a: as, b: bs }) => splitTies(g, gt(as, bs), eq(as, bs)) });
 export const minimum = (a: Operand, b: Operand): Tensor =>
-  binary('minimum', a, b, 'ab', (g, as, bs) => splitTies(g, lt(as, bs), eq(as, bs)));
+  binary('minimum', a, b, { saves: ['a', 'b'], vjp: (g, { a: as, b: bs }) => splitTies(g, lt(as, bs), eq(as, bs)) });
 
 /** Gradient of max/min of two: to the winner, halved between equal operands (PyTorch). */
 function splitTies(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
@@ -170,27 +187,27 @@ function splitTies(g: Tensor, aWins: Tensor, tie: Tensor): [Tensor, Tensor] {
 }
 
 // ── unary math ─────────────────────────────────────────────────────────────────────────
-export const neg = (x: Tensor): Tensor => unary('neg', x, '', (g) => neg(g));
-export const exp = (x: Tensor): Tensor => unary('exp', x, 'y', (g, _x, y) => mul(g, y));
-export const log = (x: Tensor): Tensor => unary('log', x, 'x', (g, xs) => div(g, xs));
-export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, 'y', (g, _x, y) => div(g, mul(y, 2)));
+export const neg = (x: Tensor): Tensor => unary('neg', x, { saves: [], vjp: (g) => neg(g) });
+export const exp = (x: Tensor): Tensor => unary('exp', x, { saves: ['y'], vjp: (g, { y }) => mul(g, y) });
+export const log = (x: Tensor): Tensor => unary('log', x, { saves: ['x'], vjp: (g, { x: xs }) => div(g, xs) });
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, { saves: ['y'], vjp: (g, { y }) => div(g, mul(y, 2)) });
 export const rsqrt = (x: Tensor): Tensor =>
-  unary('rsqrt', x, 'y', (g, _x, y) => mul(mul(g, -0.5), mul(y, mul(y, y))));
-export const abs = (x: Tensor): Tensor => unary('abs', x, 'x', (g, xs) => mul(g, sign(xs)));
-export const sign = (x: Tensor): Tensor => unary('sign', x, '', (g) => mul(g, 0));
-export const square = (x: Tensor): Tensor => unary('square', x, 'x', (g, xs) => mul(g, mul(xs, 2)));
+  unary('rsqrt', x, { saves: ['y'], vjp: (g, { y }) => mul(mul(g, -0.5), mul(y, mul(y, y))) });
+export const abs = (x: Tensor): Tensor => unary('abs', x, { saves: ['x'], vjp: (g, { x: xs }) => mul(g, sign(xs)) });
+export const sign = (x: Tensor): Tensor => unary('sign', x, { saves: [], vjp: (g) => mul(g, 0) });
+export const square = (x: Tensor): Tensor => unary('square', x, { saves: ['x'], vjp: (g, { x: xs }) => mul(g, mul(xs, 2)) });
 export const reciprocal = (x: Tensor): Tensor =>
-  unary('reciprocal', x, 'y', (g, _x, y) => neg(mul(g, mul(y, y))));
-export const sin = (x: Tensor): Tensor => unary('sin', x, 'x', (g, xs) => mul(g, cos(xs)));
-export const cos = (x: Tensor): Tensor => unary('cos', x, 'x', (g, xs) => neg(mul(g, sin(xs))));
-export const floor = (x: Tensor): Tensor => unary('floor', x, '', (g) => mul(g, 0));
-export const ceil = (x: Tensor): Tensor => unary('ceil', x, '', (g) => mul(g, 0));
+  unary('reciprocal', x, { saves: ['y'], vjp: (g, { y }) => neg(mul(g, mul(y, y))) });
+export const sin = (x: Tensor): Tensor => unary('sin', x, { saves: ['x'], vjp: (g, { x: xs }) => mul(g, cos(xs)) });
+export const cos = (x: Tensor): Tensor => unary('cos', x, { saves: ['x'], vjp: (g, { x: xs }) => neg(mul(g, sin(xs))) });
+export const floor = (x: Tensor): Tensor => unary('floor', x, { saves: [], vjp: (g) => mul(g, 0) });
+export const ceil = (x: Tensor): Tensor => unary('ceil', x, { saves: [], vjp: (g) => mul(g, 0) });
 
 // ── activations ────────────────────────────────────────────────────────────────────────
 export const sigmoid = (x: Tensor): Tensor =>
-  unary('sigmoid', x, 'y', (g, _x, y) => mul(g, mul(y, sub(1, y))));
-export const tanh = (x: Tensor): Tensor => unary('tanh', x, 'y', (g, _x, y) => mul(g, sub(1, mul(y, y))));
-export const relu = (x: Tensor): Tensor => unary('relu', x, 'y', (g, _x, y) => where(gt(y, 0), g, 0));
+  unary('sigmoid', x, { saves: ['y'], vjp: (g, { y }) => mul(g, mul(y, sub(1, y))) });
+export const tanh = (x: Tensor): Tensor => unary('tanh', x, { saves: ['y'], vjp: (g, { y }) => mul(g, sub(1, mul(y, y))) });
+export const relu = (x: Tensor): Tensor => unary('relu', x, { saves: ['y'], vjp: (g, { y }) => where(gt(y, 0), g, 0) });
 
 /** Limit values to [min, max]; the gradient flows where min ≤ x ≤ max (PyTorch). */
 export function clamp(x: Tensor, options: { min?: number; max?: number }): Tensor {
@@ -208,13 +225,15 @@ function clampBody(x: Tensor, min: number | undefined, max: number | undefined):
   if (max !== undefined) y = binaryKernel('minimum', y, asTensor(max, x.dtype, x));
   if (y === x) y = copyOf(x);
   if (needsGrad(x)) {
-    const xs = save(x);
-    attach(y, 'clamp', [x], (g) => {
-      let mask: Tensor | null = null;
-      if (min !== undefined) mask = ge(xs, min);
-      if (max !== undefined) mask = mask ? logicalAnd(mask, le(xs, max)) : le(xs, max);
-      return [mask ? where(mask, g, 0) : g];
-    }, [xs]);
+    attach(y, 'clamp', [x], {
+      save: { x },
+      vjp: (g, { x: xs }) => {
+        let mask: Tensor | null = null;
+        if (min !== undefined) mask = ge(xs, min);
+        if (max !== undefined) mask = mask ? logicalAnd(mask, le(xs, max)) : le(xs, max);
+        return [mask ? where(mask, g, 0) : g];
+      },
+    });
   }
   return y;
 }
@@ -252,13 +271,12 @@ function whereBody(cond: Tensor, a: Operand, b: Operand): Tensor {
   const y = allocTensor(shape, dtype, backend);
   backend.where(broadcastViewOf(cond, shape), broadcastViewOf(at, shape), broadcastViewOf(bt, shape), viewOf(y));
   if (needsGrad(at, bt)) {
-    const cs = save(cond);
     const aShape = at.shape;
     const bShape = bt.shape;
-    attach(y, 'where', [at, bt], (g) => [
-      sumToShape(where(cs, g, 0), aShape),
-      sumToShape(where(cs, 0, g), bShape),
-    ], [cs]);
+    attach(y, 'where', [at, bt], {
+      save: { cond },
+      vjp: (g, { cond: cs }) => [sumToShape(where(cs, g, 0), aShape), sumToShape(where(cs, 0, g), bShape)],
+    });
   }
   return y;
 }
@@ -270,7 +288,7 @@ export function cast(x: Tensor, dtype: DType): Tensor {
   const backend = commonBackend('cast', x);
   const y = allocTensor(x.shape, dtype, backend);
   backend.cast(viewOf(x), viewOf(y));
-  if (dtype === 'float32' && needsGrad(x)) attach(y, 'cast', [x], (g) => [g]);
+  if (dtype === 'float32' && needsGrad(x)) attach(y, 'cast', [x], { vjp: (g) => [g] });
   return y;
 }
 

@@ -4,7 +4,7 @@
 import { DTypeError, IndexError, ShapeError, expectIntegerList, fmtShape, type View } from '@recur/backend';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxis, viewOf } from '../internal.js';
-import { attach, needsGrad, save } from '../autograd.js';
+import { attach, needsGrad } from '../autograd.js';
 import { tensor } from '../creation.js';
 import { scope } from '../scope.js';
 import { cast } from './elementwise.js';
@@ -47,13 +47,15 @@ export function gather(x: Tensor, axis: number, indices: Tensor): Tensor {
   const y = allocTensor(indices.shape, x.dtype, backend);
   backend.gather(windowOf(x, indices.shape, a), viewOf(indices), a, viewOf(y));
   if (needsGrad(x)) {
-    const is = save(indices);
     const shape = x.shape;
-    attach(y, 'gather', [x], (g) => {
-      const dx = allocTensor(shape, 'float32', backend);
-      backend.scatterAdd(viewOf(is), viewOf(g), a, windowOf(dx, is.shape, a));
-      return [dx];
-    }, [is]);
+    attach(y, 'gather', [x], {
+      save: { indices },
+      vjp: (g, { indices: is }) => {
+        const dx = allocTensor(shape, 'float32', backend);
+        backend.scatterAdd(viewOf(is), viewOf(g), a, windowOf(dx, is.shape, a));
+        return [dx];
+      },
+    });
   }
   return y;
 }
@@ -84,13 +86,15 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly 
     const y = allocTensor(shape, x.dtype, backend);
     backend.gather(viewOf(x), spread(index), a, viewOf(y));
     if (needsGrad(x)) {
-      const is = save(index);
       const xShape = x.shape;
-      attach(y, 'indexSelect', [x], (g) => {
-        const dx = allocTensor(xShape, 'float32', backend);
-        backend.scatterAdd(spread(is), viewOf(g), a, viewOf(dx));
-        return [dx];
-      }, [is]);
+      attach(y, 'indexSelect', [x], {
+        save: { index },
+        vjp: (g, { index: is }) => {
+          const dx = allocTensor(xShape, 'float32', backend);
+          backend.scatterAdd(spread(is), viewOf(g), a, viewOf(dx));
+          return [dx];
+        },
+      });
     }
     return y;
   });
@@ -114,8 +118,8 @@ export function scatterAdd(x: Tensor, axis: number, indices: Tensor, src: Tensor
   backend.copy(viewOf(x), viewOf(y));
   backend.scatterAdd(viewOf(indices), viewOf(src), a, windowOf(y, indices.shape, a));
   if (needsGrad(x, src)) {
-    const is = save(indices);
-    attach(y, 'scatterAdd', [x, src], (g) => [g, src.requiresGrad ? gather(g, a, is) : null], [is]);
+    const needSrc = src.requiresGrad;
+    attach(y, 'scatterAdd', [x, src], { save: { indices }, vjp: (g, { indices: is }) => [g, needSrc ? gather(g, a, is) : null] });
   }
   return y;
 }

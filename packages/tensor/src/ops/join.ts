@@ -42,7 +42,8 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   }
   if (needsGrad(...tensors)) {
     const starts = sizes.map((_, k) => sizes.slice(0, k).reduce((n, d) => n + d, 0));
-    attach(y, 'concat', tensors, (g) => sizes.map((size, k) => (tensors[k]!.requiresGrad ? narrow(g, a, starts[k]!, size) : null)));
+    const need = tensors.map((t) => t.requiresGrad);
+    attach(y, 'concat', tensors, { vjp: (g) => sizes.map((size, k) => (need[k] ? narrow(g, a, starts[k]!, size) : null)) });
   }
   return y;
 }
@@ -133,7 +134,9 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   window.dispose();
   if (needsGrad(x)) {
     const xShape = x.shape;
-    attach(y, 'pad', [x], (g) => [g.viewAs(xShape, g.strides, g.offset + before.reduce((n, b, i) => n + b * g.strides[i]!, 0))]);
+    attach(y, 'pad', [x], {
+      vjp: (g) => [g.viewAs(xShape, g.strides, g.offset + before.reduce((n, b, i) => n + b * g.strides[i]!, 0))],
+    });
   }
   return y;
 }

@@ -5,7 +5,7 @@
 import { DTypeError, ShapeError, fmtShape } from '@recur/backend';
 import { Tensor } from '../tensor.js';
 import { allocTensor, broadcastShapes, broadcastViewOf, commonBackend, viewOf } from '../internal.js';
-import { attach, needsGrad, save } from '../autograd.js';
+import { attach, needsGrad } from '../autograd.js';
 import { scope } from '../scope.js';
 import { reshape, transpose } from './views.js';
 import { sumToShape } from './reduce.js';
@@ -45,14 +45,15 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     const b2 = b.rank === 1 ? reshape(b, [b.shape[0]!, 1]) : b;
     let y = matmulKernel(a2, b2);
     if (needsGrad(a2, b2)) {
-      const as = save(a2);
-      const bs = save(b2);
       const needA = a2.requiresGrad;
       const needB = b2.requiresGrad;
-      attach(y, 'matmul', [a2, b2], (g) => [
-        needA ? sumToShape(matmul(g, transpose(bs)), as.shape) : null,
-        needB ? sumToShape(matmul(transpose(as), g), bs.shape) : null,
-      ], [as, bs]);
+      attach(y, 'matmul', [a2, b2], {
+        save: { a: a2, b: b2 },
+        vjp: (g, { a: as, b: bs }) => [
+          needA ? sumToShape(matmul(g, transpose(bs)), as.shape) : null,
+          needB ? sumToShape(matmul(transpose(as), g), bs.shape) : null,
+        ],
+      });
     }
     // Remove the axes that promotion added.
     if (a.rank === 1) y = reshape(y, [...y.shape.slice(0, -2), y.shape[y.rank - 1]!]);

@@ -5,7 +5,7 @@ import { DTypeError, IndexError, ShapeError, checkOptions, expectBool, expectInt
 import { expectTensor } from '../args.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxes, normAxis, sameShape, viewOf } from '../internal.js';
-import { attach, needsGrad, save } from '../autograd.js';
+import { attach, needsGrad } from '../autograd.js';
 import { noGrad, scope } from '../scope.js';
 import { add, cast, div, eq, exp, log, mul, sub, where } from './elementwise.js';
 import { expand, reshape } from './views.js';
@@ -66,7 +66,7 @@ export function sum(x: Tensor, options: ReduceOptions = {}): Tensor {
     const y = dropAxes(reduceKernel('sum', numeric(x), axes), axes, options.keepDim ?? false);
     if (needsGrad(x)) {
       const shape = x.shape;
-      attach(y, 'sum', [x], (g) => [spread(g, shape, axes)]);
+      attach(y, 'sum', [x], { vjp: (g) => [spread(g, shape, axes)] });
     }
     return y;
   });
@@ -87,17 +87,18 @@ function extreme(op: 'max' | 'min', x: Tensor, options: ReduceOptions): Tensor {
   }
   return scope(() => {
     const kept = reduceKernel(op, numeric(x), axes);
-    if (!needsGrad(x)) return dropAxes(kept, axes, options.keepDim ?? false);
-    const xs = save(x);
-    const ks = save(kept);
-    const shape = x.shape;
     const y = dropAxes(kept, axes, options.keepDim ?? false);
+    if (!needsGrad(x)) return y;
+    const shape = x.shape;
     // Ties share the gradient evenly, as PyTorch's amax/amin and full max()/min() do.
-    return attach(y, op, [x], (g) => {
-      const mask = cast(eq(xs, ks), 'float32');
-      const count = sum(mask, { axis: axes, keepDim: true });
-      return [mul(spread(g, shape, axes), div(mask, count))];
-    }, [xs, ks]);
+    return attach(y, op, [x], {
+      save: { x, y },
+      vjp: (g, { x: xs, y: ys }) => {
+        const mask = cast(eq(xs, spread(ys, shape, axes)), 'float32');
+        const count = sum(mask, { axis: axes, keepDim: true });
+        return [mul(spread(g, shape, axes), div(mask, count))];
+      },
+    });
   });
 }
 

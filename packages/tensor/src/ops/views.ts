@@ -11,7 +11,7 @@ import { WindowGrad, type Gradient } from '../window-grad.js';
 import { sumToShape } from './reduce.js';
 
 function withGrad(y: Tensor, x: Tensor, name: string, vjp: (g: Tensor) => Gradient): Tensor {
-  if (needsGrad(x)) attach(y, name, [x], (g) => [vjp(g)]);
+  if (needsGrad(x)) attach(y, name, [x], { vjp: (g) => [vjp(g)] });
   return y;
 }
 
