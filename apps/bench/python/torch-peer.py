@@ -181,7 +181,56 @@ def prepare(spec):
 
         return step
 
+    if kind in ("lnlstm-grad", "mha-grad"):
+        if kind == "lnlstm-grad":
+            model = LayerNormLSTM(shape["inputSize"], shape["hiddenSize"])
+            x = torch.randn(shape["steps"], shape["batch"], shape["inputSize"])
+
+            def output():
+                return model(x)
+        else:
+            model = nn.MultiheadAttention(shape["embedDim"], shape["numHeads"])
+            x = torch.randn(shape["steps"], shape["batch"], shape["embedDim"])
+
+            def output():
+                return model(x, x, x, need_weights=False)[0]
+
+        def grad():
+            model.zero_grad()
+            output().sum().backward()
+
+        return grad
+
     raise Unsupported(f"no PyTorch implementation of {kind}")
+
+
+class LayerNormLSTM(nn.Module):
+    """W10: benchmarks/fastrnns/custom_lstms.py's LayerNormLSTMCell over time, eager; LN_i over every
+    step in one call, as Recur does. gates = LN_i(x W_ih^T) + LN_h(h W_hh^T) (i f g o),
+    c' = LN_c(sig(f) c + sig(i) tanh(g)), h' = sig(o) tanh(c')."""
+
+    def __init__(self, input_size, hidden_size):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.weight_ih = nn.Parameter(torch.randn(4 * hidden_size, input_size))
+        self.weight_hh = nn.Parameter(torch.randn(4 * hidden_size, hidden_size))
+        self.layernorm_i = nn.LayerNorm(4 * hidden_size)
+        self.layernorm_h = nn.LayerNorm(4 * hidden_size)
+        self.layernorm_c = nn.LayerNorm(hidden_size)
+
+    def forward(self, x):
+        steps, batch = x.shape[0], x.shape[1]
+        h = x.new_zeros(batch, self.hidden_size)
+        c = x.new_zeros(batch, self.hidden_size)
+        projected = self.layernorm_i(torch.matmul(x, self.weight_ih.t()))
+        outputs = []
+        for t in range(steps):
+            gates = projected[t] + self.layernorm_h(torch.mm(h, self.weight_hh.t()))
+            i, f, g, o = gates.chunk(4, 1)
+            c = self.layernorm_c(torch.sigmoid(f) * c + torch.sigmoid(i) * torch.tanh(g))
+            h = torch.sigmoid(o) * torch.tanh(c)
+            outputs.append(h)
+        return torch.stack(outputs)
 
 
 class _Sequence(nn.Module):

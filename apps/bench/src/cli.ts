@@ -42,7 +42,7 @@ function positive(value: string): number {
 /** Parse argv (node, script, …flags) into options; commander exits on --help or bad flags. */
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const program = new Command('recur-bench')
-    .description("Recur's workloads (S1, W1–W7, T1, T2, D1; see the README) on Recur and its peers, interleaved in one run")
+    .description("Recur's workloads (S1, W1–W7, W10, T1, T2, D1; see the README) on Recur and its peers, interleaved in one run")
     .option('--only <workloads>', `comma-separated workloads (${WORKLOADS.join(', ')})`, listOf('workload', WORKLOADS))
     .option('--systems <systems>', `comma-separated systems (${SYSTEMS.join(', ')})`, listOf('system', SYSTEMS))
     .option('--quick', 'shrunk shapes, a few iterations, cheap systems only: seconds, not minutes', false)

@@ -5,8 +5,8 @@
 export const SYSTEMS = ['recur-cpu', 'recur-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'torch-cpu', 'ort-wasm', 'ort-node', 'brainjs'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-/** S1, W1–W7: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */
-export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'T1', 'T2', 'D1'] as const;
+/** S1, W1–W7, W10: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */
+export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W10', 'T1', 'T2', 'D1'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 export type CellKind = 'lstm' | 'gru' | 'rnn';
@@ -48,6 +48,10 @@ export type CaseShape =
    * @recur/cells' RecurrentStream instead of by hand (its overhead over the raw step).
    */
   | { readonly kind: 'stream-step'; readonly inputSize: number; readonly hiddenSize: number; readonly layers: number; readonly wrapper?: boolean }
+  /** W10: forward and backward of sum(output) of a layer-norm LSTM (custom_lstms.py's cell, LN_i over all steps at once). */
+  | { readonly kind: 'lnlstm-grad'; readonly batch: number; readonly steps: number; readonly inputSize: number; readonly hiddenSize: number }
+  /** W10: forward and backward of sum(output) of MultiheadAttention self-attention over [T, B, E] (no weights returned). */
+  | { readonly kind: 'mha-grad'; readonly batch: number; readonly steps: number; readonly embedDim: number; readonly numHeads: number }
   /**
    * Byte-level BPE on Moby Dick's first `sections` sections (139: all of it): train to `merges`
    * merges (T1); encode the text with a tokenizer so trained, its piece cache warm or cold, or

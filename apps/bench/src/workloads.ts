@@ -30,6 +30,7 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   W5: 'text classifier train step: Embedding → 2-layer BiLSTM → Linear',
   W6: 'streaming: one step with carried state, B 1',
   W7: 'packed batch (lengths uniform in [16, 128]) vs padded, LSTM train step',
+  W10: 'the remedies: layer-norm LSTM and multi-head self-attention, forward + backward',
   T1: 'byte-level BPE training on Moby Dick',
   T2: 'byte-level BPE encode / decode of Moby Dick',
   D1: 'DataLoader epoch: shuffle, length bucketing, padCollate',
@@ -139,6 +140,20 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
     case 'T2':
     case 'D1':
       return textCases(workload, quick);
+    case 'W10': {
+      const ln = quick ? QUICK_RNN : { batch: 32, steps: 64, inputSize: 64, hiddenSize: 128 };
+      const attention = quick ? { batch: 4, steps: 8, embedDim: 16, numHeads: 2 } : { batch: 32, steps: 64, embedDim: 128, numHeads: 4 };
+      const only = { systems: ['recur-cpu', 'recur-webgpu', 'torch-cpu'] as SystemName[], unsupported: 'no layer-norm LSTM or attention module in this peer' };
+      return [
+        { key: 'lnlstm', variant: `LayerNormLSTM fwd+bwd ${shapeText(ln)}`, shape: { kind: 'lnlstm-grad', ...ln }, ...only },
+        {
+          key: 'mha',
+          variant: `MultiheadAttention self fwd+bwd B${attention.batch} T${attention.steps} E${attention.embedDim} ${attention.numHeads} heads`,
+          shape: { kind: 'mha-grad', ...attention },
+          ...only,
+        },
+      ];
+    }
     case 'W7': {
       const lengths = quick ? uniformLengths(rnn.batch, 2, rnn.steps) : uniformLengths(rnn.batch, 16, 128);
       const range = quick ? `[2, ${rnn.steps}]` : '[16, 128]';

@@ -3,7 +3,7 @@
 // reading a value back (`await data()`), which on WebGPU waits for the submitted work.
 
 import { createRequire } from 'node:module';
-import { Embedding, GRU, LSTM, Linear, RNN, RecurrentStream, crossEntropy, mseLoss, type Module } from '@recur/cells';
+import { Embedding, GRU, LSTM, LayerNormLSTM, Linear, MultiheadAttention, RNN, RecurrentStream, crossEntropy, mseLoss, type Module } from '@recur/cells';
 import { Adam } from '@recur/optim';
 import { packPaddedSequence, type PackedSequence } from '@recur/sequence';
 import {
@@ -193,6 +193,29 @@ function prepareStream(shape: Extract<CaseShape, { kind: 'stream-step' }>): Iter
   });
 }
 
+/** W10: forward and backward of sum(output); the gradients land in the parameters (zeroed each time). */
+function prepareRemedy(shape: Extract<CaseShape, { kind: 'lnlstm-grad' | 'mha-grad' }>): Iteration {
+  const model =
+    shape.kind === 'lnlstm-grad'
+      ? new LayerNormLSTM({ inputSize: shape.inputSize, hiddenSize: shape.hiddenSize })
+      : new MultiheadAttention({ embedDim: shape.embedDim, numHeads: shape.numHeads });
+  const x = randn([shape.steps, shape.batch, shape.kind === 'lnlstm-grad' ? shape.inputSize : shape.embedDim]);
+  const output = (): Tensor =>
+    model instanceof LayerNormLSTM ? model.forward(x)[0] : model.forward(x, x, x, { needWeights: false })[0];
+  return withLiveCount({
+    run: () =>
+      settle(
+        scope(() => {
+          model.zeroGrad();
+          const loss = output().sum();
+          loss.backward();
+          return loss.detach();
+        }),
+      ),
+    dispose: () => disposeAll(model, x),
+  });
+}
+
 function adapterDetails(backend: BackendV1): Record<string, unknown> {
   const info = (backend as { device?: { adapterInfo?: GPUAdapterInfo } }).device?.adapterInfo;
   if (!info) return {};
@@ -254,6 +277,9 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
           return prepareTextClassifier(shape);
         case 'stream-step':
           return prepareStream(shape);
+        case 'lnlstm-grad':
+        case 'mha-grad':
+          return prepareRemedy(shape);
         case 'bpe-train':
         case 'bpe-encode':
         case 'bpe-decode':
