@@ -161,6 +161,31 @@ describe('sampling', () => {
     lm.dispose();
   });
 
+  it('onTokens streams every step’s tokens as chosen, for sampling and greedy search', async () => {
+    const lm = languageModel(6);
+    const h0 = randn([3, H]);
+    const options = { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: [4, 7, 9] };
+    for (const decode of [
+      (onTokens: (tokens: readonly number[], t: number) => void) => sample(lm.step, { ...options, generator: new Generator(2), onTokens }),
+      (onTokens: (tokens: readonly number[], t: number) => void) => greedySearch(lm.step, { ...options, onTokens }),
+    ]) {
+      const streamed: number[][] = [];
+      const out = await decode((tokens, t) => {
+        expect(t).toBe(streamed.length);
+        streamed.push([...tokens]);
+      });
+      // Row r's stream is its tokens, then the end token, then the end token while others run.
+      out.forEach((s, r) => {
+        const column = streamed.map((tokens) => tokens[r]!);
+        expect(column.slice(0, s.tokens.length)).toEqual(s.tokens);
+        expect(new Set(column.slice(s.tokens.length))).toEqual(new Set([END]));
+      });
+      expect(streamed.length).toBe(Math.max(...out.map((s) => s.tokens.length + 1)));
+    }
+    h0.dispose();
+    lm.dispose();
+  });
+
   it('top-k and top-p only ever emit allowed tokens', async () => {
     const lm = languageModel(5);
     const rows = 16;

@@ -2,7 +2,7 @@
 // emits the end token or reaches its maximum length. All B rows step together; finished rows keep
 // stepping on the end token so the batch keeps its shape. Scores are summed log-probabilities.
 
-import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type DecodeOptions, type StepFunction } from './step.js';
+import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type StepFunction, type StreamingDecodeOptions } from './step.js';
 
 export interface DecodedSequence {
   /** The generated tokens, without the start and end tokens. */
@@ -11,7 +11,7 @@ export interface DecodedSequence {
   readonly logProb: number;
 }
 
-export async function greedySearch<S>(step: StepFunction<S>, options: DecodeOptions<S>): Promise<DecodedSequence[]> {
+export async function greedySearch<S>(step: StepFunction<S>, options: StreamingDecodeOptions<S>): Promise<DecodedSequence[]> {
   const op = 'greedySearch';
   const { start, endToken, maxLength } = checkDecodeOptions(op, options);
   const results = start.map(() => ({ tokens: [] as number[], logProb: 0, done: false }));
@@ -38,6 +38,7 @@ export async function greedySearch<S>(step: StepFunction<S>, options: DecodeOpti
         else result.tokens.push(best);
         return best;
       });
+      options.onTokens?.(previous, t);
     }
   } finally {
     disposeReplaced(state, null, caller);

@@ -4,10 +4,10 @@
 // gives the same sequences on every backend. Scores are log P under the unmodified model.
 
 import { Generator, ValueError, defaultGenerator, rand } from '@recur/tensor';
-import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type DecodeOptions, type StepFunction } from './step.js';
+import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type StepFunction, type StreamingDecodeOptions } from './step.js';
 import type { DecodedSequence } from './greedy-search.js';
 
-export interface SampleOptions<S> extends DecodeOptions<S> {
+export interface SampleOptions<S> extends StreamingDecodeOptions<S> {
   /** Divides the logits before the softmax (default 1; below 1 sharper, above 1 flatter). */
   readonly temperature?: number;
   /** Keep only the k most probable tokens (default 0: all). */
@@ -53,6 +53,7 @@ export async function sample<S>(step: StepFunction<S>, options: SampleOptions<S>
         else result.tokens.push(token);
         return token;
       });
+      options.onTokens?.(previous, t);
     }
   } finally {
     disposeReplaced(state, null, caller);

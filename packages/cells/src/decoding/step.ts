@@ -32,6 +32,18 @@ export interface DecodeOptions<S> {
   readonly batchSize?: number;
 }
 
+/**
+ * Called after every step of greedy search and sampling with each row's new token (the end
+ * token for a row that has finished), so a caller can stream text as it is decoded.
+ */
+export type TokensCallback = (tokens: readonly number[], step: number) => void;
+
+/** Options of the decoders that emit one token per row and step (greedy search, sampling). */
+export interface StreamingDecodeOptions<S> extends DecodeOptions<S> {
+  /** Sees each step's tokens as soon as they are chosen (see `TokensCallback`). */
+  readonly onTokens?: TokensCallback;
+}
+
 export interface CheckedDecode {
   readonly batch: number;
   readonly start: readonly number[];
