@@ -6,9 +6,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { FormatError } from '@recur/tensor';
-// The engine lives in the private testkit; imported by path so this package needs no dependency on it.
-import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, type FuzzCase } from '../../testkit/src/fuzz/index.js';
-import type { FuzzRandom } from '../../testkit/src/fuzz/random.js';
+// The engine is the private testkit's `./fuzz` entry, which imports nothing else (a devDependency only).
+import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, type FuzzCase, type FuzzRandom } from '@recur/testkit/fuzz';
 import { readCsv } from './csv.js';
 import { readJsonl } from './jsonl.js';
 

@@ -4,9 +4,8 @@
 // runs a longer search (see the testkit fuzz engine).
 
 import { describe, expect, it } from 'vitest';
-// The engine lives in the private testkit; imported by path so this package needs no dependency on it.
-import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase } from '../../testkit/src/fuzz/index.js';
-import type { FuzzRandom } from '../../testkit/src/fuzz/random.js';
+// The engine is the private testkit's `./fuzz` entry, which imports nothing else (a devDependency only).
+import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase, type FuzzRandom } from '@recur/testkit/fuzz';
 import { BPE } from './bpe.js';
 import { FormatError } from './errors.js';
 import { Vocab } from './vocab.js';
