@@ -2,7 +2,7 @@
 // into kept (K, out's non-unit dims) and reduced (R); the loop order follows x's memory layout.
 // Accumulation is in float64 (JS numbers); the out store rounds (float32) or wraps (int32).
 
-import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, type DType, type ReduceOp, type View } from '@recur/backend';
+import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp, type View } from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
 import { buildFunction } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
@@ -84,21 +84,7 @@ export function reduce(context: KernelContext, op: ReduceOp, x: CpuView, axes: r
   expectDType(name, 'out', out.dtype, [x.dtype]);
   if (sizeOf(out.shape) === 0) return;
 
-  const keptShape: number[] = [];
-  const keptX: number[] = [];
-  const keptOut: number[] = [];
-  const reducedShape: number[] = [];
-  const reducedX: number[] = [];
-  x.shape.forEach((size, d) => {
-    if (reduced[d]) {
-      reducedShape.push(size);
-      reducedX.push(x.strides[d]!);
-    } else {
-      keptShape.push(size);
-      keptX.push(x.strides[d]!);
-      keptOut.push(out.strides[d]!);
-    }
-  });
+  const { keptShape, keptX, keptOut, reducedShape, reducedX } = splitReduceAxes(x, out.strides, reduced);
   const identity = IDENTITY[op][x.dtype];
   const kept = layoutOf(keptShape, [keptX, keptOut]);
   const nK = kept.shape[kept.shape.length - 1]!;

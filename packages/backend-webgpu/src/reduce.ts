@@ -3,7 +3,7 @@
 // run one invocation per output, long ones (R ≥ 64) one workgroup per output, except column-like
 // sums with many outputs (see THREAD_MODE_OUTPUTS).
 
-import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, type DType, type ReduceOp } from '@recur/backend';
+import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp } from '@recur/backend';
 import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
 import type { KernelContext } from './kernel-context.js';
 import { REDUCE_WORKGROUP, reduceShader } from './reduce-wgsl.js';
@@ -70,21 +70,7 @@ export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: r
   const outputs = sizeOf(out.shape);
   if (outputs === 0) return;
 
-  const keptShape: number[] = [];
-  const keptX: number[] = [];
-  const keptOut: number[] = [];
-  const reducedShape: number[] = [];
-  const reducedX: number[] = [];
-  x.shape.forEach((size, d) => {
-    if (reduced[d]) {
-      reducedShape.push(size);
-      reducedX.push(x.strides[d]!);
-    } else {
-      keptShape.push(size);
-      keptX.push(x.strides[d]!);
-      keptOut.push(out.strides[d]!);
-    }
-  });
+  const { keptShape, keptX, keptOut, reducedShape, reducedX } = splitReduceAxes(x, out.strides, reduced);
   const count = sizeOf(reducedShape);
   if (isArg && count === 0) throw new ShapeError(`${name}: cannot reduce the empty axis ${axes[0]} of x ${fmtShape(x.shape)}`);
   const kept = mergedLayout(keptShape, [keptX, keptOut], [x.offset, out.offset]);

@@ -2,7 +2,7 @@
 // shapes of a matmul and a reduction, and overlapping operands, each with the error it names.
 
 import { describe, expect, it } from 'vitest';
-import { checkView, expectDisjoint, matmulDims, reducedAxes, viewReach } from './checks.js';
+import { checkView, expectDisjoint, matmulDims, reducedAxes, splitReduceAxes, viewReach } from './checks.js';
 import { DTypeError, IndexError, ShapeError, ValueError } from './errors.js';
 import type { BackendBuffer, View } from './view.js';
 
@@ -49,6 +49,11 @@ describe('reducedAxes and expectDisjoint', () => {
     expect(() => reducedAxes('sum', [2, 3], [1, 1], [2, 1])).toThrow(ValueError);
     expect(() => reducedAxes('sum', [2, 3], [2], [2, 3])).toThrow(IndexError);
     expect(() => reducedAxes('sum', [2, 3], [1], [2, 3])).toThrow(new ShapeError('sum: out shape [2,3], expected [2,1] for x [2,3]'));
+  });
+  it('splits x into kept axes (with out strides) and reduced axes, in x order', () => {
+    const split = splitReduceAxes({ shape: [2, 3, 4], strides: [1, 8, 2] }, [3, 1, 0], [true, false, true]);
+    expect(split).toEqual({ keptShape: [3], keptX: [8], keptOut: [1], reducedShape: [2, 4], reducedX: [1, 2] });
+    expect(splitReduceAxes({ shape: [5], strides: [1] }, [1], [false]).reducedShape).toEqual([]);
   });
   it('refuses overlapping operands of one buffer only', () => {
     const b = buffer(10);

@@ -87,6 +87,39 @@ export function reducedAxes(op: string, xShape: readonly number[], axes: readonl
   return reduced;
 }
 
+/**
+ * A reduction's axes of x split in two, in x's order: the kept axes (their sizes, x's strides and
+ * out's strides), over which the outputs run, and the reduced axes (sizes, x's strides), which
+ * each output folds. Every backend's reduce kernel walks these two layouts.
+ */
+export interface ReduceSplit {
+  readonly keptShape: number[];
+  readonly keptX: number[];
+  readonly keptOut: number[];
+  readonly reducedShape: number[];
+  readonly reducedX: number[];
+}
+
+/** Splits x's axes by `reduced` (from `reducedAxes`); out has x's rank, its reduced axes of size 1. */
+export function splitReduceAxes(
+  x: { readonly shape: readonly number[]; readonly strides: readonly number[] },
+  outStrides: readonly number[],
+  reduced: readonly boolean[],
+): ReduceSplit {
+  const split: ReduceSplit = { keptShape: [], keptX: [], keptOut: [], reducedShape: [], reducedX: [] };
+  x.shape.forEach((size, d) => {
+    if (reduced[d]) {
+      split.reducedShape.push(size);
+      split.reducedX.push(x.strides[d]!);
+    } else {
+      split.keptShape.push(size);
+      split.keptX.push(x.strides[d]!);
+      split.keptOut.push(outStrides[d]!);
+    }
+  });
+  return split;
+}
+
 /** The sizes of a checked matmul and which axis of a and b plays which part. */
 export interface MatmulDims {
   readonly M: number;
