@@ -86,6 +86,9 @@ describe('usage errors exit 2 with one line and write nothing', () => {
     const temperature = await runCli(['generate', missing, '--temperature', '-1']);
     expect(temperature.code).toBe(2);
     expectOneLineError(temperature.stderr, '--temperature', '0 or more');
+    const topP = await runCli(['generate', missing, '--top-p', '0']);
+    expect(topP.code).toBe(2);
+    expectOneLineError(topP.stderr, '--top-p', 'above 0 and at most 1');
   });
 });
 
@@ -182,7 +185,11 @@ describe('recur train charlm --quick, then recur generate', () => {
     expect((await runCli(argv)).stdout).toBe(first.stdout);
     const json = await runCli([...argv, '--json']);
     expect(json.events).toHaveLength(1);
-    expect(json.events[0]).toMatchObject({ event: 'generation', task: 'charlm', prompt: 'The whale ', length: 40, seed: 3, text: first.stdout.slice(10, -1) });
+    expect(json.events[0]).toMatchObject({ event: 'generation', task: 'charlm', prompt: 'The whale ', length: 40, seed: 3, topK: 0, topP: 1, text: first.stdout.slice(10, -1) });
+    // Top-k 1 leaves only the most likely character: the same text as temperature 0.
+    const greedy = await runCli([...argv.slice(0, -4), '--temperature', '0']);
+    expect((await runCli([...argv, '--top-k', '1'])).stdout).toBe(greedy.stdout);
+    expect(Array.from((await runCli([...argv, '--top-p', '0.9'])).stdout)).toHaveLength('The whale '.length + 40 + 1);
   });
 });
 

@@ -8,7 +8,7 @@ import { generateCommand, type GenerateFlags } from './generate-command.js';
 import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-commands.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
 import type { Io } from './io.js';
-import { backendName, nonNegativeInteger, nonNegativeNumber, positiveInteger, positiveNumber, type TrainFlags } from './options.js';
+import { backendName, nonNegativeInteger, nonNegativeNumber, positiveInteger, probability, positiveNumber, type TrainFlags } from './options.js';
 import { streamCommand, type StreamFlags } from './stream-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -82,6 +82,8 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--length <n>', 'characters to generate', positiveInteger, 500)
     .option('--temperature <t>', 'softmax temperature (0: always the most likely character)', nonNegativeNumber, 0.8)
     .option('--prompt <text>', 'text to continue', 'Call me Ishmael. ')
+    .option('--top-k <k>', 'draw only from the k most likely characters (0: all)', nonNegativeInteger, 0)
+    .option('--top-p <p>', 'draw only from the most likely characters whose probability reaches p (nucleus)', probability, 1)
     .option('--seed <n>', 'random seed of the sampling', nonNegativeInteger, 0)
     .option('--json', 'print one JSON object with the text instead of streaming it')
     .action(async (path: string | undefined, flags: GenerateFlags) => setCode(await generateCommand(path, flags, io)));

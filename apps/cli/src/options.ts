@@ -30,6 +30,13 @@ export function nonNegativeNumber(value: string): number {
   return number;
 }
 
+/** A probability p with 0 < p ≤ 1 (top-p sampling). */
+export function probability(value: string): number {
+  const number = Number(value);
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > 1) throw new InvalidArgumentError('expected a number above 0 and at most 1.');
+  return number;
+}
+
 export function backendName(value: string): BackendName {
   if (!(BACKENDS as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of: ${BACKENDS.join(', ')}.`);
   return value as BackendName;

@@ -1,66 +1,68 @@
-// Generation: feed the prompt through the model, then draw one character at a time from
-// softmax(logits / temperature) with a seeded generator, feeding each back in. Temperature 0
-// takes the most likely character. Host-side sampling: V is small and the step is one row.
+// Generation with @recur/cells' decoders: the prompt (all but its last character) goes through
+// the model in one call, then `sample` draws one character at a time from softmax(logits / T),
+// cut to the top k and the nucleus p, with a seeded Generator (`greedySearch` at T = 0). Each
+// character reaches `onText` as it is drawn. V characters; the step's logits get one extra
+// column V, the end token, at -∞: never drawn, only forced after `length` characters.
 
-import { mulberry32 } from '@recur/datasets';
+import { greedySearch, sample, type StepFunction } from '@recur/cells';
 import { InputError } from '@recur/sample-core';
-import { fromTypedArray, keep, noGrad, scope } from '@recur/tensor';
+import { Generator, concat, fromTypedArray, full, keep, noGrad, scope } from '@recur/tensor';
 import type { CharLmModel, LstmState } from './charlm-model.js';
 import type { CharVocab } from './charlm-text.js';
 
 export interface GenerateOptions {
   readonly prompt: string;
   readonly length: number;
+  /** 0: always the most likely character (greedy search). */
   readonly temperature: number;
   readonly seed: number;
+  /** Keep only the k most likely characters (0 or absent: all). */
+  readonly topK?: number;
+  /** Keep the most likely characters until their probability reaches p (1 or absent: all). */
+  readonly topP?: number;
 }
 
-/** Index drawn from softmax(logits / temperature); argmax at temperature 0. */
-export function sampleIndex(logits: ArrayLike<number>, temperature: number, random: () => number): number {
-  let best = 0;
-  for (let i = 1; i < logits.length; i++) if (logits[i]! > logits[best]!) best = i;
-  if (temperature === 0) return best;
-  const weights = Array.from(logits as ArrayLike<number>, (x) => Math.exp((x - logits[best]!) / temperature));
-  let r = random() * weights.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < weights.length; i++) {
-    r -= weights[i]!;
-    if (r <= 0) return i;
-  }
-  return best;
+function check(options: GenerateOptions): void {
+  const { length, temperature, seed, topK = 0, topP = 1 } = options;
+  if (!(temperature >= 0) || !Number.isFinite(temperature)) throw new InputError(`temperature must be a finite number, 0 or more; got ${temperature}`);
+  if (!Number.isInteger(length) || length < 0) throw new InputError(`length must be a non-negative integer; got ${length}`);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer; got ${seed}`);
+  if (!Number.isInteger(topK) || topK < 0) throw new InputError(`topK must be a non-negative integer (0: all characters); got ${topK}`);
+  if (!(topP > 0 && topP <= 1)) throw new InputError(`topP must be in (0, 1]; got ${topP}`);
 }
 
 export async function generate(model: CharLmModel, vocab: CharVocab, options: GenerateOptions, onText?: (text: string) => void): Promise<string> {
-  const { length, temperature } = options;
-  if (!(temperature >= 0)) throw new InputError(`temperature must be 0 or more, got ${temperature}`);
-  if (!Number.isInteger(length) || length < 0) throw new InputError(`length must be a non-negative integer, got ${length}`);
-  const random = mulberry32(options.seed);
+  check(options);
+  if (options.length === 0) return '';
   // An empty prompt starts from a newline, as a paragraph would.
-  let ids = vocab.encode(options.prompt.length > 0 ? options.prompt : '\n');
+  const ids = vocab.encode(options.prompt.length > 0 ? options.prompt : '\n');
+  const end = vocab.size;
   model.eval();
-  let state: LstmState = model.initialState(1).map(keep) as unknown as LstmState;
-  let out = '';
+  const initial = noGrad(() => scope(() => {
+    const zero = model.initialState(1);
+    if (ids.length === 1) return zero;
+    return model.forward(fromTypedArray(ids.subarray(0, ids.length - 1), [1, ids.length - 1]), zero)[1];
+  })).map(keep) as unknown as LstmState;
+  // tokens [1] → logits [1, V + 1]: the model's V, then the end token's column at -∞.
+  const step: StepFunction<LstmState> = (tokens, state) => {
+    const [logits, next] = model.forward(tokens.reshape([1, 1]), state);
+    return [concat([logits.reshape([1, end]), full([1, 1], -Infinity)], 1), next];
+  };
+  const decode = {
+    initialState: initial,
+    startToken: ids[ids.length - 1]!,
+    endToken: end,
+    maxLength: options.length + 1,
+    onTokens: onText && ((tokens: readonly number[]) => {
+      if (tokens[0] !== end) onText(vocab.decode([tokens[0]!]));
+    }),
+  };
   try {
-    for (let step = 0; step < length; step++) {
-      const input = fromTypedArray(ids, [1, ids.length]);
-      const [last, next] = noGrad(() =>
-        scope(() => {
-          const [logits, after] = model.forward(input, state);
-          return [logits.select(1, -1).reshape([-1]), after] as const;
-        }),
-      );
-      input.dispose();
-      state.forEach((t) => t.dispose());
-      state = [keep(next[0]), keep(next[1])];
-      const values = await last.data();
-      last.dispose();
-      const id = sampleIndex(values, temperature, random);
-      const text = vocab.decode([id]);
-      out += text;
-      onText?.(text);
-      ids = Int32Array.of(id);
-    }
+    const [drawn] = options.temperature === 0
+      ? await greedySearch(step, decode)
+      : await sample(step, { ...decode, temperature: options.temperature, topK: options.topK, topP: options.topP, generator: new Generator(options.seed) });
+    return vocab.decode(drawn!.tokens);
   } finally {
-    state.forEach((t) => t.dispose());
+    initial.forEach((t) => t.dispose());
   }
-  return out;
 }

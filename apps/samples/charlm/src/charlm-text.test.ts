@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { sampleIndex } from './charlm-sample.js';
 import { CharVocab, UNKNOWN_CHAR, unigramNll } from './charlm-text.js';
 
 describe('CharVocab', () => {
@@ -19,13 +18,5 @@ describe('CharVocab', () => {
     const p = [...nll].map((x) => Math.exp(-x));
     expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(p[1]).toBeCloseTo(3 / 6, 12);
-  });
-});
-
-describe('sampleIndex', () => {
-  it('takes the argmax at temperature 0 and follows the softmax otherwise', () => {
-    expect(sampleIndex([0.1, 3, -1], 0, () => 0.99)).toBe(1);
-    expect(sampleIndex([0, 0], 1, () => 0.25)).toBe(0);
-    expect(sampleIndex([0, 0], 1, () => 0.75)).toBe(1);
   });
 });

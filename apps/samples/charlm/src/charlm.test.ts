@@ -41,6 +41,14 @@ describe('charlm --quick, end to end', () => {
       expect(text).toHaveLength(30);
       expect(streamed.join('')).toBe(text);
       expect(await run.generate({ prompt: 'The whale', length: 30, temperature: 0.8, seed: 1 })).toBe(text);
+      expect(await run.generate({ prompt: 'The whale', length: 30, temperature: 0.8, seed: 2 })).not.toBe(text);
+      // The library's sampler: top-k 1 is the greedy choice (temperature 0) at any temperature.
+      const greedy = await run.generate({ prompt: 'The whale', length: 30, temperature: 0, seed: 0 });
+      expect(greedy).toHaveLength(30);
+      expect(await run.generate({ prompt: 'The whale', length: 30, temperature: 1.5, seed: 5, topK: 1 })).toBe(greedy);
+      const nucleus = await run.generate({ prompt: 'The whale', length: 30, temperature: 0.8, seed: 1, topP: 0.5 });
+      expect(nucleus).toHaveLength(30);
+      await expect(run.generate({ prompt: 'x', length: 5, temperature: 0.8, seed: 1, topP: 0 })).rejects.toThrow(/topP must be in \(0, 1\]/);
     } finally {
       run.dispose();
     }

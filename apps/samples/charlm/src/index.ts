@@ -5,5 +5,5 @@ export { charlmTask } from './charlm-task.js';
 export { CHARLM_DEFAULTS, CHARLM_QUICK, type CharLmConfig } from './charlm-config.js';
 export { CharLmModel, type CharLmModelOptions, type LstmState } from './charlm-model.js';
 export { CharLmRun, type CharLmSplits } from './charlm-run.js';
-export { generate, sampleIndex, type GenerateOptions } from './charlm-sample.js';
+export { generate, type GenerateOptions } from './charlm-sample.js';
 export { CharVocab, UNKNOWN_CHAR, unigramNll } from './charlm-text.js';
