@@ -1,0 +1,6 @@
+// @recur/export: ONNX export of Recur modules and models, import of ONNX LSTM/GRU/RNN/Gemm
+// weights (PyTorch's torch.onnx.export files), and whole-model files (tree + weights, safetensors).
+
+export { exportOnnx, ONNX_OPSET, ONNX_IR_VERSION, type ExportOnnxOptions, type OnnxInputSpec } from './onnx/export-onnx.js';
+export { registerOnnxExporter, ExportContext, type OnnxExporter } from './onnx/context.js';
+export { OnnxGraph, type OnnxValue, type OnnxAttribute, type OnnxElementType } from './onnx/graph.js';

@@ -1,0 +1,117 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createCpuBackend } from '@recur/backend-cpu';
+import { Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, LSTMModel, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
+import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
+import { exportOnnx } from './export-onnx.js';
+import { expectClose, runOnnx } from './ort-check.test-support.js';
+
+beforeAll(async () => {
+  registerBackend(createCpuBackend, { name: 'cpu' });
+  await useBackend('cpu');
+});
+
+const floatInput = (name: string, rank: number) => ({ name, shape: ['batch', 'sequence', 'features', 'more'].slice(0, rank - 1).concat(['last']) });
+
+describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () => {
+  it('Linear on [B, in] (Gemm) and on [B, T, in] (MatMul), with and without bias', async () => {
+    manualSeed(0);
+    for (const bias of [true, false]) {
+      const linear = new Linear({ inFeatures: 5, outFeatures: 3, bias });
+      for (const shape of [[4, 5], [2, 6, 5]]) {
+        const x = randn(shape);
+        const bytes = await exportOnnx(linear, { inputs: [floatInput('x', shape.length)] });
+        const out = await runOnnx(bytes, { x });
+        await expectClose(out.output!, linear.forward(x));
+      }
+    }
+  });
+
+  it('Embedding (int32 ids) and LayerNorm (affine, no bias, none; two normalised dims)', async () => {
+    manualSeed(1);
+    const embedding = new Embedding({ numEmbeddings: 7, embeddingDim: 4, paddingIdx: 0 });
+    const ids = tensor([[1, 2, 0], [6, 5, 4]], { dtype: 'int32' });
+    const bytes = await exportOnnx(embedding, { inputs: [{ name: 'ids', shape: ['batch', 'sequence'], dtype: 'int32' }] });
+    await expectClose((await runOnnx(bytes, { ids })).output!, embedding.forward(ids));
+    for (const options of [{ normalizedShape: 6 }, { normalizedShape: 6, bias: false }, { normalizedShape: [3, 6], elementwiseAffine: false, eps: 1e-3 }]) {
+      const norm = new LayerNorm(options);
+      if (norm.weight) norm.loadStateDict({ weight: randn(norm.weight.shape), ...(norm.bias ? { bias: randn(norm.bias.shape) } : {}) });
+      const x = randn([2, 3, 6]);
+      const exported = await exportOnnx(norm, { inputs: [floatInput('x', 3)] });
+      await expectClose((await runOnnx(exported, { x })).output!, norm.forward(x));
+    }
+  });
+
+  it('Sequential of Linear, Dropout (eval), LayerNorm, Linear', async () => {
+    manualSeed(2);
+    const model = new Sequential(new Linear({ inFeatures: 4, outFeatures: 8 }), new Dropout({ p: 0.5 }), new LayerNorm({ normalizedShape: 8 }), new Linear({ inFeatures: 8, outFeatures: 2 })).eval();
+    const x = randn([3, 4]);
+    const bytes = await exportOnnx(model, { inputs: [floatInput('x', 2)] });
+    await expectClose((await runOnnx(bytes, { x })).output!, model.forward(x));
+  });
+
+  const recurrentCases: [string, () => RNN | LSTM | GRU][] = [
+    ['LSTM', () => new LSTM({ inputSize: 3, hiddenSize: 5 })],
+    ['LSTM 2 layers bidirectional batch-first', () => new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true })],
+    ['LSTM without bias, residual', () => new LSTM({ inputSize: 3, hiddenSize: 3, numLayers: 2, bias: false, residual: true })],
+    ['GRU', () => new GRU({ inputSize: 3, hiddenSize: 5 })],
+    ['GRU 3 layers bidirectional', () => new GRU({ inputSize: 3, hiddenSize: 4, numLayers: 3, bidirectional: true })],
+    ['RNN tanh batch-first', () => new RNN({ inputSize: 3, hiddenSize: 5, batchFirst: true })],
+    ['RNN relu 2 layers bidirectional', () => new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, nonlinearity: 'relu' })],
+  ];
+
+  for (const [label, make] of recurrentCases) {
+    it(`${label}: output and final states, from zeros and from given initial states`, async () => {
+      manualSeed(3);
+      const layer = make();
+      const [B, T] = [2, 6];
+      const x = randn(layer.batchFirst ? [B, T, 3] : [T, B, 3]);
+      const rows = layer.numLayers * layer.numDirections;
+      const h0 = randn([rows, B, layer.hiddenSize]);
+      const c0 = randn([rows, B, layer.hiddenSize]);
+      const isLstm = layer instanceof LSTM;
+      const outputNames = isLstm ? ['output', 'h_n', 'c_n'] : ['output', 'h_n'];
+      const xSpec = { name: 'x', shape: layer.batchFirst ? ['batch', 'sequence', 3] : ['sequence', 'batch', 3] };
+      const stateSpec = (name: string) => ({ name, shape: [rows, 'batch', layer.hiddenSize] });
+      // From zeros (no state inputs).
+      const plain = await exportOnnx(layer, { inputs: [xSpec], outputNames });
+      const fromZeros = await runOnnx(plain, { x });
+      const expectOutputs = async (got: typeof fromZeros, result: [Tensor, Tensor | [Tensor, Tensor]]) => {
+        await expectClose(got.output!, result[0]);
+        if (isLstm) {
+          const [h, c] = result[1] as [Tensor, Tensor];
+          await expectClose(got.h_n!, h);
+          await expectClose(got.c_n!, c);
+        } else {
+          await expectClose(got.h_n!, result[1] as Tensor);
+        }
+      };
+      await expectOutputs(fromZeros, isLstm ? (layer as LSTM).forward(x) : (layer as RNN).forward(x));
+      // From given states.
+      const inputs = isLstm ? [xSpec, stateSpec('h0'), stateSpec('c0')] : [xSpec, stateSpec('h0')];
+      const stateful = await exportOnnx(layer, { inputs, outputNames });
+      const got = await runOnnx(stateful, isLstm ? { x, h0, c0 } : { x, h0 });
+      await expectOutputs(got, isLstm ? (layer as LSTM).forward(x, [h0, c0]) : (layer as RNN).forward(x, h0));
+    });
+  }
+
+  it("the seed's three models", async () => {
+    manualSeed(4);
+    const x = randn([3, 7, 2]);
+    const simple = new SimpleRNN({ inputSize: 2, hiddenSize: 6, outputSize: 3 });
+    await expectClose((await runOnnx(await exportOnnx(simple, { inputs: [floatInput('x', 3)] }), { x })).output!, simple.forward(x));
+    const lstm = new LSTMModel({ inputSize: 2, hiddenSize: 5, outputSize: 1, numLayers: 2 }).eval();
+    await expectClose((await runOnnx(await exportOnnx(lstm, { inputs: [floatInput('x', 3)] }), { x })).output!, lstm.forward(x));
+    const tagger = new SequenceTagger({ vocabSize: 11, embeddingDim: 4, hiddenSize: 5, numClasses: 3, paddingIdx: 0 });
+    const tokens = tensor([[1, 2, 3, 4], [5, 6, 7, 10]], { dtype: 'int32' });
+    const bytes = await exportOnnx(tagger, { inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }] });
+    await expectClose((await runOnnx(bytes, { tokens })).output!, tagger.forward(tokens));
+  });
+
+  it('rejects what ONNX cannot express, with typed errors', async () => {
+    const projected = new LSTM({ inputSize: 2, hiddenSize: 4, projSize: 2 });
+    await expect(exportOnnx(projected, { inputs: [floatInput('x', 3)] })).rejects.toThrow(/projSize 0, got 2/);
+    await expect(exportOnnx(new LSTM({ inputSize: 2, hiddenSize: 4 }), { inputs: [floatInput('x', 2)] })).rejects.toThrow(ValueError);
+    await expect(exportOnnx(new Linear({ inFeatures: 2, outFeatures: 1 }), { inputs: [] })).rejects.toThrow(ValueError);
+    await expect(exportOnnx(new Linear({ inFeatures: 2, outFeatures: 1 }), { inputs: [{ name: 'x', shape: [-1, 2] }] })).rejects.toThrow(ValueError);
+  });
+});

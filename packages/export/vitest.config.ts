@@ -1,0 +1,8 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  resolve: { conditions: ['@recur/source'] },
+  ssr: { resolve: { conditions: ['@recur/source'] } },
+  // Registers and activates the CPU backend before every test file (one definition for all packages).
+  test: { name: 'export', include: ['src/**/*.test.ts'], setupFiles: ['../tensor/src/test-support/cpu-setup.ts'] },
+});
