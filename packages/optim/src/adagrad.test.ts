@@ -1,12 +1,6 @@
-import { createCpuBackend } from '@recur/backend-cpu';
-import { registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { tensor, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
 import { Adagrad } from './adagrad.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 const param = (data: number[]): Tensor => tensor(data, { requiresGrad: true });

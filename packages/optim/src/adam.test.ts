@@ -1,12 +1,7 @@
 import { createCpuBackend } from '@recur/backend-cpu';
 import { BackendError, registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Adam, AdamW } from './adam.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 const param = (data: number[]): Tensor => tensor(data, { requiresGrad: true });

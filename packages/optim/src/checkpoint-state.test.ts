@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCpuBackend } from '@recur/backend-cpu';
 import { Linear } from '@recur/cells';
 import {
   FormatError,
@@ -10,10 +9,8 @@ import {
   ValueError,
   parseSafetensors,
   rand,
-  registerBackend,
   serializeSafetensors,
   tensor,
-  useBackend,
 } from '@recur/tensor';
 import { Adam } from './adam.js';
 import { StepLR } from './decay-schedulers.js';
@@ -22,8 +19,6 @@ import { loadCheckpoint } from './node.js';
 
 let dir = '';
 beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'recur-ckpt-state-'));
 });
 afterAll(async () => {

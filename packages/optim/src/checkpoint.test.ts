@@ -2,9 +2,8 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
 import { LSTMModel } from '@recur/cells';
-import { FormatError, manualSeed, noGrad, parseSafetensors, randn, registerBackend, scope, useBackend, type Tensor } from '@recur/tensor';
+import { FormatError, manualSeed, noGrad, parseSafetensors, randn, scope, type Tensor } from '@recur/tensor';
 import { Adam } from './adam.js';
 import { StepLR } from './decay-schedulers.js';
 import { clipGradNorm } from './clip.js';
@@ -13,8 +12,6 @@ import { loadCheckpoint, saveCheckpoint } from './node.js';
 
 let dir = '';
 beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
   dir = await mkdtemp(join(tmpdir(), 'recur-ckpt-'));
 });
 afterAll(async () => {

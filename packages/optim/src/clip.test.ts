@@ -1,12 +1,6 @@
-import { createCpuBackend } from '@recur/backend-cpu';
-import { GradError, ValueError, memory, registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { GradError, ValueError, memory, tensor, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
 import { clipGradNorm, clipGradNormAsync, clipGradValue } from './clip.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 function withGrad(grad: number[]): Tensor {

@@ -1,4 +1,3 @@
-import { createCpuBackend } from '@recur/backend-cpu';
 import {
   FormatError,
   GradError,
@@ -8,24 +7,17 @@ import {
   memory,
   noGrad,
   randn,
-  registerBackend,
   scope,
   tensor,
-  useBackend,
   zeros,
   type Tensor,
 } from '@recur/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import type { Optimizer, ParamState } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 const param = (data: number[]): Tensor => tensor(data, { requiresGrad: true });

@@ -1,9 +1,8 @@
 // Option objects of the optimizers and schedulers: an unknown (misspelt) key is a ValueError
 // naming it, never silently ignored; SGD without any lr says that lr is required.
 
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ValueError, registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { ValueError, tensor, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
 import { RMSprop } from './rmsprop.js';
@@ -21,11 +20,6 @@ import {
   clipGradNorm,
   clipGradNormAsync,
 } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const param = (): Tensor => tensor([1, 2], { requiresGrad: true });
 const loose = <T>(value: unknown): T => value as T;

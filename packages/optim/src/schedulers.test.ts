@@ -1,6 +1,5 @@
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ValueError, registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { ValueError, tensor, type Tensor } from '@recur/tensor';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Adagrad } from './adagrad.js';
 import { Adam } from './adam.js';
 import { CosineAnnealingLR, CosineAnnealingWarmRestarts } from './cosine.js';
@@ -10,11 +9,6 @@ import { OneCycleLR } from './one-cycle-lr.js';
 import { ReduceLROnPlateau } from './reduce-lr-on-plateau.js';
 import { SequentialLR } from './sequential-lr.js';
 import { SGD } from './sgd.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 let p: Tensor;
 beforeEach(() => {

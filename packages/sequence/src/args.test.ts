@@ -1,19 +1,13 @@
 // Hostile arguments: null lengths, lengths beyond int32, a non-tensor input and misspelt
 // options are typed errors naming what came (never a TypeError or a wrapped-around length).
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ValueError, randn, registerBackend, useBackend, zeros } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ValueError, randn, zeros } from '@recur/tensor';
 import { PackedSequence } from './packed-sequence.js';
 import { packPaddedSequence, packSequence } from './pack.js';
 import { padPackedSequence, unpackSequence } from './unpack.js';
 import { padSequence, unpadSequence } from './pad-sequence.js';
 import { lengthsToMask } from './mask.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const loose = <T>(value: unknown): T => value as T;
 

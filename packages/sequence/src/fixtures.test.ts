@@ -5,9 +5,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { fromTypedArray, registerBackend, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { fromTypedArray } from '@recur/tensor';
 import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, unpadSequence } from './index.js';
 
 interface FixtureTensor {
@@ -59,11 +58,6 @@ function zeroPadding(input: FixtureTensor, lengths: readonly number[], batchFirs
   }
   return out;
 }
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('PyTorch packing fixtures', () => {
   it('finds the packed fixtures, both layouts, all packed with enforce_sorted=False', () => {

@@ -1,15 +1,9 @@
 // lengthsToMask: [B, T] and [T, B] layouts, maxLength, lengths of 0, and errors.
 // B sequences, T steps.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, ValueError, registerBackend, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ValueError, tensor } from '@recur/tensor';
 import { lengthsToMask } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('lengthsToMask', () => {
   it('is a bool [B, T] mask, true where t < length, T = the longest length', () => {

@@ -1,25 +1,17 @@
 // packPaddedSequence / packSequence: layout on hand-made batches, the enforceSorted paths,
 // gradients through pack → pad, and every input error. T time steps, B sequences, F features.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
   ShapeError,
   ValueError,
   arange,
   randn,
-  registerBackend,
   tensor,
-  useBackend,
   zeros,
 } from '@recur/tensor';
 import { packPaddedSequence, packSequence, padPackedSequence } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** x[t, b] = 10·b + t as a [T, B] float tensor: each value names its position. */
 function positions(steps: number, batch: number) {

@@ -1,18 +1,15 @@
 // PackedSequence itself: construction checks, stepOffsets, lengths, withData, keep/dispose, and
 // that no function in the package leaks tensors. T time steps, B sequences, N packed rows.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
   ShapeError,
   ValueError,
   memory,
   randn,
-  registerBackend,
   scope,
   tensor,
-  useBackend,
   zeros,
 } from '@recur/tensor';
 import {
@@ -26,11 +23,6 @@ import {
   unpackSequence,
   unpadSequence,
 } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const ints = (values: number[]) => tensor(values, { dtype: 'int32' });
 

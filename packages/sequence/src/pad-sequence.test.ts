@@ -1,15 +1,9 @@
 // padSequence / unpadSequence: both layouts, both padding sides, empty sequences, gradients,
 // round trips and errors. T time steps, B sequences.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, ShapeError, ValueError, registerBackend, tensor, useBackend, zeros } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError, tensor, zeros } from '@recur/tensor';
 import { padSequence, unpadSequence } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const sequences = () => [tensor([1, 2, 3]), tensor([4]), tensor([5, 6])];
 

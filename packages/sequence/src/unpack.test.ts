@@ -1,15 +1,9 @@
 // padPackedSequence / unpackSequence: layouts, paddingValue, totalLength, gradients w.r.t.
 // packed.data, and round trips. T time steps, B sequences.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ValueError, registerBackend, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ValueError, tensor } from '@recur/tensor';
 import { PackedSequence, packPaddedSequence, packSequence, padPackedSequence, unpackSequence } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** Sequences [1,2], [3,4,5], [6] (lengths 2, 3, 1), packed longest first. */
 const packedExample = () => packSequence([tensor([1, 2]), tensor([3, 4, 5]), tensor([6])], { enforceSorted: false });

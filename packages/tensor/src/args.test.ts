@@ -1,14 +1,11 @@
 // Plain-JavaScript callers: arguments of the wrong type, misspelt options, values that would
 // wrap around in int32 and sizes the host cannot allocate are typed errors, never silent.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BackendError, DTypeError, ShapeError, ValueError } from '@recur/backend';
-import { useCpu } from './test-support/setup.js';
 import { arange, eye, full, linspace, ones, scalar, tensor, zeros } from './creation.js';
 import { rand } from './random.js';
 import * as ops from './index.js';
-
-beforeAll(useCpu);
 
 // Casts stand in for what plain JavaScript passes without complaint from any compiler.
 const loose = <T>(value: unknown): T => value as T;

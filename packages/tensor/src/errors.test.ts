@@ -1,10 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DTypeError, IndexError, ShapeError, ValueError } from '@recur/backend';
-import { useCpu } from './test-support/setup.js';
 import { ones, tensor, zeros } from './creation.js';
 import { concat } from './ops/join.js';
-
-beforeAll(useCpu);
 
 describe('typed errors name the op and what was expected', () => {
   it('mismatched shapes', () => {

@@ -2,16 +2,13 @@
 // hands its saved tensors to the backward after the forward's own handles are gone, says which
 // inputs want a gradient, records nothing without grad, and frees its saved tensors.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from './test-support/setup.js';
+import { describe, expect, it } from 'vitest';
 import { tensor } from './creation.js';
 import { empty, kernelView } from './extend.js';
 import { kernelOp } from './kernel-op.js';
 import { memory } from './memory.js';
 import { noGrad, scope } from './scope.js';
 import type { Tensor } from './tensor.js';
-
-beforeAll(useCpu);
 
 const seen: boolean[][] = [];
 

@@ -1,12 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from './test-support/setup.js';
+import { describe, expect, it } from 'vitest';
 import { arange, eye, full, tensor } from './creation.js';
 import { concat, stack, pad } from './ops/join.js';
 import { matmul } from './ops/matmul.js';
 import { where } from './ops/elementwise.js';
 import { logSoftmax, softmax } from './ops/activation.js';
-
-beforeAll(useCpu);
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], tol = 1e-6) => {
   expect(actual.length).toBe(expected.length);

@@ -1,11 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValueError } from '@recur/backend';
-import { useCpu } from './test-support/setup.js';
 import { Generator, manualSeed, rand, randint, randn } from './random.js';
 import * as init from './init.js';
 import { zeros } from './creation.js';
-
-beforeAll(useCpu);
 
 describe('seeded random numbers', () => {
   it('the same seed gives the same numbers; another seed does not', () => {

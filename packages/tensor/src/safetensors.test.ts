@@ -4,12 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormatError, ValueError } from '@recur/backend';
-import { useCpu } from './test-support/setup.js';
 import { tensor } from './creation.js';
 import { parseSafetensors, serializeSafetensors } from './safetensors.js';
 import { STALE_TEMPORARY_MS, loadSafetensorsFile, readFileBytes, saveSafetensorsFile, writeFileAtomic } from './node.js';
-
-beforeAll(useCpu);
 
 /** A safetensors file from a header object and a data buffer, with a correct length field. */
 function build(header: unknown, data = new Uint8Array(0), lengthOverride?: bigint): Uint8Array {

@@ -1,11 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DisposedError, ValueError } from '@recur/backend';
-import { useCpu } from './test-support/setup.js';
 import { tensor, ones } from './creation.js';
 import { keep, scope } from './scope.js';
 import { memory } from './memory.js';
-
-beforeAll(useCpu);
 
 describe('scope and memory', () => {
   it('memory() returns to its start after a scope', () => {

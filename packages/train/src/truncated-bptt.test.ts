@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { LSTM, Linear, Module, RecurrentStream, mseLoss, l1Loss } from '@recur/cells';
 import { Adam, SGD } from '@recur/optim';
 import {
@@ -12,17 +11,10 @@ import {
   narrow,
   noGrad,
   randn,
-  registerBackend,
   scope,
-  useBackend,
   zeros,
 } from '@recur/tensor';
 import { TruncatedBPTT, type UpdateInfo } from './truncated-bptt.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** LSTM → Linear on every step; x [T, B, 2] → ŷ [T, B, 1]. */
 class Forecaster extends Module {

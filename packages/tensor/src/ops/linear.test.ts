@@ -2,9 +2,8 @@
 // on a strided (transposed) x, with and without a bias, with zero rows, with leading dims, and
 // the typed errors for mismatched shapes and dtypes.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError } from '@recur/backend';
-import { useCpu } from '../test-support/setup.js';
 import { tensor, zeros } from '../creation.js';
 import { memory } from '../memory.js';
 import { manualSeed, randn } from '../random.js';
@@ -13,8 +12,6 @@ import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { linear } from './linear.js';
 import { matmul } from './matmul.js';
-
-beforeAll(useCpu);
 
 function expectClose(a: Tensor, b: Tensor): void {
   expect(a.shape).toEqual(b.shape);
