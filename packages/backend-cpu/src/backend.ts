@@ -8,6 +8,7 @@ import type { KernelContext } from './check.js';
 import { binary, cast, copy, fill, unary, where } from './elementwise.js';
 import { adamStep } from './fused-adam.js';
 import { fusedCells } from './fused-cells.js';
+import { fusedLayerNormLstm } from './fused-layer-norm-lstm.js';
 import { gather, scatterAdd } from './gather.js';
 import { Matmul } from './matmul.js';
 import { CpuMemory, type CpuBuffer } from './memory.js';
@@ -138,6 +139,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
     random: (out, params) => random(context, out, params),
     fused: {
       ...fusedCells(context),
+      ...fusedLayerNormLstm(context),
       adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, params) =>
         adamStep(context, param, grad, expAvg, expAvgSq, maxExpAvgSq, params),
     },

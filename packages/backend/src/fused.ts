@@ -27,6 +27,14 @@ export interface AdamStepParams {
   readonly maximize: boolean;
 }
 
+/** γ and β of a layer-norm LSTM's LN_h ([4H] each) and LN_c ([H] each), 1-D views. */
+export interface LayerNormLstmNorms<B extends BackendBuffer = BackendBuffer> {
+  readonly gammaH: View<B>;
+  readonly betaH: View<B>;
+  readonly gammaC: View<B>;
+  readonly betaC: View<B>;
+}
+
 /**
  * The fused group. Every member is optional; a backend implements any subset. All views are
  * float32 and may be strided; outputs never alias inputs.
@@ -74,6 +82,43 @@ export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
     dgx: View<B>,
     dgh: View<B>,
     dh: View<B>,
+  ): void;
+  /**
+   * Layer-norm LSTM cell step (PyTorch's benchmarks/fastrnns LayerNormLSTMCell), W = 4H. `gates`
+   * [B, W] holds LN_i(x·W_ihᵀ), `recurrent` [B, W] holds h·W_hhᵀ (i f g o). With LN(v) =
+   * (v − μ)/√(σ² + eps) per row (biased σ²): pre = gates + LN(recurrent)·γ_h + β_h;
+   * s = σ(f)·c + σ(i)·tanh(g); cNext = LN(s)·γ_c + β_c; h = σ(o)·tanh(cNext). `norms` holds
+   * γ_h, β_h [W] and γ_c, β_c [H]. With `saved` [B, 5H + 3] given, writes what the backward
+   * reads: σ(i) σ(f) tanh(g) σ(o), LN(s), then μ and 1/√(σ² + eps) of `recurrent`, 1/√(σ² + eps) of s.
+   */
+  layerNormLstmCell?(
+    gates: View<B>,
+    recurrent: View<B>,
+    c: View<B>,
+    norms: LayerNormLstmNorms<B>,
+    eps: number,
+    h: View<B>,
+    cNext: View<B>,
+    saved?: View<B>,
+  ): void;
+  /**
+   * Backward of layerNormLstmCell. From `saved`, `recurrent`, `c` and `cNext` of the forward
+   * step and the upstream `dh`, `dcNext` [B, H], writes `dGates` [B, W] (d pre, which is also
+   * d gates), `dRecurrent` [B, W] (through LN_h) and `dc` [B, H] (σ(f)·ds), and adds the γ/β
+   * gradients of the step into `dNorms` (same layout as `norms`).
+   */
+  layerNormLstmCellBackward?(
+    saved: View<B>,
+    recurrent: View<B>,
+    c: View<B>,
+    cNext: View<B>,
+    norms: LayerNormLstmNorms<B>,
+    dh: View<B>,
+    dcNext: View<B>,
+    dGates: View<B>,
+    dRecurrent: View<B>,
+    dc: View<B>,
+    dNorms: LayerNormLstmNorms<B>,
   ): void;
   /**
    * One Adam / AdamW step of one parameter, in place. All views are float32 of one shape and

@@ -2,8 +2,10 @@
 // kind: gates = LN_i(x·W_ihᵀ) + LN_h(h·W_hhᵀ) in the order i f g o, c' = LN_c(σ(f)·c + σ(i)·tanh(g)),
 // h' = σ(o)·tanh(c'); no other biases. H hidden, W = 4H gate columns, n rows of a step.
 // LN_i runs once over every row (the kind's own projection); LN_h, the gates and LN_c run per step
-// on the driver's buffers with ordinary kernels, so nothing is allocated per step on any backend.
+// on the driver's buffers: the backend's fused layerNormLstmCell pair where it has one, else
+// ordinary kernels (about 80 per step), so nothing is allocated per step on any backend.
 
+import type { BackendV1, View } from '@recur/backend';
 import { add, matmul, mul, narrow, sigmoid, tanh, tensor, type Tensor } from '@recur/tensor';
 import type { LayerNorm } from '../modules/layer-norm.js';
 import type { CellKind, DirectionWeights, SequenceKernels } from './cell-kind.js';
@@ -43,6 +45,8 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
   const { input, hidden: normH, cell: normC } = norms;
   // The step kernels read γ/β of LN_h and LN_c and one ε for both (LN_i runs composed in `project`).
   if (!normH.weight || !normH.bias || !normC.weight || !normC.bias || normH.eps !== normC.eps) return null;
+  const fused = backend.fused;
+  if (fused?.layerNormLstmCell && fused.layerNormLstmCellBackward) return fusedKernels(fused as Required<typeof fused>, norms, hidden);
   const width = 4 * hidden;
   // 1/W, 1/H and ε as data, so broadcast views can read them (one tensor per call, not per step).
   const constants = tensor([1 / width, 1 / hidden, normH.eps]);
@@ -134,6 +138,27 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
         { t1: dRecurrent!, t2: block(A, TEMP, 4), m1, m2, inverseWidth: constant(k!, 0, col) },
       );
     },
+  };
+}
+
+/** The step as the backend's fused pair; `saved` [n, 5H + 3] lives in the first columns of the activations. */
+function fusedKernels(fused: Required<NonNullable<BackendV1['fused']>>, norms: LayerNorms, hidden: number): SequenceKernels {
+  const { input, hidden: normH, cell: normC } = norms;
+  const savedWidth = 5 * hidden + 3;
+  const toNorms = ([gammaH, betaH, gammaC, betaC]: readonly View[]) => ({ gammaH: gammaH!, betaH: betaH!, gammaC: gammaC!, betaC: betaC! });
+  return {
+    separateRecurrent: true,
+    activations: Math.ceil(savedWidth / hidden),
+    scratch: 0,
+    directGrad: [false, true],
+    parameters: [normH.weight!, normH.bias!, normC.weight!, normC.bias!],
+    project: (data: Tensor, w: DirectionWeights) => input.forward(matmul(data, w.weightIh.T)),
+    forward: ({ gates, recurrent, previous: [, c], next: [h, cNext], activations, parameters }) =>
+      fused.layerNormLstmCell(gates, recurrent!, c!, toNorms(parameters), normH.eps, h!, cNext!, activations ? columns(activations, 0, savedWidth) : undefined),
+    backward: ({ activations, recurrent, previous: [, c], next: [, cNext], dNext: [dh, dc], dGates, dRecurrent, dPrevious: [, dcPrevious], parameters, dParameters }) =>
+      fused.layerNormLstmCellBackward(
+        columns(activations!, 0, savedWidth), recurrent!, c!, cNext!, toNorms(parameters), dh!, dc!, dGates, dRecurrent!, dcPrevious!, toNorms(dParameters),
+      ),
   };
 }
 

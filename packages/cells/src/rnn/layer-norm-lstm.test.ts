@@ -6,7 +6,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { PackedSequence, packPaddedSequence } from '@recur/sequence';
 import { ShapeError, ValueError, backendOf, manualSeed, noGrad, randn, registerBackend, scope, useBackend, zeros } from '@recur/tensor';
+import type { BackendV1 } from '@recur/backend';
 import { LayerNormLSTM, LayerNormLSTMCell } from './layer-norm-lstm.js';
+import type { CellKind } from './cell-kind.js';
+import { runDirection } from './scan-driver.js';
 import { withoutFusedKernels } from './steps.js';
 
 beforeAll(async () => {
@@ -34,9 +37,11 @@ describe('LayerNormLSTM', () => {
           loss.backward();
           return [y, hN, cN, input.grad!, h.grad!, c.grad!, ...lstm.parameters().map((p) => p.grad!)].map((t) => Array.from(t.dataSync()));
         });
-      // The step kernels exist on CPU, so `run()` takes them and the comparison means something.
+      // The CPU backend has the fused pair, so `run()` takes it (no workspace) and the comparison means something.
       const cell = lstm.cells[1]!;
-      expect(cell.kind.sequenceKernels(backendOf('test', x), cell.directionWeights)).not.toBeNull();
+      const inUse = cell.kind.sequenceKernels(backendOf('test', x), cell.directionWeights);
+      expect(inUse).not.toBeNull();
+      expect(inUse!.workspace).toBeUndefined();
       const kernels = run();
       const composed = withoutFusedKernels(run);
       expect(kernels.length).toBe(composed.length);
@@ -63,6 +68,34 @@ describe('LayerNormLSTM', () => {
     Array.from(yu.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(batchRow[i]!, 5));
     const lastH = hb.select(1, 1).dataSync();
     Array.from(hu.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(lastH[i]!, 5));
+  });
+
+  it('on a backend without the fused pair, the ordinary-kernel steps ≡ the composed step (values and gradients)', () => {
+    manualSeed(8);
+    const cell = new LayerNormLSTMCell({ inputSize: 3, hiddenSize: 2 });
+    cell.loadStateDict(Object.fromEntries(Object.entries(cell.stateDict()).map(([key, t]) => [key, randn(t.shape)])));
+    const withoutFused = (backend: BackendV1): BackendV1 => Object.create(backend, { fused: { value: undefined } }) as BackendV1;
+    const kind: CellKind = { ...cell.kind, sequenceKernels: (backend, w) => cell.kind.sequenceKernels(withoutFused(backend), w) };
+    const [x, h0, c0, weights] = [randn([12, 3]), randn([3, 2]), randn([3, 2]), randn([12, 2])];
+    // Lengths 4, 4, 3 as packed rows: batch sizes 3, 3, 3, 2.
+    const batchSizes = new Int32Array([3, 3, 3, 2]);
+    const data = x.narrow(0, 0, 11);
+    expect(kind.sequenceKernels(backendOf('test', x), cell.directionWeights)!.workspace).toBe(true);
+    const run = () =>
+      scope(() => {
+        cell.zeroGrad();
+        const [input, h, c] = [data.detach().requireGrad(), h0.detach().requireGrad(), c0.detach().requireGrad()];
+        const result = runDirection(kind, cell.directionWeights, input, batchSizes, { h, c }, false);
+        result.output.mul(weights.narrow(0, 0, 11)).sum().add(result.last.h.sum()).add(result.last.c!.mul(result.last.c!).sum()).backward();
+        return [result.output, result.last.h, result.last.c!, input.grad!, h.grad!, c.grad!, ...cell.parameters().map((p) => p.grad!)].map((t) => Array.from(t.dataSync()));
+      });
+    const ordinary = run();
+    const composed = withoutFusedKernels(run);
+    ordinary.forEach((values, k) => values.forEach((v, i) => expect(v).toBeCloseTo(composed[k]![i]!, 4)));
+    for (const g of ordinary.slice(6)) expect(g.some((v) => Math.abs(v) > 1e-4)).toBe(true);
+    // Without a tape the ordinary kernels work in their workspace: the same values.
+    const plain = noGrad(() => scope(() => Array.from(runDirection(kind, cell.directionWeights, data, batchSizes, { h: h0, c: c0 }, false).output.dataSync())));
+    plain.forEach((v, i) => expect(v).toBeCloseTo(ordinary[0]![i]!, 5));
   });
 
   it('without a tape the step kernels run in their workspace and give the same values', () => {
