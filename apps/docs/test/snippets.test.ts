@@ -39,7 +39,36 @@ const claims: Record<string, (exports: Record<string, unknown>) => void> = {
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
   },
   'translation.ts': (m) => expect(m.logitsShape).toEqual([4, 5, 40]),
-  'residual-lstm.ts': (m) => expect(m.firstLayerGrad).toBeGreaterThan(0),
+  'residual-lstm.ts': (m) => expect(m.residualGradient as number).toBeGreaterThan((m.plainGradient as number) * 1000),
+  'gated-cells.ts': (m) => {
+    expect(m.rnnGradient as number).toBeLessThan(1e-12);
+    expect(m.lstmGradient as number).toBeGreaterThan(1e-4);
+  },
+  'gradient-clipping.ts': (m) => {
+    expect(m.normBefore as number).toBeGreaterThan(1e6);
+    expect(m.normAfter as number).toBeCloseTo(1, 5);
+  },
+  'orthogonal-init.ts': (m) => {
+    expect(m.uniformGradient as number).toBeLessThan(1e-15);
+    expect(m.orthogonalGradient as number).toBeGreaterThan(1e-10);
+  },
+  'layernorm-lstm.ts': (m) => {
+    expect(m.normedChange as number).toBeLessThan(1e-3);
+    expect(m.plainChange as number).toBeGreaterThan(0.1);
+  },
+  'clockwork-rnn.ts': (m) => {
+    expect(m.slowUpdates).toEqual([0, 32, 64, 96]);
+    expect(m.rnnGradient as number).toBeLessThan(1e-12);
+    expect(m.clockworkGradient as number).toBeGreaterThan(1e-4);
+  },
+  'skip-connections.ts': (m) => {
+    expect(m.plainGradient as number).toBeLessThan(1e-12);
+    expect(m.dilatedGradient as number).toBeGreaterThan(1e-7);
+  },
+  'self-attention.ts': (m) => {
+    Array.from(m.rowSums as Float32Array).forEach((sum) => expect(sum).toBeCloseTo(1, 5));
+    expect(m.paddedWeight).toBe(0);
+  },
   'attention.ts': (m) => Array.from(m.rowSums as Float32Array).forEach((sum) => expect(sum).toBeCloseTo(1, 5)),
   'subword-bpe.ts': (m) => expect(m.roundTrip).toBe(true),
   'metrics.ts': (m) => expect(m.rougeL).toBeCloseTo(5 / 6, 10),
