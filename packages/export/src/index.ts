@@ -4,3 +4,4 @@
 export { exportOnnx, ONNX_OPSET, ONNX_IR_VERSION, type ExportOnnxOptions, type OnnxInputSpec } from './onnx/export-onnx.js';
 export { registerOnnxExporter, ExportContext, type OnnxExporter } from './onnx/context.js';
 export { OnnxGraph, type OnnxValue, type OnnxAttribute, type OnnxElementType } from './onnx/graph.js';
+export { importOnnxWeights, type ImportOnnxOptions, type ImportOnnxResult } from './onnx/import-weights.js';
