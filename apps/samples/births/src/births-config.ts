@@ -18,6 +18,14 @@ export type BirthsConfig = TaskConfig & {
   readonly clipNorm: number;
   /** Train on the last this many years of the 1969–1984 train split; 0 = all of it. */
   readonly trainYears: number;
+  /** Dropout on the LSTM's last hidden state (and between stacked layers). */
+  readonly dropout: number;
+  /** Seed-ensemble members inside the model, each trained on its own loss; the forecast is their mean. */
+  readonly members: number;
+  /** Start each head's highway weights at the ridge baseline's solution (else PyTorch's default init). */
+  readonly ridgeInit: boolean;
+  /** Early stopping: end with the weights of the epoch with the best validation MAE. */
+  readonly restoreBest: boolean;
 };
 
 export const BIRTHS_DEFAULTS: BirthsConfig = {
@@ -33,6 +41,10 @@ export const BIRTHS_DEFAULTS: BirthsConfig = {
   lrGamma: 0.5,
   clipNorm: 1,
   trainYears: 0,
+  dropout: 0.2,
+  members: 1,
+  ridgeInit: false,
+  restoreBest: true,
 };
 
 export const BIRTHS_QUICK: Partial<BirthsConfig> = {
@@ -45,7 +57,7 @@ export const BIRTHS_QUICK: Partial<BirthsConfig> = {
 };
 
 export function checkBirthsConfig(config: BirthsConfig): string | null {
-  const positive = ['lookback', 'hiddenSize', 'numLayers', 'lrStepSize'] as const;
+  const positive = ['lookback', 'hiddenSize', 'numLayers', 'lrStepSize', 'members'] as const;
   for (const key of positive) {
     if (!Number.isInteger(config[key]) || config[key] < 1) return `"${key}" must be a positive integer, got ${config[key]}`;
   }
@@ -56,5 +68,9 @@ export function checkBirthsConfig(config: BirthsConfig): string | null {
   if (!(config.lrGamma > 0 && config.lrGamma <= 1)) return `"lrGamma" must be in (0, 1], got ${config.lrGamma}`;
   if (!(config.clipNorm >= 0)) return `"clipNorm" must be 0 or more, got ${config.clipNorm}`;
   if (!Number.isInteger(config.trainYears) || config.trainYears < 0) return `"trainYears" must be a non-negative integer, got ${config.trainYears}`;
+  if (!(config.dropout >= 0 && config.dropout < 1)) return `"dropout" must be in [0, 1), got ${config.dropout}`;
+  for (const key of ['ridgeInit', 'restoreBest'] as const) {
+    if (typeof config[key] !== 'boolean') return `"${key}" must be true or false, got ${JSON.stringify(config[key])}`;
+  }
   return null;
 }

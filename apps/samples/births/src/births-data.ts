@@ -6,6 +6,7 @@
 import { slidingWindows, type Window } from '@recur/datasets';
 import { fromTypedArray, type Tensor } from '@recur/tensor';
 import { dayOfWeek, holidayFlags } from './calendar.js';
+import { targetCalendarSize, writeTargetCalendar } from './target-calendar.js';
 
 export const STEP_FEATURES = 10;
 /** Seasonal-naive looks back one week, so horizons up to 7 days use only observed values. */
@@ -65,10 +66,26 @@ export function windowsOver(series: Series, from: number, to: number, lookback: 
   return out;
 }
 
+/**
+ * What the model's linear highway reads (and the ridge baseline too): the window's births and
+ * holiday flags, 3 per day, then the target days' calendar (target-calendar.ts). P = 3L + C(K).
+ */
+export const highwaySize = (lookback: number, horizon: number): number => 3 * lookback + targetCalendarSize(horizon);
+
+export function writeHighway(series: Series, offset: number, lookback: number, horizon: number, out: Float32Array | Float64Array, at: number): void {
+  for (let i = 0; i < lookback; i++) {
+    const [major, minor] = series.flags[offset + i]!;
+    out[at + 3 * i] = series.z[offset + i]!;
+    out[at + 3 * i + 1] = major;
+    out[at + 3 * i + 2] = minor;
+  }
+  writeTargetCalendar(series, offset + lookback, horizon, SEASON, out, at + 3 * lookback);
+}
+
 export interface BirthsBatch {
   /** [B, L, F] */
   readonly inputs: Tensor;
-  /** [B, 4K]: holiday flags of the K target days and of the K seasonal-naive days. */
+  /** [B, P]: the highway features (window births and flags, the targets' calendar). */
   readonly calendar: Tensor;
   /** [B, K]: z(target) − z(seasonal naive), what the model learns. */
   readonly corrections: Tensor;
@@ -83,18 +100,17 @@ export interface BatchTruth {
 export function collate(series: Series, windows: readonly SeriesWindow[], lookback: number, horizon: number): BirthsBatch & BatchTruth {
   const batch = windows.length;
   const inputs = new Float32Array(batch * lookback * STEP_FEATURES);
-  const calendar = new Float32Array(batch * 4 * horizon);
+  const P = highwaySize(lookback, horizon);
+  const calendar = new Float32Array(batch * P);
   const corrections = new Float32Array(batch * horizon);
   const naiveZ = new Float32Array(batch * horizon);
   const actual = new Float64Array(batch * horizon);
   windows.forEach((window, b) => {
     inputs.set(window.input.flat(), b * lookback * STEP_FEATURES);
+    writeHighway(series, window.offset, lookback, horizon, calendar, b * P);
     for (let k = 0; k < horizon; k++) {
       const target = window.offset + lookback + k;
       const naive = target - SEASON;
-      const [major, minor] = series.flags[target]!;
-      const [naiveMajor, naiveMinor] = series.flags[naive]!;
-      calendar.set([major, minor, naiveMajor, naiveMinor], b * 4 * horizon + 4 * k);
       naiveZ[b * horizon + k] = series.z[naive]!;
       corrections[b * horizon + k] = series.z[target]! - series.z[naive]!;
       actual[b * horizon + k] = series.births[target]!;
@@ -102,7 +118,7 @@ export function collate(series: Series, windows: readonly SeriesWindow[], lookba
   });
   return {
     inputs: fromTypedArray(inputs, [batch, lookback, STEP_FEATURES]),
-    calendar: fromTypedArray(calendar, [batch, 4 * horizon]),
+    calendar: fromTypedArray(calendar, [batch, P]),
     corrections: fromTypedArray(corrections, [batch, horizon]),
     naiveZ,
     actual,

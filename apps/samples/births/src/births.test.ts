@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
 import { registerBackend, useBackend } from '@recur/tensor';
+import { RIDGE_LAMBDAS } from './births-ridge.js';
 import { birthsTask } from './births-task.js';
 
 beforeAll(async () => {
@@ -30,6 +31,15 @@ describe('births --quick, end to end', () => {
     expect(summary.metrics.mape).toBeLessThan(summary.baseline.mape!);
     // Seasonal-naive's test MAE is a property of the data, not of training.
     expect(summary.baseline.mae).toBeCloseTo(302.99, 1);
+    // The strong baseline, on the same windows: ridge on the window and calendar, λ from validation.
+    const baselines = summary.baselines as Record<string, Record<string, number>>;
+    const ridgeName = 'ridge (window + calendar, holiday × weekday)';
+    expect(Object.keys(baselines)).toEqual([summary.baselineName, ridgeName]);
+    expect(baselines[summary.baselineName as string]).toEqual(summary.baseline);
+    const ridge = baselines[ridgeName]!;
+    expect(RIDGE_LAMBDAS as readonly number[]).toContain(ridge.lambda);
+    for (const key of ['mae', 'rmse', 'mape', 'mae_7d']) expect(Number.isFinite(ridge[key])).toBe(true);
+    expect(ridge.mae).toBeLessThan(summary.baseline.mae!);
     expect(outcome.plots.map((p) => p.name)).toEqual(['loss', 'forecast']);
   });
 });
