@@ -160,7 +160,7 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
   const missing = Object.keys(own).filter((key) => !found.has(key));
   if (strict && missing.length > 0) throw new FormatError(`${source}: no weights in the file for ${missing.join(', ')}`);
   const dict: Record<string, Tensor> = {};
-  for (const [key, weight] of found) dict[key] = fromTypedArray(weight.values, weight.shape, { backend: own[key]!.backend });
+  for (const [key, weight] of found) dict[key] = fromTypedArray(Float32Array.from(weight.values), weight.shape, { backend: own[key]!.backend });
   try {
     module.loadStateDict(dict, { strict: false });
   } finally {
