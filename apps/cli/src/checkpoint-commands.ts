@@ -2,7 +2,7 @@
 // <checkpoint> [input | -]`. The checkpoint names its task and config, so nothing else is needed.
 
 import { resolve } from 'node:path';
-import { evaluateCheckpoint, openCheckpoint } from '@recur/sample-core';
+import { evaluateCheckpoint, openCheckpoint, type Prediction } from '@recur/sample-core';
 import { selectBackend, type BackendName } from './backend.js';
 import { EXIT_OK } from './errors.js';
 import type { Io } from './io.js';
@@ -28,13 +28,22 @@ export async function evalCommand(path: string, flags: CheckpointFlags, io: Io):
   return EXIT_OK;
 }
 
+/**
+ * The lines `recur predict` prints: the coloured version on a terminal unless NO_COLOR is set
+ * (no-color.org) or TERM is dumb, the plain one otherwise.
+ */
+export function predictionText(prediction: Prediction, isTTY: boolean, env: Readonly<Record<string, string | undefined>>): string {
+  const colour = isTTY && (env.NO_COLOR ?? '') === '' && env.TERM !== 'dumb';
+  return colour && prediction.terminalText !== undefined ? prediction.terminalText : prediction.text;
+}
+
 export async function predictCommand(path: string, input: string | undefined, flags: CheckpointFlags, io: Io): Promise<number> {
   await selectBackend(flags.backend, warner(io, flags.json ?? false));
   const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
     const text = input === '-' ? await io.readStdin() : input ?? null;
     const prediction = await run.predict(text);
-    io.stdout.write(flags.json ? `${JSON.stringify({ event: 'prediction', task: task.name, prediction: prediction.value })}\n` : `${prediction.text}\n`);
+    io.stdout.write(flags.json ? `${JSON.stringify({ event: 'prediction', task: task.name, prediction: prediction.value })}\n` : `${predictionText(prediction, io.stdout.isTTY ?? false, process.env)}\n`);
   } finally {
     run.dispose();
   }

@@ -120,6 +120,8 @@ export interface Prediction {
   readonly value: JsonValue;
   /** Human-readable lines. */
   readonly text: string;
+  /** The same with ANSI colours (e.g. attention weights as shading), shown on a colour terminal. */
+  readonly terminalText?: string;
 }
 
 /** A line chart as data; the CLI renders it (the samples carry no chart library). */
