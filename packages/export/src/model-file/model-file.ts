@@ -1,0 +1,139 @@
+// Whole-model files: one safetensors file whose metadata holds the module tree — each node's
+// type and constructor options, and a container's children — and whose tensors are the state
+// dict under PyTorch's names, so a model loads without its code. Every check of a load throws
+// ModelFileError (a FormatError); a refused file builds nothing that outlives the call.
+
+import { FormatError } from '@recur/backend';
+import { Module } from '@recur/cells';
+import { parseSafetensors, readSafetensorsHeader, serializeSafetensors, type Tensor } from '@recur/tensor';
+import { ModelFileError } from './errors.js';
+import { typeNamed, typeOfModule, type JsonObject, type JsonValue } from './registry.js';
+
+export const MODEL_FORMAT = 'recur-model';
+export const MODEL_FORMAT_VERSION = '1';
+/** Containers nested deeper than this are refused (a hostile file must not exhaust the stack). */
+export const MAX_MODEL_DEPTH = 64;
+
+export interface ModelNode {
+  readonly type: string;
+  readonly options: JsonObject;
+  readonly children?: Readonly<Record<string, ModelNode>>;
+}
+
+function describe(module: Module, path: string, depth: number): ModelNode {
+  const entry = typeOfModule(module);
+  if (!entry) {
+    throw new ModelFileError('unknown-module', `saveModel: ${module.constructor.name} (at '${path || 'the root'}') is not a known module type; register it with registerModelType(name, Class, { options })`);
+  }
+  if (depth > MAX_MODEL_DEPTH) throw new ModelFileError('metadata', `saveModel: containers nested deeper than ${MAX_MODEL_DEPTH}`);
+  const children = entry.type.children?.(module as never);
+  const node: ModelNode = { type: entry.name, options: entry.type.options(module as never) };
+  if (!children) return node;
+  return { ...node, children: Object.fromEntries(children.map(([name, child]) => [name, describe(child, path ? `${path}.${name}` : name, depth + 1)])) };
+}
+
+/** The model's tree (types, options, children) as saved in the file's metadata. */
+export function describeModel(module: Module): ModelNode {
+  if (!(module instanceof Module)) throw new ModelFileError('unknown-module', `saveModel: expected a Module; got ${typeof module}`);
+  return describe(module, '', 0);
+}
+
+/** The bytes of a whole-model file of `module`. */
+export async function serializeModel(module: Module, metadata: Readonly<Record<string, string>> = {}): Promise<Uint8Array<ArrayBuffer>> {
+  const tree = describeModel(module);
+  return serializeSafetensors(module.stateDict(), { ...metadata, format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: JSON.stringify(tree) });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Every integer in the options must be a size the weights could hold (see build). */
+function largestInteger(value: JsonValue): number {
+  if (typeof value === 'number') return Number.isInteger(value) ? Math.abs(value) : 0;
+  if (Array.isArray(value)) return value.reduce<number>((m, v) => Math.max(m, largestInteger(v)), 0);
+  if (isObject(value)) return Object.values(value).reduce<number>((m, v) => Math.max(m, largestInteger(v)), 0);
+  return 0;
+}
+
+function build(node: unknown, path: string, depth: number, sizeLimit: number, source: string): Module {
+  const where = `${source}: module '${path || 'the root'}'`;
+  if (depth > MAX_MODEL_DEPTH) throw new ModelFileError('metadata', `${where}: containers nested deeper than ${MAX_MODEL_DEPTH}`);
+  if (!isObject(node) || typeof node.type !== 'string' || !isObject(node.options)) {
+    throw new ModelFileError('metadata', `${where}: expected { type: string, options: object, children? }; got ${JSON.stringify(node)?.slice(0, 200)}`);
+  }
+  const entry = typeNamed(node.type);
+  if (!entry || !Object.hasOwn(node, 'type')) throw new ModelFileError('unknown-module', `${where}: unknown module type '${node.type.slice(0, 100)}'; register it with registerModelType`);
+  const options = node.options as JsonObject;
+  // Sizes come from the weights: a size larger than every weight of the file (and than a small
+  // floor, for weightless modules) cannot load, and building it first could take all memory.
+  const largest = largestInteger(options);
+  if (largest > sizeLimit) throw new ModelFileError('options', `${where}: option value ${largest} is larger than the file's weights allow (at most ${sizeLimit})`);
+  const children: [string, Module][] = [];
+  if (entry.type.children) {
+    if (!isObject(node.children)) throw new ModelFileError('metadata', `${where}: a ${node.type} needs its children; got ${JSON.stringify(node.children)?.slice(0, 100)}`);
+    for (const [name, child] of Object.entries(node.children)) children.push([name, build(child, path ? `${path}.${name}` : name, depth + 1, sizeLimit, source)]);
+  } else if (node.children !== undefined) {
+    throw new ModelFileError('metadata', `${where}: a ${node.type} has no saved children; got some`);
+  }
+  try {
+    return entry.type.create(options, children);
+  } catch (error) {
+    for (const [, child] of children) child.dispose();
+    throw new ModelFileError('options', `${where}: ${node.type} refused the file's options: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+}
+
+export interface ParseModelOptions {
+  /** Named in error messages (a file path). */
+  readonly source?: string;
+}
+
+/** Rebuild a model (on the active backend) from whole-model file bytes: tree from the metadata, then its weights, strictly. */
+export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): Module {
+  const source = options.source ?? 'model file';
+  const header = readSafetensorsHeader(bytes, source);
+  const meta = header.metadata;
+  if (meta.format !== MODEL_FORMAT) throw new ModelFileError('metadata', `${source}: expected metadata format '${MODEL_FORMAT}'; got ${meta.format === undefined ? 'none (a plain safetensors file? load it with loadStateDict)' : `'${String(meta.format).slice(0, 100)}'`}`);
+  if (meta.version !== MODEL_FORMAT_VERSION) throw new ModelFileError('metadata', `${source}: expected format version ${MODEL_FORMAT_VERSION}; got '${String(meta.version).slice(0, 100)}'`);
+  let tree: unknown;
+  try {
+    tree = JSON.parse(String(meta.model));
+  } catch (error) {
+    throw new ModelFileError('metadata', `${source}: the model tree is not JSON: ${(error as Error).message}`, { cause: error });
+  }
+  // Check dtypes and count elements before anything is built.
+  let elements = 0;
+  for (const [name, entry] of Object.entries(header.tensors)) {
+    if (entry.dtype !== 'F32') throw new ModelFileError('dtype', `${source}: '${name}' expected dtype F32; got ${entry.dtype}`);
+    elements += entry.shape.reduce((a, b) => a * b, 1);
+  }
+  const module = build(tree, '', 0, Math.max(elements, 1024), source);
+  try {
+    const own = module.stateDict();
+    const missing = Object.keys(own).filter((key) => !Object.hasOwn(header.tensors, key));
+    if (missing.length > 0) throw new ModelFileError('missing', `${source}: no weights for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? `, … (${missing.length})` : ''}`);
+    const unexpected = Object.keys(header.tensors).filter((key) => !Object.hasOwn(own, key));
+    if (unexpected.length > 0) throw new ModelFileError('unexpected', `${source}: weights the model does not have: ${unexpected.slice(0, 10).join(', ')}`);
+    for (const [key, target] of Object.entries(own)) {
+      const shape = header.tensors[key]!.shape;
+      if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
+        throw new ModelFileError('shape', `${source}: '${key}' expected shape [${target.shape.join(',')}]; the file has [${shape.join(',')}]`);
+      }
+    }
+    let tensors: Record<string, Tensor>;
+    try {
+      tensors = parseSafetensors(bytes, { source }).tensors;
+    } catch (error) {
+      if (error instanceof FormatError) throw error;
+      throw new ModelFileError('metadata', `${source}: ${(error as Error)?.message}`, { cause: error });
+    }
+    try {
+      module.loadStateDict(tensors, { strict: true });
+    } finally {
+      for (const tensor of Object.values(tensors)) tensor.dispose();
+    }
+    return module;
+  } catch (error) {
+    module.dispose();
+    throw error;
+  }
+}
