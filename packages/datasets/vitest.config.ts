@@ -3,5 +3,6 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@recur/source'] },
   ssr: { resolve: { conditions: ['@recur/source'] } },
-  test: { name: 'datasets', include: ['src/**/*.test.ts'] },
+  // Registers and activates the CPU backend before every test file (one definition for all packages).
+  test: { name: 'datasets', include: ['src/**/*.test.ts'], setupFiles: ['../tensor/src/test-support/cpu-setup.ts'] },
 });

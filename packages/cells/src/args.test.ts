@@ -1,18 +1,12 @@
 // Hostile arguments from plain JavaScript: a null or non-tensor state dict, an array as h0, a
 // misspelt module or loss option are typed errors naming what came, never a TypeError or silence.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { FormatError, RecurError, ValueError, randn, registerBackend, tensor, useBackend, zeros } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { FormatError, RecurError, ValueError, randn, tensor, zeros } from '@recur/tensor';
 import { Dropout, Embedding, LayerNorm, Linear } from './modules/index.js';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, RNNCell } from './rnn/index.js';
 import { LSTMModel, SequenceTagger, SimpleRNN } from './models/index.js';
 import { bceWithLogits, crossEntropy, huberLoss, mseLoss, nllLoss } from './losses/index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const loose = <T>(value: unknown): T => value as T;
 

@@ -1,18 +1,15 @@
 // The module system: PyTorch key names and order, state-dict round trips and errors, train/eval,
 // zeroGrad, registration rules and memory that stays flat across a scoped training step.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   ValueError,
   manualSeed,
   memory,
   ones,
   randn,
-  registerBackend,
   scope,
   tensor,
-  useBackend,
   zeros,
   type Tensor,
 } from '@recur/tensor';
@@ -20,11 +17,6 @@ import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 import { Dropout, Embedding, LayerNorm, Linear, Sequential } from './modules/index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** A leaf module with a parameter and an int32 buffer, as BatchNorm's num_batches_tracked. */
 class Counter extends Module {

@@ -1,15 +1,9 @@
 // padCollate and padSequences: shapes, pad values, lengths and mask for id and feature sequences,
 // scalar and sequence targets, truncation, dtypes, and errors raised before any tensor exists.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ValueError, memory, registerBackend, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ValueError, memory } from '@recur/tensor';
 import { padCollate, padSequences } from './collate.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('padSequences', () => {
   it('pads ids to [B, T] row-major with lengths', () => {

@@ -1,18 +1,12 @@
 // DataLoader: batch counts, seeded shuffles per epoch, dropLast, padding collate end to end, and
 // bucketing's padding report on sequences of random lengths.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ValueError, registerBackend, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ValueError } from '@recur/tensor';
 import { DataLoader } from './data-loader.js';
 import { ArrayDataset } from './dataset.js';
 import { padCollate, type SequenceExample } from './collate.js';
 import { mulberry32 } from './random.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const numbers = new ArrayDataset(Array.from({ length: 10 }, (_, i) => i));
 

@@ -1,15 +1,9 @@
 // slidingWindows and windowCollate: exact window values for lookback/horizon/stride, counts,
 // multivariate rows, errors, and the tensor shapes an RNN with batchFirst takes.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { IndexError, ShapeError, ValueError, registerBackend, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { IndexError, ShapeError, ValueError } from '@recur/tensor';
 import { slidingWindows, windowCollate } from './windows.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const series = Array.from({ length: 15 }, (_, i) => i * 10);
 

@@ -2,16 +2,10 @@
 // scaledDotProductAttention with bool, float and causal masks; MultiheadAttention self- and
 // cross-attention with padding/attn masks, bias_k/v and a zero key; additive and general attention.
 
-import { beforeAll, describe, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, it } from 'vitest';
 import { AdditiveAttention, GeneralAttention, MultiheadAttention, causalMask, scaledDotProductAttention } from '@recur/cells';
-import { Generator, concat, noGrad, randn, registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
+import { Generator, concat, noGrad, randn, tensor, type Tensor } from '@recur/tensor';
 import { expectGradcheck } from './gradcheck/index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const generator = new Generator(21);
 const normal = (shape: number[], scale = 1) => noGrad(() => randn(shape, { generator }).mul(scale));

@@ -2,8 +2,7 @@
 // in gradcheck/cases-*.ts), proof that gradcheck catches wrong VJPs, and that a whole run of
 // checks inside one scope gives back every tensor and byte it took.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
   Generator,
@@ -12,11 +11,9 @@ import {
   mul,
   needsGrad,
   noGrad,
-  registerBackend,
   randn,
   scope,
   tensor,
-  useBackend,
   type Tensor,
 } from '@recur/tensor';
 import {
@@ -29,11 +26,6 @@ import {
   transposedInput,
   withTemplateLayout,
 } from './gradcheck/index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** x², but its VJP is `vjp(g, x)`: a stand-in for an op with a hand-written gradient. */
 function squareWithVjp(vjp: (g: Tensor, x: Tensor) => Tensor): (x: Tensor) => Tensor {

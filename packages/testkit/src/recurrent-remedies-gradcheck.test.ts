@@ -2,17 +2,11 @@
 // differences (CPU), on the scan driver's step kernels and on the composed step: inputs, h0, c0,
 // packed and batch-first layouts, two layers. Parameter gradients are checked by the fixtures.
 
-import { beforeAll, describe, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, it } from 'vitest';
 import { ClockworkRNN, LayerNormLSTM, LayerNormLSTMCell, withoutFusedKernels } from '@recur/cells';
 import { packPaddedSequence } from '@recur/sequence';
-import { Generator, concat, manualSeed, noGrad, randn, registerBackend, useBackend, type Tensor } from '@recur/tensor';
+import { Generator, concat, manualSeed, noGrad, randn, type Tensor } from '@recur/tensor';
 import { expectGradcheck } from './gradcheck/index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const generator = new Generator(33);
 const normal = (shape: number[], scale = 1) => noGrad(() => randn(shape, { generator }).mul(scale));

@@ -1,16 +1,10 @@
 // AdditiveAttention and GeneralAttention: the fixture descriptions' equations element by element
 // on the host, the key mask (true = real key), projectKeys reuse, state-dict names and errors.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, ShapeError, ValueError, manualSeed, memory, randn, registerBackend, scope, tensor, useBackend, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError, manualSeed, memory, randn, scope, tensor, type Tensor } from '@recur/tensor';
 import { AdditiveAttention } from './additive-attention.js';
 import { GeneralAttention } from './general-attention.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 type Score = (b: number, i: number, j: number) => number;
 

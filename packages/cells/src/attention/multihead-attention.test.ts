@@ -2,16 +2,10 @@
 // tensor ops (seq-first and batch-first, unbatched, 2-D and 3-D masks, bool and float masks,
 // addBiasKv, addZeroAttn), dropout only in training, and typed errors for bad inputs.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, ShapeError, ValueError, concat, manualSeed, memory, noGrad, randn, registerBackend, scope, tensor, useBackend, where, zeros, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError, concat, manualSeed, memory, noGrad, randn, scope, tensor, where, zeros, type Tensor } from '@recur/tensor';
 import { MultiheadAttention } from './multihead-attention.js';
 import { causalMask } from './scaled-dot-product.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 function expectClose(actual: Tensor, expected: Tensor, digits = 5) {
   expect(actual.shape).toEqual(expected.shape);

@@ -1,15 +1,9 @@
 // scaledDotProductAttention: softmax(q·kᵀ·s + M)·v against a per-element host reference, SDPA's
 // bool convention (true = attend), isCausal ≡ the tril mask, NaN on a fully masked row, errors.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, ShapeError, ValueError, manualSeed, memory, randn, registerBackend, tensor, useBackend, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError, manualSeed, memory, randn, tensor, type Tensor } from '@recur/tensor';
 import { causalMask, scaledDotProductAttention } from './scaled-dot-product.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** softmax(q·kᵀ·scale + bias)·v for q [L, E], k [S, E], v [S, F] on the host, in float64. */
 function reference(q: number[][], k: number[][], v: number[][], scale: number, bias?: (i: number, j: number) => number): number[][] {

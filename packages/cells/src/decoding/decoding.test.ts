@@ -2,15 +2,9 @@
 // exhaustive search (with and without length normalisation, n-best), seeded sampling is
 // reproducible and top-k/top-p emit only allowed tokens, nothing leaks, and bad options throw.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { Generator, ShapeError, fromTypedArray, ValueError, manualSeed, memory, randn, registerBackend, useBackend, zeros, type Tensor } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { Generator, ShapeError, fromTypedArray, ValueError, manualSeed, memory, randn, zeros, type Tensor } from '@recur/tensor';
 import { beamSearch, greedySearch, logSoftmaxRows, reorderState, sample, samplingDistribution, type StepFunction } from './index.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const V = 4;
 const H = 5;
@@ -234,7 +228,6 @@ describe('sampling', () => {
     probs.forEach((p, v) => expect(Math.abs(counts[v]! / rows - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / rows)));
   });
 });
-
 
 describe('errors', () => {
   it('rejects bad options and bad step results with typed errors, and frees the state', async () => {

@@ -2,15 +2,9 @@
 // w·[(1 + (p - 1)·t)·σ(x) - p·t] (x logit, t target, p posWeight, w weight), extreme logits,
 // typed errors and flat memory.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ShapeError, memory, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ShapeError, memory, scope, tensor } from '@recur/tensor';
 import { bceWithLogits } from './bce.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const LOGITS = [
   [0.5, -1, 2],

@@ -1,26 +1,18 @@
 // crossEntropy against losses worked out by hand in float64: class indices (weights, ignoreIndex,
 // label smoothing, K-dim, unbatched), class probabilities, analytic gradients, typed errors, memory.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
   IndexError,
   ShapeError,
   ValueError,
   memory,
-  registerBackend,
   scope,
   tensor,
-  useBackend,
   type Tensor,
 } from '@recur/tensor';
 import { crossEntropy } from './cross-entropy.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const LOGITS = [
   [1, 2, 3],

@@ -1,15 +1,9 @@
 // nllLoss on log-probabilities against hand-computed values: weights, ignoreIndex, reductions,
 // the gradient -w[y]/Σw at the target, typed errors and flat memory.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, IndexError, ShapeError, memory, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, IndexError, ShapeError, memory, scope, tensor } from '@recur/tensor';
 import { nllLoss } from './nll-loss.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const LOG_PROBS = [
   [-0.5, -1.5, -2.5],

@@ -1,15 +1,9 @@
 // mseLoss, l1Loss, smoothL1Loss and huberLoss against hand-computed values and gradients on
 // both sides of the beta/delta threshold, their typed errors and flat memory.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, ShapeError, ValueError, memory, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, ShapeError, ValueError, memory, scope, tensor } from '@recur/tensor';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 // Residuals x - t: 0.25, -0.5, 3, -2, 0, 1.5.
 const INPUT = [

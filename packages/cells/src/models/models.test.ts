@@ -1,14 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { manualSeed, memory, noGrad, randn, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { manualSeed, memory, noGrad, randn, scope, tensor } from '@recur/tensor';
 import { LSTMModel } from './lstm-model.js';
 import { SequenceTagger } from './sequence-tagger.js';
 import { SimpleRNN } from './simple-rnn.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe("the seed's three reference models", () => {
   it('SimpleRNN classifies from the last time step with PyTorch keys', () => {

@@ -1,15 +1,9 @@
 // Dropout: seeded masks repeat, eval mode and p = 0 are the identity, survivors scale by
 // 1/(1-p) at rate ≈ 1-p, the gradient follows the mask, p = 1 gives zeros, bad p is an error.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { DTypeError, Generator, ValueError, manualSeed, memory, ones, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { DTypeError, Generator, ValueError, manualSeed, memory, ones, scope, tensor } from '@recur/tensor';
 import { Dropout } from './dropout.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const run = (dropout: Dropout, shape: number[]) => scope(() => Array.from(dropout.forward(ones(shape)).dataSync()));
 

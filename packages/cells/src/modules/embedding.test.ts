@@ -1,8 +1,7 @@
 // Embedding: lookups of any index shape, N(0,1) init with a zero padding row, the padding row's
 // zero gradient (also with repeated indices), negative paddingIdx, fromPretrained and errors.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   DTypeError,
   IndexError,
@@ -10,18 +9,11 @@ import {
   manualSeed,
   memory,
   noGrad,
-  registerBackend,
   scope,
   tensor,
-  useBackend,
   type NestedArray,
 } from '@recur/tensor';
 import { Embedding } from './embedding.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const ids = (values: NestedArray) => tensor(values, { dtype: 'int32' });
 

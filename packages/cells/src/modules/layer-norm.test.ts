@@ -1,15 +1,9 @@
 // LayerNorm: values against a hand computation (biased variance, ε inside the root), several
 // trailing dims, the affine options, gradients against central differences, and shape errors.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ShapeError, ValueError, memory, randn, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ShapeError, ValueError, memory, randn, scope, tensor } from '@recur/tensor';
 import { LayerNorm } from './layer-norm.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], tol = 1e-5) => {
   expect(actual.length).toBe(expected.length);

@@ -1,15 +1,9 @@
 // Linear: PyTorch's init bounds, y = x·Wᵀ + b on inputs of rank 1 to 4, its gradients, and the
 // errors for a wrong last dimension or bad options.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { ShapeError, ValueError, manualSeed, memory, noGrad, randn, registerBackend, scope, tensor, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { ShapeError, ValueError, manualSeed, memory, noGrad, randn, scope, tensor } from '@recur/tensor';
 import { Linear } from './linear.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const close = (actual: ArrayLike<number>, expected: readonly number[], tol = 1e-5) => {
   expect(actual.length).toBe(expected.length);

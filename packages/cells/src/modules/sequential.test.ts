@@ -1,18 +1,12 @@
 // Sequential: children named by position, forward chains them and frees the intermediates,
 // and the list operations (length, at, append, iteration).
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { IndexError, memory, randn, registerBackend, scope, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { IndexError, memory, randn, scope } from '@recur/tensor';
 import { Dropout } from './dropout.js';
 import { LayerNorm } from './layer-norm.js';
 import { Linear } from './linear.js';
 import { Sequential } from './sequential.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('Sequential', () => {
   it('chains its modules in order', () => {

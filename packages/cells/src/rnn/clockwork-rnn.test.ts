@@ -1,17 +1,11 @@
 // ClockworkRNN: step kernels ≡ composed step (values, every gradient), masked-out W_hh entries get
 // gradient 0, an inactive module keeps its state exactly, and typed errors for bad options.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { PackedSequence, packPaddedSequence } from '@recur/sequence';
-import { ShapeError, ValueError, backendOf, manualSeed, randn, registerBackend, scope, useBackend, zeros } from '@recur/tensor';
+import { ShapeError, ValueError, backendOf, manualSeed, randn, scope, zeros } from '@recur/tensor';
 import { ClockworkRNN } from './clockwork-rnn.js';
 import { withoutFusedKernels } from './steps.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('ClockworkRNN', () => {
   for (const packed of [false, true]) {

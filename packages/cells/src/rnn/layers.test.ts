@@ -1,14 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { packPaddedSequence } from '@recur/sequence';
-import { ShapeError, ValueError, manualSeed, memory, noGrad, ones, randn, registerBackend, scope, useBackend, zeros } from '@recur/tensor';
+import { ShapeError, ValueError, manualSeed, memory, noGrad, ones, randn, scope, zeros } from '@recur/tensor';
 import { GRU, LSTM, RNN } from './layers.js';
 import { GRUCell, LSTMCell, RNNCell } from './cells.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('recurrent layers: PyTorch names, shapes and defaults', () => {
   it('names parameters as PyTorch does, layer by layer and direction by direction', () => {

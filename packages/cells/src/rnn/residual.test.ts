@@ -4,16 +4,10 @@
 // bidirectional, for RNN, LSTM (also projected) and GRU; and the option's typed errors.
 // T steps, B sequences, I inputs, H hidden, L layers, D directions.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { PackedSequence, packPaddedSequence } from '@recur/sequence';
-import { ValueError, add, concat, manualSeed, randn, registerBackend, scope, useBackend, type Tensor } from '@recur/tensor';
+import { ValueError, add, concat, manualSeed, randn, scope, type Tensor } from '@recur/tensor';
 import { GRU, LSTM, RNN } from './layers.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const T = 4;
 const B = 3;

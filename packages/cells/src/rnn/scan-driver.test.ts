@@ -3,20 +3,14 @@
 // at even t, h_t = h_{t-1} at odd t (a Clockwork-style hold). Its sequence kernels must equal its
 // composed step in values and in every gradient (γ included), packed and reversed. H hidden.
 
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { View } from '@recur/backend';
-import { createCpuBackend } from '@recur/backend-cpu';
 import { PackedSequence, packPaddedSequence } from '@recur/sequence';
-import { add, manualSeed, matmul, mul, randn, registerBackend, scope, tanh, useBackend, type Tensor } from '@recur/tensor';
+import { add, manualSeed, matmul, mul, randn, scope, tanh, type Tensor } from '@recur/tensor';
 import { Parameter } from '../parameter.js';
 import type { CellKind } from './cell-kind.js';
 import { RecurrentBase } from './layers.js';
 import { withoutFusedKernels } from './steps.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 /** [n, H] rows of the whole [H] vector (a stride-0 view repeats it). */
 const repeated = (vector: View, like: View): View => ({ ...vector, shape: like.shape, strides: [0, vector.strides[0]!] });

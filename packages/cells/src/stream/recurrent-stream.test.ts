@@ -1,5 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import {
   FormatError,
   IndexError,
@@ -12,10 +11,8 @@ import {
   memory,
   narrow,
   randn,
-  registerBackend,
   scope,
   serializeSafetensors,
-  useBackend,
   zeros,
 } from '@recur/tensor';
 import { GRU, LSTM, RNN } from '../rnn/layers.js';
@@ -24,11 +21,6 @@ import { Linear } from '../modules/linear.js';
 import { Module } from '../module.js';
 import { NotStreamableError, RecurrentStream } from './recurrent-stream.js';
 import { STREAM_STATE_FORMAT } from './stream-file.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const bits = (t: Tensor) => Array.from(t.dataSync());
 const stateBits = (s: Tensor | readonly Tensor[]) => (s instanceof Tensor ? [s] : s).map(bits);

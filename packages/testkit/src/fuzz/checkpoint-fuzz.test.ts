@@ -3,7 +3,6 @@
 // or throw FormatError leaving model, optimizer, scheduler and generator exactly as they were.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
 import { Linear } from '@recur/cells';
 import {
   Adagrad,
@@ -21,7 +20,7 @@ import {
   encodeCheckpoint,
   type AnyOptimizer,
 } from '@recur/optim';
-import { FormatError, Generator, rand, registerBackend, scope, tensor, useBackend, type Tensor } from '@recur/tensor';
+import { FormatError, Generator, rand, scope, tensor, type Tensor } from '@recur/tensor';
 import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase } from './index.js';
 import type { FuzzRandom } from './random.js';
 
@@ -107,8 +106,6 @@ const corpus = new Map<Kind, Uint8Array[]>();
 const targets = new Map<Kind, Parts>();
 
 beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
   for (const kind of Object.keys(KINDS) as Kind[]) {
     const source = setup(kind);
     train(source, 1);

@@ -2,8 +2,7 @@
 // structure, the length field) must load or throw FormatError — never anything else, never hang.
 
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { FormatError, parseSafetensors, registerBackend, serializeSafetensors, tensor, useBackend } from '@recur/tensor';
+import { FormatError, parseSafetensors, serializeSafetensors, tensor } from '@recur/tensor';
 import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase } from './index.js';
 import type { FuzzRandom } from './random.js';
 
@@ -28,8 +27,6 @@ function split(file: Uint8Array): { header: string; data: Uint8Array } {
 let corpus: Uint8Array[] = [];
 
 beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
   const f16 = new Uint8Array([0x00, 0x3c, 0x00, 0xc0]);
   const i64 = new Uint8Array(16);
   new DataView(i64.buffer).setBigInt64(0, -5n, true);
