@@ -3,10 +3,9 @@
 // c_n) and in the gradients of the input, h0, c0 and every parameter. Tiny sizes keep the
 // 320 combinations fast; T steps, B sequences, I inputs, H hidden, P projSize.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { PackedSequence, packPaddedSequence, padPackedSequence } from '@recur/sequence';
-import { manualSeed, memory, randn, registerBackend, scope, useBackend, type Tensor } from '@recur/tensor';
+import { manualSeed, memory, randn, scope, type Tensor } from '@recur/tensor';
 import { GRU, LSTM, RNN, type RecurrentMode } from './layers.js';
 import { withoutFusedKernels } from './steps.js';
 
@@ -101,11 +100,6 @@ async function run(c: Combination, fused: boolean): Promise<{ name: string; valu
   module.dispose();
   return values;
 }
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('scan ops ≡ the composed per-step path, every option combination', () => {
   it.each(combinations().map((c) => [label(c), c] as const))('%s', async (_, c) => {
