@@ -46,7 +46,7 @@ function naiveMerges(corpus: string[], vocabSize: number, minFrequency: number):
         if (word.symbols[i] === best[0] && word.symbols[i + 1] === best[1]) {
           out.push(best[0] + best[1]);
           i++;
-        } else out.push(word.symbols[i]);
+        } else out.push(word.symbols[i]!);
       }
       word.symbols = out;
     }

@@ -78,19 +78,19 @@ export function learnBpe(counts: ReadonlyMap<string, number>, options: BpeTrainO
     addToken(special, 'special');
   }
   const byteId = new Int32Array(256);
-  for (const byte of BYTE_ALPHABET) byteId[byte] = addToken(BYTE_TO_CHAR[byte], 'byte symbol');
+  for (const byte of BYTE_ALPHABET) byteId[byte] = addToken(BYTE_TO_CHAR[byte]!, 'byte symbol');
 
   const words: number[][] = [];
   const wordCounts: number[] = [];
   const pairCount = new Map<number, number>();
   const pairWords = new Map<number, number[]>();
   for (const [piece, count] of counts) {
-    const symbols = Array.from(encodeWtf8(piece), (byte) => byteId[byte]);
+    const symbols = Array.from(encodeWtf8(piece), (byte) => byteId[byte]!);
     const w = words.length;
     words.push(symbols);
     wordCounts.push(count);
     for (let i = 0; i + 1 < symbols.length; i++) {
-      const key = symbols[i] * PAIR_BASE + symbols[i + 1];
+      const key = symbols[i]! * PAIR_BASE + symbols[i + 1]!;
       pairCount.set(key, (pairCount.get(key) ?? 0) + count);
       noteWord(pairWords, key, w);
     }
@@ -98,10 +98,10 @@ export function learnBpe(counts: ReadonlyMap<string, number>, options: BpeTrainO
 
   const before = (a: Candidate, b: Candidate): boolean => {
     if (a.count !== b.count) return a.count > b.count;
-    const aLeft = tokens[Math.floor(a.key / PAIR_BASE)];
-    const bLeft = tokens[Math.floor(b.key / PAIR_BASE)];
+    const aLeft = tokens[Math.floor(a.key / PAIR_BASE)]!;
+    const bLeft = tokens[Math.floor(b.key / PAIR_BASE)]!;
     if (aLeft !== bLeft) return aLeft < bLeft;
-    return tokens[a.key % PAIR_BASE] < tokens[b.key % PAIR_BASE];
+    return tokens[a.key % PAIR_BASE]! < tokens[b.key % PAIR_BASE]!;
   };
   // Counts of existing pairs only fall after a merge, so stale heap entries are fixed lazily
   // when they surface; pairs that gain count are pushed again with their new count.
@@ -121,27 +121,29 @@ export function learnBpe(counts: ReadonlyMap<string, number>, options: BpeTrainO
     if (current < minFrequency) break;
     const left = Math.floor(top.key / PAIR_BASE);
     const right = top.key % PAIR_BASE;
-    const merged = tokens[left] + tokens[right];
+    const leftToken = tokens[left]!;
+    const rightToken = tokens[right]!;
+    const merged = leftToken + rightToken;
     // Two merge paths can spell the same string ("ab"+"c", "a"+"bc"); they share one id.
     const newId = idByToken.get(merged) ?? addToken(merged, 'merge');
-    merges.push([tokens[left], tokens[right]]);
+    merges.push([leftToken, rightToken]);
     const touched = new Set<number>();
     const step = merges.length;
     for (const w of pairWords.get(top.key) ?? []) {
       if (seenInStep[w] === step) continue;
       seenInStep[w] = step;
-      const next = mergeWord(words[w], left, right, newId);
+      const old = words[w]!;
+      const next = mergeWord(old, left, right, newId);
       if (next === undefined) continue;
-      const count = wordCounts[w];
-      const old = words[w];
+      const count = wordCounts[w]!;
       for (let i = 0; i + 1 < old.length; i++) {
-        const key = old[i] * PAIR_BASE + old[i + 1];
+        const key = old[i]! * PAIR_BASE + old[i + 1]!;
         const remaining = pairCount.get(key)! - count;
         if (remaining > 0) pairCount.set(key, remaining);
         else pairCount.delete(key);
       }
       for (let i = 0; i + 1 < next.length; i++) {
-        const key = next[i] * PAIR_BASE + next[i + 1];
+        const key = next[i]! * PAIR_BASE + next[i + 1]!;
         pairCount.set(key, (pairCount.get(key) ?? 0) + count);
         if (next[i] === newId || next[i + 1] === newId) {
           touched.add(key);
@@ -168,7 +170,7 @@ function mergeWord(symbols: number[], left: number, right: number, merged: numbe
       out.push(merged);
       i++;
     } else if (out !== undefined) {
-      out.push(symbols[i]);
+      out.push(symbols[i]!);
     }
   }
   return out;

@@ -12,7 +12,7 @@ const chapters = mobyDick().map((chapter) => chapter.text);
 
 /** Apply the merges in rank order, each everywhere left to right: what training did to words. */
 function referenceTokens(bpe: BPE, piece: string): string[] {
-  let symbols = Array.from(encodeWtf8(piece), (byte) => BYTE_TO_CHAR[byte]);
+  let symbols = Array.from(encodeWtf8(piece), (byte) => BYTE_TO_CHAR[byte]!);
   for (const [left, right] of bpe.merges) {
     if (symbols.length < 2) break;
     const out: string[] = [];
@@ -20,7 +20,7 @@ function referenceTokens(bpe: BPE, piece: string): string[] {
       if (symbols[i] === left && symbols[i + 1] === right) {
         out.push(left + right);
         i++;
-      } else out.push(symbols[i]);
+      } else out.push(symbols[i]!);
     }
     symbols = out;
   }
@@ -42,7 +42,7 @@ describe('BPE encode/decode', () => {
     for (const piece of pieces) expect(bpe.tokenize(piece)).toEqual(referenceTokens(bpe, piece));
     // With the split off, a whole paragraph is one long piece and takes the heap path.
     const long = new BPE({ vocab: bpe.vocab, merges: bpe.merges, addedTokens: bpe.addedTokens, useRegex: false });
-    const paragraph = chapters[1].slice(0, 3000);
+    const paragraph = chapters[1]!.slice(0, 3000);
     expect(long.tokenize(paragraph)).toEqual(referenceTokens(bpe, paragraph));
     expect(long.decode(long.encode(paragraph))).toBe(paragraph);
   });

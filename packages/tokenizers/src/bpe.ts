@@ -104,7 +104,7 @@ export class BPE {
       this.bytesById[id] = bytes;
     }
     for (let byte = 0; byte < 256; byte++) {
-      const id = this.idByToken.get(BYTE_TO_CHAR[byte]);
+      const id = this.idByToken.get(BYTE_TO_CHAR[byte]!);
       if (id === undefined || this.addedById.has(id)) {
         report(`model.vocab[${JSON.stringify(BYTE_TO_CHAR[byte])}]`, `present: it stands for byte ${byte}`, undefined);
       }
@@ -227,7 +227,7 @@ export class BPE {
     let bytes = new Uint8Array(Math.max(16, ids.length * 4));
     let n = 0;
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
+      const id = ids[i]!;
       const tokenBytes = this.bytesById[id];
       if (tokenBytes === undefined) {
         throw new TokenizerError(`BPE.decode: ids[${i}] = ${id} is not in the vocabulary [0, ${this.vocabSize})`);
@@ -269,7 +269,7 @@ export class BPE {
   /** Apply merges lowest rank first, leftmost first among equal ranks (as training applied them). */
   private mergeBytes(bytes: Uint8Array, n: number): Int32Array {
     const symbols = new Int32Array(n);
-    for (let i = 0; i < n; i++) symbols[i] = this.byteIds[bytes[i]];
+    for (let i = 0; i < n; i++) symbols[i] = this.byteIds[bytes[i]!]!;
     if (n < 2) return symbols;
     return n <= SHORT_PIECE ? this.mergeShort(symbols) : this.mergeLong(symbols);
   }
@@ -281,14 +281,14 @@ export class BPE {
       let bestRank = -1;
       let bestAt = -1;
       for (let i = 0; i + 1 < n; i++) {
-        const rank = this.rankByPair.get(symbols[i] * ID_LIMIT + symbols[i + 1]);
+        const rank = this.rankByPair.get(symbols[i]! * ID_LIMIT + symbols[i + 1]!);
         if (rank !== undefined && (bestRank < 0 || rank < bestRank)) {
           bestRank = rank;
           bestAt = i;
         }
       }
       if (bestRank < 0) return symbols.slice(0, n);
-      symbols[bestAt] = this.mergedIdByRank[bestRank];
+      symbols[bestAt] = this.mergedIdByRank[bestRank]!;
       symbols.copyWithin(bestAt + 1, bestAt + 2, n);
       n--;
     }
@@ -308,9 +308,9 @@ export class BPE {
     // Entries are rank * n + position: one number orders by rank, then by position.
     const heap = new MinHeap<number>((a, b) => a < b);
     const rankAt = (i: number): number => {
-      const j = next[i];
+      const j = next[i]!;
       if (j < 0) return -1;
-      return this.rankByPair.get(symbols[i] * ID_LIMIT + symbols[j]) ?? -1;
+      return this.rankByPair.get(symbols[i]! * ID_LIMIT + symbols[j]!) ?? -1;
     };
     for (let i = 0; i + 1 < n; i++) {
       const rank = rankAt(i);
@@ -322,21 +322,23 @@ export class BPE {
       const rank = Math.floor(entry / n);
       const i = entry - rank * n;
       if (!alive[i] || rankAt(i) !== rank) continue;
-      const j = next[i];
-      symbols[i] = this.mergedIdByRank[rank];
+      const j = next[i]!;
+      symbols[i] = this.mergedIdByRank[rank]!;
       alive[j] = 0;
       count--;
-      next[i] = next[j];
-      if (next[j] >= 0) previous[next[j]] = i;
-      if (previous[i] >= 0) {
-        const leftRank = rankAt(previous[i]);
-        if (leftRank >= 0) heap.push(leftRank * n + previous[i]);
+      const after = next[j]!;
+      next[i] = after;
+      if (after >= 0) previous[after] = i;
+      const before = previous[i]!;
+      if (before >= 0) {
+        const leftRank = rankAt(before);
+        if (leftRank >= 0) heap.push(leftRank * n + before);
       }
       const rightRank = rankAt(i);
       if (rightRank >= 0) heap.push(rightRank * n + i);
     }
     const out = new Int32Array(count);
-    for (let i = 0, k = 0; i >= 0; i = next[i]) out[k++] = symbols[i];
+    for (let i = 0, k = 0; i >= 0; i = next[i]!) out[k++] = symbols[i]!;
     return out;
   }
 }

@@ -17,7 +17,7 @@ const CHAR_CODE_TO_BYTE: Int16Array = (() => {
  * printable ASCII first, then Latin-1, then the remapped control and space bytes.
  */
 export const BYTE_ALPHABET: readonly number[] = [...BYTE_TO_CHAR.keys()].sort(
-  (a, b) => BYTE_TO_CHAR[a].charCodeAt(0) - BYTE_TO_CHAR[b].charCodeAt(0),
+  (a, b) => BYTE_TO_CHAR[a]!.charCodeAt(0) - BYTE_TO_CHAR[b]!.charCodeAt(0),
 );
 
 function buildByteToChar(): string[] {
@@ -34,7 +34,7 @@ function buildByteToChar(): string[] {
 /** The stand-in string for `bytes[start, end)`. */
 export function bytesToSymbols(bytes: ArrayLike<number>, start = 0, end = bytes.length): string {
   let text = '';
-  for (let i = start; i < end; i++) text += BYTE_TO_CHAR[bytes[i]];
+  for (let i = start; i < end; i++) text += BYTE_TO_CHAR[bytes[i]!]!;
   return text;
 }
 
@@ -43,7 +43,7 @@ export function symbolsToBytes(symbols: string): Uint8Array | undefined {
   const bytes = new Uint8Array(symbols.length);
   for (let i = 0; i < symbols.length; i++) {
     const code = symbols.charCodeAt(i);
-    const byte = code < CHAR_CODE_TO_BYTE.length ? CHAR_CODE_TO_BYTE[code] : -1;
+    const byte = CHAR_CODE_TO_BYTE[code] ?? -1;
     if (byte < 0) return undefined;
     bytes[i] = byte;
   }

@@ -39,7 +39,7 @@ export function jsonErrorOffset(text: string): number | undefined {
   const string = (): boolean => {
     i++; // opening quote
     while (i < text.length) {
-      const char = text[i];
+      const char = text[i]!;
       if (char === '"') {
         i++;
         return true;
@@ -49,7 +49,7 @@ export function jsonErrorOffset(text: string): number | undefined {
         if (text[i] === 'u') {
           i++;
           for (let k = 0; k < 4; k++, i++) if (!/[0-9a-fA-F]/.test(text[i] ?? '')) return false;
-        } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i])) i++;
+        } else if (text[i] !== undefined && '"\\/bfnrt'.includes(text[i]!)) i++;
         else return false;
       } else if (char.charCodeAt(0) < 0x20) return false;
       else i++;

@@ -16,8 +16,9 @@ export class MinHeap<T> {
     items.push(item);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.before(item, items[parent])) break;
-      items[i] = items[parent];
+      const above = items[parent]!;
+      if (!this.before(item, above)) break;
+      items[i] = above;
       i = parent;
     }
     items[i] = item;
@@ -36,9 +37,10 @@ export class MinHeap<T> {
         const left = 2 * i + 1;
         if (left >= n) break;
         const right = left + 1;
-        const child = right < n && this.before(items[right], items[left]) ? right : left;
-        if (!this.before(items[child], last)) break;
-        items[i] = items[child];
+        const child = right < n && this.before(items[right]!, items[left]!) ? right : left;
+        const below = items[child]!;
+        if (!this.before(below, last)) break;
+        items[i] = below;
         i = child;
       }
       items[i] = last;

@@ -41,7 +41,7 @@ function randomText(random: () => number): string {
       text += SPACES[Math.floor(random() * SPACES.length)];
       continue;
     }
-    const [low, high] = RANGES[Math.floor(random() * RANGES.length)];
+    const [low, high] = RANGES[Math.floor(random() * RANGES.length)]!;
     const length = 1 + Math.floor(random() * 6);
     for (let k = 0; k < length; k++) text += String.fromCodePoint(low + Math.floor(random() * (high - low + 1)));
   }

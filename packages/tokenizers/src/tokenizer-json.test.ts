@@ -15,7 +15,7 @@ describe('tokenizer.json', () => {
     const json = fresh();
     expect(json.version).toBe('1.0');
     expect(json.model.type).toBe('BPE');
-    expect(json.model.merges[0]).toBe(bpe.merges[0].join(' '));
+    expect(json.model.merges[0]).toBe(bpe.merges[0]!.join(' '));
     expect(json.model.merges).toHaveLength(bpe.merges.length);
     expect(json.model.vocab['<|endoftext|>']).toBe(0);
     expect(json.model.vocab['Ġ']).toBe(bpe.tokenToId('Ġ'));
@@ -42,7 +42,7 @@ describe('tokenizer.json', () => {
     expect(BPE.fromJSON(json).merges).toEqual(bpe.merges);
   });
 
-  const firstMerged = bpe.merges[0].join('');
+  const firstMerged = bpe.merges[0]!.join('');
   const bad: [string, (json: Json) => void, string | RegExp][] = [
     ['a merge without a space', (j) => (j.model.merges[12] = 'abc'), 'tokenizer.json: model.merges[12] must be "left right", got "abc"'],
     ['a merge of unknown tokens', (j) => (j.model.merges[3] = 'zq y'), 'tokenizer.json: model.merges[3] must be a merge of vocabulary tokens ("zq" is not one), got "zq y"'],

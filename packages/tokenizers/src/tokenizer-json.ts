@@ -187,8 +187,8 @@ function byteLevelConfig(
 // Older files write "left right"; tokenizers >= 0.20 writes ["left", "right"]. Both are read.
 function readMerge(merge: unknown, where: JsonLocation): [string, string] {
   if (typeof merge === 'string') {
-    const parts = merge.split(' ');
-    if (parts.length === 2 && parts[0] !== '' && parts[1] !== '') return [parts[0], parts[1]];
+    const [left, right, ...rest] = merge.split(' ');
+    if (left && right && rest.length === 0) return [left, right];
   } else if (Array.isArray(merge) && merge.length === 2 && merge.every((part) => typeof part === 'string' && part !== '')) {
     return [merge[0] as string, merge[1] as string];
   }

@@ -206,7 +206,7 @@ export class Vocab {
     checkOptions('Vocab.decode', options, ['skipSpecials']);
     const tokens: string[] = [];
     for (let i = 0; i < ids.length; i++) {
-      const id = ids[i];
+      const id = ids[i]!;
       if (options.skipSpecials && this.isSpecial(id)) continue;
       tokens.push(this.tokenOf(id));
     }

@@ -92,9 +92,9 @@ function isSegmentation(input: readonly string[] | Segmentation): input is Segme
 function guessSpacing(tokens: readonly string[]): string {
   let text = '';
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i];
+    const token = tokens[i]!;
     if (i > 0) {
-      const previous = tokens[i - 1];
+      const previous = tokens[i - 1]!;
       const tight =
         (CJK_LIKE.test(previous) && CJK_LIKE.test(token)) ||
         NO_SPACE_BEFORE.test(token) ||

@@ -2,6 +2,8 @@
 // written as its 3-byte form (ED A0..BF xx), which well-formed UTF-8 never contains, so every
 // JS string survives string → bytes → string. Invalid bytes decode to U+FFFD like TextDecoder.
 
+import { TokenizerError } from './errors.js';
+
 const REPLACEMENT = 0xfffd;
 
 /**
@@ -53,11 +55,15 @@ export function encodeWtf8(text: string): Uint8Array {
  * not UTF-8 becomes U+FFFD per maximal ill-formed subpart, matching TextDecoder (WHATWG).
  */
 export function decodeWtf8(bytes: ArrayLike<number>, start = 0, end = bytes.length): string {
+  // Past the end a read is undefined, which would decode as U+FFFD instead of failing.
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end || end > bytes.length) {
+    throw new TokenizerError(`decodeWtf8: expected integers 0 <= start <= end <= ${bytes.length} (bytes.length), got start ${start}, end ${end}`);
+  }
   const units: number[] = [];
   let text = '';
   let i = start;
   while (i < end) {
-    const lead = bytes[i];
+    const lead = bytes[i]!;
     let code: number;
     let need: number;
     let lower = 0x80;
@@ -86,7 +92,7 @@ export function decodeWtf8(bytes: ArrayLike<number>, start = 0, end = bytes.leng
     i++;
     let complete = true;
     for (let k = 0; k < need; k++) {
-      const next = i < end ? bytes[i] : -1;
+      const next = i < end ? bytes[i]! : -1;
       if (next < lower || next > upper) {
         complete = false;
         break;
