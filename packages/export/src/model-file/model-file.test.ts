@@ -115,6 +115,9 @@ describe('saveModel / loadModel', () => {
         for (let i = 0; i < 100; i++) tree = `{"type":"Sequential","options":{},"children":{"0":${tree}}}`;
         return fileWith(meta(tree), good());
       }, 'metadata', /nested deeper than 64/],
+      // Found by the fuzz test: both overflowed the stack (a RangeError) before they were checked.
+      ['options nested thousands deep', () => fileWith(meta(`{"type":"Linear","options":{"inFeatures":2,"outFeatures":1,"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`), good()), 'options', /options nested deeper than 8/],
+      ['a tree that is an array nested thousands deep', () => fileWith(meta(`${'['.repeat(20000)}${']'.repeat(20000)}`), good()), 'metadata', /expected \{ type: string, options: object, children\? \}; got an array/],
       ['a Sequential without children', () => fileWith(meta('{"type":"Sequential","options":{}}'), good()), 'metadata', /needs its children/],
     ];
     for (const [label, file, reason, message] of cases) {

@@ -7,7 +7,7 @@ import { FormatError } from '@recur/backend';
 import { Module } from '@recur/cells';
 import { parseSafetensors, readSafetensorsHeader, serializeSafetensors, type Tensor } from '@recur/tensor';
 import { ModelFileError } from './errors.js';
-import { typeNamed, typeOfModule, type JsonObject, type JsonValue } from './registry.js';
+import { typeNamed, typeOfModule, type JsonObject } from './registry.js';
 
 export const MODEL_FORMAT = 'recur-model';
 export const MODEL_FORMAT_VERSION = '1';
@@ -46,30 +46,51 @@ export async function serializeModel(module: Module, metadata: Readonly<Record<s
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** Every integer in the options must be a size the weights could hold (see build). */
-function largestInteger(value: JsonValue): number {
-  if (typeof value === 'number') return Number.isInteger(value) ? Math.abs(value) : 0;
-  if (Array.isArray(value)) return value.reduce<number>((m, v) => Math.max(m, largestInteger(v)), 0);
-  if (isObject(value)) return Object.values(value).reduce<number>((m, v) => Math.max(m, largestInteger(v)), 0);
-  return 0;
+/** A short JSON preview for messages; a value nested too deep to print is named by its type. */
+function preview(value: unknown, length = 200): string {
+  try {
+    return String(JSON.stringify(value)).slice(0, length);
+  } catch {
+    return Array.isArray(value) ? 'an array' : typeof value;
+  }
+}
+
+/** Options nested deeper than this are refused (no built-in option nests more than one array). */
+const MAX_OPTIONS_DEPTH = 8;
+
+/**
+ * The largest integer in the options (every one must be a size the weights could hold; see
+ * build). Walked with an explicit stack, so hostile nesting is an error, not a stack overflow.
+ */
+function largestInteger(options: JsonObject, where: string): number {
+  let largest = 0;
+  const pending: [unknown, number][] = [[options, 0]];
+  while (pending.length > 0) {
+    const [value, depth] = pending.pop()!;
+    if (typeof value === 'number' && Number.isInteger(value)) largest = Math.max(largest, Math.abs(value));
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_OPTIONS_DEPTH) throw new ModelFileError('options', `${where}: options nested deeper than ${MAX_OPTIONS_DEPTH}`);
+    for (const child of Object.values(value)) pending.push([child, depth + 1]);
+  }
+  return largest;
 }
 
 function build(node: unknown, path: string, depth: number, sizeLimit: number, source: string): Module {
   const where = `${source}: module '${path || 'the root'}'`;
   if (depth > MAX_MODEL_DEPTH) throw new ModelFileError('metadata', `${where}: containers nested deeper than ${MAX_MODEL_DEPTH}`);
   if (!isObject(node) || typeof node.type !== 'string' || !isObject(node.options)) {
-    throw new ModelFileError('metadata', `${where}: expected { type: string, options: object, children? }; got ${JSON.stringify(node)?.slice(0, 200)}`);
+    throw new ModelFileError('metadata', `${where}: expected { type: string, options: object, children? }; got ${preview(node)}`);
   }
   const entry = typeNamed(node.type);
   if (!entry || !Object.hasOwn(node, 'type')) throw new ModelFileError('unknown-module', `${where}: unknown module type '${node.type.slice(0, 100)}'; register it with registerModelType`);
   const options = node.options as JsonObject;
   // Sizes come from the weights: a size larger than every weight of the file (and than a small
   // floor, for weightless modules) cannot load, and building it first could take all memory.
-  const largest = largestInteger(options);
+  const largest = largestInteger(options, where);
   if (largest > sizeLimit) throw new ModelFileError('options', `${where}: option value ${largest} is larger than the file's weights allow (at most ${sizeLimit})`);
   const children: [string, Module][] = [];
   if (entry.type.children) {
-    if (!isObject(node.children)) throw new ModelFileError('metadata', `${where}: a ${node.type} needs its children; got ${JSON.stringify(node.children)?.slice(0, 100)}`);
+    if (!isObject(node.children)) throw new ModelFileError('metadata', `${where}: a ${node.type} needs its children; got ${preview(node.children, 100)}`);
     for (const [name, child] of Object.entries(node.children)) children.push([name, build(child, path ? `${path}.${name}` : name, depth + 1, sizeLimit, source)]);
   } else if (node.children !== undefined) {
     throw new ModelFileError('metadata', `${where}: a ${node.type} has no saved children; got some`);
