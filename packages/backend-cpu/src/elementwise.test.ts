@@ -15,6 +15,7 @@ import {
   type BinaryOp,
   type DType,
   type UnaryOp,
+  mulberry32,
 } from '@recur/backend';
 import { createCpuBackend } from './backend.js';
 import {
@@ -25,7 +26,6 @@ import {
   randomShape,
   randomValue,
   readView,
-  seeded,
   store,
   type Backend,
   type Compare,
@@ -102,7 +102,7 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
     for (const op of Object.keys(UNARY_OPS) as UnaryOp[]) {
       for (const dtype of UNARY_OPS[op].dtypes) {
         it(`${op} ${dtype}`, () => {
-          const random = seeded(op.length * 131 + dtype.length);
+          const random = mulberry32(op.length * 131 + dtype.length);
           const outDType = opOutDType(UNARY_OPS[op], dtype);
           for (let trial = 0; trial < 12; trial++) {
             const shape = randomShape(random);
@@ -120,7 +120,7 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
     for (const op of Object.keys(BINARY_OPS) as BinaryOp[]) {
       for (const dtype of BINARY_OPS[op].dtypes) {
         it(`${op} ${dtype}`, () => {
-          const random = seeded(op.length * 977 + dtype.length);
+          const random = mulberry32(op.length * 977 + dtype.length);
           const outDType = opOutDType(BINARY_OPS[op], dtype);
           for (let trial = 0; trial < 12; trial++) {
             const shape = randomShape(random);
@@ -138,7 +138,7 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
   });
 
   it.each(DTYPES)('where %s', (dtype) => {
-    const random = seeded(7 + dtype.length);
+    const random = mulberry32(7 + dtype.length);
     for (let trial = 0; trial < 20; trial++) {
       const shape = randomShape(random);
       const cond = makeView(backend, random, 'bool', shape, { broadcast: true });
@@ -151,7 +151,7 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
   });
 
   it.each(DTYPES)('copy %s', (dtype) => {
-    const random = seeded(11 + dtype.length);
+    const random = mulberry32(11 + dtype.length);
     for (let trial = 0; trial < 20; trial++) {
       const shape = randomShape(random);
       const x = makeView(backend, random, dtype, shape, { broadcast: true, contiguous: trial % 4 === 0 });
@@ -164,7 +164,7 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
   for (const from of DTYPES) {
     for (const to of DTYPES) {
       it(`cast ${from} → ${to}`, () => {
-        const random = seeded(from.length * 31 + to.length);
+        const random = mulberry32(from.length * 31 + to.length);
         for (let trial = 0; trial < 16; trial++) {
           const shape = randomShape(random);
           const values = from === 'float32' ? (r: () => number) => (r() < 0.2 ? 0 : (r() * 2 - 1) * 100) : undefined;
@@ -190,7 +190,7 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
   });
 
   it.each(DTYPES)('fill %s', (dtype) => {
-    const random = seeded(13 + dtype.length);
+    const random = mulberry32(13 + dtype.length);
     for (let trial = 0; trial < 20; trial++) {
       const shape = randomShape(random);
       const value = pickFill(trial);

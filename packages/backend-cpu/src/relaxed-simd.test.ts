@@ -5,11 +5,11 @@ import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { GemmProblem } from './gemm.js';
 import { enableRelaxedSimd, relaxedSimdAvailable } from './relaxed-simd.js';
-import { seeded } from './test-helpers.js';
 import { ThreadPool } from './thread-pool.js';
 import { blockedGemm } from './wasm-gemm.js';
 import { threadedGemm } from './wasm-gemm-threads.js';
 import { WasmRuntime } from './wasm-runtime.js';
+import { mulberry32 } from '@recur/backend';
 
 // Modules compiled later in this process (other test files) get the engine's own default back.
 afterAll(() => setFlagsFromString('--no-experimental-wasm-relaxed-simd'));
@@ -39,7 +39,7 @@ describe('enableRelaxedSimd', () => {
     try {
       const until = Date.now() + 30_000;
       while (pool.ready() < pool.threads - 1 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
-      const random = seeded(3);
+      const random = mulberry32(3);
       const [M, K, N] = [37, 700, 300];
       const p: GemmProblem = {
         M,

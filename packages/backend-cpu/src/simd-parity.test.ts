@@ -3,10 +3,10 @@
 // blocks), transposes, accumulate, strides and folded batches; the fused LSTM / GRU cells.
 
 import { describe, expect, it } from 'vitest';
-import { sizeOf, type MatmulOptions } from '@recur/backend';
+import { sizeOf, type MatmulOptions, mulberry32 } from '@recur/backend';
 import { createCpuBackend } from './backend.js';
 import { wasmSimdAvailable } from './wasm-runtime.js';
-import { forEachIndex, pick, randomLayout, seeded, type Backend, type CpuView, type LayoutOptions } from './test-helpers.js';
+import { forEachIndex, pick, randomLayout, type Backend, type CpuView, type LayoutOptions } from './test-helpers.js';
 
 const simd = createCpuBackend({ simd: true });
 const ts = createCpuBackend({ simd: false });
@@ -121,7 +121,7 @@ describe('simd parity: matmul', () => {
   });
 
   it('RECUR_CPU_SIMD=0 makes the TypeScript path the default; the option overrides it', () => {
-    const random = seeded(10);
+    const random = mulberry32(10);
     const [a, b] = [twin(random, [40, 300], { contiguous: true }), twin(random, [300, 50], { contiguous: true })];
     const saved = process.env.RECUR_CPU_SIMD;
     const result = (backend: Backend): Float32Array => {
@@ -150,7 +150,7 @@ describe('simd parity: matmul', () => {
   });
 
   it('every transpose and accumulate flag on shapes that take each packing path', () => {
-    const random = seeded(11);
+    const random = mulberry32(11);
     // Full and partial MR / NR strips; K below and above the staging threshold and KC; several
     // MC row blocks and NC panels.
     const shapes: [number, number, number][] = [
@@ -174,7 +174,7 @@ describe('simd parity: matmul', () => {
   });
 
   it('strided, padded and permuted operands and outputs', () => {
-    const random = seeded(12);
+    const random = mulberry32(12);
     for (let trial = 0; trial < 24; trial++) {
       const [M, N, K] = [pick(random, [4, 13, 64, 100]), pick(random, [8, 23, 96, 130]), pick(random, [33, 64, 190, 400])];
       const options = { transposeA: random() < 0.5, transposeB: random() < 0.5, accumulate: random() < 0.5 };
@@ -183,7 +183,7 @@ describe('simd parity: matmul', () => {
   });
 
   it('folded and looped batches with broadcast operands', () => {
-    const random = seeded(13);
+    const random = mulberry32(13);
     for (const [shareA, shareB] of [
       [false, false],
       [false, true],
@@ -198,7 +198,7 @@ describe('simd parity: matmul', () => {
   });
 
   it('infinities and NaN in the operands propagate as on the TypeScript path', () => {
-    const random = seeded(14);
+    const random = mulberry32(14);
     const [M, N, K] = [12, 24, 80];
     const [a, b, out] = [twin(random, [M, K], { contiguous: true }), twin(random, [K, N], { contiguous: true }), twin(random, [M, N])];
     for (const [backend, view] of [
@@ -272,7 +272,7 @@ function cellCase(random: () => number, cell: 'lstm' | 'gru', B: number, H: numb
 describe('simd parity: fused cells', () => {
   for (const cell of ['lstm', 'gru'] as const) {
     it(`${cell}: forward and backward on padded widths, strided views and large pre-activations`, () => {
-      const random = seeded(cell === 'lstm' ? 21 : 22);
+      const random = mulberry32(cell === 'lstm' ? 21 : 22);
       for (const [B, H] of [
         [1, 1],
         [3, 3],
@@ -293,7 +293,7 @@ describe('simd parity: fused cells', () => {
     const H = 64;
     const values = [NaN, Infinity, -Infinity, 0, -0, 1e-7, -1e-7, 1e-3, 0.3, -0.6249, 0.625, 0.63, 5, -9, 20, -30, 88, -88, 100, -100, 1e30, -1e30];
     const pre = Float32Array.from({ length: 4 * H }, (_, j) => values[j % values.length]! * (j % 3 === 0 ? 1 : 0.5));
-    const random = seeded(23);
+    const random = mulberry32(23);
     const [gates, act] = [twin(random, [1, 4 * H], { contiguous: true }), twin(random, [1, 4 * H])];
     const [c, h, cNext] = [twin(random, [1, H], {}, 0.5), twin(random, [1, H]), twin(random, [1, H])];
     simd.write(gates.simd.buffer, pre);

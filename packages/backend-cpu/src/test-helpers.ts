@@ -1,4 +1,4 @@
-// Test support (not shipped): a seeded generator, random strided layouts over real buffers and a
+// Test support (not shipped): random strided layouts over real buffers and a
 // naive reader that walks a view index by index, the reference every kernel test compares with.
 // A layout permutes, pads, steps and (for inputs) broadcasts each dimension independently.
 
@@ -8,18 +8,6 @@ import type { CpuBuffer } from './memory.js';
 
 export type Backend = BackendV1<CpuBuffer>;
 export type CpuView = View<CpuBuffer>;
-
-/** mulberry32: small, seeded, good enough to pick shapes and values. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

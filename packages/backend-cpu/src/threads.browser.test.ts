@@ -9,11 +9,12 @@ import { describe, expect, it } from 'vitest';
 import type { MatmulOptions } from '@recur/backend';
 import { cpuThreads, createCpuBackend } from './backend.js';
 import type { GemmProblem } from './gemm.js';
-import { makeView, seeded, type Backend, type CpuView } from './test-helpers.js';
+import { makeView, type Backend, type CpuView } from './test-helpers.js';
 import { ThreadPool, poolStats } from './thread-pool.js';
 import { blockedGemm } from './wasm-gemm.js';
 import { THREAD_WORK, threadedGemm } from './wasm-gemm-threads.js';
 import { WasmRuntime, wasmSimdAvailable } from './wasm-runtime.js';
+import { mulberry32 } from '@recur/backend';
 
 const page = globalThis as { crossOriginIsolated?: boolean; Worker?: unknown; document?: unknown };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -59,7 +60,7 @@ describe('threaded backend in the browser', () => {
   it('starts Web Workers that take tiles, equals threads: 1 bitwise, and dispose ends them', async () => {
     const one = createCpuBackend({ threads: 1 });
     const three = createCpuBackend({ threads: 3 });
-    const random = seeded(31);
+    const random = mulberry32(31);
     const { started, live } = poolStats();
     const view = (shape: number[]) => makeView(three, random, 'float32', shape, { contiguous: true });
     // The first large product starts the workers and runs alone; they get ready in the background.
@@ -109,7 +110,7 @@ describe('threaded backend in the browser', () => {
     try {
       pool.ready();
       await eventually(() => pool.readyNow() === 3, 'three Web Workers are ready');
-      const random = seeded(32);
+      const random = mulberry32(32);
       const fill = (size: number): Float32Array => Float32Array.from({ length: size }, () => random() * 2 - 1);
       const before = pool.workerTasks();
       // Small and odd sizes too: threadedGemm splits whatever it is given.
@@ -146,7 +147,7 @@ describe('threaded backend in the browser', () => {
 
   it('starts the workers only once the calling thread yields to its event loop (a task, not a microtask)', async () => {
     const backend = createCpuBackend({ threads: 2 });
-    const random = seeded(35);
+    const random = mulberry32(35);
     const view = (shape: number[]) => makeView(backend, random, 'float32', shape, { contiguous: true });
     const [a, b, out] = [view([128, 512]), view([512, 512]), view([128, 512])];
     const tasks = poolStats().workerTasks;
@@ -171,7 +172,7 @@ describe('threaded backend in the browser', () => {
 
   it('dispose ends Web Workers that are still starting', () => {
     const backend = createCpuBackend({ threads: 2 });
-    const random = seeded(33);
+    const random = mulberry32(33);
     const { live } = poolStats();
     const view = (shape: number[]) => makeView(backend, random, 'float32', shape, { contiguous: true });
     backend.matmul(view([256, 256]), view([256, 256]), view([256, 256]));
@@ -192,7 +193,7 @@ describe('page that is not cross-origin isolated', () => {
       expect(cpuThreads({ threads: 4 })).toBe(1);
       const { started } = poolStats();
       const backend = createCpuBackend({ threads: 4 });
-      const random = seeded(34);
+      const random = mulberry32(34);
       const view = (shape: number[]) => makeView(backend, random, 'float32', shape, { contiguous: true });
       const [M, N, K] = [128, 512, 256];
       expect(M * N * K).toBeGreaterThanOrEqual(THREAD_WORK);

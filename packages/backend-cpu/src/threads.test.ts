@@ -4,9 +4,9 @@
 // M×K · K×N: A is M×K, B is K×N, out is M×N.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import { ValueError, type MatmulOptions } from '@recur/backend';
+import { ValueError, type MatmulOptions, mulberry32 } from '@recur/backend';
 import { cpu, cpuThreads, createCpuBackend } from './backend.js';
-import { makeView, seeded, type Backend, type CpuView } from './test-helpers.js';
+import { makeView, type Backend, type CpuView } from './test-helpers.js';
 import { ThreadPool, poolStats } from './thread-pool.js';
 import { wasmSimdAvailable } from './wasm-runtime.js';
 
@@ -66,7 +66,7 @@ describe.skipIf(!threaded)('threaded backend', () => {
   it('threads: 1 never starts a worker', async () => {
     const before = poolStats().started;
     const backend = createCpuBackend({ threads: 1 });
-    const random = seeded(21);
+    const random = mulberry32(21);
     const a = makeView(backend, random, 'float32', [256, 512], { contiguous: true });
     const b = makeView(backend, random, 'float32', [512, 512], { contiguous: true });
     const out = makeView(backend, random, 'float32', [256, 512], { contiguous: true });
@@ -79,7 +79,7 @@ describe.skipIf(!threaded)('threaded backend', () => {
   it('equals a single-threaded backend bitwise on large transposed, strided, batched products', async () => {
     const one = createCpuBackend({ threads: 1 });
     const three = createCpuBackend({ threads: 3 });
-    const random = seeded(22);
+    const random = mulberry32(22);
     const startedBefore = poolStats().started;
     // The first large product starts the workers and runs alone; wait until they are ready.
     const warm = [makeView(three, random, 'float32', [256, 256], { contiguous: true }), makeView(three, random, 'float32', [256, 256], { contiguous: true })];
@@ -124,7 +124,7 @@ describe.skipIf(!threaded)('threaded backend', () => {
 
   it('dispose ends workers that are still starting', async () => {
     const backend = createCpuBackend({ threads: 2 });
-    const random = seeded(23);
+    const random = mulberry32(23);
     const view = (shape: number[]) => makeView(backend, random, 'float32', shape, { contiguous: true });
     backend.matmul(view([256, 256]), view([256, 256]), view([256, 256]));
     expect(poolStats().live).toBeGreaterThan(0);

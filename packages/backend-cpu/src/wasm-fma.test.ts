@@ -5,9 +5,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { gemm, type GemmProblem } from './gemm.js';
-import { seeded } from './test-helpers.js';
 import { wasmGemm } from './wasm-gemm.js';
 import { WasmRuntime } from './wasm-runtime.js';
+import { mulberry32 } from '@recur/backend';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
 // Modules compiled later in this process (other test files) get the engine's own default back.
@@ -37,7 +37,7 @@ describe('sgemm on relaxed SIMD fused multiply-add', () => {
 
   it('matches the TypeScript gemm within float32 rounding of Σ|a·b|', () => {
     expect(runtime?.fusedMultiplyAdd).toBe(true);
-    const random = seeded(31);
+    const random = mulberry32(31);
     for (const [M, N, K] of [
       [4, 8, 64],
       [33, 70, 320],

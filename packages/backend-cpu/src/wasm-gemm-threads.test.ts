@@ -6,9 +6,8 @@
 // M×K · K×N: A is M×K, B is K×N, C is M×N.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BackendError } from '@recur/backend';
+import { BackendError, mulberry32 } from '@recur/backend';
 import type { GemmProblem } from './gemm.js';
-import { seeded } from './test-helpers.js';
 import { MAX_TASKS, ThreadPool, WORKER_SOURCE } from './thread-pool.js';
 import { blockedGemm } from './wasm-gemm.js';
 import { threadedGemm } from './wasm-gemm-threads.js';
@@ -94,7 +93,7 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
   });
 
   it('equals one thread bitwise across the tile and block boundaries, every layout', () => {
-    const random = seeded(11);
+    const random = mulberry32(11);
     const shapes: [number, number, number][] = [
       [1, 1, 1],
       [3, 7, 5],
@@ -127,7 +126,7 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
   });
 
   it('splits problems larger than one job into row and column ranges', () => {
-    const random = seeded(12);
+    const random = mulberry32(12);
     const layout = { transposeA: false, transposeB: false, stepC: 1, padC: 0, accumulate: true };
     expectSame(16_500, 12, 5, layout, random); // more rows than one job takes
     expectSame(6, 4_200, 3, layout, random); // more columns than one job takes
@@ -151,7 +150,7 @@ describe.skipIf(!usable)('threaded wasm sgemm', () => {
       if (slice === 3) throw new Error('no room');
     };
     expect(() => pool!.run(fine, () => {}, broken)).toThrow(new BackendError('matmul: threaded product failed: no room'));
-    const random = seeded(13);
+    const random = mulberry32(13);
     expectSame(40, 300, 50, { transposeA: false, transposeB: true, stepC: 1, padC: 1, accumulate: false }, random);
   });
 

@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './ops.js';
 export * from './view.js';
 export * from './philox.js';
+export * from './mulberry32.js';
 export * from './fused.js';
 export * from './backend.js';
 export * from './checks.js';
