@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
-import { Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, LSTMModel, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
+import { Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, LSTMModel, Module, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
 import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
+import { registerOnnxExporter } from './context.js';
 import { exportOnnx } from './export-onnx.js';
 import { expectClose, runOnnx } from './ort-check.test-support.js';
 
@@ -105,6 +106,31 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
     const tokens = tensor([[1, 2, 3, 4], [5, 6, 7, 10]], { dtype: 'int32' });
     const bytes = await exportOnnx(tagger, { inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }] });
     await expectClose((await runOnnx(bytes, { tokens })).output!, tagger.forward(tokens));
+  });
+
+  it('a custom module with activations exports once it registers an exporter', async () => {
+    /** GRU encoder → last step → tanh(Linear) → relu, sigmoid and softmax heads added up. */
+    class Heads extends Module {
+      readonly gru = this.registerModule('gru', new GRU({ inputSize: 3, hiddenSize: 4, batchFirst: true }));
+      readonly fc = this.registerModule('fc', new Linear({ inFeatures: 4, outFeatures: 3 }));
+      forward(x: Tensor): Tensor {
+        const hidden = this.fc.forward(this.gru.forward(x)[0].select(1, -1)).tanh();
+        return hidden.relu().add(hidden.sigmoid()).add(hidden.softmax(-1));
+      }
+    }
+    manualSeed(5);
+    const model = new Heads();
+    const inputs = [floatInput('x', 3)];
+    await expect(exportOnnx(model, { inputs })).rejects.toThrow(/no ONNX exporter for Heads .*registerOnnxExporter/);
+    registerOnnxExporter(Heads, (module, [x], context) => {
+      const g = context.graph;
+      const [sequence] = context.call(module.gru, [x]);
+      const [projected] = context.call(module.fc, [g.select(sequence!, 1, -1)]);
+      const hidden = g.tanh(projected!);
+      return [g.add(g.add(g.relu(hidden), g.sigmoid(hidden)), g.softmax(hidden, -1))];
+    });
+    const x = randn([2, 5, 3]);
+    await expectClose((await runOnnx(await exportOnnx(model, { inputs }), { x })).output!, model.forward(x));
   });
 
   it('rejects what ONNX cannot express, with typed errors', async () => {
