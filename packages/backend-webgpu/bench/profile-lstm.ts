@@ -13,8 +13,7 @@
 //   node bin/recur-node.js --conditions=@recur/source --import tsx bench/profile-lstm.ts [--only W1|W2]
 
 import { LSTM, Linear, crossEntropy } from '@recur/cells';
-// @recur/optim is not a dependency of this package; the script reads its source directly.
-import { Adam } from '../../optim/src/index.js';
+import { Adam } from '@recur/optim';
 import { noGrad, randint, randn, registerBackend, scope, useBackend, type Tensor } from '@recur/tensor';
 import { createWebGPUBackend, type WebGPUBackend } from '../src/index.js';
 
