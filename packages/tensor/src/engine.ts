@@ -32,3 +32,8 @@ export function untrackTensor(t: Tensor, backendName: string): void {
   t.frame?.tensors.delete(t);
   t.frame = null;
 }
+
+/** A handle the collector reclaimed (reclaim.ts): uncount it; it was in no scope. */
+export function forgetTensor(backendName: string): void {
+  engine.liveTensors.set(backendName, (engine.liveTensors.get(backendName) ?? 1) - 1);
+}

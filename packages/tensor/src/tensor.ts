@@ -13,7 +13,8 @@ import {
   type AnyTypedArray,
   type DType,
 } from '@recur/backend';
-import { engine, trackTensor, untrackTensor, type Frame } from './engine.js';
+import { engine, forgetTensor, trackTensor, untrackTensor, type Frame } from './engine.js';
+import { setReclaim, unwatch, watch, type Cell } from './reclaim.js';
 import type { Storage } from './storage.js';
 import { backward, releaseNode, type BackwardOptions, type Node } from './autograd.js';
 import * as ew from './ops/elementwise.js';
@@ -33,10 +34,11 @@ export class Tensor {
   readonly id: number;
   readonly dtype: DType;
   grad: Tensor | null = null;
-  gradFn: Node | null = null;
   /** The scope frame that disposes this tensor, if any (managed by `scope`/`keep`). */
   frame: Frame | null = null;
-  private storage_: Storage | null;
+  // The storage reference and graph node, apart from the tensor so that the finalizer
+  // (reclaim.ts) can release them once the tensor itself is unreachable.
+  private readonly cell: Cell;
   private requiresGrad_ = false;
   private readonly internal: boolean;
 
@@ -48,10 +50,19 @@ export class Tensor {
     options: { internal?: boolean } = {},
   ) {
     this.id = engine.nextId++;
-    this.storage_ = storage;
+    this.cell = { storage, gradFn: null };
     this.dtype = storage.dtype;
     this.internal = options.internal ?? false;
     trackTensor(this, storage.backend.name, !this.internal);
+    watch(this, this.cell);
+  }
+
+  /** The op node that computed this tensor (null for a leaf). */
+  get gradFn(): Node | null {
+    return this.cell.gradFn;
+  }
+  set gradFn(node: Node | null) {
+    this.cell.gradFn = node;
   }
 
   // ── identity and state ───────────────────────────────────────────────────────────────
@@ -65,7 +76,7 @@ export class Tensor {
     return this.liveStorage('backend').backend.name;
   }
   get isDisposed(): boolean {
-    return this.storage_ === null;
+    return this.cell.storage === null;
   }
   get isLeaf(): boolean {
     return this.gradFn === null;
@@ -105,10 +116,11 @@ export class Tensor {
 
   /** @internal The storage, or a DisposedError naming the op that tried to use it. */
   liveStorage(op: string): Storage {
-    if (!this.storage_) {
+    const storage = this.cell.storage;
+    if (!storage) {
       throw new DisposedError(`${op}: tensor #${this.id} (shape [${this.shape.join(',')}]) was used after dispose()`);
     }
-    return this.storage_;
+    return storage;
   }
 
   /** @internal Another handle on the same memory, outside every scope (saved for backward). */
@@ -125,12 +137,16 @@ export class Tensor {
 
   /** Free this handle (its memory when no other view shares it). Safe to call twice. */
   dispose(): void {
-    const storage = this.storage_;
+    const storage = this.cell.storage;
     if (!storage) return;
-    this.storage_ = null;
+    // Disposed explicitly: the finalizer must never release this handle a second time.
+    unwatch(this);
+    this.cell.storage = null;
     untrackTensor(this, storage.backend.name);
     storage.release();
-    if (this.gradFn) releaseNode(this.gradFn);
+    const node = this.cell.gradFn;
+    this.cell.gradFn = null;
+    if (node) releaseNode(node);
     this.grad?.dispose();
     this.grad = null;
   }
@@ -180,7 +196,7 @@ export class Tensor {
   }
 
   toString(): string {
-    const where = this.storage_ ? this.storage_.backend.name : 'disposed';
+    const where = this.cell.storage ? this.cell.storage.backend.name : 'disposed';
     return `Tensor(shape=[${this.shape.join(',')}], dtype=${this.dtype}, backend=${where}${this.requiresGrad_ ? ', requiresGrad' : ''})`;
   }
 
@@ -273,6 +289,22 @@ export class Tensor {
   onesLike(): Tensor { return fullLike(this, 1); }
   zerosLike(): Tensor { return fullLike(this, 0); }
 }
+
+// A handle nobody can reach: the same release as dispose(), minus the scope bookkeeping (an
+// unreachable tensor is in no scope) and its .grad (a tensor with its own registration).
+setReclaim((cell) => {
+  const { storage, gradFn } = cell;
+  cell.storage = null;
+  cell.gradFn = null;
+  try {
+    if (storage) {
+      forgetTensor(storage.backend.name);
+      storage.release();
+    }
+  } finally {
+    if (gradFn) releaseNode(gradFn);
+  }
+});
 
 function singleValue(t: Tensor, data: AnyTypedArray): number {
   if (data.length !== 1) {
