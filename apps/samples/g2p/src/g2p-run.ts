@@ -9,6 +9,7 @@ import { corpusBleu, corpusErrorRate } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
 import { InputError, fit, type Evaluation, type HeatmapPlot, type Metrics, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
+import { anyMatchMetrics } from './g2p-any-match.js';
 import { applyLetterRules, type LetterRules } from './g2p-baseline.js';
 import type { G2pAttention, G2pConfig } from './g2p-config.js';
 import { normalizeWord, type G2pExample, type G2pVocab } from './g2p-data.js';
@@ -63,6 +64,8 @@ export class G2pRun implements TaskRun {
     readonly splits: G2pSplits,
     readonly vocab: G2pVocab,
     readonly rules: LetterRules,
+    /** Every listed pronunciation of the test words, for the any-match rule; without it, the first only. */
+    readonly pronunciations: ReadonlyMap<string, readonly (readonly string[])[]> = new Map(),
   ) {
     this.model = new G2pModel({
       letters: vocab.letters.size,
@@ -167,11 +170,17 @@ export class G2pRun implements TaskRun {
     const test = limit(this.splits.test, this.config.testLimit);
     const decoded = await this.decode(test.map((e) => e.source), this.config.beamSize);
     const references = test.map((e) => e.phonemes);
+    const listed = test.map((e) => this.pronunciations.get(e.word) ?? [e.phonemes]);
+    const score = (hypotheses: string[][]) => ({ ...g2pMetrics(references, hypotheses), ...anyMatchMetrics(listed, hypotheses) });
+    const baseline = score(test.map((e) => applyLetterRules(this.rules, e.word)));
+    const baselineName = 'letter rules (each letter → its most frequent phoneme in equal-length training words)';
     return {
-      metrics: g2pMetrics(references, decoded.map((d) => this.vocab.decode(d.ids))),
-      baseline: g2pMetrics(references, test.map((e) => applyLetterRules(this.rules, e.word))),
-      baselineName: 'letter rules (each letter → its most frequent phoneme in equal-length training words)',
-      higherIsBetter: { per: false, wer: false, bleu: true },
+      metrics: score(decoded.map((d) => this.vocab.decode(d.ids))),
+      baseline,
+      baselineName,
+      // No classical g2p comes close enough to be worth computing here; the README lists published figures.
+      baselines: { [baselineName]: baseline },
+      higherIsBetter: { per: false, wer: false, bleu: true, per_any: false, wer_any: false },
     };
   }
 

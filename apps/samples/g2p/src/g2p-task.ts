@@ -4,6 +4,7 @@
 
 import { loadCmudict } from '@recur/datasets/corpora/cmudict';
 import type { Task } from '@recur/sample-core';
+import { pronunciationsByWord } from './g2p-any-match.js';
 import { fitLetterRules } from './g2p-baseline.js';
 import { G2P_DEFAULTS, G2P_QUICK, checkG2pConfig, type G2pConfig } from './g2p-config.js';
 import { G2pVocab, g2pPairs, sample, type G2pPair } from './g2p-data.js';
@@ -29,6 +30,6 @@ export const g2pTask: Task<G2pConfig> = {
       validation: encode(g2pPairs(corpus.validation, { stress: config.stress })),
       test: encode(g2pPairs(corpus.test, { stress: config.stress })),
     };
-    return new G2pRun(config, splits, vocab, fitLetterRules(train));
+    return new G2pRun(config, splits, vocab, fitLetterRules(train), pronunciationsByWord(corpus.test, config.stress));
   },
 };
