@@ -1,6 +1,8 @@
 // A small seeded PRNG (mulberry32) for the conformance suite: every test derives its stream from
 // its own name, so a failure reproduces exactly and tests do not perturb each other's inputs.
 
+import { mulberry32 } from '@recur/backend';
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -24,14 +26,7 @@ export function hashString(text: string): number {
 }
 
 export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (low: number, high: number): number => low + Math.floor(next() * (high - low + 1));
   return {
     next,

@@ -1,20 +1,18 @@
 // The seeded random source of the loader fuzzers: mulberry32 (32-bit state, fast, good enough
 // for choosing mutations), plus a per-case seed so any failing case re-runs on its own.
 
+import { mulberry32 } from '@recur/backend';
+
 export class FuzzRandom {
-  private state: number;
+  private readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.next = mulberry32(seed);
   }
 
-  /** A uniform 32-bit unsigned integer. */
+  /** A uniform 32-bit unsigned integer (mulberry32's draws are exactly these / 2³²). */
   uint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    return this.next() * 0x100000000;
   }
 
   /** Uniform on [0, 1). */
