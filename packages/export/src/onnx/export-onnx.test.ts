@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, LSTMModel, Module, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
+import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
 import { registerOnnxExporter } from './context.js';
 import { exportOnnx } from './export-onnx.js';
@@ -94,6 +95,38 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
       await expectOutputs(got, isLstm ? (layer as LSTM).forward(x, [h0, c0]) : (layer as RNN).forward(x, h0));
     });
   }
+
+  it('lengths (sequence_lens) compute what a packed batch does: zeros past each end, h_n at each end', async () => {
+    manualSeed(6);
+    for (const layer of [
+      new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true }),
+      new GRU({ inputSize: 3, hiddenSize: 4, batchFirst: true, bidirectional: true }),
+      new RNN({ inputSize: 3, hiddenSize: 4, batchFirst: true, numLayers: 2 }),
+    ]) {
+      const lstm = layer instanceof LSTM;
+      const x = randn([3, 5, 3]);
+      const lengths = tensor([5, 2, 4], { dtype: 'int32' });
+      const packed = packPaddedSequence(x, [5, 2, 4], { batchFirst: true, enforceSorted: false });
+      const [out, state] = lstm ? (layer as LSTM).forward(packed) : (layer as GRU).forward(packed);
+      const [padded] = padPackedSequence(out, { batchFirst: true, totalLength: 5 });
+      const inputs = [{ name: 'x', shape: ['batch', 'sequence', 3] }, ...(lstm ? [] : []), { name: 'lengths', shape: ['batch'], dtype: 'int32' as const }];
+      const graphInputs = lstm ? [inputs[0]!, undefined, undefined, inputs[1]!] : [inputs[0]!, undefined, inputs[1]!];
+      // The layer takes lengths after its state inputs: a wrapper exporter places them.
+      class Wrapped extends Module {
+        readonly inner = this.registerModule('inner', layer);
+      }
+      registerOnnxExporter(Wrapped, (module, [xs, ls], context) => context.call(module.inner, graphInputs.map((spec) => (spec === undefined ? undefined : spec.name === 'x' ? xs : ls))));
+      const bytes = await exportOnnx(new Wrapped(), { inputs, outputNames: lstm ? ['output', 'h_n', 'c_n'] : ['output', 'h_n'] });
+      const got = await runOnnx(bytes, { x, lengths });
+      await expectClose(got.output!, padded);
+      await expectClose(got.h_n!, lstm ? (state as [Tensor, Tensor])[0] : (state as Tensor));
+      if (lstm) await expectClose(got.c_n!, (state as [Tensor, Tensor])[1]);
+    }
+    const tagger = new SequenceTagger({ vocabSize: 11, embeddingDim: 4, hiddenSize: 5, numClasses: 3, paddingIdx: 0 });
+    const tokens = tensor([[1, 2, 3, 4], [5, 6, 0, 0]], { dtype: 'int32' });
+    const bytes = await exportOnnx(tagger, { inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'lengths', shape: ['batch'], dtype: 'int32' }] });
+    await expectClose((await runOnnx(bytes, { tokens, lengths: tensor([4, 2], { dtype: 'int32' }) })).output!, tagger.forward(tokens, [4, 2]));
+  });
 
   it("the seed's three models", async () => {
     manualSeed(4);

@@ -66,10 +66,12 @@ function exportLastStepModel(module: SimpleRNN | LSTMModel, inputs: readonly (On
   return context.call(module.fc, [context.graph.select(output!, 1, -1)]);
 }
 
+/** tokens [B, T] (and lengths [B], as the packed forward) → logits [B, T, C]. */
 function exportSequenceTagger(module: SequenceTagger, inputs: readonly (OnnxValue | undefined)[], context: ExportContext): OnnxValue[] {
-  if (inputs.length !== 1) throw new ValueError(`exportOnnx: SequenceTagger exports without lengths (one input, token ids [B, T]); got ${inputs.length} inputs`);
-  const [embedded] = context.call(module.embedding, inputs);
-  const [output] = context.call(module.lstm, [embedded]);
+  const [tokens, lengths] = inputs;
+  if (!tokens || inputs.length > 2) throw new ValueError(`exportOnnx: SequenceTagger takes token ids [B, T] and optional lengths [B]; got ${inputs.length} inputs`);
+  const [embedded] = context.call(module.embedding, [tokens]);
+  const [output] = context.call(module.lstm, [embedded, undefined, undefined, lengths]);
   return context.call(module.fc, [output]);
 }
 

@@ -2,6 +2,8 @@
 // node), with W [D, G·H, I_l], R [D, G·H, H], B [D, 2·G·H] in ONNX's gate order and GRU's
 // linear_before_reset = 1 (PyTorch applies the reset after W_hn·h). Layers meet through
 // Y [T, D, B, H] → [T, B, D·H]; batchFirst transposes [B, T, I] at the ends; h0/c0 are sliced per layer.
+// Inputs: [x, h0?, c0?, lengths?] for LSTM, [x, h0?, lengths?] otherwise; lengths (int32 [B]) is
+// ONNX's sequence_lens, which computes what a packed batch does (padding zero, h_n at each end).
 
 import { ValueError } from '@recur/backend';
 import type { RecurrentBase, RNN } from '@recur/cells';
@@ -10,8 +12,12 @@ import { gateCount, onnxOpOf, toOnnxOrder } from './gate-order.js';
 import type { OnnxValue } from './graph.js';
 
 export function exportRecurrent(module: RecurrentBase, inputs: readonly (OnnxValue | undefined)[], context: ExportContext): OnnxValue[] {
-  const [x, h0, c0] = inputs;
   const name = module.constructor.name;
+  const lstm = onnxOpOf(module.mode) === 'LSTM';
+  const [x, h0] = inputs;
+  const c0 = lstm ? inputs[2] : undefined;
+  const lengths = inputs[lstm ? 3 : 2];
+  if (lengths && lengths.rank !== 1) throw new ValueError(`exportOnnx: ${name} lengths must be int32 [B]; got rank ${lengths.rank}`);
   if (!x || x.rank !== 3) throw new ValueError(`exportOnnx: ${name} takes a batched input of rank 3; got rank ${x?.rank ?? 'none'}`);
   if (module.projSize > 0) throw new ValueError(`exportOnnx: ONNX's LSTM has no projection; expected projSize 0, got ${module.projSize}`);
   const graph = context.graph;
@@ -52,7 +58,7 @@ export function exportRecurrent(module: RecurrentBase, inputs: readonly (OnnxVal
       ...(op === 'RNN' ? { activations: { strings: new Array<string>(D).fill((module as RNN).nonlinearity === 'relu' ? 'Relu' : 'Tanh') } } : {}),
     };
     const outputRanks = op === 'LSTM' ? [4, 3, 3] : [4, 3];
-    const [y, yH, yC] = graph.node(op, [sequence, w, r, b, undefined, rows(h0), op === 'LSTM' ? rows(c0) : undefined], outputRanks, attributes);
+    const [y, yH, yC] = graph.node(op, [sequence, w, r, b, lengths, rows(h0), op === 'LSTM' ? rows(c0) : undefined], outputRanks, attributes);
     lastH.push(yH!);
     if (yC) lastC.push(yC);
     // Y [T, D, B, H] → [T, B, D, H] → [T, B, D·H] (Reshape's 0 keeps that dimension).
