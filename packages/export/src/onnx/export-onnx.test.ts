@@ -5,7 +5,7 @@ import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
 import { registerOnnxExporter } from './context.js';
 import { exportOnnx } from './export-onnx.js';
-import { expectClose, runOnnx } from './ort-check.test-support.js';
+import { expectClose, runOnnx } from '../test-support/ort-check.js';
 
 beforeAll(async () => {
   registerBackend(createCpuBackend, { name: 'cpu' });
