@@ -1,7 +1,7 @@
 // What one core can stream, next to what the B 1 LSTM step reads: a wasm SIMD sum over float32
 // arrays of several sizes (16 MiB ≈ one H 1024 W_hh, which fits this machine's 32 MiB L3; 256 MiB
-// does not), a copy (`copyWithin`, read + write), and the step's product h·W_hhᵀ on the cached
-// packed weight (gemvBlock), reported as weight GB/s. Medians over interleaved rounds, with the
+// does not), a copy (`copyWithin`, read + write), the GEMV kernel alone on packed panels, and the
+// step's product h·W_hhᵀ through the backend on its cached packed weight, as weight GB/s. Medians over interleaved rounds, with the
 // load average, since the machines are shared.
 //
 //   node --conditions=@recur/source --import tsx bench/bandwidth.ts [rounds]
@@ -9,6 +9,7 @@
 import { loadavg } from 'node:os';
 import { createCpuBackend } from '../src/index.js';
 import { Code, I32, V128, encodeModule } from '../src/wasm-emitter.js';
+import { WasmRuntime } from '../src/wasm-runtime.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const MiB = 1 << 20;
@@ -62,11 +63,22 @@ const out = backend.alloc(4 * H, 'float32');
 const view = (buffer: typeof W, shape: number[]) => ({ buffer, dtype: 'float32' as const, shape, strides: [shape[1]!, 1], offset: 0 });
 const step = (): void => backend.matmul(view(h, [1, H]), view(W, [4 * H, H]), view(out, [1, 4 * H]), { transposeB: true });
 
+// The GEMV kernel alone over 16.8 MB of packed panels in wasm memory (H 1024's W_hh: 8 column
+// blocks × 3 k blocks of 512 × 342), as the cached product runs it, without the backend around it.
+const runtime = WasmRuntime.create()!;
+const [kc, nc, panels] = [342, 512, 24];
+const kernelHeap = runtime.heap(1024 + panels * kc * nc + nc)!;
+kernelHeap.fill(0.5);
+const gemvAlone = (): void => {
+  for (let p = 0; p < panels; p++) runtime.kernels.gemvBlock(0, (1024 + p * kc * nc) * 4, (1024 + panels * kc * nc) * 4, nc, kc, p % 3 ? 1 : 0);
+};
+
 const cases: [string, number, () => void][] = [
   ['wasm sum 256 MiB (DRAM)', 256 * MiB, () => sum(0, 256 * MiB, 512 * MiB)],
   ['copyWithin 64 MiB (read + write)', 128 * MiB, () => new Float32Array(memory.buffer).copyWithin(0, 64 * MiB / 4, 128 * MiB / 4)],
   ['wasm sum 4 MiB', 4 * MiB, () => sum(0, 4 * MiB, 512 * MiB)],
   ['wasm sum 16 MiB', 16 * MiB, () => sum(0, 16 * MiB, 512 * MiB)],
+  ['gemvBlock alone, 16.8 MB of panels', 4 * panels * kc * nc, gemvAlone],
   ['W6 H1024 h·W_hhᵀ, weight bytes', 4 * 4 * H * H, step],
 ];
 const results = new Map<string, number[]>(cases.map(([name]) => [name, []]));
