@@ -6,6 +6,8 @@
 // determined by one 32-bit seed, which is all a reproducible epoch order needs. Orders therefore
 // differ from PyTorch's for the same seed (they could not match anyway).
 
+import { mulberry32 } from '@recur/backend';
+
 /** murmur3's 32-bit finaliser: spreads every input bit over the output. */
 function fmix32(h: number): number {
   h ^= h >>> 16;
@@ -35,17 +37,8 @@ export function mixSeed(...parts: readonly number[]): number {
 /** A function returning uniform floats in [0, 1), fully determined by `seed`. */
 export type Random = () => number;
 
-/** mulberry32 (Tommy Ettinger): a 32-bit state generator, period 2³². */
-export function mulberry32(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  };
-}
+/** mulberry32 (Tommy Ettinger): a 32-bit state generator, period 2³² — the one copy, in @recur/backend. */
+export { mulberry32 };
 
 /** Fisher–Yates shuffle of `items` in place. */
 export function shuffleInPlace<T>(items: T[] | Int32Array, random: Random): void {

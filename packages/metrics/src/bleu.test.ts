@@ -16,7 +16,8 @@ import {
   sentenceBleu,
   type BleuSmoothing,
 } from './index.js';
-import { expectClose, seededRandom, splitBatches } from './test-helpers.js';
+import { mulberry32 } from '@recur/backend';
+import { expectClose, splitBatches } from './test-helpers.js';
 
 const words = (s: string) => s.split(' ');
 
@@ -146,7 +147,7 @@ describe('corpus BLEU and BleuAccumulator', () => {
   });
 
   it('batches give bit-identical scores and stats to the one-shot call', () => {
-    const random = seededRandom(3);
+    const random = mulberry32(3);
     const vocabulary = words('a b c d e f g');
     const sentence = () => Array.from({ length: 1 + Math.floor(random() * 9) }, () => vocabulary[Math.floor(random() * 7)]!);
     const refs = Array.from({ length: 30 }, () => [sentence(), sentence()]);

@@ -15,7 +15,8 @@ import {
   recallScore,
   uniqueLabels,
 } from './index.js';
-import { expectClose, seededRandom, splitBatches } from './test-helpers.js';
+import { mulberry32 } from '@recur/backend';
+import { expectClose, splitBatches } from './test-helpers.js';
 
 // Pairs (true, pred): (0,0) (1,2) (2,2) (2,2) (1,1) (0,1).
 // Label 0: tp 1, predicted 1, support 2 → P 1,   R 1/2, F 2/3
@@ -124,7 +125,7 @@ describe('zero division and explicit labels', () => {
 
 describe('ClassificationMetrics (streaming)', () => {
   it('batches give exactly the one-shot numbers', () => {
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     const t = Array.from({ length: 103 }, () => Math.floor(random() * 5));
     const p = t.map((label) => (random() < 0.6 ? label : Math.floor(random() * 6)));
     const streamed = new ClassificationMetrics();

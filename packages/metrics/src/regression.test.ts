@@ -14,7 +14,8 @@ import {
   rootMeanSquaredError,
   symmetricMeanAbsolutePercentageError,
 } from './index.js';
-import { expectClose, seededRandom, splitBatches } from './test-helpers.js';
+import { mulberry32 } from '@recur/backend';
+import { expectClose, splitBatches } from './test-helpers.js';
 
 // e = [-1, 0, 1, 2]; mean(yTrue) = 2.5, SS_tot = 5, SS_res = 6.
 const yTrue = [1, 2, 3, 4];
@@ -100,7 +101,7 @@ describe('2-D targets (n samples × m outputs)', () => {
 
 describe('RegressionMetrics (streaming)', () => {
   it('batches match one-shot (sums exactly, R² to rounding)', () => {
-    const random = seededRandom(11);
+    const random = mulberry32(11);
     const t = Array.from({ length: 57 }, () => [random() * 10 - 5, random() * 100 + 1, 1e6 + random()]);
     const p = t.map((row) => row.map((v) => v + (random() - 0.5) * 2));
     const streamed = new RegressionMetrics();

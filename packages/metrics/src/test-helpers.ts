@@ -1,19 +1,8 @@
-// Test helpers: a seeded generator for random batches and a relative-closeness matcher.
+// Test helpers: batches of a random order and a relative-closeness matcher (the seeded
+// generator is @recur/backend's mulberry32).
 // Not exported from the package.
 
 import { expect } from 'vitest';
-
-/** Mulberry32: a small seeded PRNG so that randomized tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Split items into consecutive batches of the given sizes (the last batch takes the rest). */
 export function splitBatches<T>(items: readonly T[], sizes: readonly number[]): T[][] {
