@@ -39,6 +39,15 @@ describe('safetensors', () => {
     expect(loaded.tensors.empty!.shape).toEqual([0, 3]);
   });
 
+  it('reads a Node Buffer that is a view into a larger pool (Buffer.slice is not a copy)', async () => {
+    const bytes = await serializeSafetensors({ w: tensor([1.5, -2, 3]), i: tensor([7, 8], { dtype: 'int32' }) });
+    const pooled = Buffer.concat([Buffer.alloc(5, 9), Buffer.from(bytes), Buffer.alloc(64, 1)]).subarray(5, 5 + bytes.length);
+    const loaded = parseSafetensors(pooled);
+    expect(loaded.tensors.w!.toArraySync()).toEqual([1.5, -2, 3]);
+    expect(loaded.tensors.i!.toArraySync()).toEqual([7, 8]);
+    for (const t of Object.values(loaded.tensors)) t.dispose();
+  });
+
   it('lays the header out as the reference writer does: metadata first, names sorted, same buffer order', async () => {
     const bytes = await serializeSafetensors({ b: tensor([1]), a: tensor([2, 3]) }, { format: 'pt' });
     const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));

@@ -159,8 +159,9 @@ function decode(source: string, name: string, entry: TensorEntry, bytes: Uint8Ar
   const width = DTYPE_BYTES[entry.dtype]!;
   if (target === 'bool') return Uint8Array.from(bytes, (b) => (b ? 1 : 0));
   // Same-width little-endian data: one aligned copy instead of an element loop.
-  if (entry.dtype === 'F32') return new Float32Array(bytes.slice().buffer);
-  if (entry.dtype === 'I32') return new Int32Array(bytes.slice().buffer);
+  // Uint8Array's slice, a copy: a Node Buffer's own slice() is a view into a shared pool.
+  if (entry.dtype === 'F32') return new Float32Array(Uint8Array.prototype.slice.call(bytes).buffer);
+  if (entry.dtype === 'I32') return new Int32Array(Uint8Array.prototype.slice.call(bytes).buffer);
   const out = target === 'float32' ? new Float32Array(count) : new Int32Array(count);
   for (let i = 0; i < count; i++) {
     const at = i * width;
