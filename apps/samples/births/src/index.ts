@@ -11,3 +11,4 @@ export { BirthsRun, horizonMetrics, nextDayMetrics, type Forecast } from './birt
 export { buildSeries, collate, highwaySize, windowsOver, writeHighway, STEP_FEATURES, SEASON, type Series, type SeriesWindow, type Standardizer } from './births-data.js';
 export { dayOfWeek, holidayFlags, holidaysOf } from './calendar.js';
 export { parseSeriesInput, type SeriesInput } from './births-predict.js';
+export { exportBirthsOnnx } from './births-onnx.js';

@@ -7,3 +7,4 @@ export { SpamClassifier, type SpamModelOptions } from './spam-model.js';
 export { SpamRun, classificationMetrics, type EncodedMessage, type SpamSplits } from './spam-run.js';
 export { CAMPAIGN_TOKENS, campaignKey, firstWords, splitByCampaign, type SpamMessage, type SpamSplitStats } from './spam-split.js';
 export { encoderFromJSON, fitEncoder, type TextEncoder } from './spam-text.js';
+export { exportSpamOnnx } from './spam-onnx.js';
