@@ -64,7 +64,10 @@ export function adamStep(
   const layout = layoutOf(paramView.shape, named.map(([, view]) => view.strides));
   const inner = layout.shape.length - 1;
   const runLength = layout.shape[inner]!;
-  const [sp, sg, sm, sv, sx = 0] = layout.strides.map((s) => s[inner]!);
+  // One stride per named view: param, grad, expAvg, expAvgSq and, with amsgrad, the max.
+  const innerStrides = layout.strides.map((s) => s[inner]!);
+  const [sp, sg, sm, sv] = [innerStrides[0]!, innerStrides[1]!, innerStrides[2]!, innerStrides[3]!];
+  const sx = innerStrides[4] ?? 0;
   forEachRun(layout, named.map(([, view]) => view.offset), (start) => {
     let ip = start[0]!;
     let ig = start[1]!;

@@ -144,8 +144,8 @@ export function fusedLayerNormLstm(context: KernelContext): Kernels {
           const g = work[j]! * gammaC.data[at(gammaC, 0, j)]!;
           m1 += g;
           m2 += g * cHat;
-          d.gammaC.data[at(d.gammaC, 0, j)] += work[j]! * cHat;
-          d.betaC.data[at(d.betaC, 0, j)] += work[j]!;
+          d.gammaC.data[at(d.gammaC, 0, j)]! += work[j]! * cHat;
+          d.betaC.data[at(d.betaC, 0, j)]! += work[j]!;
         }
         m1 /= H;
         m2 /= H;
@@ -171,8 +171,8 @@ export function fusedLayerNormLstm(context: KernelContext): Kernels {
           const g = grad * gammaH.data[at(gammaH, 0, j)]!;
           m1 += g;
           m2 += g * xHat;
-          d.gammaH.data[at(d.gammaH, 0, j)] += grad * xHat;
-          d.betaH.data[at(d.betaH, 0, j)] += grad;
+          d.gammaH.data[at(d.gammaH, 0, j)]! += grad * xHat;
+          d.betaH.data[at(d.betaH, 0, j)]! += grad;
         }
         m1 /= W;
         m2 /= W;

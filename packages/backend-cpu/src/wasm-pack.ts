@@ -65,7 +65,7 @@ function packStrips(
 
 /** Whether lines first…first+count sit one element apart. */
 function unitLines(lines: Int32Array, first: number, count: number): boolean {
-  for (let l = 1; l < count; l++) if (lines[first + l] !== lines[first] + l) return false;
+  for (let l = 1; l < count; l++) if (lines[first + l] !== lines[first]! + l) return false;
   return true;
 }
 
