@@ -10,3 +10,4 @@ export {
   type UpdateInfo,
 } from './truncated-bptt.js';
 export { type RunningMetrics } from './running-metrics.js';
+export * from './fit/index.js';

@@ -1,0 +1,202 @@
+// fit(model, options): the supervised loop PyTorch users write by hand, once. Per batch:
+// zeroGrad → loss → backward → clip → callbacks → optimizer step (one scope each, so nothing
+// leaks); per epoch: validation → scheduler → callbacks. Host reads are async, so it runs on
+// any backend. Resume and early stopping are callbacks (checkpoint.ts, early-stopping.ts).
+
+import { clipGradNormAsync } from '@recur/optim';
+import { ShapeError, Tensor, ValueError, checkOptions, describeValue, scope } from '@recur/tensor';
+import { checkDataSource, epochBatches, iterate } from './data.js';
+import { evaluate } from './evaluate.js';
+import type { BatchInfo, Callback, DataSource, FitContext, FitModel, FitOptimizer, FitScheduler, Logs, ScheduleOptions } from './types.js';
+
+export interface FitOptions<M extends FitModel, B> {
+  readonly train: DataSource<B>;
+  readonly validation?: DataSource<B>;
+  /** The batch's mean loss as a scalar tensor (runs inside a scope: intermediates are freed). */
+  readonly loss: (model: M, batch: B) => Tensor;
+  readonly optimizer: FitOptimizer;
+  /** A scheduler stepped once per epoch, or `{ scheduler, interval: 'epoch' | 'batch' | 'plateau', monitor? }`. */
+  readonly scheduler?: FitScheduler | ScheduleOptions;
+  readonly epochs: number;
+  /** Max total gradient norm (clip_grad_norm_); absent: no clipping. */
+  readonly clipGradNorm?: number;
+  readonly callbacks?: readonly Callback<M>[];
+  /** Aborting stops fit between batches with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+export interface FitResult {
+  /** One record per finished epoch (loss, valLoss, lr and what callbacks added). */
+  readonly history: readonly Logs[];
+  /** Optimizer steps taken over the whole fit (a resumed fit counts the earlier ones). */
+  readonly steps: number;
+  /** Why fit stopped before `epochs` (early stopping), if it did. */
+  readonly stopReason?: string;
+}
+
+/** What a resume restores (written by checkpoint callbacks). */
+export interface ResumeState {
+  /** The next epoch to run. */
+  readonly epoch: number;
+  readonly step: number;
+  readonly history: readonly Logs[];
+}
+
+/** The context handed to every hook, plus what fit itself reads back. */
+export interface LoopContext<M extends FitModel> extends FitContext<M> {
+  readonly callbacks: readonly Callback<M>[];
+  /** Continue from a saved state (checkpoint callbacks call it in onTrainBegin). */
+  resume(state: ResumeState): void;
+}
+
+const FIT_KEYS = ['train', 'validation', 'loss', 'optimizer', 'scheduler', 'epochs', 'clipGradNorm', 'callbacks', 'signal'] as const;
+const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onAfterBackward', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd', 'stateDict', 'loadStateDict'];
+
+function checkSchedule(scheduler: FitOptions<FitModel, unknown>['scheduler'], hasValidation: boolean): ScheduleOptions | undefined {
+  if (scheduler === undefined) return undefined;
+  if (scheduler !== null && typeof scheduler === 'object' && 'interval' in scheduler) {
+    const s = checkOptions('fit: scheduler', scheduler, ['scheduler', 'interval', 'monitor']);
+    if (!['epoch', 'batch', 'plateau'].includes(s.interval)) {
+      throw new ValueError(`fit: scheduler.interval must be 'epoch', 'batch' or 'plateau'; got ${describeValue(s.interval)}`);
+    }
+    if (typeof s.scheduler?.step !== 'function') throw new ValueError(`fit: scheduler.scheduler must have a step() method; got ${describeValue(s.scheduler)}`);
+    return { ...s, monitor: s.monitor ?? (hasValidation ? 'valLoss' : 'loss') };
+  }
+  if (typeof (scheduler as FitScheduler | null)?.step !== 'function') {
+    throw new ValueError(`fit: 'scheduler' must have a step() method or be { scheduler, interval }; got ${describeValue(scheduler)}`);
+  }
+  return { scheduler: scheduler as FitScheduler, interval: 'epoch' };
+}
+
+function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M, B>): ScheduleOptions | undefined {
+  checkOptions('fit', options, FIT_KEYS);
+  if (model === null || typeof model !== 'object' || typeof model.namedParameters !== 'function') {
+    throw new ValueError(`fit: expected a model (a Module: namedParameters, stateDict, train); got ${describeValue(model)}`);
+  }
+  checkDataSource('fit', 'train', options.train);
+  if (options.validation !== undefined) checkDataSource('fit', 'validation', options.validation);
+  if (typeof options.loss !== 'function') throw new ValueError(`fit: 'loss' must be a function (model, batch) => scalar tensor; got ${describeValue(options.loss)}`);
+  const opt = options.optimizer;
+  if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function' || typeof opt.zeroGrad !== 'function') {
+    throw new ValueError(`fit: 'optimizer' must be an optimizer (step, zeroGrad); got ${describeValue(opt)}`);
+  }
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) {
+    throw new ValueError(`fit: 'epochs' must be a positive integer; got ${describeValue(options.epochs)}`);
+  }
+  const clip = options.clipGradNorm;
+  if (clip !== undefined && !(typeof clip === 'number' && clip > 0 && Number.isFinite(clip))) {
+    throw new ValueError(`fit: 'clipGradNorm' must be a positive finite number; got ${describeValue(clip)}`);
+  }
+  const callbacks = options.callbacks ?? [];
+  if (!Array.isArray(callbacks)) throw new ValueError(`fit: 'callbacks' must be an array; got ${describeValue(callbacks)}`);
+  callbacks.forEach((cb, i) => {
+    if (cb === null || typeof cb !== 'object') throw new ValueError(`fit: callbacks[${i}] must be an object of hooks; got ${describeValue(cb)}`);
+    for (const key of Object.keys(cb)) {
+      if (HOOKS.includes(key) && typeof (cb as Record<string, unknown>)[key] !== 'function') {
+        throw new ValueError(`fit: callbacks[${i}].${key} must be a function; got ${describeValue((cb as Record<string, unknown>)[key])}`);
+      }
+    }
+  });
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new ValueError(`fit: 'signal' must be an AbortSignal; got ${describeValue(options.signal)}`);
+  }
+  return checkSchedule(options.scheduler, options.validation !== undefined);
+}
+
+/** The batch's loss as a detached scalar, after backward. */
+function lossAndBackward<M extends FitModel, B>(model: M, batch: B, optimizer: FitOptimizer, lossFn: FitOptions<M, B>['loss'], where: string): Tensor {
+  return scope(() => {
+    optimizer.zeroGrad();
+    const loss = lossFn(model, batch);
+    if (!(loss instanceof Tensor)) throw new ValueError(`fit: loss must return a scalar tensor; got ${describeValue(loss)} at ${where}`);
+    if (loss.size !== 1) throw new ShapeError(`fit: loss must return a one-element tensor; got shape [${loss.shape.join(',')}] at ${where}`);
+    loss.backward();
+    return loss.detach();
+  });
+}
+
+/** Train `model` for `epochs`; resolves to the history of epoch logs. */
+export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M, B>): Promise<FitResult> {
+  const schedule = checkFitOptions(model, options);
+  const { train, validation, loss, optimizer, epochs, clipGradNorm, signal } = options;
+  const callbacks = options.callbacks ?? [];
+  const history: Logs[] = [];
+  let epoch = 0;
+  let step = 0;
+  let stopReason: string | undefined;
+  const ctx: LoopContext<M> = {
+    model,
+    optimizer,
+    scheduler: schedule?.scheduler,
+    epochs,
+    callbacks,
+    get epoch() { return epoch; },
+    get step() { return step; },
+    history,
+    stop(reason: string) { stopReason ??= reason; },
+    resume(state: ResumeState) {
+      epoch = state.epoch;
+      step = state.step;
+      history.splice(0, history.length, ...state.history);
+    },
+  };
+  const run = async <K extends 'onTrainBegin' | 'onEpochBegin' | 'onAfterBackward' | 'onBatchEnd' | 'onEpochEnd'>(
+    hook: K,
+    arg?: BatchInfo | Logs,
+  ): Promise<void> => {
+    for (const cb of callbacks) await (cb[hook] as ((c: FitContext<M>, a?: unknown) => unknown) | undefined)?.call(cb, ctx, arg);
+  };
+  const params = model.namedParameters().map(([, p]) => p).filter((p) => p.requiresGrad);
+  let error: unknown;
+  try {
+    signal?.throwIfAborted();
+    model.train(true);
+    await run('onTrainBegin');
+    for (; epoch < epochs && stopReason === undefined; epoch++) {
+      signal?.throwIfAborted();
+      await run('onEpochBegin');
+      model.train(true);
+      const lr = optimizer.paramGroups[0]?.lr ?? NaN;
+      let sum = 0;
+      let batch = 0;
+      for await (const data of iterate(epochBatches(train, epoch))) {
+        signal?.throwIfAborted();
+        const where = `epoch ${epoch}, batch ${batch} (step ${step})`;
+        const lossTensor = lossAndBackward(model, data, optimizer, loss, where);
+        let value: number;
+        try {
+          value = (await lossTensor.data())[0]!;
+        } finally {
+          lossTensor.dispose();
+        }
+        if (clipGradNorm !== undefined) await clipGradNormAsync(params, clipGradNorm);
+        const info: BatchInfo = { batch, loss: value };
+        await run('onAfterBackward', info);
+        scope(() => void optimizer.step());
+        if (schedule?.interval === 'batch') schedule.scheduler.step();
+        step++;
+        sum += value;
+        batch++;
+        await run('onBatchEnd', info);
+      }
+      if (batch === 0) throw new ValueError(`fit: 'train' gave no batches in epoch ${epoch}`);
+      const logs: Logs = { loss: sum / batch, lr };
+      if (validation !== undefined) logs.valLoss = (await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}) })).loss;
+      if (schedule?.interval === 'epoch') schedule.scheduler.step();
+      if (schedule?.interval === 'plateau') {
+        const metric = logs[schedule.monitor!];
+        if (metric === undefined) throw new ValueError(`fit: the scheduler monitors '${schedule.monitor}', which the logs lack (they have ${Object.keys(logs).join(', ')})`);
+        schedule.scheduler.step(metric);
+      }
+      history.push(logs);
+      await run('onEpochEnd', logs);
+    }
+  } catch (e) {
+    error = e;
+    throw e;
+  } finally {
+    model.train(true);
+    for (const cb of callbacks) await cb.onTrainEnd?.(ctx, error === undefined ? {} : { error });
+  }
+  return { history, steps: step, ...(stopReason !== undefined ? { stopReason } : {}) };
+}
