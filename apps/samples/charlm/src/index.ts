@@ -7,3 +7,4 @@ export { CharLmModel, type CharLmModelOptions, type LstmState } from './charlm-m
 export { CharLmRun, type CharLmSplits } from './charlm-run.js';
 export { generate, type GenerateOptions } from './charlm-sample.js';
 export { CharVocab, UNKNOWN_CHAR, unigramNll } from './charlm-text.js';
+export { exportCharLmOnnx } from './charlm-onnx.js';
