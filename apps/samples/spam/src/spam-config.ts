@@ -29,7 +29,7 @@ export const SPAM_DEFAULTS: SpamConfig = {
   seed: 0,
   tokenizer: 'word',
   vocabSize: 8000,
-  maxTokens: 48,
+  maxTokens: 128,
   embeddingDim: 32,
   hiddenSize: 32,
   numLayers: 1,
