@@ -43,7 +43,7 @@ describeGpu('webgpu long float32 sums', () => {
     backend.reduce('sum', x, [0], out);
     const got = await backend.read(out.buffer, 0, C);
     const expected = new Float64Array(C);
-    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) expected[c] += data[r * C + c]!;
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) expected[c]! += data[r * C + c]!;
     let worst = 0;
     expected.forEach((e, c) => {
       worst = Math.max(worst, Math.abs(got[c]! - e) / e / 2 ** -24);

@@ -66,7 +66,7 @@ function scatterAddContract(
 ): ArrayLike<number> {
   const strides = contiguousStrides(outShape);
   const sums = Float64Array.from(initial);
-  forEachPosition(srcShape, (position, flat) => (sums[flatWith(position, strides, axis, indices[flat]!)] += src[flat]!));
+  forEachPosition(srcShape, (position, flat) => (sums[flatWith(position, strides, axis, indices[flat]!)]! += src[flat]!));
   const out = typedArrayFor(dtype, sums.length);
   out.set(sums);
   return out;
