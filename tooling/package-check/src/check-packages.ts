@@ -47,7 +47,7 @@ for (const pkg of packages) {
 log('publint --strict and attw on each tarball');
 const lintResults = await pool(packages.map((pkg) => () => lint(pkg.name, tarballs.get(pkg.name)!, bin)), 2);
 lintResults.forEach((failures, i) => {
-  log(`  ${packages[i].name}: ${failures.length === 0 ? 'ok' : 'FAILED'}`);
+  log(`  ${packages[i]!.name}: ${failures.length === 0 ? 'ok' : 'FAILED'}`);
   problems.push(...failures);
 });
 

@@ -46,7 +46,7 @@ describe('trainTask', () => {
     expect(memory().numTensors).toBe(before);
     const saved = await readTaskCheckpoint(join(outDir, CHECKPOINT_FILE));
     expect(saved.meta).toMatchObject({ task: 'line', progress: { epoch: 4, batch: 0 }, state: { points: 64 } });
-    expect((await evaluateCheckpoint([lineTask], saved.path)).metrics.mae).toBeCloseTo(outcome.summary!.metrics.mae, 6);
+    expect((await evaluateCheckpoint([lineTask], saved.path)).metrics.mae).toBeCloseTo(outcome.summary!.metrics.mae!, 6);
   });
 
   it('an aborted run saves mid-epoch, and resuming ends exactly where an unbroken run does', async () => {
@@ -69,7 +69,7 @@ describe('trainTask', () => {
     const resume = await readTaskCheckpoint(join(outDir, CHECKPOINT_FILE));
     const resumed = await trainTask({ task: lineTask, config, outDir, resume });
     expect(resumed.history.map((r) => r.epoch)).toEqual([1, 2, 3, 4]);
-    expect(resumed.summary!.metrics.mae).toBeCloseTo(unbroken.summary!.metrics.mae, 6);
+    expect(resumed.summary!.metrics.mae).toBeCloseTo(unbroken.summary!.metrics.mae!, 6);
   });
 });
 
