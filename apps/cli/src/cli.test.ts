@@ -200,8 +200,8 @@ describe('recur train g2p --quick, then eval and predict', () => {
     expect(ran.code).toBe(0);
     const summary = ran.events.at(-1) as { event: string; task: string; metrics: Record<string, number>; baseline: Record<string, number> };
     expect(summary).toMatchObject({ event: 'summary', task: 'g2p', split: 'test', higherIsBetter: { per: false, wer: false, bleu: true } });
-    expect(Object.keys(summary.metrics)).toEqual(['per', 'wer', 'bleu']);
-    expect(Object.keys(summary.baseline)).toEqual(['per', 'wer', 'bleu']);
+    expect(Object.keys(summary.metrics)).toEqual(['per', 'wer', 'bleu', 'per_any', 'wer_any']);
+    expect(Object.keys(summary.baseline)).toEqual(['per', 'wer', 'bleu', 'per_any', 'wer_any']);
     expect(summary.metrics.per).toBeLessThan(summary.baseline.per!);
     expect((await readdir(out)).sort()).toEqual(['attention.svg', 'checkpoint.safetensors', 'loss.svg', 'summary.json']);
     const heatmap = await readFile(join(out, 'attention.svg'), 'utf8');
