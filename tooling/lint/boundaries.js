@@ -1,7 +1,8 @@
 // ESLint rule `recur/package-boundaries`: the package graph of docs/architecture.md as a lint rule.
 // A file may import a workspace package only if its package.json declares it (dependencies for
 // source, devDependencies too for tests), a published package's source only what the graph allows,
-// nothing imports an app, and no relative path leaves the importing file's own package.
+// nothing outside apps/ imports an app (apps import only samples), and no relative path leaves the
+// importing file's own package.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +24,7 @@ export const GRAPH = {
   '@recur/datasets': ['@recur/backend', '@recur/tensor'],
   '@recur/tokenizers': [],
   '@recur/metrics': [],
+  '@recur/export': ['@recur/backend', '@recur/tensor', '@recur/cells'],
   recurjs: [
     '@recur/backend',
     '@recur/backend-cpu',
@@ -35,6 +37,7 @@ export const GRAPH = {
     '@recur/datasets',
     '@recur/tokenizers',
     '@recur/metrics',
+    '@recur/export',
   ],
   '@recur/testkit': ['@recur/backend', '@recur/tensor', '@recur/backend-cpu', '@recur/cells', '@recur/sequence', '@recur/optim'],
 };
@@ -75,7 +78,9 @@ function workspace() {
     byDir.set(dir, {
       name,
       dir,
+      // apps/samples/* are the CLI's tasks: other apps may import them, packages never.
       app: relative(ROOT, dir).split(sep)[0] === 'apps',
+      sample: relative(ROOT, dir).split(sep).slice(0, 2).join('/') === 'apps/samples',
       dependencies: new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]),
       devDependencies: new Set(Object.keys(manifest.devDependencies ?? {})),
     });
@@ -111,6 +116,14 @@ const rule = {
     const from = owner(file);
     if (!from) return {};
     const { byName } = workspace();
+    const published = relative(ROOT, from.dir).split(sep)[0] === 'packages';
+    if (published && !GRAPH[from.name]) {
+      return {
+        Program(node) {
+          context.report({ node, message: `${from.name} is not in GRAPH (tooling/lint/boundaries.js): add its place in the package graph` });
+        },
+      };
+    }
     const isTest = TEST_FILE.test(file.split(sep).join('/'));
 
     function check(node, specifier) {
@@ -132,8 +145,9 @@ const rule = {
       const target = byName.get(name);
       if (!target || name === from.name) return;
       const targetInfo = workspace().byDir.get(target);
-      if (targetInfo.app) {
-        context.report({ node, message: `${from.name} imports the app ${name}: nothing imports an app` });
+      if (targetInfo.app && !(from.app && targetInfo.sample)) {
+        const rule = from.app ? 'an app may import a sample (apps/samples/*), no other app' : 'nothing outside apps/ imports an app';
+        context.report({ node, message: `${from.name} imports the app ${name}: ${rule}` });
         return;
       }
       const declared = from.dependencies.has(name) || (isTest && from.devDependencies.has(name));
