@@ -17,7 +17,8 @@ import {
   type BleuSmoothing,
 } from './index.js';
 import { mulberry32 } from '@recur/backend';
-import { expectClose, splitBatches } from './test-helpers.js';
+import { splitBatches } from './test-helpers.js';
+import { expectClose } from '@recur/test-support';
 
 const words = (s: string) => s.split(' ');
 
@@ -63,26 +64,26 @@ describe('sentence BLEU', () => {
     }
     // NLTK's method5 starts from m = p_1 + 1, so all-ones precisions grow: 4/3, 10/9, 28/27, 82/81.
     const inflated = geometric(4 / 3, 10 / 9, 28 / 27, 82 / 81);
-    expectClose(sentenceBleu([same], same, { smoothing: 'method5' }), inflated);
-    expectClose(sentenceBleu([same], same, { smoothing: 'method7' }), inflated);
+    expectClose(sentenceBleu([same], same, { smoothing: 'method5' }), inflated, { rtol: 1e-12 });
+    expectClose(sentenceBleu([same], same, { smoothing: 'method7' }), inflated, { rtol: 1e-12 });
   });
 
   it('unsmoothed, a zero 4-gram precision leaves NLTK’s tiny float_info.min artefact', () => {
     const score = sentenceBleu(reference, hypothesis);
     expect(score).toBeGreaterThan(0);
     expect(score).toBeLessThan(1e-70);
-    expectClose(score, geometric(3 / 4, 2 / 3, 1 / 2, FLOAT_MIN), 1e-12);
-    expectClose(sentenceBleu(reference, hypothesis, { weights: [0.5, 0.5] }), Math.sqrt(0.5));
+    expectClose(score, geometric(3 / 4, 2 / 3, 1 / 2, FLOAT_MIN), { rtol: 1e-12 });
+    expectClose(sentenceBleu(reference, hypothesis, { weights: [0.5, 0.5] }), Math.sqrt(0.5), { rtol: 1e-12 });
   });
 
   it('smoothing methods 1-4 replace the zero order by hand-checked values', () => {
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1' }), geometric(3 / 4, 2 / 3, 1 / 2, 0.1));
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1', epsilon: 0.5 }), geometric(3 / 4, 2 / 3, 1 / 2, 0.5));
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1' }), geometric(3 / 4, 2 / 3, 1 / 2, 0.1), { rtol: 1e-12 });
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1', epsilon: 0.5 }), geometric(3 / 4, 2 / 3, 1 / 2, 0.5), { rtol: 1e-12 });
     // method2 (NLTK 3.8): (m+1)/(d+1) for every order but the unigrams.
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method2' }), geometric(3 / 4, 3 / 4, 2 / 3, 1 / 2));
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method3' }), geometric(3 / 4, 2 / 3, 1 / 2, 1 / 2));
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method2' }), geometric(3 / 4, 3 / 4, 2 / 3, 1 / 2), { rtol: 1e-12 });
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method3' }), geometric(3 / 4, 2 / 3, 1 / 2, 1 / 2), { rtol: 1e-12 });
     // method4: ln(c) / (2^j · k) / d with c = 4, j = 1, k = 5.
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method4' }), geometric(3 / 4, 2 / 3, 1 / 2, Math.log(4) / 10));
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method4' }), geometric(3 / 4, 2 / 3, 1 / 2, Math.log(4) / 10), { rtol: 1e-12 });
   });
 
   it('method5 averages neighbours (the order after the last is the 5-gram precision, here 0)', () => {
@@ -90,13 +91,13 @@ describe('sentence BLEU', () => {
     const out: number[] = [];
     let previous = p[0]! + 1;
     for (let i = 0; i < 4; i++) previous = out[i] = (previous + p[i]! + p[i + 1]!) / 3;
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method5' }), geometric(...out));
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method5' }), geometric(...out), { rtol: 1e-12 });
   });
 
   it('method6 interpolates orders ≥ 3 with the prior p_{n-1}² / p_{n-2}', () => {
     const p3 = (1 + 5 * ((2 / 3) ** 2 / (3 / 4))) / (2 + 5); // m = 1, l = 4 - 2 n-grams
     const p4 = (0 + 5 * (p3 ** 2 / (2 / 3))) / (1 + 5);
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method6' }), geometric(3 / 4, 2 / 3, p3, p4));
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method6' }), geometric(3 / 4, 2 / 3, p3, p4), { rtol: 1e-12 });
   });
 
   it("matches NLTK's docstring values", () => {
@@ -119,7 +120,7 @@ describe('sentence BLEU', () => {
   it('the brevity penalty uses the closest reference', () => {
     // p_n = 1 for all orders; c = 6, r = 9 (not 11).
     const refs = [words('we saw a small green house near the old river bank'), words('they saw a small green house by the river')];
-    expectClose(sentenceBleu(refs, words('we saw a small green house')), Math.exp(1 - 9 / 6));
+    expectClose(sentenceBleu(refs, words('we saw a small green house')), Math.exp(1 - 9 / 6), { rtol: 1e-12 });
   });
 
   it('no unigram match, or an empty hypothesis, scores 0 whatever the smoothing', () => {

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ChunkF1Accumulator, MetricInputError, MetricOptionError, MetricShapeError, chunkF1, extractChunks } from './index.js';
-import { expectClose } from './test-helpers.js';
+import { expectClose } from '@recur/test-support';
 
 describe('extractChunks', () => {
   it('B-X starts, I-X of the same type continues, O ends', () => {
@@ -58,8 +58,8 @@ describe('chunkF1', () => {
     expect(report.perType.predicted).toEqual([0, 1]);
     expect(report.perType.support).toEqual([1, 1]);
     expect(report.perType.precision).toEqual([0, 1]);
-    expectClose([report.micro.precision, report.micro.recall, report.micro.f1], [1, 1 / 2, 2 / 3]);
-    expectClose([report.macro.precision, report.macro.recall, report.macro.f1], [1 / 2, 1 / 2, 1 / 2]);
+    expectClose([report.micro.precision, report.micro.recall, report.micro.f1], [1, 1 / 2, 2 / 3], { rtol: 1e-12 });
+    expectClose([report.macro.precision, report.macro.recall, report.macro.f1], [1 / 2, 1 / 2, 1 / 2], { rtol: 1e-12 });
     expect(report.accuracy).toBe(3 / 4);
   });
 

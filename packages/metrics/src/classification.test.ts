@@ -16,7 +16,8 @@ import {
   uniqueLabels,
 } from './index.js';
 import { mulberry32 } from '@recur/backend';
-import { expectClose, splitBatches } from './test-helpers.js';
+import { splitBatches } from './test-helpers.js';
+import { expectClose } from '@recur/test-support';
 
 // Pairs (true, pred): (0,0) (1,2) (2,2) (2,2) (1,1) (0,1).
 // Label 0: tp 1, predicted 1, support 2 → P 1,   R 1/2, F 2/3
@@ -34,39 +35,39 @@ describe('accuracy and per-label scores', () => {
   it('per label (average null, the default) in sorted label order, with support', () => {
     const scores = precisionRecallFscoreSupport(yTrue, yPred);
     expect(scores.labels).toEqual([0, 1, 2]);
-    expectClose(scores.precision, [1, 1 / 2, 2 / 3]);
-    expectClose(scores.recall, [1 / 2, 1 / 2, 1]);
-    expectClose(scores.f1, [2 / 3, 1 / 2, 4 / 5]);
+    expectClose(scores.precision, [1, 1 / 2, 2 / 3], { rtol: 1e-12 });
+    expectClose(scores.recall, [1 / 2, 1 / 2, 1], { rtol: 1e-12 });
+    expectClose(scores.f1, [2 / 3, 1 / 2, 4 / 5], { rtol: 1e-12 });
     expect(scores.support).toEqual([2, 2, 2]);
   });
 
   it('micro sums counts first (= accuracy here); macro and weighted average per label', () => {
     const micro = precisionRecallFscoreSupport(yTrue, yPred, { average: 'micro' });
-    expectClose([micro.precision, micro.recall, micro.f1], [4 / 6, 4 / 6, 4 / 6]);
+    expectClose([micro.precision, micro.recall, micro.f1], [4 / 6, 4 / 6, 4 / 6], { rtol: 1e-12 });
     const macro = precisionRecallFscoreSupport(yTrue, yPred, { average: 'macro' });
-    expectClose([macro.precision, macro.recall, macro.f1], [(1 + 1 / 2 + 2 / 3) / 3, 2 / 3, (2 / 3 + 1 / 2 + 4 / 5) / 3]);
+    expectClose([macro.precision, macro.recall, macro.f1], [(1 + 1 / 2 + 2 / 3) / 3, 2 / 3, (2 / 3 + 1 / 2 + 4 / 5) / 3], { rtol: 1e-12 });
     // Macro F1 is the mean of per-label F1, not the harmonic mean of macro P and R.
     expect(macro.f1).not.toBeCloseTo((2 * macro.precision * macro.recall) / (macro.precision + macro.recall), 6);
     const weighted = f1Score([0, 0, 0, 1], [0, 0, 1, 1], { average: 'weighted' });
     // Label 0: P 1, R 2/3, F 4/5 (support 3); label 1: P 1/2, R 1, F 2/3 (support 1).
-    expectClose(weighted, (3 * (4 / 5) + 2 / 3) / 4);
+    expectClose(weighted, (3 * (4 / 5) + 2 / 3) / 4, { rtol: 1e-12 });
   });
 
   it("binary scores posLabel only (default 1); precisionScore etc. default to 'binary'", () => {
     const t = [1, 0, 1, 1, 0];
     const p = [1, 1, 0, 1, 0];
-    expectClose(precisionScore(t, p), 2 / 3);
-    expectClose(recallScore(t, p), 2 / 3);
-    expectClose(f1Score(t, p), 2 / 3);
+    expectClose(precisionScore(t, p), 2 / 3, { rtol: 1e-12 });
+    expectClose(recallScore(t, p), 2 / 3, { rtol: 1e-12 });
+    expectClose(f1Score(t, p), 2 / 3, { rtol: 1e-12 });
     // posLabel 0: tp 1, predicted 2, support 2.
-    expectClose(precisionScore(t, p, { posLabel: 0 }), 1 / 2);
+    expectClose(precisionScore(t, p, { posLabel: 0 }), 1 / 2, { rtol: 1e-12 });
     expect(recallScore(t, p, { average: null })).toEqual([0.5, 2 / 3]);
   });
 
   it('string labels sort by code point', () => {
     const scores = precisionRecallFscoreSupport(['dog', 'cat', 'Émile'], ['cat', 'cat', 'Émile']);
     expect(scores.labels).toEqual(['cat', 'dog', 'Émile']);
-    expectClose(scores.precision, [1 / 2, 0, 1]);
+    expectClose(scores.precision, [1 / 2, 0, 1], { rtol: 1e-12 });
     expect(uniqueLabels(['b', 'a'], ['c', 'a'])).toEqual(['a', 'b', 'c']);
   });
 });
@@ -84,7 +85,7 @@ describe('zero division and explicit labels', () => {
 
   it('a label in neither array still counts in macro (P = R = F = 0)', () => {
     const macro = precisionRecallFscoreSupport([0, 1], [0, 1], { labels: [0, 1, 7], average: 'macro' });
-    expectClose([macro.precision, macro.recall, macro.f1], [2 / 3, 2 / 3, 2 / 3]);
+    expectClose([macro.precision, macro.recall, macro.f1], [2 / 3, 2 / 3, 2 / 3], { rtol: 1e-12 });
     const macroOne = precisionRecallFscoreSupport([0, 1], [0, 1], { labels: [0, 1, 7], average: 'macro', zeroDivision: 1 });
     expect([macroOne.precision, macroOne.recall, macroOne.f1]).toEqual([1, 1, 1]);
   });
@@ -145,7 +146,7 @@ describe('ClassificationMetrics (streaming)', () => {
 
   it('compute includes binary scores when posLabel is given', () => {
     const report = new ClassificationMetrics({ posLabel: 1 }).update([1, 0, 1, 1, 0], [1, 1, 0, 1, 0]).compute();
-    expectClose(report.binary!.f1, 2 / 3);
+    expectClose(report.binary!.f1, 2 / 3, { rtol: 1e-12 });
   });
 });
 

@@ -15,7 +15,8 @@ import {
   symmetricMeanAbsolutePercentageError,
 } from './index.js';
 import { mulberry32 } from '@recur/backend';
-import { expectClose, splitBatches } from './test-helpers.js';
+import { splitBatches } from './test-helpers.js';
+import { expectClose } from '@recur/test-support';
 
 // e = [-1, 0, 1, 2]; mean(yTrue) = 2.5, SS_tot = 5, SS_res = 6.
 const yTrue = [1, 2, 3, 4];
@@ -42,8 +43,8 @@ describe('1-D targets', () => {
   });
 
   it('MAPE is a fraction: mean |e| / |yTrue|', () => {
-    expectClose(meanAbsolutePercentageError(yTrue, yPred), (1 / 1 + 0 / 2 + 1 / 3 + 2 / 4) / 4);
-    expectClose(meanAbsolutePercentageError([100], [105]), 0.05);
+    expectClose(meanAbsolutePercentageError(yTrue, yPred), (1 / 1 + 0 / 2 + 1 / 3 + 2 / 4) / 4, { rtol: 1e-12 });
+    expectClose(meanAbsolutePercentageError([100], [105]), 0.05, { rtol: 1e-12 });
   });
 
   it("MAPE divides by eps = 2^-52 where yTrue is 0, as sklearn's guard", () => {
@@ -51,12 +52,12 @@ describe('1-D targets', () => {
   });
 
   it('sMAPE: mean 2|e| / (|yTrue| + |yPred|), 0 where both are 0', () => {
-    expectClose(symmetricMeanAbsolutePercentageError(yTrue, yPred), (2 / 3 + 0 + 2 / 5 + 4 / 6) / 4);
+    expectClose(symmetricMeanAbsolutePercentageError(yTrue, yPred), (2 / 3 + 0 + 2 / 5 + 4 / 6) / 4, { rtol: 1e-12 });
     expect(symmetricMeanAbsolutePercentageError([0, 0], [0, 0])).toBe(0);
   });
 
   it('R² = 1 - SS_res / SS_tot, negative when worse than the mean', () => {
-    expectClose(r2Score(yTrue, yPred), 1 - 6 / 5);
+    expectClose(r2Score(yTrue, yPred), 1 - 6 / 5, { rtol: 1e-12 });
     expect(r2Score(yTrue, yTrue)).toBe(1);
   });
 
@@ -81,21 +82,21 @@ describe('1-D targets', () => {
 
 describe('2-D targets (n samples × m outputs)', () => {
   it('raw_values per column, uniform_average their mean', () => {
-    expectClose(meanAbsoluteError(yTrue2d, yPred2d, { multioutput: 'raw_values' }), [1 / 3, 4 / 3]);
-    expectClose(meanAbsoluteError(yTrue2d, yPred2d), 5 / 6);
-    expectClose(meanSquaredError(yTrue2d, yPred2d, { multioutput: 'raw_values' }), [1 / 3, 8 / 3]);
-    expectClose(r2Score(yTrue2d, yPred2d, { multioutput: 'raw_values' }), [1 - 1 / 2, 1 - 8 / 200]);
+    expectClose(meanAbsoluteError(yTrue2d, yPred2d, { multioutput: 'raw_values' }), [1 / 3, 4 / 3], { rtol: 1e-12 });
+    expectClose(meanAbsoluteError(yTrue2d, yPred2d), 5 / 6, { rtol: 1e-12 });
+    expectClose(meanSquaredError(yTrue2d, yPred2d, { multioutput: 'raw_values' }), [1 / 3, 8 / 3], { rtol: 1e-12 });
+    expectClose(r2Score(yTrue2d, yPred2d, { multioutput: 'raw_values' }), [1 - 1 / 2, 1 - 8 / 200], { rtol: 1e-12 });
   });
 
   it('RMSE averages per-column roots, not the root of the overall MSE', () => {
-    expectClose(rootMeanSquaredError(yTrue2d, yPred2d), (Math.sqrt(1 / 3) + Math.sqrt(8 / 3)) / 2);
+    expectClose(rootMeanSquaredError(yTrue2d, yPred2d), (Math.sqrt(1 / 3) + Math.sqrt(8 / 3)) / 2, { rtol: 1e-12 });
     expect(rootMeanSquaredError(yTrue2d, yPred2d)).not.toBeCloseTo(Math.sqrt(meanSquaredError(yTrue2d, yPred2d)), 3);
   });
 
   it('weights and variance_weighted', () => {
-    expectClose(meanAbsoluteError(yTrue2d, yPred2d, { multioutput: [1, 3] }), (1 / 3 + 3 * (4 / 3)) / 4);
+    expectClose(meanAbsoluteError(yTrue2d, yPred2d, { multioutput: [1, 3] }), (1 / 3 + 3 * (4 / 3)) / 4, { rtol: 1e-12 });
     // SS_tot is 2 for column 0 and 200 for column 1.
-    expectClose(r2Score(yTrue2d, yPred2d, { multioutput: 'variance_weighted' }), (0.5 * 2 + 0.96 * 200) / 202);
+    expectClose(r2Score(yTrue2d, yPred2d, { multioutput: 'variance_weighted' }), (0.5 * 2 + 0.96 * 200) / 202, { rtol: 1e-12 });
   });
 });
 
@@ -115,8 +116,8 @@ describe('RegressionMetrics (streaming)', () => {
     expect(report.rawValues.meanAbsolutePercentageError).toEqual(meanAbsolutePercentageError(t, p, raw));
     expect(report.rawValues.symmetricMeanAbsolutePercentageError).toEqual(symmetricMeanAbsolutePercentageError(t, p, raw));
     // Column 2 has a mean of 1e6 and a variance of 1/12: the batch merge must not lose it.
-    expectClose(report.rawValues.r2Score, r2Score(t, p, raw), 1e-9);
-    expectClose(report.r2Score, r2Score(t, p), 1e-9);
+    expectClose(report.rawValues.r2Score, r2Score(t, p, raw), { rtol: 1e-9 });
+    expectClose(report.r2Score, r2Score(t, p), { rtol: 1e-9 });
     expect(report.rootMeanSquaredError).toEqual(rootMeanSquaredError(t, p));
   });
 });

@@ -6,12 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError, concat, manualSeed, memory, noGrad, randn, scope, tensor, where, zeros, type Tensor } from '@recur/tensor';
 import { MultiheadAttention } from './multihead-attention.js';
 import { causalMask } from './scaled-dot-product.js';
-
-function expectClose(actual: Tensor, expected: Tensor, digits = 5) {
-  expect(actual.shape).toEqual(expected.shape);
-  const a = actual.dataSync();
-  expected.dataSync().forEach((e, i) => expect(a[i]!).toBeCloseTo(e, digits));
-}
+import { expectClose } from '@recur/test-support';
 
 /**
  * The module's equations head by head for batch-first query [N, L, E], key [N, S, kdim], value
@@ -95,8 +90,8 @@ describe('MultiheadAttention', () => {
     const additive = where(causal.reshape([1, 1, 4, 4]).logicalOr(padding.reshape([2, 1, 1, 4])), -Infinity, 0).expand([2, 3, 4, 4]);
     const xb = x.transpose(0, 1);
     const [refOut, refW] = reference(mha, xb, xb, xb, additive);
-    expectClose(out, refOut.transpose(0, 1));
-    expectClose(w!, refW.mean({ axis: 1 }));
+    expectClose(out, refOut.transpose(0, 1), { digits: 5 });
+    expectClose(w!, refW.mean({ axis: 1 }), { digits: 5 });
   });
 
   it('batch-first cross-attention with kdim/vdim, per-head weights, a 3-D float mask and a float padding mask', () => {
@@ -108,8 +103,8 @@ describe('MultiheadAttention', () => {
     const padding = tensor([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, -Infinity, -Infinity]]);
     const [out, w] = mha.forward(q, k, v, { attnMask, keyPaddingMask: padding, averageAttnWeights: false });
     const [refOut, refW] = reference(mha, q, k, v, attnMask.reshape([2, 2, 3, 6]).add(padding.reshape([2, 1, 1, 6])));
-    expectClose(out, refOut);
-    expectClose(w!, refW);
+    expectClose(out, refOut, { digits: 5 });
+    expectClose(w!, refW, { digits: 5 });
     const [, none] = mha.forward(q, k, v, { needWeights: false });
     expect(none).toBeNull();
   });
@@ -124,8 +119,8 @@ describe('MultiheadAttention', () => {
     expect(w!.shape).toEqual([2, 2, 3, 7]);
     const additive = where(padding, -Infinity, 0).pad([0, 2]).reshape([2, 1, 1, 7]).expand([2, 2, 3, 7]);
     const [refOut, refW] = reference(mha, q, kv, kv, additive);
-    expectClose(out, refOut);
-    expectClose(w!, refW);
+    expectClose(out, refOut, { digits: 5 });
+    expectClose(w!, refW, { digits: 5 });
   });
 
   it('unbatched inputs equal a batch of one', () => {
@@ -140,8 +135,8 @@ describe('MultiheadAttention', () => {
     const [o2, w2] = mha.forward(q.unsqueeze(1), k.unsqueeze(1), k.unsqueeze(1), { keyPaddingMask: padding.unsqueeze(0), attnMask: mask, averageAttnWeights: false });
     expect(out.shape).toEqual([3, 4]);
     expect(w!.shape).toEqual([2, 3, 5]);
-    expectClose(o1, o2.squeeze(1));
-    expectClose(w1!, w2!.squeeze(0));
+    expectClose(o1, o2.squeeze(1), { digits: 5 });
+    expectClose(w1!, w2!.squeeze(0), { digits: 5 });
   });
 
   it('dropout acts on the weights in training only; a fully masked query row is NaN', () => {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError, manualSeed, memory, randn, tensor, type Tensor } from '@recur/tensor';
 import { causalMask, scaledDotProductAttention } from './scaled-dot-product.js';
+import { expectClose } from '@recur/test-support';
 
 /** softmax(q·kᵀ·scale + bias)·v for q [L, E], k [S, E], v [S, F] on the host, in float64. */
 function reference(q: number[][], k: number[][], v: number[][], scale: number, bias?: (i: number, j: number) => number): number[][] {
@@ -17,9 +18,6 @@ function reference(q: number[][], k: number[][], v: number[][], scale: number, b
 }
 
 const rows = (t: Tensor) => t.toArraySync() as number[][];
-const expectClose = (actual: number[][], expected: number[][]) =>
-  expected.forEach((row, i) => row.forEach((e, j) => expect(actual[i]![j]!).toBeCloseTo(e, 5)));
-
 describe('scaledDotProductAttention', () => {
   it('computes softmax(q·kᵀ/√E)·v, with a custom scale, per batch entry', () => {
     manualSeed(1);
@@ -29,8 +27,8 @@ describe('scaledDotProductAttention', () => {
     expect(out.shape).toEqual([2, 3, 6]);
     for (let b = 0; b < 2; b++) {
       const [qb, kb, vb] = [q, k, v].map((t) => rows(t.select(0, b)));
-      expectClose(rows(out.select(0, b)), reference(qb!, kb!, vb!, 0.5));
-      expectClose(rows(scaled.select(0, b)), reference(qb!, kb!, vb!, 0.3));
+      expectClose(rows(out.select(0, b)), reference(qb!, kb!, vb!, 0.5), { digits: 5 });
+      expectClose(rows(scaled.select(0, b)), reference(qb!, kb!, vb!, 0.3), { digits: 5 });
     }
   });
 
@@ -40,10 +38,10 @@ describe('scaledDotProductAttention', () => {
     const keep = tensor([[true, false, true, true], [true, true, false, false], [false, true, true, true], [true, true, true, true]]);
     const bias = [[0.5, -1, 2, 0], [1, 0, 0, -3], [0, 0, 0, 0.25], [-1, 1, -1, 1]];
     const keepArray = keep.toArraySync() as boolean[][];
-    expectClose(rows(scaledDotProductAttention(q, k, v, { attnMask: keep })), reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (keepArray[i]![j] ? 0 : -Infinity)));
-    expectClose(rows(scaledDotProductAttention(q, k, v, { attnMask: tensor(bias) })), reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => bias[i]![j]!));
+    expectClose(rows(scaledDotProductAttention(q, k, v, { attnMask: keep })), reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (keepArray[i]![j] ? 0 : -Infinity)), { digits: 5 });
+    expectClose(rows(scaledDotProductAttention(q, k, v, { attnMask: tensor(bias) })), reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => bias[i]![j]!), { digits: 5 });
     const causal = rows(scaledDotProductAttention(q, k, v, { isCausal: true }));
-    expectClose(causal, reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (j <= i ? 0 : -Infinity)));
+    expectClose(causal, reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (j <= i ? 0 : -Infinity)), { digits: 5 });
     expect(causalMask(2, 3, { allowedIsTrue: true }).toArraySync()).toEqual([[true, false, false], [true, true, false]]);
     expect(causalMask(2, 3).toArraySync()).toEqual([[false, true, true], [false, false, true]]);
   });

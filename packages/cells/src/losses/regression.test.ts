@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DTypeError, ShapeError, ValueError, memory, scope, tensor } from '@recur/tensor';
 import { huberLoss, l1Loss, mseLoss, smoothL1Loss } from './regression.js';
+import { expectClose } from '@recur/test-support';
 
 // Residuals x - t: 0.25, -0.5, 3, -2, 0, 1.5.
 const INPUT = [
@@ -25,21 +26,17 @@ function lossAndGrad(fn: (x: ReturnType<typeof tensor>) => ReturnType<typeof ten
   });
 }
 
-function expectClose(actual: readonly number[], expected: readonly number[]): void {
-  expected.forEach((e, i) => expect(actual[i]).toBeCloseTo(e, 6));
-}
-
 describe('regression losses', () => {
   it('mseLoss: mean of d², gradient 2d/n', () => {
     const [loss, grad] = lossAndGrad((x) => mseLoss(x, tensor(TARGET)));
     expect(loss).toBeCloseTo(RESIDUALS.reduce((s, d) => s + d * d, 0) / 6, 6);
-    expectClose(grad, RESIDUALS.map((d) => (2 * d) / 6));
+    expectClose(grad, RESIDUALS.map((d) => (2 * d) / 6), { digits: 6 });
   });
 
   it('l1Loss: sum of |d|, gradient sign(d) (0 at d = 0)', () => {
     const [loss, grad] = lossAndGrad((x) => l1Loss(x, tensor(TARGET), { reduction: 'sum' }));
     expect(loss).toBeCloseTo(7.25, 6);
-    expectClose(grad, RESIDUALS.map(Math.sign));
+    expectClose(grad, RESIDUALS.map(Math.sign), { digits: 6 });
   });
 
   it('smoothL1Loss: quadratic below beta, linear above', () => {
@@ -47,7 +44,7 @@ describe('regression losses', () => {
     const [loss, grad] = lossAndGrad((x) => smoothL1Loss(x, tensor(TARGET), { beta, reduction: 'sum' }));
     const expected = RESIDUALS.reduce((s, d) => s + (Math.abs(d) < beta ? (0.5 * d * d) / beta : Math.abs(d) - 0.5 * beta), 0);
     expect(loss).toBeCloseTo(expected, 6);
-    expectClose(grad, RESIDUALS.map((d) => (Math.abs(d) < beta ? d / beta : Math.sign(d))));
+    expectClose(grad, RESIDUALS.map((d) => (Math.abs(d) < beta ? d / beta : Math.sign(d))), { digits: 6 });
   });
 
   it('smoothL1Loss with beta 0 is the L1 loss', () => {
@@ -60,14 +57,14 @@ describe('regression losses', () => {
     const [loss, grad] = lossAndGrad((x) => huberLoss(x, tensor(TARGET), { delta }));
     const expected = RESIDUALS.reduce((s, d) => s + (Math.abs(d) < delta ? 0.5 * d * d : delta * (Math.abs(d) - 0.5 * delta)), 0) / 6;
     expect(loss).toBeCloseTo(expected, 6);
-    expectClose(grad, RESIDUALS.map((d) => (Math.abs(d) < delta ? d : delta * Math.sign(d)) / 6));
+    expectClose(grad, RESIDUALS.map((d) => (Math.abs(d) < delta ? d : delta * Math.sign(d)) / 6), { digits: 6 });
   });
 
   it("reduction 'none' keeps the input's shape", () => {
     scope(() => {
       const loss = mseLoss(tensor(INPUT), tensor(TARGET), { reduction: 'none' });
       expect(loss.shape).toEqual([2, 3]);
-      expectClose(Array.from(loss.dataSync()), RESIDUALS.map((d) => d * d));
+      expectClose(Array.from(loss.dataSync()), RESIDUALS.map((d) => d * d), { digits: 6 });
     });
   });
 

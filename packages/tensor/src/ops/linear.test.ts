@@ -12,13 +12,10 @@ import type { Tensor } from '../tensor.js';
 import { add } from './elementwise.js';
 import { linear } from './linear.js';
 import { matmul } from './matmul.js';
+import { expectClose } from '@recur/test-support';
 
-function expectClose(a: Tensor, b: Tensor): void {
-  expect(a.shape).toEqual(b.shape);
-  const x = Array.from(a.dataSync());
-  const y = Array.from(b.dataSync());
-  x.forEach((v, i) => expect(Math.abs(v - y[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(y[i]!))));
-}
+/** |a − e| ≤ 1e-5·max(1, |e|): float32 GEMMs of a few terms, against their composed form. */
+const GEMM_TOLERANCE = (e: number): number => 1e-5 * Math.max(1, Math.abs(e));
 
 /** Values and gradients of `f(x, W, b)` under a weighted sum, so every output element counts. */
 function run(f: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor, transposed: boolean, withBias: boolean, rows = 5) {
@@ -42,10 +39,10 @@ describe('linear', () => {
         scope(() => {
           const fused = run(linear, transposed, withBias);
           const reference = run(composed, transposed, withBias);
-          expectClose(fused.y, reference.y);
-          expectClose(fused.dx, reference.dx);
-          expectClose(fused.dw, reference.dw);
-          if (withBias) expectClose(fused.db!, reference.db!);
+          expectClose(fused.y, reference.y, GEMM_TOLERANCE);
+          expectClose(fused.dx, reference.dx, GEMM_TOLERANCE);
+          expectClose(fused.dw, reference.dw, GEMM_TOLERANCE);
+          if (withBias) expectClose(fused.db!, reference.db!, GEMM_TOLERANCE);
         });
       });
     }
@@ -59,9 +56,9 @@ describe('linear', () => {
       const b = randn([5]).requireGrad();
       const y = linear(x, w, b);
       expect(y.shape).toEqual([2, 3, 5]);
-      expectClose(y, composed(x, w, b));
+      expectClose(y, composed(x, w, b), GEMM_TOLERANCE);
       y.sum().backward();
-      expectClose(b.grad!, zeros([5]).add(6));
+      expectClose(b.grad!, zeros([5]).add(6), GEMM_TOLERANCE);
       expect(x.grad!.shape).toEqual([2, 3, 4]);
     });
   });
