@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { benchCommand, tasksCommand } from './other-commands.js';
 import { generateCommand, type GenerateFlags } from './generate-command.js';
 import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-commands.js';
+import { exportCommand, type ExportFlags } from './export-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
 import type { Io } from './io.js';
 import { backendName, nonNegativeInteger, nonNegativeNumber, positiveInteger, probability, positiveNumber, type TrainFlags } from './options.js';
@@ -66,6 +67,14 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--json', 'print the prediction as JSON')
     .action(async (path: string, input: string | undefined, flags: CheckpointFlags) => setCode(await predictCommand(path, input, flags, io)));
 
+  root.command('export')
+    .description('write a checkpoint\'s model as an ONNX file, for ONNX Runtime and any other ONNX engine')
+    .argument('<checkpoint>', 'a checkpoint written by recur train (births, spam)')
+    .addOption(backendOption())
+    .requiredOption('--out <file>', 'the ONNX file to write')
+    .option('--format <format>', 'onnx', 'onnx')
+    .option('--json', 'print a summary with the task\'s example input and the model\'s output for it')
+    .action(async (path: string, flags: ExportFlags) => setCode(await exportCommand(path, flags, io)));
   root.command('stream')
     .description('forecast a series value by value: one number a line from a file or standard input, each forecast printed as it goes')
     .argument('<checkpoint>', 'a checkpoint written by recur train stream')

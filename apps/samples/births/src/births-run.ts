@@ -6,11 +6,12 @@
 import { ArrayDataset, DataLoader } from '@recur/datasets';
 import { meanAbsoluteError, meanAbsolutePercentageError, rootMeanSquaredError } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
-import { fit, type Evaluation, type LinePlot, type Metrics, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { fit, type Evaluation, type LinePlot, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
 import { mseLoss } from '@recur/cells';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import { collate, SEASON, type Series, type SeriesWindow, type Standardizer } from './births-data.js';
 import { BirthsModel } from './births-model.js';
+import { exportBirthsOnnx } from './births-onnx.js';
 import type { BirthsConfig } from './births-config.js';
 import { fitRidgeBaseline, ridgeForecast } from './births-ridge.js';
 import type { RidgeModel } from './ridge.js';
@@ -196,6 +197,16 @@ export class BirthsRun implements TaskRun {
       },
       higherIsBetter,
     };
+  }
+
+  /** The model as ONNX with the test split's last window as its example. */
+  async exportOnnx(): Promise<OnnxExample> {
+    const { lookback, horizon } = this.config;
+    const batch = collate(this.splits.series, this.splits.test.slice(-1), lookback, horizon);
+    batch.corrections.dispose();
+    this.model.eval();
+    const corrections = noGrad(() => this.model.forward(batch.inputs, batch.calendar));
+    return { onnx: await exportBirthsOnnx(this.model, lookback, horizon), inputs: { inputs: batch.inputs, highway: batch.calendar }, outputs: { corrections } };
   }
 
   async predict(input: string | null): Promise<Prediction> {

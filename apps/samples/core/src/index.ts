@@ -10,6 +10,7 @@ export type {
   HeatmapPlot,
   JsonValue,
   LinePlot,
+  OnnxExample,
   Plot,
   Prediction,
   StreamOptions,

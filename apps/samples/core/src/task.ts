@@ -4,6 +4,7 @@
 
 import type { Module } from '@recur/cells';
 import type { Stateful } from '@recur/optim';
+import type { Tensor } from '@recur/tensor';
 import type { EpochRecord, Metrics, Reporter } from './events.js';
 
 /** Config values are JSON scalars so a config file, CLI flags and checkpoints all carry them. */
@@ -172,8 +173,17 @@ export interface TaskRun {
   plots?(): Promise<Plot[]>;
   /** Online use (`recur stream`): forecast a series value by value; tasks without it do not stream. */
   openStream?(options: StreamOptions): ValueStream;
+  /** `recur export --format onnx`: the model as ONNX with a real example input and the model's output for it. */
+  exportOnnx?(): Promise<OnnxExample>;
   /** Free the model and any tensors the run holds. */
   dispose(): void;
+}
+
+/** The model as ONNX, one of the task's own inputs (real data) and the model's outputs for it, by graph name; the caller disposes the tensors. */
+export interface OnnxExample {
+  readonly onnx: Uint8Array;
+  readonly inputs: Readonly<Record<string, Tensor>>;
+  readonly outputs: Readonly<Record<string, Tensor>>;
 }
 
 /** How `recur stream` runs a stream. */

@@ -6,10 +6,11 @@ import { crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader, padCollate, type PaddedBatch } from '@recur/datasets';
 import { accuracyScore, f1Score } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
-import { InputError, fit, type Evaluation, type Metrics, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
-import { noGrad, scope } from '@recur/tensor';
+import { InputError, fit, type Evaluation, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { fromTypedArray, noGrad, scope } from '@recur/tensor';
 import type { SpamConfig } from './spam-config.js';
 import { SpamClassifier } from './spam-model.js';
+import { exportSpamOnnx } from './spam-onnx.js';
 import type { TextEncoder } from './spam-text.js';
 
 export interface EncodedMessage {
@@ -127,6 +128,19 @@ export class SpamRun implements TaskRun {
       baselineName: `majority class (always ${majority === 1 ? 'spam' : 'ham'})`,
       higherIsBetter: { accuracy: true, f1: true },
     };
+  }
+
+  /** The model as ONNX with the test split's first two messages (padded, with their lengths) as its example. */
+  async exportOnnx(): Promise<OnnxExample> {
+    const messages = this.splits.test.slice(0, 2);
+    const lengths = Int32Array.from(messages, (m) => m.ids.length);
+    const steps = Math.max(...lengths);
+    const padded = new Int32Array(messages.length * steps);
+    messages.forEach((m, b) => padded.set(m.ids, b * steps));
+    const ids = fromTypedArray(padded, [messages.length, steps]);
+    this.model.eval();
+    const logits = noGrad(() => this.model.forward(ids, lengths));
+    return { onnx: await exportSpamOnnx(this.model), inputs: { ids, lengths: fromTypedArray(lengths, [messages.length]) }, outputs: { logits } };
   }
 
   async predict(input: string | null): Promise<Prediction> {
