@@ -37,6 +37,16 @@ describe('a diverging run', () => {
     // The directory the run made is gone again: it never held a checkpoint.
     expect(existsSync(outDir)).toBe(false);
   });
+
+  it('a finite loss thousands of times the first batch\'s counts as diverged too', async () => {
+    const events: string[] = [];
+    const error = await trainTask({ task: lineTask, config: { ...config, lr: 1e3 }, outDir: null, reporter: (e) => events.push(e.event) }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TrainingDivergedError);
+    expect((error as Error).message).toMatch(/^training diverged: loss \d\.\d{3}e\+\d+, over 10000× the first batch's \d\.\d{3,}, at epoch 1, batch \d+\/8 \(lr 1000\)/);
+    expect(events).not.toContain('epoch');
+    // An ordinary run, whose loss only falls, is not stopped (see runner.test.ts) and neither is lr 0.3.
+    await expect(trainTask({ task: lineTask, config: { ...config, lr: 0.3 }, outDir: null })).resolves.toMatchObject({ interrupted: false });
+  });
 });
 
 describe('Ctrl-C is graceful only between batches', () => {

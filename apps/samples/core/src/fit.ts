@@ -2,8 +2,8 @@
 // clipGradNorm → optimizer step, per epoch scheduler step → validation → checkpoint, with
 // resume (mid-epoch too) and Ctrl-C handled through the TrainContext. Backend-agnostic: host
 // reads are async and clipping uses clipGradNormAsync, so WebGPU works as well as the CPU.
-// A run that diverges (non-finite loss, gradient norm or weights) stops with a
-// TrainingDivergedError before it validates or saves anything from the broken weights.
+// A run that diverges (non-finite loss, gradient norm or weights, or a loss 1e4 times the first)
+// stops with a TrainingDivergedError before it validates or saves anything from the broken weights.
 
 import { clipGradNormAsync, type Optimizer, type Stateful } from '@recur/optim';
 import { ValueError, scope, type Tensor } from '@recur/tensor';
@@ -44,7 +44,14 @@ export interface FitOptions<B> {
   readonly validate: () => Promise<Validation>;
   /** Max gradient norm (clip_grad_norm_); 0 turns clipping off. Default 1. */
   readonly clipNorm?: number;
+  /**
+   * A batch loss this many times the run's first one counts as diverged, as a non-finite one
+   * does: a blown-up model can keep a finite loss (1e30 with lr 1e30). 0 turns it off. Default 1e4.
+   */
+  readonly divergenceFactor?: number;
 }
+
+export const DEFAULT_DIVERGENCE_FACTOR = 1e4;
 
 /** Let pending events (a SIGINT handler) run; microtasks alone would starve them. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
@@ -97,6 +104,10 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
   let progress: FitProgress = restored ?? { epoch: 0, batch: 0, lossSum: 0, count: 0, history };
   const parameters = model.parameters();
   const clipNorm = options.clipNorm ?? 1;
+  const divergenceFactor = options.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR;
+  if (!(divergenceFactor === 0 || divergenceFactor > 1)) throw new ValueError(`fit: divergenceFactor must be 0 (off) or above 1, got ${divergenceFactor}`);
+  // The loss of the untrained model (a resumed run's first epoch stands in for it).
+  let referenceLoss: number | null = history[0] && history[0].trainLoss > 0 ? history[0].trainLoss : null;
 
   const interrupt = async (): Promise<TrainResult> => {
     context.interruptible?.(false);
@@ -126,6 +137,10 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
         // Checked before the step, so the weights in memory are still those of the last good batch.
         if (!Number.isFinite(value)) throw diverged(`loss ${value}`, where, lr);
         if (norm !== null && !Number.isFinite(norm)) throw diverged(`gradient norm ${norm}`, where, lr);
+        if (referenceLoss === null) referenceLoss = value > 0 ? value : null;
+        else if (divergenceFactor > 0 && value > divergenceFactor * referenceLoss) {
+          throw diverged(`loss ${value.toPrecision(4)}, over ${divergenceFactor}× the first batch's ${referenceLoss.toPrecision(4)},`, where, lr);
+        }
       };
       let value: number;
       if (options.update) {
