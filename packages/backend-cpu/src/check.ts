@@ -38,4 +38,4 @@ export function inputArray(context: KernelContext, op: string, name: string, vie
   return array;
 }
 
-export { expectAxis, expectDType, expectSameDType, expectSameShape, sameShape } from '@recur/backend';
+export { expectAxis, expectDType, expectSameDType, expectSameShape } from '@recur/backend';

@@ -14,7 +14,7 @@ export function viewHandle(memory: GpuMemory, op: string, name: string, view: Gp
   return handle;
 }
 
-export { expectAxis, expectDType, expectSameDType, expectSameShape, sameShape } from '@recur/backend';
+export { expectAxis, expectDType, expectSameDType, expectSameShape } from '@recur/backend';
 
 /**
  * Whether `view` is its whole buffer in row-major order. A kernel writing every element of such
