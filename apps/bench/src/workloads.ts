@@ -3,6 +3,8 @@
 // shape (B batch, T steps, I input, H hidden; fewer merges on a slice of the corpus) so a run
 // takes seconds; the variant string says so, and quick numbers are never compared with full ones.
 
+// W7's lengths come from mulberry32 so every system sees the same ones.
+import { mulberry32 } from '@recur/datasets';
 import type { CaseShape, CaseSpec, CellKind, SystemName, WorkloadId } from './protocol.js';
 
 /** W1's shape; W2, W3 and W7 reuse it. */
@@ -36,21 +38,9 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   D1: 'DataLoader epoch: shuffle, length bucketing, padCollate',
 };
 
-/** A deterministic generator (mulberry32) so every system sees the same W7 lengths. */
-function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` integers uniform in [low, high]. */
 export function uniformLengths(count: number, low: number, high: number, seed = 7): number[] {
-  const next = seededUniform(seed);
+  const next = mulberry32(seed);
   return Array.from({ length: count }, () => low + Math.floor(next() * (high - low + 1)));
 }
 

