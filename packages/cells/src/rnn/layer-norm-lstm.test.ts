@@ -2,20 +2,14 @@
 // gradient (γ/β of the three layer norms included), packed and padded, two layers; the cell is
 // one step of the layer; state-dict names; typed errors for bad options, inputs and states.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { PackedSequence, packPaddedSequence } from '@recur/sequence';
-import { ShapeError, ValueError, backendOf, manualSeed, noGrad, randn, registerBackend, scope, useBackend, zeros } from '@recur/tensor';
+import { ShapeError, ValueError, backendOf, manualSeed, noGrad, randn, scope, zeros } from '@recur/tensor';
 import type { BackendV1 } from '@recur/backend';
 import { LayerNormLSTM, LayerNormLSTMCell } from './layer-norm-lstm.js';
 import type { CellKind } from './cell-kind.js';
 import { runDirection } from './scan-driver.js';
 import { withoutFusedKernels } from './steps.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('LayerNormLSTM', () => {
   for (const packed of [false, true]) {
