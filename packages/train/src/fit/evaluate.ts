@@ -12,6 +12,8 @@ export interface EvaluateOptions<M, B> {
   /** The epoch a DataLoader or a function of the epoch is asked for. Default 0. */
   readonly epoch?: number;
   readonly signal?: AbortSignal;
+  /** A batch's number of samples: the loss becomes the per-sample mean (default: every batch weighs 1). */
+  readonly batchSize?: (batch: B) => number;
 }
 
 function checkFunction(owner: string, name: string, value: unknown): void {
@@ -31,24 +33,32 @@ export async function inEvalMode<T>(model: FitModel, fn: () => Promise<T>): Prom
 
 /** The mean loss over `data`, the model in eval mode, without gradients. */
 export async function evaluate<M extends FitModel, B>(model: M, options: EvaluateOptions<M, B>): Promise<{ loss: number; batches: number }> {
-  const { data, loss, epoch = 0, signal } = checkOptions('evaluate', options, ['data', 'loss', 'epoch', 'signal']);
+  const { data, loss, epoch = 0, signal, batchSize } = checkOptions('evaluate', options, ['data', 'loss', 'epoch', 'signal', 'batchSize']);
   checkDataSource('evaluate', 'data', data);
   checkFunction('evaluate', 'loss', loss);
+  if (batchSize !== undefined) checkFunction('evaluate', 'batchSize', batchSize);
   return inEvalMode(model, async () => {
     let total = 0;
+    let weight = 0;
     let batches = 0;
     for await (const batch of iterate(epochBatches(data, epoch))) {
       signal?.throwIfAborted();
       const value = noGrad(() => scope(() => loss(model, batch)));
+      let w = 1;
       try {
-        total += (await value.data())[0]!;
+        w = batchSize ? batchSize(batch) : 1;
+        if (!(typeof w === 'number' && w > 0 && Number.isFinite(w))) {
+          throw new ValueError(`evaluate: batchSize(batch) must be a positive number; got ${describeValue(w)} at batch ${batches}`);
+        }
+        total += (await value.data())[0]! * w;
       } finally {
         value.dispose();
       }
+      weight += w;
       batches++;
     }
     if (batches === 0) throw new ValueError('evaluate: the data gave no batches');
-    return { loss: total / batches, batches };
+    return { loss: total / weight, batches };
   });
 }
 

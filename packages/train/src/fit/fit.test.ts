@@ -37,13 +37,13 @@ describe('fit', () => {
     const m = model();
     const optimizer = new SGD(m.parameters(), { lr: 0.1 });
     const base = { train: [], loss, optimizer, epochs: 1 };
-    await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(new ValueError("fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal"));
+    await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(new ValueError("fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize"));
     await expect(fit(m, { ...base, epochs: 0 })).rejects.toThrow(/'epochs' must be a positive integer; got 0/);
     await expect(fit(m, { ...base, train: 5 } as never)).rejects.toThrow(/'train' must be a DataLoader/);
     await expect(fit(m, { ...base, clipGradNorm: -1 })).rejects.toThrow(/'clipGradNorm' must be a positive/);
     await expect(fit(m, { ...base, callbacks: [{ onEpochEnd: 3 }] } as never)).rejects.toThrow(/callbacks\[0\]\.onEpochEnd must be a function/);
     await expect(fit(m, base)).rejects.toThrow(new ValueError("fit: 'train' gave no batches in epoch 0"));
-    await expect(evaluate(m, { data: [], loss, batchSize: 2 } as never)).rejects.toThrow(/unknown option 'batchSize'/);
+    await expect(evaluate(m, { data: [], loss, batch_size: 2 } as never)).rejects.toThrow(/unknown option 'batch_size' \(did you mean 'batchSize'\?\)/);
   });
 
   it('steps a scheduler per epoch, per batch and on plateau', async () => {
@@ -95,6 +95,45 @@ describe('fit', () => {
     // Only the optimizer's momentum-free SGD: fit leaves no tensor behind (batches are the data's own).
     expect(memory().numTensors).toBeLessThanOrEqual(before + 6 * 2 + 8);
   });
+
+  it('weighs epoch and validation losses by batchSize', async () => {
+    const m = model(0, 0);
+    const batches = [...regressionData().batches(0)];
+    const uneven = [{ x: batches[0]!.x.narrow(0, 0, 2), y: batches[0]!.y.narrow(0, 0, 2) }, batches[1]!];
+    const perBatch = await Promise.all(uneven.map(async (b) => (await evaluate(m, { data: [b], loss })).loss));
+    const weighted = (await evaluate(m, { data: uneven, loss, batchSize: (b) => b.x.shape[0]! })).loss;
+    expect(weighted).toBeCloseTo((perBatch[0]! * 2 + perBatch[1]! * 8) / 10, 6);
+    const { history } = await fit(m, { train: uneven, validation: uneven, loss, optimizer: new SGD(m.parameters(), { lr: 0 }), epochs: 1, batchSize: (b) => b.x.shape[0]! });
+    expect(history[0]!.loss).toBeCloseTo(weighted, 6);
+    expect(history[0]!.valLoss).toBeCloseTo(weighted, 6);
+    await expect(evaluate(m, { data: uneven, loss, batchSize: () => 0 })).rejects.toThrow('evaluate: batchSize(batch) must be a positive number; got 0 at batch 0');
+  });
+
+  it.skipIf(!(globalThis as { gc?: unknown }).gc)('lets the event loop turn, so batches nobody holds are freed during a long fit', async () => {
+    const gc = (globalThis as unknown as { gc: () => void }).gc;
+    const m = model(0, 0);
+    const counts: number[] = [];
+    const fresh = function* () {
+      for (let i = 0; i < 400; i++) yield { x: tensor([[i % 3, 1, -1]]), y: tensor([[0.5]]) };
+    };
+    await fit(m, {
+      train: fresh,
+      loss,
+      optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+      epochs: 1,
+      callbacks: [{
+        onBatchEnd: (ctx) => {
+          // Synchronous: only fit's own turns of the event loop let the finalizers run.
+          const busy = performance.now() + 1;
+          while (performance.now() < busy);
+          if (ctx.step % 50 === 0) gc();
+          if (ctx.step === 100 || ctx.step === 400) counts.push(memory().numTensors);
+        },
+      }],
+    });
+    // Without the turns every batch (2 tensors) would stay: +600 from step 100 to 400.
+    expect(counts[1]! - counts[0]!).toBeLessThan(100);
+  }, 60_000);
 
   it('clips the gradient norm before the step', async () => {
     const m = model();

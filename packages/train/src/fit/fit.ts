@@ -23,6 +23,8 @@ export interface FitOptions<M extends FitModel, B> {
   readonly callbacks?: readonly Callback<M>[];
   /** Aborting stops fit between batches with the signal's reason. */
   readonly signal?: AbortSignal;
+  /** A batch's number of samples: epoch losses become per-sample means (default: every batch weighs 1). */
+  readonly batchSize?: (batch: B) => number;
 }
 
 export interface FitResult {
@@ -49,7 +51,24 @@ export interface LoopContext<M extends FitModel> extends FitContext<M> {
   resume(state: ResumeState): void;
 }
 
-const FIT_KEYS = ['train', 'validation', 'loss', 'optimizer', 'scheduler', 'epochs', 'clipGradNorm', 'callbacks', 'signal'] as const;
+const FIT_KEYS = ['train', 'validation', 'loss', 'optimizer', 'scheduler', 'epochs', 'clipGradNorm', 'callbacks', 'signal', 'batchSize'] as const;
+
+/** Milliseconds of work between turns of the event loop. */
+const TURN_MS = 20;
+
+/**
+ * Let the event loop turn now and then: timers and abort handlers run, a page stays responsive,
+ * and the finalizers that free unreachable tensors (the batches' own) get their chance; a
+ * resolved `await` alone runs only microtasks, so an all-CPU loop would never let them run.
+ */
+function eventLoopTurns(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < TURN_MS) return;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    last = performance.now();
+  };
+}
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onAfterBackward', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd', 'stateDict', 'loadStateDict'];
 
 function checkSchedule(scheduler: FitOptions<FitModel, unknown>['scheduler'], hasValidation: boolean): ScheduleOptions | undefined {
@@ -97,6 +116,9 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
       }
     }
   });
+  if (options.batchSize !== undefined && typeof options.batchSize !== 'function') {
+    throw new ValueError(`fit: 'batchSize' must be a function batch => number of samples; got ${describeValue(options.batchSize)}`);
+  }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new ValueError(`fit: 'signal' must be an AbortSignal; got ${describeValue(options.signal)}`);
   }
@@ -115,10 +137,18 @@ function lossAndBackward<M extends FitModel, B>(model: M, batch: B, optimizer: F
   });
 }
 
+function checkedSize(size: number, where: string): number {
+  if (!(typeof size === 'number' && size > 0 && Number.isFinite(size))) {
+    throw new ValueError(`fit: batchSize(batch) must be a positive number; got ${describeValue(size)} at ${where}`);
+  }
+  return size;
+}
+
 /** Train `model` for `epochs`; resolves to the history of epoch logs. */
 export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M, B>): Promise<FitResult> {
   const schedule = checkFitOptions(model, options);
-  const { train, validation, loss, optimizer, epochs, clipGradNorm, signal } = options;
+  const { train, validation, loss, optimizer, epochs, clipGradNorm, signal, batchSize } = options;
+  const turn = eventLoopTurns();
   const callbacks = options.callbacks ?? [];
   const history: Logs[] = [];
   let epoch = 0;
@@ -158,6 +188,7 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
       model.train(true);
       const lr = optimizer.paramGroups[0]?.lr ?? NaN;
       let sum = 0;
+      let weight = 0;
       let batch = 0;
       for await (const data of iterate(epochBatches(train, epoch))) {
         signal?.throwIfAborted();
@@ -175,13 +206,18 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
         scope(() => void optimizer.step());
         if (schedule?.interval === 'batch') schedule.scheduler.step();
         step++;
-        sum += value;
+        const w = batchSize ? checkedSize(batchSize(data), where) : 1;
+        sum += value * w;
+        weight += w;
         batch++;
         await run('onBatchEnd', info);
+        await turn();
       }
       if (batch === 0) throw new ValueError(`fit: 'train' gave no batches in epoch ${epoch}`);
-      const logs: Logs = { loss: sum / batch, lr };
-      if (validation !== undefined) logs.valLoss = (await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}) })).loss;
+      const logs: Logs = { loss: sum / weight, lr };
+      if (validation !== undefined) {
+        logs.valLoss = (await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}), ...(batchSize ? { batchSize } : {}) })).loss;
+      }
       if (schedule?.interval === 'epoch') schedule.scheduler.step();
       if (schedule?.interval === 'plateau') {
         const metric = logs[schedule.monitor!];
