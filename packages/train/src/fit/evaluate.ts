@@ -44,7 +44,7 @@ export async function evaluate<M extends FitModel, B>(model: M, options: Evaluat
     for await (const batch of iterate(epochBatches(data, epoch))) {
       signal?.throwIfAborted();
       const value = noGrad(() => scope(() => loss(model, batch)));
-      let w = 1;
+      let w: number;
       try {
         w = batchSize ? batchSize(batch) : 1;
         if (!(typeof w === 'number' && w > 0 && Number.isFinite(w))) {
