@@ -7,11 +7,12 @@
 import { RecurrentStream, crossEntropy } from '@recur/cells';
 import { perplexity } from '@recur/metrics';
 import { Adam } from '@recur/optim';
-import { InputError, fit, type Evaluation, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { InputError, fit, type Evaluation, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
 import { TruncatedBPTT } from '@recur/train';
 import { fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { CharLmConfig } from './charlm-config.js';
 import { CharLmModel, type LstmState } from './charlm-model.js';
+import { exportCharLmOnnx } from './charlm-onnx.js';
 import { generate, type GenerateOptions } from './charlm-sample.js';
 import { unigramNll, type CharVocab } from './charlm-text.js';
 import { KneserNey } from './kneser-ney.js';
@@ -206,6 +207,15 @@ export class CharLmRun implements TaskRun {
   /** Stream `options.length` sampled characters to `onText` after feeding the prompt. */
   generate(options: GenerateOptions, onText?: (text: string) => void): Promise<string> {
     return generate(this.model, this.vocab, options, onText);
+  }
+
+  /** The model as ONNX with the test text's first 32 characters, from a zero state, as its example. */
+  async exportOnnx(): Promise<OnnxExample> {
+    const ids = fromTypedArray(this.splits.test.slice(0, 32), [1, Math.min(32, this.splits.test.length)]);
+    const [h0, c0] = this.model.initialState(1);
+    this.model.eval();
+    const [logits, [hN, cN]] = noGrad(() => this.model.forward(ids, [h0, c0]));
+    return { onnx: await exportCharLmOnnx(this.model), inputs: { ids, h0, c0 }, outputs: { logits, h_n: hN, c_n: cN } };
   }
 
   async predict(input: string | null): Promise<Prediction> {

@@ -4,9 +4,10 @@
 
 import { SequenceTagger, crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader } from '@recur/datasets';
+import { exportOnnx } from '@recur/export';
 import { chunkF1 } from '@recur/metrics';
 import { Adam } from '@recur/optim';
-import { InputError, fit, type Evaluation, type Metrics, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { InputError, fit, type Evaluation, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { SegmentConfig } from './segment-config.js';
 import { TAG_BEGIN, bioTags, taggedExamples, unigramRule, type SegmentVocab, type TaggedText } from './segment-data.js';
@@ -137,6 +138,20 @@ export class SegmentRun implements TaskRun {
       baselineName: 'per-character rule (a character begins a word if it mostly does in training; the first always does)',
       higherIsBetter: { f1: true, precision: true, recall: true },
     };
+  }
+
+  /** The model as ONNX (token ids and lengths: the packed forward) with the test split's first two texts as its example. */
+  async exportOnnx(): Promise<OnnxExample> {
+    const batch = collate(this.splits.test.slice(0, 2));
+    batch.targets.dispose();
+    const lengths = fromTypedArray(Int32Array.from(batch.lengths), [batch.lengths.length]);
+    this.model.eval();
+    const logits = noGrad(() => this.model.forward(batch.inputs, batch.lengths));
+    const onnx = await exportOnnx(this.model, {
+      inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'lengths', shape: ['batch'], dtype: 'int32' }],
+      outputNames: ['logits'],
+    });
+    return { onnx, inputs: { tokens: batch.inputs, lengths }, outputs: { logits } };
   }
 
   async predict(input: string | null): Promise<Prediction> {
