@@ -56,11 +56,11 @@ describe.skipIf(!gc)('reclaiming unreachable tensors', () => {
       base.reshape([4, 1]); // a second view, dropped
       return base.narrow(0, 1, 2);
     };
-    let kept: Tensor | null = make();
+    const holder: { kept: Tensor | null } = { kept: make() };
     await collect();
-    expect(kept.toArraySync()).toEqual([6, 7]);
+    expect(holder.kept!.toArraySync()).toEqual([6, 7]);
     expect(memory().numBuffers).toBe(before.numBuffers + 1);
-    kept = null;
+    holder.kept = null; // the last view goes
     await collect();
     expect(memory().numBuffers).toBe(before.numBuffers);
     expect(memory().numTensors).toBe(before.numTensors);
