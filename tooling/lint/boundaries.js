@@ -39,7 +39,8 @@ export const GRAPH = {
     '@recur/metrics',
     '@recur/export',
   ],
-  '@recur/testkit': ['@recur/backend', '@recur/tensor', '@recur/backend-cpu', '@recur/cells', '@recur/sequence', '@recur/optim'],
+  // Private; its conformance session compares with @recur/test-support's expectClose.
+  '@recur/testkit': ['@recur/backend', '@recur/tensor', '@recur/backend-cpu', '@recur/cells', '@recur/sequence', '@recur/optim', '@recur/test-support'],
 };
 
 // Tests, benchmarks, configs and scripts: code that never ships in a package's dist.

@@ -1,7 +1,8 @@
-// Comparison of backend results with the CPU reference, NaN-aware and element by element, and
-// the default bounds with the reasons for each (b below is the reference value).
+// The bounds that backend results must meet against the CPU reference, with the reasons for each
+// (b below is the reference value). The NaN-aware, element-by-element comparison itself is
+// @recur/test-support's expectClose, with one of these bounds.
 
-import { expect } from 'vitest';
+import type { Bound } from '@recur/test-support';
 
 export interface ElementTolerance {
   readonly atol: number;
@@ -49,38 +50,12 @@ export const DEFAULT_CONFORMANCE_TOLERANCE: ConformanceTolerance = {
 };
 
 /** The largest allowed |actual − expected| for element `index` whose reference is `expected`. */
-export type Bound = (expected: number, index: number) => number;
+export type { Bound };
 
 export const EXACT: Bound = () => 0;
 
 export function relative(tolerance: ElementTolerance): Bound {
   return (expected) => tolerance.atol + tolerance.rtol * Math.abs(expected);
-}
-
-/** Descriptions of the first few elements outside their bound (empty when all agree). */
-export function mismatches(
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  bound: Bound,
-  limit = 6,
-): string[] {
-  if (actual.length !== expected.length) return [`length ${actual.length}, expected ${expected.length}`];
-  const found: string[] = [];
-  let count = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const a = actual[i]!;
-    const e = expected[i]!;
-    if (a === e || (Number.isNaN(a) && Number.isNaN(e))) continue;
-    if (Number.isFinite(a) && Number.isFinite(e) && Math.abs(a - e) <= bound(e, i)) continue;
-    count++;
-    if (found.length < limit) found.push(`[${i}] got ${a}, expected ${e}`);
-  }
-  if (count > limit) found.push(`… ${count - limit} more`);
-  return found;
-}
-
-export function expectClose(label: string, actual: ArrayLike<number>, expected: ArrayLike<number>, bound: Bound): void {
-  expect(mismatches(actual, expected, bound), label).toEqual([]);
 }
 
 export function maxAbs(values: ArrayLike<number>): number {

@@ -5,7 +5,8 @@
 import { fmtShape, sizeOf, typedArrayFor } from '@recur/backend';
 import type { AnyTypedArray, BackendBuffer, BackendV1, DType, View } from '@recur/backend';
 import { expect } from 'vitest';
-import { expectClose, type Bound } from './compare.js';
+import { expectClose } from '@recur/test-support';
+import type { Bound } from './compare.js';
 import { sentinel, type Generate, type Shape } from './generators.js';
 import { layoutName, makeLayout, viewIndices, type LayoutRequest } from './layouts.js';
 import type { Rng } from './prng.js';
@@ -137,9 +138,9 @@ export class Session {
     const { actual, expected, clobbered } = await this.result(out);
     const where = `${label} → out ${fmtShape(out.view.shape)} ${out.layout}`;
     expect(clobbered, `${where}: elements outside the out view`).toEqual([]);
-    expectClose(`${where}: backend vs cpu`, actual, expected, bound);
+    expectClose(actual, expected, bound, `${where}: backend vs cpu`);
     expect(expected.length, `${where}: cpu output size`).toBe(sizeOf(out.view.shape));
-    if (contract) expectClose(`${where}: cpu vs contract`, expected, contract, bound);
+    if (contract) expectClose(expected, contract, bound, `${where}: cpu vs contract`);
     this.casesChecked++;
   }
 
