@@ -30,7 +30,11 @@ function run(backend: ReturnType<typeof createCpuBackend>, op: UnaryOp, values: 
   return result;
 }
 
-function expectClose(op: keyof typeof REFERENCE, input: Float32Array, actual: Float32Array): void {
+/**
+ * actual ≈ the Math reference of op on each input, in float32 ulp — not @recur/test-support's
+ * closeness check: the reference is computed here, and ±0 and ±∞ must match exactly, signs included.
+ */
+function expectNearMath(op: keyof typeof REFERENCE, input: Float32Array, actual: Float32Array): void {
   input.forEach((x, i) => {
     const expected = Math.fround(REFERENCE[op](x));
     const got = actual[i]!;
@@ -49,7 +53,7 @@ describe.runIf(wasmSimdAvailable())('wasm SIMD sigmoid / tanh', () => {
     it(`${op}: within a few ulp of Math over [-20, 20] and the edge values, across chunk boundaries`, () => {
       const n = 16384 * 2 + 37;
       const input = Float32Array.from({ length: n }, (_, i) => (i < EDGES.length ? EDGES[i]! : -20 + (40 * i) / n));
-      expectClose(op, input, run(simd, op, input, 3));
+      expectNearMath(op, input, run(simd, op, input, 3));
     });
   }
 
@@ -74,6 +78,6 @@ describe.runIf(wasmSimdAvailable())('wasm SIMD sigmoid / tanh', () => {
     const input = Float32Array.from({ length: 500 }, (_, i) => i / 50 - 5);
     expect(run(simd, 'sin', input)).toEqual(run(ts, 'sin', input));
     expect(run(simd, 'exp', input)).toEqual(run(ts, 'exp', input));
-    expectClose('tanh', input, run(ts, 'tanh', input));
+    expectNearMath('tanh', input, run(ts, 'tanh', input));
   });
 });
