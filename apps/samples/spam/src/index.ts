@@ -3,7 +3,8 @@
 
 export { spamTask } from './spam-task.js';
 export { SPAM_DEFAULTS, SPAM_QUICK, type SpamConfig } from './spam-config.js';
-export { SpamClassifier, type SpamModelOptions } from './spam-model.js';
+export { SpamClassifier, type SpamModelOptions, type SpamPooling } from './spam-model.js';
+export { attentionSummary, colourByAttention, mostAttended, type AttendedToken } from './spam-attention.js';
 export { SpamRun, classificationMetrics, type EncodedMessage, type SpamSplits } from './spam-run.js';
 export { CAMPAIGN_TOKENS, campaignKey, firstWords, splitByCampaign, type SpamMessage, type SpamSplitStats } from './spam-split.js';
 export { encoderFromJSON, fitEncoder, type TextEncoder } from './spam-text.js';

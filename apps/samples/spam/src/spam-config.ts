@@ -15,6 +15,11 @@ export type SpamConfig = TaskConfig & {
   readonly numLayers: number;
   /** 'lstm' or 'gru'. */
   readonly cell: string;
+  /**
+   * 'last': the last step's state feeds the classifier; 'attention': a bidirectional layer and
+   * additive attention over its states (padding masked), whose weights `recur predict` shows.
+   */
+  readonly pooling: string;
   readonly lrStepSize: number;
   readonly lrGamma: number;
   readonly clipNorm: number;
@@ -34,6 +39,7 @@ export const SPAM_DEFAULTS: SpamConfig = {
   hiddenSize: 32,
   numLayers: 1,
   cell: 'lstm',
+  pooling: 'last',
   lrStepSize: 3,
   lrGamma: 0.5,
   clipNorm: 1,
@@ -53,6 +59,8 @@ export const SPAM_QUICK: Partial<SpamConfig> = {
 export function checkSpamConfig(config: SpamConfig): string | null {
   if (config.tokenizer !== 'word' && config.tokenizer !== 'bpe') return `"tokenizer" must be "word" or "bpe", got ${JSON.stringify(config.tokenizer)}`;
   if (config.cell !== 'lstm' && config.cell !== 'gru') return `"cell" must be "lstm" or "gru", got ${JSON.stringify(config.cell)}`;
+  // Absent in checkpoints saved before the option existed: those pooled the last state.
+  if (config.pooling !== undefined && config.pooling !== 'last' && config.pooling !== 'attention') return `"pooling" must be "last" or "attention", got ${JSON.stringify(config.pooling)}`;
   for (const key of ['maxTokens', 'embeddingDim', 'hiddenSize', 'numLayers', 'lrStepSize'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) return `"${key}" must be a positive integer, got ${config[key]}`;
   }

@@ -4,6 +4,7 @@
 
 import { LSTM } from '@recur/cells';
 import { exportOnnx, registerOnnxExporter } from '@recur/export';
+import { ValueError } from '@recur/tensor';
 import { SpamClassifier } from './spam-model.js';
 
 function register(): void {
@@ -17,6 +18,9 @@ function register(): void {
 
 /** The model as ONNX bytes: inputs `ids` [batch, sequence] and `lengths` [batch], output `logits`. */
 export function exportSpamOnnx(model: SpamClassifier): Promise<Uint8Array> {
+  if (model.pooling !== 'last') {
+    return Promise.reject(new ValueError(`exportSpamOnnx: ONNX export covers last-state pooling; this model pools with '${model.pooling}'`));
+  }
   register();
   return exportOnnx(model, {
     inputs: [{ name: 'ids', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'lengths', shape: ['batch'], dtype: 'int32' }],

@@ -8,6 +8,7 @@ import { accuracyScore, f1Score } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
 import { InputError, fit, type Evaluation, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope } from '@recur/tensor';
+import { attentionSummary, colourByAttention, type AttendedToken } from './spam-attention.js';
 import type { SpamConfig } from './spam-config.js';
 import { SpamClassifier } from './spam-model.js';
 import { exportSpamOnnx } from './spam-onnx.js';
@@ -48,6 +49,8 @@ export class SpamRun implements TaskRun {
       hiddenSize: config.hiddenSize,
       numLayers: config.numLayers,
       cell: config.cell === 'gru' ? 'gru' : 'lstm',
+      // Checkpoints from before the option have no `pooling`: they pooled the last state.
+      pooling: config.pooling === 'attention' ? 'attention' : 'last',
     });
   }
 
@@ -143,15 +146,40 @@ export class SpamRun implements TaskRun {
     return { onnx: await exportSpamOnnx(this.model), inputs: { ids, lengths: fromTypedArray(lengths, [messages.length]) }, outputs: { logits } };
   }
 
+  /**
+   * One message's spam probability and, with attention pooling, each token's weight (null with
+   * last-state pooling). The tokens are the message's first `maxTokens`, as the model reads them.
+   */
+  async explain(text: string): Promise<{ probability: number; tokens: AttendedToken[] | null }> {
+    const ids = this.encoder.encode(text, this.config.maxTokens);
+    this.model.eval();
+    const input = fromTypedArray(Int32Array.from(ids), [1, ids.length]);
+    const { logits, weights } = noGrad(() => this.model.forwardWithWeights(input, Int32Array.of(ids.length)));
+    input.dispose();
+    try {
+      const [ham, spam] = await logits.data();
+      const probability = 1 / (1 + Math.exp(ham! - spam!));
+      if (!weights) return { probability, tokens: null };
+      const values = await weights.data();
+      const pieces = this.encoder.pieces(text, this.config.maxTokens);
+      return { probability, tokens: pieces.map((token, t) => ({ token, weight: values[t]! })) };
+    } finally {
+      logits.dispose();
+      weights?.dispose();
+    }
+  }
+
   async predict(input: string | null): Promise<Prediction> {
     if (input === null || input.trim() === '') throw new InputError('input: give the text of an e-mail body, or - to read it from standard input');
-    const ids = this.encoder.encode(input, this.config.maxTokens);
-    const scored = await this.score([{ ids, target: 0 }]);
-    const probability = scored.probability[0]!;
+    const { probability, tokens } = await this.explain(input);
     const label = probability >= 0.5 ? 'spam' : 'ham';
+    const count = this.encoder.encode(input, this.config.maxTokens).length;
+    const line = `${label} (spam probability ${probability.toFixed(3)}, ${count} tokens read)`;
+    if (!tokens) return { value: { label, spamProbability: probability, tokens: count }, text: line };
     return {
-      value: { label, spamProbability: probability, tokens: ids.length },
-      text: `${label} (spam probability ${probability.toFixed(3)}, ${ids.length} tokens read)`,
+      value: { label, spamProbability: probability, tokens: count, attention: tokens.map(({ token, weight }) => ({ token, weight })) },
+      text: `${line}\nmost attended: ${attentionSummary(tokens)}`,
+      terminalText: `${line}\n${colourByAttention(tokens)}`,
     };
   }
 

@@ -14,6 +14,8 @@ export interface TextEncoder {
   readonly vocabSize: number;
   /** Ids of the first `maxTokens` tokens; never empty (an empty body becomes one <UNK>/byte). */
   encode(text: string, maxTokens: number): Int32Array;
+  /** The text of each token `encode` returns, one per id (a word, even an unknown one; a BPE piece). */
+  pieces(text: string, maxTokens: number): string[];
   toJSON(): JsonValue;
 }
 
@@ -38,6 +40,11 @@ class WordEncoder implements TextEncoder {
     return ids.length > 0 ? ids : Int32Array.of(this.vocab.idOf('<UNK>'));
   }
 
+  pieces(text: string, maxTokens: number): string[] {
+    const tokens = this.tokens(text, maxTokens);
+    return tokens.length > 0 ? tokens : ['<UNK>'];
+  }
+
   toJSON(): JsonValue {
     return { kind: 'word', vocab: this.vocab.toJSON() as unknown as JsonValue };
   }
@@ -55,6 +62,10 @@ class BpeEncoder implements TextEncoder {
   encode(text: string, maxTokens: number): Int32Array {
     const ids = this.bpe.encode(prefix(text, maxTokens)).slice(0, maxTokens);
     return ids.length > 0 ? ids : this.bpe.encode(' ');
+  }
+
+  pieces(text: string, maxTokens: number): string[] {
+    return Array.from(this.encode(text, maxTokens), (id) => this.bpe.decode([id]));
   }
 
   toJSON(): JsonValue {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
 import { registerBackend, useBackend } from '@recur/tensor';
+import type { SpamRun } from './spam-run.js';
 import { spamTask } from './spam-task.js';
 
 beforeAll(async () => {
@@ -28,5 +29,26 @@ describe('spam --quick, end to end', () => {
     expect(summary.baseline.f1).toBe(0);
     expect(summary.metrics.accuracy).toBeGreaterThan(summary.baseline.accuracy! + 0.05);
     expect(summary.metrics.f1).toBeGreaterThan(0.5);
+  });
+
+  it('pooling "attention": beats the majority class; predict lists and shades the weight of every word read', async () => {
+    const config = resolveConfig(spamTask, [{ source: '--quick', values: spamTask.quickConfig }, { source: 'test', values: { pooling: 'attention' } }]);
+    const events: TrainEvent[] = [];
+    await trainTask({ task: spamTask, config, outDir: null, reporter: (e) => events.push(e) });
+    const summary = events.at(-1) as unknown as { metrics: Record<string, number>; baseline: Record<string, number> };
+    expect(summary.metrics.accuracy).toBeGreaterThan(summary.baseline.accuracy! + 0.05);
+    expect(summary.metrics.f1).toBeGreaterThan(0.5);
+
+    const run = (await spamTask.create(config)) as SpamRun;
+    try {
+      const prediction = await run.predict('Click here for a FREE prize, unsubscribe-me now');
+      const value = prediction.value as { label: string; tokens: number; attention: { token: string; weight: number }[] };
+      expect(value.attention.map((a) => a.token)).toEqual(['click', 'here', 'for', 'a', 'free', 'prize', ',', 'unsubscribe', '-', 'me', 'now'].slice(0, value.tokens));
+      expect(value.attention.reduce((s, a) => s + a.weight, 0)).toBeCloseTo(1, 5);
+      expect(prediction.text).toMatch(/^(spam|ham) \(spam probability [\d.]+, \d+ tokens read\)\nmost attended: \S+ \d\.\d\d/);
+      expect(prediction.terminalText).toContain('\x1b[48;2;8;48;107m'); // the most attended word, deepest blue
+    } finally {
+      run.dispose();
+    }
   });
 });
