@@ -8,7 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BackendError, mulberry32 } from '@recur/backend';
 import type { GemmProblem } from './gemm.js';
-import { MAX_TASKS, ThreadPool, WORKER_SOURCE } from './thread-pool.js';
+import { ThreadPool } from './thread-pool.js';
+import { CONTROL_WORDS, GEN, QUIT, READY } from './thread-protocol.js';
+import { WORKER_SOURCE } from './worker-program.js';
 import { blockedGemm } from './wasm-gemm.js';
 import { threadedGemm } from './wasm-gemm-threads.js';
 import { WasmRuntime } from './wasm-runtime.js';
@@ -177,15 +179,15 @@ describe.skipIf(!usable)('worker program', () => {
       parentPort.once('message', (data) => self.onmessage({ data }));
       (function (require) { ${WORKER_SOURCE} })(undefined);`;
     const worker = new Worker(source, { eval: true });
-    const control = new Int32Array(new SharedArrayBuffer(4 * (16 + MAX_TASKS)));
+    const control = new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS));
     try {
       worker.postMessage({ module: shared!.module, memory: shared!.memory, control: control.buffer });
       const until = Date.now() + 30_000;
-      while (Atomics.load(control, 2) === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(Atomics.load(control, 2)).toBe(1); // READY
+      while (Atomics.load(control, READY) === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(Atomics.load(control, READY)).toBe(1);
     } finally {
-      Atomics.store(control, 0, -1); // QUIT
-      Atomics.notify(control, 0);
+      Atomics.store(control, GEN, QUIT);
+      Atomics.notify(control, GEN);
       await worker.terminate();
     }
   });
