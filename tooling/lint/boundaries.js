@@ -40,7 +40,15 @@ export const GRAPH = {
     '@recur/export',
   ],
   // Private; its conformance session compares with @recur/test-support's expectClose.
-  '@recur/testkit': ['@recur/backend', '@recur/tensor', '@recur/backend-cpu', '@recur/cells', '@recur/sequence', '@recur/optim', '@recur/test-support'],
+  '@recur/testkit': [
+    '@recur/backend',
+    '@recur/tensor',
+    '@recur/backend-cpu',
+    '@recur/cells',
+    '@recur/sequence',
+    '@recur/optim',
+    '@recur/test-support',
+  ],
 };
 
 // Tests, benchmarks, configs and scripts: code that never ships in a package's dist.
@@ -121,7 +129,10 @@ const rule = {
     if (published && !GRAPH[from.name]) {
       return {
         Program(node) {
-          context.report({ node, message: `${from.name} is not in GRAPH (tooling/lint/boundaries.js): add its place in the package graph` });
+          context.report({
+            node,
+            message: `${from.name} is not in GRAPH (tooling/lint/boundaries.js): add its place in the package graph`,
+          });
         },
       };
     }
