@@ -2,7 +2,7 @@
 // into kept (K, out's non-unit dims) and reduced (R); the loop order follows x's memory layout.
 // Accumulation is in float64 (JS numbers); the out store rounds (float32) or wraps (int32).
 
-import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp, type View } from '@recur/backend';
+import { ShapeError, ValueError, fmtShape, REDUCE_DTYPES, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp, type View } from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
 import { buildFunction } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
@@ -22,15 +22,6 @@ const IDENTITY: Record<AccumulateOp, Record<DType, number>> = {
   prod: { float32: 1, int32: 1, bool: 1 },
   max: { float32: -Infinity, int32: -2147483648, bool: 0 },
   min: { float32: Infinity, int32: 2147483647, bool: 1 },
-};
-
-const ALLOWED: Record<ReduceOp, readonly DType[]> = {
-  sum: ['float32', 'int32'],
-  prod: ['float32', 'int32'],
-  max: ['float32', 'int32', 'bool'],
-  min: ['float32', 'int32', 'bool'],
-  argmax: ['float32', 'int32', 'bool'],
-  argmin: ['float32', 'int32', 'bool'],
 };
 
 function foldRun(op: AccumulateOp, dtype: DType, codegen: boolean): FoldRun {
@@ -69,7 +60,7 @@ function innerStep(layout: Layout, operand: number): number {
 
 export function reduce(context: KernelContext, op: ReduceOp, x: CpuView, axes: readonly number[], out: CpuView): void {
   const name = `reduce(${op})`;
-  const allowed = ALLOWED[op];
+  const allowed = REDUCE_DTYPES[op];
   if (allowed === undefined) throw new ValueError(`reduce: unknown op '${String(op)}'`);
   const target = viewArray(context, name, 'out', out);
   const source = inputArray(context, name, 'x', x) as Data;

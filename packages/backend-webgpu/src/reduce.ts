@@ -3,21 +3,12 @@
 // run one invocation per output, long ones (R ≥ 64) one workgroup per output, except column-like
 // sums with many outputs (see THREAD_MODE_OUTPUTS).
 
-import { ShapeError, ValueError, fmtShape, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp } from '@recur/backend';
+import { ShapeError, ValueError, fmtShape, REDUCE_DTYPES, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp } from '@recur/backend';
 import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
 import type { KernelContext } from './kernel-context.js';
 import { REDUCE_WORKGROUP, reduceShader } from './reduce-wgsl.js';
 import { layoutWords, mergedLayout } from './strided-layout.js';
 import { f32Bits } from './wgsl-prelude.js';
-
-const ALLOWED: Record<ReduceOp, readonly DType[]> = {
-  sum: ['float32', 'int32'],
-  prod: ['float32', 'int32'],
-  max: ['float32', 'int32', 'bool'],
-  min: ['float32', 'int32', 'bool'],
-  argmax: ['float32', 'int32', 'bool'],
-  argmin: ['float32', 'int32', 'bool'],
-};
 
 // int32 and bool have no infinities: their extremes are the identities of max and min.
 const IDENTITY: Record<ReduceOp, Record<DType, number>> = {
@@ -54,7 +45,7 @@ function coalescedOutputs(keptStrides: readonly number[], reducedStrides: readon
 
 export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: readonly number[], out: GpuView): void {
   const name = `reduce(${op})`;
-  const allowed = ALLOWED[op];
+  const allowed = REDUCE_DTYPES[op];
   if (allowed === undefined) throw new ValueError(`reduce: unknown op '${String(op)}'`);
   const outHandle = viewHandle(context.memory, name, 'out', out);
   const xHandle = viewHandle(context.memory, name, 'x', x);

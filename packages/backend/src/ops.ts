@@ -100,6 +100,16 @@ export const REDUCE_OPS = {
   min: { init: Infinity, js: '(x < acc || x !== x ? x : acc)', wgsl: 'min(acc, x)' },
 } as const satisfies Record<Exclude<ReduceOp, 'argmax' | 'argmin'>, ReduceOpDef>;
 
+/** The input dtypes each reduction accepts, the same on every backend (sum and prod need numbers). */
+export const REDUCE_DTYPES: Readonly<Record<ReduceOp, readonly DType[]>> = {
+  sum: ['float32', 'int32'],
+  prod: ['float32', 'int32'],
+  max: ['float32', 'int32', 'bool'],
+  min: ['float32', 'int32', 'bool'],
+  argmax: ['float32', 'int32', 'bool'],
+  argmin: ['float32', 'int32', 'bool'],
+};
+
 /** Output dtype of a unary or binary op on inputs of `dtype`. */
 export function opOutDType(def: UnaryOpDef | BinaryOpDef, dtype: DType): DType {
   return def.out === 'bool' ? 'bool' : dtype;
