@@ -4,7 +4,7 @@
 import { ReduceLROnPlateau, SGD, StepLR } from '@recur/optim';
 import { ValueError, memory, tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
-import { evaluate, fit, predict, progress, type ProgressEvent } from './index.js';
+import { earlyStopping, evaluate, fit, predict, progress, type ProgressEvent } from './index.js';
 import { loss, model, regressionData } from './test-helpers.js';
 
 describe('fit', () => {
@@ -37,7 +37,7 @@ describe('fit', () => {
     const m = model();
     const optimizer = new SGD(m.parameters(), { lr: 0.1 });
     const base = { train: [], loss, optimizer, epochs: 1 };
-    await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(new ValueError("fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize"));
+    await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(new ValueError("fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize, validate"));
     await expect(fit(m, { ...base, epochs: 0 })).rejects.toThrow(/'epochs' must be a positive integer; got 0/);
     await expect(fit(m, { ...base, train: 5 } as never)).rejects.toThrow(/'train' must be a DataLoader/);
     await expect(fit(m, { ...base, clipGradNorm: -1 })).rejects.toThrow(/'clipGradNorm' must be a positive/);
@@ -134,6 +134,29 @@ describe('fit', () => {
     // Without the turns every batch (2 tensors) would stay: +600 from step 100 to 400.
     expect(counts[1]! - counts[0]!).toBeLessThan(100);
   }, 60_000);
+
+  it('merges validate()\'s metrics into the logs, in eval mode, for the monitors to read', async () => {
+    const m = model();
+    const modes: boolean[] = [];
+    const accuracy = [0.5, 0.7, 0.6, 0.65, 0.9];
+    const { history, stopReason } = await fit(m, {
+      train: regressionData(),
+      loss,
+      optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+      epochs: 5,
+      validate: (mm, epoch) => {
+        modes.push(mm.training);
+        return { accuracy: accuracy[epoch]! };
+      },
+      callbacks: [earlyStopping({ monitor: 'accuracy', mode: 'max', patience: 2 })],
+    });
+    expect(history.map((h) => h.accuracy)).toEqual([0.5, 0.7, 0.6, 0.65]);
+    expect(stopReason).toMatch(/'accuracy' did not improve on 0.7/);
+    expect(modes).toEqual([false, false, false, false]);
+    expect(m.training).toBe(true);
+    await expect(fit(m, { train: regressionData(), loss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 1, validate: () => ({ acc: '90%' }) as never }))
+      .rejects.toThrow("fit: validate's log 'acc' must be a number; got \"90%\" after epoch 0");
+  });
 
   it('clips the gradient norm before the step', async () => {
     const m = model();

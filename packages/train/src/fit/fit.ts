@@ -4,9 +4,9 @@
 // any backend. Resume and early stopping are callbacks (checkpoint.ts, early-stopping.ts).
 
 import { clipGradNormAsync } from '@recur/optim';
-import { ShapeError, Tensor, ValueError, checkOptions, describeValue, scope } from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, checkOptions, describeValue, noGrad, scope } from '@recur/tensor';
 import { checkDataSource, epochBatches, iterate } from './data.js';
-import { evaluate } from './evaluate.js';
+import { evaluate, inEvalMode } from './evaluate.js';
 import type { BatchInfo, Callback, DataSource, FitContext, FitModel, FitOptimizer, FitScheduler, Logs, ScheduleOptions } from './types.js';
 
 export interface FitOptions<M extends FitModel, B> {
@@ -25,6 +25,12 @@ export interface FitOptions<M extends FitModel, B> {
   readonly signal?: AbortSignal;
   /** A batch's number of samples: epoch losses become per-sample means (default: every batch weighs 1). */
   readonly batchSize?: (batch: B) => number;
+  /**
+   * Metrics of your own after each epoch (accuracy, perplexity, …), merged into the logs before
+   * the scheduler and the callbacks see them; the model is in eval mode, and gradient
+   * recording is off for its synchronous part (wrap work after an `await` in noGrad).
+   */
+  readonly validate?: (model: M, epoch: number) => Logs | Promise<Logs>;
 }
 
 export interface FitResult {
@@ -51,7 +57,7 @@ export interface LoopContext<M extends FitModel> extends FitContext<M> {
   resume(state: ResumeState): void;
 }
 
-const FIT_KEYS = ['train', 'validation', 'loss', 'optimizer', 'scheduler', 'epochs', 'clipGradNorm', 'callbacks', 'signal', 'batchSize'] as const;
+const FIT_KEYS = ['train', 'validation', 'loss', 'optimizer', 'scheduler', 'epochs', 'clipGradNorm', 'callbacks', 'signal', 'batchSize', 'validate'] as const;
 
 /** Milliseconds of work between turns of the event loop. */
 const TURN_MS = 20;
@@ -116,6 +122,9 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
       }
     }
   });
+  if (options.validate !== undefined && typeof options.validate !== 'function') {
+    throw new ValueError(`fit: 'validate' must be a function (model, epoch) => logs; got ${describeValue(options.validate)}`);
+  }
   if (options.batchSize !== undefined && typeof options.batchSize !== 'function') {
     throw new ValueError(`fit: 'batchSize' must be a function batch => number of samples; got ${describeValue(options.batchSize)}`);
   }
@@ -137,6 +146,16 @@ function lossAndBackward<M extends FitModel, B>(model: M, batch: B, optimizer: F
   });
 }
 
+function checkLogs(logs: unknown, epoch: number): Logs {
+  if (logs === null || typeof logs !== 'object' || Array.isArray(logs)) {
+    throw new ValueError(`fit: validate must return logs (an object of numbers); got ${describeValue(logs)} after epoch ${epoch}`);
+  }
+  for (const [key, value] of Object.entries(logs)) {
+    if (typeof value !== 'number') throw new ValueError(`fit: validate's log '${key}' must be a number; got ${describeValue(value)} after epoch ${epoch}`);
+  }
+  return logs as Logs;
+}
+
 function checkedSize(size: number, where: string): number {
   if (!(typeof size === 'number' && size > 0 && Number.isFinite(size))) {
     throw new ValueError(`fit: batchSize(batch) must be a positive number; got ${describeValue(size)} at ${where}`);
@@ -147,7 +166,7 @@ function checkedSize(size: number, where: string): number {
 /** Train `model` for `epochs`; resolves to the history of epoch logs. */
 export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M, B>): Promise<FitResult> {
   const schedule = checkFitOptions(model, options);
-  const { train, validation, loss, optimizer, epochs, clipGradNorm, signal, batchSize } = options;
+  const { train, validation, loss, optimizer, epochs, clipGradNorm, signal, batchSize, validate } = options;
   const turn = eventLoopTurns();
   const callbacks = options.callbacks ?? [];
   const history: Logs[] = [];
@@ -218,6 +237,7 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
       if (validation !== undefined) {
         logs.valLoss = (await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}), ...(batchSize ? { batchSize } : {}) })).loss;
       }
+      if (validate) Object.assign(logs, checkLogs(await inEvalMode(model, async () => noGrad(() => validate(model, epoch))), epoch));
       if (schedule?.interval === 'epoch') schedule.scheduler.step();
       if (schedule?.interval === 'plateau') {
         const metric = logs[schedule.monitor!];
