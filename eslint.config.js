@@ -18,6 +18,11 @@ export default tseslint.config(
     },
   },
   {
+    // The lint tooling itself runs on Node.
+    files: ['tooling/lint/**/*.js'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     // Type information comes from each package's own tsconfig.json (found per file).
     files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
