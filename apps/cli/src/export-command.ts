@@ -29,7 +29,7 @@ export async function exportCommand(path: string, flags: ExportFlags, io: Io): P
   await selectBackend(flags.backend, (message) => io.stderr.write(`warning: ${message}\n`));
   const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
-    if (!run.exportOnnx) throw new UsageError(`${path}: task '${task.name}' has no ONNX export yet (tasks that have: births, spam, charlm, segment)`);
+    if (!run.exportOnnx) throw new UsageError(`${path}: task '${task.name}' has no ONNX export yet (tasks that have: births, spam, charlm, segment, stream)`);
     const example = await run.exportOnnx();
     try {
       const file = resolve(io.cwd, flags.out);

@@ -69,7 +69,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
 
   root.command('export')
     .description('write a checkpoint\'s model as an ONNX file, for ONNX Runtime and any other ONNX engine')
-    .argument('<checkpoint>', 'a checkpoint written by recur train (births, spam, charlm, segment)')
+    .argument('<checkpoint>', 'a checkpoint written by recur train (births, spam, charlm, segment, stream)')
     .addOption(backendOption())
     .requiredOption('--out <file>', 'the ONNX file to write')
     .option('--format <format>', 'onnx', 'onnx')

@@ -5,13 +5,14 @@
 import { RecurrentStream, mseLoss } from '@recur/cells';
 import { meanAbsoluteError, meanAbsolutePercentageError, rootMeanSquaredError } from '@recur/metrics';
 import { Adam } from '@recur/optim';
-import { InputError, fit, type Evaluation, type LinePlot, type Metrics, type Prediction, type StreamOptions, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import { InputError, fit, type Evaluation, type LinePlot, type Metrics, type OnnxExample, type Prediction, type StreamOptions, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
 import { TruncatedBPTT } from '@recur/train';
-import { fromTypedArray, type Tensor } from '@recur/tensor';
+import { fromTypedArray, noGrad, type Tensor } from '@recur/tensor';
 import type { StreamConfig } from './stream-config.js';
 import { SEASON, STEP_FEATURES, seriesSteps, type SeriesSteps, type Standardizer } from './stream-data.js';
 import { OnlineForecaster, SEASONAL_NAIVE } from './stream-forecaster.js';
 import { StreamModel } from './stream-model.js';
+import { exportStreamOnnx } from './stream-onnx.js';
 
 /** The whole series and where its parts start (indices into it). */
 export interface StreamSeries {
@@ -194,6 +195,17 @@ export class StreamRun implements TaskRun {
   }
 
   /** The value after `input` (whitespace-separated numbers, at least a week of them); none: the day after 1988. */
+  /** The model as ONNX with the test split's first four weeks of steps, from a zero state, as its example. */
+  async exportOnnx(): Promise<OnnxExample> {
+    const test = seriesSteps(this.series.z.subarray(this.series.testFrom));
+    const length = Math.min(28, test.corrections.length);
+    const steps = fromTypedArray(test.features.slice(0, length * STEP_FEATURES), [1, length, STEP_FEATURES]);
+    const [h0, c0] = this.model.initialState(1);
+    this.model.eval();
+    const [corrections, [hN, cN]] = noGrad(() => this.model.forward(steps, [h0, c0]));
+    return { onnx: await exportStreamOnnx(this.model), inputs: { steps, h0, c0 }, outputs: { corrections, h_n: hN, c_n: cN } };
+  }
+
   async predict(input: string | null): Promise<Prediction> {
     const values = input === null ? Array.from(this.series.births.subarray(this.series.validationFrom)) : parseValues(input);
     const forecaster = this.openStream({ learn: false });
