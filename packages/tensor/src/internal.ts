@@ -118,7 +118,7 @@ export function commonBackend(op: string, ...tensors: Tensor[]): BackendV1 {
     const backend = t.liveStorage(op).backend;
     if (backend !== first) {
       throw new BackendError(
-        `${op}: operands live on different backends ('${first.name}' and '${backend.name}'); move one with toBackend()`,
+        `${op}: operands live on different backends ('${first.name}' and '${backend.name}'); move one with \`await t.to('${first.name}')\` (a module: \`await module.to('${first.name}')\`)`,
       );
     }
   }

@@ -64,6 +64,16 @@ function lookup(name: string): Entry {
 
 /** Create (once) and activate the named backend; new tensors are made on it from now on. */
 export async function useBackend(name: string): Promise<BackendV1> {
+  const backend = await loadBackend(name);
+  active = backend;
+  return backend;
+}
+
+/**
+ * Create (once) the named backend without activating it: what `tensor.to('webgpu')` uses, so
+ * moving a tensor does not change where new tensors are made.
+ */
+export async function loadBackend(name: string): Promise<BackendV1> {
   let backend = instances.get(name);
   if (!backend) {
     let creating = pending.get(name);
@@ -79,7 +89,6 @@ export async function useBackend(name: string): Promise<BackendV1> {
     }
     instances.set(name, backend);
   }
-  active = backend;
   return backend;
 }
 

@@ -26,6 +26,7 @@ import { gather, indexSelect } from './ops/indexing.js';
 import { split, chunk, pad } from './ops/join.js';
 import { fullLike } from './creation.js';
 import { assign } from './ops/assign.js';
+import { toBackend, type BackendTarget } from './move.js';
 
 export type NestedArray = number | boolean | NestedArray[];
 type Operand = Tensor | number;
@@ -135,6 +136,15 @@ export class Tensor {
     return new Tensor(storage, shape, strides, offset);
   }
 
+  /** @internal Point this handle at `storage` (same dtype and size, another backend) and release the old: moveInPlace's last step. */
+  swapStorage(storage: Storage): void {
+    const old = this.liveStorage('swapStorage');
+    this.cell.storage = storage;
+    forgetTensor(old.backend.name);
+    trackTensor(this, storage.backend.name, false);
+    old.release();
+  }
+
   /** Free this handle (its memory when no other view shares it). Safe to call twice. */
   dispose(): void {
     const storage = this.cell.storage;
@@ -209,6 +219,13 @@ export class Tensor {
     assign(this, value);
     return this;
   }
+
+  /**
+   * A copy on another backend (an instance or a registered name), same shape, dtype and values.
+   * Async because reading a GPU buffer is: `const c = await t.to('cpu')`. The copy is a new leaf
+   * carrying `requiresGrad` (no gradient flows back to `t`); see move.ts. Modules: `module.to()`.
+   */
+  to(backend: BackendTarget): Promise<Tensor> { return toBackend(this, backend); }
 
   /** A new handle on the same memory, cut from the graph. */
   detach(): Tensor {
