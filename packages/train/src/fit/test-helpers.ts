@@ -1,36 +1,24 @@
 // Test fixtures for the fit tests: a tiny regression task (y = x·w + b plus noise) as a
 // DataLoader-like source whose `batches(epoch)` shuffles by epoch, and a small model.
 
+import { mulberry32 } from '@recur/backend';
 import { Dropout, Linear, Sequential, mseLoss } from '@recur/cells';
 import { manualSeed, randn, tensor, type Tensor } from '@recur/tensor';
-
-/** mulberry32: a tiny seeded host RNG for the data (the tensor RNG stays the model's). */
-function hostRandom(seed: number): { random(): number } {
-  let a = seed >>> 0;
-  return {
-    random() {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    },
-  };
-}
 
 export type Batch = { readonly x: Tensor; readonly y: Tensor };
 
 /** 32 samples of 3 features, batches of 8, shuffled per epoch from a seed (DataLoader's protocol). */
 export function regressionData(seed = 1): { batches(epoch: number): Iterable<Batch>; all: Batch[] } {
-  const g = hostRandom(seed);
-  const xs = Array.from({ length: 32 }, () => [0, 1, 2].map(() => g.random() * 2 - 1));
+  // mulberry32: a seeded host generator for the data (the tensor RNG stays the model's).
+  const g = mulberry32(seed);
+  const xs = Array.from({ length: 32 }, () => [0, 1, 2].map(() => g() * 2 - 1));
   const ys = xs.map(([a, b, c]) => [0.5 * a! - 1.5 * b! + 0.25 * c! + 0.3]);
   const make = (idx: number[]): Batch => ({ x: tensor(idx.map((i) => xs[i]!)), y: tensor(idx.map((i) => ys[i]!)) });
   const order = (epoch: number): number[] => {
-    const r = hostRandom(seed * 1000 + epoch);
+    const r = mulberry32(seed * 1000 + epoch);
     const idx = xs.map((_, i) => i);
     for (let i = idx.length - 1; i > 0; i--) {
-      const j = Math.floor(r.random() * (i + 1));
+      const j = Math.floor(r() * (i + 1));
       [idx[i], idx[j]] = [idx[j]!, idx[i]!];
     }
     return idx;
