@@ -33,6 +33,13 @@ describe('fit', () => {
     }
   });
 
+  it('says why a second epoch of a one-shot generator has no batches', async () => {
+    const m = model();
+    const once = regressionData().batches(0)[Symbol.iterator]();
+    await expect(fit(m, { train: { [Symbol.iterator]: () => once }, loss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 2 }))
+      .rejects.toThrow("fit: 'train' gave no batches in epoch 1 (a generator object runs once: pass a function (epoch) => batches, or an array)");
+  });
+
   it('rejects unknown options and bad values with ValueErrors', async () => {
     const m = model();
     const optimizer = new SGD(m.parameters(), { lr: 0.1 });

@@ -232,7 +232,10 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
         await run('onBatchEnd', info);
         await turn();
       }
-      if (batch === 0) throw new ValueError(`fit: 'train' gave no batches in epoch ${epoch}`);
+      if (batch === 0) {
+        const hint = epoch > 0 ? ' (a generator object runs once: pass a function (epoch) => batches, or an array)' : '';
+        throw new ValueError(`fit: 'train' gave no batches in epoch ${epoch}${hint}`);
+      }
       const logs: Logs = { loss: sum / weight, lr };
       if (validation !== undefined) {
         logs.valLoss = (await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}), ...(batchSize ? { batchSize } : {}) })).loss;
