@@ -23,7 +23,7 @@ export const kBlock = (K: number): number => Math.ceil(K / Math.ceil(K / KC));
 
 /** Whether C's columns jc…jc+nc sit one element apart, so a row leaves with one `set`. */
 export function unitColumns(colC: Int32Array, jc: number, nc: number): boolean {
-  for (let s = 1; s < nc; s++) if (colC[jc + s] !== colC[jc] + s) return false;
+  for (let s = 1; s < nc; s++) if (colC[jc + s] !== colC[jc]! + s) return false;
   return true;
 }
 
@@ -48,7 +48,7 @@ export function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: num
       c.set(heap.subarray(from, from + nc), row + colC[jc]!);
     } else if (unit) {
       const to = row + colC[jc]!;
-      for (let s = 0; s < nc; s++) c[to + s] += heap[from + s]!;
+      for (let s = 0; s < nc; s++) c[to + s]! += heap[from + s]!;
     } else {
       for (let s = 0; s < nc; s++) {
         const index = row + colC[jc + s]!;
