@@ -4,7 +4,7 @@
 
 // #region example
 import { cpu } from '@recur/backend-cpu';
-import { LSTM } from '@recur/cells';
+import { LSTM, scaledDotProductAttention } from '@recur/cells';
 import { randn, registerBackend, useBackend, type Tensor } from '@recur/tensor';
 
 registerBackend(cpu());
@@ -25,5 +25,10 @@ const { context, weights } = attend(decoded, encoded, encoded);
 
 console.log(context.shape, weights.shape); // [1, 5, 16] [1, 5, 12]
 console.log(weights.sum({ axis: -1 }).toArraySync()); // [[1, 1, 1, 1, 1]]
+
+// The library's function (F.scaled_dot_product_attention) computes the same context.
+const library = scaledDotProductAttention(decoded, encoded, encoded);
+console.log(library.sub(context).abs().max().itemSync()); // 0 here; below 1e-6 in any case
 // #endregion example
 export const rowSums = weights.sum({ axis: -1 }).dataSync();
+export const libraryDifference = library.sub(context).abs().max().itemSync();

@@ -69,7 +69,10 @@ const claims: Record<string, (exports: Record<string, unknown>) => void> = {
     Array.from(m.rowSums as Float32Array).forEach((sum) => expect(sum).toBeCloseTo(1, 5));
     expect(m.paddedWeight).toBe(0);
   },
-  'attention.ts': (m) => Array.from(m.rowSums as Float32Array).forEach((sum) => expect(sum).toBeCloseTo(1, 5)),
+  'attention.ts': (m) => {
+    Array.from(m.rowSums as Float32Array).forEach((sum) => expect(sum).toBeCloseTo(1, 5));
+    expect(m.libraryDifference as number).toBeLessThan(1e-6);
+  },
   'subword-bpe.ts': (m) => expect(m.roundTrip).toBe(true),
   'metrics.ts': (m) => expect(m.rougeL).toBeCloseTo(5 / 6, 10),
   'dropout-eval.ts': (m) => expect(m.evalIsDeterministic).toBe(true),
