@@ -121,7 +121,7 @@ describe('recur train births --quick', () => {
 
     const evaluated = await runCli(['eval', join(out, 'checkpoint.safetensors'), '--json']);
     expect(evaluated.code).toBe(0);
-    expect((evaluated.events[0] as { metrics: { mae: number } }).metrics.mae).toBeCloseTo(summary.metrics.mae, 6);
+    expect((evaluated.events[0] as { metrics: { mae: number } }).metrics.mae).toBeCloseTo(summary.metrics.mae!, 6);
     const table = await runCli(['eval', join(out, 'checkpoint.safetensors')]);
     expect(table.stdout).toMatch(/^mae\s+\d+\.\d\s+\d+\.\d\s+model$/m);
 
@@ -210,7 +210,7 @@ describe('recur train g2p --quick, then eval and predict', () => {
 
     const checkpoint = join(out, 'checkpoint.safetensors');
     const evaluated = await runCli(['eval', checkpoint, '--json']);
-    expect((evaluated.events[0] as { metrics: { per: number } }).metrics.per).toBeCloseTo(summary.metrics.per, 6);
+    expect((evaluated.events[0] as { metrics: { per: number } }).metrics.per).toBeCloseTo(summary.metrics.per!, 6);
     const one = await runCli(['predict', checkpoint, 'python']);
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^[A-Z]+( [A-Z]+)*\n$/);
