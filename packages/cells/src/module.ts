@@ -1,7 +1,21 @@
 // Module: a tree of named parameters, buffers and submodules with PyTorch's naming, so
 // state-dict keys (`lstm.weight_ih_l0`, `fc.bias`) move both ways between Recur and PyTorch.
 
-import { FormatError, Tensor, ValueError, cast, checkOptions, describeValue, expectBool, fmtShape, keep, noGrad } from '@recur/tensor';
+import {
+  FormatError,
+  Tensor,
+  ValueError,
+  cast,
+  checkOptions,
+  describeValue,
+  expectBool,
+  fmtShape,
+  keep,
+  moveInPlace,
+  noGrad,
+  resolveBackendTarget,
+  type BackendTarget,
+} from '@recur/tensor';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
 
@@ -184,6 +198,19 @@ export abstract class Module {
       p.grad?.dispose();
       p.grad = null;
     }
+  }
+
+  /**
+   * Move every parameter (with its gradient) and buffer to `backend` (an instance or a registered
+   * name), in place: the Parameter objects stay the same, so an optimizer holding them keeps
+   * working — move its state with `await optimizer.to(backend)`. Async because reading GPU memory
+   * is: `await model.to('cpu')`. The old memory is freed.
+   */
+  async to(backend: BackendTarget): Promise<this> {
+    const target = await resolveBackendTarget(`${this.constructor.name}.to`, backend);
+    const tensors = new Set<Tensor>([...this.parameters(), ...this.namedBuffers().map(([, b]) => b)]);
+    await Promise.all([...tensors].map((t) => moveInPlace(t, target)));
+    return this;
   }
 
   /** Number of trainable scalars. */

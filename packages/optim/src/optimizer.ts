@@ -3,6 +3,7 @@
 // p parameter, g its gradient; each subclass spells out its own update equations.
 
 import {
+  BackendError,
   DTypeError,
   FormatError,
   GradError,
@@ -15,8 +16,11 @@ import {
   enableGrad,
   fmtShape,
   keep,
+  moveInPlace,
   noGrad,
+  resolveBackendTarget,
   zerosLike,
+  type BackendTarget,
 } from '@recur/tensor';
 import { expectParams } from './checks.js';
 
@@ -164,11 +168,40 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
           if (!sameShape(grad.shape, p.shape)) {
             throw new ShapeError(`${this.name}.step: gradient ${fmtShape(grad.shape)} for a parameter of shape ${fmtShape(p.shape)}`);
           }
+          this.checkPlacement(p);
           this.update(p, grad, group);
         }
       }
     });
     return loss;
+  }
+
+  /**
+   * Move every state tensor (momenta, squared averages) to `backend` in place, to follow
+   * `await module.to(backend)`: `await optimizer.to(backend)`. Parameters are moved by their module.
+   */
+  async to(backend: BackendTarget): Promise<this> {
+    const target = await resolveBackendTarget(`${this.name}.to`, backend);
+    const moves: Promise<void>[] = [];
+    for (const entry of this.state.values()) {
+      for (const value of Object.values(entry)) if (value instanceof Tensor) moves.push(moveInPlace(value, target));
+    }
+    await Promise.all(moves);
+    return this;
+  }
+
+  // A parameter moved without its state would mix backends (a fused kernel would even read
+  // buffers of another device): refuse, naming the call that fixes it.
+  private checkPlacement(p: Tensor): void {
+    const entry = this.state.get(p);
+    if (!entry) return;
+    for (const [key, value] of Object.entries(entry)) {
+      if (value instanceof Tensor && value.backend !== p.backend) {
+        throw new BackendError(
+          `${this.name}.step: state '${key}' of a parameter lives on backend '${value.backend}' but the parameter on '${p.backend}'; move the optimizer with its module: await optimizer.to('${p.backend}')`,
+        );
+      }
+    }
   }
 
   /** A zero tensor shaped like p that lives until `dispose()` (outside every scope). */
