@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
-import { Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, LSTMModel, Module, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
+import { Dropout, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, LSTMModel, Module, RNNCell, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
 import { registerOnnxExporter } from './context.js';
@@ -126,6 +126,39 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
     const tokens = tensor([[1, 2, 3, 4], [5, 6, 0, 0]], { dtype: 'int32' });
     const bytes = await exportOnnx(tagger, { inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'lengths', shape: ['batch'], dtype: 'int32' }] });
     await expectClose((await runOnnx(bytes, { tokens, lengths: tensor([4, 2], { dtype: 'int32' }) })).output!, tagger.forward(tokens, [4, 2]));
+  });
+
+  it('RNNCell, LSTMCell and GRUCell: one step, from zeros and from a given state', async () => {
+    manualSeed(12);
+    const cells = [
+      new RNNCell({ inputSize: 3, hiddenSize: 4 }),
+      new RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', bias: false }),
+      new LSTMCell({ inputSize: 3, hiddenSize: 4 }),
+      new GRUCell({ inputSize: 3, hiddenSize: 4 }),
+      new GRUCell({ inputSize: 3, hiddenSize: 4, bias: false }),
+    ];
+    for (const cell of cells) {
+      const x = randn([2, 3]);
+      const h = randn([2, 4]);
+      const c = randn([2, 4]);
+      const lstm = cell instanceof LSTMCell;
+      const outputNames = lstm ? ['h', 'c'] : ['h'];
+      const xSpec = floatInput('x', 2);
+      const fromZeros = await runOnnx(await exportOnnx(cell, { inputs: [xSpec], outputNames }), { x });
+      const stateSpecs = lstm ? [{ name: 'h0', shape: ['batch', 4] }, { name: 'c0', shape: ['batch', 4] }] : [{ name: 'h0', shape: ['batch', 4] }];
+      const fromState = await runOnnx(await exportOnnx(cell, { inputs: [xSpec, ...stateSpecs], outputNames }), lstm ? { x, h0: h, c0: c } : { x, h0: h });
+      if (lstm) {
+        const [h1, c1] = (cell as LSTMCell).forward(x);
+        await expectClose(fromZeros.h!, h1);
+        await expectClose(fromZeros.c!, c1);
+        const [h2, c2] = (cell as LSTMCell).forward(x, [h, c]);
+        await expectClose(fromState.h!, h2);
+        await expectClose(fromState.c!, c2);
+      } else {
+        await expectClose(fromZeros.h!, (cell as GRUCell).forward(x));
+        await expectClose(fromState.h!, (cell as GRUCell).forward(x, h));
+      }
+    }
   });
 
   it("the seed's three models", async () => {

@@ -3,9 +3,10 @@
 // a Gather of rows; LayerNorm is LayerNormalization (opset 17); Dropout exports as in eval mode.
 
 import { ValueError } from '@recur/backend';
-import { Dropout, Embedding, GRU, LayerNorm, Linear, LSTM, LSTMModel, RNN, Sequential, SequenceTagger, SimpleRNN, type Module } from '@recur/cells';
+import { Dropout, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, LSTMModel, RNN, RNNCell, Sequential, SequenceTagger, SimpleRNN, type Module } from '@recur/cells';
 import { registerDefaultExporter, type ExportContext } from './context.js';
 import type { OnnxValue } from './graph.js';
+import { exportCell } from './cell-exporters.js';
 import { exportRecurrent } from './recurrent.js';
 
 function only(name: string, inputs: readonly (OnnxValue | undefined)[]): OnnxValue {
@@ -89,6 +90,9 @@ export function installBuiltinExporters(): void {
   registerDefaultExporter(RNN, exportRecurrent);
   registerDefaultExporter(LSTM, exportRecurrent);
   registerDefaultExporter(GRU, exportRecurrent);
+  registerDefaultExporter(RNNCell, exportCell);
+  registerDefaultExporter(LSTMCell, exportCell);
+  registerDefaultExporter(GRUCell, exportCell);
   registerDefaultExporter(SimpleRNN, exportLastStepModel);
   registerDefaultExporter(LSTMModel, exportLastStepModel);
   registerDefaultExporter(SequenceTagger, exportSequenceTagger);
