@@ -6,6 +6,7 @@ describe('recur umbrella', () => {
     const setup = await createDefault({ webgpu: false });
     expect(setup.backend.name).toBe('cpu');
     expect(getBackend().name).toBe('cpu');
+    expect(setup.skipped).toEqual([]);
   });
 
   it('createDefault() rejects a misspelt option instead of ignoring it', async () => {

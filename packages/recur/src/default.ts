@@ -1,13 +1,17 @@
 // createDefault(): register the CPU backend and, when an adapter exists, WebGPU; activate the
-// best one. A missing or failing GPU falls back to the CPU with a one-line warning.
+// best one through @recur/tensor's fallback chain (selectBackend). A missing or failing GPU
+// falls back to the CPU: with a one-line warning in a browser, quietly in Node unless `warn` is given.
 
 import { cpu } from '@recur/backend-cpu';
-import { checkOptions, registerBackend, useBackend, type BackendV1 } from '@recur/tensor';
+import { checkOptions, selectBackend, type BackendPlugin, type BackendV1, type SkippedBackend } from '@recur/tensor';
 
 export interface DefaultOptions {
   /** Try WebGPU first (default true). */
   readonly webgpu?: boolean;
-  /** Where the fallback warning goes (default console.warn); null silences it. */
+  /**
+   * Where the fallback warning goes. Default: console.warn in a browser, nothing in Node (where
+   * a missing GPU is the usual case); null silences it everywhere.
+   */
   readonly warn?: ((message: string) => void) | null;
 }
 
@@ -15,20 +19,28 @@ export interface DefaultSetup {
   readonly backend: BackendV1;
   /** Why WebGPU was not used, when it was wanted and is not. */
   readonly fallbackReason?: string;
+  /** Every backend tried before the one in use, with why it was skipped. */
+  readonly skipped: readonly SkippedBackend[];
 }
+
+/** WebGPU, imported only when tried, so a missing `webgpu` package or GPU costs nothing. */
+const lazyWebGPU: BackendPlugin = {
+  name: 'webgpu',
+  async create() {
+    const { webgpu } = await import('@recur/backend-webgpu');
+    return webgpu().create();
+  },
+};
+
+const inNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 export async function createDefault(options: DefaultOptions = {}): Promise<DefaultSetup> {
   checkOptions('createDefault', options, ['webgpu', 'warn']);
-  registerBackend(cpu());
-  if (options.webgpu === false) return { backend: await useBackend('cpu') };
-  try {
-    const { webgpu } = await import('@recur/backend-webgpu');
-    registerBackend(webgpu());
-    return { backend: await useBackend('webgpu') };
-  } catch (error) {
-    const reason = (error as Error).message.split('\n')[0]!;
-    const warn = options.warn === undefined ? console.warn : options.warn;
-    warn?.(`recur: WebGPU unavailable (${reason}); using the CPU backend`);
-    return { backend: await useBackend('cpu'), fallbackReason: reason };
-  }
+  const chain = options.webgpu === false ? [cpu()] : [lazyWebGPU, cpu()];
+  const { backend, skipped } = await selectBackend(chain);
+  const gpu = skipped.find((s) => s.name === 'webgpu');
+  if (!gpu) return { backend, skipped };
+  const warn = options.warn === undefined ? (inNode ? null : console.warn) : options.warn;
+  warn?.(`recur: WebGPU unavailable (${gpu.reason}); using the CPU backend`);
+  return { backend, fallbackReason: gpu.reason, skipped };
 }
