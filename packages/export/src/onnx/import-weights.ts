@@ -5,7 +5,7 @@
 // the remaining linear nodes fill the remaining Linear modules in order. W is [out, in] (PyTorch).
 
 import { FormatError } from '@recur/backend';
-import { GRU, Linear, LSTM, Module, RNN, type RecurrentBase } from '@recur/cells';
+import { GRU, GRUCell, Linear, LSTM, LSTMCell, Module, RNN, RNNCell, type RecurrentBase } from '@recur/cells';
 import { fromTypedArray, type Tensor } from '@recur/tensor';
 import { gateCount, onnxOpOf, toTorchOrder, type OnnxRecurrentOp } from './gate-order.js';
 import { intAttribute, readOnnxModel, stringAttribute, type HostTensor } from './read-model.js';
@@ -37,11 +37,31 @@ function transpose2d(weight: HostTensor): HostWeight {
   return { values: out, shape: [columns, rows] };
 }
 
-function recurrentLayers(module: Module): { prefix: string; layer: number; module: RecurrentBase }[] {
-  const layers: { prefix: string; layer: number; module: RecurrentBase }[] = [];
+type Cell = RNNCell | LSTMCell | GRUCell;
+
+interface RecurrentTarget {
+  readonly prefix: string;
+  readonly layer: number;
+  readonly module: RecurrentBase | Cell;
+  /** The ONNX op that holds its weights. */
+  readonly op: OnnxRecurrentOp;
+  readonly numDirections: number;
+  /** Key suffix of direction d: `_l0`, `_l0_reverse` for layers, none for cells. */
+  suffix(d: number): string;
+}
+
+/** The module's recurrent layers (one per layer of RNN/LSTM/GRU) and cells, in module order. */
+function recurrentLayers(module: Module): RecurrentTarget[] {
+  const layers: RecurrentTarget[] = [];
   for (const [name, child] of module.namedModules()) {
+    const prefix = name ? `${name}.` : '';
     if (child instanceof RNN || child instanceof LSTM || child instanceof GRU) {
-      for (let layer = 0; layer < child.numLayers; layer++) layers.push({ prefix: name ? `${name}.` : '', layer, module: child });
+      for (let layer = 0; layer < child.numLayers; layer++) {
+        layers.push({ prefix, layer, module: child, op: onnxOpOf(child.mode), numDirections: child.numDirections, suffix: (d) => `_l${layer}${d === 1 ? '_reverse' : ''}` });
+      }
+    } else if (child instanceof RNNCell || child instanceof LSTMCell || child instanceof GRUCell) {
+      const op = child instanceof LSTMCell ? 'LSTM' : child instanceof GRUCell ? 'GRU' : 'RNN';
+      layers.push({ prefix, layer: 0, module: child, op, numDirections: 1, suffix: () => '' });
     }
   }
   return layers;
@@ -98,19 +118,20 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
     throw new FormatError(`${source}: expected ${layers.length} recurrent layers (LSTM/GRU/RNN nodes) for the module; the file has ${recurrentNodes.length}`);
   }
   recurrentNodes.forEach((node, index) => {
-    const { prefix, layer, module: target } = layers[index]!;
+    const entry = layers[index]!;
+    const { prefix, layer, module: target } = entry;
     const op = node.op_type as OnnxRecurrentOp;
     const where = `${source}: ${op} node ${index} (${prefix}layer ${layer})`;
-    if (op !== onnxOpOf(target.mode)) throw new FormatError(`${where}: expected ${onnxOpOf(target.mode)} for ${target.constructor.name}; got ${op}`);
+    if (op !== entry.op) throw new FormatError(`${where}: expected ${entry.op} for ${target.constructor.name}; got ${op}`);
     if (op === 'GRU' && intAttribute(node, 'linear_before_reset', 0) !== 1) {
       throw new FormatError(`${where}: expected linear_before_reset = 1 (PyTorch's GRU applies the reset after W_hn·h); got 0`);
     }
     const direction = stringAttribute(node, 'direction', 'forward');
     const D = direction === 'bidirectional' ? 2 : 1;
-    if (D !== target.numDirections || direction === 'reverse') throw new FormatError(`${where}: expected direction ${target.numDirections === 2 ? 'bidirectional' : 'forward'}; got ${direction}`);
+    if (D !== entry.numDirections || direction === 'reverse') throw new FormatError(`${where}: expected direction ${entry.numDirections === 2 ? 'bidirectional' : 'forward'}; got ${direction}`);
     if (op === 'RNN') {
       const activations = node.attribute?.find((a) => a.name === 'activations')?.strings?.map((s) => new TextDecoder().decode(s).toLowerCase()) ?? ['tanh'];
-      const expected = (target as RNN).nonlinearity;
+      const expected = (target as RNN | RNNCell).nonlinearity;
       if (activations.some((a) => a !== expected)) throw new FormatError(`${where}: expected activations ${expected}; got ${activations.join(', ')}`);
     }
     const gates = gateCount(op);
@@ -122,7 +143,7 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
     if (r.dims.length !== 3 || r.dims[0] !== D || r.dims[1] !== gates * H || r.dims[2] !== H) throw new FormatError(`${where}: R expected [${D}, ${gates * H}, ${H}]; got [${r.dims.join(',')}]`);
     if (b && (b.dims.length !== 2 || b.dims[0] !== D || b.dims[1] !== 2 * gates * H)) throw new FormatError(`${where}: B expected [${D}, ${2 * gates * H}]; got [${b.dims.join(',')}]`);
     for (let d = 0; d < D; d++) {
-      const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+      const suffix = entry.suffix(d);
       const block = (tensor: HostTensor, size: number, at: number) => toTorchOrder(op, tensor.values.subarray(at * size, (at + 1) * size));
       put(`${prefix}weight_ih${suffix}`, { values: block(w, gates * H * columns, d), shape: [gates * H, columns] });
       put(`${prefix}weight_hh${suffix}`, { values: block(r, gates * H * H, d), shape: [gates * H, H] });
