@@ -3,5 +3,6 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   resolve: { conditions: ['@recur/source'] },
   ssr: { resolve: { conditions: ['@recur/source'] } },
-  test: { name: 'demo', include: ['src/**/*.test.ts'] },
+  // Registers and activates the CPU backend before every test file (one definition for all packages).
+  test: { name: 'demo', include: ['src/**/*.test.ts'], setupFiles: ['../../packages/tensor/src/test-support/cpu-setup.ts'] },
 });

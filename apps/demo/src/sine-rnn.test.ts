@@ -1,12 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { manualSeed, memory, registerBackend, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { manualSeed, memory } from '@recur/tensor';
 import { trainSineRnn } from './sine-rnn.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('demo: vanilla RNN on a sine wave', () => {
   it('the loss falls to a small fraction of its start and memory stays flat', () => {

@@ -2,19 +2,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { readSafetensorsHeader, registerBackend, useBackend } from '@recur/tensor';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readSafetensorsHeader } from '@recur/tensor';
 import { CHECKPOINT_FILE, readTaskCheckpoint } from './checkpoint-file.js';
 import { CheckpointError, OutputDirError, TrainingDivergedError } from './errors.js';
 import { prepareOutputDir } from './output-dir.js';
 import { evaluateCheckpoint, trainTask } from './runner.js';
 import { lineTask } from './test-task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {

@@ -1,16 +1,10 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { Linear } from '@recur/cells';
 import { SGD } from '@recur/optim';
-import { ValueError, registerBackend, scalar, useBackend } from '@recur/tensor';
+import { ValueError, scalar } from '@recur/tensor';
 import { TrainingDivergedError } from './errors.js';
 import { fit, type FitOptions } from './fit.js';
 import type { TrainContext } from './task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const context: TrainContext = {
   reporter: () => {},

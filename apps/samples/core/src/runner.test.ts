@@ -1,19 +1,13 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { memory, registerBackend, useBackend } from '@recur/tensor';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memory } from '@recur/tensor';
 import { CHECKPOINT_FILE, readTaskCheckpoint } from './checkpoint-file.js';
 import { CheckpointError } from './errors.js';
 import type { TrainEvent } from './events.js';
 import { evaluateCheckpoint, trainTask } from './runner.js';
 import { lineTask } from './test-task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
