@@ -29,6 +29,8 @@ export function registerOnnxExporter<M extends Module>(moduleClass: ModuleClass<
 
 export class ExportContext {
   private readonly prefixes = new Map<Module, string>();
+  /** One initializer per parameter, however often its module is called (shared layers, unrolled steps). */
+  private readonly initializers = new Map<Tensor, OnnxValue>();
 
   constructor(
     readonly graph: OnnxGraph,
@@ -53,7 +55,12 @@ export class ExportContext {
 
   /** A parameter as an initializer named by its state-dict key. */
   weight(module: Module, name: string, tensor: Tensor): OnnxValue {
-    return this.graph.initializer(`${this.prefix(module)}${name}`, this.values(tensor), tensor.shape);
+    let value = this.initializers.get(tensor);
+    if (!value) {
+      value = this.graph.initializer(`${this.prefix(module)}${name}`, this.values(tensor), tensor.shape);
+      this.initializers.set(tensor, value);
+    }
+    return value;
   }
 
   call(module: Module, inputs: readonly (OnnxValue | undefined)[]): OnnxValue[] {

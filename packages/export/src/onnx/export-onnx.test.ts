@@ -5,6 +5,7 @@ import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
 import { registerOnnxExporter } from './context.js';
 import { exportOnnx } from './export-onnx.js';
+import { readOnnxModel } from './read-model.js';
 import { expectClose, runOnnx } from '../test-support/ort-check.js';
 
 beforeAll(async () => {
@@ -197,6 +198,21 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
     });
     const x = randn([2, 5, 3]);
     await expectClose((await runOnnx(await exportOnnx(model, { inputs }), { x })).output!, model.forward(x));
+  });
+
+  it('a module called twice shares one copy of its weights', async () => {
+    class Twice extends Module {
+      readonly fc = this.registerModule('fc', new Linear({ inFeatures: 3, outFeatures: 3 }));
+      forward(x: Tensor): Tensor {
+        return this.fc.forward(this.fc.forward(x).tanh());
+      }
+    }
+    registerOnnxExporter(Twice, (module, [x], context) => context.call(module.fc, [context.graph.tanh(context.call(module.fc, [x])[0]!)]));
+    const model = new Twice();
+    const x = randn([2, 3]);
+    const bytes = await exportOnnx(model, { inputs: [floatInput('x', 2)] });
+    expect([...readOnnxModel(bytes).weights.keys()].sort()).toEqual(['fc.bias', 'fc.weight']);
+    await expectClose((await runOnnx(bytes, { x })).output!, model.forward(x));
   });
 
   it('rejects what ONNX cannot express, with typed errors', async () => {
