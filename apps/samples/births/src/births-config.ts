@@ -29,7 +29,7 @@ export type BirthsConfig = TaskConfig & {
 };
 
 export const BIRTHS_DEFAULTS: BirthsConfig = {
-  epochs: 12,
+  epochs: 30,
   batchSize: 64,
   lr: 0.003,
   seed: 0,
@@ -37,12 +37,12 @@ export const BIRTHS_DEFAULTS: BirthsConfig = {
   horizon: 7,
   hiddenSize: 32,
   numLayers: 1,
-  lrStepSize: 5,
+  lrStepSize: 10,
   lrGamma: 0.5,
   clipNorm: 1,
   trainYears: 0,
   dropout: 0.2,
-  members: 1,
+  members: 3,
   ridgeInit: false,
   restoreBest: true,
 };
@@ -54,6 +54,7 @@ export const BIRTHS_QUICK: Partial<BirthsConfig> = {
   trainYears: 3,
   batchSize: 32,
   lr: 0.01,
+  members: 1,
 };
 
 export function checkBirthsConfig(config: BirthsConfig): string | null {
