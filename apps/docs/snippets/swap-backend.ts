@@ -1,20 +1,15 @@
-// Getting started: register WebGPU next to the CPU and switch with one call. The model code
-// does not change; only reading values back is asynchronous on a GPU.
+// Getting started: WebGPU if it starts, else the CPU, with one fallback chain (selectBackend). The
+// model code does not change; only reading values back is asynchronous on a GPU.
 
 // #region example
 import { cpu } from '@recur/backend-cpu';
 import { webgpu } from '@recur/backend-webgpu';
-import { getBackend, registerBackend, tensor, useBackend } from '@recur/tensor';
+import { getBackend, selectBackend, tensor } from '@recur/tensor';
 
-registerBackend(cpu());
-registerBackend(webgpu()); // nothing is created until the backend is first used
-
-try {
-  await useBackend('webgpu'); // asks navigator.gpu (or Dawn in Node) for an adapter
-} catch (error) {
-  console.warn(`no WebGPU here (${(error as Error).message}); staying on the CPU`);
-  await useBackend('cpu');
-}
+// The first backend that starts wins; WebGPU asks navigator.gpu (or Dawn in Node) for an adapter.
+const { skipped } = await selectBackend([webgpu(), cpu()]);
+for (const s of skipped) console.warn(`no ${s.name} here (${s.reason})`);
+// Both are registered now: switching later is one call, e.g. await useBackend('cpu').
 
 const a = tensor([[1, 2], [3, 4]]);
 const product = a.matmul(a);

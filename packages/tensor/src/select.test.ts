@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BackendError, ValueError } from '@recur/backend';
-import { cpu } from '@recur/backend-cpu';
-import { getBackend, registerBackend, resetBackends } from './registry.js';
+import { cpu, createCpuBackend } from '@recur/backend-cpu';
+import { getBackend, listBackends, registerBackend, resetBackends, useBackend } from './registry.js';
 import { selectBackend } from './select.js';
 
 /** A backend plugin whose (async) factory fails, as WebGPU does without an adapter. */
@@ -18,6 +18,13 @@ describe('selectBackend', () => {
     expect(getBackend()).toBe(chosen.backend);
     expect(chosen.skipped).toEqual([{ name: 'gpu', reason: 'no adapter found' }]);
     expect(heard).toEqual(["recur: backend 'gpu' skipped (no adapter found); trying 'cpu'"]);
+  });
+
+  it('registers every plugin up front, so a later useBackend can switch to one not chosen', async () => {
+    const chosen = await selectBackend([cpu(), { name: 'other', create: () => createCpuBackend() }]);
+    expect(chosen.backend.name).toBe('cpu');
+    expect(listBackends()).toContain('other');
+    expect((await useBackend('other')).name).toBe('cpu'); // a CPU backend registered as 'other'
   });
 
   it('takes the first that starts, quietly by default, and accepts registered names', async () => {

@@ -26,8 +26,8 @@ export interface SelectOptions {
 }
 
 /**
- * Activate the first candidate that starts. A name must be registered already; a plugin is
- * registered, then created. Throws a BackendError listing every candidate's reason when none starts.
+ * Activate the first candidate that starts. A name must be registered already; every plugin is
+ * registered first (created only when its turn comes), so switching later is `useBackend(name)`. Throws a BackendError listing every candidate's reason when none starts.
  */
 export async function selectBackend(
   candidates: readonly BackendCandidate[],
@@ -38,11 +38,11 @@ export async function selectBackend(
     throw new ValueError(`selectBackend: expected a non-empty array of backend names or plugins; got ${describeValue(candidates)}`);
   }
   const names = candidates.map((c, i) => candidateName(c, i));
+  // Every plugin is registered (nothing is created yet), so a later useBackend(name) can switch.
+  for (const candidate of candidates) if (typeof candidate !== 'string') registerBackend(candidate);
   const skipped: SkippedBackend[] = [];
-  for (const [i, candidate] of candidates.entries()) {
-    const name = names[i]!;
+  for (const [i, name] of names.entries()) {
     try {
-      if (typeof candidate !== 'string') registerBackend(candidate);
       return { backend: await useBackend(name), skipped };
     } catch (error) {
       const reason = firstLine(error);

@@ -1,9 +1,9 @@
 // Pick the demos' backend: WebGPU when the browser (or worker) offers an adapter, the CPU
-// otherwise or when asked for. Both are registered, so switching is one `useBackend` call.
+// otherwise or when asked for, through @recur/tensor's fallback chain (selectBackend).
 
 import { cpu } from '@recur/backend-cpu';
 import { webgpu } from '@recur/backend-webgpu';
-import { registerBackend, useBackend } from '@recur/tensor';
+import { selectBackend, type BackendPlugin } from '@recur/tensor';
 import type { BackendChoice } from './protocol.js';
 
 export interface ChosenBackend {
@@ -13,24 +13,19 @@ export interface ChosenBackend {
 }
 
 interface GpuNavigator {
-  readonly gpu?: { requestAdapter(): Promise<unknown> };
+  readonly gpu?: unknown;
 }
 
-let registered = false;
+/** WebGPU, refused up front with a plain reason where the browser has no navigator.gpu. */
+const webgpuPlugin: BackendPlugin = {
+  name: 'webgpu',
+  create() {
+    if (!(globalThis.navigator as GpuNavigator | undefined)?.gpu) throw new Error('navigator.gpu is undefined');
+    return webgpu().create();
+  },
+};
 
 export async function chooseBackend(choice: BackendChoice): Promise<ChosenBackend> {
-  if (!registered) {
-    registerBackend(cpu());
-    registerBackend(webgpu());
-    registered = true;
-  }
-  if (choice === 'cpu') return { name: (await useBackend('cpu')).name };
-  const gpu = (globalThis.navigator as GpuNavigator | undefined)?.gpu;
-  if (!gpu) return { name: (await useBackend('cpu')).name, fallbackReason: 'navigator.gpu is undefined' };
-  try {
-    return { name: (await useBackend('webgpu')).name };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-    return { name: (await useBackend('cpu')).name, fallbackReason: reason };
-  }
+  const { backend, skipped } = await selectBackend(choice === 'cpu' ? [cpu()] : [webgpuPlugin, cpu()]);
+  return skipped.length > 0 ? { name: backend.name, fallbackReason: skipped[0]!.reason } : { name: backend.name };
 }
