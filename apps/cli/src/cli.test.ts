@@ -123,7 +123,11 @@ describe('recur train births --quick', () => {
     expect(evaluated.code).toBe(0);
     expect((evaluated.events[0] as { metrics: { mae: number } }).metrics.mae).toBeCloseTo(summary.metrics.mae!, 6);
     const table = await runCli(['eval', join(out, 'checkpoint.safetensors')]);
-    expect(table.stdout).toMatch(/^mae\s+\d+\.\d\s+\d+\.\d\s+model$/m);
+    // One column per baseline (seasonal naive, ridge), then the best of them all.
+    const maeRow = /^mae\s+(\d+\.\d)\s+(\d+\.\d)\s+(\d+\.\d)\s+\S/m.exec(table.stdout);
+    expect(maeRow, table.stdout).not.toBeNull();
+    expect(Number(maeRow![1])).toBeCloseTo(summary.metrics.mae!, 1);
+    expect(Number(maeRow![1])).toBeLessThan(Number(maeRow![2]));
 
     const predicted = await runCli(['predict', join(out, 'checkpoint.safetensors')]);
     expect(predicted.code).toBe(0);
