@@ -4,17 +4,28 @@
 
 import { DTypeError, ValueError, describeValue, isDType, type DType } from '@recur/backend';
 import { Tensor } from './tensor.js';
+import { loadedCopies } from './registry.js';
 
 /** `value` if it is a Tensor, else a ValueError naming the op and the argument. */
 export function expectTensor(op: string, name: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) throw new ValueError(`${op}: ${name} must be a Tensor; got ${describeValue(value)}`);
+  if (!(value instanceof Tensor)) throw new ValueError(`${op}: ${name} must be a Tensor; got ${describeForeign(value)}`);
   return value;
+}
+
+// A Tensor made by another copy of @recur/tensor fails `instanceof`; say so instead of the
+// puzzling "must be a Tensor; got Tensor".
+function describeForeign(value: unknown): string {
+  const looksLikeTensor = typeof value === 'object' && value !== null && 'shape' in value && 'dtype' in value && 'liveStorage' in value;
+  if (looksLikeTensor && loadedCopies() > 1) {
+    return `a Tensor from another copy of @recur/tensor: ${loadedCopies()} copies are loaded (a duplicated install; \`npm ls @recur/tensor\` shows them, dedupe to one)`;
+  }
+  return describeValue(value);
 }
 
 /** A Tensor or a JavaScript number (an elementwise operand). */
 export function expectOperand(op: string, name: string, value: unknown): Tensor | number {
   if (!(value instanceof Tensor) && typeof value !== 'number') {
-    throw new ValueError(`${op}: ${name} must be a Tensor or a number; got ${describeValue(value)}`);
+    throw new ValueError(`${op}: ${name} must be a Tensor or a number; got ${describeForeign(value)}`);
   }
   return value;
 }

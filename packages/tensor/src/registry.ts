@@ -8,11 +8,29 @@ interface Entry {
   readonly priority: number;
 }
 
-const entries = new Map<string, Entry>();
-const instances = new Map<string, BackendV1>();
-// Creations in flight (async factories), so two callers share one device.
-const pending = new Map<string, Promise<BackendV1>>();
-let active: BackendV1 | null = null;
+interface RegistryState {
+  readonly entries: Map<string, Entry>;
+  readonly instances: Map<string, BackendV1>;
+  // Creations in flight (async factories), so two callers share one device.
+  readonly pending: Map<string, Promise<BackendV1>>;
+  active: BackendV1 | null;
+  // How many copies of this module share the state (more than one: a duplicated install).
+  copies: number;
+}
+
+// One registry per JavaScript realm, shared by every copy of @recur/tensor a duplicated install
+// loads (Symbol.for keys are global), so a backend registered through one copy serves them all
+// instead of the other copy reporting "no backend is in use".
+const KEY = Symbol.for('@recur/tensor/registry@1');
+const realm = globalThis as { [KEY]?: RegistryState };
+const state: RegistryState = (realm[KEY] ??= { entries: new Map(), instances: new Map(), pending: new Map(), active: null, copies: 0 });
+state.copies++;
+const { entries, instances, pending } = state;
+
+/** @internal How many copies of @recur/tensor are loaded in this realm (1 unless the install is duplicated). */
+export function loadedCopies(): number {
+  return state.copies;
+}
 
 function validate(backend: BackendV1, name: string): BackendV1 {
   const version = (backend as { specificationVersion?: unknown }).specificationVersion;
@@ -41,7 +59,7 @@ export function registerBackend(
   if (!name) throw new BackendError('registerBackend: a bare factory needs options.name');
   entries.set(name, { plugin: normalized, priority: options.priority ?? normalized.priority ?? 0 });
   const old = instances.get(name);
-  if (old && old !== active) {
+  if (old && old !== state.active) {
     instances.delete(name);
   }
 }
@@ -65,7 +83,7 @@ function lookup(name: string): Entry {
 /** Create (once) and activate the named backend; new tensors are made on it from now on. */
 export async function useBackend(name: string): Promise<BackendV1> {
   const backend = await loadBackend(name);
-  active = backend;
+  state.active = backend;
   return backend;
 }
 
@@ -102,12 +120,12 @@ export function findBackend(name: string): BackendV1 | undefined {
  * factory is synchronous (the CPU backend) is created and activated.
  */
 export function getBackend(): BackendV1 {
-  if (active) return active;
+  if (state.active) return state.active;
   for (const name of listBackends()) {
     const existing = instances.get(name);
     if (existing) {
-      active = existing;
-      return active;
+      state.active = existing;
+      return existing;
     }
     if (pending.has(name)) continue;
     const made = entries.get(name)!.plugin.create();
@@ -125,9 +143,10 @@ export function getBackend(): BackendV1 {
       );
       continue;
     }
-    active = validate(made, name);
-    instances.set(name, active);
-    return active;
+    const created = validate(made, name);
+    state.active = created;
+    instances.set(name, created);
+    return created;
   }
   throw new BackendError(
     "getBackend: no backend is in use: register one, e.g. registerBackend(cpu()) from '@recur/backend-cpu', then await useBackend('cpu')",
@@ -140,5 +159,5 @@ export function resetBackends(): void {
   instances.clear();
   pending.clear();
   entries.clear();
-  active = null;
+  state.active = null;
 }
