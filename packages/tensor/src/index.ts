@@ -28,7 +28,7 @@ export { Tensor, type NestedArray } from './tensor.js';
 export { expectTensor, expectOperand, expectDTypeName, checkInt32 } from './args.js';
 export { registerBackend, useBackend, loadBackend, getBackend, findBackend, listBackends, resetBackends } from './registry.js';
 export { selectBackend, type BackendCandidate, type SkippedBackend, type SelectedBackend, type SelectOptions } from './select.js';
-export { moveInPlace, type BackendTarget } from './move.js';
+export { moveInPlace, resolveTarget as resolveBackendTarget, type BackendTarget } from './move.js';
 export { scope, keep, noGrad, enableGrad, isGradEnabled } from './scope.js';
 export { memory, type MemoryInfo, type BackendMemory } from './memory.js';
 export { backward, type BackwardOptions, type OpRecord, type SavedTensors, type VJP, attach, needsGrad } from './autograd.js';
