@@ -1,15 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { manualSeed, randn, registerBackend, useBackend } from '@recur/tensor';
+import { manualSeed, randn } from '@recur/tensor';
 import { highwaySize, STEP_FEATURES } from './births-data.js';
 import { BirthsModel } from './births-model.js';
 import { exportBirthsOnnx } from './births-onnx.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('the births forecaster in ONNX', () => {
   for (const members of [1, 3]) {

@@ -1,14 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
-import { registerBackend, useBackend } from '@recur/tensor';
 import { RIDGE_LAMBDAS } from './births-ridge.js';
 import { birthsTask } from './births-task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('births --quick, end to end', () => {
   it('the loss falls, the model beats seasonal-naive on the test split, the summary is well-formed JSON', async () => {

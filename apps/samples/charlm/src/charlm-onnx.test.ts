@@ -1,14 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { manualSeed, randint, randn, registerBackend, useBackend, type Tensor } from '@recur/tensor';
+import { manualSeed, randint, randn, type Tensor } from '@recur/tensor';
 import { CharLmModel } from './charlm-model.js';
 import { exportCharLmOnnx } from './charlm-onnx.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const ortTensor = (t: Tensor) => new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync()), [...t.shape]);
 

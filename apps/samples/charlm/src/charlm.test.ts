@@ -1,14 +1,7 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
-import { registerBackend, useBackend } from '@recur/tensor';
 import { CharLmRun } from './charlm-run.js';
 import { charlmTask } from './charlm-task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('charlm --quick, end to end', () => {
   it('the loss falls, perplexity beats the unigram model, the summary is well-formed, generation is seeded', async () => {

@@ -1,14 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@recur/cells';
-import { fromTypedArray, manualSeed, memory, noGrad, registerBackend, useBackend } from '@recur/tensor';
+import { fromTypedArray, manualSeed, memory, noGrad } from '@recur/tensor';
 import { decodeBatch, letterBatch } from './g2p-decode.js';
 import { G2pModel } from './g2p-model.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const BOS = 2;
 const EOS = 3;

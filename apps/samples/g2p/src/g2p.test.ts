@@ -1,14 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig, trainTask, type HeatmapPlot, type TrainEvent } from '@recur/sample-core';
-import { memory, registerBackend, useBackend } from '@recur/tensor';
+import { memory } from '@recur/tensor';
 import { g2pTask } from './g2p-task.js';
 import type { G2pRun } from './g2p-run.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('g2p --quick, end to end', () => {
   it('the loss falls, PER and WER beat the letter rules, the summary is well-formed, the heatmap covers the word', async () => {

@@ -1,13 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
-import { registerBackend, useBackend } from '@recur/tensor';
 import { segmentTask } from './segment-task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('segment --quick, end to end', () => {
   it('the loss falls, chunk F1 beats the per-character rule, the summary is well-formed, predict segments', async () => {

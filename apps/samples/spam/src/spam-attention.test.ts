@@ -2,18 +2,12 @@
 // (padding gets 0), a message scores the same alone as in a padded batch, old configs keep
 // last-state pooling, and the weights are shown as a summary and as terminal shading.
 
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { fromTypedArray, manualSeed, noGrad, registerBackend, useBackend } from '@recur/tensor';
+import { describe, expect, it } from 'vitest';
+import { fromTypedArray, manualSeed, noGrad } from '@recur/tensor';
 import { attentionSummary, colourByAttention, mostAttended } from './spam-attention.js';
 import { SPAM_DEFAULTS, checkSpamConfig } from './spam-config.js';
 import { SpamClassifier } from './spam-model.js';
 import { exportSpamOnnx } from './spam-onnx.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('attention pooling', () => {
   it('weights sum to 1 over real tokens, padding gets 0, and a batch equals its messages alone', () => {

@@ -1,14 +1,8 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
-import { createCpuBackend } from '@recur/backend-cpu';
-import { manualSeed, randint, registerBackend, tensor, useBackend } from '@recur/tensor';
+import { manualSeed, randint, tensor } from '@recur/tensor';
 import { SpamClassifier } from './spam-model.js';
 import { exportSpamOnnx } from './spam-onnx.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 describe('the spam classifier in ONNX', () => {
   for (const cell of ['lstm', 'gru'] as const) {

@@ -1,15 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { TrainingDivergedError } from '@recur/sample-core';
-import { ValueError, fromTypedArray, manualSeed, noGrad, registerBackend, useBackend } from '@recur/tensor';
+import { ValueError, fromTypedArray, manualSeed, noGrad } from '@recur/tensor';
 import { STEP_FEATURES, seriesSteps } from './stream-data.js';
 import { OnlineForecaster } from './stream-forecaster.js';
 import { StreamModel } from './stream-model.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const scale = { mean: 10_000, std: 1_000 };
 const values = Array.from({ length: 60 }, (_, day) => 10_000 + [300, 500, 400, 350, 600, -1400, -1700][day % 7]! + 41 * Math.sin(day * 1.3));

@@ -1,15 +1,9 @@
-import { beforeAll, describe, expect, it } from 'vitest';
-import { createCpuBackend } from '@recur/backend-cpu';
+import { describe, expect, it } from 'vitest';
 import { birthsTask, type BirthsRun } from '@recur/sample-births';
 import { resolveConfig, trainTask, type TrainContext, type TrainEvent } from '@recur/sample-core';
-import { manualSeed, registerBackend, useBackend } from '@recur/tensor';
+import { manualSeed } from '@recur/tensor';
 import { scores, type StreamRun } from './stream-run.js';
 import { streamTask } from './stream-task.js';
-
-beforeAll(async () => {
-  registerBackend(createCpuBackend, { name: 'cpu' });
-  await useBackend('cpu');
-});
 
 const context: TrainContext = {
   reporter: () => undefined,
