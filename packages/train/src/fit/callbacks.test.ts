@@ -11,6 +11,7 @@ import { Adam, SGD, StepLR, decodeCheckpoint } from '@recur/optim';
 import { ValueError, tensor, type Tensor } from '@recur/tensor';
 import { describe, expect, it } from 'vitest';
 import { checkpoint, earlyStopping, fit, NonFiniteError, terminateOnNonFinite, type Callback, type Logs } from './index.js';
+import { checkpoint as fileCheckpoint } from '../node.js';
 import { loss, model, regressionData, weights } from './test-helpers.js';
 
 /** A callback that writes scripted[epoch] into the logs as 'score' (runs before the monitors). */
@@ -104,7 +105,7 @@ describe('checkpoint', () => {
       const seen: Record<string, number[]>[] = [];
       await fit(m, {
         train: regressionData(), loss, optimizer, epochs: 4,
-        callbacks: [scripted([3, 1, 2, 4]), { onEpochEnd: (ctx) => void seen.push(weights(ctx.model as never)) }, checkpoint({ last: join(dir, 'last.safetensors'), best: join(dir, 'best.safetensors'), monitor: 'score' })],
+        callbacks: [scripted([3, 1, 2, 4]), { onEpochEnd: (ctx) => void seen.push(weights(ctx.model as never)) }, fileCheckpoint({ last: join(dir, 'last.safetensors'), best: join(dir, 'best.safetensors'), monitor: 'score' })],
       });
       const { readFile } = await import('node:fs/promises');
       const load = async (name: string) => {
@@ -122,8 +123,11 @@ describe('checkpoint', () => {
     }
   });
 
-  it('rejects options it cannot honour', () => {
+  it('rejects options it cannot honour', async () => {
     expect(() => checkpoint({})).toThrow("checkpoint: give 'last', 'best' or both (the paths to write)");
+    // The main entry has no file system: without save/load it says where files are.
+    const m = model(1);
+    await expect(fit(m, { train: regressionData(), loss, optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 1, callbacks: [checkpoint({ last: 'x' })] })).rejects.toThrow(/'@recur\/train\/node'/);
     expect(() => checkpoint({ best: 'b', resume: true })).toThrow("checkpoint: 'resume' needs 'last'");
     expect(() => checkpoint({ last: 'x', every: 2 } as never)).toThrow(/unknown option 'every'/);
   });

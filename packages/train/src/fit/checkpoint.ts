@@ -1,7 +1,7 @@
 // checkpoint: after every epoch, save the last state and/or the best one (by a monitored log)
 // as Recur checkpoints (@recur/optim: model, optimizer, scheduler, RNG, plus the loop's epoch,
 // step, history and callbacks' states); `resume` loads the last one before the first epoch, so
-// a resumed fit continues exactly where the saved one stopped. Node writes are atomic.
+// a resumed fit continues exactly where the saved one stopped. Files: `@recur/train/node`.
 
 import { decodeCheckpoint, encodeCheckpoint } from '@recur/optim';
 import { ValueError, checkOptions, describeValue } from '@recur/tensor';
@@ -20,26 +20,18 @@ export interface CheckpointOptions {
   readonly mode?: Mode;
   /** Load `last` (when it exists) before the first epoch and continue from it. Default false. */
   readonly resume?: boolean;
-  /** Write bytes to a path; default: an atomic file write (Node: temporary file, fsync, rename). */
+  /** Write bytes to a path. `@recur/train/node`'s `checkpoint` defaults to an atomic file write. */
   readonly save?: (path: string, bytes: Uint8Array) => Promise<void>;
-  /** Read a path, or null when there is none; default: the file, or null when it does not exist. */
+  /** Read a path, or null when there is none. `@recur/train/node`'s `checkpoint` reads the file. */
   readonly load?: (path: string) => Promise<Uint8Array | null>;
 }
 
-async function saveFile(path: string, bytes: Uint8Array): Promise<void> {
-  const { writeFileAtomic } = await import('@recur/tensor/node');
-  await writeFileAtomic(path, bytes);
-}
-
-async function loadFile(path: string): Promise<Uint8Array | null> {
-  const { readFile } = await import('node:fs/promises');
-  try {
-    const bytes = await readFile(path);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  } catch (error) {
-    if ((error as { code?: string }).code === 'ENOENT') return null;
-    throw error;
-  }
+// The main entry stays free of Node modules (it runs in browsers and workers): file I/O lives in
+// `@recur/train/node`, whose `checkpoint` passes `fileCheckpointIO` as `save`/`load`.
+function needsIO(): never {
+  throw new ValueError(
+    "checkpoint: give 'save' and 'load' (bytes to and from your storage), or import checkpoint from '@recur/train/node' to write files",
+  );
 }
 
 interface LoopState extends ResumeState {
@@ -65,8 +57,8 @@ export function checkpoint(options: CheckpointOptions): Checkpoint {
   }
   const monitor = checkMonitor('checkpoint', o.monitor ?? 'valLoss');
   const mode = checkMode('checkpoint', o.mode ?? 'min');
-  const save = o.save ?? saveFile;
-  const load = o.load ?? loadFile;
+  const save = o.save ?? needsIO;
+  const load = o.load ?? needsIO;
   let best: number | null = null;
   let resumedFrom: number | null = null;
   const parts = (ctx: FitContext) => ({ model: ctx.model as FitModel & { stateDict(): unknown; loadStateDict(s: never): unknown }, optimizer: ctx.optimizer, ...(ctx.scheduler ? { scheduler: ctx.scheduler } : {}) });
