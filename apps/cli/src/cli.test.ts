@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BIRTHS_DEFAULTS } from '@recur/sample-births';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, runCli, tempDir } from './test-support.js';
 
@@ -22,7 +23,7 @@ describe('recur tasks', () => {
     expect(table.stdout).toMatch(/^spam\s+Spam or ham/m);
     const json = await runCli(['tasks', '--json']);
     expect(json.events.map((e) => e.name)).toEqual(['births', 'spam', 'charlm', 'segment', 'g2p', 'stream']);
-    expect(json.events[0]).toMatchObject({ event: 'task', metric: { name: 'mae' }, defaultConfig: { epochs: 12 } });
+    expect(json.events[0]).toMatchObject({ event: 'task', metric: { name: 'mae' }, defaultConfig: { epochs: BIRTHS_DEFAULTS.epochs } });
   });
 });
 

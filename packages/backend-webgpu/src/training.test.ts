@@ -21,7 +21,10 @@ describeGpu('training on webgpu', () => {
     manualSeed(7);
     const lstm = new LSTM({ inputSize: 2, hiddenSize: H });
     const x = randn([T, B, 2]);
-    const target = randn([T, B, H]).mul(0.5);
+    // Disposed at once: the finalizer would free it at some later GC and move the live count.
+    const noise = randn([T, B, H]);
+    const target = noise.mul(0.5);
+    noise.dispose();
     const parameters = lstm.parameters();
     const step = (): number =>
       scope(() => {
