@@ -52,7 +52,8 @@ export const GRAPH = {
 };
 
 // Tests, benchmarks, configs and scripts: code that never ships in a package's dist.
-const TEST_FILE = /(\/test-support\/|\/test-(helpers|support)[^/]*\.[cm]?tsx?$|\.test\.[cm]?tsx?$|\.spec\.[cm]?tsx?$|\.config\.[cm]?[jt]s$|\/(test|tests|e2e|bench|scripts)\/)/;
+const TEST_FILE =
+  /(\/test-support\/|\/test-(helpers|support)[^/]*\.[cm]?tsx?$|\.test\.[cm]?tsx?$|\.spec\.[cm]?tsx?$|\.config\.[cm]?[jt]s$|\/(test|tests|e2e|bench|scripts)\/)/;
 
 /** Workspace folders by package name, read once: { name -> absolute dir }. */
 function workspacePackages() {

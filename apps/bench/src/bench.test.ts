@@ -74,7 +74,12 @@ describe('pnpm bench --quick', () => {
     expect(report.results).toHaveLength(cases.length * systems.length);
     for (const entry of report.results) expectWellFormed(entry);
     for (const spec of cases) {
-      expect(report.results.filter((e) => e.variant === spec.variant).map((e) => e.system).sort()).toEqual([...systems].sort());
+      expect(
+        report.results
+          .filter((e) => e.variant === spec.variant)
+          .map((e) => e.system)
+          .sort(),
+      ).toEqual([...systems].sort());
     }
     // Recur itself must produce timings for plain matmul, or the bench measures nothing.
     const recurS1 = report.results.filter((e) => e.system === 'recur-cpu' && e.workload === 'S1');

@@ -26,7 +26,10 @@ export interface BenchOptions {
 
 function listOf<T extends string>(what: string, allowed: readonly T[]) {
   return (value: string): T[] => {
-    const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+    const items = value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
     const wrong = items.filter((item) => !allowed.includes(item as T));
     if (wrong.length) throw new InvalidArgumentError(`unknown ${what} ${wrong.join(', ')} (known: ${allowed.join(', ')})`);
     return items as T[];
@@ -76,7 +79,10 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   };
 }
 
-export async function runBench(options: BenchOptions, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<BenchReport> {
+export async function runBench(
+  options: BenchOptions,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<BenchReport> {
   const base = options.quick ? QUICK_SETTINGS : FULL_SETTINGS;
   const settings = options.maxIteration ? { ...base, maxIterationSeconds: options.maxIteration } : base;
   const loadAtStart = loadavg();

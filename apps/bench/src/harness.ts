@@ -172,7 +172,8 @@ export class Harness {
   /** A failed request: the cell keeps its error; a killed worker restarts at the next case. */
   private fault(cell: Cell, error: unknown): void {
     cell.error = errorText(error);
-    if (error instanceof WorkerError && error.stopped) cell.error += ` (one iteration is allowed ${this.options.settings.maxIterationSeconds} s)`;
+    if (error instanceof WorkerError && error.stopped)
+      cell.error += ` (one iteration is allowed ${this.options.settings.maxIterationSeconds} s)`;
   }
 
   async runCase(spec: CaseSpec): Promise<ResultEntry[]> {
@@ -204,7 +205,9 @@ export class Harness {
       try {
         await this.warmUp(cell);
         cell.planned = this.plan(cell);
-        log(`  ${cell.slot.system.padEnd(12)} ~${formatMs(cell.estimate!)} per iteration, ${cell.planned} sample${cell.planned > 1 ? 's' : ''}`);
+        log(
+          `  ${cell.slot.system.padEnd(12)} ~${formatMs(cell.estimate!)} per iteration, ${cell.planned} sample${cell.planned > 1 ? 's' : ''}`,
+        );
       } catch (error) {
         this.fault(cell, error);
       }

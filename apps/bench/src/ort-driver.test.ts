@@ -15,8 +15,18 @@ afterEach(() => {
   else process.env[ONNX_EXPORT_ENV] = saved;
 });
 
-const step: CaseSpec = { workload: 'W6', key: 'H32 L1', variant: 'quick', shape: { kind: 'stream-step', inputSize: 8, hiddenSize: 32, layers: 1 } };
-const train: CaseSpec = { workload: 'W4', key: 'train', variant: 'quick', shape: { kind: 'online-train', steps: 5, inputSize: 1, hiddenSize: 8 } };
+const step: CaseSpec = {
+  workload: 'W6',
+  key: 'H32 L1',
+  variant: 'quick',
+  shape: { kind: 'stream-step', inputSize: 8, hiddenSize: 32, layers: 1 },
+};
+const train: CaseSpec = {
+  workload: 'W4',
+  key: 'train',
+  variant: 'quick',
+  shape: { kind: 'online-train', steps: 5, inputSize: 1, hiddenSize: 8 },
+};
 
 describe('ort peers', () => {
   it('answer Unsupported for training cases and when PyTorch cannot export the model', async () => {
@@ -30,9 +40,12 @@ describe('ort peers', () => {
   });
 
   const torch = findTorchPython();
-  it.skipIf('error' in torch)('run the PyTorch peer\'s exported W6 step on onnxruntime-web', async () => {
+  it.skipIf('error' in torch)("run the PyTorch peer's exported W6 step on onnxruntime-web", async () => {
     if ('error' in torch) return;
-    process.env[ONNX_EXPORT_ENV] = JSON.stringify({ python: torch.python, script: fileURLToPath(new URL('../python/torch-peer.py', import.meta.url)) });
+    process.env[ONNX_EXPORT_ENV] = JSON.stringify({
+      python: torch.python,
+      script: fileURLToPath(new URL('../python/torch-peer.py', import.meta.url)),
+    });
     const driver = ortDriver('wasm');
     await driver.init(1);
     const iteration = await driver.prepare(step);

@@ -2,7 +2,17 @@
 // shape each), the request/reply messages, and what a system reports about itself. The Python
 // peer (python/torch-peer.py) speaks the same messages as JSON lines.
 
-export const SYSTEMS = ['recur-cpu', 'recur-webgpu', 'tfjs-cpu', 'tfjs-wasm', 'tfjs-webgpu', 'torch-cpu', 'ort-wasm', 'ort-node', 'brainjs'] as const;
+export const SYSTEMS = [
+  'recur-cpu',
+  'recur-webgpu',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'tfjs-webgpu',
+  'torch-cpu',
+  'ort-wasm',
+  'ort-node',
+  'brainjs',
+] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** S1, W1–W7, W10: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */
@@ -15,7 +25,14 @@ export type CellKind = 'lstm' | 'gru' | 'rnn';
 export type CaseShape =
   | { readonly kind: 'matmul'; readonly m: number; readonly k: number; readonly n: number }
   /** Full output sequence under no-grad (W1). */
-  | { readonly kind: 'rnn-forward'; readonly cell: CellKind; readonly batch: number; readonly steps: number; readonly inputSize: number; readonly hiddenSize: number }
+  | {
+      readonly kind: 'rnn-forward';
+      readonly cell: CellKind;
+      readonly batch: number;
+      readonly steps: number;
+      readonly inputSize: number;
+      readonly hiddenSize: number;
+    }
   /**
    * Forward, Linear(H→classes) on the last step, cross-entropy, backward, Adam (W2, W3, W7).
    * With `lengths` the batch is packed and "the last step" is each sequence's own last step.
@@ -47,9 +64,21 @@ export type CaseShape =
    * One LSTM step at B 1 with (h, c) carried from the previous call (W6); `wrapper`: carried by
    * @recur/cells' RecurrentStream instead of by hand (its overhead over the raw step).
    */
-  | { readonly kind: 'stream-step'; readonly inputSize: number; readonly hiddenSize: number; readonly layers: number; readonly wrapper?: boolean }
+  | {
+      readonly kind: 'stream-step';
+      readonly inputSize: number;
+      readonly hiddenSize: number;
+      readonly layers: number;
+      readonly wrapper?: boolean;
+    }
   /** W10: forward and backward of sum(output) of a layer-norm LSTM (custom_lstms.py's cell, LN_i over all steps at once). */
-  | { readonly kind: 'lnlstm-grad'; readonly batch: number; readonly steps: number; readonly inputSize: number; readonly hiddenSize: number }
+  | {
+      readonly kind: 'lnlstm-grad';
+      readonly batch: number;
+      readonly steps: number;
+      readonly inputSize: number;
+      readonly hiddenSize: number;
+    }
   /** W10: forward and backward of sum(output) of MultiheadAttention self-attention over [T, B, E] (no weights returned). */
   | { readonly kind: 'mha-grad'; readonly batch: number; readonly steps: number; readonly embedDim: number; readonly numHeads: number }
   /**

@@ -114,7 +114,9 @@ export function formatReport(report: BenchReport): string {
   const lines: string[] = [];
   const { machine } = report;
   lines.push(`Recur bench — ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}${machine.quick ? ', QUICK (shrunk shapes)' : ''}`);
-  lines.push(`Load average at start ${machine.load_average_start.join(' ')}, at end ${machine.load_average_end.join(' ')} (above ${machine.cores}: other work shared the cores).`);
+  lines.push(
+    `Load average at start ${machine.load_average_start.join(' ')}, at end ${machine.load_average_end.join(' ')} (above ${machine.cores}: other work shared the cores).`,
+  );
   lines.push('Times are per iteration; "recur-X ÷" is Recur\'s median over that system\'s (below 1: Recur is faster).');
   let lastWorkload = '';
   let lastVariant = '';

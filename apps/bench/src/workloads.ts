@@ -60,10 +60,7 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
   const rnn = rnnShape(quick);
   switch (workload) {
     case 'S1':
-      return [
-        quick ? [256, 256, 256] : [512, 512, 512],
-        [32, 320, 1024],
-      ].map(([m, k, n]) => ({
+      return [quick ? [256, 256, 256] : [512, 512, 512], [32, 320, 1024]].map(([m, k, n]) => ({
         key: `${m}x${k}x${n}`,
         variant: `${m}×${k} · ${k}×${n}`,
         shape: { kind: 'matmul', m: m!, k: k!, n: n! } satisfies CaseShape,
@@ -133,7 +130,10 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
     case 'W10': {
       const ln = quick ? QUICK_RNN : { batch: 32, steps: 64, inputSize: 64, hiddenSize: 128 };
       const attention = quick ? { batch: 4, steps: 8, embedDim: 16, numHeads: 2 } : { batch: 32, steps: 64, embedDim: 128, numHeads: 4 };
-      const only = { systems: ['recur-cpu', 'recur-webgpu', 'torch-cpu'] as SystemName[], unsupported: 'no layer-norm LSTM or attention module in this peer' };
+      const only = {
+        systems: ['recur-cpu', 'recur-webgpu', 'torch-cpu'] as SystemName[],
+        unsupported: 'no layer-norm LSTM or attention module in this peer',
+      };
       return [
         { key: 'lnlstm', variant: `LayerNormLSTM fwd+bwd ${shapeText(ln)}`, shape: { kind: 'lnlstm-grad', ...ln }, ...only },
         {

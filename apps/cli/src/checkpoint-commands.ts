@@ -41,9 +41,13 @@ export async function predictCommand(path: string, input: string | undefined, fl
   await selectBackend(flags.backend, warner(io, flags.json ?? false));
   const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
-    const text = input === '-' ? await io.readStdin() : input ?? null;
+    const text = input === '-' ? await io.readStdin() : (input ?? null);
     const prediction = await run.predict(text);
-    io.stdout.write(flags.json ? `${JSON.stringify({ event: 'prediction', task: task.name, prediction: prediction.value })}\n` : `${predictionText(prediction, io.stdout.isTTY ?? false, process.env)}\n`);
+    io.stdout.write(
+      flags.json
+        ? `${JSON.stringify({ event: 'prediction', task: task.name, prediction: prediction.value })}\n`
+        : `${predictionText(prediction, io.stdout.isTTY ?? false, process.env)}\n`,
+    );
   } finally {
     run.dispose();
   }

@@ -67,7 +67,12 @@ describe('usage errors exit 2 with one line and write nothing', () => {
     const corrupt = join(dir, 'checkpoint.safetensors');
     const bytes = Buffer.from('\x10\x00\x00\x00\x00\x00\x00\x00{"oops": true} garbage');
     await writeFile(corrupt, bytes);
-    for (const argv of [['eval', corrupt], ['predict', corrupt, '-'], ['train', 'births', '--out', dir, '--resume'], ['train', 'births', '--resume', corrupt, '--out', join(dir, 'x')]]) {
+    for (const argv of [
+      ['eval', corrupt],
+      ['predict', corrupt, '-'],
+      ['train', 'births', '--out', dir, '--resume'],
+      ['train', 'births', '--resume', corrupt, '--out', join(dir, 'x')],
+    ]) {
       const ran = await runCli(argv);
       expect(ran.code).toBe(2);
       expectOneLineError(ran.stderr, corrupt, 'not a usable checkpoint');
@@ -117,7 +122,8 @@ describe('recur train births --quick', () => {
     expect(summary.metrics.mae).toBeLessThan(summary.baseline.mae!);
 
     expect((await readdir(out)).sort()).toEqual(['checkpoint.safetensors', 'forecast.svg', 'loss.svg', 'summary.json']);
-    for (const svg of ['loss.svg', 'forecast.svg']) expect(await readFile(join(out, svg), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    for (const svg of ['loss.svg', 'forecast.svg'])
+      expect(await readFile(join(out, svg), 'utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(JSON.parse(await readFile(join(out, 'summary.json'), 'utf8'))).toMatchObject({ event: 'summary', config: { epochs: 3 } });
 
     const evaluated = await runCli(['eval', join(out, 'checkpoint.safetensors'), '--json']);
@@ -190,7 +196,16 @@ describe('recur train charlm --quick, then recur generate', () => {
     expect((await runCli(argv)).stdout).toBe(first.stdout);
     const json = await runCli([...argv, '--json']);
     expect(json.events).toHaveLength(1);
-    expect(json.events[0]).toMatchObject({ event: 'generation', task: 'charlm', prompt: 'The whale ', length: 40, seed: 3, topK: 0, topP: 1, text: first.stdout.slice(10, -1) });
+    expect(json.events[0]).toMatchObject({
+      event: 'generation',
+      task: 'charlm',
+      prompt: 'The whale ',
+      length: 40,
+      seed: 3,
+      topK: 0,
+      topP: 1,
+      text: first.stdout.slice(10, -1),
+    });
     // Top-k 1 leaves only the most likely character: the same text as temperature 0.
     const greedy = await runCli([...argv.slice(0, -4), '--temperature', '0']);
     expect((await runCli([...argv, '--top-k', '1'])).stdout).toBe(greedy.stdout);
@@ -220,7 +235,11 @@ describe('recur train g2p --quick, then eval and predict', () => {
     expect(one.code).toBe(0);
     expect(one.stdout).toMatch(/^[A-Z]+( [A-Z]+)*\n$/);
     const lines = await runCli(['predict', checkpoint, '-', '--json'], { stdin: 'cat\nDOG\n' });
-    expect(lines.events[0]).toMatchObject({ event: 'prediction', task: 'g2p', prediction: { predictions: [{ word: 'CAT' }, { word: 'DOG' }] } });
+    expect(lines.events[0]).toMatchObject({
+      event: 'prediction',
+      task: 'g2p',
+      prediction: { predictions: [{ word: 'CAT' }, { word: 'DOG' }] },
+    });
     const bad = await runCli(['predict', checkpoint, 'R2-D2']);
     expect(bad.code).toBe(2);
     expectOneLineError(bad.stderr, 'letters A–Z', 'got "R2-D2"');

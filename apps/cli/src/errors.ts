@@ -29,7 +29,9 @@ export function isUserError(error: unknown): error is Error {
 
 /** The exit code for a commander error: 0 after --help or --version, else a usage error. */
 export function commanderExitCode(error: CommanderError): number {
-  return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? EXIT_OK : EXIT_USAGE;
+  return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help'
+    ? EXIT_OK
+    : EXIT_USAGE;
 }
 
 /** One line, whatever the message held. */

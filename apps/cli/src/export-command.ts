@@ -18,7 +18,9 @@ export interface ExportFlags {
   readonly json?: boolean;
 }
 
-async function described(tensors: Readonly<Record<string, Tensor>>): Promise<Record<string, { shape: number[]; dtype: string; data: number[] }>> {
+async function described(
+  tensors: Readonly<Record<string, Tensor>>,
+): Promise<Record<string, { shape: number[]; dtype: string; data: number[] }>> {
   const out: Record<string, { shape: number[]; dtype: string; data: number[] }> = {};
   for (const [name, t] of Object.entries(tensors)) out[name] = { shape: [...t.shape], dtype: t.dtype, data: Array.from(await t.data()) };
   return out;
@@ -29,17 +31,29 @@ export async function exportCommand(path: string, flags: ExportFlags, io: Io): P
   await selectBackend(flags.backend, (message) => io.stderr.write(`warning: ${message}\n`));
   const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
-    if (!run.exportOnnx) throw new UsageError(`${path}: task '${task.name}' has no ONNX export yet (tasks that have: births, spam, charlm, segment, stream)`);
+    if (!run.exportOnnx)
+      throw new UsageError(`${path}: task '${task.name}' has no ONNX export yet (tasks that have: births, spam, charlm, segment, stream)`);
     const example = await run.exportOnnx();
     try {
       const file = resolve(io.cwd, flags.out);
       await writeFileAtomic(file, example.onnx);
       if (flags.json) {
-        const summary = { event: 'summary', task: task.name, onnx: flags.out, inputs: await described(example.inputs), outputs: await described(example.outputs) };
+        const summary = {
+          event: 'summary',
+          task: task.name,
+          onnx: flags.out,
+          inputs: await described(example.inputs),
+          outputs: await described(example.outputs),
+        };
         io.stdout.write(`${JSON.stringify(summary)}\n`);
       } else {
-        const shapes = (tensors: Readonly<Record<string, Tensor>>) => Object.entries(tensors).map(([name, t]) => `${name} [${t.shape.join(', ')}] ${t.dtype}`).join(', ');
-        io.stdout.write(`wrote ${flags.out} (${example.onnx.length} bytes, ONNX opset 17): inputs ${shapes(example.inputs)}; outputs ${shapes(example.outputs)}\n`);
+        const shapes = (tensors: Readonly<Record<string, Tensor>>) =>
+          Object.entries(tensors)
+            .map(([name, t]) => `${name} [${t.shape.join(', ')}] ${t.dtype}`)
+            .join(', ');
+        io.stdout.write(
+          `wrote ${flags.out} (${example.onnx.length} bytes, ONNX opset 17): inputs ${shapes(example.inputs)}; outputs ${shapes(example.outputs)}\n`,
+        );
       }
     } finally {
       for (const t of [...Object.values(example.inputs), ...Object.values(example.outputs)]) t.dispose();

@@ -18,7 +18,8 @@ async function expectRunsAsSummarised(file: string, summary: Record<string, unkn
   const outputs = summary.outputs as Record<string, Described>;
   const session = await ort.InferenceSession.create(new Uint8Array(await readFile(file)));
   const feeds: Record<string, ort.Tensor> = {};
-  for (const [name, t] of Object.entries(inputs)) feeds[name] = new ort.Tensor(t.dtype, t.dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape);
+  for (const [name, t] of Object.entries(inputs))
+    feeds[name] = new ort.Tensor(t.dtype, t.dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data), t.shape);
   const result = await session.run(feeds);
   await session.release();
   for (const [name, expected] of Object.entries(outputs)) {
@@ -33,7 +34,15 @@ describe('recur export --format onnx', () => {
       const dir = await tempDir();
       const out = join(dir, 'run');
       expect((await runCli(['train', task, '--quick', '--epochs', '1', '--no-plots', '--out', out])).code).toBe(0);
-      const ran = await runCli(['export', join(out, 'checkpoint.safetensors'), '--format', 'onnx', '--out', join(dir, 'model.onnx'), '--json']);
+      const ran = await runCli([
+        'export',
+        join(out, 'checkpoint.safetensors'),
+        '--format',
+        'onnx',
+        '--out',
+        join(dir, 'model.onnx'),
+        '--json',
+      ]);
       expect(ran.stderr).toBe('');
       expect(ran.code).toBe(0);
       const summary = ran.events.at(-1)!;

@@ -54,7 +54,12 @@ describe('a checkpoint with NaN or infinite weights', () => {
     const checkpoint = join(out, 'checkpoint.safetensors');
     expect((await runCli(['predict', checkpoint])).code).toBe(0);
     const name = await poison(checkpoint, NaN);
-    for (const argv of [['eval', checkpoint], ['predict', checkpoint], ['predict', checkpoint, '--json'], ['train', 'births', '--resume', '--epochs', '2', '--out', out]]) {
+    for (const argv of [
+      ['eval', checkpoint],
+      ['predict', checkpoint],
+      ['predict', checkpoint, '--json'],
+      ['train', 'births', '--resume', '--epochs', '2', '--out', out],
+    ]) {
       const ran = await runCli(argv);
       expect(ran.code).toBe(2);
       expect(ran.stdout).not.toContain('NaN');
@@ -82,20 +87,25 @@ describe('--out is checked before training', () => {
     expect(await readdir(dir)).toEqual(['file']);
   });
 
-  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)('a directory without write permission: exit 2 with one line', async () => {
-    const dir = await tempDir();
-    await chmod(dir, 0o500);
-    try {
-      const ran = await runCli(['train', 'births', '--quick', '--out', join(dir, 'run')]);
-      expect(ran.code).toBe(2);
-      expectOneLineError(ran.stderr, join(dir, 'run'), 'EACCES');
-    } finally {
-      await chmod(dir, 0o700);
-    }
-  });
+  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)(
+    'a directory without write permission: exit 2 with one line',
+    async () => {
+      const dir = await tempDir();
+      await chmod(dir, 0o500);
+      try {
+        const ran = await runCli(['train', 'births', '--quick', '--out', join(dir, 'run')]);
+        expect(ran.code).toBe(2);
+        expectOneLineError(ran.stderr, join(dir, 'run'), 'EACCES');
+      } finally {
+        await chmod(dir, 0o700);
+      }
+    },
+  );
 
   it.runIf(process.platform === 'linux')('--out /proc/x: the process exits 2 at once instead of hanging in mkdir', async () => {
-    const child = spawn(process.execPath, [...sourceCliArgs(), 'train', 'births', '--quick', '--out', '/proc/recur-x/run'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...sourceCliArgs(), 'train', 'births', '--quick', '--out', '/proc/recur-x/run'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -128,6 +138,22 @@ describe('Ctrl-C is graceful only while batches run', () => {
     expect(stdout).toContain('"event":"summary"');
     const collapsed = log.filter((entry, i) => entry !== log[i - 1]);
     // Loading, validating (before 'epoch'), saving ('checkpoint') and testing all run with it off.
-    expect(collapsed).toEqual(['start', 'epoch-start', 'ON', 'batch', 'OFF', 'epoch', 'checkpoint', 'epoch-start', 'ON', 'batch', 'OFF', 'epoch', 'checkpoint', 'OFF', 'summary']);
+    expect(collapsed).toEqual([
+      'start',
+      'epoch-start',
+      'ON',
+      'batch',
+      'OFF',
+      'epoch',
+      'checkpoint',
+      'epoch-start',
+      'ON',
+      'batch',
+      'OFF',
+      'epoch',
+      'checkpoint',
+      'OFF',
+      'summary',
+    ]);
   });
 });

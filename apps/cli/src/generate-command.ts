@@ -30,7 +30,14 @@ export async function generateCommand(path: string | undefined, flags: GenerateF
     if (task.name !== 'charlm' || typeof generator.generate !== 'function') {
       throw new UsageError(`${file}: saved by task '${task.name}'; generate needs a charlm checkpoint`);
     }
-    const options: GenerateOptions = { prompt: flags.prompt, length: flags.length, temperature: flags.temperature, seed: flags.seed, topK: flags.topK, topP: flags.topP };
+    const options: GenerateOptions = {
+      prompt: flags.prompt,
+      length: flags.length,
+      temperature: flags.temperature,
+      seed: flags.seed,
+      topK: flags.topK,
+      topP: flags.topP,
+    };
     if (flags.json) {
       const text = await generator.generate(options);
       io.stdout.write(`${JSON.stringify({ event: 'generation', task: task.name, ...options, text })}\n`);

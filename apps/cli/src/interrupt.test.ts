@@ -28,14 +28,23 @@ describe('Ctrl-C', () => {
     expect(sent).toBe(true);
     expect(code).toBe(130);
     expect(stderr).toContain('stopping after this batch');
-    const events = stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const checkpoint = join(out, 'checkpoint.safetensors');
     // The signal lands at the next batch boundary: in epoch 2 unless the machine is very busy.
     const interrupted = events.at(-1) as { event: string; epoch: number; batch: number; checkpoint: string };
     expect(interrupted).toMatchObject({ event: 'interrupted', checkpoint });
     expect(interrupted.epoch).toBeGreaterThanOrEqual(1);
     expect(interrupted.epoch).toBeLessThan(3);
-    expect(events.at(-2)).toMatchObject({ event: 'checkpoint', reason: 'interrupt', path: checkpoint, epoch: interrupted.epoch, batch: interrupted.batch });
+    expect(events.at(-2)).toMatchObject({
+      event: 'checkpoint',
+      reason: 'interrupt',
+      path: checkpoint,
+      epoch: interrupted.epoch,
+      batch: interrupted.batch,
+    });
     expect(existsSync(checkpoint)).toBe(true);
 
     const resumed = await runCli(['train', 'births', '--resume', '--json', '--no-plots', '--out', out]);

@@ -9,15 +9,22 @@ import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-
 import { exportCommand, type ExportFlags } from './export-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
 import type { Io } from './io.js';
-import { backendName, nonNegativeInteger, nonNegativeNumber, positiveInteger, probability, positiveNumber, type TrainFlags } from './options.js';
+import {
+  backendName,
+  nonNegativeInteger,
+  nonNegativeNumber,
+  positiveInteger,
+  probability,
+  positiveNumber,
+  type TrainFlags,
+} from './options.js';
 import { streamCommand, type StreamFlags } from './stream-command.js';
 import { trainCommand } from './train-command.js';
 
 export type { Io, Output } from './io.js';
 export { TASKS } from './tasks.js';
 
-const backendOption = () =>
-  new Option('--backend <name>', 'compute backend: cpu or webgpu').argParser(backendName).default('cpu');
+const backendOption = () => new Option('--backend <name>', 'compute backend: cpu or webgpu').argParser(backendName).default('cpu');
 
 function program(io: Io, setCode: (code: number) => void): Command {
   const root = new Command('recur')
@@ -31,12 +38,14 @@ function program(io: Io, setCode: (code: number) => void): Command {
       outputError: (text, write) => write(`recur: ${oneLine(text.replace(/^error: /, ''))}\n`),
     });
 
-  root.command('tasks')
+  root
+    .command('tasks')
     .description('list the tasks')
     .option('--json', 'one JSON object per task')
     .action((flags: { json?: boolean }) => setCode(tasksCommand(flags, io)));
 
-  root.command('train')
+  root
+    .command('train')
     .description('train a task, then evaluate it on the test split')
     .argument('<task>', 'task name (see recur tasks)')
     .addOption(backendOption())
@@ -52,30 +61,36 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--no-plots', 'skip the SVG plots')
     .action(async (task: string, flags: TrainFlags) => setCode(await trainCommand(task, flags, io)));
 
-  root.command('eval')
+  root
+    .command('eval')
     .description("evaluate a checkpoint on its task's test split against the baseline")
     .argument('<checkpoint>', 'a checkpoint written by recur train')
     .addOption(backendOption())
     .option('--json', 'print the summary as JSON')
     .action(async (path: string, flags: CheckpointFlags) => setCode(await evalCommand(path, flags, io)));
 
-  root.command('predict')
-    .description('run a checkpoint on an input (- reads standard input; none: the task\'s own example)')
+  root
+    .command('predict')
+    .description("run a checkpoint on an input (- reads standard input; none: the task's own example)")
     .argument('<checkpoint>', 'a checkpoint written by recur train')
     .argument('[input]', 'births: "YYYY-MM-DD n1 n2 …"; spam: an e-mail; charlm: a prompt; segment: text without spaces')
     .addOption(backendOption())
     .option('--json', 'print the prediction as JSON')
-    .action(async (path: string, input: string | undefined, flags: CheckpointFlags) => setCode(await predictCommand(path, input, flags, io)));
+    .action(async (path: string, input: string | undefined, flags: CheckpointFlags) =>
+      setCode(await predictCommand(path, input, flags, io)),
+    );
 
-  root.command('export')
-    .description('write a checkpoint\'s model as an ONNX file, for ONNX Runtime and any other ONNX engine')
+  root
+    .command('export')
+    .description("write a checkpoint's model as an ONNX file, for ONNX Runtime and any other ONNX engine")
     .argument('<checkpoint>', 'a checkpoint written by recur train (births, spam, charlm, segment, stream)')
     .addOption(backendOption())
     .requiredOption('--out <file>', 'the ONNX file to write')
     .option('--format <format>', 'onnx', 'onnx')
-    .option('--json', 'print a summary with the task\'s example input and the model\'s output for it')
+    .option('--json', "print a summary with the task's example input and the model's output for it")
     .action(async (path: string, flags: ExportFlags) => setCode(await exportCommand(path, flags, io)));
-  root.command('stream')
+  root
+    .command('stream')
     .description('forecast a series value by value: one number a line from a file or standard input, each forecast printed as it goes')
     .argument('<checkpoint>', 'a checkpoint written by recur train stream')
     .argument('[file]', 'values, one per line (default, or -: standard input)')
@@ -84,7 +99,8 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--json', 'one JSON object per value; the last is the summary')
     .action(async (path: string, file: string | undefined, flags: StreamFlags) => setCode(await streamCommand(path, file, flags, io)));
 
-  root.command('generate')
+  root
+    .command('generate')
     .description('stream text sampled from a charlm checkpoint')
     .argument('[checkpoint]', 'a checkpoint written by recur train charlm (default runs/charlm/checkpoint.safetensors)')
     .addOption(backendOption())
@@ -97,7 +113,8 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--json', 'print one JSON object with the text instead of streaming it')
     .action(async (path: string | undefined, flags: GenerateFlags) => setCode(await generateCommand(path, flags, io)));
 
-  root.command('bench')
+  root
+    .command('bench')
     .description('run apps/bench (arguments are passed on)')
     .allowUnknownOption()
     .allowExcessArguments()

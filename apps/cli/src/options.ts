@@ -8,7 +8,8 @@ import { BACKENDS, type BackendName } from './backend.js';
 
 export function positiveInteger(value: string): number {
   const number = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < 1) throw new InvalidArgumentError('expected a positive integer.');
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(number) || number < 1)
+    throw new InvalidArgumentError('expected a positive integer.');
   return number;
 }
 
@@ -33,7 +34,8 @@ export function nonNegativeNumber(value: string): number {
 /** A probability p with 0 < p ≤ 1 (top-p sampling). */
 export function probability(value: string): number {
   const number = Number(value);
-  if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > 1) throw new InvalidArgumentError('expected a number above 0 and at most 1.');
+  if (value.trim() === '' || !Number.isFinite(number) || number <= 0 || number > 1)
+    throw new InvalidArgumentError('expected a number above 0 and at most 1.');
   return number;
 }
 
@@ -67,7 +69,9 @@ export async function readConfigLayer(path: string): Promise<ConfigLayer> {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as { code?: string }).code;
-    throw new ConfigError(`${path}: ${code === 'ENOENT' ? 'no such config file' : code === 'EISDIR' ? 'is a directory, not a config file' : `cannot read (${(error as Error).message})`}`);
+    throw new ConfigError(
+      `${path}: ${code === 'ENOENT' ? 'no such config file' : code === 'EISDIR' ? 'is a directory, not a config file' : `cannot read (${(error as Error).message})`}`,
+    );
   }
   return { source: path, values: parseConfigFile(path, text) };
 }

@@ -12,7 +12,9 @@ import { PLANNED_TASKS, TASKS } from './tasks.js';
 export function tasksCommand(flags: { json?: boolean }, io: Io): number {
   if (flags.json) {
     for (const task of TASKS) {
-      io.stdout.write(`${JSON.stringify({ event: 'task', name: task.name, description: task.description, metric: task.metric, defaultConfig: task.defaultConfig, quickConfig: task.quickConfig })}\n`);
+      io.stdout.write(
+        `${JSON.stringify({ event: 'task', name: task.name, description: task.description, metric: task.metric, defaultConfig: task.defaultConfig, quickConfig: task.quickConfig })}\n`,
+      );
     }
     return EXIT_OK;
   }
@@ -34,7 +36,8 @@ export async function benchCommand(args: readonly string[], io: Io): Promise<num
   const bin = (JSON.parse(readFileSync(manifest, 'utf8')) as { bin?: Record<string, string> }).bin ?? {};
   const entry = Object.values(bin)[0];
   const script = entry ? join(dir, entry) : null;
-  if (!script || !existsSync(script)) throw new UsageError(`apps/bench is not built (${script ?? 'no bin in its package.json'}); run: pnpm build`);
+  if (!script || !existsSync(script))
+    throw new UsageError(`apps/bench is not built (${script ?? 'no bin in its package.json'}); run: pnpm build`);
   io.setInterruptible?.(true);
   try {
     return await new Promise<number>((done, fail) => {

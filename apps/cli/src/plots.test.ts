@@ -17,13 +17,24 @@ const line: LinePlot = {
   title: 'loss',
   x: { label: 'epoch', type: 'quantitative', integer: true },
   y: { label: 'loss' },
-  points: [{ series: 'train', x: 1, y: 2 }, { series: 'train', x: 2, y: 1 }],
+  points: [
+    { series: 'train', x: 1, y: 2 },
+    { series: 'train', x: 2, y: 1 },
+  ],
 };
 
 describe('plots', () => {
-  it('a heatmap is a rect layer coloured by value, axes in the cells\' order, sized by cell count', () => {
-    const spec = heatmapSpec(heatmap) as { width: number; height: number; layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[]; encoding: Record<string, { sort: unknown; title: string }> };
-    expect(spec.layer[0]).toMatchObject({ mark: { type: 'rect' }, encoding: { color: { field: 'value', type: 'quantitative', title: 'weight' } } });
+  it("a heatmap is a rect layer coloured by value, axes in the cells' order, sized by cell count", () => {
+    const spec = heatmapSpec(heatmap) as {
+      width: number;
+      height: number;
+      layer: { mark: { type: string }; encoding: Record<string, { field?: string }> }[];
+      encoding: Record<string, { sort: unknown; title: string }>;
+    };
+    expect(spec.layer[0]).toMatchObject({
+      mark: { type: 'rect' },
+      encoding: { color: { field: 'value', type: 'quantitative', title: 'weight' } },
+    });
     expect(spec.encoding.x).toMatchObject({ field: 'x', sort: null, title: 'letter' });
     expect(spec.encoding.y).toMatchObject({ field: 'y', sort: null, title: 'phoneme' });
     expect(spec.width).toBe(spec.height);
@@ -36,7 +47,11 @@ describe('plots', () => {
     expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(svg).toContain('attention: CAT');
     // Vega draws each rect as a path labelled with its fields, in data order.
-    const rects = [...svg.matchAll(/aria-label="letter: (\w+); phoneme: (\w+); weight: ([\d.]+)" role="graphics-symbol" aria-roledescription="rect mark"/g)];
+    const rects = [
+      ...svg.matchAll(
+        /aria-label="letter: (\w+); phoneme: (\w+); weight: ([\d.]+)" role="graphics-symbol" aria-roledescription="rect mark"/g,
+      ),
+    ];
     expect(rects.map((m) => `${m[1]}/${m[2]}`)).toEqual(heatmap.cells.map((c) => `${c.x}/${c.y}`));
     expect(svg).toContain('0.90');
   });

@@ -21,7 +21,9 @@ function describe(event: TrainEvent): string | null {
       return `${event.task}: ${formatCount(event.parameters)} parameters, ${formatCount(event.trainSize)} training examples, ${event.epochs} epoch${event.epochs === 1 ? '' : 's'} on ${event.backend}${resumed}`;
     }
     case 'epoch': {
-      const metrics = Object.entries(event.metrics).map(([name, value]) => `val_${name} ${formatMetric(name, value)}`).join('  ');
+      const metrics = Object.entries(event.metrics)
+        .map(([name, value]) => `val_${name} ${formatMetric(name, value)}`)
+        .join('  ');
       return `epoch ${String(event.epoch).padStart(String(event.epochs).length)}/${event.epochs}  loss ${formatMetric('loss', event.trainLoss)}  val_loss ${formatMetric('loss', event.validationLoss)}  ${metrics}  lr ${event.lr.toPrecision(3)}  ${formatCount(event.sequencesPerSecond)} seq/s  ${event.seconds.toFixed(1)}s`;
     }
     case 'interrupted':

@@ -24,7 +24,8 @@ describe('recur train spam --quick with "pooling": "attention", then recur predi
     const message = 'Click here to claim your FREE prize now';
     const json = await runCli(['predict', checkpoint, message, '--json']);
     expect(json.code).toBe(0);
-    const prediction = (json.events[0] as { prediction: { label: string; tokens: number; attention: { token: string; weight: number }[] } }).prediction;
+    const prediction = (json.events[0] as { prediction: { label: string; tokens: number; attention: { token: string; weight: number }[] } })
+      .prediction;
     expect(prediction.attention.map((a) => a.token)).toEqual(['click', 'here', 'to', 'claim', 'your', 'free', 'prize', 'now']);
     expect(prediction.attention.reduce((s, a) => s + a.weight, 0)).toBeCloseTo(1, 5);
 

@@ -93,7 +93,10 @@ export async function streamCommand(checkpointPath: string, file: string | undef
     let values = 0;
     let updates = 0;
     try {
-      if (!flags.json) io.stdout.write(`${'line'.padStart(6)}  ${'value'.padStart(10)}  ${'forecast next'.padStart(13)}  ${'baseline next'.padStart(13)}  ${'MAE'.padStart(8)}  ${'baseline MAE'.padStart(12)}\n`);
+      if (!flags.json)
+        io.stdout.write(
+          `${'line'.padStart(6)}  ${'value'.padStart(10)}  ${'forecast next'.padStart(13)}  ${'baseline next'.padStart(13)}  ${'MAE'.padStart(8)}  ${'baseline MAE'.padStart(12)}\n`,
+        );
       for await (const line of linesOf(input, io)) {
         lineNumber++;
         const value = parseValueLine(line, lineNumber);
@@ -104,19 +107,35 @@ export async function streamCommand(checkpointPath: string, file: string | undef
         scores.add(step);
         if (flags.json) {
           const error = step.expected === null ? null : Math.abs(step.value - step.expected);
-          io.stdout.write(`${JSON.stringify({ event: 'forecast', line: lineNumber, ...step, error, mae: scores.mae, baselineMae: scores.baselineMae })}\n`);
+          io.stdout.write(
+            `${JSON.stringify({ event: 'forecast', line: lineNumber, ...step, error, mae: scores.mae, baselineMae: scores.baselineMae })}\n`,
+          );
         } else {
-          io.stdout.write(`${String(lineNumber).padStart(6)}  ${String(value).padStart(10)}  ${shown(step.forecast).padStart(13)}  ${shown(step.baseline).padStart(13)}  ${shown(scores.mae, 1).padStart(8)}  ${shown(scores.baselineMae, 1).padStart(12)}\n`);
+          io.stdout.write(
+            `${String(lineNumber).padStart(6)}  ${String(value).padStart(10)}  ${shown(step.forecast).padStart(13)}  ${shown(step.baseline).padStart(13)}  ${shown(scores.mae, 1).padStart(8)}  ${shown(scores.baselineMae, 1).padStart(12)}\n`,
+          );
         }
       }
     } finally {
       stream.dispose();
     }
-    const summary = { event: 'summary', task: task.name, learn, values, forecasts: scores.forecasts, mae: scores.mae, baselineMae: scores.baselineMae, baselineName: stream.baselineName, updates };
+    const summary = {
+      event: 'summary',
+      task: task.name,
+      learn,
+      values,
+      forecasts: scores.forecasts,
+      mae: scores.mae,
+      baselineMae: scores.baselineMae,
+      baselineName: stream.baselineName,
+      updates,
+    };
     if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
     else {
       const learned = learn ? `, ${updates} online update${updates === 1 ? '' : 's'}` : '';
-      io.stdout.write(`${values} values, ${scores.forecasts} scored forecasts: MAE ${shown(scores.mae, 1)}, ${stream.baselineName} ${shown(scores.baselineMae, 1)}${learned}\n`);
+      io.stdout.write(
+        `${values} values, ${scores.forecasts} scored forecasts: MAE ${shown(scores.mae, 1)}, ${stream.baselineName} ${shown(scores.baselineMae, 1)}${learned}\n`,
+      );
     }
   } finally {
     run.dispose();

@@ -9,7 +9,9 @@ import { removeTempDirs, runCli, sourceCliArgs, tempDir } from './test-support.j
 afterAll(removeTempDirs);
 
 /** Ten weeks of a weekly rhythm with a little noise, in births-like units. */
-const VALUES = Array.from({ length: 70 }, (_, day) => Math.round(10_000 + [400, 600, 500, 450, 700, -1500, -1800][day % 7]! + 37 * Math.sin(day * 1.7)));
+const VALUES = Array.from({ length: 70 }, (_, day) =>
+  Math.round(10_000 + [400, 600, 500, 450, 700, -1500, -1800][day % 7]! + 37 * Math.sin(day * 1.7)),
+);
 const stdinOf = (values: readonly (number | string)[]) => `${values.join('\n')}\n`;
 
 let checkpoint = '';
@@ -69,10 +71,19 @@ describe('recur stream', () => {
     expect(lines.at(-1)).toMatch(/^70 values, 63 scored forecasts: MAE \d+\.\d, seasonal naive \(the value 7 days earlier\) \d+\.\d$/);
   });
 
-  it('--json: one event per value, the forecast of each value is the next one\'s expected, then a summary', async () => {
+  it("--json: one event per value, the forecast of each value is the next one's expected, then a summary", async () => {
     const ran = await runCli(['stream', checkpoint, '--json'], { stdin: stdinOf(VALUES) });
     expect(ran.code).toBe(0);
-    const events = ran.events.filter((e) => e.event === 'forecast') as { line: number; value: number; forecast: number | null; expected: number | null; baseline: number | null; error: number | null; mae: number | null; updates: number }[];
+    const events = ran.events.filter((e) => e.event === 'forecast') as {
+      line: number;
+      value: number;
+      forecast: number | null;
+      expected: number | null;
+      baseline: number | null;
+      error: number | null;
+      mae: number | null;
+      updates: number;
+    }[];
     expect(events).toHaveLength(VALUES.length);
     expect(events.map((e) => e.line)).toEqual(VALUES.map((_, i) => i + 1));
     expect(events[5]!.forecast).toBeNull();

@@ -15,7 +15,12 @@ export function summaryTable(summary: SummaryEvent): string {
       if (score !== undefined && (best === null || better(score, best.value))) best = { name: baseline, value: score };
     }
     const wins = best === null ? '' : better(value, best.value) ? 'model' : baselines.length === 1 ? 'baseline' : best.name;
-    return [name, formatMetric(name, value), ...baselines.map(([, metrics]) => (metrics[name] === undefined ? '—' : formatMetric(name, metrics[name]!))), wins];
+    return [
+      name,
+      formatMetric(name, value),
+      ...baselines.map(([, metrics]) => (metrics[name] === undefined ? '—' : formatMetric(name, metrics[name]!))),
+      wins,
+    ];
   });
   const title = `${summary.task} — test split, after ${summary.epochs} epoch${summary.epochs === 1 ? '' : 's'} (${summary.seconds.toFixed(1)} s)`;
   return `${title}\n${formatTable(['metric', 'model', ...baselines.map(([name]) => name), 'better'], rows)}\n`;

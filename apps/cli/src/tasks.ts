@@ -9,7 +9,14 @@ import { spamTask } from '@recur/sample-spam';
 import { streamTask } from '@recur/sample-stream';
 import { UsageError } from './errors.js';
 
-export const TASKS: readonly Task[] = [birthsTask as unknown as Task, spamTask as unknown as Task, charlmTask as unknown as Task, segmentTask as unknown as Task, g2pTask as unknown as Task, streamTask as unknown as Task];
+export const TASKS: readonly Task[] = [
+  birthsTask as unknown as Task,
+  spamTask as unknown as Task,
+  charlmTask as unknown as Task,
+  segmentTask as unknown as Task,
+  g2pTask as unknown as Task,
+  streamTask as unknown as Task,
+];
 
 /** Tasks announced in the issue tracker but not written yet, so their names get a clear answer. */
 export const PLANNED_TASKS: Readonly<Record<string, string>> = {};

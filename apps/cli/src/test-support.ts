@@ -26,7 +26,12 @@ export async function runCli(argv: readonly string[], options: { stdin?: string;
     signal: new AbortController().signal,
     cwd: options.cwd ?? process.cwd(),
   });
-  const events = argv.includes('--json') ? stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>) : [];
+  const events = argv.includes('--json')
+    ? stdout
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+    : [];
   return { code, stdout, stderr, events };
 }
 

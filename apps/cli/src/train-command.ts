@@ -5,7 +5,16 @@
 
 import { writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { CHECKPOINT_FILE, CheckpointError, makeDirectories, readTaskCheckpoint, resolveConfig, trainTask, type ConfigLayer, type Reporter } from '@recur/sample-core';
+import {
+  CHECKPOINT_FILE,
+  CheckpointError,
+  makeDirectories,
+  readTaskCheckpoint,
+  resolveConfig,
+  trainTask,
+  type ConfigLayer,
+  type Reporter,
+} from '@recur/sample-core';
 import { selectBackend } from './backend.js';
 import { EXIT_INTERRUPTED, EXIT_OK } from './errors.js';
 import type { Io } from './io.js';
@@ -23,18 +32,22 @@ export function chooseReporter(io: Io, json: boolean, metricName: string): Repor
 export async function trainCommand(taskName: string, flags: TrainFlags, io: Io): Promise<number> {
   const task = findTask(taskName);
   const outDir = resolve(io.cwd, flags.out ?? join('runs', task.name));
-  const resumePath = flags.resume === undefined || flags.resume === false
-    ? null
-    : resolve(io.cwd, flags.resume === true ? join(outDir, CHECKPOINT_FILE) : flags.resume);
+  const resumePath =
+    flags.resume === undefined || flags.resume === false
+      ? null
+      : resolve(io.cwd, flags.resume === true ? join(outDir, CHECKPOINT_FILE) : flags.resume);
   const fileLayer = flags.config ? await readConfigLayer(resolve(io.cwd, flags.config)) : null;
   const reporter = chooseReporter(io, flags.json ?? false, task.metric.name);
   const backend = await selectBackend(flags.backend, (message) => reporter({ event: 'note', level: 'warning', message }));
   const resume = resumePath ? await readTaskCheckpoint(resumePath) : null;
-  if (resume && resume.meta.task !== task.name) throw new CheckpointError(`${resume.path}: saved by task '${resume.meta.task}', not '${task.name}'`);
+  if (resume && resume.meta.task !== task.name)
+    throw new CheckpointError(`${resume.path}: saved by task '${resume.meta.task}', not '${task.name}'`);
   // Resuming keeps the checkpoint's config (it fixes the model's shape); flags may still change the schedule.
   const base: ConfigLayer[] = resume
     ? [{ source: `${resumePath} (saved config)`, values: resume.meta.config }]
-    : flags.quick ? [{ source: '--quick', values: task.quickConfig }] : [];
+    : flags.quick
+      ? [{ source: '--quick', values: task.quickConfig }]
+      : [];
   const config = resolveConfig(task, [...base, ...(fileLayer ? [fileLayer] : []), flagLayer(flags)]);
 
   // The summary waits until the plots are written, so that it is the last line of the stream.
@@ -45,7 +58,16 @@ export async function trainCommand(taskName: string, flags: TrainFlags, io: Io):
   // next batch, with a checkpoint) only while batches run; anywhere else it ends the process.
   let outcome;
   try {
-    outcome = await trainTask({ task, config, outDir, resume, reporter: report, signal: io.signal, backend, onInterruptible: (on) => io.setInterruptible?.(on) });
+    outcome = await trainTask({
+      task,
+      config,
+      outDir,
+      resume,
+      reporter: report,
+      signal: io.signal,
+      backend,
+      onInterruptible: (on) => io.setInterruptible?.(on),
+    });
   } finally {
     io.setInterruptible?.(false);
   }

@@ -27,7 +27,10 @@ export default defineConfig({
     root: {
       label: 'English',
       lang: 'en-US',
-      themeConfig: { nav: enNav, sidebar: { '/guide/': enGuide, '/demos/': enGuide, '/api/': [{ text: 'API reference', link: '/api/', items: apiSidebar }] } },
+      themeConfig: {
+        nav: enNav,
+        sidebar: { '/guide/': enGuide, '/demos/': enGuide, '/api/': [{ text: 'API reference', link: '/api/', items: apiSidebar }] },
+      },
     },
     zh: {
       label: '简体中文',

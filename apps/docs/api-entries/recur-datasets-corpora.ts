@@ -8,7 +8,14 @@
  */
 
 export { CorpusNotInstalledError, BIRTHS_SPLIT_YEARS, loadBirths, type BirthsRecord } from '@recur/datasets/corpora/births';
-export { FIRST_NAMES_SPLIT, FIRST_NAME_CLASSES, loadFirstNames, type FirstNameRecord, type FirstNamesOptions, type NameSex } from '@recur/datasets/corpora/first-names';
+export {
+  FIRST_NAMES_SPLIT,
+  FIRST_NAME_CLASSES,
+  loadFirstNames,
+  type FirstNameRecord,
+  type FirstNamesOptions,
+  type NameSex,
+} from '@recur/datasets/corpora/first-names';
 export { CMUDICT_SPLIT, loadCmudict, type CmudictCorpus, type CmudictRecord } from '@recur/datasets/corpora/cmudict';
 export { MOBY_DICK_SPLIT, loadMobyDick, type MobyDickRecord } from '@recur/datasets/corpora/moby-dick';
 export {

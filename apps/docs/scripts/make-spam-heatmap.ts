@@ -19,14 +19,17 @@ export const HEATMAP_TITLE = 'What the spam model attended to (attention pooling
 
 /** The predictions in a file of `recur predict --json` lines; anything else is refused by line. */
 export function readPredictions(text: string): SpamAttentionPrediction[] {
-  return text.split('\n').filter((line) => line.trim() !== '').map((line, i) => {
-    const event = JSON.parse(line) as { event?: string; task?: string; prediction?: SpamAttentionPrediction };
-    const attention = event.prediction?.attention;
-    if (event.event !== 'prediction' || event.task !== 'spam' || !Array.isArray(attention)) {
-      throw new Error(`line ${i + 1}: not a spam prediction with attention weights (train with "pooling": "attention")`);
-    }
-    return { label: event.prediction!.label, spamProbability: event.prediction!.spamProbability, attention };
-  });
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line, i) => {
+      const event = JSON.parse(line) as { event?: string; task?: string; prediction?: SpamAttentionPrediction };
+      const attention = event.prediction?.attention;
+      if (event.event !== 'prediction' || event.task !== 'spam' || !Array.isArray(attention)) {
+        throw new Error(`line ${i + 1}: not a spam prediction with attention weights (train with "pooling": "attention")`);
+      }
+      return { label: event.prediction!.label, spamProbability: event.prediction!.spamProbability, attention };
+    });
 }
 
 /** The chart as SVG, rendered headless. */
@@ -47,7 +50,10 @@ async function main(file: string): Promise<void> {
   writeFileSync(join(publicDir, 'figures', 'spam-attention.json'), `${JSON.stringify({ predictions }, null, 1)}\n`);
   writeFileSync(join(publicDir, 'figures', 'spam-attention.svg'), await renderSpamHeatmap(predictions));
   for (const p of predictions) {
-    const top = [...p.attention].sort((a, b) => b.weight - a.weight).slice(0, 5).map((a) => `${a.token} ${a.weight.toFixed(2)}`);
+    const top = [...p.attention]
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, 5)
+      .map((a) => `${a.token} ${a.weight.toFixed(2)}`);
     console.log(`${p.label} ${p.spamProbability.toFixed(3)}: ${top.join(', ')}`);
   }
 }

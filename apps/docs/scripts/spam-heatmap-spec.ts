@@ -50,7 +50,10 @@ export function lineLabels(predictions: readonly SpamAttentionPrediction[]): str
 }
 
 export function spamHeatmapSpec(predictions: readonly SpamAttentionPrediction[], title: string): Record<string, unknown> {
-  const cells = spamHeatmapCells(predictions).map((c) => ({ ...c, shown: c.token.length > SHOWN ? `${c.token.slice(0, SHOWN - 1)}…` : c.token }));
+  const cells = spamHeatmapCells(predictions).map((c) => ({
+    ...c,
+    shown: c.token.length > SHOWN ? `${c.token.slice(0, SHOWN - 1)}…` : c.token,
+  }));
   const labels = lineLabels(predictions);
   const axis = { domain: false, ticks: false, labelFontSize: 12, labelPadding: 6, title: null };
   return {
@@ -60,7 +63,9 @@ export function spamHeatmapSpec(predictions: readonly SpamAttentionPrediction[],
     height: labels.length * CELL.height,
     background: 'white',
     data: { values: cells },
-    transform: [{ calculate: "'message ' + (datum.message + 1) + ', ' + datum.token + ': ' + format(datum.weight, '.3f')", as: 'description' }],
+    transform: [
+      { calculate: "'message ' + (datum.message + 1) + ', ' + datum.token + ': ' + format(datum.weight, '.3f')", as: 'description' },
+    ],
     encoding: {
       x: { field: 'column', type: 'ordinal', scale: { domain: Array.from({ length: WRAP }, (_, i) => i) }, axis: null },
       y: {

@@ -17,14 +17,20 @@ const rnn = new RNN({ inputSize: 8, hiddenSize: 36, batchFirst: true }); // 6 mo
 
 function gradientToFirstStep(layer: ClockworkRNN | RNN): number {
   const x = randn([1, T, 8], { requiresGrad: true });
-  layer.forward(x)[0].select(1, T - 1).sum().backward();
+  layer
+    .forward(x)[0]
+    .select(1, T - 1)
+    .sum()
+    .backward();
   return x.grad!.select(1, 0).pow(2).sum().sqrt().itemSync();
 }
 
 // The slowest module (period 32, the last 6 units) changes only at steps 0, 32, 64 and 96.
 const states: Tensor = noGrad(() => clockwork.forward(randn([1, T, 8]))[0].narrow(2, 30, 6)); // [1, T, 6]
 const values = states.dataSync();
-const slowUpdates = Array.from({ length: T }, (_, t) => t).filter((t) => t === 0 || values.slice(6 * t, 6 * t + 6).some((v, u) => v !== values[6 * (t - 1) + u]));
+const slowUpdates = Array.from({ length: T }, (_, t) => t).filter(
+  (t) => t === 0 || values.slice(6 * t, 6 * t + 6).some((v, u) => v !== values[6 * (t - 1) + u]),
+);
 
 console.log(slowUpdates); // [0, 32, 64, 96]
 console.log(gradientToFirstStep(rnn), gradientToFirstStep(clockwork)); // ~0 against ~1e-3

@@ -16,7 +16,10 @@ const [T, I, H] = [100, 8, 32];
 function gradientToFirstStep(layer: RNN | LSTM): number {
   const x = randn([1, T, I], { requiresGrad: true }); // [B, T, I]
   const [output] = layer.forward(x);
-  output.select(1, T - 1).sum().backward();
+  output
+    .select(1, T - 1)
+    .sum()
+    .backward();
   return x.grad!.select(1, 0).pow(2).sum().sqrt().itemSync();
 }
 

@@ -17,7 +17,14 @@ const normed = new LayerNormLSTM({ inputSize: 8, hiddenSize: 16, batchFirst: tru
 
 /** Largest change of any output when the input is scaled by 100. */
 const scaleSensitivity = (model: LSTM | LayerNormLSTM) =>
-  noGrad(() => model.forward(x)[0].sub(model.forward(x.mul(100))[0]).abs().max().itemSync());
+  noGrad(() =>
+    model
+      .forward(x)[0]
+      .sub(model.forward(x.mul(100))[0])
+      .abs()
+      .max()
+      .itemSync(),
+  );
 
 const plainChange = scaleSensitivity(plain);
 const normedChange = scaleSensitivity(normed);

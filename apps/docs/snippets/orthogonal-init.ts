@@ -16,7 +16,11 @@ function gradientToFirstStep(orthogonal: boolean): number {
   const rnn = new RNN({ inputSize: I, hiddenSize: H, batchFirst: true });
   if (orthogonal) noGrad(() => init.orthogonal(rnn.stateDict().weight_hh_l0!));
   const x = randn([1, T, I], { requiresGrad: true });
-  rnn.forward(x)[0].select(1, T - 1).sum().backward();
+  rnn
+    .forward(x)[0]
+    .select(1, T - 1)
+    .sum()
+    .backward();
   return x.grad!.select(1, 0).pow(2).sum().sqrt().itemSync();
 }
 

@@ -17,7 +17,13 @@ const regressor = new LSTMModel({ inputSize: 1, hiddenSize: 32, outputSize: 1, n
 console.log(regressor.forward(randn([16, 10, 1])).shape); // [16, 1]
 
 const tagger = new SequenceTagger({ vocabSize: 100, embeddingDim: 32, hiddenSize: 64, numClasses: 5, paddingIdx: 0 });
-const tokens = tensor([[4, 8, 15, 16], [23, 42, 0, 0]], { dtype: 'int32' }); // 0 pads the short one
+const tokens = tensor(
+  [
+    [4, 8, 15, 16],
+    [23, 42, 0, 0],
+  ],
+  { dtype: 'int32' },
+); // 0 pads the short one
 const logits = tagger.forward(tokens, [4, 2]); // lengths pack the batch, so padding costs nothing
 console.log(tagger.fc.inFeatures, logits.shape); // 128 [2, 4, 5]: one score per tag per token
 // #endregion example

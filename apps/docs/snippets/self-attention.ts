@@ -16,7 +16,10 @@ const attention = new MultiheadAttention({ embedDim: 32, numHeads: 4, batchFirst
 
 const [states] = lstm.forward(randn([2, 6, 8])); // [B, T, E]
 // true = padding, not to be attended (PyTorch's convention): the second sequence has 4 steps.
-const padding = tensor([[false, false, false, false, false, false], [false, false, false, false, true, true]]);
+const padding = tensor([
+  [false, false, false, false, false, false],
+  [false, false, false, false, true, true],
+]);
 const [mixed, weights] = attention.forward(states, states, states, { keyPaddingMask: padding });
 
 console.log(mixed.shape, weights!.shape); // [2, 6, 32] [2, 6, 6]: weights averaged over the heads

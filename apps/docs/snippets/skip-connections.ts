@@ -14,9 +14,15 @@ const [B, T, I, H] = [1, 100, 8, 32];
 /** h_t = tanh(W_ih·x_t + W_hh·h_{t−d} + b): d interleaved chains of T/d steps, run as a batch. */
 function dilated(rnn: RNN, x: Tensor, d: number): Tensor {
   const features = x.shape[2]!;
-  const chains = x.reshape([B, T / d, d, features]).transpose(1, 2).reshape([B * d, T / d, features]);
+  const chains = x
+    .reshape([B, T / d, d, features])
+    .transpose(1, 2)
+    .reshape([B * d, T / d, features]);
   const [out] = rnn.forward(chains); // [B·d, T/d, H]
-  return out.reshape([B, d, T / d, H]).transpose(1, 2).reshape([B, T, H]);
+  return out
+    .reshape([B, d, T / d, H])
+    .transpose(1, 2)
+    .reshape([B, T, H]);
 }
 
 function gradientToFirstStep(dilations: readonly number[]): number {
@@ -24,7 +30,9 @@ function gradientToFirstStep(dilations: readonly number[]): number {
   const layers = dilations.map((_, l) => new RNN({ inputSize: l === 0 ? I : H, hiddenSize: H, batchFirst: true }));
   const x = randn([B, T, I], { requiresGrad: true });
   const y = layers.reduce((h, layer, l) => dilated(layer, h, dilations[l]!), x);
-  y.select(1, T - 1).sum().backward();
+  y.select(1, T - 1)
+    .sum()
+    .backward();
   return x.grad!.select(1, 0).pow(2).sum().sqrt().itemSync();
 }
 

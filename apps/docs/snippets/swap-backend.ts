@@ -11,7 +11,10 @@ const { skipped } = await selectBackend([webgpu(), cpu()]);
 for (const s of skipped) console.warn(`no ${s.name} here (${s.reason})`);
 // Both are registered now: switching later is one call, e.g. await useBackend('cpu').
 
-const a = tensor([[1, 2], [3, 4]]);
+const a = tensor([
+  [1, 2],
+  [3, 4],
+]);
 const product = a.matmul(a);
 console.log(getBackend().name, await product.toArray()); // 'webgpu' or 'cpu', [[7, 10], [15, 22]]
 // #endregion example

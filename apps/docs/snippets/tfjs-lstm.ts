@@ -12,7 +12,13 @@ registerBackend(cpu());
 await useBackend('cpu');
 
 /** The arrays of `layer.getWeights()` (awaited with .data()) → a Recur state dict for layer 0. */
-function fromKerasLSTM(kernel: Float32Array<ArrayBuffer>, recurrentKernel: Float32Array<ArrayBuffer>, bias: Float32Array<ArrayBuffer>, inputSize: number, hiddenSize: number): Record<string, Tensor> {
+function fromKerasLSTM(
+  kernel: Float32Array<ArrayBuffer>,
+  recurrentKernel: Float32Array<ArrayBuffer>,
+  bias: Float32Array<ArrayBuffer>,
+  inputSize: number,
+  hiddenSize: number,
+): Record<string, Tensor> {
   return {
     weight_ih_l0: fromTypedArray(kernel, [inputSize, 4 * hiddenSize]).T.contiguous(),
     weight_hh_l0: fromTypedArray(recurrentKernel, [hiddenSize, 4 * hiddenSize]).T.contiguous(),
@@ -31,7 +37,10 @@ lstm.loadStateDict(fromKerasLSTM(kernel, recurrentKernel, bias, I, H));
 
 // One step of Keras's own equations from a zero state, to check: z = x·K + b, c = i·tanh(g), h = o·tanh(c).
 const x = randn([1, 1, I]);
-const z = x.reshape([1, I]).matmul(fromTypedArray(kernel, [I, 4 * H])).add(fromTypedArray(bias, [4 * H]));
+const z = x
+  .reshape([1, I])
+  .matmul(fromTypedArray(kernel, [I, 4 * H]))
+  .add(fromTypedArray(bias, [4 * H]));
 const gate = (k: number) => z.narrow(1, k * H, H);
 const c = gate(0).sigmoid().mul(gate(2).tanh());
 const hKeras = gate(3).sigmoid().mul(c.tanh());

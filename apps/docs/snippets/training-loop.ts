@@ -13,7 +13,10 @@ manualSeed(0);
 
 const model = new LSTMModel({ inputSize: 3, hiddenSize: 16, outputSize: 1 });
 const x = randn([32, 12, 3]); // [B, T, I]
-const y = x.sum({ axis: [1, 2] }).unsqueeze(1).mul(0.1); // something learnable: [B, 1]
+const y = x
+  .sum({ axis: [1, 2] })
+  .unsqueeze(1)
+  .mul(0.1); // something learnable: [B, 1]
 
 const optimizer = new Adam(model.parameters(), { lr: 0.001 });
 const scheduler = new StepLR(optimizer, { stepSize: 5, gamma: 0.1 });

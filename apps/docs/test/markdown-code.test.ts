@@ -19,7 +19,8 @@ function pages(dir: string): string[] {
 }
 
 const all = pages(root).sort();
-const includes = (page: string) => [...readFileSync(join(root, page), 'utf8').matchAll(/^<<< @\/(snippets\/[\w-]+\.ts)(?:#example)?$/gm)].map((m) => m[1]!);
+const includes = (page: string) =>
+  [...readFileSync(join(root, page), 'utf8').matchAll(/^<<< @\/(snippets\/[\w-]+\.ts)(?:#example)?$/gm)].map((m) => m[1]!);
 
 describe('the pages', () => {
   it('are found in both languages', () => {
@@ -49,14 +50,18 @@ describe('the pages', () => {
       expect(text, name).toMatch(/^\/\/ #region example$[\s\S]+^\/\/ #endregion example$/m);
     }
     for (const page of all) {
-      const lines = readFileSync(join(root, page), 'utf8').split('\n').filter((line) => line.startsWith('<<< @/snippets/'));
+      const lines = readFileSync(join(root, page), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('<<< @/snippets/'));
       for (const line of lines) expect(line, page).toMatch(/#example$/);
     }
   });
 
   it('use every snippet somewhere', () => {
     const used = new Set(all.flatMap(includes));
-    const snippets = readdirSync(join(root, 'snippets')).filter((name) => name.endsWith('.ts')).map((name) => `snippets/${name}`);
+    const snippets = readdirSync(join(root, 'snippets'))
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => `snippets/${name}`);
     expect(snippets.filter((snippet) => !used.has(snippet))).toEqual([]);
   });
 });

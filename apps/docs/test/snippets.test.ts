@@ -14,17 +14,29 @@ vi.mock('@recur/backend-webgpu', () => ({
 }));
 
 const snippetsDir = new URL('../snippets/', import.meta.url);
-const snippets = readdirSync(snippetsDir).filter((file) => file.endsWith('.ts')).sort();
+const snippets = readdirSync(snippetsDir)
+  .filter((file) => file.endsWith('.ts'))
+  .sort();
 
 // What a snippet's comments promise, checked on its exports.
 const claims: Record<string, (exports: Record<string, unknown>) => void> = {
-  'install-cpu.ts': (m) => expect(m.shapes).toEqual([[2, 5, 8], [1, 2, 8], [1, 2, 8]]),
-  'swap-backend.ts': (m) => expect(m.result).toEqual([[7, 10], [15, 22]]),
+  'install-cpu.ts': (m) =>
+    expect(m.shapes).toEqual([
+      [2, 5, 8],
+      [1, 2, 8],
+      [1, 2, 8],
+    ]),
+  'swap-backend.ts': (m) =>
+    expect(m.result).toEqual([
+      [7, 10],
+      [15, 22],
+    ]),
   'create-default.ts': (m) => expect(m.backendName).toBe('cpu'),
   'why-rnns.ts': (m) => expect(m.difference).toBeLessThan(1e-6),
   'vanilla-rnn.ts': (m) => expect(m.difference).toBeLessThan(1e-5),
   'variants.ts': (m) => expect(m.widths).toEqual({ bidirectional: 64, lstmRows: 128 }),
-  'custom-module.ts': (m) => expect(m.keys).toEqual(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias']),
+  'custom-module.ts': (m) =>
+    expect(m.keys).toEqual(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias']),
   'reference-models.ts': (m) => expect(m.tagShape).toEqual([2, 4, 5]),
   'training-loop.ts': (m) => {
     const losses = m.losses as number[];

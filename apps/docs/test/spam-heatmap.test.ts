@@ -8,7 +8,9 @@ import { readPredictions, renderSpamHeatmap } from '../scripts/make-spam-heatmap
 import { WRAP, lineLabels, spamHeatmapCells, type SpamAttentionPrediction } from '../scripts/spam-heatmap-spec.js';
 
 const publicDir = new URL('../public/', import.meta.url);
-const { predictions } = JSON.parse(readFileSync(new URL('figures/spam-attention.json', publicDir), 'utf8')) as { predictions: SpamAttentionPrediction[] };
+const { predictions } = JSON.parse(readFileSync(new URL('figures/spam-attention.json', publicDir), 'utf8')) as {
+  predictions: SpamAttentionPrediction[];
+};
 
 describe('the spam attention heatmap', () => {
   it('holds attention weights: each message sums to 1, the label follows the probability', () => {
@@ -23,11 +25,19 @@ describe('the spam attention heatmap', () => {
 
   it('lays tokens out WRAP to a line, a blank line between messages, shaded relative to the maximum', () => {
     const two: SpamAttentionPrediction[] = [
-      { label: 'spam', spamProbability: 0.9, attention: Array.from({ length: WRAP + 1 }, (_, i) => ({ token: `t${i}`, weight: i === 3 ? 0.5 : 0.5 / WRAP })) },
+      {
+        label: 'spam',
+        spamProbability: 0.9,
+        attention: Array.from({ length: WRAP + 1 }, (_, i) => ({ token: `t${i}`, weight: i === 3 ? 0.5 : 0.5 / WRAP })),
+      },
       { label: 'ham', spamProbability: 0.1, attention: [{ token: 'hi', weight: 1 }] },
     ];
     const cells = spamHeatmapCells(two);
-    expect(cells.map((c) => [c.line, c.column]).slice(WRAP - 1)).toEqual([[0, WRAP - 1], [1, 0], [3, 0]]);
+    expect(cells.map((c) => [c.line, c.column]).slice(WRAP - 1)).toEqual([
+      [0, WRAP - 1],
+      [1, 0],
+      [3, 0],
+    ]);
     expect(cells[3]!.relative).toBe(1);
     expect(cells[0]!.relative).toBeCloseTo(1 / WRAP, 12);
     expect(lineLabels(two)).toEqual(['#1 spam 0.90', '', '', '#2 ham 0.10', '']);

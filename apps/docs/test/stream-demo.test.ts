@@ -48,7 +48,9 @@ describe('streaming demo', () => {
     const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
     const modelAfter = mean(after.map((e) => Math.abs(e.value - e.expected!)));
     const naiveAfter = mean(after.map((e) => Math.abs(e.value - e.naive!)));
-    console.info(`streaming demo: MAE ${last.mae!.toFixed(3)} vs seasonal-naive ${last.naiveMae!.toFixed(3)}; after the change ${modelAfter.toFixed(3)} vs ${naiveAfter.toFixed(3)}`);
+    console.info(
+      `streaming demo: MAE ${last.mae!.toFixed(3)} vs seasonal-naive ${last.naiveMae!.toFixed(3)}; after the change ${modelAfter.toFixed(3)} vs ${naiveAfter.toFixed(3)}`,
+    );
     expect(modelAfter).toBeLessThan(naiveAfter);
     expect(events.at(-1)).toMatchObject({ type: 'done', steps: STREAM_DEFAULTS.values });
   });

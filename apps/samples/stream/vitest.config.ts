@@ -5,5 +5,10 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@recur/source'] } },
   // The end-to-end test trains the stream model and a births model, then streams two test years.
   // Registers and activates the CPU backend before every test file (one definition for all packages).
-  test: { name: 'sample-stream', include: ['src/**/*.test.ts'], testTimeout: 300_000, setupFiles: ['../../../packages/tensor/src/test-support/cpu-setup.ts'] },
+  test: {
+    name: 'sample-stream',
+    include: ['src/**/*.test.ts'],
+    testTimeout: 300_000,
+    setupFiles: ['../../../packages/tensor/src/test-support/cpu-setup.ts'],
+  },
 });

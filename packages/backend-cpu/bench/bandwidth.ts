@@ -24,7 +24,14 @@ function sumModule(): Uint8Array {
   for (const a of acc) code.f32x4Const(0).set(a);
   code.doWhile(
     () => {
-      acc.forEach((a, q) => code.get(a).get(src).v128Load(16 * q).f32x4Add().set(a));
+      acc.forEach((a, q) =>
+        code
+          .get(a)
+          .get(src)
+          .v128Load(16 * q)
+          .f32x4Add()
+          .set(a),
+      );
       code.addTo(src, 64);
     },
     () => code.get(src).get(end).i32LtU(),
@@ -56,9 +63,15 @@ function rate(bytes: number, run: () => void): number {
 const backend = createCpuBackend({ threads: 1 });
 const H = 1024;
 const W = backend.alloc(4 * H * H, 'float32');
-backend.write(W, Float32Array.from({ length: 4 * H * H }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5));
+backend.write(
+  W,
+  Float32Array.from({ length: 4 * H * H }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5),
+);
 const h = backend.alloc(H, 'float32');
-backend.write(h, Float32Array.from({ length: H }, (_, i) => Math.sin(i)));
+backend.write(
+  h,
+  Float32Array.from({ length: H }, (_, i) => Math.sin(i)),
+);
 const out = backend.alloc(4 * H, 'float32');
 const view = (buffer: typeof W, shape: number[]) => ({ buffer, dtype: 'float32' as const, shape, strides: [shape[1]!, 1], offset: 0 });
 const step = (): void => backend.matmul(view(h, [1, H]), view(W, [4 * H, H]), view(out, [1, 4 * H]), { transposeB: true });
@@ -70,12 +83,13 @@ const [kc, nc, panels] = [342, 512, 24];
 const kernelHeap = runtime.heap(1024 + panels * kc * nc + nc)!;
 kernelHeap.fill(0.5);
 const gemvAlone = (): void => {
-  for (let p = 0; p < panels; p++) runtime.kernels.gemvBlock(0, (1024 + p * kc * nc) * 4, (1024 + panels * kc * nc) * 4, nc, kc, p % 3 ? 1 : 0);
+  for (let p = 0; p < panels; p++)
+    runtime.kernels.gemvBlock(0, (1024 + p * kc * nc) * 4, (1024 + panels * kc * nc) * 4, nc, kc, p % 3 ? 1 : 0);
 };
 
 const cases: [string, number, () => void][] = [
   ['wasm sum 256 MiB (DRAM)', 256 * MiB, () => sum(0, 256 * MiB, 512 * MiB)],
-  ['copyWithin 64 MiB (read + write)', 128 * MiB, () => new Float32Array(memory.buffer).copyWithin(0, 64 * MiB / 4, 128 * MiB / 4)],
+  ['copyWithin 64 MiB (read + write)', 128 * MiB, () => new Float32Array(memory.buffer).copyWithin(0, (64 * MiB) / 4, (128 * MiB) / 4)],
   ['wasm sum 4 MiB', 4 * MiB, () => sum(0, 4 * MiB, 512 * MiB)],
   ['wasm sum 16 MiB', 16 * MiB, () => sum(0, 16 * MiB, 512 * MiB)],
   ['gemvBlock alone, 16.8 MB of panels', 4 * panels * kc * nc, gemvAlone],
@@ -87,8 +101,11 @@ for (let round = 0; round < rounds; round++) {
   for (const [name, bytes, run] of cases) results.get(name)!.push(rate(bytes, run));
 }
 const after = loadavg();
-console.log(`load average ${before.map((x) => x.toFixed(1)).join(' ')} → ${after.map((x) => x.toFixed(1)).join(' ')}; ${rounds} rounds, GB/s median (max)`);
-for (const [name, values] of results) console.log(`${name.padEnd(36)} ${median(values).toFixed(1).padStart(6)} (${Math.max(...values).toFixed(1)})`);
+console.log(
+  `load average ${before.map((x) => x.toFixed(1)).join(' ')} → ${after.map((x) => x.toFixed(1)).join(' ')}; ${rounds} rounds, GB/s median (max)`,
+);
+for (const [name, values] of results)
+  console.log(`${name.padEnd(36)} ${median(values).toFixed(1).padStart(6)} (${Math.max(...values).toFixed(1)})`);
 const seconds = (4 * 4 * H * H) / (median(results.get('W6 H1024 h·W_hhᵀ, weight bytes')!) * 1e9);
-console.log(`W6 H1024 product: ${(seconds * 1e6).toFixed(0)} µs per step for ${(16 * H * H / 1e6).toFixed(1)} MB of W_hh`);
+console.log(`W6 H1024 product: ${(seconds * 1e6).toFixed(0)} µs per step for ${((16 * H * H) / 1e6).toFixed(1)} MB of W_hh`);
 backend.dispose();

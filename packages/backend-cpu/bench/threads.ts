@@ -44,7 +44,7 @@ function setup(backend: BackendV1<CpuBuffer>, M: number, K: number, N: number) {
   const b = backend.alloc(K * N, 'float32');
   const c = backend.alloc(M * N, 'float32');
   let seed = 1;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
   backend.write(a, Float32Array.from({ length: M * K }, random));
   backend.write(b, Float32Array.from({ length: K * N }, random));
   return { run: () => backend.matmul(view(a, M, K), view(b, K, N), view(c, M, N)), c };
@@ -64,7 +64,11 @@ const backends = threadCounts.map((threads) => createCpuBackend({ threads }));
 for (const backend of backends) setup(backend, 512, 512, 512).run();
 await new Promise((resolve) => setTimeout(resolve, 300));
 
-console.log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}; ${rounds} rounds, threads ${threadCounts.join(' vs ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; ${rounds} rounds, threads ${threadCounts.join(' vs ')}`,
+);
 for (const [name, M, K, N] of SHAPES) {
   const flops = 2 * M * N * K;
   const cases = backends.map((backend) => setup(backend, M, K, N));
@@ -76,7 +80,9 @@ for (const [name, M, K, N] of SHAPES) {
     const sorted = [...s].sort((x, y) => x - y);
     return `${sorted[sorted.length - 1]!.toFixed(1)} best / ${sorted[sorted.length >> 1]!.toFixed(1)} median`;
   });
-  console.log(`${name.padEnd(24)} ${(flops / 1e6).toFixed(1).padStart(7)} MFLOP  ${stats.map((s, k) => `T=${threadCounts[k]}: ${s}`).join('   ')}  ${same ? 'bitwise equal' : 'DIFFER'}`);
+  console.log(
+    `${name.padEnd(24)} ${(flops / 1e6).toFixed(1).padStart(7)} MFLOP  ${stats.map((s, k) => `T=${threadCounts[k]}: ${s}`).join('   ')}  ${same ? 'bitwise equal' : 'DIFFER'}`,
+  );
 }
 for (const backend of backends) backend.dispose!();
 
@@ -84,10 +90,19 @@ for (const backend of backends) backend.dispose!();
 function problem(M: number, K: number, N: number): GemmProblem {
   const fill = (size: number) => Float32Array.from({ length: size }, () => Math.random() - 0.5);
   return {
-    M, N, K, a: fill(M * K), b: fill(K * N), c: new Float32Array(M * N),
-    rowA: Int32Array.from({ length: M }, (_, i) => i * K), rowC: Int32Array.from({ length: M }, (_, i) => i * N),
-    colB: Int32Array.from({ length: N }, (_, j) => j), colC: Int32Array.from({ length: N }, (_, j) => j),
-    strideAK: 1, strideBK: N, accumulate: false,
+    M,
+    N,
+    K,
+    a: fill(M * K),
+    b: fill(K * N),
+    c: new Float32Array(M * N),
+    rowA: Int32Array.from({ length: M }, (_, i) => i * K),
+    rowC: Int32Array.from({ length: M }, (_, i) => i * N),
+    colB: Int32Array.from({ length: N }, (_, j) => j),
+    colC: Int32Array.from({ length: N }, (_, j) => j),
+    strideAK: 1,
+    strideBK: N,
+    accumulate: false,
   };
 }
 
@@ -99,8 +114,19 @@ if (sweep) {
   const pool = new ThreadPool(threads, () => WasmRuntime.create({ shared: true, fusedMultiplyAdd: runtime.fusedMultiplyAdd }));
   while (pool.ready() < threads - 1) await new Promise((resolve) => setTimeout(resolve, 10));
   const sizes: [number, number, number][] = [
-    [16, 64, 256], [32, 64, 256], [32, 128, 256], [32, 128, 512], [32, 256, 512], [64, 256, 512], [32, 256, 1024],
-    [64, 256, 1024], [64, 512, 1024], [128, 512, 1024], [64, 512, 2048], [256, 256, 256], [512, 512, 512],
+    [16, 64, 256],
+    [32, 64, 256],
+    [32, 128, 256],
+    [32, 128, 512],
+    [32, 256, 512],
+    [64, 256, 512],
+    [32, 256, 1024],
+    [64, 256, 1024],
+    [64, 512, 1024],
+    [128, 512, 1024],
+    [64, 512, 2048],
+    [256, 256, 256],
+    [512, 512, 512],
   ];
   console.log(`\nforced split, ${threads} threads vs 1, best of ${rounds} rounds:`);
   for (const [M, K, N] of sizes) {
@@ -108,8 +134,14 @@ if (sweep) {
     const flops = 2 * M * N * K;
     let [alone, split] = [Infinity, Infinity];
     for (let r = 0; r < rounds; r++) {
-      alone = Math.min(alone, time(() => blockedGemm(runtime, p), flops));
-      split = Math.min(split, time(() => threadedGemm(pool, p), flops));
+      alone = Math.min(
+        alone,
+        time(() => blockedGemm(runtime, p), flops),
+      );
+      split = Math.min(
+        split,
+        time(() => threadedGemm(pool, p), flops),
+      );
     }
     const madds = M * N * K;
     console.log(
@@ -120,4 +152,8 @@ if (sweep) {
   }
   pool.dispose();
 }
-console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(
+  `load average after: ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`,
+);

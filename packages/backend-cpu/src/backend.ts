@@ -67,7 +67,9 @@ function availableParallelism(): number {
 
 function checkThreads(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new ValueError(`${what} must be a positive integer (1 = no worker threads), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    throw new ValueError(
+      `${what} must be a positive integer (1 = no worker threads), got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`,
+    );
   }
   return value;
 }

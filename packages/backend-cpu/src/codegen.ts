@@ -124,7 +124,19 @@ const LOOP_PARAMS = ['arrays', 'offsets', 'layout'];
 
 /** The flat and strided loops for `spec`; `codegen: false` forces the closure path. */
 export function compileLoops(spec: LoopSpec, codegen = true): CompiledLoops {
-  const flat = buildFunction<ElementLoop>(`flat:${spec.key}`, LOOP_PARAMS, () => flatSource(spec), () => closureLoop(spec), codegen);
-  const strided = buildFunction<ElementLoop>(`strided:${spec.key}`, LOOP_PARAMS, () => stridedSource(spec), () => closureLoop(spec), codegen);
+  const flat = buildFunction<ElementLoop>(
+    `flat:${spec.key}`,
+    LOOP_PARAMS,
+    () => flatSource(spec),
+    () => closureLoop(spec),
+    codegen,
+  );
+  const strided = buildFunction<ElementLoop>(
+    `strided:${spec.key}`,
+    LOOP_PARAMS,
+    () => stridedSource(spec),
+    () => closureLoop(spec),
+    codegen,
+  );
   return { flat, strided };
 }

@@ -146,7 +146,12 @@ describe.each(MODES)('elementwise kernels ($name)', ({ codegen }) => {
       const b = makeView(backend, random, dtype, shape, { broadcast: true });
       const [c, left, right] = [cond, a, b].map((view) => readView(backend, view)) as [number[], number[], number[]];
       const out = makeView(backend, random, dtype, shape);
-      expectWrites(backend, out, () => backend.where(cond, a, b, out), c.map((flag, i) => (flag ? left[i]! : right[i]!)));
+      expectWrites(
+        backend,
+        out,
+        () => backend.where(cond, a, b, out),
+        c.map((flag, i) => (flag ? left[i]! : right[i]!)),
+      );
     }
   });
 

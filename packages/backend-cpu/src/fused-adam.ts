@@ -61,35 +61,42 @@ export function adamStep(
   const coupled = weightDecay !== 0 && !decoupled;
   const shrink = weightDecay !== 0 && decoupled;
 
-  const layout = layoutOf(paramView.shape, named.map(([, view]) => view.strides));
+  const layout = layoutOf(
+    paramView.shape,
+    named.map(([, view]) => view.strides),
+  );
   const inner = layout.shape.length - 1;
   const runLength = layout.shape[inner]!;
   // One stride per named view: param, grad, expAvg, expAvgSq and, with amsgrad, the max.
   const innerStrides = layout.strides.map((s) => s[inner]!);
   const [sp, sg, sm, sv] = [innerStrides[0]!, innerStrides[1]!, innerStrides[2]!, innerStrides[3]!];
   const sx = innerStrides[4] ?? 0;
-  forEachRun(layout, named.map(([, view]) => view.offset), (start) => {
-    let ip = start[0]!;
-    let ig = start[1]!;
-    let im = start[2]!;
-    let iv = start[3]!;
-    let ix = start[4] ?? 0;
-    for (let k = 0; k < runLength; k++, ip += sp, ig += sg, im += sm, iv += sv, ix += sx) {
-      let g = maximize ? -grad[ig]! : grad[ig]!;
-      let pv = p[ip]!;
-      if (coupled) g = f32(g + f32(pv * lambda));
-      if (shrink) pv = f32(pv * decay);
-      const mv = f32(f32(m[im]! * b1) + f32(g * oneMinusB1));
-      const vv = f32(f32(v[iv]! * b2) + f32(f32(g * g) * oneMinusB2));
-      m[im] = mv;
-      v[iv] = vv;
-      let second = vv;
-      if (vmax) {
-        second = Math.max(vmax[ix]!, vv);
-        vmax[ix] = second;
+  forEachRun(
+    layout,
+    named.map(([, view]) => view.offset),
+    (start) => {
+      let ip = start[0]!;
+      let ig = start[1]!;
+      let im = start[2]!;
+      let iv = start[3]!;
+      let ix = start[4] ?? 0;
+      for (let k = 0; k < runLength; k++, ip += sp, ig += sg, im += sm, iv += sv, ix += sx) {
+        let g = maximize ? -grad[ig]! : grad[ig]!;
+        let pv = p[ip]!;
+        if (coupled) g = f32(g + f32(pv * lambda));
+        if (shrink) pv = f32(pv * decay);
+        const mv = f32(f32(m[im]! * b1) + f32(g * oneMinusB1));
+        const vv = f32(f32(v[iv]! * b2) + f32(f32(g * g) * oneMinusB2));
+        m[im] = mv;
+        v[iv] = vv;
+        let second = vv;
+        if (vmax) {
+          second = Math.max(vmax[ix]!, vv);
+          vmax[ix] = second;
+        }
+        const denom = f32(f32(f32(Math.sqrt(second)) / biasCorrection2Sqrt) + epsilon);
+        p[ip] = f32(pv - f32(f32(mv * stepSize) / denom));
       }
-      const denom = f32(f32(f32(Math.sqrt(second)) / biasCorrection2Sqrt) + epsilon);
-      p[ip] = f32(pv - f32(f32(mv * stepSize) / denom));
-    }
-  });
+    },
+  );
 }

@@ -39,7 +39,9 @@ function sizes(op: string, gates: Cpu, gateCount: number): { batch: number; hidd
   return { batch: gates.shape[0]!, hidden: gates.shape[1]! / gateCount };
 }
 
-export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<CpuBuffer>, 'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward'>> {
+export function fusedCells(
+  context: KernelContext,
+): Required<Omit<FusedKernels<CpuBuffer>, 'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward'>> {
   return {
     lstmCell(gatesView, cView, hView, cNextView, actView) {
       const op = 'lstmCell';

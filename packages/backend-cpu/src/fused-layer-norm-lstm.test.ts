@@ -21,7 +21,12 @@ const read = (v: View<CpuBuffer>) => Array.from(backend.readSync!(v.buffer) as F
 
 describe('fused layerNormLstmCell (CPU)', () => {
   const H = 2;
-  const norms = () => ({ gammaH: view(1, [4 * H]), betaH: view([0, 0, 5, 5, 0, 0, 5, 5], [4 * H]), gammaC: view(1, [H]), betaC: view([0.5, -0.5], [H]) });
+  const norms = () => ({
+    gammaH: view(1, [4 * H]),
+    betaH: view([0, 0, 5, 5, 0, 0, 5, 5], [4 * H]),
+    gammaC: view(1, [H]),
+    betaC: view([0.5, -0.5], [H]),
+  });
 
   it('equal recurrent values normalise to 0, so pre = gates + β_h; LN_c of two values is ±1·γ_c + β_c', () => {
     const [h, cNext] = [view(0, [1, H]), view(0, [1, H])];
@@ -38,7 +43,16 @@ describe('fused layerNormLstmCell (CPU)', () => {
 
   it('names the view whose shape is wrong', () => {
     const call = (gates: number[], saved?: number[]) =>
-      fused.layerNormLstmCell!(view(0, gates), view(0, [1, 4 * H]), view(0, [1, H]), norms(), 1e-5, view(0, [1, H]), view(0, [1, H]), saved ? view(0, saved) : undefined);
+      fused.layerNormLstmCell!(
+        view(0, gates),
+        view(0, [1, 4 * H]),
+        view(0, [1, H]),
+        norms(),
+        1e-5,
+        view(0, [1, H]),
+        view(0, [1, H]),
+        saved ? view(0, saved) : undefined,
+      );
     expect(() => call([1, 7])).toThrow(ShapeError);
     expect(() => call([1, 7])).toThrow(/gates must be \[batch, 4·hidden\]/);
     expect(() => call([1, 4 * H], [1, 5 * H])).toThrow(/saved must be \[1,13\]/);

@@ -109,7 +109,19 @@ export function fusedLayerNormLstm(context: KernelContext): Kernels {
       }
     },
 
-    layerNormLstmCellBackward(savedView, recurrentView, cView, cNextView, normViews, dhView, dcNextView, dGatesView, dRecurrentView, dcView, dNormViews) {
+    layerNormLstmCellBackward(
+      savedView,
+      recurrentView,
+      cView,
+      cNextView,
+      normViews,
+      dhView,
+      dcNextView,
+      dGatesView,
+      dRecurrentView,
+      dcView,
+      dNormViews,
+    ) {
       const op = 'layerNormLstmCellBackward';
       const { batch: B, hidden: H } = sizes(op, dGatesView);
       const W = 4 * H;

@@ -64,28 +64,67 @@ function makeKernel(): Kernel {
   const packB = new Float32Array(PACK_B_SIZE);
   const tile = new Float64Array(MR * NR);
   const micro = (ao: number, bo: number, kc: number): void => {
-    let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
-    let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
-    let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-    let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+    let c00 = 0,
+      c01 = 0,
+      c02 = 0,
+      c03 = 0;
+    let c10 = 0,
+      c11 = 0,
+      c12 = 0,
+      c13 = 0;
+    let c20 = 0,
+      c21 = 0,
+      c22 = 0,
+      c23 = 0;
+    let c30 = 0,
+      c31 = 0,
+      c32 = 0,
+      c33 = 0;
     // Literals, not MR/NR: module constants are reloaded from the context on every step.
     for (let k = 0; k < kc; k++, ao += 4, bo += 4) {
       ao &= 0x7ffc; // PACK_A_SIZE - MR
       bo &= 0x3fffc; // PACK_B_SIZE - NR
-      const a0 = packA[ao]!, a1 = packA[ao + 1]!, a2 = packA[ao + 2]!, a3 = packA[ao + 3]!;
+      const a0 = packA[ao]!,
+        a1 = packA[ao + 1]!,
+        a2 = packA[ao + 2]!,
+        a3 = packA[ao + 3]!;
       let b = packB[bo]!;
-      c00 += a0 * b; c10 += a1 * b; c20 += a2 * b; c30 += a3 * b;
+      c00 += a0 * b;
+      c10 += a1 * b;
+      c20 += a2 * b;
+      c30 += a3 * b;
       b = packB[bo + 1]!;
-      c01 += a0 * b; c11 += a1 * b; c21 += a2 * b; c31 += a3 * b;
+      c01 += a0 * b;
+      c11 += a1 * b;
+      c21 += a2 * b;
+      c31 += a3 * b;
       b = packB[bo + 2]!;
-      c02 += a0 * b; c12 += a1 * b; c22 += a2 * b; c32 += a3 * b;
+      c02 += a0 * b;
+      c12 += a1 * b;
+      c22 += a2 * b;
+      c32 += a3 * b;
       b = packB[bo + 3]!;
-      c03 += a0 * b; c13 += a1 * b; c23 += a2 * b; c33 += a3 * b;
+      c03 += a0 * b;
+      c13 += a1 * b;
+      c23 += a2 * b;
+      c33 += a3 * b;
     }
-    tile[0] = c00; tile[1] = c01; tile[2] = c02; tile[3] = c03;
-    tile[4] = c10; tile[5] = c11; tile[6] = c12; tile[7] = c13;
-    tile[8] = c20; tile[9] = c21; tile[10] = c22; tile[11] = c23;
-    tile[12] = c30; tile[13] = c31; tile[14] = c32; tile[15] = c33;
+    tile[0] = c00;
+    tile[1] = c01;
+    tile[2] = c02;
+    tile[3] = c03;
+    tile[4] = c10;
+    tile[5] = c11;
+    tile[6] = c12;
+    tile[7] = c13;
+    tile[8] = c20;
+    tile[9] = c21;
+    tile[10] = c22;
+    tile[11] = c23;
+    tile[12] = c30;
+    tile[13] = c31;
+    tile[14] = c32;
+    tile[15] = c33;
   };
   return { packA, packB, tile, micro };
 }
@@ -106,7 +145,10 @@ function packStrips(
     const width = Math.min(4, count - s);
     let kk = k0 * strideK;
     if (width === 4) {
-      const l0 = lines[first + s]!, l1 = lines[first + s + 1]!, l2 = lines[first + s + 2]!, l3 = lines[first + s + 3]!;
+      const l0 = lines[first + s]!,
+        l1 = lines[first + s + 1]!,
+        l2 = lines[first + s + 2]!,
+        l3 = lines[first + s + 3]!;
       for (let k = 0; k < kc; k++, kk += strideK, q += 4) {
         target[q] = source[l0 + kk]!;
         target[q + 1] = source[l1 + kk]!;
@@ -143,8 +185,14 @@ function gemmDirect(p: GemmProblem): void {
     const rowOut = rowC[i]!;
     let j = 0;
     for (; j + 4 <= N; j += 4) {
-      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-      let p0 = colB[j]!, p1 = colB[j + 1]!, p2 = colB[j + 2]!, p3 = colB[j + 3]!;
+      let s0 = 0,
+        s1 = 0,
+        s2 = 0,
+        s3 = 0;
+      let p0 = colB[j]!,
+        p1 = colB[j + 1]!,
+        p2 = colB[j + 2]!,
+        p3 = colB[j + 3]!;
       for (let k = 0, pa = rowStart; k < K; k++, pa += strideAK) {
         const value = a[pa]!;
         s0 += value * b[p0]!;
@@ -156,7 +204,10 @@ function gemmDirect(p: GemmProblem): void {
         p2 += strideBK;
         p3 += strideBK;
       }
-      const q0 = rowOut + colC[j]!, q1 = rowOut + colC[j + 1]!, q2 = rowOut + colC[j + 2]!, q3 = rowOut + colC[j + 3]!;
+      const q0 = rowOut + colC[j]!,
+        q1 = rowOut + colC[j + 1]!,
+        q2 = rowOut + colC[j + 2]!,
+        q3 = rowOut + colC[j + 3]!;
       c[q0] = accumulate ? c[q0]! + s0 : s0;
       c[q1] = accumulate ? c[q1]! + s1 : s1;
       c[q2] = accumulate ? c[q2]! + s2 : s2;

@@ -81,7 +81,15 @@ describe('matmul', () => {
         for (const accumulate of FLAGS) {
           for (let trial = 0; trial < 12; trial++) {
             const [M, N, K] = [pick(random, SIZES), pick(random, SIZES), pick(random, SIZES)];
-            check(random, { batch: [], M, N, K, options: { transposeA, transposeB, accumulate }, layoutA: { broadcast: true }, layoutB: { broadcast: true } });
+            check(random, {
+              batch: [],
+              M,
+              N,
+              K,
+              options: { transposeA, transposeB, accumulate },
+              layoutA: { broadcast: true },
+              layoutB: { broadcast: true },
+            });
           }
         }
       }

@@ -80,7 +80,12 @@ export class Matmul {
     const arrayC = viewArray(context, 'matmul', 'out', out) as Float32Array;
     const arrayA = inputArray(context, 'matmul', 'a', a) as Float32Array;
     const arrayB = inputArray(context, 'matmul', 'b', b) as Float32Array;
-    for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
+    for (const [name, view] of [
+      ['a', a],
+      ['b', b],
+      ['out', out],
+    ] as const)
+      expectDType('matmul', name, view.dtype, ['float32']);
     const { M, N, K, batchShape, rowAxisA, kAxisA, kAxisB, colAxisB } = matmulDims(a, b, out, options);
     const rank = out.shape.length;
     const batches = sizeOf(batchShape);
@@ -159,4 +164,3 @@ export class Matmul {
     }
   }
 }
-

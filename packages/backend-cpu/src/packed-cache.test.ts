@@ -119,7 +119,7 @@ describe('packed-weight cache', () => {
     for (let step = 0; step < 3; step++) {
       const g = values(random, 2 * K);
       for (const transposeB of [false, true]) {
-        const [a1, a2] = transposeB ? [[2, N], g.subarray(0, 2 * N)] as const : [[2, K], g] as const;
+        const [a1, a2] = transposeB ? ([[2, N], g.subarray(0, 2 * N)] as const) : ([[2, K], g] as const);
         const got = cached.product(cached.view(a1, a2), Wc, { transposeB });
         const want = plain.product(plain.view(a1, a2), Wp, { transposeB });
         expect(Array.from(got)).toEqual(Array.from(want));
@@ -145,7 +145,21 @@ describe('packed-weight cache', () => {
     const writes: Array<[string, () => void]> = [
       ['write', () => r.context.memory.write(W.buffer, values(random, N * K))],
       ['binary in place', () => binary(r.context, 'mul', W, grad, W)],
-      ['adamStep', () => adamStep(r.context, W, grad, moments[0], moments[1], null, { lr: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 1, decoupled: false, amsgrad: false, maximize: false })],
+      [
+        'adamStep',
+        () =>
+          adamStep(r.context, W, grad, moments[0], moments[1], null, {
+            lr: 0.1,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            weightDecay: 0,
+            step: 1,
+            decoupled: false,
+            amsgrad: false,
+            maximize: false,
+          }),
+      ],
       ['data', () => ((W.buffer.data as Float32Array)[7] = 3)],
     ];
     run();

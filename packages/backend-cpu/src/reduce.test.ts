@@ -4,16 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { DTypeError, IndexError, ShapeError, ValueError, sizeOf, type DType, type ReduceOp, mulberry32 } from '@recur/backend';
 import { createCpuBackend } from './backend.js';
-import {
-  exact,
-  expectWrites,
-  forEachIndex,
-  makeView,
-  randomShape,
-  readView,
-  store,
-  type CpuView,
-} from './test-helpers.js';
+import { exact, expectWrites, forEachIndex, makeView, randomShape, readView, store, type CpuView } from './test-helpers.js';
 
 const backend = createCpuBackend();
 
@@ -98,12 +89,18 @@ describe('reduce', () => {
           const values = readView(backend, x);
           const expected = groups(x, values, axes).map((group) => store(outDType, reference(op, dtype, group)));
           const scale = groups(x, values.map(Math.abs), axes).map((group) => group.reduce((acc, v) => acc + v, 0));
-          expectWrites(backend, out, () => backend.reduce(op, x, axes, out), expected, (actual, want, flat) => {
-            if (Number.isNaN(want) || dtype !== 'float32') return exact(actual, want, flat);
-            if (op === 'sum') return Math.abs(actual - want) <= 1e-6 * (scale[flat]! + 1);
-            if (op === 'prod') return Math.abs(actual - want) <= 1e-5 * Math.abs(want);
-            return actual === want;
-          });
+          expectWrites(
+            backend,
+            out,
+            () => backend.reduce(op, x, axes, out),
+            expected,
+            (actual, want, flat) => {
+              if (Number.isNaN(want) || dtype !== 'float32') return exact(actual, want, flat);
+              if (op === 'sum') return Math.abs(actual - want) <= 1e-6 * (scale[flat]! + 1);
+              if (op === 'prod') return Math.abs(actual - want) <= 1e-5 * Math.abs(want);
+              return actual === want;
+            },
+          );
           checked += expected.length;
         }
         expect(checked).toBeGreaterThan(50);
@@ -115,7 +112,10 @@ describe('reduce', () => {
     const random = mulberry32(99);
     for (const [shape, axes] of [
       [[33, 17], [0]],
-      [[5, 7, 3], [0, 2]],
+      [
+        [5, 7, 3],
+        [0, 2],
+      ],
       [[4, 9, 6], [1]],
       [[6, 1, 40], [0]],
     ] as [number[], number[]][]) {
@@ -124,7 +124,13 @@ describe('reduce', () => {
       const out = makeView(backend, random, 'float32', outShape, { contiguous: true });
       const values = readView(backend, x);
       const expected = groups(x, values, axes).map((group) => Math.fround(group.reduce((acc, v) => acc + v, 0)));
-      expectWrites(backend, out, () => backend.reduce('sum', x, axes, out), expected, (actual, want) => Math.abs(actual - want) <= 1e-5);
+      expectWrites(
+        backend,
+        out,
+        () => backend.reduce('sum', x, axes, out),
+        expected,
+        (actual, want) => Math.abs(actual - want) <= 1e-5,
+      );
     }
   });
 

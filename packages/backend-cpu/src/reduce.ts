@@ -2,7 +2,18 @@
 // into kept (K, out's non-unit dims) and reduced (R); the loop order follows x's memory layout.
 // Accumulation is in float64 (JS numbers); the out store rounds (float32) or wraps (int32).
 
-import { ShapeError, ValueError, fmtShape, REDUCE_DTYPES, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp, type View } from '@recur/backend';
+import {
+  ShapeError,
+  ValueError,
+  fmtShape,
+  REDUCE_DTYPES,
+  reducedAxes,
+  sizeOf,
+  splitReduceAxes,
+  type DType,
+  type ReduceOp,
+  type View,
+} from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
 import { buildFunction } from './codegen.js';
 import type { CpuBuffer } from './memory.js';

@@ -64,7 +64,11 @@ describe('enableRelaxedSimd', () => {
       expect(blockedGemm(single!, alone)).toBe(true);
       expect(Array.from(p.c)).toEqual(Array.from(alone.c));
       expect(Array.from(row.c)).toEqual(Array.from(alone.c.subarray(0, N)));
-      for (const [i, j] of [[0, 0], [M - 1, N - 1], [17, 213]] as const) {
+      for (const [i, j] of [
+        [0, 0],
+        [M - 1, N - 1],
+        [17, 213],
+      ] as const) {
         let sum = 0;
         let magnitude = 0;
         for (let k = 0; k < K; k++) {

@@ -126,7 +126,13 @@ describe('simd parity: matmul', () => {
     const saved = process.env.RECUR_CPU_SIMD;
     const result = (backend: Backend): Float32Array => {
       const out = backend.alloc(40 * 50, 'float32');
-      const view = (buffer: typeof out, shape: number[]): CpuView => ({ buffer, dtype: 'float32', shape, strides: [shape[1]!, 1], offset: 0 });
+      const view = (buffer: typeof out, shape: number[]): CpuView => ({
+        buffer,
+        dtype: 'float32',
+        shape,
+        strides: [shape[1]!, 1],
+        offset: 0,
+      });
       const copy = (from: CpuView): CpuView => {
         const buffer = backend.alloc(sizeOf(from.shape), 'float32');
         backend.write(buffer, ts.readSync!(from.buffer));
@@ -191,7 +197,15 @@ describe('simd parity: matmul', () => {
     ] as [boolean, boolean][]) {
       for (const batch of [[3], [2, 3]]) {
         const options = { transposeA: random() < 0.5, transposeB: random() < 0.5, accumulate: random() < 0.5 };
-        matmulCase(random, { batch, M: pick(random, [9, 40]), N: pick(random, [16, 45]), K: pick(random, [48, 130]), options, shareA, shareB });
+        matmulCase(random, {
+          batch,
+          M: pick(random, [9, 40]),
+          N: pick(random, [16, 45]),
+          K: pick(random, [48, 130]),
+          options,
+          shareA,
+          shareB,
+        });
         matmulCase(random, { batch, M: 21, N: 37, K: 66, options, layout: {}, shareA, shareB });
       }
     }
@@ -291,7 +305,30 @@ describe('simd parity: fused cells', () => {
 
   it('σ and tanh keep NaN, saturate at ±∞ and stay accurate near 0 and across the range', () => {
     const H = 64;
-    const values = [NaN, Infinity, -Infinity, 0, -0, 1e-7, -1e-7, 1e-3, 0.3, -0.6249, 0.625, 0.63, 5, -9, 20, -30, 88, -88, 100, -100, 1e30, -1e30];
+    const values = [
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      1e-7,
+      -1e-7,
+      1e-3,
+      0.3,
+      -0.6249,
+      0.625,
+      0.63,
+      5,
+      -9,
+      20,
+      -30,
+      88,
+      -88,
+      100,
+      -100,
+      1e30,
+      -1e30,
+    ];
     const pre = Float32Array.from({ length: 4 * H }, (_, j) => values[j % values.length]! * (j % 3 === 0 ? 1 : 0.5));
     const random = mulberry32(23);
     const [gates, act] = [twin(random, [1, 4 * H], { contiguous: true }), twin(random, [1, 4 * H])];

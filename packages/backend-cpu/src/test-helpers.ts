@@ -137,7 +137,13 @@ export const exact: Compare = (actual, expected) => actual === expected || (Numb
  * Run `kernel` on `out` and check it wrote `expected` (row-major) and touched nothing else in
  * the buffer. Elements are compared in a plain loop and reported together, the first few shown.
  */
-export function expectWrites(backend: Backend, out: CpuView, kernel: () => void, expected: readonly number[], compare: Compare = exact): void {
+export function expectWrites(
+  backend: Backend,
+  out: CpuView,
+  kernel: () => void,
+  expected: readonly number[],
+  compare: Compare = exact,
+): void {
   const untouched = outsideView(out);
   const before = untouched(backend.readSync!(out.buffer));
   kernel();

@@ -114,7 +114,12 @@ describe('threaded backend in the browser', () => {
       const fill = (size: number): Float32Array => Float32Array.from({ length: size }, () => random() * 2 - 1);
       const before = pool.workerTasks();
       // Small and odd sizes too: threadedGemm splits whatever it is given.
-      for (const [M, N, K, transposeA] of [[65, 513, 769, false], [200, 40, 1200, true], [7, 2100, 33, false], [256, 1024, 300, true]] as const) {
+      for (const [M, N, K, transposeA] of [
+        [65, 513, 769, false],
+        [200, 40, 1200, true],
+        [7, 2100, 33, false],
+        [256, 1024, 300, true],
+      ] as const) {
         const a = fill(M * K);
         const b = fill(K * N);
         const problem: GemmProblem = {

@@ -48,7 +48,9 @@ describe('threads option', () => {
 
   it('takes RECUR_CPU_THREADS when the option is unset', () => {
     process.env.RECUR_CPU_THREADS = 'many';
-    expect(() => createCpuBackend()).toThrow(new ValueError('RECUR_CPU_THREADS must be a positive integer (1 = no worker threads), got "many"'));
+    expect(() => createCpuBackend()).toThrow(
+      new ValueError('RECUR_CPU_THREADS must be a positive integer (1 = no worker threads), got "many"'),
+    );
     expect(() => createCpuBackend({ threads: 1 })).not.toThrow();
     process.env.RECUR_CPU_THREADS = '1';
     expect(cpuThreads()).toBe(1);
@@ -82,7 +84,10 @@ describe.skipIf(!threaded)('threaded backend', () => {
     const random = mulberry32(22);
     const startedBefore = poolStats().started;
     // The first large product starts the workers and runs alone; wait until they are ready.
-    const warm = [makeView(three, random, 'float32', [256, 256], { contiguous: true }), makeView(three, random, 'float32', [256, 256], { contiguous: true })];
+    const warm = [
+      makeView(three, random, 'float32', [256, 256], { contiguous: true }),
+      makeView(three, random, 'float32', [256, 256], { contiguous: true }),
+    ];
     three.matmul(warm[0]!, warm[1]!, makeView(three, random, 'float32', [256, 256], { contiguous: true }));
     expect(poolStats().started).toBe(startedBefore + 2);
     await eventually(() => poolStats().ready >= 2, 'two workers are ready');

@@ -51,7 +51,13 @@ function cellFunction(name: string, arrays: number, gates: number, body: (cell: 
         () => code.get(unit).get(rowEnd).i32LtU(),
       );
       // The other G − 1 gate segments of this row were covered through gateOffsets.
-      code.get(gateUnit).get(pitch).i32(gates - 1).i32Mul().i32Add().set(gateUnit);
+      code
+        .get(gateUnit)
+        .get(pitch)
+        .i32(gates - 1)
+        .i32Mul()
+        .i32Add()
+        .set(gateUnit);
       code.get(rows).i32(1).i32Sub().tee(rows);
     },
     () => {},
@@ -64,10 +70,18 @@ function lstmForward(): WasmFunction {
   const [gates, c, h, cNext, act] = [0, 1, 2, 3, 4];
   return cellFunction('lstmForward', 5, 4, ({ code, math, gate, state, vector }) => {
     const [i, f, g, o, cn] = [vector(), vector(), vector(), vector(), vector()];
-    gate(gates, 0).v128Load(); math.sigmoid(); code.set(i);
-    gate(gates, 1).v128Load(); math.sigmoid(); code.set(f);
-    gate(gates, 2).v128Load(); math.tanh(); code.set(g);
-    gate(gates, 3).v128Load(); math.sigmoid(); code.set(o);
+    gate(gates, 0).v128Load();
+    math.sigmoid();
+    code.set(i);
+    gate(gates, 1).v128Load();
+    math.sigmoid();
+    code.set(f);
+    gate(gates, 2).v128Load();
+    math.tanh();
+    code.set(g);
+    gate(gates, 3).v128Load();
+    math.sigmoid();
+    code.set(o);
     [i, f, g, o].forEach((value, k) => gate(act, k).get(value).v128Store());
     state(cNext).get(f);
     state(c).v128Load().f32x4Mul().get(i).get(g).f32x4Mul().f32x4Add().tee(cn).v128Store();
@@ -83,7 +97,9 @@ function lstmBackward(): WasmFunction {
   return cellFunction('lstmBackward', 7, 4, ({ code, math, gate, state, vector }) => {
     const [i, f, g, o, tc, dhv, total] = [vector(), vector(), vector(), vector(), vector(), vector(), vector()];
     [i, f, g, o].forEach((value, k) => gate(act, k).v128Load().set(value));
-    state(cNext).v128Load(); math.tanh(); code.set(tc);
+    state(cNext).v128Load();
+    math.tanh();
+    code.set(tc);
     state(dh).v128Load().set(dhv);
     // dL/dc' sums the direct path and the path through h = o·tanh(c').
     state(dcNext).v128Load().get(dhv).get(o).f32x4Mul();
@@ -108,11 +124,17 @@ function gruForward(): WasmFunction {
   return cellFunction('gruForward', 5, 3, ({ code, math, gate, state, vector }) => {
     const [r, z, n] = [vector(), vector(), vector()];
     gate(gx, 0).v128Load();
-    gate(gh, 0).v128Load().f32x4Add(); math.sigmoid(); code.set(r);
+    gate(gh, 0).v128Load().f32x4Add();
+    math.sigmoid();
+    code.set(r);
     gate(gx, 1).v128Load();
-    gate(gh, 1).v128Load().f32x4Add(); math.sigmoid(); code.set(z);
+    gate(gh, 1).v128Load().f32x4Add();
+    math.sigmoid();
+    code.set(z);
     gate(gx, 2).v128Load().get(r);
-    gate(gh, 2).v128Load().f32x4Mul().f32x4Add(); math.tanh(); code.set(n);
+    gate(gh, 2).v128Load().f32x4Mul().f32x4Add();
+    math.tanh();
+    code.set(n);
     [r, z, n].forEach((value, k) => gate(act, k).get(value).v128Store());
     state(hNext).get(n).get(z);
     state(h).v128Load().get(n).f32x4Sub().f32x4Mul().f32x4Add().v128Store();
@@ -127,7 +149,8 @@ function gruBackward(): WasmFunction {
     const oneMinus = (value: number): Code => code.f32x4Const(1).get(value).f32x4Sub();
     [r, z, n].forEach((value, k) => gate(act, k).v128Load().set(value));
     state(dhNext).v128Load().set(d);
-    code.get(d); oneMinus(z).f32x4Mul();
+    code.get(d);
+    oneMinus(z).f32x4Mul();
     code.f32x4Const(1).get(n).get(n).f32x4Mul().f32x4Sub().f32x4Mul().set(dn);
     code.get(d);
     state(h).v128Load().get(n).f32x4Sub().f32x4Mul().get(z).f32x4Mul();

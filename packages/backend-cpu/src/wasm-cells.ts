@@ -75,8 +75,31 @@ function run(
   return true;
 }
 
-export function wasmLstmCell(runtime: WasmRuntime, rows: number, hidden: number, gates: Matrix, c: Matrix, h: Matrix, cNext: Matrix, act: Matrix | null): boolean {
-  return run(runtime, 'lstmForward', rows, hidden, [[gates, 4], [c, 1]], [[h, 1], [cNext, 1], [act, 4]]);
+export function wasmLstmCell(
+  runtime: WasmRuntime,
+  rows: number,
+  hidden: number,
+  gates: Matrix,
+  c: Matrix,
+  h: Matrix,
+  cNext: Matrix,
+  act: Matrix | null,
+): boolean {
+  return run(
+    runtime,
+    'lstmForward',
+    rows,
+    hidden,
+    [
+      [gates, 4],
+      [c, 1],
+    ],
+    [
+      [h, 1],
+      [cNext, 1],
+      [act, 4],
+    ],
+  );
 }
 
 export function wasmLstmCellBackward(
@@ -91,11 +114,50 @@ export function wasmLstmCellBackward(
   dGates: Matrix,
   dc: Matrix,
 ): boolean {
-  return run(runtime, 'lstmBackward', rows, hidden, [[act, 4], [c, 1], [cNext, 1], [dh, 1], [dcNext, 1]], [[dGates, 4], [dc, 1]]);
+  return run(
+    runtime,
+    'lstmBackward',
+    rows,
+    hidden,
+    [
+      [act, 4],
+      [c, 1],
+      [cNext, 1],
+      [dh, 1],
+      [dcNext, 1],
+    ],
+    [
+      [dGates, 4],
+      [dc, 1],
+    ],
+  );
 }
 
-export function wasmGruCell(runtime: WasmRuntime, rows: number, hidden: number, gx: Matrix, gh: Matrix, h: Matrix, hNext: Matrix, act: Matrix | null): boolean {
-  return run(runtime, 'gruForward', rows, hidden, [[gx, 3], [gh, 3], [h, 1]], [[hNext, 1], [act, 3]]);
+export function wasmGruCell(
+  runtime: WasmRuntime,
+  rows: number,
+  hidden: number,
+  gx: Matrix,
+  gh: Matrix,
+  h: Matrix,
+  hNext: Matrix,
+  act: Matrix | null,
+): boolean {
+  return run(
+    runtime,
+    'gruForward',
+    rows,
+    hidden,
+    [
+      [gx, 3],
+      [gh, 3],
+      [h, 1],
+    ],
+    [
+      [hNext, 1],
+      [act, 3],
+    ],
+  );
 }
 
 export function wasmGruCellBackward(
@@ -110,5 +172,21 @@ export function wasmGruCellBackward(
   dgh: Matrix,
   dh: Matrix,
 ): boolean {
-  return run(runtime, 'gruBackward', rows, hidden, [[act, 3], [gh, 3], [h, 1], [dhNext, 1]], [[dgx, 3], [dgh, 3], [dh, 1]]);
+  return run(
+    runtime,
+    'gruBackward',
+    rows,
+    hidden,
+    [
+      [act, 3],
+      [gh, 3],
+      [h, 1],
+      [dhNext, 1],
+    ],
+    [
+      [dgx, 3],
+      [dgh, 3],
+      [dh, 1],
+    ],
+  );
 }

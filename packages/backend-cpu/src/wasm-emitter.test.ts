@@ -8,12 +8,16 @@ import { Code, I32, encodeModule, type WasmFunction } from './wasm-emitter.js';
 type Exports = Record<string, (...args: number[]) => number>;
 
 // ES2022's lib does not declare the WebAssembly JS API; this is the slice used here.
-const wasm = (globalThis as unknown as { WebAssembly: {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: object };
-  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => object;
-} }).WebAssembly;
+const wasm = (
+  globalThis as unknown as {
+    WebAssembly: {
+      validate(bytes: Uint8Array): boolean;
+      Module: new (bytes: Uint8Array) => object;
+      Instance: new (module: object, imports: object) => { exports: object };
+      Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => object;
+    };
+  }
+).WebAssembly;
 
 function instantiate(functions: WasmFunction[]): Exports {
   const bytes = encodeModule(functions);

@@ -173,11 +173,21 @@ export class Code {
   }
 
   // ── i32 ──────────────────────────────────────────────────────────────────────────────
-  i32Add(): this { return this.#op(0x6a); }
-  i32Sub(): this { return this.#op(0x6b); }
-  i32Mul(): this { return this.#op(0x6c); }
-  i32LtU(): this { return this.#op(0x49); }
-  i32Eqz(): this { return this.#op(0x45); }
+  i32Add(): this {
+    return this.#op(0x6a);
+  }
+  i32Sub(): this {
+    return this.#op(0x6b);
+  }
+  i32Mul(): this {
+    return this.#op(0x6c);
+  }
+  i32LtU(): this {
+    return this.#op(0x49);
+  }
+  i32Eqz(): this {
+    return this.#op(0x45);
+  }
   /** local[index] += value (a constant). */
   addTo(index: number, value: number): this {
     return this.get(index).i32(value).i32Add().set(index);
@@ -188,34 +198,72 @@ export class Code {
   }
 
   // ── memory (offsets in bytes, folded into the instruction) ───────────────────────────
-  f32Load(offset = 0): this { return this.#memory(0x2a, 2, offset, false); }
-  f32Store(offset = 0): this { return this.#memory(0x38, 2, offset, false); }
-  v128Load(offset = 0): this { return this.#memory(0x00, 4, offset, true); }
-  v128Store(offset = 0): this { return this.#memory(0x0b, 4, offset, true); }
+  f32Load(offset = 0): this {
+    return this.#memory(0x2a, 2, offset, false);
+  }
+  f32Store(offset = 0): this {
+    return this.#memory(0x38, 2, offset, false);
+  }
+  v128Load(offset = 0): this {
+    return this.#memory(0x00, 4, offset, true);
+  }
+  v128Store(offset = 0): this {
+    return this.#memory(0x0b, 4, offset, true);
+  }
   /** One float32 from memory into all four lanes. */
-  load32Splat(offset = 0): this { return this.#memory(0x09, 2, offset, true); }
+  load32Splat(offset = 0): this {
+    return this.#memory(0x09, 2, offset, true);
+  }
 
   // ── v128 ─────────────────────────────────────────────────────────────────────────────
   /** Lanes picked by byte index from the two vectors on the stack (0–15 first, 16–31 second). */
-  shuffle(lanes: readonly number[]): this { return this.#simd(0x0d, ...lanes); }
+  shuffle(lanes: readonly number[]): this {
+    return this.#simd(0x0d, ...lanes);
+  }
   /** (v1 & mask) | (v2 & ~mask) for stack [v1, v2, mask]. */
-  bitselect(): this { return this.#simd(0x52); }
-  f32x4Lt(): this { return this.#simd(0x43); }
-  f32x4Floor(): this { return this.#simd(0x68); }
-  f32x4Abs(): this { return this.#simd(0xe0); }
-  f32x4Neg(): this { return this.#simd(0xe1); }
-  f32x4Add(): this { return this.#simd(0xe4); }
-  f32x4Sub(): this { return this.#simd(0xe5); }
-  f32x4Mul(): this { return this.#simd(0xe6); }
-  f32x4Div(): this { return this.#simd(0xe7); }
+  bitselect(): this {
+    return this.#simd(0x52);
+  }
+  f32x4Lt(): this {
+    return this.#simd(0x43);
+  }
+  f32x4Floor(): this {
+    return this.#simd(0x68);
+  }
+  f32x4Abs(): this {
+    return this.#simd(0xe0);
+  }
+  f32x4Neg(): this {
+    return this.#simd(0xe1);
+  }
+  f32x4Add(): this {
+    return this.#simd(0xe4);
+  }
+  f32x4Sub(): this {
+    return this.#simd(0xe5);
+  }
+  f32x4Mul(): this {
+    return this.#simd(0xe6);
+  }
+  f32x4Div(): this {
+    return this.#simd(0xe7);
+  }
   /** Pseudo-min b < a ? b : a of stack [a, b]: one instruction on x64 and Arm. */
-  f32x4Pmin(): this { return this.#simd(0xea); }
+  f32x4Pmin(): this {
+    return this.#simd(0xea);
+  }
   /** Pseudo-max a < b ? b : a of stack [a, b]. */
-  f32x4Pmax(): this { return this.#simd(0xeb); }
+  f32x4Pmax(): this {
+    return this.#simd(0xeb);
+  }
   /** a·b + c for stack [a, b, c], fused or not as the hardware prefers (relaxed SIMD). */
-  f32x4RelaxedMadd(): this { return this.#simd(0x105); }
+  f32x4RelaxedMadd(): this {
+    return this.#simd(0x105);
+  }
   /** Shifts each lane left by the i32 on top of the stack. */
-  i32x4Shl(): this { return this.#simd(0xab); }
+  i32x4Shl(): this {
+    return this.#simd(0xab);
+  }
 }
 
 export interface WasmFunction {

@@ -43,7 +43,12 @@ export function gemmBlockFunction(fusedMultiplyAdd: boolean): WasmFunction {
     for (let r = 0; r < MR; r++) {
       for (let q = 0; q < vectors; q++) {
         code.get(rowC);
-        if (accumulate) code.get(rowC).v128Load(16 * q).get(accumulator(r, q)).f32x4Add();
+        if (accumulate)
+          code
+            .get(rowC)
+            .v128Load(16 * q)
+            .get(accumulator(r, q))
+            .f32x4Add();
         else code.get(accumulator(r, q));
         code.v128Store(16 * q);
       }
@@ -60,7 +65,13 @@ export function gemmBlockFunction(fusedMultiplyAdd: boolean): WasmFunction {
       code.get(columnC).set(tileC);
       code.i32(0).set(is);
       // kc·NR floats per B strip: the k loop ends where the next strip starts.
-      code.get(stripB).get(kc).i32(NR * 4).i32Mul().i32Add().set(end);
+      code
+        .get(stripB)
+        .get(kc)
+        .i32(NR * 4)
+        .i32Mul()
+        .i32Add()
+        .set(end);
       code.doWhile(
         () => {
           for (const acc of accumulators) code.f32x4Const(0).set(acc);
@@ -68,9 +79,16 @@ export function gemmBlockFunction(fusedMultiplyAdd: boolean): WasmFunction {
           code.get(stripB).set(pb);
           code.doWhile(
             () => {
-              for (let q = 0; q < vectors; q++) code.get(pb).v128Load(16 * q).set(bv[q]!);
+              for (let q = 0; q < vectors; q++)
+                code
+                  .get(pb)
+                  .v128Load(16 * q)
+                  .set(bv[q]!);
               for (let r = 0; r < MR; r++) {
-                code.get(pa).load32Splat(4 * r).set(av);
+                code
+                  .get(pa)
+                  .load32Splat(4 * r)
+                  .set(av);
                 for (let q = 0; q < vectors; q++) {
                   const acc = accumulator(r, q);
                   if (fusedMultiplyAdd) code.get(av).get(bv[q]!).get(acc).f32x4RelaxedMadd().set(acc);

@@ -34,7 +34,17 @@ const TASKS_PER_THREAD = 4;
 const PACK_LINES = 512;
 
 /** Lines first…first+count of `operand`, k0…k0+kc, as strips of `width` at float index `target`. */
-function packLines(runtime: WasmRuntime, heap: Float32Array, target: number, operand: Operand, first: number, count: number, k0: number, kc: number, width: 4 | 8): void {
+function packLines(
+  runtime: WasmRuntime,
+  heap: Float32Array,
+  target: number,
+  operand: Operand,
+  first: number,
+  count: number,
+  k0: number,
+  kc: number,
+  width: 4 | 8,
+): void {
   for (let from = 0; from < count; from += PACK_LINES) {
     packBlock(runtime, heap, target + from * kc, 0, operand, first + from, Math.min(PACK_LINES, count - from), k0, kc, width);
   }

@@ -39,7 +39,18 @@ function preloadC(p: GemmProblem, heap: Float32Array, at: number, ldc: number, i
   }
 }
 
-export function copyOut(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number, unit: boolean, accumulate = p.accumulate): void {
+export function copyOut(
+  p: GemmProblem,
+  heap: Float32Array,
+  at: number,
+  ldc: number,
+  ic: number,
+  mc: number,
+  jc: number,
+  nc: number,
+  unit: boolean,
+  accumulate = p.accumulate,
+): void {
   const { c, rowC, colC } = p;
   for (let r = 0; r < mc; r++) {
     const row = rowC[ic + r]!;
@@ -70,10 +81,20 @@ export function wasmGemm(runtime: WasmRuntime, p: GemmProblem): void {
 }
 
 /** B's packed form as the blocked loop reads it: per NC column block, per k block, one panel. */
-function packAll(runtime: WasmRuntime, heap: Float32Array, at: number, stage: number, b: Operand, N: number, K: number, kcMax: number): void {
+function packAll(
+  runtime: WasmRuntime,
+  heap: Float32Array,
+  at: number,
+  stage: number,
+  b: Operand,
+  N: number,
+  K: number,
+  kcMax: number,
+): void {
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
-    for (let pc = 0; pc < K; pc += kcMax) packBlock(runtime, heap, at + jc * K + roundUp(nc, NR) * pc, stage, b, jc, nc, pc, Math.min(kcMax, K - pc), NR);
+    for (let pc = 0; pc < K; pc += kcMax)
+      packBlock(runtime, heap, at + jc * K + roundUp(nc, NR) * pc, stage, b, jc, nc, pc, Math.min(kcMax, K - pc), NR);
   }
 }
 

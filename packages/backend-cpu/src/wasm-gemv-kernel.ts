@@ -45,7 +45,10 @@ export function gemvBlockFunction(fusedMultiplyAdd: boolean): WasmFunction {
           for (let q = 0; q < vectors; q++) {
             const acc = used[s * vectors + q]!;
             // b·a + acc: IEEE products and sums commute, so this is gemmBlock's acc + a·b.
-            code.get(pointers[s]!).v128Load(16 * q).get(av);
+            code
+              .get(pointers[s]!)
+              .v128Load(16 * q)
+              .get(av);
             if (fusedMultiplyAdd) code.get(acc).f32x4RelaxedMadd().set(acc);
             else code.f32x4Mul().get(acc).f32x4Add().set(acc);
           }
@@ -60,7 +63,12 @@ export function gemvBlockFunction(fusedMultiplyAdd: boolean): WasmFunction {
         for (let q = 0; q < vectors; q++) {
           const offset = 16 * (s * vectors + q);
           code.get(column);
-          if (accumulate) code.get(column).v128Load(offset).get(used[s * vectors + q]!).f32x4Add();
+          if (accumulate)
+            code
+              .get(column)
+              .v128Load(offset)
+              .get(used[s * vectors + q]!)
+              .f32x4Add();
           else code.get(used[s * vectors + q]!);
           code.v128Store(offset);
         }
@@ -76,17 +84,32 @@ export function gemvBlockFunction(fusedMultiplyAdd: boolean): WasmFunction {
   };
 
   code.get(a).get(kc).i32(4).i32Mul().i32Add().set(end);
-  code.get(kc).i32(NR * 4).i32Mul().set(pitch);
+  code
+    .get(kc)
+    .i32(NR * 4)
+    .i32Mul()
+    .set(pitch);
   code.get(b).set(strip);
   code.get(c).set(column);
   code.i32(0).set(js);
   // Groups of GROUP strips while that many are left: !(nc < js + GROUP·NR).
   const groupLeft = (): void => {
-    code.get(nc).get(js).i32(GROUP * NR).i32Add().i32LtU().i32Eqz();
+    code
+      .get(nc)
+      .get(js)
+      .i32(GROUP * NR)
+      .i32Add()
+      .i32LtU()
+      .i32Eqz();
   };
   groupLeft();
   code.ifElse(() => code.doWhile(() => strips(GROUP), groupLeft));
   code.get(js).get(nc).i32LtU();
-  code.ifElse(() => code.doWhile(() => strips(1), () => code.get(js).get(nc).i32LtU()));
+  code.ifElse(() =>
+    code.doWhile(
+      () => strips(1),
+      () => code.get(js).get(nc).i32LtU(),
+    ),
+  );
   return { name: 'gemvBlock', params, results: [], code };
 }

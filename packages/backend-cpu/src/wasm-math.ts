@@ -7,12 +7,12 @@ import { Code, V128 } from './wasm-emitter.js';
 const LOG2E = Math.LOG2E;
 // ln 2 split so n·LN2_HIGH is exact for the n that occur (|n| ≤ 127).
 const LN2_HIGH = 0.693359375;
-const LN2_LOW = -2.12194440e-4;
+const LN2_LOW = -2.1219444e-4;
 // Inputs past these would make 2ⁿ leave the normal float range; e^x there is 0 or ∞ to float32
 // working precision for σ and tanh anyway.
 const EXP_MIN = -87.3;
 const EXP_MAX = 88.0;
-const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
+const EXP_POLY = [1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
 // tanh(x) = x + x³·P(x²) below this |x|; above it 1 − 2/(e^{2|x|} + 1) loses no digits.
 const TANH_SMALL = 0.625;
 const TANH_POLY = [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1];

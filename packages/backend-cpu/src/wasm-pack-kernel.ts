@@ -25,7 +25,12 @@ export function packRowsFunction(width: 4 | 8): WasmFunction {
       code.get(kc).set(k);
       code.doWhile(
         () => {
-          for (let q = 0; q < width / 4; q++) code.get(out).get(row).v128Load(16 * q).v128Store(16 * q);
+          for (let q = 0; q < width / 4; q++)
+            code
+              .get(out)
+              .get(row)
+              .v128Load(16 * q)
+              .v128Store(16 * q);
           code.addLocal(row, pitch).addTo(out, width * 4);
           code.get(k).i32(1).i32Sub().tee(k);
         },
@@ -62,7 +67,12 @@ export function packLinesFunction(width: 4 | 8): WasmFunction {
   const columns = Array.from({ length: width / 4 }, () => Array.from({ length: 4 }, () => code.local(V128)));
 
   const transpose = (group: number): void => {
-    rows.forEach((row, r) => code.get(line[4 * group + r]!).v128Load().set(row));
+    rows.forEach((row, r) =>
+      code
+        .get(line[4 * group + r]!)
+        .v128Load()
+        .set(row),
+    );
     code.get(rows[0]!).get(rows[1]!).shuffle(INTERLEAVE_LOW).set(mixed[0]!);
     code.get(rows[0]!).get(rows[1]!).shuffle(INTERLEAVE_HIGH).set(mixed[1]!);
     code.get(rows[2]!).get(rows[3]!).shuffle(INTERLEAVE_LOW).set(mixed[2]!);
@@ -85,7 +95,10 @@ export function packLinesFunction(width: 4 | 8): WasmFunction {
           // Step j of the four holds line group·4 + lane at k + j.
           for (let step = 0; step < 4; step++) {
             for (let group = 0; group < width / 4; group++) {
-              code.get(dst).get(columns[group]![step]!).v128Store(step * width * 4 + group * 16);
+              code
+                .get(dst)
+                .get(columns[group]![step]!)
+                .v128Store(step * width * 4 + group * 16);
             }
           }
           code.addTo(dst, 4 * width * 4);
@@ -97,7 +110,13 @@ export function packLinesFunction(width: 4 | 8): WasmFunction {
       code.block(() => {
         code.loop(() => {
           code.get(k).i32Eqz().brIf(1);
-          line.forEach((pointer, l) => code.get(dst).get(pointer).f32Load().f32Store(4 * l));
+          line.forEach((pointer, l) =>
+            code
+              .get(dst)
+              .get(pointer)
+              .f32Load()
+              .f32Store(4 * l),
+          );
           code.addTo(dst, width * 4);
           for (const pointer of line) code.addTo(pointer, 4);
           code.get(k).i32(1).i32Sub().set(k);

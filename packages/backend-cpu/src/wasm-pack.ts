@@ -37,22 +37,46 @@ function packStrips(
   const start = k0 * strideK;
   for (let s = 0; s < count; s += width) {
     if (width === 8 && s + 8 <= count) {
-      let l0 = lines[first + s]! + start, l1 = lines[first + s + 1]! + start;
-      let l2 = lines[first + s + 2]! + start, l3 = lines[first + s + 3]! + start;
-      let l4 = lines[first + s + 4]! + start, l5 = lines[first + s + 5]! + start;
-      let l6 = lines[first + s + 6]! + start, l7 = lines[first + s + 7]! + start;
+      let l0 = lines[first + s]! + start,
+        l1 = lines[first + s + 1]! + start;
+      let l2 = lines[first + s + 2]! + start,
+        l3 = lines[first + s + 3]! + start;
+      let l4 = lines[first + s + 4]! + start,
+        l5 = lines[first + s + 5]! + start;
+      let l6 = lines[first + s + 6]! + start,
+        l7 = lines[first + s + 7]! + start;
       for (let k = 0; k < kc; k++, q += 8) {
-        heap[q] = source[l0]!; heap[q + 1] = source[l1]!; heap[q + 2] = source[l2]!; heap[q + 3] = source[l3]!;
-        heap[q + 4] = source[l4]!; heap[q + 5] = source[l5]!; heap[q + 6] = source[l6]!; heap[q + 7] = source[l7]!;
-        l0 += strideK; l1 += strideK; l2 += strideK; l3 += strideK;
-        l4 += strideK; l5 += strideK; l6 += strideK; l7 += strideK;
+        heap[q] = source[l0]!;
+        heap[q + 1] = source[l1]!;
+        heap[q + 2] = source[l2]!;
+        heap[q + 3] = source[l3]!;
+        heap[q + 4] = source[l4]!;
+        heap[q + 5] = source[l5]!;
+        heap[q + 6] = source[l6]!;
+        heap[q + 7] = source[l7]!;
+        l0 += strideK;
+        l1 += strideK;
+        l2 += strideK;
+        l3 += strideK;
+        l4 += strideK;
+        l5 += strideK;
+        l6 += strideK;
+        l7 += strideK;
       }
     } else if (width === 4 && s + 4 <= count) {
-      let l0 = lines[first + s]! + start, l1 = lines[first + s + 1]! + start;
-      let l2 = lines[first + s + 2]! + start, l3 = lines[first + s + 3]! + start;
+      let l0 = lines[first + s]! + start,
+        l1 = lines[first + s + 1]! + start;
+      let l2 = lines[first + s + 2]! + start,
+        l3 = lines[first + s + 3]! + start;
       for (let k = 0; k < kc; k++, q += 4) {
-        heap[q] = source[l0]!; heap[q + 1] = source[l1]!; heap[q + 2] = source[l2]!; heap[q + 3] = source[l3]!;
-        l0 += strideK; l1 += strideK; l2 += strideK; l3 += strideK;
+        heap[q] = source[l0]!;
+        heap[q + 1] = source[l1]!;
+        heap[q + 2] = source[l2]!;
+        heap[q + 3] = source[l3]!;
+        l0 += strideK;
+        l1 += strideK;
+        l2 += strideK;
+        l3 += strideK;
       }
     } else {
       const live = count - s;
@@ -74,7 +98,14 @@ function unitLines(lines: Int32Array, first: number, count: number): boolean {
  * and returns their pitch there. Runs evenly spaced at most 2·length apart go in one `set` of
  * the whole span (gaps included, keeping the source's pitch); others go one `set` each.
  */
-function stageRuns(heap: Float32Array, stage: number, source: Float32Array, offsets: (run: number) => number, runs: number, length: number): number {
+function stageRuns(
+  heap: Float32Array,
+  stage: number,
+  source: Float32Array,
+  offsets: (run: number) => number,
+  runs: number,
+  length: number,
+): number {
   const start = offsets(0);
   const pitch = runs > 1 ? offsets(1) - start : length;
   let even = pitch >= length && pitch <= 2 * length;

@@ -23,7 +23,17 @@ export interface WasmKernels {
   packLines4(src: number, pitch: number, kc: number, strips: number, dst: number): void;
   packLines8(src: number, pitch: number, kc: number, strips: number, dst: number): void;
   lstmForward(gates: number, c: number, h: number, cNext: number, act: number, rows: number, width: number): void;
-  lstmBackward(act: number, c: number, cNext: number, dh: number, dcNext: number, dGates: number, dc: number, rows: number, width: number): void;
+  lstmBackward(
+    act: number,
+    c: number,
+    cNext: number,
+    dh: number,
+    dcNext: number,
+    dGates: number,
+    dc: number,
+    rows: number,
+    width: number,
+  ): void;
   gruForward(gx: number, gh: number, h: number, hNext: number, act: number, rows: number, width: number): void;
   gruBackward(act: number, gh: number, h: number, dhNext: number, dgx: number, dgh: number, dh: number, rows: number, width: number): void;
   /** dst[i] = op(src[i]) over `vectors` groups of four floats (wasm-unary-kernel.ts). */
@@ -60,16 +70,19 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
   if (module !== undefined) return module;
   module = null;
   try {
-    const bytes = encodeModule([
-      gemmBlockFunction(fusedMultiplyAdd),
-      gemvBlockFunction(fusedMultiplyAdd),
-      packRowsFunction(4),
-      packRowsFunction(8),
-      packLinesFunction(4),
-      packLinesFunction(8),
-      ...cellFunctions(),
-      ...unaryFunctions(),
-    ], shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false });
+    const bytes = encodeModule(
+      [
+        gemmBlockFunction(fusedMultiplyAdd),
+        gemvBlockFunction(fusedMultiplyAdd),
+        packRowsFunction(4),
+        packRowsFunction(8),
+        packLinesFunction(4),
+        packLinesFunction(8),
+        ...cellFunctions(),
+        ...unaryFunctions(),
+      ],
+      shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false },
+    );
     // An engine without SIMD (or relaxed SIMD) rejects the opcodes here, not at run time.
     if (wasm?.validate(bytes)) module = new wasm.Module(bytes);
   } catch {

@@ -16,7 +16,14 @@ const CHUNK = 16384;
 const isWasmUnary = (op: UnaryOp): op is WasmUnaryOp => (WASM_UNARY_OPS as readonly string[]).includes(op);
 
 /** out = op(x) on the wasm maps; false when this op, dtype, layout or size is not theirs. */
-export function wasmUnary(runtime: WasmRuntime, op: UnaryOp, x: View<CpuBuffer>, source: AnyTypedArray, out: View<CpuBuffer>, target: AnyTypedArray): boolean {
+export function wasmUnary(
+  runtime: WasmRuntime,
+  op: UnaryOp,
+  x: View<CpuBuffer>,
+  source: AnyTypedArray,
+  out: View<CpuBuffer>,
+  target: AnyTypedArray,
+): boolean {
   if (!isWasmUnary(op) || x.dtype !== 'float32' || out.dtype !== 'float32') return false;
   const size = sizeOf(out.shape);
   if (size < MIN_ELEMENTS || !isFlat(layoutOf(out.shape, [out.strides, x.strides]))) return false;

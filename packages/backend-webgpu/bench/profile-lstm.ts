@@ -171,7 +171,17 @@ function w1(): () => Promise<void> {
   const model = new LSTM({ inputSize: I, hiddenSize: H });
   model.eval();
   const x = randn([T, B, I]);
-  return () => settle(noGrad(() => scope(() => (model.forward(x)[0] as Tensor).select(0, T - 1).narrow(0, 0, 1).contiguous())));
+  return () =>
+    settle(
+      noGrad(() =>
+        scope(() =>
+          (model.forward(x)[0] as Tensor)
+            .select(0, T - 1)
+            .narrow(0, 0, 1)
+            .contiguous(),
+        ),
+      ),
+    );
 }
 
 function w2(): () => Promise<void> {

@@ -66,7 +66,9 @@ describe('browser', () => {
     }
     const [fromGpu, fromCpu] = results as [Float32Array[], Float32Array[]];
     expect(fromGpu.length).toBe(5);
-    fromGpu.forEach((values, k) => values.forEach((v, i) => expect(Math.abs(v - fromCpu[k]![i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(fromCpu[k]![i]!))));
+    fromGpu.forEach((values, k) =>
+      values.forEach((v, i) => expect(Math.abs(v - fromCpu[k]![i]!)).toBeLessThanOrEqual(1e-6 + 1e-5 * Math.abs(fromCpu[k]![i]!))),
+    );
     gpu.dispose!();
   });
 

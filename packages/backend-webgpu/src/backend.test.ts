@@ -14,7 +14,8 @@ type GpuView = View<WebGPUBuffer>;
 
 function tensor(backend: WebGPUBackend, dtype: DType, shape: number[], values?: ArrayLike<number>): GpuView {
   const buffer = backend.alloc(sizeOf(shape), dtype);
-  if (values) backend.write(buffer, (dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array).from(values as number[]));
+  if (values)
+    backend.write(buffer, (dtype === 'float32' ? Float32Array : dtype === 'int32' ? Int32Array : Uint8Array).from(values as number[]));
   return { buffer, dtype, shape, strides: contiguousStrides(shape), offset: 0 };
 }
 
@@ -153,7 +154,15 @@ describeGpu('webgpu adamStep', () => {
   ];
   it.each(FLAGS)('matches the CPU backend on strided views: %o', async (flags) => {
     const params: AdamStepParams = {
-      lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, step: 3, decoupled: false, amsgrad: false, maximize: false,
+      lr: 0.01,
+      beta1: 0.9,
+      beta2: 0.999,
+      eps: 1e-8,
+      weightDecay: 0,
+      step: 3,
+      decoupled: false,
+      amsgrad: false,
+      maximize: false,
       ...flags,
     };
     const gpu = await createTestBackend();
@@ -163,7 +172,10 @@ describeGpu('webgpu adamStep', () => {
       // Each operand is a [5, 3] transposed view of a [3, 5] buffer.
       const operand = (seed: number, positive = false): View => {
         const buffer = backend.alloc(15, 'float32');
-        backend.write(buffer, Float32Array.from(range(15, (i) => Math.sin(seed * 7 + i * 1.3) * (positive ? 0 : 1) + (positive ? 0.01 * (i + 1) : 0))));
+        backend.write(
+          buffer,
+          Float32Array.from(range(15, (i) => Math.sin(seed * 7 + i * 1.3) * (positive ? 0 : 1) + (positive ? 0.01 * (i + 1) : 0))),
+        );
         return { buffer, dtype: 'float32', shape: [5, 3], strides: [1, 5], offset: 0 };
       };
       const [p, g, m, v, vmax] = [operand(1), operand(2), operand(3), operand(4, true), operand(5, true)];
@@ -190,13 +202,28 @@ describeGpu('webgpu backend limits', () => {
       expect(small.stats().dispatches - before).toBe(Math.ceil(79 / 9));
       expect(Array.from(await small.read(y.buffer))).toEqual(range(20000, (i) => -i));
       // One workgroup per output row (long reductions) and per 64 matmul blocks go through the same split.
-      const rows = tensor(small, 'float32', [40, 100], range(4000, (i) => i % 100));
+      const rows = tensor(
+        small,
+        'float32',
+        [40, 100],
+        range(4000, (i) => i % 100),
+      );
       const sums = tensor(small, 'float32', [40, 1]);
       small.reduce('sum', rows, [1], sums);
       expect(Array.from(await small.read(sums.buffer))).toEqual(new Array(40).fill(4950));
       // 25×33 blocks of 8×8 are 13 workgroups.
-      const a = tensor(small, 'float32', [200, 2], range(400, () => 1));
-      const b = tensor(small, 'float32', [2, 260], range(520, () => 1));
+      const a = tensor(
+        small,
+        'float32',
+        [200, 2],
+        range(400, () => 1),
+      );
+      const b = tensor(
+        small,
+        'float32',
+        [2, 260],
+        range(520, () => 1),
+      );
       const c = tensor(small, 'float32', [200, 260]);
       small.matmul(a, b, c);
       expect(Array.from(await small.read(c.buffer)).every((v) => v === 2)).toBe(true);

@@ -43,7 +43,11 @@ export class CommandQueue {
     readonly maxWorkgroupsPerDimension: number,
   ) {
     this.#arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST, label: 'recur:params' });
-    this.#uploads = device.createBuffer({ size: UPLOAD_ARENA_BYTES, usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST, label: 'recur:uploads' });
+    this.#uploads = device.createBuffer({
+      size: UPLOAD_ARENA_BYTES,
+      usage: BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
+      label: 'recur:uploads',
+    });
   }
 
   /** Whether an unsubmitted command uses `buffer`. */

@@ -103,7 +103,9 @@ export function elementwiseShader(bindings: Bindings, spec: ElementwiseSpec): Sh
   const innerWord = base + spec.rank - 1;
   const innerStride = (k: number): string => `pi(${base + spec.rank + k * (1 + spec.rank) + spec.rank}u)`;
   const element = (e: number): string => {
-    const loads = spec.inputs.map((input, k) => `let ${input.name} = ${bindings.load(k + 1, `o${k + 1} + ${e} * ${innerStride(k + 1)}`, input.type)};`);
+    const loads = spec.inputs.map(
+      (input, k) => `let ${input.name} = ${bindings.load(k + 1, `o${k + 1} + ${e} * ${innerStride(k + 1)}`, input.type)};`,
+    );
     return [
       `  if (c0 + ${e}u < inner) {`,
       ...loads.map((line) => `    ${line}`),

@@ -2,16 +2,7 @@
 // shape, one invocation per run of a few innermost elements (elementwise-wgsl.ts). copy, where
 // and fill move raw 32-bit words, so NaN payloads, −0 and bool words pass through untouched.
 
-import {
-  BINARY_OPS,
-  UNARY_OPS,
-  ValueError,
-  opOutDType,
-  sizeOf,
-  type BinaryOp,
-  type DType,
-  type UnaryOp,
-} from '@recur/backend';
+import { BINARY_OPS, UNARY_OPS, ValueError, opOutDType, sizeOf, type BinaryOp, type DType, type UnaryOp } from '@recur/backend';
 import type { Scalar } from './bindings.js';
 import { coversBuffer, expectDType, expectSameDType, expectSameShape, viewHandle, type GpuView } from './check.js';
 import {
@@ -46,7 +37,9 @@ function launch(context: KernelContext, op: string, spec: Launch): void {
   const inputs = spec.inputs.map(({ name, type }) => ({ name, type }));
   context.run({
     key: `${spec.key}|r${rank}`,
-    operands: handles.map((handle, k) => (k === 0 ? { handle, access: 'read_write', overwrite: coversBuffer(spec.out) } : { handle, access: 'read' })),
+    operands: handles.map((handle, k) =>
+      k === 0 ? { handle, access: 'read_write', overwrite: coversBuffer(spec.out) } : { handle, access: 'read' },
+    ),
     shader: (bindings) => elementwiseShader(bindings, { rank, inputs, outType: spec.outType, expr: spec.expr }),
     params: [n, ...layoutWords(layout), ...(spec.extra ?? [])],
     groups: Math.ceil(elementwiseInvocations(n, layout.shape[rank - 1]!) / ELEMENTWISE_WORKGROUP),

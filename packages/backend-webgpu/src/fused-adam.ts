@@ -87,11 +87,17 @@ export function fusedAdam(context: KernelContext): NonNullable<FusedKernels<WebG
       biasCorrection2Sqrt: Math.sqrt(1 - beta2 ** step),
       epsilon: eps,
     };
-    const layout = stridedLayout(param.shape, named.map(([, view]) => view));
+    const layout = stridedLayout(
+      param.shape,
+      named.map(([, view]) => view),
+    );
     const rank = layout.shape.length;
     const count = named.length;
     context.run({
-      key: `adamStep:${Object.entries(flags).filter(([, on]) => on).map(([flag]) => flag).join(',')}:r${rank}`,
+      key: `adamStep:${Object.entries(flags)
+        .filter(([, on]) => on)
+        .map(([flag]) => flag)
+        .join(',')}:r${rank}`,
       operands: handles.map((handle, k) => ({ handle, access: k === 1 ? 'read' : 'read_write' })),
       shader: (bindings) => adamShader(bindings, rank, count, flags),
       params: [n, ...layoutWords(layout), ...SCALARS.map((name) => f32Bits(scalars[name]))],

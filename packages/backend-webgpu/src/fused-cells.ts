@@ -28,7 +28,9 @@ function runCell(context: KernelContext, kernel: CellKernel, views: readonly (Gp
   context.health.check(kernel);
   const names = CELL_OPERANDS[kernel];
   const { batch, hidden } = sizes(kernel, views[0]!, gateCount);
-  const present = names.map((name, k) => [name, views[k]] as const).filter((entry): entry is readonly [string, GpuView] => entry[1] !== undefined);
+  const present = names
+    .map((name, k) => [name, views[k]] as const)
+    .filter((entry): entry is readonly [string, GpuView] => entry[1] !== undefined);
   const params = [batch, hidden];
   const operands = present.map(([name, view]) => {
     const handle = viewHandle(context.memory, kernel, name, view);
@@ -51,7 +53,9 @@ function runCell(context: KernelContext, kernel: CellKernel, views: readonly (Gp
   });
 }
 
-export function fusedCells(context: KernelContext): Required<Omit<FusedKernels<WebGPUBuffer>, 'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward'>> {
+export function fusedCells(
+  context: KernelContext,
+): Required<Omit<FusedKernels<WebGPUBuffer>, 'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward'>> {
   return {
     lstmCell: (gates, c, h, cNext, act) => runCell(context, 'lstmCell', [gates, c, h, cNext, act], 4),
     lstmCellBackward: (act, c, cNext, dh, dcNext, dGates, dc) =>

@@ -22,7 +22,10 @@ describeGpu('index checks on webgpu', () => {
     await expect(rows.data()).rejects.toThrow(IndexError);
     const again = embedding.forward(indices([4, 0]));
     // The flag was reported once; valid lookups read normally afterwards.
-    expect(Array.from(await again.data())).toEqual([...(await embedding.weight.data()).slice(12, 15), ...(await embedding.weight.data()).slice(0, 3)]);
+    expect(Array.from(await again.data())).toEqual([
+      ...(await embedding.weight.data()).slice(12, 15),
+      ...(await embedding.weight.data()).slice(0, 3),
+    ]);
   });
 
   it('names the bad index and the valid range; a negative index is caught too', async () => {
@@ -39,7 +42,10 @@ describeGpu('index checks on webgpu', () => {
   });
 
   it('an out-of-range cross-entropy target raises instead of giving a finite loss', async () => {
-    const logits = tensor([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]]);
+    const logits = tensor([
+      [0.1, 0.2, 0.3],
+      [0.3, 0.2, 0.1],
+    ]);
     const loss = crossEntropy(logits, indices([0, 3]));
     await expect(loss.data()).rejects.toThrow(IndexError);
     const ignored = crossEntropy(logits, indices([0, -100]));

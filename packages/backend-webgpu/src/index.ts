@@ -8,13 +8,7 @@
 /// <reference lib="dom" />
 /// <reference types="@webgpu/types" />
 
-export {
-  createWebGPUBackend,
-  webgpu,
-  type WebGPUBackend,
-  type WebGPUBackendOptions,
-  type WebGPUStats,
-} from './backend.js';
+export { createWebGPUBackend, webgpu, type WebGPUBackend, type WebGPUBackendOptions, type WebGPUStats } from './backend.js';
 export type { WebGPUBuffer } from './memory.js';
 export type { PoolStats } from './buffer-pool.js';
 export { planGrid, type GridChunk } from './dispatch-grid.js';

@@ -25,8 +25,18 @@ const UNROLL = 2;
 
 /** Param word names, in order, starting at FIRST_PARAM; the batch layout follows them. */
 export const MATMUL_WORDS = [
-  'M', 'N', 'K', 'blocksM', 'blocksN', 'blocksTotal',
-  'strideAM', 'strideAK', 'strideBK', 'strideBN', 'strideCM', 'strideCN',
+  'M',
+  'N',
+  'K',
+  'blocksM',
+  'blocksN',
+  'blocksTotal',
+  'strideAM',
+  'strideAK',
+  'strideBK',
+  'strideBN',
+  'strideCM',
+  'strideCN',
 ] as const;
 
 const word = (name: (typeof MATMUL_WORDS)[number]): string => `${FIRST_PARAM + MATMUL_WORDS.indexOf(name)}u`;
@@ -39,9 +49,7 @@ function kStep(k: string, bindings: Bindings, indent: string): string {
     ...range(MATMUL_BLOCK).map((r) => `let a${r} = ${bindings.load(1, `rowA${r} + (${k}) * sAK`, 'f32')};`),
     ...range(MATMUL_BLOCK).map((c) => `let b${c} = ${bindings.load(2, `(${k}) * sBK + colB${c}`, 'f32')};`),
   ];
-  const products = range(MATMUL_BLOCK * MATMUL_BLOCK).map(
-    (q) => `acc${q} += a${Math.floor(q / MATMUL_BLOCK)} * b${q % MATMUL_BLOCK};`,
-  );
+  const products = range(MATMUL_BLOCK * MATMUL_BLOCK).map((q) => `acc${q} += a${Math.floor(q / MATMUL_BLOCK)} * b${q % MATMUL_BLOCK};`);
   return `${indent}{\n${[...loads, ...products].map((line) => `${indent}  ${line}`).join('\n')}\n${indent}}`;
 }
 
@@ -79,16 +87,26 @@ export function matmulShader(bindings: Bindings, batchRank: number, accumulate: 
   let sCM = pi(${word('strideCM')});
   let sCN = pi(${word('strideCN')});
 ${offsetCode(batchRank, 3, batchBase, 'batch')}
-${range(MATMUL_BLOCK).map((r) => `  let rowA${r} = o0 + min(m0 + ${r}, M - 1) * sAM;`).join('\n')}
-${range(MATMUL_BLOCK).map((c) => `  let colB${c} = o1 + min(n0 + ${c}, N - 1) * sBN;`).join('\n')}
-${range(MATMUL_BLOCK * MATMUL_BLOCK).map((q) => `  var acc${q} = 0.0;`).join('\n')}
+${range(MATMUL_BLOCK)
+  .map((r) => `  let rowA${r} = o0 + min(m0 + ${r}, M - 1) * sAM;`)
+  .join('\n')}
+${range(MATMUL_BLOCK)
+  .map((c) => `  let colB${c} = o1 + min(n0 + ${c}, N - 1) * sBN;`)
+  .join('\n')}
+${range(MATMUL_BLOCK * MATMUL_BLOCK)
+  .map((q) => `  var acc${q} = 0.0;`)
+  .join('\n')}
   var k = 0;
   for (; k + ${UNROLL - 1} < K; k += ${UNROLL}) {
-${range(UNROLL).map((u) => kStep(`k + ${u}`, bindings, '    ')).join('\n')}
+${range(UNROLL)
+  .map((u) => kStep(`k + ${u}`, bindings, '    '))
+  .join('\n')}
   }
   for (; k < K; k++) {
 ${kStep('k', bindings, '    ')}
   }
-${range(MATMUL_BLOCK * MATMUL_BLOCK).map((q) => storeOne(q, bindings, accumulate)).join('\n')}`,
+${range(MATMUL_BLOCK * MATMUL_BLOCK)
+  .map((q) => storeOne(q, bindings, accumulate))
+  .join('\n')}`,
   };
 }

@@ -8,12 +8,16 @@ import type { KernelContext } from './kernel-context.js';
 import { MATMUL_BLOCK, MATMUL_WORKGROUP, matmulShader } from './matmul-wgsl.js';
 import { layoutWords, mergedLayout, padRank } from './strided-layout.js';
 
-
 export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuView, options: MatmulOptions = {}): void {
   const outHandle = viewHandle(context.memory, 'matmul', 'out', out);
   const aHandle = viewHandle(context.memory, 'matmul', 'a', a);
   const bHandle = viewHandle(context.memory, 'matmul', 'b', b);
-  for (const [name, view] of [['a', a], ['b', b], ['out', out]] as const) expectDType('matmul', name, view.dtype, ['float32']);
+  for (const [name, view] of [
+    ['a', a],
+    ['b', b],
+    ['out', out],
+  ] as const)
+    expectDType('matmul', name, view.dtype, ['float32']);
   const { M, N, K, batchShape, rowAxisA, kAxisA, kAxisB, colAxisB } = matmulDims(a, b, out, options);
   const rank = out.shape.length;
   const batches = sizeOf(batchShape);
@@ -42,9 +46,18 @@ export function matmul(context: KernelContext, a: GpuView, b: GpuView, out: GpuV
     ],
     shader: (bindings) => matmulShader(bindings, batchRank, accumulate),
     params: [
-      M, N, K, blocksM, blocksN, blocksTotal,
-      a.strides[rowAxisA]!, a.strides[kAxisA]!, b.strides[kAxisB]!, b.strides[colAxisB]!,
-      out.strides[rank - 2]!, out.strides[rank - 1]!,
+      M,
+      N,
+      K,
+      blocksM,
+      blocksN,
+      blocksTotal,
+      a.strides[rowAxisA]!,
+      a.strides[kAxisA]!,
+      b.strides[kAxisB]!,
+      b.strides[colAxisB]!,
+      out.strides[rank - 2]!,
+      out.strides[rank - 1]!,
       ...layoutWords(batch),
     ],
     groups: Math.ceil(blocksTotal / MATMUL_WORKGROUP),

@@ -40,7 +40,9 @@ export class PipelineCache {
     const key = access.join(',');
     let layout = this.#layouts.get(key);
     if (!layout) {
-      const entries: GPUBindGroupLayoutEntry[] = [{ binding: 0, visibility: COMPUTE_STAGE, buffer: { type: 'uniform', hasDynamicOffset: true } }];
+      const entries: GPUBindGroupLayoutEntry[] = [
+        { binding: 0, visibility: COMPUTE_STAGE, buffer: { type: 'uniform', hasDynamicOffset: true } },
+      ];
       access.forEach((mode, k) =>
         entries.push({ binding: k + 1, visibility: COMPUTE_STAGE, buffer: { type: mode === 'read' ? 'read-only-storage' : 'storage' } }),
       );

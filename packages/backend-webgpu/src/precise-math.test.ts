@@ -23,7 +23,11 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  * The largest error in ulp of the float64 reference (or of `scale`, the size of the terms a
  * result sums, where they may cancel), and where it happens.
  */
-function worstUlp(actual: ArrayLike<number>, expected: readonly number[], scale: readonly number[] = expected): { ulps: number; index: number } {
+function worstUlp(
+  actual: ArrayLike<number>,
+  expected: readonly number[],
+  scale: readonly number[] = expected,
+): { ulps: number; index: number } {
   let worst = { ulps: 0, index: -1 };
   expected.forEach((e, i) => {
     const ulps = Math.abs(actual[i]! - e) / ulp(Math.max(Math.abs(e), Math.abs(scale[i]!)));

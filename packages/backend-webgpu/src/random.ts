@@ -23,9 +23,7 @@ function randomShader(bindings: Bindings, rank: number, distribution: RandomPara
   let value: string;
   if (distribution === 'uniform') value = 'a + (b - a) * philox_uniform(words[w])';
   else if (distribution === 'normal') {
-    value =
-      'a + b * (sqrt(-2.0 * philox_log_open(words[w & 2u])) * ' +
-      'select(angle.x, angle.y, (w & 1u) == 1u))';
+    value = 'a + b * (sqrt(-2.0 * philox_log_open(words[w & 2u])) * ' + 'select(angle.x, angle.y, (w & 1u) == 1u))';
   } else value = dtype === 'int32' ? 'words[w]' : 'f32(words[w])';
   const type = distribution === 'bits' && dtype === 'int32' ? 'u32' : 'f32';
   return {
@@ -67,7 +65,16 @@ export function random(context: KernelContext, out: GpuView, params: RandomParam
     key: `random:${distribution}:${out.dtype}:r${rank}`,
     operands: [{ handle, access: 'read_write', overwrite: coversBuffer(out) }],
     shader: (bindings) => randomShader(bindings, rank, distribution, out.dtype),
-    params: [n, params.key[0], params.key[1], params.counter[0], params.counter[1], f32Bits(params.a), f32Bits(params.b), ...layoutWords(layout)],
+    params: [
+      n,
+      params.key[0],
+      params.key[1],
+      params.counter[0],
+      params.counter[1],
+      f32Bits(params.a),
+      f32Bits(params.b),
+      ...layoutWords(layout),
+    ],
     groups: Math.ceil(Math.ceil(n / 4) / ELEMENTWISE_WORKGROUP),
   });
 }

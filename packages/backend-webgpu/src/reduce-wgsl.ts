@@ -65,13 +65,8 @@ export function reduceShader(bindings: Bindings, shape: ReduceShape): ShaderPart
   const helpers = isArg ? argTakeFunction(op, type) : combineFunction(op as 'sum' | 'prod' | 'max' | 'min', type);
   const step = workgroupMode ? `${REDUCE_WORKGROUP}u` : '1u';
   const start = workgroupMode ? 'lid' : '0u';
-  const fold = isArg
-    ? `    if (take(acc, best, v, i32(r))) { acc = v; best = i32(r); }`
-    : `    acc = combine(acc, v);`;
-  const loop = [
-    offsetCode(reducedRank, 1, reducedBase, 'r', 'q'),
-    `    let v = ${bindings.load(1, 'o0 + q0', type)};`,
-  ];
+  const fold = isArg ? `    if (take(acc, best, v, i32(r))) { acc = v; best = i32(r); }` : `    acc = combine(acc, v);`;
+  const loop = [offsetCode(reducedRank, 1, reducedBase, 'r', 'q'), `    let v = ${bindings.load(1, 'o0 + q0', type)};`];
   const count = `pu(${FIRST_PARAM + 1}u)`;
   const folded =
     op === 'sum' && type === 'f32'

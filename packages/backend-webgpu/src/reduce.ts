@@ -3,7 +3,17 @@
 // run one invocation per output, long ones (R ≥ 64) one workgroup per output, except column-like
 // sums with many outputs (see THREAD_MODE_OUTPUTS).
 
-import { ShapeError, ValueError, fmtShape, REDUCE_DTYPES, reducedAxes, sizeOf, splitReduceAxes, type DType, type ReduceOp } from '@recur/backend';
+import {
+  ShapeError,
+  ValueError,
+  fmtShape,
+  REDUCE_DTYPES,
+  reducedAxes,
+  sizeOf,
+  splitReduceAxes,
+  type DType,
+  type ReduceOp,
+} from '@recur/backend';
 import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
 import type { KernelContext } from './kernel-context.js';
 import { REDUCE_WORKGROUP, reduceShader } from './reduce-wgsl.js';
@@ -66,7 +76,8 @@ export function reduce(context: KernelContext, op: ReduceOp, x: GpuView, axes: r
   if (isArg && count === 0) throw new ShapeError(`${name}: cannot reduce the empty axis ${axes[0]} of x ${fmtShape(x.shape)}`);
   const kept = mergedLayout(keptShape, [keptX, keptOut], [x.offset, out.offset]);
   const rest = mergedLayout(reducedShape, [reducedX], [0]);
-  const workgroupMode = count >= WORKGROUP_MODE_FROM && !(outputs >= THREAD_MODE_OUTPUTS && coalescedOutputs(kept.strides[0]!, rest.strides[0]!));
+  const workgroupMode =
+    count >= WORKGROUP_MODE_FROM && !(outputs >= THREAD_MODE_OUTPUTS && coalescedOutputs(kept.strides[0]!, rest.strides[0]!));
   const shape = { op, dtype: x.dtype, keptRank: kept.shape.length, reducedRank: rest.shape.length, workgroupMode };
   context.run({
     key: `reduce:${op}:${x.dtype}:k${shape.keptRank}:r${shape.reducedRank}:${workgroupMode ? 'wg' : 'th'}`,

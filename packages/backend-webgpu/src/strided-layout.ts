@@ -22,7 +22,11 @@ export function stridedLayout(shape: readonly number[], views: readonly Pick<Vie
   );
 }
 
-export function mergedLayout(shape: readonly number[], stridesList: readonly (readonly number[])[], offsets: readonly number[]): StridedLayout {
+export function mergedLayout(
+  shape: readonly number[],
+  stridesList: readonly (readonly number[])[],
+  offsets: readonly number[],
+): StridedLayout {
   const merged = coalesceDims(shape, stridesList);
   const rank = merged.shape.length;
   const bucket = rank <= 2 ? Math.max(1, rank) : 2 ** Math.ceil(Math.log2(rank));

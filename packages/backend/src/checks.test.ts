@@ -7,7 +7,13 @@ import { DTypeError, IndexError, ShapeError, ValueError } from './errors.js';
 import type { BackendBuffer, View } from './view.js';
 
 const buffer = (size: number, dtype: 'float32' | 'int32' = 'float32'): BackendBuffer => ({ size, dtype }) as BackendBuffer;
-const view = (b: BackendBuffer, shape: number[], strides: number[], offset = 0, dtype = b.dtype): View => ({ buffer: b, dtype, shape, strides, offset });
+const view = (b: BackendBuffer, shape: number[], strides: number[], offset = 0, dtype = b.dtype): View => ({
+  buffer: b,
+  dtype,
+  shape,
+  strides,
+  offset,
+});
 
 describe('checkView', () => {
   const b = buffer(12);
@@ -18,18 +24,24 @@ describe('checkView', () => {
     expect(viewReach(view(b, [2, 3], [-6, 2], 6))).toEqual([0, 10]);
   });
   it('names what is wrong', () => {
-    expect(() => checkView('op', 'x', view(b, [3, 5], [4, 1]), 12)).toThrow(new IndexError('op: x view [3,5] strides [4,1] offset 0 reaches elements [0, 12] outside its buffer of 12'));
+    expect(() => checkView('op', 'x', view(b, [3, 5], [4, 1]), 12)).toThrow(
+      new IndexError('op: x view [3,5] strides [4,1] offset 0 reaches elements [0, 12] outside its buffer of 12'),
+    );
     expect(() => checkView('op', 'x', view(b, [3], [-4], 4), 12)).toThrow(IndexError);
     expect(() => checkView('op', 'x', view(b, [2], [1, 1]), 12)).toThrow(ShapeError);
     expect(() => checkView('op', 'x', view(b, [1.5], [1]), 12)).toThrow(ShapeError);
-    expect(() => checkView('op', 'x', view(b, [2], [1], 0, 'int32'), 12)).toThrow(new DTypeError('op: x view is int32 but its buffer is float32'));
+    expect(() => checkView('op', 'x', view(b, [2], [1], 0, 'int32'), 12)).toThrow(
+      new DTypeError('op: x view is int32 but its buffer is float32'),
+    );
   });
 });
 
 describe('matmulDims', () => {
   const b = buffer(1000);
   it('reads M, N, K and the axes, with transposes', () => {
-    const dims = matmulDims(view(b, [2, 5, 3], [15, 3, 1]), view(b, [2, 4, 3], [12, 3, 1]), view(b, [2, 5, 4], [20, 4, 1]), { transposeB: true });
+    const dims = matmulDims(view(b, [2, 5, 3], [15, 3, 1]), view(b, [2, 4, 3], [12, 3, 1]), view(b, [2, 5, 4], [20, 4, 1]), {
+      transposeB: true,
+    });
     expect(dims).toMatchObject({ M: 5, N: 4, K: 3, batchShape: [2], rowAxisA: 1, kAxisA: 2, kAxisB: 2, colAxisB: 1 });
   });
   it('rejects inner, batch, output and rank mismatches', () => {
@@ -37,7 +49,9 @@ describe('matmulDims', () => {
     expect(() => matmulDims(a, view(b, [4, 4], [4, 1]), view(b, [5, 4], [4, 1]), { transposeA: true })).toThrow(
       new ShapeError('matmul: inner dimensions differ: [5,3] · [4,4] (transposeA)'),
     );
-    expect(() => matmulDims(view(b, [2, 5, 3], [15, 3, 1]), view(b, [3, 3, 4], [12, 4, 1]), view(b, [2, 5, 4], [20, 4, 1]))).toThrow(/b batch \[3\]/);
+    expect(() => matmulDims(view(b, [2, 5, 3], [15, 3, 1]), view(b, [3, 3, 4], [12, 4, 1]), view(b, [2, 5, 4], [20, 4, 1]))).toThrow(
+      /b batch \[3\]/,
+    );
     expect(() => matmulDims(a, view(b, [3, 4], [4, 1]), view(b, [5, 5], [5, 1]))).toThrow(/expected \[\.\.\.,5,4\]/);
     expect(() => matmulDims(view(b, [3], [1]), view(b, [3], [1]), view(b, [1], [1]))).toThrow(/rank ≥ 2/);
   });
@@ -57,9 +71,18 @@ describe('reducedAxes and expectDisjoint', () => {
   });
   it('refuses overlapping operands of one buffer only', () => {
     const b = buffer(10);
-    expect(() => expectDisjoint('adam', [['p', view(b, [5], [1])], ['m', view(b, [5], [1], 5)], ['g', view(buffer(5), [5], [1])]])).not.toThrow();
-    expect(() => expectDisjoint('adam', [['p', view(b, [5], [1])], ['m', view(b, [5], [1], 4)]])).toThrow(
-      new ValueError('adam: p and m overlap in one buffer; every operand needs its own memory'),
-    );
+    expect(() =>
+      expectDisjoint('adam', [
+        ['p', view(b, [5], [1])],
+        ['m', view(b, [5], [1], 5)],
+        ['g', view(buffer(5), [5], [1])],
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      expectDisjoint('adam', [
+        ['p', view(b, [5], [1])],
+        ['m', view(b, [5], [1], 4)],
+      ]),
+    ).toThrow(new ValueError('adam: p and m overlap in one buffer; every operand needs its own memory'));
   });
 });

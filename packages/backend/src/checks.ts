@@ -153,13 +153,18 @@ export function matmulDims(a: View, b: View, out: View, options: MatmulOptions =
     throw new ShapeError(`matmul: inner dimensions differ: ${fmtShape(a.shape)} · ${fmtShape(b.shape)}` + flags(options));
   }
   const batchShape = out.shape.slice(0, rank - 2);
-  for (const [name, view] of [['a', a], ['b', b]] as const) {
+  for (const [name, view] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (view.shape.slice(0, rank - 2).some((size, d) => size !== batchShape[d])) {
       throw new ShapeError(`matmul: ${name} batch ${fmtShape(view.shape.slice(0, rank - 2))} differs from out's ${fmtShape(batchShape)}`);
     }
   }
   if (out.shape[rank - 2] !== M || out.shape[rank - 1] !== N) {
-    throw new ShapeError(`matmul: out ${fmtShape(out.shape)}, expected [...,${M},${N}] for a ${fmtShape(a.shape)} · b ${fmtShape(b.shape)}`);
+    throw new ShapeError(
+      `matmul: out ${fmtShape(out.shape)}, expected [...,${M},${N}] for a ${fmtShape(a.shape)} · b ${fmtShape(b.shape)}`,
+    );
   }
   return { M, N, K, batchShape, rowAxisA, kAxisA, kAxisB, colAxisB };
 }

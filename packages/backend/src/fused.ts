@@ -52,15 +52,7 @@ export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
    * the upstream gradients `dh`, `dcNext` [B, H], writes `dGates` [B, 4H] (with respect to the
    * pre-activations) and `dc` [B, H] (with respect to the previous cell state).
    */
-  lstmCellBackward?(
-    act: View<B>,
-    c: View<B>,
-    cNext: View<B>,
-    dh: View<B>,
-    dcNext: View<B>,
-    dGates: View<B>,
-    dc: View<B>,
-  ): void;
+  lstmCellBackward?(act: View<B>, c: View<B>, cNext: View<B>, dh: View<B>, dcNext: View<B>, dGates: View<B>, dc: View<B>): void;
   /**
    * GRU cell pointwise step. `gx` [B, 3H] = x·W_ihᵀ + b_ih and `gh` [B, 3H] = h·W_hhᵀ + b_hh
    * in the order r z n; `h` [B, H] the previous state. With r = σ(gx_r + gh_r),
@@ -74,15 +66,7 @@ export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
    * to gx and gh) and `dh` [B, H] (the direct path z·dhNext; the path through gh is the
    * caller's matmul).
    */
-  gruCellBackward?(
-    act: View<B>,
-    gh: View<B>,
-    h: View<B>,
-    dhNext: View<B>,
-    dgx: View<B>,
-    dgh: View<B>,
-    dh: View<B>,
-  ): void;
+  gruCellBackward?(act: View<B>, gh: View<B>, h: View<B>, dhNext: View<B>, dgx: View<B>, dgh: View<B>, dh: View<B>): void;
   /**
    * Layer-norm LSTM cell step (PyTorch's benchmarks/fastrnns LayerNormLSTMCell), W = 4H. `gates`
    * [B, W] holds LN_i(x·W_ihᵀ), `recurrent` [B, W] holds h·W_hhᵀ (i f g o). With LN(v) =
@@ -130,12 +114,5 @@ export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
    *   p ← p − (η / (1 − β1^t)) · m / (√(amsgrad ? vmax : v) / √(1 − β2^t) + ε)
    * Results match the composed float32 ops within 1e-6 relative.
    */
-  adamStep?(
-    param: View<B>,
-    grad: View<B>,
-    expAvg: View<B>,
-    expAvgSq: View<B>,
-    maxExpAvgSq: View<B> | null,
-    params: AdamStepParams,
-  ): void;
+  adamStep?(param: View<B>, grad: View<B>, expAvg: View<B>, expAvgSq: View<B>, maxExpAvgSq: View<B> | null, params: AdamStepParams): void;
 }

@@ -60,14 +60,16 @@ describe('unknown option keys are a ValueError in every module and loss', () => 
     expect(() => new LayerNorm(loose({ normalizedShape: 3, epsilon: 1e-5 }))).toThrow(ValueError);
     expect(() => new LSTM(loose({ inputSize: 2, hiddenSize: 3, batch_first: true }))).toThrow(/LSTM: unknown option 'batch_first'/);
     expect(() => new GRU(loose({ inputSize: 2, hiddenSize: 3, projSize: 1 }))).toThrow(/GRU: unknown option 'projSize'/);
-    expect(() => new RNN(loose({ inputSize: 2, hiddenSize: 3, nonlinearity: 'relu', bidirectonal: true }))).toThrow(/did you mean 'bidirectional'/);
+    expect(() => new RNN(loose({ inputSize: 2, hiddenSize: 3, nonlinearity: 'relu', bidirectonal: true }))).toThrow(
+      /did you mean 'bidirectional'/,
+    );
     expect(() => new RNNCell(loose({ inputSize: 2, hiddenSize: 3, bais: true }))).toThrow(ValueError);
     expect(() => new GRUCell(loose({ inputSize: 2, hiddenSize: 3, nonlinearity: 'relu' }))).toThrow(ValueError);
     expect(() => new LSTMModel(loose({ inputSize: 2, hiddenSize: 3, outputSize: 1, layers: 2 }))).toThrow(ValueError);
     expect(() => new SimpleRNN(loose({ inputSize: 2, hiddenSize: 3, outputSize: 1, x: 1 }))).toThrow(ValueError);
-    expect(
-      () => new SequenceTagger(loose({ vocabSize: 5, embeddingDim: 2, hiddenSize: 3, numClasses: 2, dropOut: 0.1 })),
-    ).toThrow(ValueError);
+    expect(() => new SequenceTagger(loose({ vocabSize: 5, embeddingDim: 2, hiddenSize: 3, numClasses: 2, dropOut: 0.1 }))).toThrow(
+      ValueError,
+    );
     expect(new LSTM({ inputSize: 2, hiddenSize: 4, projSize: 3 }).projSize).toBe(3);
     expect(new RNN({ inputSize: 2, hiddenSize: 3, nonlinearity: 'relu' }).nonlinearity).toBe('relu');
   });
@@ -106,7 +108,9 @@ describe('missing options and non-tensor inputs are typed errors (survey of the 
     const cell = new LSTMCell({ inputSize: 3, hiddenSize: 2 });
     expect(() => cell.forward(randn([1, 3]), loose('h'))).toThrow(/LSTMCell: the state must be a pair/);
     expect(() => cell.forward(randn([1, 3]), loose([zeros([1, 2]), 1]))).toThrow(/LSTMCell: c0 must be a Tensor/);
-    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 2 }).forward(randn([1, 3]), loose([1, 2]))).toThrow(/GRUCell: hx must be a Tensor/);
+    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 2 }).forward(randn([1, 3]), loose([1, 2]))).toThrow(
+      /GRUCell: hx must be a Tensor/,
+    );
     expect(() => crossEntropy(loose(null), x)).toThrow(ValueError);
     expect(() => crossEntropy(x, loose(1))).toThrow('crossEntropy: target must be a Tensor; got 1');
     expect(() => mseLoss(x, loose(undefined))).toThrow(ValueError);

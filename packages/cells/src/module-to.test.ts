@@ -47,7 +47,9 @@ describe('Module.to', () => {
   it('rejects a bad target before moving anything', async () => {
     const m = new Scaled();
     await expect(m.to(null as never)).rejects.toThrow(ValueError);
-    await expect(m.to(null as never)).rejects.toThrow(/Scaled\.to: expected a backend instance or the name of a registered backend; got null/);
+    await expect(m.to(null as never)).rejects.toThrow(
+      /Scaled\.to: expected a backend instance or the name of a registered backend; got null/,
+    );
     expect(m.weight.backend).toBe('cpu');
   });
 });

@@ -2,17 +2,7 @@
 // zeroGrad, registration rules and memory that stays flat across a scoped training step.
 
 import { describe, expect, it } from 'vitest';
-import {
-  ValueError,
-  manualSeed,
-  memory,
-  ones,
-  randn,
-  scope,
-  tensor,
-  zeros,
-  type Tensor,
-} from '@recur/tensor';
+import { ValueError, manualSeed, memory, ones, randn, scope, tensor, zeros, type Tensor } from '@recur/tensor';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
 import { StateDictError } from './errors.js';
@@ -40,7 +30,10 @@ class Counter extends Module {
 class Tagger extends Module {
   readonly embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: 6, embeddingDim: 3, paddingIdx: 0 }));
   readonly norm = this.registerModule('norm', new LayerNorm({ normalizedShape: 3 }));
-  readonly head = this.registerModule('head', new Sequential(new Linear({ inFeatures: 3, outFeatures: 4 }), new Dropout({ p: 0.2 }), new Linear({ inFeatures: 4, outFeatures: 2 })));
+  readonly head = this.registerModule(
+    'head',
+    new Sequential(new Linear({ inFeatures: 3, outFeatures: 4 }), new Dropout({ p: 0.2 }), new Linear({ inFeatures: 4, outFeatures: 2 })),
+  );
   readonly counter = this.registerModule('counter', new Counter());
 
   forward(indices: Tensor): Tensor {
@@ -48,7 +41,8 @@ class Tagger extends Module {
   }
 }
 
-const mlp = () => new Sequential(new Linear({ inFeatures: 3, outFeatures: 4 }), new Dropout(), new Linear({ inFeatures: 4, outFeatures: 2 }));
+const mlp = () =>
+  new Sequential(new Linear({ inFeatures: 3, outFeatures: 4 }), new Dropout(), new Linear({ inFeatures: 4, outFeatures: 2 }));
 
 describe('Module: names and order', () => {
   it('names Sequential children 0, 1, 2 with PyTorch keys', () => {
@@ -91,7 +85,7 @@ describe('Module: names and order', () => {
     net.dispose();
   });
 
-  it('lists a shared module\'s parameters once', () => {
+  it("lists a shared module's parameters once", () => {
     const shared = new Linear({ inFeatures: 2, outFeatures: 2 });
     const net = new Sequential(shared, shared);
     expect(net.namedParameters().map(([name]) => name)).toEqual(['0.weight', '0.bias']);
@@ -105,7 +99,13 @@ describe('Module: stateDict and loadStateDict', () => {
     const source = new Tagger().eval();
     manualSeed(2);
     const target = new Tagger().eval();
-    const indices = tensor([[1, 2, 0], [5, 4, 3]], { dtype: 'int32' });
+    const indices = tensor(
+      [
+        [1, 2, 0],
+        [5, 4, 3],
+      ],
+      { dtype: 'int32' },
+    );
     const before = target.forward(indices);
     const expected = source.forward(indices);
     expect(before.dataSync()).not.toEqual(expected.dataSync());
@@ -154,7 +154,7 @@ describe('Module: stateDict and loadStateDict', () => {
     const net = mlp();
     const weight = ones([4, 3]);
     const extra = zeros([1]);
-    const result = net.loadStateDict({ '0.weight': weight, 'stray': extra }, { strict: false });
+    const result = net.loadStateDict({ '0.weight': weight, stray: extra }, { strict: false });
     expect(result.missingKeys).toEqual(['0.bias', '2.weight', '2.bias']);
     expect(result.unexpectedKeys).toEqual(['stray']);
     expect(Array.from(net.stateDict()['0.weight']!.dataSync())).toEqual(new Array(12).fill(1));
@@ -218,7 +218,13 @@ describe('Module: modes, gradients and registration', () => {
 
   it('keeps memory flat across a scoped forward and backward', () => {
     const net = new Tagger();
-    const indices = tensor([[1, 0, 2, 2], [4, 5, 0, 3]], { dtype: 'int32' });
+    const indices = tensor(
+      [
+        [1, 0, 2, 2],
+        [4, 5, 0, 3],
+      ],
+      { dtype: 'int32' },
+    );
     const step = () => scope(() => net.forward(indices).square().mean().backward());
     step();
     const before = memory();

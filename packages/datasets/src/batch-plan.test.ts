@@ -13,7 +13,10 @@ const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 describe('planBatches', () => {
   it('cuts in order without shuffle, keeping the short last batch', () => {
     expect(planBatches(7, { batchSize: 3 })).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
-    expect(planBatches(7, { batchSize: 3, dropLast: true })).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(planBatches(7, { batchSize: 3, dropLast: true })).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     expect(planBatches(6, { batchSize: 3, dropLast: true })).toHaveLength(2);
   });
 

@@ -12,7 +12,10 @@ async function* count(n: number) {
 describe('batchStream', () => {
   it('batches a stream in order, keeping or dropping the short tail', async () => {
     expect(await collect(batchStream(count(5), { batchSize: 2 }))).toEqual([[0, 1], [2, 3], [4]]);
-    expect(await collect(batchStream(count(5), { batchSize: 2, dropLast: true }))).toEqual([[0, 1], [2, 3]]);
+    expect(await collect(batchStream(count(5), { batchSize: 2, dropLast: true }))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(await collect(batchStream([1, 2, 3], { batchSize: 3, collate: (xs) => xs.reduce((a, b) => a + b) }))).toEqual([6]);
   });
 

@@ -46,10 +46,7 @@ async function* shuffled<T>(source: IterableDataset<T>, size: number, seed: numb
 }
 
 /** Batches from a stream of records, collated as they fill. */
-export async function* batchStream<T, B = T[]>(
-  source: IterableDataset<T>,
-  options: BatchStreamOptions<T, B> = {},
-): AsyncGenerator<B> {
+export async function* batchStream<T, B = T[]>(source: IterableDataset<T>, options: BatchStreamOptions<T, B> = {}): AsyncGenerator<B> {
   checkOptions('batchStream', options, ['batchSize', 'dropLast', 'collate', 'shuffleBuffer', 'seed', 'epoch']);
   const batchSize = options.batchSize ?? 1;
   checkPositiveInteger('batchStream', 'batchSize', batchSize);

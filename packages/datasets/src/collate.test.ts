@@ -15,7 +15,17 @@ describe('padSequences', () => {
   });
 
   it('pads feature sequences to [B, T, F] float32 and truncates at maxLength', () => {
-    const padded = padSequences([[[1, 2], [3, 4], [5, 6]], [[7, 8]]], { padValue: -1, maxLength: 2 });
+    const padded = padSequences(
+      [
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [[7, 8]],
+      ],
+      { padValue: -1, maxLength: 2 },
+    );
     expect(padded.shape).toEqual([2, 2, 2]);
     expect([...padded.values]).toEqual([1, 2, 3, 4, 7, 8, -1, -1]);
     expect([...padded.lengths]).toEqual([2, 1]);
@@ -74,14 +84,26 @@ describe('padCollate', () => {
     }
     const collate = padCollate<Reading>({ input: (r) => r.steps, target: (r) => r.value, targetDtype: 'float32' });
     const batch = collate([
-      { steps: [[0.5, 1], [1.5, 2]], value: 0.25 },
+      {
+        steps: [
+          [0.5, 1],
+          [1.5, 2],
+        ],
+        value: 0.25,
+      },
       { steps: [[3, 4]], value: 2 },
     ]);
     expect(batch.inputs.shape).toEqual([2, 2, 2]);
     expect(batch.inputs.dtype).toBe('float32');
     expect(batch.inputs.toArraySync()).toEqual([
-      [[0.5, 1], [1.5, 2]],
-      [[3, 4], [0, 0]],
+      [
+        [0.5, 1],
+        [1.5, 2],
+      ],
+      [
+        [3, 4],
+        [0, 0],
+      ],
     ]);
     expect(batch.mask.shape).toEqual([2, 2]);
     expect(batch.targets.toArraySync()).toEqual([0.25, 2]);
@@ -101,7 +123,12 @@ describe('padCollate', () => {
     expect(() => padCollate()([{ input: [1] } as never])).toThrow(/no `target` field/);
     expect(() => padCollate()([{ tokens: [1] } as never])).toThrow(/no `input` field/);
     expect(() => padCollate()([])).toThrow(/empty batch/);
-    expect(() => padCollate()([{ input: [1], target: 1 }, { input: [1], target: [1] }])).toThrow(/mix numbers and sequences/);
+    expect(() =>
+      padCollate()([
+        { input: [1], target: 1 },
+        { input: [1], target: [1] },
+      ]),
+    ).toThrow(/mix numbers and sequences/);
     expect(memory().numTensors).toBe(before);
   });
 });

@@ -177,9 +177,7 @@ export function padCollate<T = SequenceExample>(options?: PadCollateOptions<T>):
 export function padCollate<T>(
   options: Omit<PadCollateOptions<T>, 'target'> & { target?: PadCollateOptions<T>['target'] | null } = {},
 ): (records: readonly T[]) => PaddedInputs | PaddedBatch {
-  checkOptions('padCollate', options, [
-    'input', 'target', 'padValue', 'targetPadValue', 'dtype', 'targetDtype', 'maxLength', 'backend',
-  ]);
+  checkOptions('padCollate', options, ['input', 'target', 'padValue', 'targetPadValue', 'dtype', 'targetDtype', 'maxLength', 'backend']);
   const { target, ...rest } = options;
   if (target === null) return (records) => toInputs(hostInputs(records, rest), rest.backend);
   const withTarget: PadCollateOptions<T> = { ...rest, target };

@@ -130,7 +130,9 @@ describe('readCsv: errors', () => {
     await expect(collect(readCsv(missing))).rejects.toThrow(FormatError);
     await expect(collect(readCsv(missing))).rejects.toThrow(`${missing}: cannot read the file: no such file or directory (ENOENT)`);
     await expect(collect(readCsv(pathToFileURL(missing)))).rejects.toThrow(FormatError);
-    await expect(collect(readCsv(directory))).rejects.toThrow(`${directory}: cannot read the file: it is a directory, expected a file (EISDIR)`);
+    await expect(collect(readCsv(directory))).rejects.toThrow(
+      `${directory}: cannot read the file: it is a directory, expected a file (EISDIR)`,
+    );
     await expect(collect(readCsv(new URL('https://example.com/x.csv')))).rejects.toThrow(ValueError);
     await expect(collect(readCsv(null as never))).rejects.toThrow(ValueError);
   });
@@ -147,8 +149,12 @@ describe('readCsv: errors', () => {
   it('an unclosed quote is reported at the line where it opens', async () => {
     const text = 'a,b\r\nx,1\r\n"a\r\nb","open,2\r\nz,3\r\nw,4\r\n';
     await expect(collect(readCsv({ text, name: 'q.csv' }))).rejects.toThrow(/^q\.csv:4: Quote Not Closed/);
-    await expect(collect(readCsv({ text: 'a,b\n1,2\n\n3,"open\n4,5\n6,7\n', name: 'q.csv' }))).rejects.toThrow(/^q\.csv:4: Quote Not Closed/);
-    await expect(collect(readCsv({ text: 'a,b\n#note\n"open,1\n2,3\n', name: 'q.csv' }, { comment: '#' }))).rejects.toThrow(/^q\.csv:3: Quote Not Closed/);
+    await expect(collect(readCsv({ text: 'a,b\n1,2\n\n3,"open\n4,5\n6,7\n', name: 'q.csv' }))).rejects.toThrow(
+      /^q\.csv:4: Quote Not Closed/,
+    );
+    await expect(collect(readCsv({ text: 'a,b\n#note\n"open,1\n2,3\n', name: 'q.csv' }, { comment: '#' }))).rejects.toThrow(
+      /^q\.csv:3: Quote Not Closed/,
+    );
   });
 
   it('a column named __proto__ keeps its value as an own key', async () => {

@@ -14,9 +14,16 @@ describe('DataLoader: order', () => {
   it('batches in order by default and counts batches like len(loader)', () => {
     const loader = new DataLoader(numbers, { batchSize: 4 });
     expect(loader.length).toBe(3);
-    expect([...loader]).toEqual([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+    expect([...loader]).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8, 9],
+    ]);
     expect(new DataLoader(numbers, { batchSize: 4, dropLast: true }).length).toBe(2);
-    expect([...new DataLoader(numbers, { batchSize: 4, dropLast: true })]).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect([...new DataLoader(numbers, { batchSize: 4, dropLast: true })]).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     expect(new DataLoader(numbers, { batchSize: 5, dropLast: true }).length).toBe(2);
   });
 
@@ -60,7 +67,10 @@ describe('DataLoader: padding collate and bucketing', () => {
 
   it('reports the padding that bucketing saves', () => {
     const random = mulberry32(9);
-    const records = Array.from({ length: 2000 }, () => ({ input: Array.from({ length: 1 + Math.floor(random() * 60) }, () => 1), target: 0 }));
+    const records = Array.from({ length: 2000 }, () => ({
+      input: Array.from({ length: 1 + Math.floor(random() * 60) }, () => 1),
+      target: 0,
+    }));
     const dataset = new ArrayDataset(records);
     const loader = new DataLoader(dataset, { batchSize: 32, shuffle: true, seed: 1, bucketBy: (r) => r.input.length });
     const report = loader.paddingReport(0);
@@ -68,7 +78,8 @@ describe('DataLoader: padding collate and bucketing', () => {
     expect(report.paddingFraction).toBeLessThan(0.05);
     expect(report.saved).toBeCloseTo(report.unbucketedPaddingFraction - report.paddingFraction, 12);
     // The batches themselves carry the reduction: total padded steps of epoch 0.
-    const steps = (batches: number[][]) => batches.reduce((sum, b) => sum + b.length * Math.max(...b.map((i) => records[i]!.input.length)), 0);
+    const steps = (batches: number[][]) =>
+      batches.reduce((sum, b) => sum + b.length * Math.max(...b.map((i) => records[i]!.input.length)), 0);
     const plain = new DataLoader(dataset, { batchSize: 32, shuffle: true, seed: 1 });
     expect(steps(loader.batchIndices(0))).toBeLessThan(0.7 * steps(plain.batchIndices(0)));
     expect(() => plain.paddingReport()).toThrow(/needs the bucketBy option/);

@@ -3,15 +3,7 @@
 // scalers. File readers (CSV, JSONL) are Node-only: `@recur/datasets/node`. Real corpora live
 // behind their own entry points (@recur/datasets/corpora/*).
 
-export {
-  ArrayDataset,
-  MappedDataset,
-  Subset,
-  collect,
-  iterateDataset,
-  type Dataset,
-  type IterableDataset,
-} from './dataset.js';
+export { ArrayDataset, MappedDataset, Subset, collect, iterateDataset, type Dataset, type IterableDataset } from './dataset.js';
 export { DataLoader, type DataLoaderOptions, type PaddingReport } from './data-loader.js';
 export { planBatches, paddingStats, type BatchPlanOptions, type PaddingStats } from './batch-plan.js';
 export { batchStream, type BatchStreamOptions } from './batch-stream.js';

@@ -44,7 +44,9 @@ describe('readJsonl', () => {
     const missing = join(directory, 'missing.jsonl');
     await expect(collect(readJsonl(missing))).rejects.toThrow(FormatError);
     await expect(collect(readJsonl(missing))).rejects.toThrow(`${missing}: cannot read the file: no such file or directory (ENOENT)`);
-    await expect(collect(readJsonl(directory))).rejects.toThrow(`${directory}: cannot read the file: it is a directory, expected a file (EISDIR)`);
+    await expect(collect(readJsonl(directory))).rejects.toThrow(
+      `${directory}: cannot read the file: it is a directory, expected a file (EISDIR)`,
+    );
   });
 
   it('a line nested 5,000 levels deep and a __proto__ key are read, not crashed on', async () => {

@@ -37,7 +37,8 @@ function source(input: TextCase): { text: string; name: string } | Readable {
   return Readable.from(bounds.slice(1).map((end, i) => Buffer.from(input.bytes.subarray(bounds[i], end))));
 }
 
-const show = (input: TextCase): string => `cuts [${input.cuts.join(',')}] ${JSON.stringify(new TextDecoder().decode(input.bytes.subarray(0, 200)))}`;
+const show = (input: TextCase): string =>
+  `cuts [${input.cuts.join(',')}] ${JSON.stringify(new TextDecoder().decode(input.bytes.subarray(0, 200)))}`;
 
 /** Lines in the text as the readers count them (\r\n, \r and \n each end one). */
 const lineCount = (bytes: Uint8Array): number => new TextDecoder().decode(bytes).split(/\r\n|\r|\n/).length;
@@ -50,31 +51,37 @@ describe('CSV fuzz', () => {
     '__proto__,constructor,toString\n1,2,3\n',
   ];
 
-  it(`${runs} seeded mutations each read through or throw FormatError at a line of the file`, async () => {
-    const report = await fuzz({
-      name: 'csv',
-      runs,
-      seed: fuzzSeed(),
-      generate: generateFrom(corpus),
-      load: async (input) => {
-        const delimiter = input.bytes.includes(0x3b) ? ';' : ',';
-        try {
-          for await (const row of readCsv(source(input), { header: input.header, delimiter, comment: '#' })) void row;
-        } catch (error) {
-          const line = error instanceof FormatError ? /^[^:]+:(\d+): /.exec(error.message)?.[1] : undefined;
-          if (error instanceof FormatError && !(line !== undefined && Number(line) >= 1 && Number(line) <= lineCount(input.bytes))) {
-            throw new Error(`the FormatError names no line of the file (${lineCount(input.bytes)} lines): ${error.message}`, { cause: error });
+  it(
+    `${runs} seeded mutations each read through or throw FormatError at a line of the file`,
+    async () => {
+      const report = await fuzz({
+        name: 'csv',
+        runs,
+        seed: fuzzSeed(),
+        generate: generateFrom(corpus),
+        load: async (input) => {
+          const delimiter = input.bytes.includes(0x3b) ? ';' : ',';
+          try {
+            for await (const row of readCsv(source(input), { header: input.header, delimiter, comment: '#' })) void row;
+          } catch (error) {
+            const line = error instanceof FormatError ? /^[^:]+:(\d+): /.exec(error.message)?.[1] : undefined;
+            if (error instanceof FormatError && !(line !== undefined && Number(line) >= 1 && Number(line) <= lineCount(input.bytes))) {
+              throw new Error(`the FormatError names no line of the file (${lineCount(input.bytes)} lines): ${error.message}`, {
+                cause: error,
+              });
+            }
+            throw error;
           }
-          throw error;
-        }
-      },
-      accept: (error) => error instanceof FormatError,
-      show,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.loaded).toBeGreaterThan(runs / 20);
-    expect(report.refused).toBeGreaterThan(runs / 20);
-  }, fuzzTimeout(runs));
+        },
+        accept: (error) => error instanceof FormatError,
+        show,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.loaded).toBeGreaterThan(runs / 20);
+      expect(report.refused).toBeGreaterThan(runs / 20);
+    },
+    fuzzTimeout(runs),
+  );
 });
 
 describe('JSONL fuzz', () => {
@@ -83,20 +90,24 @@ describe('JSONL fuzz', () => {
     '\ufeff"just a string"\r\n{"__proto__":{"x":1},"n":-0.5e10}\r\n',
   ];
 
-  it(`${runs} seeded mutations each read through or throw FormatError`, async () => {
-    const report = await fuzz({
-      name: 'jsonl',
-      runs,
-      seed: fuzzSeed(),
-      generate: generateFrom(corpus),
-      load: async (input) => {
-        for await (const value of readJsonl(source(input))) void value;
-      },
-      accept: (error) => error instanceof FormatError,
-      show,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.loaded).toBeGreaterThan(runs / 20);
-    expect(report.refused).toBeGreaterThan(runs / 20);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each read through or throw FormatError`,
+    async () => {
+      const report = await fuzz({
+        name: 'jsonl',
+        runs,
+        seed: fuzzSeed(),
+        generate: generateFrom(corpus),
+        load: async (input) => {
+          for await (const value of readJsonl(source(input))) void value;
+        },
+        accept: (error) => error instanceof FormatError,
+        show,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.loaded).toBeGreaterThan(runs / 20);
+      expect(report.refused).toBeGreaterThan(runs / 20);
+    },
+    fuzzTimeout(runs),
+  );
 });

@@ -44,7 +44,9 @@ describe('StandardScaler', () => {
     const scaler = new StandardScaler();
     expect(scaler.fitted).toBe(false);
     expect(() => scaler.transform([1])).toThrow(ValueError);
-    expect(() => scaler.inverseTransform([1])).toThrow('StandardScaler.inverseTransform: the scaler is not fitted; call fit(trainPart) first');
+    expect(() => scaler.inverseTransform([1])).toThrow(
+      'StandardScaler.inverseTransform: the scaler is not fitted; call fit(trainPart) first',
+    );
     expect(() => scaler.fit([])).toThrow(/empty series/);
   });
 });

@@ -29,7 +29,9 @@ function columnsOf(name: string, data: ScalerInput): { columns: Float64Array[]; 
   for (let n = 0; n < data.length; n++) {
     const row = data[n]!;
     if (typeof row === 'number' || row.length !== features) {
-      throw new ShapeError(`${name}: row ${n} has ${typeof row === 'number' ? 'a number' : `${row.length} features`}; row 0 has ${features}`);
+      throw new ShapeError(
+        `${name}: row ${n} has ${typeof row === 'number' ? 'a number' : `${row.length} features`}; row 0 has ${features}`,
+      );
     }
     for (let f = 0; f < features; f++) columns[f]![n] = row[f]!;
   }
@@ -68,7 +70,9 @@ abstract class Scaler {
     if (fitted === null) throw new ValueError(`${name}: the scaler is not fitted; call fit(trainPart) first`);
     const rows = isRows(data);
     if (data.length > 0 && rows !== fitted.multivariate) {
-      throw new ShapeError(`${name}: fitted on ${fitted.multivariate ? 'rows of features' : 'a univariate series'}; got ${rows ? 'rows' : 'a univariate series'}`);
+      throw new ShapeError(
+        `${name}: fitted on ${fitted.multivariate ? 'rows of features' : 'a univariate series'}; got ${rows ? 'rows' : 'a univariate series'}`,
+      );
     }
     const map = (x: number, f: number) => (inverse ? x * fitted.scale[f]! + fitted.shift[f]! : (x - fitted.shift[f]!) / fitted.scale[f]!);
     if (!rows) return Array.from(data as ArrayLike<number>, (x) => map(x, 0)) as ScalerOutput<X>;

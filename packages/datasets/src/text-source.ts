@@ -36,12 +36,15 @@ export function sourceError(path: string | undefined, error: unknown): unknown {
 export function openTextSource(source: TextSource, name?: string): OpenedSource {
   if (typeof source === 'string') return { name: name ?? source, stream: createReadStream(source), path: source };
   if (source instanceof URL) {
-    if (source.protocol !== 'file:') throw new ValueError(`openTextSource: expected a file: URL; got ${source.protocol} (${source.href.slice(0, 80)})`);
+    if (source.protocol !== 'file:')
+      throw new ValueError(`openTextSource: expected a file: URL; got ${source.protocol} (${source.href.slice(0, 80)})`);
     const path = fileURLToPath(source);
     return { name: name ?? path, stream: createReadStream(path), path };
   }
   if (source === null || typeof source !== 'object') {
-    throw new ValueError(`openTextSource: expected a path, a file: URL, { text } or a stream; got ${source === null ? 'null' : typeof source}`);
+    throw new ValueError(
+      `openTextSource: expected a path, a file: URL, { text } or a stream; got ${source === null ? 'null' : typeof source}`,
+    );
   }
   if ('text' in source) {
     if (typeof source.text !== 'string') throw new ValueError(`openTextSource: { text } must hold a string; got ${typeof source.text}`);
@@ -49,7 +52,11 @@ export function openTextSource(source: TextSource, name?: string): OpenedSource 
     return { name: name ?? source.name ?? '<text>', stream: Readable.from([source.text]) };
   }
   const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>>;
-  if (!(source instanceof Readable) && typeof iterable[Symbol.asyncIterator] !== 'function' && typeof iterable[Symbol.iterator] !== 'function') {
+  if (
+    !(source instanceof Readable) &&
+    typeof iterable[Symbol.asyncIterator] !== 'function' &&
+    typeof iterable[Symbol.iterator] !== 'function'
+  ) {
     throw new ValueError('openTextSource: expected a path, a file: URL, { text } or a stream; got an object that is none of them');
   }
   return { name: name ?? '<stream>', stream: source instanceof Readable ? source : Readable.from(source) };

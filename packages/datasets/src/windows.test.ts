@@ -39,7 +39,14 @@ describe('slidingWindows', () => {
     const windows = slidingWindows(rows, { lookback: 2, horizon: 1 });
     expect(windows.features).toBe(2);
     expect(windows.length).toBe(2);
-    expect(windows.get(1)).toEqual({ input: [[3, 4], [5, 6]], target: [[7, 8]], start: 1 });
+    expect(windows.get(1)).toEqual({
+      input: [
+        [3, 4],
+        [5, 6],
+      ],
+      target: [[7, 8]],
+      start: 1,
+    });
     expect(() => slidingWindows([[1, 2], [3]], { lookback: 1 })).toThrow(ShapeError);
   });
 
@@ -56,7 +63,10 @@ describe('windowCollate', () => {
     const batch = windowCollate()([windows.get(0), windows.get(5)]);
     expect(batch.inputs.shape).toEqual([2, 3, 1]);
     expect(batch.inputs.dtype).toBe('float32');
-    expect(batch.inputs.toArraySync()).toEqual([[[0], [10], [20]], [[50], [60], [70]]]);
+    expect(batch.inputs.toArraySync()).toEqual([
+      [[0], [10], [20]],
+      [[50], [60], [70]],
+    ]);
     expect(batch.targets.shape).toEqual([2, 2]);
     expect(batch.targets.toArraySync()).toEqual([
       [30, 40],
@@ -74,7 +84,12 @@ describe('windowCollate', () => {
       { lookback: 2 },
     );
     const batch = windowCollate()([windows.get(0)]);
-    expect(batch.inputs.toArraySync()).toEqual([[[1, 2], [3, 4]]]);
+    expect(batch.inputs.toArraySync()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ]);
     expect(batch.targets.toArraySync()).toEqual([[[5, 6]]]);
     expect(() => windowCollate()([])).toThrow(/empty batch/);
   });

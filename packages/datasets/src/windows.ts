@@ -98,7 +98,9 @@ export interface WindowBatch {
 }
 
 /** Collate for windows: stacks them (all windows share one shape, so nothing is padded). */
-export function windowCollate(options: { backend?: BackendV1 | string } = {}): (windows: readonly Window<number[] | number[][]>[]) => WindowBatch {
+export function windowCollate(
+  options: { backend?: BackendV1 | string } = {},
+): (windows: readonly Window<number[] | number[][]>[]) => WindowBatch {
   return (windows) => {
     if (windows.length === 0) throw new ValueError('windowCollate: cannot collate an empty batch');
     const first = windows[0]!;

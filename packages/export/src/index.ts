@@ -6,7 +6,14 @@ export { registerOnnxExporter, ExportContext, type OnnxExporter } from './onnx/c
 export { OnnxGraph, type OnnxValue, type OnnxAttribute, type OnnxElementType } from './onnx/graph.js';
 export { importOnnxWeights, type ImportOnnxOptions, type ImportOnnxResult } from './onnx/import-weights.js';
 export {
-  serializeModel, parseModel, describeModel, MODEL_FORMAT, MODEL_FORMAT_VERSION, MAX_MODEL_DEPTH, type ModelNode, type ParseModelOptions,
+  serializeModel,
+  parseModel,
+  describeModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  MAX_MODEL_DEPTH,
+  type ModelNode,
+  type ParseModelOptions,
 } from './model-file/model-file.js';
 export { registerModelType, type ModelType, type JsonObject, type JsonValue } from './model-file/registry.js';
 export { ModelFileError, type ModelFileErrorReason } from './model-file/errors.js';

@@ -7,7 +7,15 @@ import { MetricInputError, MetricOptionError } from './errors.js';
 export type BleuSmoothing = 'none' | 'method0' | 'method1' | 'method2' | 'method3' | 'method4' | 'method5' | 'method6' | 'method7';
 
 export const BLEU_SMOOTHINGS: readonly BleuSmoothing[] = [
-  'none', 'method0', 'method1', 'method2', 'method3', 'method4', 'method5', 'method6', 'method7',
+  'none',
+  'method0',
+  'method1',
+  'method2',
+  'method3',
+  'method4',
+  'method5',
+  'method6',
+  'method7',
 ];
 
 /** A modified n-gram precision kept as its counts, like NLTK's unnormalized Fraction. */

@@ -35,7 +35,9 @@ const r3 = words('It is the practical guide for the army always to heed the dire
 
 describe('counting', () => {
   it('modified precision clips counts by the most occurrences in any one reference', () => {
-    expect(modifiedPrecision([words('the cat is on the mat'), words('there is a cat on the mat')], words('the the the the the the the'), 1)).toEqual({
+    expect(
+      modifiedPrecision([words('the cat is on the mat'), words('there is a cat on the mat')], words('the the the the the the the'), 1),
+    ).toEqual({
       numerator: 2,
       denominator: 7,
     });
@@ -78,12 +80,16 @@ describe('sentence BLEU', () => {
 
   it('smoothing methods 1-4 replace the zero order by hand-checked values', () => {
     expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1' }), geometric(3 / 4, 2 / 3, 1 / 2, 0.1), { rtol: 1e-12 });
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1', epsilon: 0.5 }), geometric(3 / 4, 2 / 3, 1 / 2, 0.5), { rtol: 1e-12 });
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method1', epsilon: 0.5 }), geometric(3 / 4, 2 / 3, 1 / 2, 0.5), {
+      rtol: 1e-12,
+    });
     // method2 (NLTK 3.8): (m+1)/(d+1) for every order but the unigrams.
     expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method2' }), geometric(3 / 4, 3 / 4, 2 / 3, 1 / 2), { rtol: 1e-12 });
     expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method3' }), geometric(3 / 4, 2 / 3, 1 / 2, 1 / 2), { rtol: 1e-12 });
     // method4: ln(c) / (2^j · k) / d with c = 4, j = 1, k = 5.
-    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method4' }), geometric(3 / 4, 2 / 3, 1 / 2, Math.log(4) / 10), { rtol: 1e-12 });
+    expectClose(sentenceBleu(reference, hypothesis, { smoothing: 'method4' }), geometric(3 / 4, 2 / 3, 1 / 2, Math.log(4) / 10), {
+      rtol: 1e-12,
+    });
   });
 
   it('method5 averages neighbours (the order after the last is the 5-gram precision, here 0)', () => {
@@ -137,11 +143,17 @@ describe('sentence BLEU', () => {
 describe('corpus BLEU and BleuAccumulator', () => {
   const pairs = [
     { refs: [r1, r2, r3], hyp: h1 },
-    { refs: [words('he was interested in world history because he read the book')], hyp: words('he read the book because he was interested in world history') },
+    {
+      refs: [words('he was interested in world history because he read the book')],
+      hyp: words('he read the book because he was interested in world history'),
+    },
   ];
 
   it("matches NLTK's corpus_bleu docstring and is not the mean of sentence scores", () => {
-    const corpus = corpusBleu(pairs.map((p) => p.refs), pairs.map((p) => p.hyp));
+    const corpus = corpusBleu(
+      pairs.map((p) => p.refs),
+      pairs.map((p) => p.hyp),
+    );
     expect(corpus).toBeCloseTo(0.5920778868801042, 12);
     const mean = (sentenceBleu(pairs[0]!.refs, pairs[0]!.hyp) + sentenceBleu(pairs[1]!.refs, pairs[1]!.hyp)) / 2;
     expect(mean).toBeCloseTo(0.6223, 4);
@@ -185,9 +197,9 @@ describe('errors', () => {
     expect(() => sentenceBleu(reference, hypothesis, { smoothing: 'method9' as BleuSmoothing })).toThrow(MetricOptionError);
     expect(() => sentenceBleu(reference, hypothesis, { weights: [] })).toThrow(MetricOptionError);
     expect(() => sentenceBleu(reference, hypothesis, { weights: [0.5, 0.5], smoothing: 'method6' })).toThrow(/at least 3 n-gram orders/);
-    expect(() => new BleuAccumulator({ weights: [0.5, 0.5] }).update([reference], [hypothesis]).compute({ weights: [0.3, 0.3, 0.4] })).toThrow(
-      /3 weights but only 2 n-gram orders were counted/,
-    );
+    expect(() =>
+      new BleuAccumulator({ weights: [0.5, 0.5] }).update([reference], [hypothesis]).compute({ weights: [0.3, 0.3, 0.4] }),
+    ).toThrow(/3 weights but only 2 n-gram orders were counted/);
   });
 
   it('method6 without trigram matches fails as NLTK asserts', () => {

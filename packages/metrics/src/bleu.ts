@@ -114,7 +114,10 @@ function checkOptions(op: string, options: BleuOptions): Required<BleuOptions> {
  * Corpus BLEU over batches: update(listOfReferences, hypotheses) adds clipped counts and lengths;
  * compute() gives NLTK's corpus_bleu over everything added. It counts max(maxOrder, N) orders.
  */
-export class BleuAccumulator implements MetricAccumulator<[listOfReferences: readonly (readonly Tokens[])[], hypotheses: readonly Tokens[]], number> {
+export class BleuAccumulator implements MetricAccumulator<
+  [listOfReferences: readonly (readonly Tokens[])[], hypotheses: readonly Tokens[]],
+  number
+> {
   private readonly options: Required<BleuOptions>;
   private readonly orders: number;
   private numerators: number[];
@@ -219,7 +222,11 @@ export class BleuAccumulator implements MetricAccumulator<[listOfReferences: rea
 }
 
 /** NLTK's corpus_bleu(list_of_references, hypotheses, weights, smoothing_function, auto_reweigh). */
-export function corpusBleu(listOfReferences: readonly (readonly Tokens[])[], hypotheses: readonly Tokens[], options: BleuOptions = {}): number {
+export function corpusBleu(
+  listOfReferences: readonly (readonly Tokens[])[],
+  hypotheses: readonly Tokens[],
+  options: BleuOptions = {},
+): number {
   return new BleuAccumulator(options).update(listOfReferences, hypotheses).compute();
 }
 

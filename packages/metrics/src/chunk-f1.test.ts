@@ -75,7 +75,16 @@ describe('chunkF1', () => {
   });
 
   it('chunks never span sentences', () => {
-    const report = chunkF1([['O', 'B-PER'], ['I-PER', 'O']], [['O', 'B-PER'], ['I-PER', 'O']]);
+    const report = chunkF1(
+      [
+        ['O', 'B-PER'],
+        ['I-PER', 'O'],
+      ],
+      [
+        ['O', 'B-PER'],
+        ['I-PER', 'O'],
+      ],
+    );
     expect(report.perType.support).toEqual([2]);
   });
 

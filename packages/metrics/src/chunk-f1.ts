@@ -44,7 +44,10 @@ interface TypeCounts {
 
 const chunkKey = (chunk: Chunk) => `${chunk[1]}:${chunk[2]}:${chunk[0]}`;
 
-export class ChunkF1Accumulator implements MetricAccumulator<[yTrue: readonly (readonly string[])[], yPred: readonly (readonly string[])[]], ChunkReport> {
+export class ChunkF1Accumulator implements MetricAccumulator<
+  [yTrue: readonly (readonly string[])[], yPred: readonly (readonly string[])[]],
+  ChunkReport
+> {
   private counts = new Map<string, TypeCounts>();
   private correctTokens = 0;
   private totalTokens = 0;
@@ -135,6 +138,10 @@ export class ChunkF1Accumulator implements MetricAccumulator<[yTrue: readonly (r
 }
 
 /** Chunk P/R/F1 (per type, micro, macro, weighted) and token accuracy over tagged sentences. */
-export function chunkF1(yTrue: readonly (readonly string[])[], yPred: readonly (readonly string[])[], options: ChunkF1Options = {}): ChunkReport {
+export function chunkF1(
+  yTrue: readonly (readonly string[])[],
+  yPred: readonly (readonly string[])[],
+  options: ChunkF1Options = {},
+): ChunkReport {
   return new ChunkF1Accumulator(options).update(yTrue, yPred).compute();
 }

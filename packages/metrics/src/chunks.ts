@@ -29,7 +29,10 @@ const OUTSIDE: Tag = { prefix: 'O', type: '' };
 
 function endsChunk(previous: Tag, current: Tag): boolean {
   if (previous.prefix === 'E' || previous.prefix === 'S') return true;
-  if ((previous.prefix === 'B' || previous.prefix === 'I') && (current.prefix === 'B' || current.prefix === 'S' || current.prefix === 'O')) {
+  if (
+    (previous.prefix === 'B' || previous.prefix === 'I') &&
+    (current.prefix === 'B' || current.prefix === 'S' || current.prefix === 'O')
+  ) {
     return true;
   }
   return previous.prefix !== 'O' && previous.type !== current.type;
@@ -37,7 +40,10 @@ function endsChunk(previous: Tag, current: Tag): boolean {
 
 function startsChunk(previous: Tag, current: Tag): boolean {
   if (current.prefix === 'B' || current.prefix === 'S') return true;
-  if ((current.prefix === 'E' || current.prefix === 'I') && (previous.prefix === 'E' || previous.prefix === 'S' || previous.prefix === 'O')) {
+  if (
+    (current.prefix === 'E' || current.prefix === 'I') &&
+    (previous.prefix === 'E' || previous.prefix === 'S' || previous.prefix === 'O')
+  ) {
     return true;
   }
   return current.prefix !== 'O' && previous.type !== current.type;

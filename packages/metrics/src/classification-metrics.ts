@@ -52,9 +52,10 @@ const AVERAGES: readonly (ClassAverage | null)[] = ['binary', 'micro', 'macro', 
 
 const increment = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 
-export class ClassificationMetrics<L extends Label = number>
-  implements MetricAccumulator<[yTrue: ArrayLike<L>, yPred: ArrayLike<L>], ClassificationReport<L>>
-{
+export class ClassificationMetrics<L extends Label = number> implements MetricAccumulator<
+  [yTrue: ArrayLike<L>, yPred: ArrayLike<L>],
+  ClassificationReport<L>
+> {
   private readonly pairs = new Map<L, Map<L, number>>();
   private readonly truthTotals = new Map<L, number>();
   private readonly predictedTotals = new Map<L, number>();
@@ -143,7 +144,14 @@ export class ClassificationMetrics<L extends Label = number>
     const divide = (count: number, total: number) => (total === 0 ? 0 : count / total);
     switch (options.normalize) {
       case 'true':
-        return matrix.map((row) => row.map((count) => divide(count, row.reduce((a, b) => a + b, 0))));
+        return matrix.map((row) =>
+          row.map((count) =>
+            divide(
+              count,
+              row.reduce((a, b) => a + b, 0),
+            ),
+          ),
+        );
       case 'pred': {
         const columns = labels.map((_, j) => matrix.reduce((sum, row) => sum + row[j]!, 0));
         return matrix.map((row) => row.map((count, j) => divide(count, columns[j]!)));

@@ -119,7 +119,10 @@ describe('zero division and explicit labels', () => {
     expect(confusionMatrix(yTrue, yPred, { normalize: 'pred' })[0]).toEqual([1, 0.5, 0]);
     expect(confusionMatrix(yTrue, yPred, { normalize: 'all' })[2]).toEqual([0, 0, 2 / 6]);
     // A label with no true samples has a zero row, not NaN.
-    expect(confusionMatrix([0], [1], { labels: [0, 1], normalize: 'true' })).toEqual([[0, 1], [0, 0]]);
+    expect(confusionMatrix([0], [1], { labels: [0, 1], normalize: 'true' })).toEqual([
+      [0, 1],
+      [0, 0],
+    ]);
     expect(accuracyScore(yTrue, yPred, { normalize: false })).toBe(4);
   });
 });

@@ -22,7 +22,11 @@ function metrics<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L>, opti
 }
 
 /** Fraction of samples whose predicted label equals the true label (their count with normalize false). */
-export function accuracyScore<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L>, options: { readonly normalize?: boolean } = {}): number {
+export function accuracyScore<L extends Label>(
+  yTrue: ArrayLike<L>,
+  yPred: ArrayLike<L>,
+  options: { readonly normalize?: boolean } = {},
+): number {
   return metrics(yTrue, yPred, {}).accuracy(options);
 }
 
@@ -66,7 +70,11 @@ function oneScore<L extends Label>(
 
 export function precisionScore<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L>, options: PerLabelOptions<L>): number[];
 export function precisionScore<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L>, options?: AveragedOptions<L>): number;
-export function precisionScore<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L>, options: ScoreOptions<L> = {}): number | number[] {
+export function precisionScore<L extends Label>(
+  yTrue: ArrayLike<L>,
+  yPred: ArrayLike<L>,
+  options: ScoreOptions<L> = {},
+): number | number[] {
   return oneScore('precision', yTrue, yPred, options);
 }
 
@@ -83,6 +91,10 @@ export function f1Score<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L
 }
 
 /** Rows are true labels, columns predicted labels, both in `labels` order (default: sorted union). */
-export function confusionMatrix<L extends Label>(yTrue: ArrayLike<L>, yPred: ArrayLike<L>, options: ConfusionMatrixOptions<L> = {}): number[][] {
+export function confusionMatrix<L extends Label>(
+  yTrue: ArrayLike<L>,
+  yPred: ArrayLike<L>,
+  options: ConfusionMatrixOptions<L> = {},
+): number[][] {
   return metrics(yTrue, yPred, {}).confusionMatrix(options);
 }

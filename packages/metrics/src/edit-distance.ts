@@ -32,7 +32,8 @@ const asTokens = (sequence: Sequence): Tokens => (typeof sequence === 'string' ?
 function checkCost(op: string, options: EditDistanceOptions, extra: readonly string[] = []): number {
   checkOptionKeys(op, options, ['substitutionCost', 'transpositions', ...extra]);
   const cost = options.substitutionCost ?? 1;
-  if (!(cost >= 0) || !Number.isFinite(cost)) throw new MetricOptionError(`${op}: substitutionCost must be a finite number >= 0; got ${cost}`);
+  if (!(cost >= 0) || !Number.isFinite(cost))
+    throw new MetricOptionError(`${op}: substitutionCost must be a finite number >= 0; got ${cost}`);
   return cost;
 }
 
@@ -119,7 +120,10 @@ export function phonemeErrorRate(reference: Tokens, hypothesis: Tokens, options:
 }
 
 /** Corpus error rate: Σ distances / Σ reference lengths over pairs added batch by batch. */
-export class ErrorRateAccumulator implements MetricAccumulator<[references: readonly Sequence[], hypotheses: readonly Sequence[]], ErrorRate> {
+export class ErrorRateAccumulator implements MetricAccumulator<
+  [references: readonly Sequence[], hypotheses: readonly Sequence[]],
+  ErrorRate
+> {
   private distance = 0;
   private referenceLength = 0;
   private pairs = 0;
@@ -150,7 +154,9 @@ export class ErrorRateAccumulator implements MetricAccumulator<[references: read
 
   compute(): ErrorRate {
     if (this.referenceLength === 0) {
-      throw new MetricInputError(`ErrorRateAccumulator.compute: the references hold no tokens (${this.pairs} pairs); the rate is undefined`);
+      throw new MetricInputError(
+        `ErrorRateAccumulator.compute: the references hold no tokens (${this.pairs} pairs); the rate is undefined`,
+      );
     }
     return { distance: this.distance, referenceLength: this.referenceLength, rate: this.distance / this.referenceLength };
   }

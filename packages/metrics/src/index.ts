@@ -19,14 +19,7 @@ export {
   type PerLabelScores,
   type ScoreOptions,
 } from './classification-metrics.js';
-export {
-  accuracyScore,
-  confusionMatrix,
-  f1Score,
-  precisionRecallFscoreSupport,
-  precisionScore,
-  recallScore,
-} from './classification.js';
+export { accuracyScore, confusionMatrix, f1Score, precisionRecallFscoreSupport, precisionScore, recallScore } from './classification.js';
 
 export {
   RegressionMetrics,

@@ -21,9 +21,18 @@ describe('fsum', () => {
 describe('accumulate', () => {
   it('feeds every batch and computes', () => {
     const refs = [[['a', 'b', 'c']], [['d', 'e']]];
-    const hyps = [['a', 'b', 'c'], ['d', 'x']];
-    const batches = [[[refs[0]!], [hyps[0]!]], [[refs[1]!], [hyps[1]!]]] as const;
-    const score = accumulate(new BleuAccumulator({ smoothing: 'method1' }), batches.map(([r, h]) => [r, h] as [typeof r, typeof h]));
+    const hyps = [
+      ['a', 'b', 'c'],
+      ['d', 'x'],
+    ];
+    const batches = [
+      [[refs[0]!], [hyps[0]!]],
+      [[refs[1]!], [hyps[1]!]],
+    ] as const;
+    const score = accumulate(
+      new BleuAccumulator({ smoothing: 'method1' }),
+      batches.map(([r, h]) => [r, h] as [typeof r, typeof h]),
+    );
     expect(score).toBe(corpusBleu(refs, hyps, { smoothing: 'method1' }));
   });
 });

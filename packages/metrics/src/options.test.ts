@@ -16,7 +16,9 @@ describe('unknown metric options', () => {
   it('are a MetricOptionError naming the key', () => {
     const y = [0, 1, 1];
     expect(() => f1Score(y, y, loose({ averge: 'macro' }))).toThrow(MetricOptionError);
-    expect(() => f1Score(y, y, loose({ zero_division: 0 }))).toThrow("f1Score: unknown option 'zero_division' (did you mean 'zeroDivision'?)");
+    expect(() => f1Score(y, y, loose({ zero_division: 0 }))).toThrow(
+      "f1Score: unknown option 'zero_division' (did you mean 'zeroDivision'?)",
+    );
     expect(() => precisionRecallFscoreSupport(y, y, loose({ beta: 2 }))).toThrow(MetricOptionError);
     expect(() => accuracyScore(y, y, loose({ normalise: false }))).toThrow(/accuracy: unknown option 'normalise'/);
     expect(() => confusionMatrix(y, y, loose({ normalized: 'true' }))).toThrow(MetricOptionError);

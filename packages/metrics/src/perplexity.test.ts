@@ -13,7 +13,10 @@ describe('perplexity', () => {
     const accumulator = new PerplexityAccumulator().update([Math.log(2), Math.log(8)]);
     expect(accumulator.compute()).toBeCloseTo(4, 14);
     // A mean over 2 tokens counts twice as much as one token.
-    accumulator.reset().update({ meanNll: Math.log(2), tokens: 2 }).update(Float64Array.of(Math.log(16)));
+    accumulator
+      .reset()
+      .update({ meanNll: Math.log(2), tokens: 2 })
+      .update(Float64Array.of(Math.log(16)));
     expect(accumulator.tokens).toBe(3);
     expect(accumulator.compute()).toBeCloseTo(Math.exp((2 * Math.log(2) + Math.log(16)) / 3), 14);
     expect(accumulator.update({ meanNll: NaN, tokens: 0 }).tokens).toBe(3);

@@ -126,7 +126,15 @@ describe('errors', () => {
   it('sample or output counts that differ are MetricShapeErrors', () => {
     expect(() => meanAbsoluteError([1, 2], [1])).toThrow(MetricShapeError);
     expect(() => meanAbsoluteError([1, 2], [1])).toThrow(/yTrue is \[2,1\], yPred is \[1,1\]/);
-    expect(() => meanAbsoluteError([[1, 2], [3]], [[1, 2], [3, 4]])).toThrow(MetricShapeError);
+    expect(() =>
+      meanAbsoluteError(
+        [[1, 2], [3]],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ),
+    ).toThrow(MetricShapeError);
     const metrics = new RegressionMetrics().update([[1, 2]], [[1, 2]]);
     expect(() => metrics.update([1], [1])).toThrow(/batch has 1 outputs, earlier batches had 2/);
     expect(() => meanAbsoluteError(yTrue2d, yPred2d, { multioutput: [1] })).toThrow(MetricShapeError);

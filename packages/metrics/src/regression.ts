@@ -101,7 +101,13 @@ export class RegressionMetrics implements MetricAccumulator<[yTrue: Targets, yPr
     }
     if (this.columns.length === 0) {
       this.columns = Array.from({ length: truth.columns }, () => ({
-        samples: 0, sumAbsolute: 0, sumSquared: 0, sumPercentage: 0, sumSymmetric: 0, mean: 0, deviation: 0,
+        samples: 0,
+        sumAbsolute: 0,
+        sumSquared: 0,
+        sumPercentage: 0,
+        sumSymmetric: 0,
+        mean: 0,
+        deviation: 0,
       }));
     }
     for (let j = 0; j < truth.columns; j++) this.updateColumn(this.columns[j]!, truth, predicted, j);
@@ -292,11 +298,7 @@ export function meanAbsolutePercentageError(yTrue: Targets, yPred: Targets, opti
 /** mean 2|e| / max(|yTrue| + |yPred|, eps): a fraction in [0, 2]; 0 where both are 0. */
 export function symmetricMeanAbsolutePercentageError(yTrue: Targets, yPred: Targets, options: RawOptions): number[];
 export function symmetricMeanAbsolutePercentageError(yTrue: Targets, yPred: Targets, options?: MultioutputOptions): number;
-export function symmetricMeanAbsolutePercentageError(
-  yTrue: Targets,
-  yPred: Targets,
-  options: MultioutputOptions = {},
-): number | number[] {
+export function symmetricMeanAbsolutePercentageError(yTrue: Targets, yPred: Targets, options: MultioutputOptions = {}): number | number[] {
   return oneShot('symmetricMeanAbsolutePercentageError', yTrue, yPred).symmetricMeanAbsolutePercentageError(options);
 }
 

@@ -75,7 +75,11 @@ export function rougeL(reference: Tokens, hypothesis: Tokens): RougeScore {
 
 /** ROUGE-1, ROUGE-2 and ROUGE-L of one pair. */
 export function rouge(reference: Tokens, hypothesis: Tokens): RougeScores {
-  return { rouge1: rougeN(reference, hypothesis, { n: 1 }), rouge2: rougeN(reference, hypothesis, { n: 2 }), rougeL: rougeL(reference, hypothesis) };
+  return {
+    rouge1: rougeN(reference, hypothesis, { n: 1 }),
+    rouge2: rougeN(reference, hypothesis, { n: 2 }),
+    rougeL: rougeL(reference, hypothesis),
+  };
 }
 
 /** Mean of the per-pair scores over every pair added (rouge-score's aggregate mean). */

@@ -17,13 +17,17 @@ export function checkSameLength(op: string, names: readonly [string, string], a:
 export function checkOptionKeys(op: string, options: object | undefined, allowed: readonly string[]): void {
   if (options === undefined) return;
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new MetricOptionError(`${op}: expected an options object { ${allowed.map((k) => `${k}?`).join(', ')} }; got ${describe(options)}`);
+    throw new MetricOptionError(
+      `${op}: expected an options object { ${allowed.map((k) => `${k}?`).join(', ')} }; got ${describe(options)}`,
+    );
   }
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const fold = (k: string): string => k.toLowerCase().replace(/_/g, '');
     const near = allowed.find((k) => fold(k) === fold(key));
-    throw new MetricOptionError(`${op}: unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ''}; known options: ${allowed.join(', ')}`);
+    throw new MetricOptionError(
+      `${op}: unknown option '${key}'${near ? ` (did you mean '${near}'?)` : ''}; known options: ${allowed.join(', ')}`,
+    );
   }
 }
 

@@ -11,7 +11,11 @@ function setGrad(p: Tensor, data: number[]): void {
 }
 
 /** Adam by hand in float64 for one scalar parameter. */
-function reference(p0: number, grads: number[], o: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean; amsgrad: boolean }): number {
+function reference(
+  p0: number,
+  grads: number[],
+  o: { lr: number; b1: number; b2: number; eps: number; wd: number; decoupled: boolean; amsgrad: boolean },
+): number {
   let p = p0;
   let m = 0;
   let v = 0;
@@ -82,7 +86,9 @@ describe('Adam options', () => {
 
   it('rejects bad betas and lr, naming expected and actual', () => {
     const p = param([1]);
-    expect(() => new Adam([p], { betas: [1, 0.999] })).toThrow(/Adam: invalid betas\[0\] \(options\): expected a number with 0 ≤ betas\[0\] < 1, got 1/);
+    expect(() => new Adam([p], { betas: [1, 0.999] })).toThrow(
+      /Adam: invalid betas\[0\] \(options\): expected a number with 0 ≤ betas\[0\] < 1, got 1/,
+    );
     expect(() => new Adam([p], { betas: [0.9, -0.1] })).toThrow(/betas\[1\].*got -0.1/);
     expect(() => new AdamW([p], { lr: -1 })).toThrow(/AdamW: invalid lr \(options\): expected a finite number ≥ 0, got -1/);
     expect(() => new Adam([p], { eps: -1e-8 })).toThrow(/invalid eps/);

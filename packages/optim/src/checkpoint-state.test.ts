@@ -3,15 +3,7 @@ import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Linear } from '@recur/cells';
-import {
-  FormatError,
-  Generator,
-  ValueError,
-  parseSafetensors,
-  rand,
-  serializeSafetensors,
-  tensor,
-} from '@recur/tensor';
+import { FormatError, Generator, ValueError, parseSafetensors, rand, serializeSafetensors, tensor } from '@recur/tensor';
 import { Adam } from './adam.js';
 import { StepLR } from './decay-schedulers.js';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint } from './checkpoint.js';
@@ -31,7 +23,10 @@ function setup() {
   const optimizer = new Adam(model.parameters(), { lr: 0.01 });
   const scheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
   const generator = new Generator(7);
-  model.forward(tensor([[1, 2, 3]])).sum().backward();
+  model
+    .forward(tensor([[1, 2, 3]]))
+    .sum()
+    .backward();
   optimizer.step();
   optimizer.zeroGrad();
   scheduler.step();
@@ -90,13 +85,22 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
   });
 
   it('optimizer.state = null is a FormatError', async () => {
-    refuses(await edited(setup(), (s) => void (s.optimizer.state = null)), /Adam\.loadStateDict: expected \{ state: \{\.\.\.\}, param_groups: \[\.\.\.\] \}/);
+    refuses(
+      await edited(setup(), (s) => void (s.optimizer.state = null)),
+      /Adam\.loadStateDict: expected \{ state: \{\.\.\.\}, param_groups: \[\.\.\.\] \}/,
+    );
   });
 
   it('a missing generator, or one without its key, is a FormatError', async () => {
     refuses(await edited(setup(), (s) => void delete s.generator), /the checkpoint has no generator state/);
-    refuses(await edited(setup(), (s) => void delete s.generator.key), /generator: Generator\.setState: key must be two unsigned 32-bit integers/);
-    refuses(await edited(setup(), (s) => void (s.generator = null)), /generator: Generator\.setState: expected \{ key: \[lo, hi\], counter \}; got null/);
+    refuses(
+      await edited(setup(), (s) => void delete s.generator.key),
+      /generator: Generator\.setState: key must be two unsigned 32-bit integers/,
+    );
+    refuses(
+      await edited(setup(), (s) => void (s.generator = null)),
+      /generator: Generator\.setState: expected \{ key: \[lo, hi\], counter \}; got null/,
+    );
   });
 
   it('a generator without its counter is refused (it used to load and repeat the same numbers forever)', async () => {
@@ -104,7 +108,10 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
   });
 
   it('exp_avg stored as a number is refused (it used to load and break the next step)', async () => {
-    refuses(await edited(setup(), (s) => void (s.optimizer.state['0'].exp_avg = 0.5)), /state\[0\]\.exp_avg must be a Tensor of shape \[2,3\]; got 0\.5/);
+    refuses(
+      await edited(setup(), (s) => void (s.optimizer.state['0'].exp_avg = 0.5)),
+      /state\[0\]\.exp_avg must be a Tensor of shape \[2,3\]; got 0\.5/,
+    );
   });
 
   it('a fractional step is refused (found by the checkpoint fuzz: it loaded and broke the next step)', async () => {
@@ -112,20 +119,41 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
   });
 
   it('a hyper-parameter that is an object with its own toString, or an array nested deep, is a FormatError (found by the fuzz)', async () => {
-    refuses(await edited(setup(), (s) => void (s.optimizer.param_groups[0].eps = { toString: 1 })), /Adam: invalid eps \(parameter group 0\): expected a finite number ≥ 0, got an object \{toString\}/);
-    refuses(await edited(setup(), (s) => void (s.optimizer.param_groups[0].betas = [{ toString: 1 }])), /Adam: invalid betas \(parameter group 0\): expected a pair \[beta1, beta2\], got \[…\]/);
-    refuses(await edited(setup(), (s) => JSON.stringify(s).replace('"eps":', `"eps":${'['.repeat(20)}1${']'.repeat(20)},"x":`)), /Adam: invalid eps/);
+    refuses(
+      await edited(setup(), (s) => void (s.optimizer.param_groups[0].eps = { toString: 1 })),
+      /Adam: invalid eps \(parameter group 0\): expected a finite number ≥ 0, got an object \{toString\}/,
+    );
+    refuses(
+      await edited(setup(), (s) => void (s.optimizer.param_groups[0].betas = [{ toString: 1 }])),
+      /Adam: invalid betas \(parameter group 0\): expected a pair \[beta1, beta2\], got \[…\]/,
+    );
+    refuses(
+      await edited(setup(), (s) => JSON.stringify(s).replace('"eps":', `"eps":${'['.repeat(20)}1${']'.repeat(20)},"x":`)),
+      /Adam: invalid eps/,
+    );
   });
 
   it('scheduler gamma -5, last_epoch "abc" and base_lrs [] are refused', async () => {
-    refuses(await edited(setup(), (s) => void (s.scheduler.gamma = -5)), /StepLR: invalid gamma \(state dict\): expected a finite number ≥ 0, got -5/);
-    refuses(await edited(setup(), (s) => void (s.scheduler.last_epoch = 'abc')), /StepLR\.loadStateDict: invalid last_epoch: expected a number, got "abc"/);
-    refuses(await edited(setup(), (s) => void (s.scheduler.base_lrs = [])), /invalid base_lrs: expected 1 values \(one per parameter group\), got 0/);
+    refuses(
+      await edited(setup(), (s) => void (s.scheduler.gamma = -5)),
+      /StepLR: invalid gamma \(state dict\): expected a finite number ≥ 0, got -5/,
+    );
+    refuses(
+      await edited(setup(), (s) => void (s.scheduler.last_epoch = 'abc')),
+      /StepLR\.loadStateDict: invalid last_epoch: expected a number, got "abc"/,
+    );
+    refuses(
+      await edited(setup(), (s) => void (s.scheduler.base_lrs = [])),
+      /invalid base_lrs: expected 1 values \(one per parameter group\), got 0/,
+    );
   });
 
   it('a bad scheduler leaves the model, optimizer and generator untouched (nothing half-restored)', async () => {
     const source = setup();
-    source.model.forward(tensor([[4, 5, 6]])).sum().backward();
+    source.model
+      .forward(tensor([[4, 5, 6]]))
+      .sum()
+      .backward();
     source.optimizer.step();
     rand([5], { generator: source.generator });
     refuses(await edited(source, (s) => void (s.scheduler.step_size = 0)), /invalid step_size/);
@@ -133,18 +161,34 @@ describe('decodeCheckpoint checks the whole state before loading', () => {
 
   it('a state nested 5,000 levels deep is a FormatError, not a stack overflow', async () => {
     const deep = '['.repeat(5000) + ']'.repeat(5000);
-    refuses(await edited(setup(), (s) => JSON.stringify(s).replace('"extra":null', `"extra":null,"optimizerx":0`).replace(/"scheduler":\{/, `"scheduler":{"deep":${deep},`)), /scheduler\.deep\.0(\.0)+ is nested deeper than 32 levels/);
+    refuses(
+      await edited(setup(), (s) =>
+        JSON.stringify(s)
+          .replace('"extra":null', `"extra":null,"optimizerx":0`)
+          .replace(/"scheduler":\{/, `"scheduler":{"deep":${deep},`),
+      ),
+      /scheduler\.deep\.0(\.0)+ is nested deeper than 32 levels/,
+    );
   });
 
   it('an unknown tensor reference and a bad special number are FormatErrors', async () => {
-    refuses(await edited(setup(), (s) => void (s.optimizer.state['0'].exp_avg = { $tensor: 'optimizer/nowhere' })), /tensor 'optimizer\/nowhere' is referenced by the state but missing/);
-    refuses(await edited(setup(), (s) => void (s.scheduler.gamma = { $number: 'soon' })), /must be \{ \$number: "NaN" \| "Infinity" \| "-Infinity" \}/);
+    refuses(
+      await edited(setup(), (s) => void (s.optimizer.state['0'].exp_avg = { $tensor: 'optimizer/nowhere' })),
+      /tensor 'optimizer\/nowhere' is referenced by the state but missing/,
+    );
+    refuses(
+      await edited(setup(), (s) => void (s.scheduler.gamma = { $number: 'soon' })),
+      /must be \{ \$number: "NaN" \| "Infinity" \| "-Infinity" \}/,
+    );
   });
 
   it('a good checkpoint still loads everything', async () => {
     const source = setup();
     const target = setup();
-    target.model.forward(tensor([[9, 9, 9]])).sum().backward();
+    target.model
+      .forward(tensor([[9, 9, 9]]))
+      .sum()
+      .backward();
     target.optimizer.step();
     expect(decodeCheckpoint(await encodeCheckpoint({ ...source, extra: { epoch: 3 } }), target)).toEqual({ epoch: 3 });
     expect(snapshot(target)).toEqual(snapshot(source));
@@ -179,7 +223,9 @@ describe('checkpoint files', () => {
     await expect(loadCheckpoint(missing, {})).rejects.toThrow(`${missing}: cannot read the file: no such file or directory (ENOENT)`);
     const folder = join(dir, 'folder');
     await mkdir(folder);
-    await expect(loadCheckpoint(folder, {})).rejects.toThrow(`${folder}: cannot read the file: it is a directory, expected a file (EISDIR)`);
+    await expect(loadCheckpoint(folder, {})).rejects.toThrow(
+      `${folder}: cannot read the file: it is a directory, expected a file (EISDIR)`,
+    );
   });
 });
 

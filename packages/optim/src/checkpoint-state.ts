@@ -28,8 +28,7 @@ export function kindOf(value: unknown): string {
   return String(value);
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Walk a saved optimizer or scheduler state without recursion: at most MAX_STATE_DEPTH levels,
@@ -46,7 +45,8 @@ function checkTree(root: unknown, rootPath: string, tensors: Readonly<Record<str
       if (typeof name !== 'string' || Object.keys(value).length !== 1) {
         throw new FormatError(`${source}: ${path} must be a tensor reference { $tensor: "<key>" }; got $tensor ${kindOf(name)}`);
       }
-      if (!Object.hasOwn(tensors, name)) throw new FormatError(`${source}: tensor '${name}' is referenced by the state but missing from the file`);
+      if (!Object.hasOwn(tensors, name))
+        throw new FormatError(`${source}: tensor '${name}' is referenced by the state but missing from the file`);
       continue;
     }
     if (isRecord(value) && Object.hasOwn(value, '$number')) {
@@ -73,10 +73,12 @@ export function readCheckpointState(text: string, tensors: Readonly<Record<strin
   if (state.version !== CHECKPOINT_VERSION) {
     throw new FormatError(`${source}: checkpoint version ${kindOf(state.version)}, expected ${CHECKPOINT_VERSION}`);
   }
-  if (typeof state.hasModel !== 'boolean') throw new FormatError(`${source}: hasModel must be true or false; got ${kindOf(state.hasModel)}`);
+  if (typeof state.hasModel !== 'boolean')
+    throw new FormatError(`${source}: hasModel must be true or false; got ${kindOf(state.hasModel)}`);
   for (const part of ['optimizer', 'scheduler'] as const) {
     const value = state[part];
-    if (value !== null && !isRecord(value)) throw new FormatError(`${source}: ${part} must be a state object or null; got ${kindOf(value)}`);
+    if (value !== null && !isRecord(value))
+      throw new FormatError(`${source}: ${part} must be a state object or null; got ${kindOf(value)}`);
     checkTree(value, part, tensors, source);
   }
   if (!Object.hasOwn(state, 'generator')) throw new FormatError(`${source}: the checkpoint has no generator state`);

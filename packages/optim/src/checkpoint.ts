@@ -2,7 +2,16 @@
 // state-dict keys (so PyTorch's load_state_dict(strict=False) reads them), every other tensor
 // (optimizer moments) under a `part/path` key, and the rest (steps, lrs, RNG) as JSON metadata.
 
-import { FormatError, RecurError, Tensor, ValueError, defaultGenerator, parseSafetensors, serializeSafetensors, type Generator } from '@recur/tensor';
+import {
+  FormatError,
+  RecurError,
+  Tensor,
+  ValueError,
+  defaultGenerator,
+  parseSafetensors,
+  serializeSafetensors,
+  type Generator,
+} from '@recur/tensor';
 import { CHECKPOINT_VERSION, readCheckpointState, restore } from './checkpoint-state.js';
 
 export { CHECKPOINT_VERSION };
@@ -68,12 +77,17 @@ export async function encodeCheckpoint(parts: CheckpointParts): Promise<Uint8Arr
  */
 export function decodeCheckpoint(bytes: Uint8Array, parts: Omit<CheckpointParts, 'extra'>, source = 'checkpoint'): unknown {
   if (parts === null || typeof parts !== 'object') {
-    throw new ValueError(`decodeCheckpoint: expected the parts to load into ({ model?, optimizer?, scheduler?, generator? }); got ${parts === null ? 'null' : typeof parts}`);
+    throw new ValueError(
+      `decodeCheckpoint: expected the parts to load into ({ model?, optimizer?, scheduler?, generator? }); got ${parts === null ? 'null' : typeof parts}`,
+    );
   }
   const loaded = parseSafetensors(bytes, { source });
   try {
     const text = loaded.metadata[CHECKPOINT_FORMAT];
-    if (text === undefined) throw new FormatError(`${source}: not a Recur checkpoint (no '${CHECKPOINT_FORMAT}' metadata); load plain weights with parseSafetensors`);
+    if (text === undefined)
+      throw new FormatError(
+        `${source}: not a Recur checkpoint (no '${CHECKPOINT_FORMAT}' metadata); load plain weights with parseSafetensors`,
+      );
     const state = readCheckpointState(text, loaded.tensors, source);
     const need = (name: string, present: unknown) => {
       if (!present) throw new FormatError(`${source}: the checkpoint holds no ${name} state to load`);

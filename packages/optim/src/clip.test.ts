@@ -4,7 +4,10 @@ import { clipGradNorm, clipGradNormAsync, clipGradValue } from './clip.js';
 
 const values = (t: Tensor): number[] => Array.from(t.dataSync());
 function withGrad(grad: number[]): Tensor {
-  const p = tensor(grad.map(() => 0), { requiresGrad: true });
+  const p = tensor(
+    grad.map(() => 0),
+    { requiresGrad: true },
+  );
   p.grad = tensor(grad);
   return p;
 }

@@ -44,9 +44,7 @@ export class CosineAnnealingLR extends LRScheduler {
     if (pyMod(e - 1 - T, 2 * T) === 0) {
       return this.groups.map((g, i) => g.lr + ((this.baseLrs[i]! - etaMin) * (1 - Math.cos(Math.PI / T))) / 2);
     }
-    return this.groups.map(
-      (g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - etaMin) + etaMin,
-    );
+    return this.groups.map((g) => ((1 + Math.cos((Math.PI * e) / T)) / (1 + Math.cos((Math.PI * (e - 1)) / T))) * (g.lr - etaMin) + etaMin);
   }
 
   protected override closedFormLr(): number[] {

@@ -102,35 +102,56 @@ function describeKind(current: unknown): string {
 /** Checks for saved attributes shared by the schedulers; each throws a ValueError naming the owner. */
 export const stateChecks = {
   /** An integer ≥ low (epochs, counters). */
-  integer: (owner: string, low: number): StateCheck => (value, name) => {
-    if (!Number.isSafeInteger(value) || (value as number) < low) {
-      throw new ValueError(`${owner}.loadStateDict: invalid ${name}: expected an integer ≥ ${low}, got ${kindOf(value)}`);
-    }
-  },
+  integer:
+    (owner: string, low: number): StateCheck =>
+    (value, name) => {
+      if (!Number.isSafeInteger(value) || (value as number) < low) {
+        throw new ValueError(`${owner}.loadStateDict: invalid ${name}: expected an integer ≥ ${low}, got ${kindOf(value)}`);
+      }
+    },
   /** A finite number ≥ low (an epoch, which step(epoch) may make fractional). */
-  atLeast: (owner: string, low: number): StateCheck => (value, name) => {
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < low) {
-      throw new ValueError(`${owner}.loadStateDict: invalid ${name}: expected a finite number ≥ ${low}, got ${kindOf(value)}`);
-    }
-  },
-  nonNegative: (owner: string): StateCheck => (value, name) => expectNonNegative(owner, name, value, 'state dict'),
-  positiveInteger: (owner: string): StateCheck => (value, name) => expectPositiveInteger(owner, name, value, 'state dict'),
+  atLeast:
+    (owner: string, low: number): StateCheck =>
+    (value, name) => {
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < low) {
+        throw new ValueError(`${owner}.loadStateDict: invalid ${name}: expected a finite number ≥ ${low}, got ${kindOf(value)}`);
+      }
+    },
+  nonNegative:
+    (owner: string): StateCheck =>
+    (value, name) =>
+      expectNonNegative(owner, name, value, 'state dict'),
+  positiveInteger:
+    (owner: string): StateCheck =>
+    (value, name) =>
+      expectPositiveInteger(owner, name, value, 'state dict'),
   /** low ≤ value ≤ high (lowExclusive: low < value). */
-  within: (owner: string, low: number, high: number, lowExclusive = false): StateCheck => (value, name) => {
-    const ok = typeof value === 'number' && (lowExclusive ? value > low : value >= low) && value <= high;
-    if (!ok) {
-      throw new ValueError(`${owner}.loadStateDict: invalid ${name}: expected a number in ${lowExclusive ? '(' : '['}${low}, ${high}], got ${kindOf(value)}`);
-    }
-  },
-  oneOf: (owner: string, allowed: readonly string[]): StateCheck => (value, name) => expectOneOf(owner, name, value, allowed, 'state dict'),
+  within:
+    (owner: string, low: number, high: number, lowExclusive = false): StateCheck =>
+    (value, name) => {
+      const ok = typeof value === 'number' && (lowExclusive ? value > low : value >= low) && value <= high;
+      if (!ok) {
+        throw new ValueError(
+          `${owner}.loadStateDict: invalid ${name}: expected a number in ${lowExclusive ? '(' : '['}${low}, ${high}], got ${kindOf(value)}`,
+        );
+      }
+    },
+  oneOf:
+    (owner: string, allowed: readonly string[]): StateCheck =>
+    (value, name) =>
+      expectOneOf(owner, name, value, allowed, 'state dict'),
   /** One finite value ≥ 0 per parameter group. */
-  perGroup: (owner: string, groups: () => number): StateCheck => (value, name) => {
-    const list = value as unknown[];
-    if (list.length !== groups()) {
-      throw new ValueError(`${owner}.loadStateDict: invalid ${name}: expected ${groups()} values (one per parameter group), got ${list.length}`);
-    }
-    list.forEach((item, i) => expectNonNegative(owner, `${name}[${i}]`, item, 'state dict'));
-  },
+  perGroup:
+    (owner: string, groups: () => number): StateCheck =>
+    (value, name) => {
+      const list = value as unknown[];
+      if (list.length !== groups()) {
+        throw new ValueError(
+          `${owner}.loadStateDict: invalid ${name}: expected ${groups()} values (one per parameter group), got ${list.length}`,
+        );
+      }
+      list.forEach((item, i) => expectNonNegative(owner, `${name}[${i}]`, item, 'state dict'));
+    },
 };
 
 export abstract class LRScheduler extends SchedulerBase {

@@ -67,7 +67,8 @@ function checkPhases(phases: readonly unknown[], key: string, count: number): vo
   phases.forEach((phase, i) => {
     if (phase === null || typeof phase !== 'object' || Array.isArray(phase)) fail(`phase ${i} must be an object, got ${kindOf(phase)}`);
     const { end_step: endStep, ...fields } = phase as Record<string, unknown>;
-    if (typeof endStep !== 'number' || !Number.isFinite(endStep)) fail(`phase ${i} end_step must be a finite number, got ${kindOf(endStep)}`);
+    if (typeof endStep !== 'number' || !Number.isFinite(endStep))
+      fail(`phase ${i} end_step must be a finite number, got ${kindOf(endStep)}`);
     for (const field of ['start_lr', 'end_lr', 'start_momentum', 'end_momentum']) {
       const value = fields[field];
       if (typeof value !== 'string' || !Object.hasOwn(GROUP_FIELD, value)) {
@@ -89,8 +90,19 @@ export class OneCycleLR extends LRScheduler {
     const name = 'OneCycleLR';
     expectOptimizer(name, optimizer);
     checkOptions(name, options, [
-      'maxLr', 'totalSteps', 'epochs', 'stepsPerEpoch', 'pctStart', 'annealStrategy', 'cycleMomentum',
-      'baseMomentum', 'maxMomentum', 'divFactor', 'finalDivFactor', 'threePhase', 'lastEpoch',
+      'maxLr',
+      'totalSteps',
+      'epochs',
+      'stepsPerEpoch',
+      'pctStart',
+      'annealStrategy',
+      'cycleMomentum',
+      'baseMomentum',
+      'maxMomentum',
+      'divFactor',
+      'finalDivFactor',
+      'threePhase',
+      'lastEpoch',
     ]);
     let totalSteps: number;
     if (options.totalSteps !== undefined) {
@@ -128,8 +140,20 @@ export class OneCycleLR extends LRScheduler {
     this.phases = options.threePhase
       ? [
           { end_step: up, start_lr: 'initial_lr', end_lr: 'max_lr', start_momentum: 'max_momentum', end_momentum: 'base_momentum' },
-          { end_step: 2 * pctStart * totalSteps - 2, start_lr: 'max_lr', end_lr: 'initial_lr', start_momentum: 'base_momentum', end_momentum: 'max_momentum' },
-          { end_step: totalSteps - 1, start_lr: 'initial_lr', end_lr: 'min_lr', start_momentum: 'max_momentum', end_momentum: 'max_momentum' },
+          {
+            end_step: 2 * pctStart * totalSteps - 2,
+            start_lr: 'max_lr',
+            end_lr: 'initial_lr',
+            start_momentum: 'base_momentum',
+            end_momentum: 'max_momentum',
+          },
+          {
+            end_step: totalSteps - 1,
+            start_lr: 'initial_lr',
+            end_lr: 'min_lr',
+            start_momentum: 'max_momentum',
+            end_momentum: 'max_momentum',
+          },
         ]
       : [
           { end_step: up, start_lr: 'initial_lr', end_lr: 'max_lr', start_momentum: 'max_momentum', end_momentum: 'base_momentum' },

@@ -133,7 +133,14 @@ describe('stateDict / loadStateDict', () => {
     const dict = optimizer.stateDict();
     expect(Object.keys(dict)).toEqual(['state', 'param_groups']);
     expect(dict.param_groups[0]).toEqual({
-      lr: 0.01, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.1, amsgrad: true, maximize: false, fused: null, params: [0],
+      lr: 0.01,
+      betas: [0.9, 0.999],
+      eps: 1e-8,
+      weight_decay: 0.1,
+      amsgrad: true,
+      maximize: false,
+      fused: null,
+      params: [0],
     });
     expect(dict.param_groups[1]!.params).toEqual([1]);
     expect(dict.param_groups[1]!.lr).toBe(0.5);
@@ -205,7 +212,9 @@ describe('errors', () => {
     const p = param([1]);
     const computed = p.mul(2);
     expect(() => new Adam([computed])).toThrow(/expected a leaf tensor; got one computed by 'mul'/);
-    expect(() => new Adam([{ params: [p], lr: -0.5 }])).toThrow(/Adam: invalid lr \(parameter group 0\): expected a finite number ≥ 0, got -0.5/);
+    expect(() => new Adam([{ params: [p], lr: -0.5 }])).toThrow(
+      /Adam: invalid lr \(parameter group 0\): expected a finite number ≥ 0, got -0.5/,
+    );
     frozen.dispose();
     computed.dispose();
     p.dispose();

@@ -64,8 +64,7 @@ export interface OptimizerStateDict {
 
 const snakeCase = (key: string): string => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const camelCase = (key: string): string => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export abstract class Optimizer<C extends { lr: number } = { lr: number }, S extends ParamState = ParamState> {
   readonly defaults: Readonly<C>;
@@ -319,7 +318,9 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
         if (name === 'step') {
           const count = value instanceof Tensor ? (value.size === 1 ? value.itemSync() : NaN) : value;
           if (!Number.isSafeInteger(count) || (count as number) < 0) {
-            throw new FormatError(`${op}: state[${key}].step must be an integer count ≥ 0 (a number or a one-element tensor); got ${kindOf(value)}`);
+            throw new FormatError(
+              `${op}: state[${key}].step must be an integer count ≥ 0 (a number or a one-element tensor); got ${kindOf(value)}`,
+            );
           }
         } else if (!(value instanceof Tensor)) {
           throw new FormatError(`${op}: state[${key}].${name} must be a Tensor of shape ${fmtShape(param.shape)}; got ${kindOf(value)}`);

@@ -51,9 +51,13 @@ describe('optimizer options', () => {
 
 describe('parameter groups, schedulers and clipping', () => {
   it('a misspelt key in a parameter group is a ValueError', () => {
-    expect(() => new Adam([{ params: [param()], lrr: 0.1 } as never])).toThrow(/Adam \(parameter group 0\): unknown option 'lrr' \(did you mean 'lr'\?\)/);
+    expect(() => new Adam([{ params: [param()], lrr: 0.1 } as never])).toThrow(
+      /Adam \(parameter group 0\): unknown option 'lrr' \(did you mean 'lr'\?\)/,
+    );
     const optimizer = new SGD([param()], { lr: 0.1 });
-    expect(() => optimizer.addParamGroup(loose({ params: [param()], momentun: 0.9 }))).toThrow(/parameter group 1.*did you mean 'momentum'/);
+    expect(() => optimizer.addParamGroup(loose({ params: [param()], momentun: 0.9 }))).toThrow(
+      /parameter group 1.*did you mean 'momentum'/,
+    );
     optimizer.addParamGroup({ params: [param()], momentum: 0.9 });
     expect(() => optimizer.zeroGrad(loose({ set_to_none: false }))).toThrow(/SGD.zeroGrad: unknown option 'set_to_none'/);
     expect(optimizer.paramGroups[1]!.momentum).toBe(0.9);

@@ -58,12 +58,7 @@ export class RMSprop extends Optimizer<RMSpropConfig, RMSpropState> {
   }
 
   protected requiredState(group: ParamGroup<RMSpropConfig>): readonly string[] {
-    return [
-      'step',
-      'square_avg',
-      ...(group.momentum > 0 ? ['momentum_buffer'] : []),
-      ...(group.centered ? ['grad_avg'] : []),
-    ];
+    return ['step', 'square_avg', ...(group.momentum > 0 ? ['momentum_buffer'] : []), ...(group.centered ? ['grad_avg'] : [])];
   }
 
   protected update(p: Tensor, grad: Tensor, group: ParamGroup<RMSpropConfig>): void {

@@ -68,7 +68,9 @@ describe('decay schedulers', () => {
     expect(() => new StepLR(optimizer, { stepSize: 0 })).toThrow(/StepLR: invalid stepSize: expected an integer > 0, got 0/);
     expect(() => new LinearLR(optimizer, { startFactor: 0 })).toThrow(/startFactor: expected a number with 0 < startFactor ≤ 1, got 0/);
     expect(optimizer.paramGroups[0]!.initialLr).toBeUndefined();
-    expect(() => new ExponentialLR(optimizer, { gamma: 0.9, lastEpoch: 4 })).toThrow(/resuming at lastEpoch 4 needs initialLr in parameter group 0/);
+    expect(() => new ExponentialLR(optimizer, { gamma: 0.9, lastEpoch: 4 })).toThrow(
+      /resuming at lastEpoch 4 needs initialLr in parameter group 0/,
+    );
   });
 });
 

@@ -23,7 +23,9 @@ export class SequentialLR extends LRScheduler {
     if (schedulers.length === 0) throw new ValueError('SequentialLR: expected at least one scheduler, got none');
     schedulers.forEach((scheduler, i) => {
       if (scheduler.optimizer !== optimizer) {
-        throw new ValueError(`SequentialLR: scheduler ${i} (${scheduler.constructor.name}) is bound to another optimizer than the one given`);
+        throw new ValueError(
+          `SequentialLR: scheduler ${i} (${scheduler.constructor.name}) is bound to another optimizer than the one given`,
+        );
       }
     });
     if (milestones.length !== schedulers.length - 1) {
@@ -45,7 +47,9 @@ export class SequentialLR extends LRScheduler {
       _milestones: (value, name) => {
         const list = value as unknown[];
         if (list.length !== this.milestones.length) {
-          throw new ValueError(`SequentialLR.loadStateDict: invalid ${name}: expected ${this.milestones.length} milestones, got ${list.length}`);
+          throw new ValueError(
+            `SequentialLR.loadStateDict: invalid ${name}: expected ${this.milestones.length} milestones, got ${list.length}`,
+          );
         }
         list.forEach((m, i) => stateChecks.nonNegative('SequentialLR')(m, `${name}[${i}]`));
       },

@@ -49,7 +49,9 @@ export class SGD extends Optimizer<SGDConfig, SGDState> {
     // The defaults may leave lr out (PyTorch's `required`) as long as every group sets one.
     if (Number.isNaN(config.lr) && typeof config.lr === 'number') {
       if (where === 'options') return this.checkRest(config, where);
-      throw new ValueError(`SGD: lr is required: give it in the options (new SGD(params, { lr })) or in every parameter group; ${where} has none`);
+      throw new ValueError(
+        `SGD: lr is required: give it in the options (new SGD(params, { lr })) or in every parameter group; ${where} has none`,
+      );
     }
     expectNonNegative('SGD', 'lr', config.lr, where);
     this.checkRest(config, where);

@@ -10,7 +10,9 @@ describe('recur umbrella', () => {
   });
 
   it('createDefault() rejects a misspelt option instead of ignoring it', async () => {
-    await expect(createDefault({ webGPU: false } as never)).rejects.toThrow(/createDefault: unknown option 'webGPU' \(did you mean 'webgpu'\?\)/);
+    await expect(createDefault({ webGPU: false } as never)).rejects.toThrow(
+      /createDefault: unknown option 'webGPU' \(did you mean 'webgpu'\?\)/,
+    );
   });
 
   it('re-exports the layers, metrics and tokenizers', () => {

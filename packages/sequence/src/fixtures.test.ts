@@ -40,7 +40,9 @@ function fixturesDir(): string {
 }
 
 const directory = fixturesDir();
-const files = readdirSync(directory).filter((name) => /^packed_.*\.json$/.test(name)).sort();
+const files = readdirSync(directory)
+  .filter((name) => /^packed_.*\.json$/.test(name))
+  .sort();
 const load = (name: string): PackedFixture => JSON.parse(readFileSync(join(directory, name), 'utf8')) as PackedFixture;
 const float32 = (t: FixtureTensor) => fromTypedArray(Float32Array.from(t.data), t.shape);
 const ints = (t: FixtureTensor) => Int32Array.from(t.data);

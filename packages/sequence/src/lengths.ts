@@ -69,9 +69,7 @@ export function checkInRange(op: string, lengths: Int32Array, maxLength: number)
 /** A ShapeError unless there is one length per batch entry. */
 export function checkCount(op: string, lengths: Int32Array, batchSize: number, inputShape: readonly number[]): void {
   if (lengths.length !== batchSize) {
-    throw new ShapeError(
-      `${op}: expected ${batchSize} lengths (the batch size of input ${fmtShape(inputShape)}); got ${lengths.length}`,
-    );
+    throw new ShapeError(`${op}: expected ${batchSize} lengths (the batch size of input ${fmtShape(inputShape)}); got ${lengths.length}`);
   }
 }
 

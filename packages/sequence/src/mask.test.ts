@@ -25,7 +25,10 @@ describe('lengthsToMask', () => {
   });
 
   it('takes an int32 lengths tensor', () => {
-    expect(lengthsToMask(tensor([1, 2], { dtype: 'int32' })).toArraySync()).toEqual([[true, false], [true, true]]);
+    expect(lengthsToMask(tensor([1, 2], { dtype: 'int32' })).toArraySync()).toEqual([
+      [true, false],
+      [true, true],
+    ]);
   });
 
   it('errors: a length past maxLength, negative lengths, bad maxLength, float lengths', () => {

@@ -2,15 +2,7 @@
 // gradients through pack → pad, and every input error. T time steps, B sequences, F features.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DTypeError,
-  ShapeError,
-  ValueError,
-  arange,
-  randn,
-  tensor,
-  zeros,
-} from '@recur/tensor';
+import { DTypeError, ShapeError, ValueError, arange, randn, tensor, zeros } from '@recur/tensor';
 import { packPaddedSequence, packSequence, padPackedSequence } from './index.js';
 
 /** x[t, b] = 10·b + t as a [T, B] float tensor: each value names its position. */
@@ -52,7 +44,9 @@ describe('packPaddedSequence: layout', () => {
   });
 
   it('batchFirst reads [B, T, *] and keeps feature dimensions', () => {
-    const x = arange(0, 2 * 3 * 2 * 2).reshape([2, 3, 2, 2]).toDType('float32');
+    const x = arange(0, 2 * 3 * 2 * 2)
+      .reshape([2, 3, 2, 2])
+      .toDType('float32');
     const packed = packPaddedSequence(x, [1, 3], { batchFirst: true, enforceSorted: false });
     expect(packed.data.shape).toEqual([4, 2, 2]);
     const rows = packed.data.reshape([4, 4]).toArraySync() as number[][];
@@ -73,7 +67,10 @@ describe('packPaddedSequence: layout', () => {
   });
 
   it('packs bool and int32 data too', () => {
-    const mask = tensor([[true, false], [false, true]]);
+    const mask = tensor([
+      [true, false],
+      [false, true],
+    ]);
     expect(packPaddedSequence(mask, [2, 1]).data.toArraySync()).toEqual([true, false, false]);
     expect(packPaddedSequence(arange(0, 4).reshape([2, 2]), [2, 1]).data.toArraySync()).toEqual([0, 1, 2]);
   });
@@ -114,7 +111,10 @@ describe('gradients', () => {
     const a = tensor([1, 2, 3]).requireGrad();
     const b = tensor([4]).requireGrad();
     const packed = packSequence([a, b]);
-    packed.data.mul(tensor([1, 2, 3, 4])).sum().backward();
+    packed.data
+      .mul(tensor([1, 2, 3, 4]))
+      .sum()
+      .backward();
     expect(a.grad!.toArraySync()).toEqual([1, 3, 4]);
     expect(b.grad!.toArraySync()).toEqual([2]);
   });

@@ -2,16 +2,7 @@
 // that no function in the package leaks tensors. T time steps, B sequences, N packed rows.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DTypeError,
-  ShapeError,
-  ValueError,
-  memory,
-  randn,
-  scope,
-  tensor,
-  zeros,
-} from '@recur/tensor';
+import { DTypeError, ShapeError, ValueError, memory, randn, scope, tensor, zeros } from '@recur/tensor';
 import {
   PackedSequence,
   lengthsToMask,
@@ -61,13 +52,23 @@ describe('PackedSequence', () => {
   });
 
   it('withData keeps the packing around new data, with its own index handles', () => {
-    const packed = packPaddedSequence(tensor([[1, 2], [3, 4]]), [1, 2], { enforceSorted: false });
+    const packed = packPaddedSequence(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+      [1, 2],
+      { enforceSorted: false },
+    );
     const doubled = packed.withData(packed.data.mul(2));
     expect(doubled.data.toArraySync()).toEqual([4, 2, 8]);
     expect(doubled.sortedIndices).not.toBe(packed.sortedIndices);
     packed.dispose();
     expect(doubled.sortedIndices!.toArraySync()).toEqual([1, 0]);
-    expect(padPackedSequence(doubled)[0].toArraySync()).toEqual([[2, 4], [0, 8]]);
+    expect(padPackedSequence(doubled)[0].toArraySync()).toEqual([
+      [2, 4],
+      [0, 8],
+    ]);
     expect(() => doubled.withData(zeros([2]))).toThrow(ShapeError);
   });
 

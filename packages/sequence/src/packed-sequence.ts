@@ -2,7 +2,19 @@
 // [N, *] with N = Σ lengths, time-major: step t holds batchSizes[t] rows, one per sequence
 // still running, longest first. T time steps, B sequences, j a position in the sorted order.
 
-import { BackendError, DTypeError, ShapeError, Tensor, ValueError, checkOptions, describeValue, expectTensor, fmtShape, fromTypedArray, keep } from '@recur/tensor';
+import {
+  BackendError,
+  DTypeError,
+  ShapeError,
+  Tensor,
+  ValueError,
+  checkOptions,
+  describeValue,
+  expectTensor,
+  fmtShape,
+  fromTypedArray,
+  keep,
+} from '@recur/tensor';
 import { invertPermutation, sortedLengthsOf } from './lengths.js';
 
 export interface PackedSequenceOptions {
@@ -144,7 +156,9 @@ function checkBatchSizes(op: string, sizes: Int32Array, given: ArrayLike<number>
       throw new ValueError(`${op}: batchSizes[${t}] must be a positive integer; got ${given[t]}`);
     }
     if (t > 0 && sizes[t]! > sizes[t - 1]!) {
-      throw new ValueError(`${op}: batchSizes [${sizes.join(',')}] must not increase (step ${t} has ${sizes[t]}, step ${t - 1} has ${sizes[t - 1]})`);
+      throw new ValueError(
+        `${op}: batchSizes [${sizes.join(',')}] must not increase (step ${t} has ${sizes[t]}, step ${t - 1} has ${sizes[t - 1]})`,
+      );
     }
     total += sizes[t]!;
   }

@@ -9,7 +9,11 @@ const sequences = () => [tensor([1, 2, 3]), tensor([4]), tensor([5, 6])];
 
 describe('padSequence', () => {
   it('pads time-major by default: [T, B]', () => {
-    expect(padSequence(sequences()).toArraySync()).toEqual([[1, 4, 5], [2, 0, 6], [3, 0, 0]]);
+    expect(padSequence(sequences()).toArraySync()).toEqual([
+      [1, 4, 5],
+      [2, 0, 6],
+      [3, 0, 0],
+    ]);
   });
 
   it('batchFirst gives [B, T]; paddingValue fills the rest', () => {
@@ -26,17 +30,42 @@ describe('padSequence', () => {
       [0, 0, 4],
       [0, 5, 6],
     ]);
-    expect(padSequence(sequences(), { paddingSide: 'left' }).toArraySync()).toEqual([[1, 0, 0], [2, 0, 5], [3, 4, 6]]);
+    expect(padSequence(sequences(), { paddingSide: 'left' }).toArraySync()).toEqual([
+      [1, 0, 0],
+      [2, 0, 5],
+      [3, 4, 6],
+    ]);
   });
 
   it('keeps feature dimensions and dtype', () => {
-    const padded = padSequence([tensor([[1, 2]], { dtype: 'int32' }), tensor([[3, 4], [5, 6]], { dtype: 'int32' })]);
+    const padded = padSequence([
+      tensor([[1, 2]], { dtype: 'int32' }),
+      tensor(
+        [
+          [3, 4],
+          [5, 6],
+        ],
+        { dtype: 'int32' },
+      ),
+    ]);
     expect(padded.dtype).toBe('int32');
-    expect(padded.toArraySync()).toEqual([[[1, 2], [3, 4]], [[0, 0], [5, 6]]]);
+    expect(padded.toArraySync()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [0, 0],
+        [5, 6],
+      ],
+    ]);
   });
 
   it('allows empty sequences, as PyTorch does', () => {
-    expect(padSequence([tensor([1, 2]), zeros([0])], { batchFirst: true }).toArraySync()).toEqual([[1, 2], [0, 0]]);
+    expect(padSequence([tensor([1, 2]), zeros([0])], { batchFirst: true }).toArraySync()).toEqual([
+      [1, 2],
+      [0, 0],
+    ]);
     expect(padSequence([zeros([0, 3]), zeros([0, 3])]).shape).toEqual([0, 2, 3]);
   });
 
@@ -44,7 +73,15 @@ describe('padSequence', () => {
     const a = tensor([1, 2]).requireGrad();
     const b = tensor([3]).requireGrad();
     const padded = padSequence([a, b], { batchFirst: true, paddingSide: 'left' });
-    padded.mul(tensor([[1, 2], [3, 4]])).sum().backward();
+    padded
+      .mul(
+        tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+      )
+      .sum()
+      .backward();
     expect(a.grad!.toArraySync()).toEqual([1, 2]);
     expect(b.grad!.toArraySync()).toEqual([4]);
   });
@@ -72,10 +109,18 @@ describe('unpadSequence', () => {
   });
 
   it('keeps gradients (the pieces are views)', () => {
-    const padded = tensor([[1, 2], [3, 4], [5, 6]]).requireGrad();
+    const padded = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]).requireGrad();
     const [first, second] = unpadSequence(padded, tensor([3, 1], { dtype: 'int32' }));
     first!.sum().add(second!.sum().mul(10)).backward();
-    expect(padded.grad!.toArraySync()).toEqual([[1, 10], [1, 0], [1, 0]]);
+    expect(padded.grad!.toArraySync()).toEqual([
+      [1, 10],
+      [1, 0],
+      [1, 0],
+    ]);
   });
 
   it('allows length 0; rejects lengths past T, a wrong count, rank < 2', () => {

@@ -44,7 +44,8 @@ export interface SequenceList {
 }
 
 export function checkSequences(op: string, sequences: readonly Tensor[]): SequenceList {
-  if (!Array.isArray(sequences as unknown)) throw new ValueError(`${op}: expected an array of [L, *] tensors; got ${describeValue(sequences)}`);
+  if (!Array.isArray(sequences as unknown))
+    throw new ValueError(`${op}: expected an array of [L, *] tensors; got ${describeValue(sequences)}`);
   sequences.forEach((sequence, b) => expectTensor(op, `sequences[${b}]`, sequence));
   if (sequences.length === 0) throw new ValueError(`${op}: expected at least one sequence; got an empty list`);
   const first = sequences[0]!;

@@ -11,20 +11,46 @@ const packedExample = () => packSequence([tensor([1, 2]), tensor([3, 4, 5]), ten
 describe('padPackedSequence', () => {
   it('pads time-major in the original order and returns int32 lengths', () => {
     const [padded, lengths] = padPackedSequence(packedExample());
-    expect(padded.toArraySync()).toEqual([[1, 3, 6], [2, 4, 0], [0, 5, 0]]);
+    expect(padded.toArraySync()).toEqual([
+      [1, 3, 6],
+      [2, 4, 0],
+      [0, 5, 0],
+    ]);
     expect(lengths.dtype).toBe('int32');
     expect(lengths.toArraySync()).toEqual([2, 3, 1]);
   });
 
   it('batchFirst, paddingValue and totalLength', () => {
     const [padded] = padPackedSequence(packedExample(), { batchFirst: true, paddingValue: -1, totalLength: 4 });
-    expect(padded.toArraySync()).toEqual([[1, 2, -1, -1], [3, 4, 5, -1], [6, -1, -1, -1]]);
+    expect(padded.toArraySync()).toEqual([
+      [1, 2, -1, -1],
+      [3, 4, 5, -1],
+      [6, -1, -1, -1],
+    ]);
   });
 
   it('keeps feature dimensions', () => {
-    const packed = packSequence([tensor([[1, 2]]), tensor([[3, 4], [5, 6]])], { enforceSorted: false });
+    const packed = packSequence(
+      [
+        tensor([[1, 2]]),
+        tensor([
+          [3, 4],
+          [5, 6],
+        ]),
+      ],
+      { enforceSorted: false },
+    );
     const [padded] = padPackedSequence(packed);
-    expect(padded.toArraySync()).toEqual([[[1, 2], [3, 4]], [[0, 0], [5, 6]]]);
+    expect(padded.toArraySync()).toEqual([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [0, 0],
+        [5, 6],
+      ],
+    ]);
   });
 
   it('rejects a totalLength shorter than the longest sequence', () => {
@@ -41,14 +67,22 @@ describe('padPackedSequence', () => {
     });
     expect(packed.unsortedIndices!.toArraySync()).toEqual([1, 0]);
     const [padded] = padPackedSequence(packed, { batchFirst: true });
-    expect(padded.toArraySync()).toEqual([[10, 0, 0], [30, 31, 32]]);
+    expect(padded.toArraySync()).toEqual([
+      [10, 0, 0],
+      [30, 31, 32],
+    ]);
   });
 
   it('sends gradients of the padded output to packed.data and none to padding', () => {
     const data = tensor([1, 2, 3, 4, 5, 6]).requireGrad();
     const packed = new PackedSequence(data, [3, 2, 1]);
     const [padded] = padPackedSequence(packed, { totalLength: 4, paddingValue: 7 });
-    const r = tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9], [10, 11, 12]]);
+    const r = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
     padded.mul(r).sum().backward();
     // data rows: t0 → b0 b1 b2, t1 → b0 b1, t2 → b0.
     expect(data.grad!.toArraySync()).toEqual([1, 2, 3, 4, 5, 7]);
@@ -61,10 +95,18 @@ describe('unpackSequence', () => {
   });
 
   it('round-trips packPaddedSequence, with feature dimensions and gradients', () => {
-    const x = tensor([[[1], [2]], [[3], [4]], [[5], [6]]]).requireGrad();
+    const x = tensor([
+      [[1], [2]],
+      [[3], [4]],
+      [[5], [6]],
+    ]).requireGrad();
     const pieces = unpackSequence(packPaddedSequence(x, [1, 3], { enforceSorted: false }));
     expect(pieces.map((t) => t.toArraySync())).toEqual([[[1]], [[2], [4], [6]]]);
     pieces[1]!.sum().backward();
-    expect(x.grad!.toArraySync()).toEqual([[[0], [1]], [[0], [1]], [[0], [1]]]);
+    expect(x.grad!.toArraySync()).toEqual([
+      [[0], [1]],
+      [[0], [1]],
+      [[0], [1]],
+    ]);
   });
 });

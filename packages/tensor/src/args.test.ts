@@ -12,7 +12,10 @@ const loose = <T>(value: unknown): T => value as T;
 
 describe('wrong argument types are rejected at run time', () => {
   it('x.sum(1) is an error, not a sum over every axis', () => {
-    const x = tensor([[1, 2], [3, 4]]);
+    const x = tensor([
+      [1, 2],
+      [3, 4],
+    ]);
     expect(() => x.sum(loose(1))).toThrow(ValueError);
     expect(() => x.sum(loose(1))).toThrow('sum: expected an options object { axis?, keepDim? }; got 1');
     for (const method of ['mean', 'max', 'min', 'logSumExp', 'argmax', 'argmin'] as const) {
@@ -25,7 +28,10 @@ describe('wrong argument types are rejected at run time', () => {
   });
 
   it('axes, indices and shapes must be integers of the right kind', () => {
-    const x = tensor([[1, 2, 3], [4, 5, 6]]);
+    const x = tensor([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
     expect(() => x.softmax(loose({ axis: 1 }))).toThrow(ValueError);
     expect(() => x.softmax(loose('1'))).toThrow('softmax: axis must be an integer; got "1"');
     expect(() => x.reshape(loose(6))).toThrow('reshape: shape must be an array of integers; got 6');
@@ -88,7 +94,9 @@ describe('creation options', () => {
 
   it('a size the host cannot allocate is a typed error naming the shape and bytes', () => {
     expect(() => zeros([1e10])).toThrow(BackendError);
-    expect(() => zeros([1e10])).toThrow(/zeros: cannot allocate a float32 tensor of shape \[10000000000\] \(10000000000 elements, 40000000000 bytes\)/);
+    expect(() => zeros([1e10])).toThrow(
+      /zeros: cannot allocate a float32 tensor of shape \[10000000000\] \(10000000000 elements, 40000000000 bytes\)/,
+    );
     expect(() => ones([1e6, 1e6, 1e6])).toThrow(BackendError);
     expect(() => rand([1e10])).toThrow(BackendError);
     expect(() => arange(0, 1e10)).toThrow(BackendError);
@@ -121,7 +129,9 @@ describe('int32 conversion never wraps around', () => {
 describe('initialisers and backward', () => {
   it('reject unknown option keys and non-tensor arguments', () => {
     const w = zeros([3, 4]);
-    expect(() => ops.init.xavierUniform(w, loose({ gian: 2 }))).toThrow(/init.xavierUniform: unknown option 'gian' \(did you mean 'gain'\?\)/);
+    expect(() => ops.init.xavierUniform(w, loose({ gian: 2 }))).toThrow(
+      /init.xavierUniform: unknown option 'gian' \(did you mean 'gain'\?\)/,
+    );
     expect(() => ops.init.kaimingNormal(w, loose({ fan: 'fanIn' }))).toThrow(ValueError);
     expect(() => ops.init.uniform(w, 0, 1, loose({ gain: 1 }))).toThrow(ValueError);
     expect(() => ops.init.orthogonal(loose([1, 2]))).toThrow('init.orthogonal: t must be a Tensor; got [1,2]');
@@ -135,7 +145,9 @@ describe('initialisers and backward', () => {
 
 describe('registerBackend options', () => {
   it('reject unknown keys', () => {
-    expect(() => ops.registerBackend(() => ops.getBackend(), loose({ nmae: 'x' }))).toThrow(/registerBackend: unknown option 'nmae' \(did you mean 'name'\?\)/);
+    expect(() => ops.registerBackend(() => ops.getBackend(), loose({ nmae: 'x' }))).toThrow(
+      /registerBackend: unknown option 'nmae' \(did you mean 'name'\?\)/,
+    );
   });
 });
 

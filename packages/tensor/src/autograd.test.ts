@@ -85,7 +85,10 @@ describe('backward', () => {
     const b = tensor([1, 2, 3], { requiresGrad: true });
     a.mul(b).sum().backward();
     expect(Array.from(b.grad!.dataSync())).toEqual([2, 2, 2]);
-    expect(a.grad!.toArraySync()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(a.grad!.toArraySync()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
   });
 
   it('refuses an implicit gradient for a non-scalar output', () => {
@@ -96,8 +99,16 @@ describe('backward', () => {
 
   it('accepts an explicit gradient of the output shape, and rejects a wrong one', () => {
     const x = ones([2, 2], { requiresGrad: true });
-    x.mul(3).backward(tensor([[1, 2], [3, 4]]));
-    expect(x.grad!.toArraySync()).toEqual([[3, 6], [9, 12]]);
+    x.mul(3).backward(
+      tensor([
+        [1, 2],
+        [3, 4],
+      ]),
+    );
+    expect(x.grad!.toArraySync()).toEqual([
+      [3, 6],
+      [9, 12],
+    ]);
     expect(() => x.mul(3).backward(ones([3]))).toThrow(ShapeError);
   });
 

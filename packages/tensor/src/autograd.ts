@@ -109,7 +109,13 @@ export function attach<S extends SavedTensors = readonly []>(
   });
   const { aliases, list } = aliasSaved(record.save ?? ([] as unknown as S));
   const vjp = record.vjp;
-  const node = new Node(name, edges, inputs.map((t) => (t ? t.shape : [])), (grad) => vjp(grad, aliases), list);
+  const node = new Node(
+    name,
+    edges,
+    inputs.map((t) => (t ? t.shape : [])),
+    (grad) => vjp(grad, aliases),
+    list,
+  );
   node.refs = 1;
   out.gradFn = node;
   out.markRequiresGrad();
@@ -200,7 +206,12 @@ function walk(start: Node, seed: Tensor, callerGradient: Tensor | null, retainGr
     const node = ready.pop()!;
     const grad = grads.get(node);
     grads.delete(node);
-    const inputGrads = grad ? ownGradients(scope(() => node.runVjp(grad)), grad) : [];
+    const inputGrads = grad
+      ? ownGradients(
+          scope(() => node.runVjp(grad)),
+          grad,
+        )
+      : [];
     // The caller's gradient belongs to the caller; every other incoming gradient is spent here.
     if (grad && grad !== callerGradient) grad.dispose();
     node.edges.forEach((edge, i) => {

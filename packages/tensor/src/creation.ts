@@ -148,10 +148,7 @@ function firstLeaf(data: NestedArray): unknown {
  * A tensor from nested arrays, a typed array (with `shape`, default 1-D) or a number.
  * dtype defaults to float32, bool for booleans, or the typed array's own.
  */
-export function tensor(
-  data: NestedArray | AnyTypedArray,
-  options: CreateOptions & { shape?: readonly number[] } = {},
-): Tensor {
+export function tensor(data: NestedArray | AnyTypedArray, options: CreateOptions & { shape?: readonly number[] } = {}): Tensor {
   checkCreateOptions('tensor', options, ['shape']);
   if (ArrayBuffer.isView(data)) return fromTypedArray(data, options.shape ?? [data.length], options);
   const shape = inferShape(data);

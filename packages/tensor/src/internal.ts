@@ -55,11 +55,7 @@ export function broadcastViewOf(t: Tensor, shape: readonly number[]): View {
 }
 
 /** Strides of a (shape, strides) view broadcast to `target` (numpy rules, stride 0 on new axes). */
-export function broadcastStrides(
-  shape: readonly number[],
-  strides: readonly number[],
-  target: readonly number[],
-): number[] {
+export function broadcastStrides(shape: readonly number[], strides: readonly number[], target: readonly number[]): number[] {
   const out = new Array<number>(target.length).fill(0);
   const shift = target.length - shape.length;
   for (let i = 0; i < shape.length; i++) {

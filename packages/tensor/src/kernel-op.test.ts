@@ -29,7 +29,10 @@ function negMul(x: Tensor, w: Tensor | null): Tensor {
     backward: (g, [xs, ws], { backend, needsInputGrad }) => {
       seen.push([...needsInputGrad]);
       const grads: (Tensor | null)[] = [null, null];
-      for (const [k, other] of [[0, ws], [1, xs]] as const) {
+      for (const [k, other] of [
+        [0, ws],
+        [1, xs],
+      ] as const) {
         if (!needsInputGrad[k]) continue;
         const d = empty(g.shape, 'float32', backend);
         backend.binary('mul', kernelView(g), kernelView(other), kernelView(d));
@@ -64,7 +67,10 @@ describe('kernelOp', () => {
       seen.length = 0;
       negMul(x, w).sum().backward();
       negMul(x, null).sum().backward();
-      expect(seen).toEqual([[true, false], [true, false]]);
+      expect(seen).toEqual([
+        [true, false],
+        [true, false],
+      ]);
       expect(x.grad!.toArraySync()).toEqual([-4, -5]);
     });
   });
@@ -75,7 +81,9 @@ describe('kernelOp', () => {
       const x = tensor([1, 2]).requireGrad();
       expect(noGrad(() => negMul(x, x)).gradFn).toBeNull();
       expect(negMul(tensor([1]), null).gradFn).toBeNull();
-      negMul(x, tensor([2, 2])).sum().backward();
+      negMul(x, tensor([2, 2]))
+        .sum()
+        .backward();
     });
     expect(memory().numTensors).toBe(before);
   });

@@ -79,15 +79,27 @@ describe('tensor.to(backend)', () => {
 
 describe('moveInPlace', () => {
   it('moves a leaf and its grad in the same handle, freeing the old memory', async () => {
-    const p = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    const p = tensor(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      { requiresGrad: true },
+    );
     p.mul(3).sum().backward();
     const before = memory().backends.cpu!;
     const there = memory().backends.cpu2 ?? { numBuffers: 0, numTensors: 0, numBytes: 0 };
     await moveInPlace(p, 'cpu2');
     expect(p.backend).toBe('cpu2');
     expect(p.grad!.backend).toBe('cpu2');
-    expect(await p.toArray()).toEqual([[1, 2], [3, 4]]);
-    expect(await p.grad!.toArray()).toEqual([[3, 3], [3, 3]]);
+    expect(await p.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
+    expect(await p.grad!.toArray()).toEqual([
+      [3, 3],
+      [3, 3],
+    ]);
     const cpuNow = memory().backends.cpu!;
     expect(cpuNow.numBuffers).toBe(before.numBuffers - 2); // p's and its grad's
     expect(cpuNow.numBytes).toBe(before.numBytes - 32);

@@ -55,7 +55,9 @@ export async function moveInPlace(t: Tensor, target: BackendTarget): Promise<voi
   if (old.backend === backend) return;
   const values = await old.backend.read(old.buffer, 0, old.size);
   if (t.liveStorage('moveInPlace') !== old) {
-    throw new GradError(`moveInPlace: tensor #${t.id} was moved or replaced while its values were being read; await one move before starting another`);
+    throw new GradError(
+      `moveInPlace: tensor #${t.id} was moved or replaced while its values were being read; await one move before starting another`,
+    );
   }
   const buffer = backend.alloc(old.size, old.dtype);
   if (old.size > 0) backend.write(buffer, values, 0);

@@ -34,7 +34,9 @@ export function fileReadError(path: string, error: unknown): unknown {
 /** The bytes of the file at `path`; a missing or unreadable file is a FormatError naming it. */
 export async function readFileBytes(path: string): Promise<Uint8Array<ArrayBuffer>> {
   if (typeof path !== 'string' || path === '') {
-    throw new ValueError(`readFileBytes: expected a file path (a non-empty string); got ${path === '' ? 'an empty string' : path === null ? 'null' : typeof path}`);
+    throw new ValueError(
+      `readFileBytes: expected a file path (a non-empty string); got ${path === '' ? 'an empty string' : path === null ? 'null' : typeof path}`,
+    );
   }
   try {
     const bytes = await readFile(path);
@@ -79,7 +81,14 @@ export async function removeStaleTemporaries(path: string, now = Date.now()): Pr
       const info = await stat(file).catch(() => null);
       stale = info !== null && now - info.mtimeMs > STALE_TEMPORARY_MS;
     }
-    if (stale && (await rm(file, { force: true }).then(() => true, () => false))) removed.push(file);
+    if (
+      stale &&
+      (await rm(file, { force: true }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      removed.push(file);
   }
   return removed;
 }

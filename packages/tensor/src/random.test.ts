@@ -82,7 +82,10 @@ describe('initialisers', () => {
   });
 
   it('orthogonal gives QᵀQ = I (tall) and QQᵀ = I (wide)', () => {
-    for (const shape of [[6, 4], [3, 5]] as const) {
+    for (const shape of [
+      [6, 4],
+      [3, 5],
+    ] as const) {
       const q = init.orthogonal(zeros([...shape]));
       const gram = shape[0] >= shape[1] ? q.transpose().matmul(q) : q.matmul(q.transpose());
       const n = Math.min(...shape);

@@ -24,7 +24,7 @@ export class Generator {
     if (!Number.isSafeInteger(seed) || seed < 0) {
       throw new ValueError(`manualSeed: seed must be a non-negative safe integer; got ${seed}`);
     }
-    this.key = [seed % TWO_32 >>> 0, Math.floor(seed / TWO_32) >>> 0];
+    this.key = [(seed % TWO_32) >>> 0, Math.floor(seed / TWO_32) >>> 0];
     this.counter = 0;
     return this;
   }
@@ -44,15 +44,26 @@ export class Generator {
   static checkState(state: unknown): asserts state is { key: [number, number]; counter: number } {
     const isUint32 = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0 && (value as number) < TWO_32;
     if (state === null || typeof state !== 'object' || Array.isArray(state)) {
-      throw new ValueError(`Generator.setState: expected { key: [lo, hi], counter }; got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`);
+      throw new ValueError(
+        `Generator.setState: expected { key: [lo, hi], counter }; got ${state === null ? 'null' : Array.isArray(state) ? 'an array' : typeof state}`,
+      );
     }
     const { key, counter } = state as { key?: unknown; counter?: unknown };
     if (!Array.isArray(key) || key.length !== 2 || !key.every(isUint32)) {
-      const got = Array.isArray(key) ? `an array of ${key.length} (${key.slice(0, 2).map((k) => typeof k === 'number' ? String(k) : typeof k).join(', ')})` : key === null ? 'null' : typeof key;
+      const got = Array.isArray(key)
+        ? `an array of ${key.length} (${key
+            .slice(0, 2)
+            .map((k) => (typeof k === 'number' ? String(k) : typeof k))
+            .join(', ')})`
+        : key === null
+          ? 'null'
+          : typeof key;
       throw new ValueError(`Generator.setState: key must be two unsigned 32-bit integers [lo, hi]; got ${got}`);
     }
     if (!Number.isSafeInteger(counter) || (counter as number) < 0) {
-      throw new ValueError(`Generator.setState: counter must be a non-negative safe integer; got ${typeof counter === 'number' ? counter : counter === null ? 'null' : typeof counter}`);
+      throw new ValueError(
+        `Generator.setState: counter must be a non-negative safe integer; got ${typeof counter === 'number' ? counter : counter === null ? 'null' : typeof counter}`,
+      );
     }
   }
 
@@ -103,12 +114,10 @@ function randomTensor(shape: readonly number[], distribution: 'uniform' | 'norma
 }
 
 /** Uniform on [0, 1). */
-export const rand = (shape: readonly number[], options: RandomOptions = {}): Tensor =>
-  randomTensor(shape, 'uniform', 0, 1, options);
+export const rand = (shape: readonly number[], options: RandomOptions = {}): Tensor => randomTensor(shape, 'uniform', 0, 1, options);
 
 /** Standard normal. */
-export const randn = (shape: readonly number[], options: RandomOptions = {}): Tensor =>
-  randomTensor(shape, 'normal', 0, 1, options);
+export const randn = (shape: readonly number[], options: RandomOptions = {}): Tensor => randomTensor(shape, 'normal', 0, 1, options);
 
 /** Uniform on [low, high). */
 export const uniform = (shape: readonly number[], low: number, high: number, options: RandomOptions = {}): Tensor =>
@@ -123,5 +132,15 @@ export function randint(low: number, high: number, shape: readonly number[], opt
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new ValueError(`randint: expected integers low < high; got ${low}, ${high}`);
   }
-  return noGrad(() => scope(() => cast(uniform(shape, 0, 1, { ...options, requiresGrad: false }).mul(high - low).floor().add(low), 'int32')));
+  return noGrad(() =>
+    scope(() =>
+      cast(
+        uniform(shape, 0, 1, { ...options, requiresGrad: false })
+          .mul(high - low)
+          .floor()
+          .add(low),
+        'int32',
+      ),
+    ),
+  );
 }

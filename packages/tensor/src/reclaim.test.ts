@@ -44,7 +44,10 @@ describe.skipIf(!gc)('reclaiming unreachable tensors', () => {
     await collect();
     expect(reclaimStats.reclaimed).toBe(reclaimed); // dispose() unregistered base: no finalizer ran
     // Had the finalizer released base's reference again, the storage would be freed under view.
-    expect(view.toArraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(view.toArraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     view.dispose();
   });
 

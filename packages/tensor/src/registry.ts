@@ -35,9 +35,7 @@ export function loadedCopies(): number {
 function validate(backend: BackendV1, name: string): BackendV1 {
   const version = (backend as { specificationVersion?: unknown }).specificationVersion;
   if (version !== 'v1') {
-    throw new BackendError(
-      `registerBackend: backend '${name}' implements specification ${JSON.stringify(version)}, expected 'v1'`,
-    );
+    throw new BackendError(`registerBackend: backend '${name}' implements specification ${JSON.stringify(version)}, expected 'v1'`);
   }
   return backend;
 }
@@ -52,9 +50,7 @@ export function registerBackend(
 ): void {
   checkOptions('registerBackend', options, ['name', 'priority']);
   const normalized: BackendPlugin =
-    typeof plugin === 'function'
-      ? { name: options.name ?? '', create: plugin, priority: options.priority }
-      : plugin;
+    typeof plugin === 'function' ? { name: options.name ?? '', create: plugin, priority: options.priority } : plugin;
   const name = options.name ?? normalized.name;
   if (!name) throw new BackendError('registerBackend: a bare factory needs options.name');
   entries.set(name, { plugin: normalized, priority: options.priority ?? normalized.priority ?? 0 });

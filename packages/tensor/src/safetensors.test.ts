@@ -21,7 +21,10 @@ function build(header: unknown, data = new Uint8Array(0), lengthOverride?: bigin
 describe('safetensors', () => {
   it('round-trips float32, int32 and bool tensors with metadata', async () => {
     const tensors = {
-      'layer.weight': tensor([[1.5, -2.25], [3e-8, 1e30]]),
+      'layer.weight': tensor([
+        [1.5, -2.25],
+        [3e-8, 1e30],
+      ]),
       ids: tensor([7, -3, 2147483647], { dtype: 'int32' }),
       mask: tensor([true, false, true]),
       empty: tensor([], { shape: [0, 3] }),
@@ -32,7 +35,10 @@ describe('safetensors', () => {
     const loaded = parseSafetensors(bytes);
     expect(loaded.metadata).toEqual({ format: 'pt' });
     expect(Object.keys(loaded.tensors).sort()).toEqual(['empty', 'ids', 'layer.weight', 'mask']);
-    expect(loaded.tensors['layer.weight']!.toArraySync()).toEqual([[1.5, -2.25], [Math.fround(3e-8), Math.fround(1e30)]]);
+    expect(loaded.tensors['layer.weight']!.toArraySync()).toEqual([
+      [1.5, -2.25],
+      [Math.fround(3e-8), Math.fround(1e30)],
+    ]);
     expect(loaded.tensors.ids!.dtype).toBe('int32');
     expect(loaded.tensors.ids!.toArraySync()).toEqual([7, -3, 2147483647]);
     expect(loaded.tensors.mask!.toArraySync()).toEqual([true, false, true]);
@@ -52,7 +58,9 @@ describe('safetensors', () => {
     const bytes = await serializeSafetensors({ b: tensor([1]), a: tensor([2, 3]) }, { format: 'pt' });
     const length = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     const text = new TextDecoder().decode(bytes.subarray(8, 8 + length)).trimEnd();
-    expect(text).toBe('{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}');
+    expect(text).toBe(
+      '{"__metadata__":{"format":"pt"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}',
+    );
   });
 
   it('decodes F64, F16, BF16 and I64 into Recur dtypes', () => {
@@ -62,12 +70,17 @@ describe('safetensors', () => {
     view.setUint16(8, 0x3c00, true); // f16 1.0
     view.setUint16(10, 0xc000, true); // bf16 -2.0
     view.setBigInt64(12, -5n, true);
-    const loaded = parseSafetensors(build({
-      d: { dtype: 'F64', shape: [1], data_offsets: [0, 8] },
-      h: { dtype: 'F16', shape: [1], data_offsets: [8, 10] },
-      b: { dtype: 'BF16', shape: [1], data_offsets: [10, 12] },
-      l: { dtype: 'I64', shape: [1], data_offsets: [12, 20] },
-    }, data));
+    const loaded = parseSafetensors(
+      build(
+        {
+          d: { dtype: 'F64', shape: [1], data_offsets: [0, 8] },
+          h: { dtype: 'F16', shape: [1], data_offsets: [8, 10] },
+          b: { dtype: 'BF16', shape: [1], data_offsets: [10, 12] },
+          l: { dtype: 'I64', shape: [1], data_offsets: [12, 20] },
+        },
+        data,
+      ),
+    );
     expect(loaded.tensors.d!.itemSync()).toBe(Math.fround(0.1));
     expect(loaded.tensors.h!.itemSync()).toBe(1);
     expect(loaded.tensors.b!.itemSync()).toBe(-2);
@@ -80,9 +93,21 @@ describe('safetensors', () => {
     ['shorter than 8 bytes', new Uint8Array(5), /shorter than the 8-byte header length/],
     ['a header length past the end of the file', build({}, new Uint8Array(0), 1000n), /header length 1000 exceeds/],
     ['a header length of 2^63', build({}, new Uint8Array(0), 1n << 63n), /exceeds/],
-    ['a header that is not JSON', (() => { const b = build({ a: 1 }); b[8] = 0x41; return b; })(), /not valid UTF-8 JSON/],
+    [
+      'a header that is not JSON',
+      (() => {
+        const b = build({ a: 1 });
+        b[8] = 0x41;
+        return b;
+      })(),
+      /not valid UTF-8 JSON/,
+    ],
     ['an unknown dtype', build({ a: entry([0, 8], [2], 'F13') }, new Uint8Array(8)), /unknown dtype "F13"/],
-    ['a shape that does not match the byte span', build({ a: entry([0, 8], [3]) }, new Uint8Array(8)), /needs 12 bytes but data_offsets \[0, 8\] span 8/],
+    [
+      'a shape that does not match the byte span',
+      build({ a: entry([0, 8], [3]) }, new Uint8Array(8)),
+      /needs 12 bytes but data_offsets \[0, 8\] span 8/,
+    ],
     ['offsets past the buffer', build({ a: entry([0, 8]) }, new Uint8Array(4)), /run past the data buffer/],
     ['overlapping tensors', build({ a: entry([0, 8]), b: entry([4, 12]) }, new Uint8Array(12)), /overlap/],
     ['a gap between tensors', build({ a: entry([0, 8]), b: entry([12, 20]) }, new Uint8Array(20)), /gap of 4 bytes/],
@@ -127,7 +152,9 @@ describe('safetensors from hostile headers', () => {
     expect(Object.keys(loaded.tensors)).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(loaded.tensors)).toBe(Object.prototype);
     expect(loaded.tensors['__proto__']!.toArraySync()).toEqual([2.5]);
-    expect(() => parseSafetensors(build({ a: { dtype: 'toString', shape: [0], data_offsets: [0, 0] } }))).toThrow(/unknown dtype "toString"/);
+    expect(() => parseSafetensors(build({ a: { dtype: 'toString', shape: [0], data_offsets: [0, 0] } }))).toThrow(
+      /unknown dtype "toString"/,
+    );
   });
 });
 
@@ -170,7 +197,7 @@ describe('safetensors files (Node)', () => {
     await expect(readFileBytes(folder)).rejects.toThrow(`${folder}: cannot read the file: it is a directory, expected a file (EISDIR)`);
   });
 
-  it('a save removes the temporary files of killed saves of the same target, not a live writer\'s', async () => {
+  it("a save removes the temporary files of killed saves of the same target, not a live writer's", async () => {
     const path = join(dir, 'ckpt.safetensors');
     // A pid that is surely gone: a child that has exited.
     const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;

@@ -11,13 +11,40 @@ export const MAX_HEADER_BYTES = 100_000_000;
 
 /** Bytes per element of every safetensors dtype. */
 const DTYPE_BYTES: Readonly<Record<string, number>> = {
-  BOOL: 1, U8: 1, I8: 1, F8_E5M2: 1, F8_E4M3: 1, I16: 2, U16: 2, F16: 2, BF16: 2, I32: 4, U32: 4, F32: 4, F64: 8, I64: 8, U64: 8,
+  BOOL: 1,
+  U8: 1,
+  I8: 1,
+  F8_E5M2: 1,
+  F8_E4M3: 1,
+  I16: 2,
+  U16: 2,
+  F16: 2,
+  BF16: 2,
+  I32: 4,
+  U32: 4,
+  F32: 4,
+  F64: 8,
+  I64: 8,
+  U64: 8,
 };
 
 /** The Recur dtype each safetensors dtype loads as (null: not loadable into a Recur tensor). */
 const LOADS_AS: Readonly<Record<string, DType | null>> = {
-  BOOL: 'bool', U8: 'int32', I8: 'int32', I16: 'int32', U16: 'int32', I32: 'int32', I64: 'int32', U32: 'int32', U64: 'int32',
-  F16: 'float32', BF16: 'float32', F32: 'float32', F64: 'float32', F8_E5M2: null, F8_E4M3: null,
+  BOOL: 'bool',
+  U8: 'int32',
+  I8: 'int32',
+  I16: 'int32',
+  U16: 'int32',
+  I32: 'int32',
+  I64: 'int32',
+  U32: 'int32',
+  U64: 'int32',
+  F16: 'float32',
+  BF16: 'float32',
+  F32: 'float32',
+  F64: 'float32',
+  F8_E5M2: null,
+  F8_E4M3: null,
 };
 
 const SAVES_AS: Readonly<Record<DType, string>> = { float32: 'F32', int32: 'I32', bool: 'BOOL' };
@@ -61,7 +88,9 @@ export function setOwn<T>(target: Record<string, T>, key: string, value: T): voi
 /** Parse and validate the header of a safetensors file held in `bytes`. */
 export function readSafetensorsHeader(bytes: Uint8Array, source = 'safetensors'): SafetensorsHeader {
   if (!(bytes instanceof Uint8Array)) {
-    throw new ValueError(`${source}: expected the file's bytes as a Uint8Array; got ${bytes === null ? 'null' : typeof bytes === 'object' ? (bytes as object).constructor?.name ?? 'an object' : typeof bytes}`);
+    throw new ValueError(
+      `${source}: expected the file's bytes as a Uint8Array; got ${bytes === null ? 'null' : typeof bytes === 'object' ? ((bytes as object).constructor?.name ?? 'an object') : typeof bytes}`,
+    );
   }
   if (bytes.length < 8) fail(source, `file of ${bytes.length} bytes is shorter than the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -120,14 +149,19 @@ function readEntry(source: string, name: string, raw: unknown): TensorEntry {
   const [begin, end] = offsets as [number, number];
   const bytes = sizeOf(shape as number[]) * DTYPE_BYTES[dtype]!;
   if (end < begin || end - begin !== bytes) {
-    fail(source, `tensor '${name}' (${dtype} ${fmtShape(shape as number[])}) needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`);
+    fail(
+      source,
+      `tensor '${name}' (${dtype} ${fmtShape(shape as number[])}) needs ${bytes} bytes but data_offsets [${begin}, ${end}] span ${end - begin}`,
+    );
   }
   return { dtype, shape: shape as number[], dataOffsets: [begin, end] };
 }
 
 /** Sorted by begin, the tensors must tile the buffer exactly: in bounds, no overlap, no gap. */
 function checkLayout(source: string, tensors: Record<string, TensorEntry>, bufferLength: number): void {
-  const spans = Object.entries(tensors).sort((a, b) => a[1].dataOffsets[0] - b[1].dataOffsets[0] || a[1].dataOffsets[1] - b[1].dataOffsets[1]);
+  const spans = Object.entries(tensors).sort(
+    (a, b) => a[1].dataOffsets[0] - b[1].dataOffsets[0] || a[1].dataOffsets[1] - b[1].dataOffsets[1],
+  );
   let cursor = 0;
   for (const [name, entry] of spans) {
     const [begin, end] = entry.dataOffsets;
@@ -151,7 +185,12 @@ function decodeF16(bits: number): number {
 }
 
 /** Decode one tensor's little-endian bytes into the typed array of its Recur dtype. */
-function decode(source: string, name: string, entry: TensorEntry, bytes: Uint8Array): Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> {
+function decode(
+  source: string,
+  name: string,
+  entry: TensorEntry,
+  bytes: Uint8Array,
+): Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Uint8Array<ArrayBuffer> {
   const target = LOADS_AS[entry.dtype];
   if (!target) fail(source, `tensor '${name}' has dtype ${entry.dtype}, which Recur cannot load`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -167,16 +206,37 @@ function decode(source: string, name: string, entry: TensorEntry, bytes: Uint8Ar
     const at = i * width;
     let value: number;
     switch (entry.dtype) {
-      case 'F32': value = view.getFloat32(at, true); break;
-      case 'F64': value = view.getFloat64(at, true); break;
-      case 'F16': value = decodeF16(view.getUint16(at, true)); break;
-      case 'BF16': f16Scratch.setUint32(0, view.getUint16(at, true) << 16); value = f16Scratch.getFloat32(0); break;
-      case 'I32': value = view.getInt32(at, true); break;
-      case 'U32': value = view.getUint32(at, true); break;
-      case 'I16': value = view.getInt16(at, true); break;
-      case 'U16': value = view.getUint16(at, true); break;
-      case 'I8': value = view.getInt8(at); break;
-      case 'U8': value = view.getUint8(at); break;
+      case 'F32':
+        value = view.getFloat32(at, true);
+        break;
+      case 'F64':
+        value = view.getFloat64(at, true);
+        break;
+      case 'F16':
+        value = decodeF16(view.getUint16(at, true));
+        break;
+      case 'BF16':
+        f16Scratch.setUint32(0, view.getUint16(at, true) << 16);
+        value = f16Scratch.getFloat32(0);
+        break;
+      case 'I32':
+        value = view.getInt32(at, true);
+        break;
+      case 'U32':
+        value = view.getUint32(at, true);
+        break;
+      case 'I16':
+        value = view.getInt16(at, true);
+        break;
+      case 'U16':
+        value = view.getUint16(at, true);
+        break;
+      case 'I8':
+        value = view.getInt8(at);
+        break;
+      case 'U8':
+        value = view.getUint8(at);
+        break;
       default: {
         const big = entry.dtype === 'I64' ? view.getBigInt64(at, true) : view.getBigUint64(at, true);
         if (big > 2147483647n || big < -2147483648n) fail(source, `tensor '${name}' element ${i} = ${big} does not fit int32`);

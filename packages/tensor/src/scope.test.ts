@@ -73,7 +73,10 @@ describe('scope and memory', () => {
     const v = a.reshape([2, 2]);
     a.dispose();
     expect(memory().numBuffers).toBe(start + 1);
-    expect(v.toArraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(v.toArraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     v.dispose();
     expect(memory().numBuffers).toBe(start);
   });

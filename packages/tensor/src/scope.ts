@@ -42,9 +42,7 @@ export function scope<T>(fn: () => T): T {
   engine.frames.pop();
   if (result !== null && typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function') {
     for (const t of frame.tensors) t.dispose();
-    throw new ValueError(
-      'scope: fn returned a Promise; scopes are synchronous (await outside the scope, or keep() what must survive)',
-    );
+    throw new ValueError('scope: fn returned a Promise; scopes are synchronous (await outside the scope, or keep() what must survive)');
   }
   const returned = new Set<Tensor>();
   collect(result, returned, new Set());

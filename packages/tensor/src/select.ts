@@ -29,10 +29,7 @@ export interface SelectOptions {
  * Activate the first candidate that starts. A name must be registered already; every plugin is
  * registered first (created only when its turn comes), so switching later is `useBackend(name)`. Throws a BackendError listing every candidate's reason when none starts.
  */
-export async function selectBackend(
-  candidates: readonly BackendCandidate[],
-  options: SelectOptions = {},
-): Promise<SelectedBackend> {
+export async function selectBackend(candidates: readonly BackendCandidate[], options: SelectOptions = {}): Promise<SelectedBackend> {
   checkOptions('selectBackend', options, ['explain']);
   if (!Array.isArray(candidates) || candidates.length === 0) {
     throw new ValueError(`selectBackend: expected a non-empty array of backend names or plugins; got ${describeValue(candidates)}`);
@@ -58,7 +55,13 @@ export async function selectBackend(
 function candidateName(candidate: BackendCandidate, index: number): string {
   if (typeof candidate === 'string' && candidate !== '') return candidate;
   const plugin = candidate as Partial<BackendPlugin> | null;
-  if (typeof plugin === 'object' && plugin !== null && typeof plugin.name === 'string' && plugin.name && typeof plugin.create === 'function') {
+  if (
+    typeof plugin === 'object' &&
+    plugin !== null &&
+    typeof plugin.name === 'string' &&
+    plugin.name &&
+    typeof plugin.create === 'function'
+  ) {
     return plugin.name;
   }
   throw new ValueError(

@@ -225,7 +225,9 @@ export class Tensor {
    * Async because reading a GPU buffer is: `const c = await t.to('cpu')`. The copy is a new leaf
    * carrying `requiresGrad` (no gradient flows back to `t`); see move.ts. Modules: `module.to()`.
    */
-  to(backend: BackendTarget): Promise<Tensor> { return toBackend(this, backend); }
+  to(backend: BackendTarget): Promise<Tensor> {
+    return toBackend(this, backend);
+  }
 
   /** A new handle on the same memory, cut from the graph. */
   detach(): Tensor {
@@ -233,78 +235,208 @@ export class Tensor {
   }
 
   // ── elementwise ──────────────────────────────────────────────────────────────────────
-  add(other: Operand): Tensor { return ew.add(this, other); }
-  sub(other: Operand): Tensor { return ew.sub(this, other); }
-  mul(other: Operand): Tensor { return ew.mul(this, other); }
-  div(other: Operand): Tensor { return ew.div(this, other); }
-  pow(exponent: Operand): Tensor { return ew.pow(this, exponent); }
-  maximum(other: Operand): Tensor { return ew.maximum(this, other); }
-  minimum(other: Operand): Tensor { return ew.minimum(this, other); }
-  neg(): Tensor { return ew.neg(this); }
-  exp(): Tensor { return ew.exp(this); }
-  log(): Tensor { return ew.log(this); }
-  sqrt(): Tensor { return ew.sqrt(this); }
-  rsqrt(): Tensor { return ew.rsqrt(this); }
-  abs(): Tensor { return ew.abs(this); }
-  sign(): Tensor { return ew.sign(this); }
-  square(): Tensor { return ew.square(this); }
-  reciprocal(): Tensor { return ew.reciprocal(this); }
-  sin(): Tensor { return ew.sin(this); }
-  cos(): Tensor { return ew.cos(this); }
-  floor(): Tensor { return ew.floor(this); }
-  ceil(): Tensor { return ew.ceil(this); }
-  sigmoid(): Tensor { return ew.sigmoid(this); }
-  tanh(): Tensor { return ew.tanh(this); }
-  relu(): Tensor { return ew.relu(this); }
-  clamp(options: { min?: number; max?: number }): Tensor { return ew.clamp(this, options); }
-  eq(other: Operand): Tensor { return ew.eq(this, other); }
-  ne(other: Operand): Tensor { return ew.ne(this, other); }
-  lt(other: Operand): Tensor { return ew.lt(this, other); }
-  le(other: Operand): Tensor { return ew.le(this, other); }
-  gt(other: Operand): Tensor { return ew.gt(this, other); }
-  ge(other: Operand): Tensor { return ew.ge(this, other); }
-  logicalNot(): Tensor { return ew.logicalNot(this); }
-  logicalAnd(other: Tensor): Tensor { return ew.logicalAnd(this, other); }
-  logicalOr(other: Tensor): Tensor { return ew.logicalOr(this, other); }
+  add(other: Operand): Tensor {
+    return ew.add(this, other);
+  }
+  sub(other: Operand): Tensor {
+    return ew.sub(this, other);
+  }
+  mul(other: Operand): Tensor {
+    return ew.mul(this, other);
+  }
+  div(other: Operand): Tensor {
+    return ew.div(this, other);
+  }
+  pow(exponent: Operand): Tensor {
+    return ew.pow(this, exponent);
+  }
+  maximum(other: Operand): Tensor {
+    return ew.maximum(this, other);
+  }
+  minimum(other: Operand): Tensor {
+    return ew.minimum(this, other);
+  }
+  neg(): Tensor {
+    return ew.neg(this);
+  }
+  exp(): Tensor {
+    return ew.exp(this);
+  }
+  log(): Tensor {
+    return ew.log(this);
+  }
+  sqrt(): Tensor {
+    return ew.sqrt(this);
+  }
+  rsqrt(): Tensor {
+    return ew.rsqrt(this);
+  }
+  abs(): Tensor {
+    return ew.abs(this);
+  }
+  sign(): Tensor {
+    return ew.sign(this);
+  }
+  square(): Tensor {
+    return ew.square(this);
+  }
+  reciprocal(): Tensor {
+    return ew.reciprocal(this);
+  }
+  sin(): Tensor {
+    return ew.sin(this);
+  }
+  cos(): Tensor {
+    return ew.cos(this);
+  }
+  floor(): Tensor {
+    return ew.floor(this);
+  }
+  ceil(): Tensor {
+    return ew.ceil(this);
+  }
+  sigmoid(): Tensor {
+    return ew.sigmoid(this);
+  }
+  tanh(): Tensor {
+    return ew.tanh(this);
+  }
+  relu(): Tensor {
+    return ew.relu(this);
+  }
+  clamp(options: { min?: number; max?: number }): Tensor {
+    return ew.clamp(this, options);
+  }
+  eq(other: Operand): Tensor {
+    return ew.eq(this, other);
+  }
+  ne(other: Operand): Tensor {
+    return ew.ne(this, other);
+  }
+  lt(other: Operand): Tensor {
+    return ew.lt(this, other);
+  }
+  le(other: Operand): Tensor {
+    return ew.le(this, other);
+  }
+  gt(other: Operand): Tensor {
+    return ew.gt(this, other);
+  }
+  ge(other: Operand): Tensor {
+    return ew.ge(this, other);
+  }
+  logicalNot(): Tensor {
+    return ew.logicalNot(this);
+  }
+  logicalAnd(other: Tensor): Tensor {
+    return ew.logicalAnd(this, other);
+  }
+  logicalOr(other: Tensor): Tensor {
+    return ew.logicalOr(this, other);
+  }
   /** A copy converted to `dtype` (gradient flows float32 → float32 only). */
-  toDType(dtype: DType): Tensor { return ew.cast(this, dtype); }
+  toDType(dtype: DType): Tensor {
+    return ew.cast(this, dtype);
+  }
 
   // ── reductions and activations ───────────────────────────────────────────────────────
-  sum(options?: red.ReduceOptions): Tensor { return red.sum(this, options); }
-  mean(options?: red.ReduceOptions): Tensor { return red.mean(this, options); }
-  max(options?: red.ReduceOptions): Tensor { return red.max(this, options); }
-  min(options?: red.ReduceOptions): Tensor { return red.min(this, options); }
-  argmax(options?: red.ArgOptions): Tensor { return red.argmax(this, options); }
-  argmin(options?: red.ArgOptions): Tensor { return red.argmin(this, options); }
-  logSumExp(options?: red.ReduceOptions): Tensor { return red.logSumExp(this, options); }
-  softmax(axis = -1): Tensor { return act.softmax(this, axis); }
-  logSoftmax(axis = -1): Tensor { return act.logSoftmax(this, axis); }
-  matmul(other: Tensor): Tensor { return matmul(this, other); }
+  sum(options?: red.ReduceOptions): Tensor {
+    return red.sum(this, options);
+  }
+  mean(options?: red.ReduceOptions): Tensor {
+    return red.mean(this, options);
+  }
+  max(options?: red.ReduceOptions): Tensor {
+    return red.max(this, options);
+  }
+  min(options?: red.ReduceOptions): Tensor {
+    return red.min(this, options);
+  }
+  argmax(options?: red.ArgOptions): Tensor {
+    return red.argmax(this, options);
+  }
+  argmin(options?: red.ArgOptions): Tensor {
+    return red.argmin(this, options);
+  }
+  logSumExp(options?: red.ReduceOptions): Tensor {
+    return red.logSumExp(this, options);
+  }
+  softmax(axis = -1): Tensor {
+    return act.softmax(this, axis);
+  }
+  logSoftmax(axis = -1): Tensor {
+    return act.logSoftmax(this, axis);
+  }
+  matmul(other: Tensor): Tensor {
+    return matmul(this, other);
+  }
 
   // ── views and shape ──────────────────────────────────────────────────────────────────
-  reshape(shape: readonly number[]): Tensor { return vw.reshape(this, shape); }
-  view(shape: readonly number[]): Tensor { return vw.view(this, shape); }
-  permute(axes: readonly number[]): Tensor { return vw.permute(this, axes); }
-  transpose(axis0 = -2, axis1 = -1): Tensor { return vw.transpose(this, axis0, axis1); }
-  get T(): Tensor { return vw.transpose(this, -2, -1); }
-  expand(shape: readonly number[]): Tensor { return vw.expand(this, shape); }
-  narrow(axis: number, start: number, length: number): Tensor { return vw.narrow(this, axis, start, length); }
-  slice(axis: number, start?: number, end?: number, step?: number): Tensor { return vw.slice(this, axis, start, end, step); }
-  select(axis: number, index: number): Tensor { return vw.select(this, axis, index); }
-  squeeze(axis?: number | readonly number[]): Tensor { return vw.squeeze(this, axis); }
-  unsqueeze(axis: number): Tensor { return vw.unsqueeze(this, axis); }
-  flatten(startAxis = 0, endAxis = -1): Tensor { return vw.flatten(this, startAxis, endAxis); }
-  contiguous(): Tensor { return vw.contiguous(this); }
-  clone(): Tensor { return vw.clone(this); }
-  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] { return split(this, sizeOrSections, axis); }
-  chunk(chunks: number, axis = 0): Tensor[] { return chunk(this, chunks, axis); }
-  pad(pads: readonly number[], value = 0): Tensor { return pad(this, pads, value); }
-  gather(axis: number, indices: Tensor): Tensor { return gather(this, axis, indices); }
-  indexSelect(axis: number, indices: Tensor | readonly number[]): Tensor { return indexSelect(this, axis, indices); }
+  reshape(shape: readonly number[]): Tensor {
+    return vw.reshape(this, shape);
+  }
+  view(shape: readonly number[]): Tensor {
+    return vw.view(this, shape);
+  }
+  permute(axes: readonly number[]): Tensor {
+    return vw.permute(this, axes);
+  }
+  transpose(axis0 = -2, axis1 = -1): Tensor {
+    return vw.transpose(this, axis0, axis1);
+  }
+  get T(): Tensor {
+    return vw.transpose(this, -2, -1);
+  }
+  expand(shape: readonly number[]): Tensor {
+    return vw.expand(this, shape);
+  }
+  narrow(axis: number, start: number, length: number): Tensor {
+    return vw.narrow(this, axis, start, length);
+  }
+  slice(axis: number, start?: number, end?: number, step?: number): Tensor {
+    return vw.slice(this, axis, start, end, step);
+  }
+  select(axis: number, index: number): Tensor {
+    return vw.select(this, axis, index);
+  }
+  squeeze(axis?: number | readonly number[]): Tensor {
+    return vw.squeeze(this, axis);
+  }
+  unsqueeze(axis: number): Tensor {
+    return vw.unsqueeze(this, axis);
+  }
+  flatten(startAxis = 0, endAxis = -1): Tensor {
+    return vw.flatten(this, startAxis, endAxis);
+  }
+  contiguous(): Tensor {
+    return vw.contiguous(this);
+  }
+  clone(): Tensor {
+    return vw.clone(this);
+  }
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] {
+    return split(this, sizeOrSections, axis);
+  }
+  chunk(chunks: number, axis = 0): Tensor[] {
+    return chunk(this, chunks, axis);
+  }
+  pad(pads: readonly number[], value = 0): Tensor {
+    return pad(this, pads, value);
+  }
+  gather(axis: number, indices: Tensor): Tensor {
+    return gather(this, axis, indices);
+  }
+  indexSelect(axis: number, indices: Tensor | readonly number[]): Tensor {
+    return indexSelect(this, axis, indices);
+  }
 
   // ── creation helpers ─────────────────────────────────────────────────────────────────
-  onesLike(): Tensor { return fullLike(this, 1); }
-  zerosLike(): Tensor { return fullLike(this, 0); }
+  onesLike(): Tensor {
+    return fullLike(this, 1);
+  }
+  zerosLike(): Tensor {
+    return fullLike(this, 0);
+  }
 }
 
 // A handle nobody can reach: the same release as dispose(), minus the scope bookkeeping (an

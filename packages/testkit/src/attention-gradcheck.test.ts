@@ -15,11 +15,17 @@ const joined = ([a, b]: readonly [Tensor, Tensor | null]) => concat([a.reshape([
 describe('attention gradients ≡ finite differences', () => {
   it('scaledDotProductAttention: no mask, bool mask (true = attend), float mask, causal, custom scale', () => {
     const [q, k, v] = [normal([2, 3, 4]), normal([2, 5, 4]), normal([2, 5, 3])];
-    const keep = tensor([[true, true, false, true, true], [false, true, true, true, false], [true, false, false, false, true]]);
+    const keep = tensor([
+      [true, true, false, true, true],
+      [false, true, true, true, false],
+      [true, false, false, false, true],
+    ]);
     const bias = normal([3, 5]);
     expectGradcheck((a, b, c) => scaledDotProductAttention(a!, b!, c!), [q, k, v], { label: 'sdpa' });
     expectGradcheck((a, b, c) => scaledDotProductAttention(a!, b!, c!, { attnMask: keep }), [q, k, v], { label: 'sdpa bool mask' });
-    expectGradcheck((a, b, c) => scaledDotProductAttention(a!, b!, c!, { attnMask: bias, scale: 0.7 }), [q, k, v], { label: 'sdpa float mask' });
+    expectGradcheck((a, b, c) => scaledDotProductAttention(a!, b!, c!, { attnMask: bias, scale: 0.7 }), [q, k, v], {
+      label: 'sdpa float mask',
+    });
     const [qs, ks, vs] = [normal([2, 4, 4]), normal([2, 4, 4]), normal([2, 4, 3])];
     expectGradcheck((a, b, c) => scaledDotProductAttention(a!, b!, c!, { isCausal: true }), [qs, ks, vs], { label: 'sdpa causal' });
   });
@@ -27,7 +33,10 @@ describe('attention gradients ≡ finite differences', () => {
   it('MultiheadAttention: seq-first self-attention with causal and padding masks, averaged weights', () => {
     const mha = new MultiheadAttention({ embedDim: 6, numHeads: 2 });
     const x = normal([4, 2, 6]);
-    const padding = tensor([[false, false, false, false], [false, false, false, true]]);
+    const padding = tensor([
+      [false, false, false, false],
+      [false, false, false, true],
+    ]);
     const mask = causalMask(4, 4);
     expectGradcheck((a) => joined(mha.forward(a!, a!, a!, { keyPaddingMask: padding, attnMask: mask })), [x], { label: 'mha self' });
   });
@@ -36,17 +45,24 @@ describe('attention gradients ≡ finite differences', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, kdim: 3, vdim: 5, batchFirst: true });
     const [q, k, v] = [normal([2, 3, 4]), normal([2, 5, 3]), normal([2, 5, 5])];
     const mask = normal([4, 3, 5]);
-    expectGradcheck((a, b, c) => joined(mha.forward(a!, b!, c!, { attnMask: mask, averageAttnWeights: false })), [q, k, v], { label: 'mha cross' });
+    expectGradcheck((a, b, c) => joined(mha.forward(a!, b!, c!, { attnMask: mask, averageAttnWeights: false })), [q, k, v], {
+      label: 'mha cross',
+    });
   });
 
   it('MultiheadAttention: addBiasKv and addZeroAttn, unbatched', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, addBiasKv: true, addZeroAttn: true });
     const [q, kv] = [normal([3, 4]), normal([5, 4])];
-    expectGradcheck((a, b) => joined(mha.forward(a!, b!, b!, { keyPaddingMask: tensor([false, true, false, false, false]) })), [q, kv], { label: 'mha bias kv' });
+    expectGradcheck((a, b) => joined(mha.forward(a!, b!, b!, { keyPaddingMask: tensor([false, true, false, false, false]) })), [q, kv], {
+      label: 'mha bias kv',
+    });
   });
 
   it('AdditiveAttention and GeneralAttention with a key mask', () => {
-    const mask = tensor([[true, true, true, true], [true, true, false, false]]);
+    const mask = tensor([
+      [true, true, true, true],
+      [true, true, false, false],
+    ]);
     const [q, k, v] = [normal([2, 3, 5]), normal([2, 4, 3]), normal([2, 4, 2])];
     const additive = new AdditiveAttention({ querySize: 5, keySize: 3, attentionSize: 6 });
     expectGradcheck((a, b, c) => joined(additive.forward(a!, b!, c!, { mask })), [q, k, v], { label: 'additive' });

@@ -3,19 +3,7 @@
 // checks inside one scope gives back every tensor and byte it took.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DTypeError,
-  Generator,
-  attach,
-  memory,
-  mul,
-  needsGrad,
-  noGrad,
-  randn,
-  scope,
-  tensor,
-  type Tensor,
-} from '@recur/tensor';
+import { DTypeError, Generator, attach, memory, mul, needsGrad, noGrad, randn, scope, tensor, type Tensor } from '@recur/tensor';
 import {
   DEFAULT_GRADCHECK,
   expectGradcheck,
@@ -63,7 +51,10 @@ for (const [family, cases] of Object.entries(opGradcheckCases)) {
 describe('gradcheck itself', () => {
   it('passes a correct hand-written VJP', () => {
     scope(() => {
-      const report = expectGradcheck(squareWithVjp((g, x) => mul(g, mul(x, 2))), [randn([2, 3])]);
+      const report = expectGradcheck(
+        squareWithVjp((g, x) => mul(g, mul(x, 2))),
+        [randn([2, 3])],
+      );
       expect(report.checked).toBe(6);
       expect(report.maxAbsError).toBeLessThan(DEFAULT_GRADCHECK.atol);
     });
@@ -71,8 +62,14 @@ describe('gradcheck itself', () => {
 
   it('catches a VJP missing a factor of 2, and names the element', () => {
     scope(() => {
-      const x = tensor([[0.5, -1], [1.5, 2]]);
-      const report = gradcheck(squareWithVjp((g, xs) => mul(g, xs)), [x]);
+      const x = tensor([
+        [0.5, -1],
+        [1.5, 2],
+      ]);
+      const report = gradcheck(
+        squareWithVjp((g, xs) => mul(g, xs)),
+        [x],
+      );
       expect(report.ok).toBe(false);
       expect(report.mismatches).toHaveLength(4);
       // d Σ x²·r / dx = 2·x·r; the wrong VJP gives x·r, off by exactly half the true value.
@@ -122,7 +119,10 @@ describe('gradcheck itself', () => {
 
   it('counts a NaN gradient as a mismatch', () => {
     scope(() => {
-      const report = gradcheck(squareWithVjp((g) => mul(g, Number.NaN)), [randn([2])]);
+      const report = gradcheck(
+        squareWithVjp((g) => mul(g, Number.NaN)),
+        [randn([2])],
+      );
       expect(report.ok).toBe(false);
       expect(report.maxAbsError).toBe(Infinity);
     });
@@ -176,10 +176,13 @@ describe('gradcheck memory', () => {
     const before = usage();
     const x = randn([3]);
     expect(() =>
-      gradcheck((t) => {
-        t.mul(2);
-        throw new Error('boom');
-      }, [x]),
+      gradcheck(
+        (t) => {
+          t.mul(2);
+          throw new Error('boom');
+        },
+        [x],
+      ),
     ).toThrow('boom');
     x.dispose();
     expect(usage()).toEqual(before);

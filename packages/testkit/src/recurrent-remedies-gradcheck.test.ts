@@ -30,10 +30,14 @@ describe('layer-norm LSTM and Clockwork RNN gradients ≡ finite differences', (
     const lstm = new LayerNormLSTM({ inputSize: 3, hiddenSize: 3, numLayers: 2 });
     const [x, h0, c0] = [normal([4, 2, 3]), normal([2, 2, 3]), normal([2, 2, 3])];
     bothPaths('ln-lstm 2 layers', (label) =>
-      expectGradcheck((a, b, d) => {
-        const [y, [hN, cN]] = lstm.forward(a!, [b!, d!]);
-        return flat(y, hN, cN);
-      }, [x, h0, c0], { label }),
+      expectGradcheck(
+        (a, b, d) => {
+          const [y, [hN, cN]] = lstm.forward(a!, [b!, d!]);
+          return flat(y, hN, cN);
+        },
+        [x, h0, c0],
+        { label },
+      ),
     );
   });
 
@@ -42,10 +46,14 @@ describe('layer-norm LSTM and Clockwork RNN gradients ≡ finite differences', (
     const lstm = new LayerNormLSTM({ inputSize: 2, hiddenSize: 3, batchFirst: true });
     const x = normal([3, 4, 2]);
     bothPaths('ln-lstm packed', (label) =>
-      expectGradcheck((a) => {
-        const [y, [hN, cN]] = lstm.forward(packPaddedSequence(a!, [2, 4, 3], { batchFirst: true, enforceSorted: false }));
-        return flat(y.data, hN, cN);
-      }, [x], { label, allowZeroGradient: false }),
+      expectGradcheck(
+        (a) => {
+          const [y, [hN, cN]] = lstm.forward(packPaddedSequence(a!, [2, 4, 3], { batchFirst: true, enforceSorted: false }));
+          return flat(y.data, hN, cN);
+        },
+        [x],
+        { label, allowZeroGradient: false },
+      ),
     );
   });
 
@@ -54,16 +62,24 @@ describe('layer-norm LSTM and Clockwork RNN gradients ≡ finite differences', (
     const rnn = new ClockworkRNN({ inputSize: 2, hiddenSize: 6, periods: [1, 2, 4] });
     const [x, h0] = [normal([6, 2, 2]), normal([1, 2, 6])];
     bothPaths('clockwork', (label) =>
-      expectGradcheck((a, b) => {
-        const [y, hN] = rnn.forward(a!, b!);
-        return flat(y, hN);
-      }, [x, h0], { label }),
+      expectGradcheck(
+        (a, b) => {
+          const [y, hN] = rnn.forward(a!, b!);
+          return flat(y, hN);
+        },
+        [x, h0],
+        { label },
+      ),
     );
     bothPaths('clockwork packed', (label) =>
-      expectGradcheck((a) => {
-        const [y, hN] = rnn.forward(packPaddedSequence(a!, [6, 3], { enforceSorted: false }));
-        return flat(y.data, hN);
-      }, [x], { label }),
+      expectGradcheck(
+        (a) => {
+          const [y, hN] = rnn.forward(packPaddedSequence(a!, [6, 3], { enforceSorted: false }));
+          return flat(y.data, hN);
+        },
+        [x],
+        { label },
+      ),
     );
   });
 });

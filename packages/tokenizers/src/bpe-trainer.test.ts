@@ -60,7 +60,11 @@ describe('BPE training', () => {
   it('learns the hand-checked merges of a tiny corpus', () => {
     // u g: 5 → ug; then h ug: 4 → hug; then u n: 2; every other pair is seen once.
     const bpe = BPE.trainSync(tiny, { vocabSize: 300, minFrequency: 2 });
-    expect(bpe.merges).toEqual([['u', 'g'], ['h', 'ug'], ['u', 'n']]);
+    expect(bpe.merges).toEqual([
+      ['u', 'g'],
+      ['h', 'ug'],
+      ['u', 'n'],
+    ]);
     expect(bpe.vocabSize).toBe(256 + 3);
     expect(bpe.tokenize('hugs')).toEqual(['hug', 's']);
   });
@@ -68,9 +72,15 @@ describe('BPE training', () => {
   it('breaks count ties by the lexicographic order of (left, right)', () => {
     // After the three merges above the pairs (p ug) (p un) (b un) (hug s) all count 1.
     const bpe = BPE.trainSync(tiny, { vocabSize: 256 + 5, minFrequency: 1 });
-    expect(bpe.merges.slice(3)).toEqual([['b', 'un'], ['hug', 's']]);
+    expect(bpe.merges.slice(3)).toEqual([
+      ['b', 'un'],
+      ['hug', 's'],
+    ]);
     const reversed = BPE.trainSync(['cd', 'ab'], { vocabSize: 258, minFrequency: 1 });
-    expect(reversed.merges).toEqual([['a', 'b'], ['c', 'd']]);
+    expect(reversed.merges).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   it('is deterministic and independent of corpus order', async () => {
@@ -102,7 +112,11 @@ describe('BPE training', () => {
     async function* lines(): AsyncGenerator<string> {
       for (const text of tiny) yield text;
     }
-    expect((await BPE.train(lines(), { vocabSize: 300 })).merges).toEqual([['u', 'g'], ['h', 'ug'], ['u', 'n']]);
+    expect((await BPE.train(lines(), { vocabSize: 300 })).merges).toEqual([
+      ['u', 'g'],
+      ['h', 'ug'],
+      ['u', 'n'],
+    ]);
     // A bare string is one text, not a stream of characters.
     expect(BPE.trainSync('hug hug', { vocabSize: 300 }).merges[0]).toEqual(['h', 'u']);
   });

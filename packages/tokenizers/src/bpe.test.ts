@@ -68,7 +68,13 @@ describe('BPE encode/decode', () => {
   });
 
   it('adds a prefix space when asked, like Hugging Face add_prefix_space', () => {
-    const prefixed = byteModel([['Ġ', 'h'], ['Ġh', 'i']], { addPrefixSpace: true });
+    const prefixed = byteModel(
+      [
+        ['Ġ', 'h'],
+        ['Ġh', 'i'],
+      ],
+      { addPrefixSpace: true },
+    );
     expect(prefixed.tokenize('hi')).toEqual(['Ġhi']);
     expect(prefixed.tokenize(' hi')).toEqual(['Ġhi']);
     expect(prefixed.decode(prefixed.encode('hi'))).toBe(' hi');
@@ -84,7 +90,11 @@ describe('BPE encode/decode', () => {
   });
 
   it('prefers the lowest-ranked merge, leftmost first', () => {
-    const model = byteModel([['a', 'a'], ['b', 'c'], ['a', 'b']]);
+    const model = byteModel([
+      ['a', 'a'],
+      ['b', 'c'],
+      ['a', 'b'],
+    ]);
     expect(model.tokenize('aaa')).toEqual(['aa', 'a']);
     expect(model.tokenize('abc')).toEqual(['a', 'bc']);
   });

@@ -92,7 +92,8 @@ export class BPE {
       if (!Number.isInteger(id) || id < 0 || id >= ID_LIMIT) report(path, `an integer id below ${ID_LIMIT}`, id);
       const addedToken = this.addedById.get(id);
       if (addedToken !== undefined) {
-        if (addedToken.content !== token) report(path, `the id of no other token (added token ${JSON.stringify(addedToken.content)} has it)`, id);
+        if (addedToken.content !== token)
+          report(path, `the id of no other token (added token ${JSON.stringify(addedToken.content)} has it)`, id);
         continue;
       }
       if (this.tokenById[id] !== undefined) report(path, `the id of no other token (${JSON.stringify(this.tokenById[id])} has it)`, id);
@@ -119,7 +120,8 @@ export class BPE {
       const mergedId = this.modelId(left + right);
       if (leftId === undefined) report(path, `a merge of vocabulary tokens (${JSON.stringify(left)} is not one)`, `${left} ${right}`);
       if (rightId === undefined) report(path, `a merge of vocabulary tokens (${JSON.stringify(right)} is not one)`, `${left} ${right}`);
-      if (mergedId === undefined) report(path, `a merge whose result ${JSON.stringify(left + right)} is in model.vocab`, `${left} ${right}`);
+      if (mergedId === undefined)
+        report(path, `a merge whose result ${JSON.stringify(left + right)} is in model.vocab`, `${left} ${right}`);
       const key = leftId * ID_LIMIT + rightId;
       // A pair listed twice keeps its first (lowest) rank.
       if (!this.rankByPair.has(key)) this.rankByPair.set(key, rank);

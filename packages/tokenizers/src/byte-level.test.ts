@@ -24,9 +24,7 @@ describe('byte-level table', () => {
 
 describe('preTokenize', () => {
   it('splits like GPT-2: contractions, space-led words, digits, punctuation, spaces', () => {
-    expect(preTokenize("Hello world's  2024 ok!!\n", true)).toEqual([
-      'Hello', ' world', "'s", ' ', ' 2024', ' ok', '!!', '\n',
-    ]);
+    expect(preTokenize("Hello world's  2024 ok!!\n", true)).toEqual(['Hello', ' world', "'s", ' ', ' 2024', ' ok', '!!', '\n']);
     expect(preTokenize('a  b', false)).toEqual(['a  b']);
     expect(preTokenize('', true)).toEqual([]);
   });

@@ -22,8 +22,7 @@ export const BYTE_ALPHABET: readonly number[] = [...BYTE_TO_CHAR.keys()].sort(
 
 function buildByteToChar(): string[] {
   const table = new Array<string>(256);
-  const printable = (b: number): boolean =>
-    (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+  const printable = (b: number): boolean => (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
   let shifted = 0;
   for (let b = 0; b < 256; b++) {
     table[b] = String.fromCharCode(printable(b) ? b : 256 + shifted++);

@@ -100,10 +100,6 @@ export function expectId(value: unknown, where: JsonLocation): number {
 }
 
 /** Read `object[key]` with its location, for chaining validators. */
-export function field(
-  object: Record<string, unknown>,
-  key: string,
-  parent: JsonLocation,
-): [unknown, JsonLocation] {
+export function field(object: Record<string, unknown>, key: string, parent: JsonLocation): [unknown, JsonLocation] {
   return [object[key], at(parent.source, child(parent.path, key))];
 }

@@ -5,7 +5,17 @@
 
 import { describe, expect, it } from 'vitest';
 // The engine is the private testkit's `./fuzz` entry, which imports nothing else (a devDependency only).
-import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase, type FuzzRandom } from '@recur/testkit/fuzz';
+import {
+  fuzz,
+  fuzzRuns,
+  fuzzSeed,
+  fuzzTimeout,
+  formatFailures,
+  mutateBytes,
+  mutateJson,
+  type FuzzCase,
+  type FuzzRandom,
+} from '@recur/testkit/fuzz';
 import { BPE } from './bpe.js';
 import { FormatError } from './errors.js';
 import { Vocab } from './vocab.js';
@@ -47,54 +57,67 @@ describe('tokenizer.json fuzz', () => {
     JSON.stringify(BPE.trainSync(['<s> ab ab ab abc </s>', 'été café'], { vocabSize: 262, specials: ['<s>', '</s>'] })),
   ];
 
-  it(`${runs} seeded mutations each load (and encode) or throw FormatError`, async () => {
-    const report = await fuzz({
-      name: 'tokenizer.json',
-      runs,
-      seed: fuzzSeed(),
-      generate: generateFrom(corpus),
-      load: (input) => {
-        const bpe = BPE.fromJSON(unwrap(input));
-        try {
-          bpe.decode(bpe.encode('hello lower café <s>'));
-        } catch (error) {
-          throw new Error(`a tokenizer that loaded failed to encode: ${String(error)}`, { cause: error });
-        }
-      },
-      accept: (error) => error instanceof FormatError,
-      show,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.loaded).toBeGreaterThan(runs / 100);
-    expect(report.refused).toBeGreaterThan(runs / 2);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each load (and encode) or throw FormatError`,
+    async () => {
+      const report = await fuzz({
+        name: 'tokenizer.json',
+        runs,
+        seed: fuzzSeed(),
+        generate: generateFrom(corpus),
+        load: (input) => {
+          const bpe = BPE.fromJSON(unwrap(input));
+          try {
+            bpe.decode(bpe.encode('hello lower café <s>'));
+          } catch (error) {
+            throw new Error(`a tokenizer that loaded failed to encode: ${String(error)}`, { cause: error });
+          }
+        },
+        accept: (error) => error instanceof FormatError,
+        show,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.loaded).toBeGreaterThan(runs / 100);
+      expect(report.refused).toBeGreaterThan(runs / 2);
+    },
+    fuzzTimeout(runs),
+  );
 });
 
 describe('Vocab JSON fuzz', () => {
   const corpus = [
-    JSON.stringify(Vocab.build([['the', 'cat', 'sat'], ['the', 'dog']])),
+    JSON.stringify(
+      Vocab.build([
+        ['the', 'cat', 'sat'],
+        ['the', 'dog'],
+      ]),
+    ),
     JSON.stringify(Vocab.build([['a', 'b', '__proto__', 'constructor']], { bos: true, eos: true })),
   ];
 
-  it(`${runs} seeded mutations each load (and encode) or throw FormatError`, async () => {
-    const report = await fuzz({
-      name: 'vocab.json',
-      runs,
-      seed: fuzzSeed(),
-      generate: generateFrom(corpus),
-      load: (input) => {
-        const vocab = Vocab.fromJSON(unwrap(input));
-        try {
-          vocab.decode(vocab.encode(['the', 'cat', 'zebra', '__proto__']));
-        } catch (error) {
-          throw new Error(`a vocab that loaded failed to encode: ${String(error)}`, { cause: error });
-        }
-      },
-      accept: (error) => error instanceof FormatError,
-      show,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.loaded).toBeGreaterThan(runs / 100);
-    expect(report.refused).toBeGreaterThan(runs / 2);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each load (and encode) or throw FormatError`,
+    async () => {
+      const report = await fuzz({
+        name: 'vocab.json',
+        runs,
+        seed: fuzzSeed(),
+        generate: generateFrom(corpus),
+        load: (input) => {
+          const vocab = Vocab.fromJSON(unwrap(input));
+          try {
+            vocab.decode(vocab.encode(['the', 'cat', 'zebra', '__proto__']));
+          } catch (error) {
+            throw new Error(`a vocab that loaded failed to encode: ${String(error)}`, { cause: error });
+          }
+        },
+        accept: (error) => error instanceof FormatError,
+        show,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.loaded).toBeGreaterThan(runs / 100);
+      expect(report.refused).toBeGreaterThan(runs / 2);
+    },
+    fuzzTimeout(runs),
+  );
 });

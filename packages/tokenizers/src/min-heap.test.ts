@@ -14,7 +14,17 @@ describe('MinHeap', () => {
     expect(heap.pop()).toBeUndefined();
 
     const byCountThenName = new MinHeap<[number, string]>((a, b) => a[0] > b[0] || (a[0] === b[0] && a[1] < b[1]));
-    for (const item of [[2, 'b'], [3, 'z'], [2, 'a'], [3, 'c']] as [number, string][]) byCountThenName.push(item);
-    expect([byCountThenName.pop(), byCountThenName.pop(), byCountThenName.pop()]).toEqual([[3, 'c'], [3, 'z'], [2, 'a']]);
+    for (const item of [
+      [2, 'b'],
+      [3, 'z'],
+      [2, 'a'],
+      [3, 'c'],
+    ] as [number, string][])
+      byCountThenName.push(item);
+    expect([byCountThenName.pop(), byCountThenName.pop(), byCountThenName.pop()]).toEqual([
+      [3, 'c'],
+      [3, 'z'],
+      [2, 'a'],
+    ]);
   });
 });

@@ -12,7 +12,9 @@ const loose = <T>(value: unknown): T => value as T;
 describe('unknown tokenizer options', () => {
   it('are a TokenizerError naming the key', () => {
     expect(() => new CharTokenizer(loose({ lowerCase: true }))).toThrow(TokenizerError);
-    expect(() => new CharTokenizer(loose({ lowerCase: true }))).toThrow("CharTokenizer: unknown option 'lowerCase' (did you mean 'lowercase'?)");
+    expect(() => new CharTokenizer(loose({ lowerCase: true }))).toThrow(
+      "CharTokenizer: unknown option 'lowerCase' (did you mean 'lowercase'?)",
+    );
     expect(() => new WordTokenizer(loose({ lower: true }))).toThrow(/WordTokenizer: unknown option 'lower'/);
     expect(() => new Vocab([], loose({ bos: true, pad: true }))).toThrow(/Vocab: unknown option 'pad'/);
     expect(() => Vocab.build([['a']], loose({ min_freq: 2 }))).toThrow(/did you mean 'minFreq'/);

@@ -12,7 +12,9 @@ export function checkOptions<T extends object>(owner: string, options: T | undef
   }
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
-    const near = allowed.find((k) => k.toLowerCase() === key.toLowerCase() || k.toLowerCase().replace(/_/g, '') === key.toLowerCase().replace(/_/g, ''));
+    const near = allowed.find(
+      (k) => k.toLowerCase() === key.toLowerCase() || k.toLowerCase().replace(/_/g, '') === key.toLowerCase().replace(/_/g, ''),
+    );
     const hint = near ? ` (did you mean '${near}'?)` : '';
     throw new TokenizerError(`${owner}: unknown option '${key}'${hint}; known options: ${allowed.join(', ')}`);
   }

@@ -45,22 +45,54 @@ describe('tokenizer.json', () => {
   const firstMerged = bpe.merges[0]!.join('');
   const bad: [string, (json: Json) => void, string | RegExp][] = [
     ['a merge without a space', (j) => (j.model.merges[12] = 'abc'), 'tokenizer.json: model.merges[12] must be "left right", got "abc"'],
-    ['a merge of unknown tokens', (j) => (j.model.merges[3] = 'zq y'), 'tokenizer.json: model.merges[3] must be a merge of vocabulary tokens ("zq" is not one), got "zq y"'],
+    [
+      'a merge of unknown tokens',
+      (j) => (j.model.merges[3] = 'zq y'),
+      'tokenizer.json: model.merges[3] must be a merge of vocabulary tokens ("zq" is not one), got "zq y"',
+    ],
     ['no merges', (j) => delete j.model.merges, 'tokenizer.json: model.merges must be an array, got nothing'],
     ['no model', (j) => delete j.model, 'tokenizer.json: model must be an object, got nothing'],
     ['another model type', (j) => (j.model.type = 'WordPiece'), 'tokenizer.json: model.type must be "BPE", got "WordPiece"'],
     ['a negative id', (j) => (j.model.vocab.x = -1), 'tokenizer.json: model.vocab.x must be a non-negative integer id, got -1'],
-    ['a missing byte symbol', (j) => delete j.model.vocab['Ċ'], 'tokenizer.json: model.vocab["Ċ"] must be present: it stands for byte 10, got nothing'],
+    [
+      'a missing byte symbol',
+      (j) => delete j.model.vocab['Ċ'],
+      'tokenizer.json: model.vocab["Ċ"] must be present: it stands for byte 10, got nothing',
+    ],
     ['a shared id', (j) => (j.model.vocab[firstMerged] = j.model.vocab.a), /model\.vocab\[?.*must be the id of no other token/],
     ['a merge result missing from the vocab', (j) => delete j.model.vocab[firstMerged], `is in model.vocab`],
-    ['a non-byte-level token', (j) => (j.model.vocab['鲸'] = 9999), 'tokenizer.json: model.vocab["鲸"] must be a token spelled in byte-level symbols (or an added token), got "鲸"'],
-    ['a normalizer', (j) => (j.normalizer = { type: 'NFC' }), 'tokenizer.json: normalizer must be null (normalizers are not supported), got {"type":"NFC"}'],
-    ['another pre-tokenizer', (j) => (j.pre_tokenizer = { type: 'Whitespace' }), 'tokenizer.json: pre_tokenizer.type must be "ByteLevel", got "Whitespace"'],
-    ['a non-boolean flag', (j) => (j.pre_tokenizer.add_prefix_space = 'yes'), 'tokenizer.json: pre_tokenizer.add_prefix_space must be true or false, got "yes"'],
+    [
+      'a non-byte-level token',
+      (j) => (j.model.vocab['鲸'] = 9999),
+      'tokenizer.json: model.vocab["鲸"] must be a token spelled in byte-level symbols (or an added token), got "鲸"',
+    ],
+    [
+      'a normalizer',
+      (j) => (j.normalizer = { type: 'NFC' }),
+      'tokenizer.json: normalizer must be null (normalizers are not supported), got {"type":"NFC"}',
+    ],
+    [
+      'another pre-tokenizer',
+      (j) => (j.pre_tokenizer = { type: 'Whitespace' }),
+      'tokenizer.json: pre_tokenizer.type must be "ByteLevel", got "Whitespace"',
+    ],
+    [
+      'a non-boolean flag',
+      (j) => (j.pre_tokenizer.add_prefix_space = 'yes'),
+      'tokenizer.json: pre_tokenizer.add_prefix_space must be true or false, got "yes"',
+    ],
     ['no decoder', (j) => delete j.decoder, 'tokenizer.json: decoder must be an object, got nothing'],
     ['dropout', (j) => (j.model.dropout = 0.1), 'tokenizer.json: model.dropout must be null (BPE dropout is not supported), got 0.1'],
-    ['an added token without content', (j) => delete j.added_tokens[0].content, 'tokenizer.json: added_tokens[0].content must be a string, got nothing'],
-    ['an added token with another id', (j) => (j.added_tokens[0].id = 7), /added_tokens\[0\]\.id must be 0, the id model\.vocab gives "<\|endoftext\|>", got 7/],
+    [
+      'an added token without content',
+      (j) => delete j.added_tokens[0].content,
+      'tokenizer.json: added_tokens[0].content must be a string, got nothing',
+    ],
+    [
+      'an added token with another id',
+      (j) => (j.added_tokens[0].id = 7),
+      /added_tokens\[0\]\.id must be 0, the id model\.vocab gives "<\|endoftext\|>", got 7/,
+    ],
     ['added_tokens not a list', (j) => (j.added_tokens = {}), 'tokenizer.json: added_tokens must be an array, got {}'],
   ];
   it.each(bad)('rejects %s with a FormatError naming the field', (_, mutate, message) => {

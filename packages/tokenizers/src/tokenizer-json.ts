@@ -152,7 +152,10 @@ export function readTokenizerJSON(json: unknown, source: string): { model: BpeMo
   const merges = expectArray(mergesValue, mergesAt).map((merge, i) => readMerge(merge, at(source, `${mergesAt.path}[${i}]`)));
 
   const [addedValue, addedAt] = field(top, 'added_tokens', root);
-  const addedTokens = addedValue === undefined ? [] : expectArray(addedValue, addedAt).map((entry, i) => readAddedToken(entry, at(source, `${addedAt.path}[${i}]`)));
+  const addedTokens =
+    addedValue === undefined
+      ? []
+      : expectArray(addedValue, addedAt).map((entry, i) => readAddedToken(entry, at(source, `${addedAt.path}[${i}]`)));
 
   return {
     model: {
@@ -167,11 +170,7 @@ export function readTokenizerJSON(json: unknown, source: string): { model: BpeMo
   };
 }
 
-function byteLevelConfig(
-  top: Record<string, unknown>,
-  key: string,
-  root: JsonLocation,
-): { addPrefixSpace: boolean; useRegex: boolean } {
+function byteLevelConfig(top: Record<string, unknown>, key: string, root: JsonLocation): { addPrefixSpace: boolean; useRegex: boolean } {
   const [value, where] = field(top, key, root);
   const config = expectObject(value, where);
   const [type, typeAt] = field(config, 'type', where);

@@ -20,7 +20,10 @@ describe('Vocab', () => {
   });
 
   it('orders by frequency, equal counts by first occurrence', () => {
-    const vocab = Vocab.build([['b', 'a', 'c', 'a'], ['d', 'c', 'b', 'a']]);
+    const vocab = Vocab.build([
+      ['b', 'a', 'c', 'a'],
+      ['d', 'c', 'b', 'a'],
+    ]);
     // a:3, then b and c (2 each, b seen first), then d.
     expect(vocab.tokens()).toEqual(['<PAD>', '<UNK>', 'a', 'b', 'c', 'd']);
   });
@@ -83,7 +86,11 @@ describe('Vocab', () => {
     ['wrong version', (j) => ({ ...j, version: 2 }), /^vocab\.json: version must be 1, got 2$/],
     ['missing tokens', ({ tokens: _, ...j }) => j, /tokens must be an array, got nothing/],
     ['a non-string token', (j) => ({ ...j, tokens: ['<PAD>', '<UNK>', '<BOS>', 7] }), /tokens\[3\] must be a string, got 7/],
-    ['a duplicate token', (j) => ({ ...j, tokens: ['<PAD>', '<UNK>', '<BOS>', 'a', 'a'] }), /tokens\[4\] must be unique \(tokens\[3\] is the same\)/],
+    [
+      'a duplicate token',
+      (j) => ({ ...j, tokens: ['<PAD>', '<UNK>', '<BOS>', 'a', 'a'] }),
+      /tokens\[4\] must be unique \(tokens\[3\] is the same\)/,
+    ],
     ['pad not at 0', (j) => ({ ...j, specials: { pad: 3, unk: 1 } }), /specials\.pad must be 0, got 3/],
     ['unk spelled wrong', (j) => ({ ...j, tokens: ['<PAD>', 'UNK', '<BOS>'] }), /tokens\[1\] must be "<UNK>", got "UNK"/],
     ['bos id out of range', (j) => ({ ...j, specials: { pad: 0, unk: 1, bos: 9 } }), /tokens\[9\] must be "<BOS>", got nothing/],
@@ -96,9 +103,7 @@ describe('Vocab', () => {
   });
 
   it('reports JSON syntax errors with a line and column', () => {
-    expect(() => Vocab.fromJSON('{\n  "version": 1,\n  "tokens": [,]\n}')).toThrow(
-      /^vocab\.json: not valid JSON at line 3, column 14/,
-    );
+    expect(() => Vocab.fromJSON('{\n  "version": 1,\n  "tokens": [,]\n}')).toThrow(/^vocab\.json: not valid JSON at line 3, column 14/);
   });
 });
 

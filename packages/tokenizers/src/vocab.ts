@@ -3,15 +3,7 @@
 
 import { TokenizerError } from './errors.js';
 import { checkOptions } from './options.js';
-import {
-  at,
-  expectArray,
-  expectId,
-  expectObject,
-  expectString,
-  fail,
-  field,
-} from './json-validate.js';
+import { at, expectArray, expectId, expectObject, expectString, fail, field } from './json-validate.js';
 import { parseJsonText } from './json-text.js';
 
 export const PAD = '<PAD>';
@@ -122,9 +114,7 @@ export class Vocab {
     const [version, versionAt] = field(top, 'version', at(source, ''));
     if (version !== 1) fail(versionAt, '1', version);
     const [tokensValue, tokensAt] = field(top, 'tokens', at(source, ''));
-    const tokens = expectArray(tokensValue, tokensAt).map((token, i) =>
-      expectString(token, at(source, `tokens[${i}]`)),
-    );
+    const tokens = expectArray(tokensValue, tokensAt).map((token, i) => expectString(token, at(source, `tokens[${i}]`)));
     const [specialsValue, specialsAt] = field(top, 'specials', at(source, ''));
     const specials = expectObject(specialsValue, specialsAt);
     const expected: [string, string, number | undefined][] = [

@@ -8,10 +8,39 @@ describe('WordTokenizer', () => {
 
   it('makes each Han character a token and splits full-width punctuation (seed sentence)', () => {
     expect(tokenizer.tokenize('循环神经网络（RNN）是一类')).toEqual([
-      '循', '环', '神', '经', '网', '络', '（', 'RNN', '）', '是', '一', '类',
+      '循',
+      '环',
+      '神',
+      '经',
+      '网',
+      '络',
+      '（',
+      'RNN',
+      '）',
+      '是',
+      '一',
+      '类',
     ]);
     expect(tokenizer.tokenize('本文将系统介绍RNN的核心概念、常见变体。')).toEqual([
-      '本', '文', '将', '系', '统', '介', '绍', 'RNN', '的', '核', '心', '概', '念', '、', '常', '见', '变', '体', '。',
+      '本',
+      '文',
+      '将',
+      '系',
+      '统',
+      '介',
+      '绍',
+      'RNN',
+      '的',
+      '核',
+      '心',
+      '概',
+      '念',
+      '、',
+      '常',
+      '见',
+      '变',
+      '体',
+      '。',
     ]);
   });
 
@@ -22,7 +51,19 @@ describe('WordTokenizer', () => {
 
   it('splits English punctuation into separate tokens and drops whitespace', () => {
     expect(tokenizer.tokenize("Call me Ishmael. Don't   stop,\n\t'whale'!")).toEqual([
-      'Call', 'me', 'Ishmael', '.', 'Don', "'", 't', 'stop', ',', "'", 'whale', "'", '!',
+      'Call',
+      'me',
+      'Ishmael',
+      '.',
+      'Don',
+      "'",
+      't',
+      'stop',
+      ',',
+      "'",
+      'whale',
+      "'",
+      '!',
     ]);
     expect(tokenizer.tokenize('3.14 km/h x_y')).toEqual(['3', '.', '14', 'km', '/', 'h', 'x', '_', 'y']);
   });

@@ -23,15 +23,7 @@ export interface Segmentation {
 const CJK = '\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\u30FC';
 // Trailing combining marks (\p{M}: accents, variation selectors) stay with the character they
 // modify, so a token never starts with a dangling mark unless the text does.
-const PIECE = new RegExp(
-  [
-    '(\\s+)',
-    `([${CJK}]\\p{M}*)`,
-    `((?:(?![${CJK}])[\\p{L}\\p{N}\\p{M}])+)`,
-    '([^]\\p{M}*)',
-  ].join('|'),
-  'gu',
-);
+const PIECE = new RegExp(['(\\s+)', `([${CJK}]\\p{M}*)`, `((?:(?![${CJK}])[\\p{L}\\p{N}\\p{M}])+)`, '([^]\\p{M}*)'].join('|'), 'gu');
 // For guessing spacing only: CJK characters and CJK/fullwidth punctuation sit without spaces.
 const CJK_LIKE = new RegExp(`^[${CJK}\\u3000-\\u303F\\uFF00-\\uFFEF]`, 'u');
 const NO_SPACE_BEFORE = /^[\p{Pe}\p{Pf}.,!?;:%]/u;
@@ -95,10 +87,7 @@ function guessSpacing(tokens: readonly string[]): string {
     const token = tokens[i]!;
     if (i > 0) {
       const previous = tokens[i - 1]!;
-      const tight =
-        (CJK_LIKE.test(previous) && CJK_LIKE.test(token)) ||
-        NO_SPACE_BEFORE.test(token) ||
-        NO_SPACE_AFTER.test(previous);
+      const tight = (CJK_LIKE.test(previous) && CJK_LIKE.test(token)) || NO_SPACE_BEFORE.test(token) || NO_SPACE_AFTER.test(previous);
       if (!tight) text += ' ';
     }
     text += token;

@@ -43,7 +43,9 @@ describe('WTF-8', () => {
     const bytes = Uint8Array.of(0x61, 0x62);
     expect(decodeWtf8(bytes, 1, 2)).toBe('b');
     expect(() => decodeWtf8(bytes, 0, 3)).toThrow(TokenizerError);
-    expect(() => decodeWtf8(bytes, 0, 3)).toThrow('decodeWtf8: expected integers 0 <= start <= end <= 2 (bytes.length), got start 0, end 3');
+    expect(() => decodeWtf8(bytes, 0, 3)).toThrow(
+      'decodeWtf8: expected integers 0 <= start <= end <= 2 (bytes.length), got start 0, end 3',
+    );
     expect(() => decodeWtf8(bytes, -1)).toThrow(TokenizerError);
     expect(() => decodeWtf8(bytes, 2, 1)).toThrow(TokenizerError);
     expect(() => decodeWtf8(bytes, 0.5)).toThrow(TokenizerError);

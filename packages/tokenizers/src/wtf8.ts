@@ -57,7 +57,9 @@ export function encodeWtf8(text: string): Uint8Array {
 export function decodeWtf8(bytes: ArrayLike<number>, start = 0, end = bytes.length): string {
   // Past the end a read is undefined, which would decode as U+FFFD instead of failing.
   if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || start > end || end > bytes.length) {
-    throw new TokenizerError(`decodeWtf8: expected integers 0 <= start <= end <= ${bytes.length} (bytes.length), got start ${start}, end ${end}`);
+    throw new TokenizerError(
+      `decodeWtf8: expected integers 0 <= start <= end <= ${bytes.length} (bytes.length), got start ${start}, end ${end}`,
+    );
   }
   const units: number[] = [];
   let text = '';

@@ -62,17 +62,21 @@ function perStep([early, late]: [Sample, Sample], key: 'bytes' | 'heap'): number
 }
 
 describe('a training loop without scope()', () => {
-  it.skipIf(!gc)('keeps memory() flat over 1,000 steps and the heap as flat as under scope()', async () => {
-    // The scoped run first: the second run profits from the first's compiled code.
-    const scoped = await train(1000, 200, true);
-    const bare = await train(1000, 200, false);
-    const report = (name: string, s: [Sample, Sample]): string =>
-      `${name}: tensors ${s[0].tensors} → ${s[1].tensors}, backend bytes ${perStep(s, 'bytes').toFixed(1)} B/step, ` +
-      `heap ${(s[0].heap / 1e6).toFixed(2)} → ${(s[1].heap / 1e6).toFixed(2)} MB (${perStep(s, 'heap').toFixed(0)} B/step)`;
-    console.log(`${report('no scope', bare)}\n${report('scope', scoped)}`);
-    expect(bare[1].tensors).toBe(bare[0].tensors);
-    expect(bare[1].bytes).toBe(bare[0].bytes);
-    // Before the finalizer: +6 tensors and +6,196 backend bytes and +2.9 KB of heap per step.
-    expect(perStep(bare, 'heap')).toBeLessThan(perStep(scoped, 'heap') + 500);
-  }, 300_000);
+  it.skipIf(!gc)(
+    'keeps memory() flat over 1,000 steps and the heap as flat as under scope()',
+    async () => {
+      // The scoped run first: the second run profits from the first's compiled code.
+      const scoped = await train(1000, 200, true);
+      const bare = await train(1000, 200, false);
+      const report = (name: string, s: [Sample, Sample]): string =>
+        `${name}: tensors ${s[0].tensors} → ${s[1].tensors}, backend bytes ${perStep(s, 'bytes').toFixed(1)} B/step, ` +
+        `heap ${(s[0].heap / 1e6).toFixed(2)} → ${(s[1].heap / 1e6).toFixed(2)} MB (${perStep(s, 'heap').toFixed(0)} B/step)`;
+      console.log(`${report('no scope', bare)}\n${report('scope', scoped)}`);
+      expect(bare[1].tensors).toBe(bare[0].tensors);
+      expect(bare[1].bytes).toBe(bare[0].bytes);
+      // Before the finalizer: +6 tensors and +6,196 backend bytes and +2.9 KB of heap per step.
+      expect(perStep(bare, 'heap')).toBeLessThan(perStep(scoped, 'heap') + 500);
+    },
+    300_000,
+  );
 });

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LSTM, Linear, Module, RecurrentStream, mseLoss, l1Loss } from '@recur/cells';
 import { Adam, SGD } from '@recur/optim';
-import {
-  ShapeError,
-  Tensor,
-  ValueError,
-  keep,
-  manualSeed,
-  memory,
-  narrow,
-  noGrad,
-  randn,
-  scope,
-  zeros,
-} from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, keep, manualSeed, memory, narrow, noGrad, randn, scope, zeros } from '@recur/tensor';
 import { TruncatedBPTT, type UpdateInfo } from './truncated-bptt.js';
 
 /** LSTM → Linear on every step; x [T, B, 2] → ŷ [T, B, 1]. */
@@ -98,8 +86,18 @@ describe('TruncatedBPTT with k1 = k2: the classic chunked loop', () => {
     const a = new Forecaster();
     const b = new Forecaster();
     b.loadStateDict(a.stateDict());
-    const fast = new TruncatedBPTT(new RecurrentStream(a, { batchSize: 2 }), { optimizer: new SGD(a.parameters(), { lr: 0.1 }), loss: mseLoss, k1: 4, clipNorm: 0.5 });
-    const slow = new TruncatedBPTT(new RecurrentStream(b, { batchSize: 2 }), { optimizer: new SGD(b.parameters(), { lr: 0.1 }), loss: mseLoss, k1: 4, clipNorm: 0.5 });
+    const fast = new TruncatedBPTT(new RecurrentStream(a, { batchSize: 2 }), {
+      optimizer: new SGD(a.parameters(), { lr: 0.1 }),
+      loss: mseLoss,
+      k1: 4,
+      clipNorm: 0.5,
+    });
+    const slow = new TruncatedBPTT(new RecurrentStream(b, { batchSize: 2 }), {
+      optimizer: new SGD(b.parameters(), { lr: 0.1 }),
+      loss: mseLoss,
+      k1: 4,
+      clipNorm: 0.5,
+    });
     const fastOut = await fast.step(x, y);
     const slowOut: number[] = [];
     for (let t = 0; t < 8; t++) {
@@ -163,12 +161,24 @@ describe('TruncatedBPTT(k1, k2) with k1 < k2', () => {
     const b = new Forecaster();
     b.loadStateDict(a.stateDict());
     const options = { loss: mseLoss, k1: 2, k2: 5, clipNorm: 0.3 };
-    const chunked = new TruncatedBPTT(new RecurrentStream(a, { batchSize: 2 }), { ...options, optimizer: new Adam(a.parameters(), { lr: 0.01 }) });
-    const single = new TruncatedBPTT(new RecurrentStream(b, { batchSize: 2 }), { ...options, optimizer: new Adam(b.parameters(), { lr: 0.01 }) });
-    const outputs = [await chunked.step(narrow(x, 0, 0, 7), narrow(y, 0, 0, 7)), await chunked.step(narrow(x, 0, 7, 4), narrow(y, 0, 7, 4))];
+    const chunked = new TruncatedBPTT(new RecurrentStream(a, { batchSize: 2 }), {
+      ...options,
+      optimizer: new Adam(a.parameters(), { lr: 0.01 }),
+    });
+    const single = new TruncatedBPTT(new RecurrentStream(b, { batchSize: 2 }), {
+      ...options,
+      optimizer: new Adam(b.parameters(), { lr: 0.01 }),
+    });
+    const outputs = [
+      await chunked.step(narrow(x, 0, 0, 7), narrow(y, 0, 0, 7)),
+      await chunked.step(narrow(x, 0, 7, 4), narrow(y, 0, 7, 4)),
+    ];
     // The same interleaving of forecasts and truths as the two chunks, one step per call.
     const steps: number[] = [];
-    for (const [from, to] of [[0, 7], [7, 11]] as const) {
+    for (const [from, to] of [
+      [0, 7],
+      [7, 11],
+    ] as const) {
       for (let t = from; t < to; t++) single.predict(narrow(x, 0, t, 1)).dispose();
       for (let t = from; t < to; t++) steps.push((await single.learn(narrow(y, 0, t, 1))).updates);
     }
@@ -217,7 +227,9 @@ describe('TruncatedBPTT: checks and reset', () => {
     const stream = new RecurrentStream(model, { batchSize: 2 });
     expect(() => new TruncatedBPTT(stream, { optimizer, loss: mseLoss, k1: 0 })).toThrow(ValueError);
     expect(() => new TruncatedBPTT(stream, { optimizer, loss: mseLoss, k1: 3, k2: 2 })).toThrow(/k2 must be an integer ≥ k1 = 3/);
-    expect(() => new TruncatedBPTT(new RecurrentStream(model, { detach: false }), { optimizer, loss: mseLoss, k1: 2 })).toThrow(/detach: true/);
+    expect(() => new TruncatedBPTT(new RecurrentStream(model, { detach: false }), { optimizer, loss: mseLoss, k1: 2 })).toThrow(
+      /detach: true/,
+    );
     const trainer = new TruncatedBPTT(stream, { optimizer, loss: mseLoss, k1: 2 });
     await expect(trainer.step(randn([3, 2, 2]), randn([2, 2, 1]))).rejects.toThrow(ShapeError);
     await expect(trainer.learn(randn([1, 2, 1]))).rejects.toThrow(/0 predicted steps wait/);

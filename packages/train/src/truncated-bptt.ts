@@ -68,15 +68,20 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
   readonly #outputs: StepBuffer;
   readonly #targets: StepBuffer;
 
-  constructor(readonly stream: RecurrentStream<M>, options: TruncatedBPTTOptions) {
+  constructor(
+    readonly stream: RecurrentStream<M>,
+    options: TruncatedBPTTOptions,
+  ) {
     const k1 = options.k1;
     const k2 = options.k2 ?? k1;
     if (!Number.isInteger(k1) || k1 < 1) throw new ValueError(`TruncatedBPTT: k1 must be an integer ≥ 1; got ${k1}`);
     if (!Number.isInteger(k2) || k2 < k1) throw new ValueError(`TruncatedBPTT: k2 must be an integer ≥ k1 = ${k1}; got ${k2}`);
     const clipNorm = options.clipNorm ?? 0;
     if (!(clipNorm >= 0)) throw new ValueError(`TruncatedBPTT: clipNorm must be ≥ 0 (0 turns clipping off); got ${clipNorm}`);
-    if (!stream.detach) throw new ValueError('TruncatedBPTT: the stream must detach its state (detach: true); the trainer cuts the graph itself');
-    if (typeof options.loss !== 'function') throw new ValueError(`TruncatedBPTT: loss must be a function (output, target) → scalar; got ${typeof options.loss}`);
+    if (!stream.detach)
+      throw new ValueError('TruncatedBPTT: the stream must detach its state (detach: true); the trainer cuts the graph itself');
+    if (typeof options.loss !== 'function')
+      throw new ValueError(`TruncatedBPTT: loss must be a function (output, target) → scalar; got ${typeof options.loss}`);
     this.k1 = k1;
     this.k2 = k2;
     this.clipNorm = clipNorm;
@@ -186,7 +191,9 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
     if (!(target instanceof Tensor)) throw new ValueError(`TruncatedBPTT.learn: expected a Tensor; got ${typeof target}`);
     const steps = target.shape[axis] ?? 0;
     if (steps < 1 || steps > this.pending) {
-      throw new ShapeError(`TruncatedBPTT.learn: got targets for ${steps} steps (shape ${fmtShape(target.shape)}); ${this.pending} predicted steps wait for targets`);
+      throw new ShapeError(
+        `TruncatedBPTT.learn: got targets for ${steps} steps (shape ${fmtShape(target.shape)}); ${this.pending} predicted steps wait for targets`,
+      );
     }
     this.#checkTarget('learn', target, steps, null);
     let done = 0;
@@ -355,10 +362,7 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
       return { loss: knownLoss, metrics: {}, updates: 0 };
     }
     const values = noGrad(() =>
-      scope(() => [
-        ...(knownLoss === undefined ? [this.#loss(output, target)] : []),
-        ...this.#metrics.map(([, f]) => f(output, target)),
-      ]),
+      scope(() => [...(knownLoss === undefined ? [this.#loss(output, target)] : []), ...this.#metrics.map(([, f]) => f(output, target))]),
     );
     try {
       const numbers: number[] = knownLoss === undefined ? [] : [knownLoss];
@@ -377,7 +381,9 @@ export class TruncatedBPTT<M extends StreamableModule = StreamableModule> {
     if (input && !(input instanceof Tensor)) throw new ValueError(`TruncatedBPTT.${where}: expected an input Tensor; got ${typeof input}`);
     if (target.rank < 2 || target.shape[timeAxis] !== steps || target.shape[batchAxis] !== batchSize) {
       const layout = this.stream.batchFirst ? `[${batchSize}, ${steps}, …]` : `[${steps}, ${batchSize}, …]`;
-      throw new ShapeError(`TruncatedBPTT.${where}: expected targets ${layout} (batch ${batchSize}, ${steps} steps); got ${fmtShape(target.shape)}`);
+      throw new ShapeError(
+        `TruncatedBPTT.${where}: expected targets ${layout} (batch ${batchSize}, ${steps} steps); got ${fmtShape(target.shape)}`,
+      );
     }
   }
 }

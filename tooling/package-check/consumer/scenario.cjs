@@ -62,7 +62,10 @@ module.exports = async function scenario(m, format) {
   // Datasets: the Node entry reads CSV; a corpus whose package is missing names it in a typed error.
   const rows = [];
   for await (const row of m.datasetsNode.readCsv({ text: 'a,b\n1,2\n3,4\n' })) rows.push(row);
-  assert.deepEqual(rows, [{ a: '1', b: '2' }, { a: '3', b: '4' }]);
+  assert.deepEqual(rows, [
+    { a: '1', b: '2' },
+    { a: '3', b: '4' },
+  ]);
   await assert.rejects(m.births.loadBirths(), (error) => {
     assert.ok(error instanceof m.births.CorpusNotInstalledError, `${format}: ${error}`);
     assert.match(error.message, /@stdlib\/datasets-cdc-nchs-us-births-1969-1988/);
@@ -94,7 +97,8 @@ module.exports = async function scenario(m, format) {
     const C = A.matmul(B);
     const row = C.select(0, 0).toArraySync();
     C.dispose();
-    for (let j = 0; j < n; j++) assert.ok(Math.abs(row[j] - expectedRow[j]) < 1e-3, `${format}: matmul[0][${j}] = ${row[j]}, expected ${expectedRow[j]}`);
+    for (let j = 0; j < n; j++)
+      assert.ok(Math.abs(row[j] - expectedRow[j]) < 1e-3, `${format}: matmul[0][${j}] = ${row[j]}, expected ${expectedRow[j]}`);
     // A worker comes online only while this thread yields to its event loop.
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

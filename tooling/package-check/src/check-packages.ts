@@ -45,7 +45,10 @@ for (const pkg of packages) {
 }
 
 log('publint --strict and attw on each tarball');
-const lintResults = await pool(packages.map((pkg) => () => lint(pkg.name, tarballs.get(pkg.name)!, bin)), 2);
+const lintResults = await pool(
+  packages.map((pkg) => () => lint(pkg.name, tarballs.get(pkg.name)!, bin)),
+  2,
+);
 lintResults.forEach((failures, i) => {
   log(`  ${packages[i]!.name}: ${failures.length === 0 ? 'ok' : 'FAILED'}`);
   problems.push(...failures);

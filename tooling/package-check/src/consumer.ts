@@ -10,11 +10,21 @@ import { pool, run } from './run.js';
 import type { WorkspacePackage } from './workspace.js';
 
 /** What the consumer installs; their @recur dependencies come along as tarballs too. */
-export const CONSUMER_PACKAGES = ['@recur/tensor', '@recur/backend-cpu', '@recur/cells', '@recur/optim', '@recur/datasets', '@recur/backend-webgpu'];
+export const CONSUMER_PACKAGES = [
+  '@recur/tensor',
+  '@recur/backend-cpu',
+  '@recur/cells',
+  '@recur/optim',
+  '@recur/datasets',
+  '@recur/backend-webgpu',
+];
 
 const COMMON = { target: 'ES2022', lib: ['ES2022'], types: ['node'], strict: true, skipLibCheck: false, noEmit: true };
 const TSCONFIGS = {
-  node16: { compilerOptions: { ...COMMON, module: 'node16', moduleResolution: 'node16' }, files: ['types.ts', 'types-cjs.cts', 'webgpu.ts'] },
+  node16: {
+    compilerOptions: { ...COMMON, module: 'node16', moduleResolution: 'node16' },
+    files: ['types.ts', 'types-cjs.cts', 'webgpu.ts'],
+  },
   node10: { compilerOptions: { ...COMMON, module: 'commonjs', moduleResolution: 'node10' }, files: ['types.ts', 'webgpu.ts'] },
   bundler: { compilerOptions: { ...COMMON, module: 'esnext', moduleResolution: 'bundler' }, files: ['types.ts', 'webgpu.ts'] },
 };
@@ -25,10 +35,21 @@ const TSCONFIGS = {
  */
 function writeStubWebgpu(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'webgpu', version: '0.0.0-stub', type: 'module', exports: './index.js' }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'webgpu', version: '0.0.0-stub', type: 'module', exports: './index.js' }),
+  );
   writeFileSync(
     join(dir, 'index.js'),
-    ['await Promise.resolve();', 'export const globals = {};', 'export function create() {', '  globalThis.recurStubGpuCreated++;', '  return { requestAdapter: async () => null };', '}', ''].join('\n'),
+    [
+      'await Promise.resolve();',
+      'export const globals = {};',
+      'export function create() {',
+      '  globalThis.recurStubGpuCreated++;',
+      '  return { requestAdapter: async () => null };',
+      '}',
+      '',
+    ].join('\n'),
   );
 }
 
@@ -64,7 +85,8 @@ export async function checkConsumer({ root, dir, packages, tarballs, fixtures, l
   const installed = closure(CONSUMER_PACKAGES, byName);
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'recur-consumer', private: true, type: 'module' }, null, 2));
   for (const file of readdirSync(fixtures)) copyFileSync(join(fixtures, file), join(dir, file));
-  for (const [name, config] of Object.entries(TSCONFIGS)) writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
+  for (const [name, config] of Object.entries(TSCONFIGS))
+    writeFileSync(join(dir, `tsconfig.${name}.json`), JSON.stringify(config, null, 2));
 
   const requireRoot = createRequire(join(root, 'package.json'));
   const typesNode = (JSON.parse(readFileSync(requireRoot.resolve('@types/node/package.json'), 'utf8')) as { version: string }).version;
@@ -78,12 +100,25 @@ export async function checkConsumer({ root, dir, packages, tarballs, fixtures, l
     return result.code === 0;
   };
 
-  const npmArgs = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...installed.map((n) => tarballs.get(n)!), `@types/node@${typesNode}`];
+  const npmArgs = [
+    'install',
+    '--no-audit',
+    '--no-fund',
+    '--prefer-offline',
+    '--loglevel=error',
+    ...installed.map((n) => tarballs.get(n)!),
+    `@types/node@${typesNode}`,
+  ];
   if (!(await step(`npm install ${installed.join(' ')}`, 'npm', npmArgs))) return failures;
   writeStubWebgpu(join(dir, 'node_modules', 'webgpu'));
   await step('node esm.mjs (import)', process.execPath, ['esm.mjs']);
   await step('node cjs.cjs (require)', process.execPath, ['cjs.cjs']);
   // Two at a time: CI has two cores, and each check takes some seconds.
-  await pool(Object.keys(TSCONFIGS).map((name) => () => step(`tsc, moduleResolution ${name}, skipLibCheck false`, process.execPath, [tsc, '-p', `tsconfig.${name}.json`])), 2);
+  await pool(
+    Object.keys(TSCONFIGS).map(
+      (name) => () => step(`tsc, moduleResolution ${name}, skipLibCheck false`, process.execPath, [tsc, '-p', `tsconfig.${name}.json`]),
+    ),
+    2,
+  );
   return failures;
 }

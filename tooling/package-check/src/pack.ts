@@ -33,16 +33,25 @@ export function contentProblems(name: string, tarball: string, scratch: string):
   const files = walk(root).map((f) => relative(root, f));
   const problems: string[] = [];
   for (const file of files) {
-    if (!ALLOWED.test(file)) problems.push(`${name}: ships ${file} (only dist, bin, README.md, LICENSE, package.json belong in the tarball)`);
+    if (!ALLOWED.test(file))
+      problems.push(`${name}: ships ${file} (only dist, bin, README.md, LICENSE, package.json belong in the tarball)`);
     else if (file.endsWith('.map')) problems.push(`${name}: ships a source map ${file}`);
-    else if (/\.(c|m)?js$|\.d\.(c|m)?ts$/.test(file) && /(from|require\(|import\()\s*['"]vitest/.test(readFileSync(join(root, file), 'utf8'))) {
+    else if (
+      /\.(c|m)?js$|\.d\.(c|m)?ts$/.test(file) &&
+      /(from|require\(|import\()\s*['"]vitest/.test(readFileSync(join(root, file), 'utf8'))
+    ) {
       problems.push(`${name}: ${file} imports vitest (a test helper reached a published entry)`);
     }
   }
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports?: unknown; dependencies?: Record<string, string> };
-  if (JSON.stringify(manifest.exports ?? {}).includes('@recur/source')) problems.push(`${name}: the packed exports still carry the @recur/source condition`);
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    exports?: unknown;
+    dependencies?: Record<string, string>;
+  };
+  if (JSON.stringify(manifest.exports ?? {}).includes('@recur/source'))
+    problems.push(`${name}: the packed exports still carry the @recur/source condition`);
   for (const [dep, range] of Object.entries(manifest.dependencies ?? {})) {
-    if (dep.startsWith('@recur/') && !range.startsWith('^')) problems.push(`${name}: depends on ${dep}@"${range}"; a caret range was expected`);
+    if (dep.startsWith('@recur/') && !range.startsWith('^'))
+      problems.push(`${name}: depends on ${dep}@"${range}"; a caret range was expected`);
   }
   if (!files.includes('LICENSE')) problems.push(`${name}: the tarball has no LICENSE`);
   return { problems, files: files.length, bytes: statSync(tarball).size };

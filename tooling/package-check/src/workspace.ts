@@ -56,8 +56,14 @@ export function manifestProblems({ dir, name, manifest: m }: WorkspacePackage): 
   need(m.engines?.node, '"engines.node" is missing');
   need(existsSync(join(dir, 'LICENSE')), 'no LICENSE file (copy the root one)');
   need(existsSync(join(dir, 'README.md')), 'no README.md');
-  need(Array.isArray(m.files) && m.files.includes('dist') && !m.files.some((f) => /^!?src\b/.test(f)), `"files" must ship dist and no sources, got ${JSON.stringify(m.files)}`);
-  need(m.main?.endsWith('.cjs') && m.module?.endsWith('.js') && m.types?.endsWith('.d.cts'), '"main"/"module"/"types" must name the CJS build, the ESM build and the .d.cts');
+  need(
+    Array.isArray(m.files) && m.files.includes('dist') && !m.files.some((f) => /^!?src\b/.test(f)),
+    `"files" must ship dist and no sources, got ${JSON.stringify(m.files)}`,
+  );
+  need(
+    m.main?.endsWith('.cjs') && m.module?.endsWith('.js') && m.types?.endsWith('.d.cts'),
+    '"main"/"module"/"types" must name the CJS build, the ESM build and the .d.cts',
+  );
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const [dep, range] of Object.entries((m[field] ?? {}) as Record<string, string>)) {
       need(!/^workspace:(\*|[\d.]+)$/.test(range), `${field}.${dep} is "${range}"; use "workspace:^" so the published range is not pinned`);
@@ -72,10 +78,22 @@ export function manifestProblems({ dir, name, manifest: m }: WorkspacePackage): 
     need(!('source' in entry), `exports["${subpath}"] uses the generic "source" condition; name it "${SOURCE_CONDITION}"`);
     const { [SOURCE_CONDITION]: _source, ...rest } = entry;
     void _source;
-    need(JSON.stringify(published?.[subpath]) === JSON.stringify(rest), `publishConfig.exports["${subpath}"] differs from exports["${subpath}"] without its source condition`);
-    need(conditions.import?.types && conditions.import?.default && conditions.require?.types?.endsWith('.d.cts') && conditions.require?.default?.endsWith('.cjs'), `exports["${subpath}"] needs import {types, default} and require {types: .d.cts, default: .cjs}`);
+    need(
+      JSON.stringify(published?.[subpath]) === JSON.stringify(rest),
+      `publishConfig.exports["${subpath}"] differs from exports["${subpath}"] without its source condition`,
+    );
+    need(
+      conditions.import?.types &&
+        conditions.import?.default &&
+        conditions.require?.types?.endsWith('.d.cts') &&
+        conditions.require?.default?.endsWith('.cjs'),
+      `exports["${subpath}"] needs import {types, default} and require {types: .d.cts, default: .cjs}`,
+    );
     if (subpath !== '.' && subpath !== './package.json') {
-      need(m.typesVersions?.['*']?.[subpath.slice(2)], `typesVersions has no "${subpath.slice(2)}" (moduleResolution node10 cannot see the subpath)`);
+      need(
+        m.typesVersions?.['*']?.[subpath.slice(2)],
+        `typesVersions has no "${subpath.slice(2)}" (moduleResolution node10 cannot see the subpath)`,
+      );
     }
   }
   return problems;

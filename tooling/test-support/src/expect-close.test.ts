@@ -24,7 +24,14 @@ describe('expectClose', () => {
   });
 
   it('flattens nested arrays and typed arrays, and checks lengths', () => {
-    expectClose([[1, 2], [3, 4]], Float32Array.from([1, 2, 3, 4]), { digits: 6 });
+    expectClose(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      Float32Array.from([1, 2, 3, 4]),
+      { digits: 6 },
+    );
     expect(() => expectClose([1, 2, 3], [1, 2], { digits: 6 })).toThrow(/length 3, expected 2/);
   });
 

@@ -14,10 +14,7 @@ export type Tolerance = { readonly digits: number } | { readonly atol?: number; 
 
 /** A value expectClose compares: a number, (nested) arrays of numbers, or a tensor. */
 export type Closeness =
-  | number
-  | ArrayLike<number>
-  | readonly Closeness[]
-  | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> };
+  number | ArrayLike<number> | readonly Closeness[] | { readonly shape: readonly number[]; dataSync(): ArrayLike<number> };
 
 function isTensorLike(value: Closeness): value is { readonly shape: readonly number[]; dataSync(): ArrayLike<number> } {
   return typeof value === 'object' && value !== null && 'dataSync' in value && 'shape' in value;

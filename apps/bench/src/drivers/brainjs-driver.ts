@@ -8,7 +8,8 @@ import { Unsupported, type CaseSpec, type CellKind, type Driver, type Iteration,
 type Brain = (typeof import('brain.js'))['default'];
 
 function network(brain: Brain, cell: CellKind, inputSize: number, hiddenSize: number) {
-  const Network = cell === 'lstm' ? brain.recurrent.LSTMTimeStep : cell === 'gru' ? brain.recurrent.GRUTimeStep : brain.recurrent.RNNTimeStep;
+  const Network =
+    cell === 'lstm' ? brain.recurrent.LSTMTimeStep : cell === 'gru' ? brain.recurrent.GRUTimeStep : brain.recurrent.RNNTimeStep;
   return new Network({ inputSize, hiddenLayers: [hiddenSize], outputSize: inputSize });
 }
 

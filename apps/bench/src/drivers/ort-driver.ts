@@ -27,15 +27,23 @@ type Feeds = Record<string, OrtApi.Tensor>;
 /** A deterministic input of `shape` (values in [-1, 1)). */
 function input(ort: Ort, shape: readonly number[]): OrtApi.Tensor {
   const size = shape.reduce((a, b) => a * b, 1);
-  return new ort.Tensor('float32', Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37)), [...shape]);
+  return new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: size }, (_, i) => Math.sin(i * 0.37)),
+    [...shape],
+  );
 }
 
 /** The case's model as ONNX, written by the PyTorch peer; Unsupported when it cannot be made here. */
 function exportModel(shape: CaseShape, folder: string): string {
   const exporter = JSON.parse(process.env[ONNX_EXPORT_ENV] ?? '{"error":"the harness set no exporter"}') as Exporter;
-  if (!exporter.python || !exporter.script) throw new Unsupported(`the ONNX model comes from torch.onnx.export: ${exporter.error ?? 'no Python'}`);
+  if (!exporter.python || !exporter.script)
+    throw new Unsupported(`the ONNX model comes from torch.onnx.export: ${exporter.error ?? 'no Python'}`);
   const path = join(folder, 'model.onnx');
-  const result = spawnSync(exporter.python, [exporter.script, '--export-onnx', JSON.stringify(shape), path], { encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(exporter.python, [exporter.script, '--export-onnx', JSON.stringify(shape), path], {
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   const reply = result.stdout.trim().split('\n').pop() ?? '';
   let parsed: { ok?: boolean; error?: string } = {};
   try {
@@ -45,7 +53,8 @@ function exportModel(shape: CaseShape, folder: string): string {
   }
   if (parsed.ok) return path;
   const error = parsed.error ?? 'no reply';
-  if (error.startsWith('unsupported: ') || error.startsWith('import torch failed')) throw new Unsupported(error.replace(/^unsupported: /, ''));
+  if (error.startsWith('unsupported: ') || error.startsWith('import torch failed'))
+    throw new Unsupported(error.replace(/^unsupported: /, ''));
   throw new Error(`torch.onnx.export: ${error}`);
 }
 
@@ -80,7 +89,13 @@ export function ortDriver(flavour: OrtFlavour): Driver {
         const options: OrtApi.InferenceSession.SessionOptions =
           flavour === 'wasm'
             ? { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }
-            : { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' };
+            : {
+                executionProviders: ['cpu'],
+                graphOptimizationLevel: 'all',
+                intraOpNumThreads: threads,
+                interOpNumThreads: 1,
+                executionMode: 'sequential',
+              };
         const session = await ort.InferenceSession.create(path, options);
         return iteration(ort, session, shape);
       } finally {

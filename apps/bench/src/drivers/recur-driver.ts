@@ -3,7 +3,19 @@
 // reading a value back (`await data()`), which on WebGPU waits for the submitted work.
 
 import { createRequire } from 'node:module';
-import { Embedding, GRU, LSTM, LayerNormLSTM, Linear, MultiheadAttention, RNN, RecurrentStream, crossEntropy, mseLoss, type Module } from '@recur/cells';
+import {
+  Embedding,
+  GRU,
+  LSTM,
+  LayerNormLSTM,
+  Linear,
+  MultiheadAttention,
+  RNN,
+  RecurrentStream,
+  crossEntropy,
+  mseLoss,
+  type Module,
+} from '@recur/cells';
 import { Adam } from '@recur/optim';
 import { packPaddedSequence, type PackedSequence } from '@recur/sequence';
 import {
@@ -23,7 +35,12 @@ import { Unsupported, type CaseShape, type CaseSpec, type CellKind, type Driver,
 
 type Recurrent = LSTM | GRU | RNN;
 
-function recurrent(cell: CellKind, inputSize: number, hiddenSize: number, extra: { numLayers?: number; bidirectional?: boolean } = {}): Recurrent {
+function recurrent(
+  cell: CellKind,
+  inputSize: number,
+  hiddenSize: number,
+  extra: { numLayers?: number; bidirectional?: boolean } = {},
+): Recurrent {
   const options = { inputSize, hiddenSize, ...extra };
   if (cell === 'lstm') return new LSTM(options);
   if (cell === 'gru') return new GRU(options);
@@ -70,7 +87,16 @@ function prepareForward(shape: Extract<CaseShape, { kind: 'rnn-forward' }>): Ite
   const x = randn([shape.steps, shape.batch, shape.inputSize]);
   return withLiveCount({
     run: () =>
-      settle(noGrad(() => scope(() => runLayer(model, x).output.select(0, shape.steps - 1).narrow(0, 0, 1).contiguous()))),
+      settle(
+        noGrad(() =>
+          scope(() =>
+            runLayer(model, x)
+              .output.select(0, shape.steps - 1)
+              .narrow(0, 0, 1)
+              .contiguous(),
+          ),
+        ),
+      ),
     dispose: () => disposeAll(model, x),
   });
 }
@@ -200,8 +226,7 @@ function prepareRemedy(shape: Extract<CaseShape, { kind: 'lnlstm-grad' | 'mha-gr
       ? new LayerNormLSTM({ inputSize: shape.inputSize, hiddenSize: shape.hiddenSize })
       : new MultiheadAttention({ embedDim: shape.embedDim, numHeads: shape.numHeads });
   const x = randn([shape.steps, shape.batch, shape.kind === 'lnlstm-grad' ? shape.inputSize : shape.embedDim]);
-  const output = (): Tensor =>
-    model instanceof LayerNormLSTM ? model.forward(x)[0] : model.forward(x, x, x, { needWeights: false })[0];
+  const output = (): Tensor => (model instanceof LayerNormLSTM ? model.forward(x)[0] : model.forward(x, x, x, { needWeights: false })[0]);
   return withLiveCount({
     run: () =>
       settle(

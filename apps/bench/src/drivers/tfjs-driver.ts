@@ -60,11 +60,17 @@ function prepareMatmul(tf: Tf, shape: Extract<CaseShape, { kind: 'matmul' }>): I
 
 function prepareForward(tf: Tf, tfl: Tfl, shape: Extract<CaseShape, { kind: 'rnn-forward' }>): Iteration {
   const model = tfl.sequential({
-    layers: [recurrentLayer(tfl, shape.cell, { units: shape.hiddenSize, returnSequences: true, inputShape: [shape.steps, shape.inputSize] })],
+    layers: [
+      recurrentLayer(tfl, shape.cell, { units: shape.hiddenSize, returnSequences: true, inputShape: [shape.steps, shape.inputSize] }),
+    ],
   });
   const x = tf.randomNormal([shape.batch, shape.steps, shape.inputSize]);
   return {
-    run: () => settle(tf, tf.tidy(() => tf.slice(model.predict(x) as TfCore.Tensor, [0, shape.steps - 1, 0], [1, 1, shape.hiddenSize]))),
+    run: () =>
+      settle(
+        tf,
+        tf.tidy(() => tf.slice(model.predict(x) as TfCore.Tensor, [0, shape.steps - 1, 0], [1, 1, shape.hiddenSize])),
+      ),
     dispose: () => {
       model.dispose();
       x.dispose();
@@ -118,7 +124,9 @@ function prepareOnline(tf: Tf, tfl: Tfl, shape: Extract<CaseShape, { kind: 'onli
 }
 
 function prepareTextClassifier(tf: Tf, tfl: Tfl, shape: Extract<CaseShape, { kind: 'text-classifier' }>): Iteration {
-  const layers: TfLayers.layers.Layer[] = [tfl.layers.embedding({ inputDim: shape.vocab, outputDim: shape.embedding, inputLength: shape.steps })];
+  const layers: TfLayers.layers.Layer[] = [
+    tfl.layers.embedding({ inputDim: shape.vocab, outputDim: shape.embedding, inputLength: shape.steps }),
+  ];
   for (let layer = 0; layer < shape.layers; layer++) {
     const last = layer === shape.layers - 1;
     layers.push(
@@ -159,12 +167,18 @@ function prepareStream(tf: Tf, tfl: Tfl, shape: Extract<CaseShape, { kind: 'stre
 async function backendInfo(tf: Tf, backend: TfjsBackendName, extra: Record<string, unknown>): Promise<SystemInfo> {
   const version = tf.version_core;
   if (backend !== 'wasm') {
-    return { version, threads: backend === 'cpu' ? 1 : undefined, variant: backend === 'cpu' ? 'plain JavaScript kernels' : 'WGSL via the webgpu package (Dawn)', ...extra };
+    return {
+      version,
+      threads: backend === 'cpu' ? 1 : undefined,
+      variant: backend === 'cpu' ? 'plain JavaScript kernels' : 'WGSL via the webgpu package (Dawn)',
+      ...extra,
+    };
   }
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
   const threaded = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-  const binary = simd && threaded ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
+  const binary =
+    simd && threaded ? 'tfjs-backend-wasm-threaded-simd.wasm' : simd ? 'tfjs-backend-wasm-simd.wasm' : 'tfjs-backend-wasm.wasm';
   return {
     version,
     threads: wasm.getThreadsCount(),

@@ -68,7 +68,8 @@ export function checkBirthsConfig(config: BirthsConfig): string | null {
   if (config.lookback < SEASON) return `"lookback" must be at least ${SEASON} (seasonal-naive reads a week back), got ${config.lookback}`;
   if (!(config.lrGamma > 0 && config.lrGamma <= 1)) return `"lrGamma" must be in (0, 1], got ${config.lrGamma}`;
   if (!(config.clipNorm >= 0)) return `"clipNorm" must be 0 or more, got ${config.clipNorm}`;
-  if (!Number.isInteger(config.trainYears) || config.trainYears < 0) return `"trainYears" must be a non-negative integer, got ${config.trainYears}`;
+  if (!Number.isInteger(config.trainYears) || config.trainYears < 0)
+    return `"trainYears" must be a non-negative integer, got ${config.trainYears}`;
   if (!(config.dropout >= 0 && config.dropout < 1)) return `"dropout" must be in [0, 1), got ${config.dropout}`;
   for (const key of ['ridgeInit', 'restoreBest'] as const) {
     if (typeof config[key] !== 'boolean') return `"${key}" must be true or false, got ${JSON.stringify(config[key])}`;

@@ -72,7 +72,14 @@ export function windowsOver(series: Series, from: number, to: number, lookback: 
  */
 export const highwaySize = (lookback: number, horizon: number): number => 3 * lookback + targetCalendarSize(horizon);
 
-export function writeHighway(series: Series, offset: number, lookback: number, horizon: number, out: Float32Array | Float64Array, at: number): void {
+export function writeHighway(
+  series: Series,
+  offset: number,
+  lookback: number,
+  horizon: number,
+  out: Float32Array | Float64Array,
+  at: number,
+): void {
   for (let i = 0; i < lookback; i++) {
     const [major, minor] = series.flags[offset + i]!;
     out[at + 3 * i] = series.z[offset + i]!;

@@ -27,15 +27,21 @@ export class BirthsMember extends Module {
 
   constructor(options: BirthsModelOptions) {
     super();
-    this.lstm = this.registerModule('lstm', new LSTM({
-      inputSize: STEP_FEATURES,
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers,
-      dropout: options.numLayers > 1 ? options.dropout : 0,
-      batchFirst: true,
-    }));
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM({
+        inputSize: STEP_FEATURES,
+        hiddenSize: options.hiddenSize,
+        numLayers: options.numLayers,
+        dropout: options.numLayers > 1 ? options.dropout : 0,
+        batchFirst: true,
+      }),
+    );
     this.drop = this.registerModule('drop', new Dropout({ p: options.dropout }));
-    this.head = this.registerModule('head', new Linear({ inFeatures: options.hiddenSize + highwaySize(options.lookback, options.horizon), outFeatures: options.horizon }));
+    this.head = this.registerModule(
+      'head',
+      new Linear({ inFeatures: options.hiddenSize + highwaySize(options.lookback, options.horizon), outFeatures: options.horizon }),
+    );
   }
 
   /** inputs [B, L, F], highway [B, P] → corrections [B, K]. */

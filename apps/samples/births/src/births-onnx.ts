@@ -23,7 +23,10 @@ function register(): void {
 export function exportBirthsOnnx(model: BirthsModel, lookback: number, horizon: number): Promise<Uint8Array> {
   register();
   return exportOnnx(model, {
-    inputs: [{ name: 'inputs', shape: ['batch', lookback, STEP_FEATURES] }, { name: 'highway', shape: ['batch', highwaySize(lookback, horizon)] }],
+    inputs: [
+      { name: 'inputs', shape: ['batch', lookback, STEP_FEATURES] },
+      { name: 'highway', shape: ['batch', highwaySize(lookback, horizon)] },
+    ],
     outputNames: ['corrections'],
   });
 }

@@ -30,7 +30,14 @@ function corrections(series: Series, window: SeriesWindow, lookback: number, hor
   });
 }
 
-export function ridgeForecast(model: RidgeModel, series: Series, windows: readonly SeriesWindow[], scale: Standardizer, lookback: number, horizon: number): RidgeForecast {
+export function ridgeForecast(
+  model: RidgeModel,
+  series: Series,
+  windows: readonly SeriesWindow[],
+  scale: Standardizer,
+  lookback: number,
+  horizon: number,
+): RidgeForecast {
   const n = windows.length * horizon;
   const predicted = new Float64Array(n);
   const naive = new Float64Array(n);

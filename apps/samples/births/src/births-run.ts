@@ -6,7 +6,17 @@
 import { ArrayDataset, DataLoader } from '@recur/datasets';
 import { meanAbsoluteError, meanAbsolutePercentageError, rootMeanSquaredError } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
-import { fit, type Evaluation, type LinePlot, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import {
+  fit,
+  type Evaluation,
+  type LinePlot,
+  type Metrics,
+  type OnnxExample,
+  type Prediction,
+  type TaskRun,
+  type TrainContext,
+  type TrainResult,
+} from '@recur/sample-core';
 import { mseLoss } from '@recur/cells';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import { collate, SEASON, type Series, type SeriesWindow, type Standardizer } from './births-data.js';
@@ -110,13 +120,20 @@ export class BirthsRun implements TaskRun {
         metric: { name: 'mae', higherIsBetter: false },
         clipNorm: config.clipNorm,
         batchIndices: (epoch) => loader.batchIndices(epoch),
-        makeBatch: (indices) => collate(splits.series, indices.map((i) => splits.train[i]!), config.lookback, config.horizon),
+        makeBatch: (indices) =>
+          collate(
+            splits.series,
+            indices.map((i) => splits.train[i]!),
+            config.lookback,
+            config.horizon,
+          ),
         disposeBatch: (batch) => [batch.inputs, batch.calendar, batch.corrections].forEach((t) => t.dispose()),
         // Each member learns on its own loss, so the members stay an ensemble of independent fits.
-        loss: (batch) => scope(() => {
-          const losses = model.forwardMembers(batch.inputs, batch.calendar).map((out) => mseLoss(out, batch.corrections));
-          return losses.reduce((sum: Tensor, l) => sum.add(l));
-        }),
+        loss: (batch) =>
+          scope(() => {
+            const losses = model.forwardMembers(batch.inputs, batch.calendar).map((out) => mseLoss(out, batch.corrections));
+            return losses.reduce((sum: Tensor, l) => sum.add(l));
+          }),
         validate: async () => {
           const forecast = await this.forecast(splits.validation);
           const metrics = nextDayMetrics(forecast, config.horizon).model;
@@ -135,8 +152,16 @@ export class BirthsRun implements TaskRun {
         const dict = Object.fromEntries([...kept.weights].map(([key, values]) => [key, fromTypedArray(values, own[key]!.shape)]));
         model.loadStateDict(dict);
         Object.values(dict).forEach((t) => t.dispose());
-        const path = await context.save({ model, optimizer, scheduler }, { epoch: result.history.length, batch: 0, lossSum: 0, count: 0, history: result.history }, 'epoch');
-        context.reporter({ event: 'note', level: 'info', message: `early stopping: kept epoch ${kept.epoch}'s weights (validation MAE ${kept.mae.toFixed(1)})${path === null ? '' : `, saved to ${path}`}` });
+        const path = await context.save(
+          { model, optimizer, scheduler },
+          { epoch: result.history.length, batch: 0, lossSum: 0, count: 0, history: result.history },
+          'epoch',
+        );
+        context.reporter({
+          event: 'note',
+          level: 'info',
+          message: `early stopping: kept epoch ${kept.epoch}'s weights (validation MAE ${kept.mae.toFixed(1)})${path === null ? '' : `, saved to ${path}`}`,
+        });
       }
       return result;
     } finally {
@@ -179,7 +204,14 @@ export class BirthsRun implements TaskRun {
     const higherIsBetter: Record<string, boolean> = {};
     for (const key of ['mae', 'rmse', 'mape']) higherIsBetter[key] = higherIsBetter[key + suffix] = false;
     const ridge = this.ridge();
-    const ridgeTest = ridgeForecast(ridge.model, this.splits.series, this.splits.test, this.scale, this.config.lookback, this.config.horizon);
+    const ridgeTest = ridgeForecast(
+      ridge.model,
+      this.splits.series,
+      this.splits.test,
+      this.scale,
+      this.config.lookback,
+      this.config.horizon,
+    );
     const naive = { ...nextDay.naive, ...withSuffix(week.naive) };
     const baselineName = `seasonal naive (the value ${SEASON} days earlier)`;
     return {
@@ -206,7 +238,11 @@ export class BirthsRun implements TaskRun {
     batch.corrections.dispose();
     this.model.eval();
     const corrections = noGrad(() => this.model.forward(batch.inputs, batch.calendar));
-    return { onnx: await exportBirthsOnnx(this.model, lookback, horizon), inputs: { inputs: batch.inputs, highway: batch.calendar }, outputs: { corrections } };
+    return {
+      onnx: await exportBirthsOnnx(this.model, lookback, horizon),
+      inputs: { inputs: batch.inputs, highway: batch.calendar },
+      outputs: { corrections },
+    };
   }
 
   async predict(input: string | null): Promise<Prediction> {
@@ -214,8 +250,15 @@ export class BirthsRun implements TaskRun {
     const given = input === null ? null : parseSeriesInput(input, config.lookback);
     const { series, window, dates } = seriesAfter(splits.series, given, scale, config.lookback, config.horizon);
     const forecast = await this.forecast([window], series);
-    const rows = dates.map((date, k) => ({ date, births: Math.round(forecast.predicted[k]!), seasonalNaive: Math.round(forecast.naive[k]!) }));
-    const text = ['date         forecast  seasonal-naive', ...rows.map((r) => `${r.date}  ${String(r.births).padStart(8)}  ${String(r.seasonalNaive).padStart(14)}`)].join('\n');
+    const rows = dates.map((date, k) => ({
+      date,
+      births: Math.round(forecast.predicted[k]!),
+      seasonalNaive: Math.round(forecast.naive[k]!),
+    }));
+    const text = [
+      'date         forecast  seasonal-naive',
+      ...rows.map((r) => `${r.date}  ${String(r.births).padStart(8)}  ${String(r.seasonalNaive).padStart(14)}`),
+    ].join('\n');
     return { value: { forecast: rows }, text };
   }
 

@@ -37,12 +37,16 @@ export const birthsTask: Task<BirthsConfig> = {
     const firstYear = births.train[trainDays - 1]!.year - config.trainYears + 1;
     const trainFrom = config.trainYears > 0 ? births.train.findIndex((day) => day.year >= firstYear) : 0;
     const { lookback, horizon } = config;
-    return new BirthsRun(config, {
-      series,
-      // Training windows start inside the chosen years; none reads a validation day.
-      train: windowsOver(series, trainFrom + lookback, trainDays, lookback, horizon),
-      validation: windowsOver(series, trainDays, trainDays + validationDays, lookback, horizon),
-      test: windowsOver(series, trainDays + validationDays, series.dates.length, lookback, horizon),
-    }, scale);
+    return new BirthsRun(
+      config,
+      {
+        series,
+        // Training windows start inside the chosen years; none reads a validation day.
+        train: windowsOver(series, trainFrom + lookback, trainDays, lookback, horizon),
+        validation: windowsOver(series, trainDays, trainDays + validationDays, lookback, horizon),
+        test: windowsOver(series, trainDays + validationDays, series.dates.length, lookback, horizon),
+      },
+      scale,
+    );
   },
 };

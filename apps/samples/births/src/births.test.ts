@@ -14,7 +14,10 @@ describe('births --quick, end to end', () => {
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     expect(outcome.history.at(-1)!.validationLoss).toBeLessThan(outcome.history[0]!.validationLoss);
 
-    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & {
+      metrics: Record<string, number>;
+      baseline: Record<string, number>;
+    };
     expect(summary).toMatchObject({ event: 'summary', task: 'births', split: 'test' });
     for (const part of [summary.metrics, summary.baseline]) {
       for (const key of ['mae', 'rmse', 'mape']) expect(Number.isFinite(part[key])).toBe(true);

@@ -16,7 +16,21 @@ describe('fitRidge', () => {
     // Rows (1,0), (0,1), (1,1), (0,0): x̄ = (1/2, 1/2); X̃ᵀX̃ = [[1, 0], [0, 1]], so with λ = 1
     // W = X̃ᵀỸ / 2. Targets y1 = 3·x1 (3, 0, 3, 0) and y2 = x2 − x1 (−1, 1, 0, 0):
     // X̃ᵀỸ = [[3, −1], [0, 1]] → W = [[1.5, −0.5], [0, 0.5]]; b = ȳ − x̄W = (1.5 − 0.75, 0 − 0) = (0.75, 0).
-    const model = fitRidge([[1, 0], [0, 1], [1, 1], [0, 0]], [[3, -1], [0, 1], [3, 0], [0, 0]], 1);
+    const model = fitRidge(
+      [
+        [1, 0],
+        [0, 1],
+        [1, 1],
+        [0, 0],
+      ],
+      [
+        [3, -1],
+        [0, 1],
+        [3, 0],
+        [0, 0],
+      ],
+      1,
+    );
     expect(Array.from(model.weights)).toEqual([1.5, -0.5, 0, 0.5].map((v) => expect.closeTo(v, 12)));
     expect(Array.from(model.intercept)).toEqual([0.75, 0].map((v) => expect.closeTo(v, 12)));
   });

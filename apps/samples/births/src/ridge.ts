@@ -16,14 +16,16 @@ export interface RidgeModel {
 /** Fit on `rows` ([n] vectors of p features) and `targets` ([n] vectors of m values). */
 export function fitRidge(rows: readonly ArrayLike<number>[], targets: readonly ArrayLike<number>[], lambda: number): RidgeModel {
   const n = rows.length;
-  if (n === 0 || targets.length !== n) throw new ValueError(`fitRidge: expected as many target rows as feature rows (at least 1), got ${targets.length} and ${n}`);
+  if (n === 0 || targets.length !== n)
+    throw new ValueError(`fitRidge: expected as many target rows as feature rows (at least 1), got ${targets.length} and ${n}`);
   if (!(lambda > 0)) throw new ValueError(`fitRidge: expected lambda > 0, got ${lambda}`);
   const p = rows[0]!.length;
   const m = targets[0]!.length;
   const xMean = new Float64Array(p);
   const yMean = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    if (rows[i]!.length !== p || targets[i]!.length !== m) throw new ValueError(`fitRidge: row ${i} has ${rows[i]!.length} features and ${targets[i]!.length} targets, expected ${p} and ${m}`);
+    if (rows[i]!.length !== p || targets[i]!.length !== m)
+      throw new ValueError(`fitRidge: row ${i} has ${rows[i]!.length} features and ${targets[i]!.length} targets, expected ${p} and ${m}`);
     for (let j = 0; j < p; j++) xMean[j]! += rows[i]![j]! / n;
     for (let k = 0; k < m; k++) yMean[k]! += targets[i]![k]! / n;
   }

@@ -6,7 +6,10 @@ import { targetCalendarSize, writeTargetCalendar } from './target-calendar.js';
 describe('target calendar', () => {
   // Two weeks ending on Tuesday 1985-12-31: Christmas 1985 was a Wednesday.
   const dates = Array.from({ length: 14 }, (_, i) => addDays('1985-12-18', i));
-  const series = buildSeries(dates.map((date) => ({ date, births: 10_000 })), { mean: 10_000, std: 1_000 });
+  const series = buildSeries(
+    dates.map((date) => ({ date, births: 10_000 })),
+    { mean: 10_000, std: 1_000 },
+  );
 
   it('writes weekday, time of year and holiday × weekday for each target and its naive day', () => {
     const K = 2;

@@ -21,7 +21,14 @@ function dayOfYear(date: string): number {
 }
 
 /** The calendar features of targets first … first + K − 1 (naive days `season` earlier), written into `out` at `at`. */
-export function writeTargetCalendar(series: Series, first: number, horizon: number, season: number, out: Float32Array | Float64Array, at: number): void {
+export function writeTargetCalendar(
+  series: Series,
+  first: number,
+  horizon: number,
+  season: number,
+  out: Float32Array | Float64Array,
+  at: number,
+): void {
   out.fill(0, at, at + targetCalendarSize(horizon));
   out[at + dayOfWeek(series.dates[first]!) - 1] = 1;
   const angle = (2 * Math.PI * dayOfYear(series.dates[first]!)) / 365.25;

@@ -22,14 +22,20 @@ export class CharLmModel extends Module {
 
   constructor(options: CharLmModelOptions) {
     super();
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: options.embeddingDim }));
-    this.lstm = this.registerModule('lstm', new LSTM({
-      inputSize: options.embeddingDim,
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers,
-      dropout: options.numLayers > 1 ? options.dropout : 0,
-      batchFirst: true,
-    }));
+    this.embedding = this.registerModule(
+      'embedding',
+      new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: options.embeddingDim }),
+    );
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM({
+        inputSize: options.embeddingDim,
+        hiddenSize: options.hiddenSize,
+        numLayers: options.numLayers,
+        dropout: options.numLayers > 1 ? options.dropout : 0,
+        batchFirst: true,
+      }),
+    );
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize, outFeatures: options.vocabSize }));
   }
 

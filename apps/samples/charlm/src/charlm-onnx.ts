@@ -17,7 +17,11 @@ export function exportCharLmOnnx(model: CharLmModel): Promise<Uint8Array> {
   register();
   const state = [model.lstm.numLayers, 'batch', model.lstm.hiddenSize];
   return exportOnnx(model, {
-    inputs: [{ name: 'ids', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'h0', shape: state }, { name: 'c0', shape: state }],
+    inputs: [
+      { name: 'ids', shape: ['batch', 'sequence'], dtype: 'int32' },
+      { name: 'h0', shape: state },
+      { name: 'c0', shape: state },
+    ],
     outputNames: ['logits', 'h_n', 'c_n'],
   });
 }

@@ -7,7 +7,16 @@
 import { RecurrentStream, crossEntropy } from '@recur/cells';
 import { perplexity } from '@recur/metrics';
 import { Adam } from '@recur/optim';
-import { InputError, fit, type Evaluation, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import {
+  InputError,
+  fit,
+  type Evaluation,
+  type OnnxExample,
+  type Prediction,
+  type TaskRun,
+  type TrainContext,
+  type TrainResult,
+} from '@recur/sample-core';
 import { TruncatedBPTT } from '@recur/train';
 import { fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { CharLmConfig } from './charlm-config.js';

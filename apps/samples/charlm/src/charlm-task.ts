@@ -13,7 +13,8 @@ const joinText = (sections: readonly { text: string }[]) => sections.map((s) => 
 
 export const charlmTask: Task<CharLmConfig> = {
   name: 'charlm',
-  description: 'Character language model on Moby Dick: Embedding → LSTM (truncated BPTT, carried state) → Linear; perplexity vs a unigram model',
+  description:
+    'Character language model on Moby Dick: Embedding → LSTM (truncated BPTT, carried state) → Linear; perplexity vs a unigram model',
   defaultConfig: CHARLM_DEFAULTS,
   quickConfig: CHARLM_QUICK,
   metric: { name: 'perplexity', higherIsBetter: false },
@@ -26,7 +27,11 @@ export const charlmTask: Task<CharLmConfig> = {
     const train = config.trainChars > 0 ? full.slice(0, config.trainChars) : full;
     // The vocabulary comes from the training text only; a checkpoint carries its own.
     const vocab = CharVocab.fromJSON(options.state) ?? CharVocab.fit(train, config.minCount);
-    const splits = { train: vocab.encode(train), validation: vocab.encode(joinText(book.validation)), test: vocab.encode(joinText(book.test)) };
+    const splits = {
+      train: vocab.encode(train),
+      validation: vocab.encode(joinText(book.validation)),
+      test: vocab.encode(joinText(book.test)),
+    };
     return new CharLmRun(config, splits, vocab);
   },
 };

@@ -13,7 +13,10 @@ describe('charlm --quick, end to end', () => {
     expect(losses).toHaveLength(config.epochs);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
 
-    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & {
+      metrics: Record<string, number>;
+      baseline: Record<string, number>;
+    };
     expect(summary).toMatchObject({ event: 'summary', task: 'charlm', split: 'test', higherIsBetter: { perplexity: false } });
     expect(Object.keys(summary.metrics)).toEqual(['perplexity']);
     expect(Object.keys(summary.baseline)).toEqual(['perplexity']);
@@ -41,7 +44,9 @@ describe('charlm --quick, end to end', () => {
       expect(await run.generate({ prompt: 'The whale', length: 30, temperature: 1.5, seed: 5, topK: 1 })).toBe(greedy);
       const nucleus = await run.generate({ prompt: 'The whale', length: 30, temperature: 0.8, seed: 1, topP: 0.5 });
       expect(nucleus).toHaveLength(30);
-      await expect(run.generate({ prompt: 'x', length: 5, temperature: 0.8, seed: 1, topP: 0 })).rejects.toThrow(/topP must be in \(0, 1\]/);
+      await expect(run.generate({ prompt: 'x', length: 5, temperature: 0.8, seed: 1, topP: 0 })).rejects.toThrow(
+        /topP must be in \(0, 1\]/,
+      );
     } finally {
       run.dispose();
     }

@@ -20,7 +20,12 @@ describe('KneserNey', () => {
   // P2(·|a): c(a•) 3, γ = (1/2 + 2)/3 = 5/6; a: (1/2)/3 + 5/6·7/27 = 31/81, b: 0 + 5/6·13/27 = 65/162, c: 35/162.
   // P2(·|b): c(b•) 1, γ = 1/2; a: 1/2 + 7/54 = 17/27, b: 13/54, c: 7/54. P2(·|c): unseen, so P1.
   const kn = KneserNey.fit([0, 0, 1, 0, 1], 3, 2);
-  const expected: Record<string, number[]> = { a: [31 / 81, 65 / 162, 35 / 162], b: [17 / 27, 13 / 54, 7 / 54], c: [7 / 27, 13 / 27, 7 / 27], '': [7 / 27, 13 / 27, 7 / 27] };
+  const expected: Record<string, number[]> = {
+    a: [31 / 81, 65 / 162, 35 / 162],
+    b: [17 / 27, 13 / 54, 7 / 54],
+    c: [7 / 27, 13 / 27, 7 / 27],
+    '': [7 / 27, 13 / 27, 7 / 27],
+  };
 
   it('matches a hand-computed small case', () => {
     for (const [context, probabilities] of Object.entries(expected)) {
@@ -53,7 +58,9 @@ describe('KneserNey', () => {
     const ids = [0, 1, 0, 1, 2, 2, 0, 1, 0];
     // Two streams of ⌊8/2⌋ = 4 targets: ids[1..4] after ids[0…], ids[5..8] after ids[4…].
     let sum = 0;
-    for (const start of [0, 4]) for (let i = 1; i <= 4; i++) sum -= Math.log(kn.probability(2, ids.slice(Math.max(start, start + i - 1), start + i), ids[start + i]!));
+    for (const start of [0, 4])
+      for (let i = 1; i <= 4; i++)
+        sum -= Math.log(kn.probability(2, ids.slice(Math.max(start, start + i - 1), start + i), ids[start + i]!));
     expect(kn.meanNll(2, ids, 2)).toBeCloseTo(sum / 8, 12);
   });
 

@@ -44,7 +44,12 @@ export class KneserNey {
   readonly #occurrences: Level[];
   readonly #continuations: Level[];
 
-  private constructor(readonly vocabSize: number, readonly maxOrder: number, occurrences: Level[], continuations: Level[]) {
+  private constructor(
+    readonly vocabSize: number,
+    readonly maxOrder: number,
+    occurrences: Level[],
+    continuations: Level[],
+  ) {
     this.#occurrences = occurrences;
     this.#continuations = continuations;
   }
@@ -56,14 +61,16 @@ export class KneserNey {
 
   /** Counts for every order up to `maxOrder` over `ids` (one running text, ids in [0, V)). */
   static fit(ids: ArrayLike<number>, vocabSize: number, maxOrder: number): KneserNey {
-    if (!Number.isInteger(vocabSize) || vocabSize < 1) throw new ValueError(`KneserNey.fit: expected a positive integer vocabulary size, got ${vocabSize}`);
+    if (!Number.isInteger(vocabSize) || vocabSize < 1)
+      throw new ValueError(`KneserNey.fit: expected a positive integer vocabulary size, got ${vocabSize}`);
     const limit = KneserNey.maxOrderFor(vocabSize);
     if (!Number.isInteger(maxOrder) || maxOrder < 1 || maxOrder > limit) {
       throw new ValueError(`KneserNey.fit: expected an order from 1 to ${limit} for ${vocabSize} symbols, got ${maxOrder}`);
     }
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i]!;
-      if (!Number.isInteger(id) || id < 0 || id >= vocabSize) throw new ValueError(`KneserNey.fit: expected ids in [0, ${vocabSize}), got ${id} at ${i}`);
+      if (!Number.isInteger(id) || id < 0 || id >= vocabSize)
+        throw new ValueError(`KneserNey.fit: expected ids in [0, ${vocabSize}), got ${id} at ${i}`);
     }
     const raw = Array.from({ length: maxOrder }, () => new Map<number, number>());
     for (let i = 0; i < ids.length; i++) {
@@ -82,7 +89,12 @@ export class KneserNey {
       for (const key of raw[n]!.keys()) counts.set(key % span, (counts.get(key % span) ?? 0) + 1);
       continuations.push(level(counts, vocabSize));
     }
-    return new KneserNey(vocabSize, maxOrder, raw.map((counts) => level(counts, vocabSize)), continuations);
+    return new KneserNey(
+      vocabSize,
+      maxOrder,
+      raw.map((counts) => level(counts, vocabSize)),
+      continuations,
+    );
   }
 
   /**
@@ -90,8 +102,10 @@ export class KneserNey {
    * read, and a shorter context (the start of a text) uses the levels it reaches.
    */
   probability(order: number, context: ArrayLike<number>, word: number): number {
-    if (!Number.isInteger(order) || order < 1 || order > this.maxOrder) throw new ValueError(`KneserNey.probability: expected an order from 1 to ${this.maxOrder}, got ${order}`);
-    if (!Number.isInteger(word) || word < 0 || word >= this.vocabSize) throw new ValueError(`KneserNey.probability: expected a word id in [0, ${this.vocabSize}), got ${word}`);
+    if (!Number.isInteger(order) || order < 1 || order > this.maxOrder)
+      throw new ValueError(`KneserNey.probability: expected an order from 1 to ${this.maxOrder}, got ${order}`);
+    if (!Number.isInteger(word) || word < 0 || word >= this.vocabSize)
+      throw new ValueError(`KneserNey.probability: expected a word id in [0, ${this.vocabSize}), got ${word}`);
     const V = this.vocabSize;
     const top = Math.min(order, context.length + 1);
     let p = 1 / V;

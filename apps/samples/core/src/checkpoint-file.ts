@@ -56,7 +56,13 @@ function checkMeta(path: string, extra: unknown): TaskCheckpointMeta {
     throw checkpointError(path, `task checkpoint version ${JSON.stringify(meta.version)}, expected ${TASK_CHECKPOINT_VERSION}`);
   }
   const progress = meta.progress;
-  if (typeof meta.task !== 'string' || typeof meta.config !== 'object' || meta.config === null || !progress || !Array.isArray(meta.history)) {
+  if (
+    typeof meta.task !== 'string' ||
+    typeof meta.config !== 'object' ||
+    meta.config === null ||
+    !progress ||
+    !Array.isArray(meta.history)
+  ) {
     throw checkpointError(path, 'task metadata is incomplete (task, config, progress, history)');
   }
   return meta as TaskCheckpointMeta;

@@ -14,9 +14,15 @@ describe('resolveConfig', () => {
   });
 
   it('names the source and key of an unknown key, a wrong type, a bad integer', () => {
-    expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { hidden: 3 } }])).toThrow(/^a\.json: unknown key "hidden" for task line \(known: epochs/);
-    expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { lr: '0.1' } }])).toThrow('a.json: "lr" must be a number, got "0.1"');
-    expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { epochs: 1.5 } }])).toThrow('a.json: "epochs" must be an integer, got 1.5');
+    expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { hidden: 3 } }])).toThrow(
+      /^a\.json: unknown key "hidden" for task line \(known: epochs/,
+    );
+    expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { lr: '0.1' } }])).toThrow(
+      'a.json: "lr" must be a number, got "0.1"',
+    );
+    expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { epochs: 1.5 } }])).toThrow(
+      'a.json: "epochs" must be an integer, got 1.5',
+    );
     expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { epochs: 0 } }])).toThrow(ConfigError);
     expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { seed: -1 } }])).toThrow(/"seed" must be a non-negative integer/);
     expect(() => resolveConfig(lineTask, [{ source: 'a.json', values: { points: 2 } }])).toThrow('a.json: "points" must be at least 8');

@@ -70,7 +70,9 @@ export function parseConfigFile(path: string, text: string): Record<string, unkn
     throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ConfigError(`${path}: expected a JSON object of config keys, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+    throw new ConfigError(
+      `${path}: expected a JSON object of config keys, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -104,14 +104,7 @@ export interface NoteEvent {
 }
 
 export type TrainEvent =
-  | StartEvent
-  | EpochStartEvent
-  | BatchEvent
-  | EpochEvent
-  | CheckpointEvent
-  | InterruptedEvent
-  | SummaryEvent
-  | NoteEvent;
+  StartEvent | EpochStartEvent | BatchEvent | EpochEvent | CheckpointEvent | InterruptedEvent | SummaryEvent | NoteEvent;
 
 /** Receives every event in order; must not throw. */
 export type Reporter = (event: TrainEvent) => void;

@@ -32,14 +32,23 @@ describe('a diverging run', () => {
     expect(existsSync(outDir)).toBe(false);
   });
 
-  it('a finite loss thousands of times the first batch\'s counts as diverged too', async () => {
+  it("a finite loss thousands of times the first batch's counts as diverged too", async () => {
     const events: string[] = [];
-    const error = await trainTask({ task: lineTask, config: { ...config, lr: 1e3 }, outDir: null, reporter: (e) => events.push(e.event) }).catch((caught: unknown) => caught);
+    const error = await trainTask({
+      task: lineTask,
+      config: { ...config, lr: 1e3 },
+      outDir: null,
+      reporter: (e) => events.push(e.event),
+    }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TrainingDivergedError);
-    expect((error as Error).message).toMatch(/^training diverged: loss \d\.\d{3}e\+\d+, over 10000× the first batch's \d\.\d{3,}, at epoch 1, batch \d+\/8 \(lr 1000\)/);
+    expect((error as Error).message).toMatch(
+      /^training diverged: loss \d\.\d{3}e\+\d+, over 10000× the first batch's \d\.\d{3,}, at epoch 1, batch \d+\/8 \(lr 1000\)/,
+    );
     expect(events).not.toContain('epoch');
     // An ordinary run, whose loss only falls, is not stopped (see runner.test.ts) and neither is lr 0.3.
-    await expect(trainTask({ task: lineTask, config: { ...config, lr: 0.3 }, outDir: null })).resolves.toMatchObject({ interrupted: false });
+    await expect(trainTask({ task: lineTask, config: { ...config, lr: 0.3 }, outDir: null })).resolves.toMatchObject({
+      interrupted: false,
+    });
   });
 });
 
@@ -57,11 +66,24 @@ describe('Ctrl-C is graceful only between batches', () => {
         phases.push(on ? 'on' : 'off');
       },
       reporter: (event) => {
-        if (event.event === 'batch' || event.event === 'checkpoint' || event.event === 'epoch') phases.push(`${event.event}:${interruptible ? 'on' : 'off'}`);
+        if (event.event === 'batch' || event.event === 'checkpoint' || event.event === 'epoch')
+          phases.push(`${event.event}:${interruptible ? 'on' : 'off'}`);
       },
     });
     const collapsed = phases.filter((phase, i) => phase !== phases[i - 1]);
-    expect(collapsed).toEqual(['on', 'batch:on', 'off', 'epoch:off', 'checkpoint:off', 'on', 'batch:on', 'off', 'epoch:off', 'checkpoint:off', 'off']);
+    expect(collapsed).toEqual([
+      'on',
+      'batch:on',
+      'off',
+      'epoch:off',
+      'checkpoint:off',
+      'on',
+      'batch:on',
+      'off',
+      'epoch:off',
+      'checkpoint:off',
+      'off',
+    ]);
   });
 });
 
@@ -81,7 +103,10 @@ describe('checkpoints with non-finite values', () => {
     await trainTask({ task: lineTask, config: { ...config, epochs: 1 }, outDir });
     const path = join(outDir, CHECKPOINT_FILE);
     await expect(readTaskCheckpoint(path)).resolves.toBeDefined();
-    for (const [name, value] of [['weight', NaN], ['bias', -Infinity]] as const) {
+    for (const [name, value] of [
+      ['weight', NaN],
+      ['bias', -Infinity],
+    ] as const) {
       await trainTask({ task: lineTask, config: { ...config, epochs: 1 }, outDir });
       await poison(path, name, value);
       await expect(readTaskCheckpoint(path)).rejects.toThrow(CheckpointError);
@@ -94,7 +119,9 @@ describe('checkpoints with non-finite values', () => {
     const outDir = await tempDir();
     await trainTask({ task: lineTask, config: { ...config, epochs: 1 }, outDir });
     const path = join(outDir, CHECKPOINT_FILE);
-    const moment = Object.keys(readSafetensorsHeader(new Uint8Array(await readFile(path))).tensors).find((key) => key.startsWith('optimizer/'));
+    const moment = Object.keys(readSafetensorsHeader(new Uint8Array(await readFile(path))).tensors).find((key) =>
+      key.startsWith('optimizer/'),
+    );
     expect(moment).toBeDefined();
     await poison(path, moment!, NaN);
     await expect(readTaskCheckpoint(path)).rejects.toThrow(`'${moment}' has 1 of 1`);
@@ -124,16 +151,19 @@ describe('prepareOutputDir', () => {
     await expect(prepareOutputDir('/sys/recur-out')).rejects.toThrow('on the sysfs pseudo filesystem');
   });
 
-  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)('a directory without write permission is refused and nothing is left', async () => {
-    const root = await tempDir();
-    const { chmod } = await import('node:fs/promises');
-    await chmod(root, 0o500);
-    try {
-      await expect(prepareOutputDir(join(root, 'run'))).rejects.toThrow(`cannot create ${join(root, 'run')} (EACCES)`);
-    } finally {
-      await chmod(root, 0o700);
-    }
-  });
+  it.runIf(process.platform !== 'win32' && process.getuid?.() !== 0)(
+    'a directory without write permission is refused and nothing is left',
+    async () => {
+      const root = await tempDir();
+      const { chmod } = await import('node:fs/promises');
+      await chmod(root, 0o500);
+      try {
+        await expect(prepareOutputDir(join(root, 'run'))).rejects.toThrow(`cannot create ${join(root, 'run')} (EACCES)`);
+      } finally {
+        await chmod(root, 0o700);
+      }
+    },
+  );
 
   it('trainTask checks the output directory before it loads any data', async () => {
     const root = await tempDir();

@@ -32,23 +32,29 @@ function options(update: FitOptions<number>['update']): FitOptions<number> {
 describe('fit with the caller’s own update (a truncated-BPTT trainer)', () => {
   it('runs it per batch, averages the losses it returns, and stops a diverged batch through check', async () => {
     const seen: number[] = [];
-    const result = await fit(options(async (batch, check) => {
-      seen.push(batch);
-      check(batch + 1, 0.5);
-      return batch + 1;
-    }));
+    const result = await fit(
+      options(async (batch, check) => {
+        seen.push(batch);
+        check(batch + 1, 0.5);
+        return batch + 1;
+      }),
+    );
     expect(seen).toEqual([0, 1, 2, 0, 1, 2]);
     expect(result.history.map((r) => r.trainLoss)).toEqual([2, 2]);
-    const error = await fit(options(async (batch, check) => {
-      check(batch === 1 ? NaN : 1, null);
-      return 1;
-    })).catch((caught: unknown) => caught);
+    const error = await fit(
+      options(async (batch, check) => {
+        check(batch === 1 ? NaN : 1, null);
+        return 1;
+      }),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(TrainingDivergedError);
     expect((error as Error).message).toMatch(/^training diverged: loss NaN at epoch 1, batch 2\/3/);
-    const norm = await fit(options(async (_, check) => {
-      check(1, Infinity);
-      return 1;
-    })).catch((caught: unknown) => caught);
+    const norm = await fit(
+      options(async (_, check) => {
+        check(1, Infinity);
+        return 1;
+      }),
+    ).catch((caught: unknown) => caught);
     expect((norm as Error).message).toMatch(/gradient norm Infinity/);
   });
 

@@ -96,7 +96,8 @@ async function lossStep<B>(
 }
 
 export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
-  if (!options.loss === !options.update) throw new ValueError('fit: give exactly one of loss (a batch → loss tensor) or update (the caller\'s own update)');
+  if (!options.loss === !options.update)
+    throw new ValueError("fit: give exactly one of loss (a batch → loss tensor) or update (the caller's own update)");
   const { context, model, optimizer, scheduler, epochs } = options;
   const state: TrainState = { model, optimizer, scheduler };
   const restored = await context.restore(state);
@@ -105,7 +106,8 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
   const parameters = model.parameters();
   const clipNorm = options.clipNorm ?? 1;
   const divergenceFactor = options.divergenceFactor ?? DEFAULT_DIVERGENCE_FACTOR;
-  if (!(divergenceFactor === 0 || divergenceFactor > 1)) throw new ValueError(`fit: divergenceFactor must be 0 (off) or above 1, got ${divergenceFactor}`);
+  if (!(divergenceFactor === 0 || divergenceFactor > 1))
+    throw new ValueError(`fit: divergenceFactor must be 0 (off) or above 1, got ${divergenceFactor}`);
   // The loss of the untrained model (a resumed run's first epoch stands in for it).
   let referenceLoss: number | null = history[0] && history[0].trainLoss > 0 ? history[0].trainLoss : null;
 
@@ -139,7 +141,11 @@ export async function fit<B>(options: FitOptions<B>): Promise<TrainResult> {
         if (norm !== null && !Number.isFinite(norm)) throw diverged(`gradient norm ${norm}`, where, lr);
         if (referenceLoss === null) referenceLoss = value > 0 ? value : null;
         else if (divergenceFactor > 0 && value > divergenceFactor * referenceLoss) {
-          throw diverged(`loss ${value.toPrecision(4)}, over ${divergenceFactor}× the first batch's ${referenceLoss.toPrecision(4)},`, where, lr);
+          throw diverged(
+            `loss ${value.toPrecision(4)}, over ${divergenceFactor}× the first batch's ${referenceLoss.toPrecision(4)},`,
+            where,
+            lr,
+          );
         }
       };
       let value: number;

@@ -60,7 +60,10 @@ async function refusePseudoFilesystem(path: string, existing: string): Promise<v
     return; // No statfs here (or not allowed): the write probe below still decides.
   }
   const name = PSEUDO_FILESYSTEMS.get(type);
-  if (name) throw new OutputDirError(`output directory ${path}: ${existing} is on the ${name} pseudo filesystem, which holds no ordinary files; choose a directory on a disk`);
+  if (name)
+    throw new OutputDirError(
+      `output directory ${path}: ${existing} is on the ${name} pseudo filesystem, which holds no ordinary files; choose a directory on a disk`,
+    );
 }
 
 /** Remove the directories `prepareOutputDir` made, deepest first, where they are still empty. */
@@ -90,7 +93,8 @@ export async function makeDirectories(dir: string): Promise<string[]> {
         created.push(next);
       } catch (error) {
         const code = codeOf(error);
-        if (code !== 'EEXIST' || !(await stat(next)).isDirectory()) throw new OutputDirError(`output directory ${path}: cannot create ${next} (${code})`);
+        if (code !== 'EEXIST' || !(await stat(next)).isDirectory())
+          throw new OutputDirError(`output directory ${path}: cannot create ${next} (${code})`);
       }
     }
   } catch (error) {

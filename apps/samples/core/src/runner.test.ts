@@ -70,7 +70,9 @@ describe('trainTask', () => {
 describe('readTaskCheckpoint', () => {
   it('reports a missing, a corrupt and a foreign file as CheckpointErrors naming the path', async () => {
     const dir = await tempDir();
-    await expect(readTaskCheckpoint(join(dir, 'none.safetensors'))).rejects.toThrow(`${join(dir, 'none.safetensors')}: no such checkpoint file`);
+    await expect(readTaskCheckpoint(join(dir, 'none.safetensors'))).rejects.toThrow(
+      `${join(dir, 'none.safetensors')}: no such checkpoint file`,
+    );
     const corrupt = join(dir, 'corrupt.safetensors');
     await writeFile(corrupt, 'not a checkpoint at all');
     await expect(readTaskCheckpoint(corrupt)).rejects.toThrow(CheckpointError);

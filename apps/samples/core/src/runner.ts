@@ -139,10 +139,14 @@ function summaryEvent(task: Task, evaluation: Evaluation, epochs: number, second
 }
 
 /** A task run rebuilt from a checkpoint, its model weights loaded and in eval mode. */
-export async function openCheckpoint(tasks: readonly Task[], path: string): Promise<{ task: Task; checkpoint: TaskCheckpoint; run: TaskRun }> {
+export async function openCheckpoint(
+  tasks: readonly Task[],
+  path: string,
+): Promise<{ task: Task; checkpoint: TaskCheckpoint; run: TaskRun }> {
   const checkpoint = await readTaskCheckpoint(path);
   const task = tasks.find((t) => t.name === checkpoint.meta.task);
-  if (!task) throw new CheckpointError(`${path}: saved by unknown task '${checkpoint.meta.task}' (known: ${tasks.map((t) => t.name).join(', ')})`);
+  if (!task)
+    throw new CheckpointError(`${path}: saved by unknown task '${checkpoint.meta.task}' (known: ${tasks.map((t) => t.name).join(', ')})`);
   const run = await task.create(checkpoint.meta.config, { state: checkpoint.meta.state });
   try {
     loadIntoRun(checkpoint, { model: run.model });

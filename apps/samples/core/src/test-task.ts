@@ -51,11 +51,19 @@ export const lineTask: Task<LineConfig> = {
             batchIndices: (epoch) => {
               // A different (deterministic) order each epoch, as a seeded DataLoader gives.
               const rotated = [...order.slice(epoch % x.length), ...order.slice(0, epoch % x.length)];
-              return Array.from({ length: Math.ceil(rotated.length / config.batchSize) }, (_, b) => rotated.slice(b * config.batchSize, (b + 1) * config.batchSize));
+              return Array.from({ length: Math.ceil(rotated.length / config.batchSize) }, (_, b) =>
+                rotated.slice(b * config.batchSize, (b + 1) * config.batchSize),
+              );
             },
             makeBatch: (indices) => ({
-              input: fromTypedArray(Float32Array.from(indices, (i) => x[i]!), [indices.length, 1]),
-              target: fromTypedArray(Float32Array.from(indices, (i) => 2 * x[i]! - 1), [indices.length, 1]),
+              input: fromTypedArray(
+                Float32Array.from(indices, (i) => x[i]!),
+                [indices.length, 1],
+              ),
+              target: fromTypedArray(
+                Float32Array.from(indices, (i) => 2 * x[i]! - 1),
+                [indices.length, 1],
+              ),
             }),
             disposeBatch: (batch) => [batch.input, batch.target].forEach((t) => t.dispose()),
             loss: (batch) => mseLoss(model.forward(batch.input), batch.target),

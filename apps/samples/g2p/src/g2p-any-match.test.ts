@@ -18,7 +18,10 @@ describe('any-match scoring', () => {
     const stressed = pronunciationsByWord(records, true);
     expect(stressed.get('LIVE')).toHaveLength(3);
     const plain = pronunciationsByWord(records, false);
-    expect(plain.get('LIVE')).toEqual([['L', 'IH', 'V'], ['L', 'AY', 'V']]);
+    expect(plain.get('LIVE')).toEqual([
+      ['L', 'IH', 'V'],
+      ['L', 'AY', 'V'],
+    ]);
     expect(plain.has('A.M.')).toBe(false);
   });
 
@@ -27,20 +30,50 @@ describe('any-match scoring', () => {
     const words = ['READ', 'LIVE', 'CAT'];
     // READ → R EH D: the second pronunciation, right. LIVE → L AY F: one substitution from L AY V
     // (two from L IH V). CAT → K AH T: one substitution.
-    const hypotheses = [['R', 'EH', 'D'], ['L', 'AY', 'F'], ['K', 'AH', 'T']];
-    const scores = anyMatchMetrics(words.map((w) => listed.get(w)!), hypotheses);
+    const hypotheses = [
+      ['R', 'EH', 'D'],
+      ['L', 'AY', 'F'],
+      ['K', 'AH', 'T'],
+    ];
+    const scores = anyMatchMetrics(
+      words.map((w) => listed.get(w)!),
+      hypotheses,
+    );
     expect(scores.wer_any).toBeCloseTo(2 / 3, 12);
     expect(scores.per_any).toBeCloseTo((0 + 1 + 1) / (3 + 3 + 3), 12);
     // Against the first pronunciation alone READ would be wrong too and LIVE two errors away.
-    const first = anyMatchMetrics(words.map((w) => [listed.get(w)![0]!]), hypotheses);
+    const first = anyMatchMetrics(
+      words.map((w) => [listed.get(w)![0]!]),
+      hypotheses,
+    );
     expect(first.wer_any).toBe(1);
     expect(first.per_any).toBeCloseTo((1 + 2 + 1) / 9, 12);
   });
 
   it('divides by the length of the closest pronunciation', () => {
     // Closest is the 2-phoneme one (distance 0), so PER_any = 0 / 2 even though the first has 3.
-    expect(anyMatchMetrics([[['A', 'B', 'C'], ['A', 'B']]], [['A', 'B']])).toEqual({ per_any: 0, wer_any: 0 });
-    expect(anyMatchMetrics([[['A', 'B', 'C'], ['X', 'Y']]], [['A', 'B']]).per_any).toBeCloseTo(1 / 3, 12);
+    expect(
+      anyMatchMetrics(
+        [
+          [
+            ['A', 'B', 'C'],
+            ['A', 'B'],
+          ],
+        ],
+        [['A', 'B']],
+      ),
+    ).toEqual({ per_any: 0, wer_any: 0 });
+    expect(
+      anyMatchMetrics(
+        [
+          [
+            ['A', 'B', 'C'],
+            ['X', 'Y'],
+          ],
+        ],
+        [['A', 'B']],
+      ).per_any,
+    ).toBeCloseTo(1 / 3, 12);
   });
 
   it('rejects mismatched lengths and words with no reference', () => {

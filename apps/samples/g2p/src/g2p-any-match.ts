@@ -24,8 +24,12 @@ export function pronunciationsByWord(records: readonly CmudictRecord[], stress: 
 }
 
 /** PER_any and WER_any of one hypothesis per word, each word with one or more references. */
-export function anyMatchMetrics(references: readonly (readonly (readonly string[])[])[], hypotheses: readonly (readonly string[])[]): { per_any: number; wer_any: number } {
-  if (references.length !== hypotheses.length) throw new ValueError(`anyMatchMetrics: expected one hypothesis per word, got ${hypotheses.length} for ${references.length} words`);
+export function anyMatchMetrics(
+  references: readonly (readonly (readonly string[])[])[],
+  hypotheses: readonly (readonly string[])[],
+): { per_any: number; wer_any: number } {
+  if (references.length !== hypotheses.length)
+    throw new ValueError(`anyMatchMetrics: expected one hypothesis per word, got ${hypotheses.length} for ${references.length} words`);
   let errors = 0;
   let length = 0;
   let wrongWords = 0;

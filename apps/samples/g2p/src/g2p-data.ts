@@ -27,7 +27,10 @@ export function g2pPairs(records: readonly CmudictRecord[], options: { stress: b
 /** A seeded sample of `limit` items in their original order; all of them when limit is 0. */
 export function sample<T>(items: readonly T[], limit: number, seed: number): T[] {
   if (limit === 0 || limit >= items.length) return [...items];
-  return permutation(items.length, mulberry32(seed)).slice(0, limit).sort((a, b) => a - b).map((i) => items[i]!);
+  return permutation(items.length, mulberry32(seed))
+    .slice(0, limit)
+    .sort((a, b) => a - b)
+    .map((i) => items[i]!);
 }
 
 /**
@@ -36,7 +39,7 @@ export function sample<T>(items: readonly T[], limit: number, seed: number): T[]
  */
 export function normalizeWord(input: string): string {
   const word = input.trim().toUpperCase();
-  if (word === '') throw new InputError('input: expected a word spelled with letters A–Z (and \'), got an empty line');
+  if (word === '') throw new InputError("input: expected a word spelled with letters A–Z (and '), got an empty line");
   if (!WORD_PATTERN.test(word)) {
     throw new InputError(`input: expected one word spelled with letters A–Z (and '), got ${JSON.stringify(input.trim())}`);
   }

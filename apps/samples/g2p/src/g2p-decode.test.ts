@@ -12,14 +12,16 @@ function sequenceLogProb(model: G2pModel, source: Int32Array, ids: readonly numb
   const { letters, lengths } = letterBatch([source]);
   const inputs = fromTypedArray(Int32Array.from([BOS, ...ids]), [1, ids.length + 1]);
   const targets = fromTypedArray(Int32Array.from([...ids, EOS]), [ids.length + 1]);
-  const loss = noGrad(() => crossEntropy(model.forward(letters, lengths, inputs).reshape([ids.length + 1, -1]), targets, { reduction: 'sum' }));
+  const loss = noGrad(() =>
+    crossEntropy(model.forward(letters, lengths, inputs).reshape([ids.length + 1, -1]), targets, { reduction: 'sum' }),
+  );
   const value = -loss.itemSync();
   [letters, inputs, targets, loss].forEach((t) => t.dispose());
   return value;
 }
 
 describe('greedy and beam search', () => {
-  it('scores are the sequences\' log-probabilities, beams re-order state correctly, nothing leaks', async () => {
+  it("scores are the sequences' log-probabilities, beams re-order state correctly, nothing leaks", async () => {
     for (const attention of ['additive', 'dot'] as const) {
       manualSeed(3);
       const model = new G2pModel({ letters: 12, phonemes: 9, embeddingDim: 8, hiddenSize: 16, attention, dropout: 0 });

@@ -79,7 +79,10 @@ export async function decodeBatch(model: G2pModel, sources: readonly Int32Array[
 
 /** Each word's memory rows K times in a row: [B, …] → [B·K, …]. */
 function repeatRows(memory: Memory, words: number, K: number): Memory {
-  const index = fromTypedArray(Int32Array.from({ length: words * K }, (_, r) => Math.floor(r / K)), [words * K]);
+  const index = fromTypedArray(
+    Int32Array.from({ length: words * K }, (_, r) => Math.floor(r / K)),
+    [words * K],
+  );
   return {
     keys: memory.keys.indexSelect(0, index),
     projected: memory.projected?.indexSelect(0, index) ?? null,

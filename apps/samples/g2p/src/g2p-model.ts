@@ -62,9 +62,15 @@ export class G2pModel extends Module {
     super();
     const { embeddingDim: E, hiddenSize: H } = options;
     this.attention = options.attention;
-    this.letterEmbedding = this.registerModule('letterEmbedding', new Embedding({ numEmbeddings: options.letters, embeddingDim: E, paddingIdx: 0 }));
+    this.letterEmbedding = this.registerModule(
+      'letterEmbedding',
+      new Embedding({ numEmbeddings: options.letters, embeddingDim: E, paddingIdx: 0 }),
+    );
     this.encoder = this.registerModule('encoder', new LSTM({ inputSize: E, hiddenSize: H, batchFirst: true }));
-    this.phonemeEmbedding = this.registerModule('phonemeEmbedding', new Embedding({ numEmbeddings: options.phonemes, embeddingDim: E, paddingIdx: 0 }));
+    this.phonemeEmbedding = this.registerModule(
+      'phonemeEmbedding',
+      new Embedding({ numEmbeddings: options.phonemes, embeddingDim: E, paddingIdx: 0 }),
+    );
     this.decoder = this.registerModule('decoder', new LSTMCell({ inputSize: E + H, hiddenSize: H }));
     const additive = options.attention === 'additive';
     this.keyProjection = additive ? this.registerModule('keyProjection', new Linear({ inFeatures: H, outFeatures: H, bias: false })) : null;

@@ -7,7 +7,17 @@ import { crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader } from '@recur/datasets';
 import { corpusBleu, corpusErrorRate } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
-import { InputError, fit, type Evaluation, type HeatmapPlot, type Metrics, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import {
+  InputError,
+  fit,
+  type Evaluation,
+  type HeatmapPlot,
+  type Metrics,
+  type Prediction,
+  type TaskRun,
+  type TrainContext,
+  type TrainResult,
+} from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import { anyMatchMetrics } from './g2p-any-match.js';
 import { applyLetterRules, type LetterRules } from './g2p-baseline.js';
@@ -45,8 +55,15 @@ const HEATMAP_LETTERS = [8, 10] as const;
 export function g2pMetrics(references: readonly (readonly string[])[], hypotheses: readonly (readonly string[])[]): Metrics {
   return {
     per: corpusErrorRate(references, hypotheses, { unit: 'token' }).rate,
-    wer: corpusErrorRate(references.map((r) => [r.join(' ')]), hypotheses.map((h) => [h.join(' ')]), { unit: 'token' }).rate,
-    bleu: corpusBleu(references.map((r) => [r]), hypotheses),
+    wer: corpusErrorRate(
+      references.map((r) => [r.join(' ')]),
+      hypotheses.map((h) => [h.join(' ')]),
+      { unit: 'token' },
+    ).rate,
+    bleu: corpusBleu(
+      references.map((r) => [r]),
+      hypotheses,
+    ),
   };
 }
 
@@ -54,7 +71,8 @@ export function g2pMetrics(references: readonly (readonly string[])[], hypothese
  * Equal labels would merge into one row or column of the heatmap; repeats get zero-width
  * spaces appended so they stay distinct keys yet read the same.
  */
-const distinctLabels = (labels: readonly string[]) => labels.map((label, i) => label + '\u200b'.repeat(labels.slice(0, i).filter((l) => l === label).length));
+const distinctLabels = (labels: readonly string[]) =>
+  labels.map((label, i) => label + '\u200b'.repeat(labels.slice(0, i).filter((l) => l === label).length));
 
 export class G2pRun implements TaskRun {
   readonly model: G2pModel;
@@ -96,7 +114,12 @@ export class G2pRun implements TaskRun {
       targets[b * steps + e.target.length] = this.vocab.eosId;
     });
     const { letters, lengths } = letterBatch(examples.map((e) => e.source));
-    return { letters, lengths, inputs: fromTypedArray(inputs, [examples.length, steps]), targets: fromTypedArray(targets, [examples.length * steps]) };
+    return {
+      letters,
+      lengths,
+      inputs: fromTypedArray(inputs, [examples.length, steps]),
+      targets: fromTypedArray(targets, [examples.length * steps]),
+    };
   }
 
   /** Mean cross-entropy per phoneme step (with <EOS>) under teacher forcing. */
@@ -110,7 +133,12 @@ export class G2pRun implements TaskRun {
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const scheduler = new StepLR(optimizer, { stepSize: config.lrStepSize, gamma: config.lrGamma });
     // Bucketing by spelling length keeps a batch's encoder and decoder steps close to its words'.
-    const loader = new DataLoader(new ArrayDataset([...splits.train]), { batchSize: config.batchSize, shuffle: true, seed: config.seed, bucketBy: (e) => e.source.length });
+    const loader = new DataLoader(new ArrayDataset([...splits.train]), {
+      batchSize: config.batchSize,
+      shuffle: true,
+      seed: config.seed,
+      bucketBy: (e) => e.source.length,
+    });
     const validation = limit(splits.validation, config.validationLimit);
     try {
       return await fit({
@@ -127,8 +155,17 @@ export class G2pRun implements TaskRun {
         loss: (batch) => this.loss(batch),
         validate: async () => {
           const loss = await this.teacherForcedLoss(validation);
-          const decoded = await this.decode(validation.map((e) => e.source), 1);
-          return { loss, metrics: g2pMetrics(validation.map((e) => e.phonemes), decoded.map((d) => this.vocab.decode(d.ids))) };
+          const decoded = await this.decode(
+            validation.map((e) => e.source),
+            1,
+          );
+          return {
+            loss,
+            metrics: g2pMetrics(
+              validation.map((e) => e.phonemes),
+              decoded.map((d) => this.vocab.decode(d.ids)),
+            ),
+          };
         },
       });
     } finally {
@@ -168,7 +205,10 @@ export class G2pRun implements TaskRun {
 
   async evaluate(): Promise<Evaluation> {
     const test = limit(this.splits.test, this.config.testLimit);
-    const decoded = await this.decode(test.map((e) => e.source), this.config.beamSize);
+    const decoded = await this.decode(
+      test.map((e) => e.source),
+      this.config.beamSize,
+    );
     const references = test.map((e) => e.phonemes);
     const listed = test.map((e) => this.pronunciations.get(e.word) ?? [e.phonemes]);
     const score = (hypotheses: string[][]) => ({ ...g2pMetrics(references, hypotheses), ...anyMatchMetrics(listed, hypotheses) });
@@ -186,21 +226,32 @@ export class G2pRun implements TaskRun {
 
   /** Phonemes for one word per line (beam search with the run's beamSize). */
   async predict(input: string | null): Promise<Prediction> {
-    const lines = (input ?? '').split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
-    if (lines.length === 0) throw new InputError('input: expected a word spelled with letters A–Z (or - and one word per line on standard input), got nothing');
+    const lines = (input ?? '')
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    if (lines.length === 0)
+      throw new InputError('input: expected a word spelled with letters A–Z (or - and one word per line on standard input), got nothing');
     const words = lines.map(normalizeWord);
-    const decoded = await this.decode(words.map((word) => this.vocab.letters.encode(Array.from(word))), this.config.beamSize);
+    const decoded = await this.decode(
+      words.map((word) => this.vocab.letters.encode(Array.from(word))),
+      this.config.beamSize,
+    );
     const predictions = words.map((word, i) => ({ word, phonemes: this.vocab.decode(decoded[i]!.ids) }));
     const width = Math.max(...words.map((w) => w.length));
-    const text = predictions.length === 1 ? predictions[0]!.phonemes.join(' ') : predictions.map((p) => `${p.word.padEnd(width)}  ${p.phonemes.join(' ')}`).join('\n');
+    const text =
+      predictions.length === 1
+        ? predictions[0]!.phonemes.join(' ')
+        : predictions.map((p) => `${p.word.padEnd(width)}  ${p.phonemes.join(' ')}`).join('\n');
     return { value: { predictions }, text };
   }
 
   /** Attention of the greedy decoder over one test word's letters: the heatmap. */
   async attentionPlot(word?: string): Promise<HeatmapPlot> {
-    const example = word === undefined
-      ? this.splits.test.find((e) => e.word.length >= HEATMAP_LETTERS[0] && e.word.length <= HEATMAP_LETTERS[1]) ?? this.splits.test[0]!
-      : { word, source: this.vocab.letters.encode(Array.from(word)) };
+    const example =
+      word === undefined
+        ? (this.splits.test.find((e) => e.word.length >= HEATMAP_LETTERS[0] && e.word.length <= HEATMAP_LETTERS[1]) ?? this.splits.test[0]!)
+        : { word, source: this.vocab.letters.encode(Array.from(word)) };
     const [decoded] = await this.decode([example.source], 1, true);
     const output = [...this.vocab.decode(decoded!.ids), '<EOS>'].slice(0, decoded!.weights!.length);
     const letters = distinctLabels(Array.from(example.word));

@@ -35,7 +35,10 @@ export class G2pVocab {
   static fit(pairs: readonly G2pPair[]): G2pVocab {
     return new G2pVocab(
       Vocab.build(pairs.map((p) => Array.from(p.word))),
-      Vocab.build(pairs.map((p) => p.phonemes), { bos: true, eos: true }),
+      Vocab.build(
+        pairs.map((p) => p.phonemes),
+        { bos: true, eos: true },
+      ),
     );
   }
 

@@ -17,7 +17,10 @@ describe('g2p --quick, end to end', () => {
     expect(losses).toHaveLength(config.epochs);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
 
-    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & {
+      metrics: Record<string, number>;
+      baseline: Record<string, number>;
+    };
     expect(summary).toMatchObject({ event: 'summary', task: 'g2p', split: 'test', higherIsBetter: { per: false, wer: false, bleu: true } });
     expect(Object.keys(summary.metrics)).toEqual(['per', 'wer', 'bleu', 'per_any', 'wer_any']);
     expect(Object.keys(summary.baseline)).toEqual(['per', 'wer', 'bleu', 'per_any', 'wer_any']);
@@ -52,7 +55,10 @@ describe('g2p --quick, end to end', () => {
       const many = await run.predict('cat\n\nDOG\n');
       expect(many.text.split('\n').map((line) => line.split(' ')[0])).toEqual(['CAT', 'DOG']);
       await expect(run.predict('')).rejects.toThrow(/expected a word/);
-      await expect(run.predict('hello world')).rejects.toMatchObject({ name: 'InputError', message: expect.stringContaining('got "hello world"') });
+      await expect(run.predict('hello world')).rejects.toMatchObject({
+        name: 'InputError',
+        message: expect.stringContaining('got "hello world"'),
+      });
       await expect(run.predict('R2D2')).rejects.toThrow(/letters A–Z/);
     } finally {
       run.dispose();

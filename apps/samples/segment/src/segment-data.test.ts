@@ -4,7 +4,18 @@ import { segmentMetrics } from './segment-run.js';
 
 describe('segment data', () => {
   it('splits words, punctuation and digits; packs them without spaces into tagged examples', () => {
-    expect(words("Call me Ishmael. Some years ago—don't 1851")).toEqual(['Call', 'me', 'Ishmael', '.', 'Some', 'years', 'ago', '—', "don't", '1851']);
+    expect(words("Call me Ishmael. Some years ago—don't 1851")).toEqual([
+      'Call',
+      'me',
+      'Ishmael',
+      '.',
+      'Some',
+      'years',
+      'ago',
+      '—',
+      "don't",
+      '1851',
+    ]);
     const examples = taggedExamples('Call me Ishmael. Some years', 12);
     expect(examples.map((e) => e.text)).toEqual(['Callme', 'Ishmael.Some', 'years']);
     expect([...examples[0]!.tags]).toEqual([1, 0, 0, 0, 1, 0]);

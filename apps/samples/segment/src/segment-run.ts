@@ -7,7 +7,17 @@ import { ArrayDataset, DataLoader } from '@recur/datasets';
 import { exportOnnx } from '@recur/export';
 import { chunkF1 } from '@recur/metrics';
 import { Adam } from '@recur/optim';
-import { InputError, fit, type Evaluation, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import {
+  InputError,
+  fit,
+  type Evaluation,
+  type Metrics,
+  type OnnxExample,
+  type Prediction,
+  type TaskRun,
+  type TrainContext,
+  type TrainResult,
+} from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { SegmentConfig } from './segment-config.js';
 import { TAG_BEGIN, bioTags, taggedExamples, unigramRule, type SegmentVocab, type TaggedText } from './segment-data.js';
@@ -41,7 +51,11 @@ function collate(examples: readonly SegmentExample[]): Batch {
     inputs.set(e.ids, b * steps);
     e.tags.forEach((t, i) => (targets[b * steps + i] = t));
   });
-  return { inputs: fromTypedArray(inputs, [examples.length, steps]), targets: fromTypedArray(targets, [examples.length * steps]), lengths: examples.map((e) => e.ids.length) };
+  return {
+    inputs: fromTypedArray(inputs, [examples.length, steps]),
+    targets: fromTypedArray(targets, [examples.length * steps]),
+    lengths: examples.map((e) => e.ids.length),
+  };
 }
 
 const disposeBatch = (batch: Batch) => [batch.inputs, batch.targets].forEach((t) => t.dispose());
@@ -60,7 +74,14 @@ export class SegmentRun implements TaskRun {
     readonly splits: SegmentSplits,
     readonly vocab: SegmentVocab,
   ) {
-    this.model = new SequenceTagger({ vocabSize: vocab.size, embeddingDim: config.embeddingDim, hiddenSize: config.hiddenSize, numClasses: 2, numLayers: config.numLayers, paddingIdx: 0 });
+    this.model = new SequenceTagger({
+      vocabSize: vocab.size,
+      embeddingDim: config.embeddingDim,
+      hiddenSize: config.hiddenSize,
+      numClasses: 2,
+      numLayers: config.numLayers,
+      paddingIdx: 0,
+    });
   }
 
   get trainSize(): number {
@@ -74,7 +95,12 @@ export class SegmentRun implements TaskRun {
   async train(context: TrainContext): Promise<TrainResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
-    const loader = new DataLoader(new ArrayDataset([...splits.train]), { batchSize: config.batchSize, shuffle: true, seed: config.seed, bucketBy: (e) => e.ids.length });
+    const loader = new DataLoader(new ArrayDataset([...splits.train]), {
+      batchSize: config.batchSize,
+      shuffle: true,
+      seed: config.seed,
+      bucketBy: (e) => e.ids.length,
+    });
     try {
       return await fit({
         context,
@@ -89,7 +115,13 @@ export class SegmentRun implements TaskRun {
         loss: (batch) => crossEntropy(model.forward(batch.inputs, batch.lengths).reshape([-1, 2]), batch.targets, { ignoreIndex: IGNORE }),
         validate: async () => {
           const scored = await this.tag(splits.validation);
-          return { loss: scored.loss, metrics: segmentMetrics(splits.validation.map((e) => e.tags), scored.tags) };
+          return {
+            loss: scored.loss,
+            metrics: segmentMetrics(
+              splits.validation.map((e) => e.tags),
+              scored.tags,
+            ),
+          };
         },
       });
     } finally {
@@ -134,7 +166,10 @@ export class SegmentRun implements TaskRun {
     const truth = test.map((e) => e.tags);
     return {
       metrics: segmentMetrics(truth, scored.tags),
-      baseline: segmentMetrics(truth, test.map((e) => rule(e.text))),
+      baseline: segmentMetrics(
+        truth,
+        test.map((e) => rule(e.text)),
+      ),
       baselineName: 'per-character rule (a character begins a word if it mostly does in training; the first always does)',
       higherIsBetter: { f1: true, precision: true, recall: true },
     };
@@ -148,7 +183,10 @@ export class SegmentRun implements TaskRun {
     this.model.eval();
     const logits = noGrad(() => this.model.forward(batch.inputs, batch.lengths));
     const onnx = await exportOnnx(this.model, {
-      inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'lengths', shape: ['batch'], dtype: 'int32' }],
+      inputs: [
+        { name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' },
+        { name: 'lengths', shape: ['batch'], dtype: 'int32' },
+      ],
       outputNames: ['logits'],
     });
     return { onnx, inputs: { tokens: batch.inputs, lengths }, outputs: { logits } };

@@ -21,17 +21,30 @@ export const segmentTask: Task<SegmentConfig> = {
     const book = await loadMobyDick();
     const texts = (sections: readonly { text: string }[]) => sections.map((s) => s.text);
     // The vocabulary comes from the training text only; a checkpoint carries its own.
-    const vocab = SegmentVocab.fromJSON(options.state) ?? SegmentVocab.fit(texts(book.train).flatMap((t) => taggedExamples(t, config.maxLen).map((e) => e.text)), config.minCount);
+    const vocab =
+      SegmentVocab.fromJSON(options.state) ??
+      SegmentVocab.fit(
+        texts(book.train).flatMap((t) => taggedExamples(t, config.maxLen).map((e) => e.text)),
+        config.minCount,
+      );
     const all = encodeExamples(texts(book.train), config.maxLen, vocab);
     // A limited run samples examples from the whole training text, not only its first chapters.
-    const train = config.trainLimit > 0 && config.trainLimit < all.length
-      ? permutation(all.length, mulberry32(config.seed)).slice(0, config.trainLimit).sort((a, b) => a - b).map((i) => all[i]!)
-      : all;
+    const train =
+      config.trainLimit > 0 && config.trainLimit < all.length
+        ? permutation(all.length, mulberry32(config.seed))
+            .slice(0, config.trainLimit)
+            .sort((a, b) => a - b)
+            .map((i) => all[i]!)
+        : all;
     const limit = <T>(items: T[]) => (config.evalLimit > 0 ? items.slice(0, config.evalLimit) : items);
-    return new SegmentRun(config, {
-      train,
-      validation: limit(encodeExamples(texts(book.validation), config.maxLen, vocab)),
-      test: limit(encodeExamples(texts(book.test), config.maxLen, vocab)),
-    }, vocab);
+    return new SegmentRun(
+      config,
+      {
+        train,
+        validation: limit(encodeExamples(texts(book.validation), config.maxLen, vocab)),
+        test: limit(encodeExamples(texts(book.test), config.maxLen, vocab)),
+      },
+      vocab,
+    );
   },
 };

@@ -12,7 +12,10 @@ describe('segment --quick, end to end', () => {
     expect(losses).toHaveLength(config.epochs);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
 
-    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & {
+      metrics: Record<string, number>;
+      baseline: Record<string, number>;
+    };
     expect(summary).toMatchObject({ event: 'summary', task: 'segment', split: 'test', higherIsBetter: { f1: true } });
     expect(Object.keys(summary.metrics).sort()).toEqual(['f1', 'precision', 'recall']);
     expect(Object.keys(summary.baseline).sort()).toEqual(['f1', 'precision', 'recall']);

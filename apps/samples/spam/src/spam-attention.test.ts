@@ -14,19 +14,27 @@ describe('attention pooling', () => {
     for (const cell of ['lstm', 'gru'] as const) {
       manualSeed(1);
       const model = new SpamClassifier({ vocabSize: 30, embeddingDim: 6, hiddenSize: 5, numLayers: 2, cell, pooling: 'attention' });
-      const rows = [[3, 7, 9, 4, 2], [5, 8], [11, 12, 13]];
+      const rows = [
+        [3, 7, 9, 4, 2],
+        [5, 8],
+        [11, 12, 13],
+      ];
       const ids = fromTypedArray(Int32Array.from(rows.flatMap((r) => [...r, ...Array.from({ length: 5 - r.length }, () => 0)])), [3, 5]);
       const { logits, weights } = noGrad(() => model.forwardWithWeights(ids, Int32Array.from(rows.map((r) => r.length))));
       const w = weights!.toArraySync() as number[][];
       rows.forEach((row, b) => {
         expect(w[b]!.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 6);
         expect(w[b]!.slice(row.length)).toEqual(Array.from({ length: 5 - row.length }, () => 0));
-        const alone = noGrad(() => model.forwardWithWeights(fromTypedArray(Int32Array.from(row), [1, row.length]), Int32Array.of(row.length)));
+        const alone = noGrad(() =>
+          model.forwardWithWeights(fromTypedArray(Int32Array.from(row), [1, row.length]), Int32Array.of(row.length)),
+        );
         const [l, a] = [alone.logits.toArraySync() as number[][], alone.weights!.toArraySync() as number[][]];
         l[0]!.forEach((v, k) => expect(v).toBeCloseTo((logits.toArraySync() as number[][])[b]![k]!, 5));
         a[0]!.forEach((v, t) => expect(v).toBeCloseTo(w[b]![t]!, 6));
       });
-      expect(Object.keys(model.stateDict())).toEqual(expect.arrayContaining(['rnn.weight_ih_l1_reverse', 'attention.key_proj.weight', 'attention.v.weight']));
+      expect(Object.keys(model.stateDict())).toEqual(
+        expect.arrayContaining(['rnn.weight_ih_l1_reverse', 'attention.key_proj.weight', 'attention.v.weight']),
+      );
       expect(model.fc.inFeatures).toBe(10);
     }
   });
@@ -45,12 +53,19 @@ describe('attention pooling', () => {
 
   it('ONNX export refuses attention pooling by name instead of exporting a wrong graph', async () => {
     const model = new SpamClassifier({ vocabSize: 10, embeddingDim: 4, hiddenSize: 3, numLayers: 1, cell: 'lstm', pooling: 'attention' });
-    await expect(exportSpamOnnx(model)).rejects.toThrow("exportSpamOnnx: ONNX export covers last-state pooling; this model pools with 'attention'");
+    await expect(exportSpamOnnx(model)).rejects.toThrow(
+      "exportSpamOnnx: ONNX export covers last-state pooling; this model pools with 'attention'",
+    );
   });
 });
 
 describe('showing the weights', () => {
-  const tokens = [{ token: 'win', weight: 0.5 }, { token: 'a', weight: 0.1 }, { token: 'prize', weight: 0.3 }, { token: 'now', weight: 0.1 }];
+  const tokens = [
+    { token: 'win', weight: 0.5 },
+    { token: 'a', weight: 0.1 },
+    { token: 'prize', weight: 0.3 },
+    { token: 'now', weight: 0.1 },
+  ];
 
   it('lists the most attended tokens, largest first, ties in reading order', () => {
     expect(mostAttended(tokens, 3).map((t) => t.token)).toEqual(['win', 'prize', 'a']);
@@ -62,6 +77,11 @@ describe('showing the weights', () => {
     expect(shaded).toContain('\x1b[48;2;8;48;107m\x1b[38;2;255;255;255mwin\x1b[0m');
     expect(shaded).toContain('\x1b[48;2;206;214;225m\x1b[38;2;0;0;0ma\x1b[0m');
     // Without the escape codes it is the text itself.
-    expect(shaded.split('\x1b[').map((part) => part.replace(/^[0-9;]*m/, '')).join('')).toBe('win a prize now');
+    expect(
+      shaded
+        .split('\x1b[')
+        .map((part) => part.replace(/^[0-9;]*m/, ''))
+        .join(''),
+    ).toBe('win a prize now');
   });
 });

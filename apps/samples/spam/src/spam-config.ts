@@ -57,10 +57,12 @@ export const SPAM_QUICK: Partial<SpamConfig> = {
 };
 
 export function checkSpamConfig(config: SpamConfig): string | null {
-  if (config.tokenizer !== 'word' && config.tokenizer !== 'bpe') return `"tokenizer" must be "word" or "bpe", got ${JSON.stringify(config.tokenizer)}`;
+  if (config.tokenizer !== 'word' && config.tokenizer !== 'bpe')
+    return `"tokenizer" must be "word" or "bpe", got ${JSON.stringify(config.tokenizer)}`;
   if (config.cell !== 'lstm' && config.cell !== 'gru') return `"cell" must be "lstm" or "gru", got ${JSON.stringify(config.cell)}`;
   // Absent in checkpoints saved before the option existed: those pooled the last state.
-  if (config.pooling !== undefined && config.pooling !== 'last' && config.pooling !== 'attention') return `"pooling" must be "last" or "attention", got ${JSON.stringify(config.pooling)}`;
+  if (config.pooling !== undefined && config.pooling !== 'last' && config.pooling !== 'attention')
+    return `"pooling" must be "last" or "attention", got ${JSON.stringify(config.pooling)}`;
   for (const key of ['maxTokens', 'embeddingDim', 'hiddenSize', 'numLayers', 'lrStepSize'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 1) return `"${key}" must be a positive integer, got ${config[key]}`;
   }
@@ -70,6 +72,7 @@ export function checkSpamConfig(config: SpamConfig): string | null {
   }
   if (!(config.lrGamma > 0 && config.lrGamma <= 1)) return `"lrGamma" must be in (0, 1], got ${config.lrGamma}`;
   if (!(config.clipNorm >= 0)) return `"clipNorm" must be 0 or more, got ${config.clipNorm}`;
-  if (!Number.isInteger(config.trainLimit) || config.trainLimit < 0) return `"trainLimit" must be a non-negative integer, got ${config.trainLimit}`;
+  if (!Number.isInteger(config.trainLimit) || config.trainLimit < 0)
+    return `"trainLimit" must be a non-negative integer, got ${config.trainLimit}`;
   return null;
 }

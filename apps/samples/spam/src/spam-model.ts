@@ -33,11 +33,23 @@ export class SpamClassifier extends Module {
     this.pooling = options.pooling ?? 'last';
     const bidirectional = this.pooling === 'attention';
     const features = options.hiddenSize * (bidirectional ? 2 : 1);
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: options.embeddingDim, paddingIdx: 0 }));
-    const layer = { inputSize: options.embeddingDim, hiddenSize: options.hiddenSize, numLayers: options.numLayers, batchFirst: true, bidirectional };
+    this.embedding = this.registerModule(
+      'embedding',
+      new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: options.embeddingDim, paddingIdx: 0 }),
+    );
+    const layer = {
+      inputSize: options.embeddingDim,
+      hiddenSize: options.hiddenSize,
+      numLayers: options.numLayers,
+      batchFirst: true,
+      bidirectional,
+    };
     this.rnn = this.registerModule('rnn', options.cell === 'gru' ? new GRU(layer) : new LSTM(layer));
     this.attention = bidirectional
-      ? this.registerModule('attention', new AdditiveAttention({ querySize: features, keySize: features, attentionSize: options.hiddenSize }))
+      ? this.registerModule(
+          'attention',
+          new AdditiveAttention({ querySize: features, keySize: features, attentionSize: options.hiddenSize }),
+        )
       : null;
     this.fc = this.registerModule('fc', new Linear({ inFeatures: features, outFeatures: 2 }));
   }
@@ -59,9 +71,17 @@ export class SpamClassifier extends Module {
       if (!this.attention) return { logits: this.fc.forward(hN.select(0, -1)), weights: null };
       // h_n rows are layer·2 + direction: the top layer's forward and reverse final states.
       const layers = hN.shape[0]!;
-      const query = hN.narrow(0, layers - 2, 2).permute([1, 0, 2]).reshape([hN.shape[1]!, 1, -1]); // [B, 1, 2H]
-      const [states] = padPackedSequence(output as Parameters<typeof padPackedSequence>[0], { batchFirst: true, totalLength: ids.shape[1]! }); // [B, T, 2H]
-      const mask = arange(0, ids.shape[1]!, 1, { dtype: 'int32' }).reshape([1, -1]).lt(fromTypedArray(Int32Array.from(lengths), [lengths.length, 1]));
+      const query = hN
+        .narrow(0, layers - 2, 2)
+        .permute([1, 0, 2])
+        .reshape([hN.shape[1]!, 1, -1]); // [B, 1, 2H]
+      const [states] = padPackedSequence(output as Parameters<typeof padPackedSequence>[0], {
+        batchFirst: true,
+        totalLength: ids.shape[1]!,
+      }); // [B, T, 2H]
+      const mask = arange(0, ids.shape[1]!, 1, { dtype: 'int32' })
+        .reshape([1, -1])
+        .lt(fromTypedArray(Int32Array.from(lengths), [lengths.length, 1]));
       const [pooled, weights] = this.attention.forward(query, states, states, { mask });
       return { logits: this.fc.forward(pooled.squeeze(1)), weights: weights.squeeze(1) };
     });

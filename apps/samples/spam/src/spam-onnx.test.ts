@@ -11,7 +11,10 @@ describe('the spam classifier in ONNX', () => {
       const model = new SpamClassifier({ vocabSize: 30, embeddingDim: 4, hiddenSize: 5, numLayers: 2, cell }).eval();
       const lengths = Int32Array.from([6, 2, 4]);
       const ids = randint(1, 30, [3, 6], { dtype: 'int32' });
-      const padded = tensor(Array.from(ids.dataSync(), (v, i) => (i % 6 < lengths[Math.floor(i / 6)]! ? v : 0)), { dtype: 'int32' }).reshape([3, 6]);
+      const padded = tensor(
+        Array.from(ids.dataSync(), (v, i) => (i % 6 < lengths[Math.floor(i / 6)]! ? v : 0)),
+        { dtype: 'int32' },
+      ).reshape([3, 6]);
       const expected = Array.from(model.forward(padded, lengths).dataSync());
       const session = await ort.InferenceSession.create(await exportSpamOnnx(model));
       const result = await session.run({

@@ -6,7 +6,17 @@ import { crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader, padCollate, type PaddedBatch } from '@recur/datasets';
 import { accuracyScore, f1Score } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
-import { InputError, fit, type Evaluation, type Metrics, type OnnxExample, type Prediction, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import {
+  InputError,
+  fit,
+  type Evaluation,
+  type Metrics,
+  type OnnxExample,
+  type Prediction,
+  type TaskRun,
+  type TrainContext,
+  type TrainResult,
+} from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope } from '@recur/tensor';
 import { attentionSummary, colourByAttention, type AttendedToken } from './spam-attention.js';
 import type { SpamConfig } from './spam-config.js';
@@ -127,7 +137,10 @@ export class SpamRun implements TaskRun {
     const majority = spamShare > 0.5 ? 1 : 0;
     return {
       metrics: classificationMetrics(scored.truth, scored.predicted),
-      baseline: classificationMetrics(scored.truth, scored.truth.map(() => majority)),
+      baseline: classificationMetrics(
+        scored.truth,
+        scored.truth.map(() => majority),
+      ),
       baselineName: `majority class (always ${majority === 1 ? 'spam' : 'ham'})`,
       higherIsBetter: { accuracy: true, f1: true },
     };
@@ -143,7 +156,11 @@ export class SpamRun implements TaskRun {
     const ids = fromTypedArray(padded, [messages.length, steps]);
     this.model.eval();
     const logits = noGrad(() => this.model.forward(ids, lengths));
-    return { onnx: await exportSpamOnnx(this.model), inputs: { ids, lengths: fromTypedArray(lengths, [messages.length]) }, outputs: { logits } };
+    return {
+      onnx: await exportSpamOnnx(this.model),
+      inputs: { ids, lengths: fromTypedArray(lengths, [messages.length]) },
+      outputs: { logits },
+    };
   }
 
   /**
@@ -170,7 +187,8 @@ export class SpamRun implements TaskRun {
   }
 
   async predict(input: string | null): Promise<Prediction> {
-    if (input === null || input.trim() === '') throw new InputError('input: give the text of an e-mail body, or - to read it from standard input');
+    if (input === null || input.trim() === '')
+      throw new InputError('input: give the text of an e-mail body, or - to read it from standard input');
     const { probability, tokens } = await this.explain(input);
     const label = probability >= 0.5 ? 'spam' : 'ham';
     const count = this.encoder.encode(input, this.config.maxTokens).length;

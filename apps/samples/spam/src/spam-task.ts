@@ -28,11 +28,22 @@ export const spamTask: Task<SpamConfig> = {
       message: `spam: split by campaign (${campaigns} distinct body openings, ${duplicates} repeated bodies dropped): train ${corpus.train.length}, validation ${corpus.validation.length}, test ${corpus.test.length}`,
     });
     // The corpus lists ham before spam, so a limited run takes a seeded random sample.
-    const train = config.trainLimit > 0
-      ? permutation(corpus.train.length, mulberry32(config.seed)).slice(0, config.trainLimit).sort((a, b) => a - b).map((i) => corpus.train[i]!)
-      : corpus.train;
+    const train =
+      config.trainLimit > 0
+        ? permutation(corpus.train.length, mulberry32(config.seed))
+            .slice(0, config.trainLimit)
+            .sort((a, b) => a - b)
+            .map((i) => corpus.train[i]!)
+        : corpus.train;
     // The vocabulary (or BPE) is learned from the training messages only; a checkpoint carries its own.
-    const encoder = encoderFromJSON(options.state) ?? fitEncoder(config.tokenizer, train.map((m) => m.body), config.vocabSize, config.maxTokens);
+    const encoder =
+      encoderFromJSON(options.state) ??
+      fitEncoder(
+        config.tokenizer,
+        train.map((m) => m.body),
+        config.vocabSize,
+        config.maxTokens,
+      );
     const encode = (messages: readonly { body: string; target: number }[]): EncodedMessage[] =>
       messages.map((m) => ({ ids: encoder.encode(m.body, config.maxTokens), target: m.target }));
     return new SpamRun(config, { train: encode(train), validation: encode(corpus.validation), test: encode(corpus.test) }, encoder);

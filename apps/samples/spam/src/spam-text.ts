@@ -76,11 +76,17 @@ class BpeEncoder implements TextEncoder {
 /** Learn the encoder from the training bodies. */
 export function fitEncoder(kind: string, texts: readonly string[], vocabSize: number, maxTokens: number): TextEncoder {
   if (kind === 'bpe') {
-    const bpe = BPE.trainSync(texts.map((text) => prefix(text, maxTokens)), { vocabSize, specials: [BPE_PAD] });
+    const bpe = BPE.trainSync(
+      texts.map((text) => prefix(text, maxTokens)),
+      { vocabSize, specials: [BPE_PAD] },
+    );
     return new BpeEncoder(bpe);
   }
   const words = new WordTokenizer({ lowercase: true });
-  const vocab = Vocab.build(texts.map((text) => words.tokenize(prefix(text, maxTokens)).slice(0, maxTokens)), { maxSize: vocabSize, minFreq: 2 });
+  const vocab = Vocab.build(
+    texts.map((text) => words.tokenize(prefix(text, maxTokens)).slice(0, maxTokens)),
+    { maxSize: vocabSize, minFreq: 2 },
+  );
   return new WordEncoder(vocab);
 }
 

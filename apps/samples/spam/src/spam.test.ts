@@ -13,7 +13,10 @@ describe('spam --quick, end to end', () => {
     expect(losses).toHaveLength(config.epochs);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
 
-    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & { metrics: Record<string, number>; baseline: Record<string, number> };
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as Record<string, unknown> & {
+      metrics: Record<string, number>;
+      baseline: Record<string, number>;
+    };
     expect(summary).toMatchObject({ event: 'summary', task: 'spam', split: 'test', baselineName: 'majority class (always ham)' });
     expect(Object.keys(summary.metrics).sort()).toEqual(['accuracy', 'f1']);
     expect(Object.keys(summary.baseline).sort()).toEqual(['accuracy', 'f1']);
@@ -25,7 +28,10 @@ describe('spam --quick, end to end', () => {
   });
 
   it('pooling "attention": beats the majority class; predict lists and shades the weight of every word read', async () => {
-    const config = resolveConfig(spamTask, [{ source: '--quick', values: spamTask.quickConfig }, { source: 'test', values: { pooling: 'attention' } }]);
+    const config = resolveConfig(spamTask, [
+      { source: '--quick', values: spamTask.quickConfig },
+      { source: 'test', values: { pooling: 'attention' } },
+    ]);
     const events: TrainEvent[] = [];
     await trainTask({ task: spamTask, config, outDir: null, reporter: (e) => events.push(e) });
     const summary = events.at(-1) as unknown as { metrics: Record<string, number>; baseline: Record<string, number> };
@@ -36,7 +42,9 @@ describe('spam --quick, end to end', () => {
     try {
       const prediction = await run.predict('Click here for a FREE prize, unsubscribe-me now');
       const value = prediction.value as { label: string; tokens: number; attention: { token: string; weight: number }[] };
-      expect(value.attention.map((a) => a.token)).toEqual(['click', 'here', 'for', 'a', 'free', 'prize', ',', 'unsubscribe', '-', 'me', 'now'].slice(0, value.tokens));
+      expect(value.attention.map((a) => a.token)).toEqual(
+        ['click', 'here', 'for', 'a', 'free', 'prize', ',', 'unsubscribe', '-', 'me', 'now'].slice(0, value.tokens),
+      );
       expect(value.attention.reduce((s, a) => s + a.weight, 0)).toBeCloseTo(1, 5);
       expect(prediction.text).toMatch(/^(spam|ham) \(spam probability [\d.]+, \d+ tokens read\)\nmost attended: \S+ \d\.\d\d/);
       expect(prediction.terminalText).toContain('\x1b[48;2;8;48;107m'); // the most attended word, deepest blue

@@ -6,5 +6,15 @@ export { STREAM_DEFAULTS, STREAM_QUICK, type StreamConfig } from './stream-confi
 export { StreamModel, type StreamModelOptions } from './stream-model.js';
 export { OnlineForecaster, SEASONAL_NAIVE, type OnlineOptions } from './stream-forecaster.js';
 export { StreamRun, parseValues, scores, type Replay, type StreamSeries } from './stream-run.js';
-export { History, HISTORY, SEASON, STEP_FEATURES, WEEKS, seriesSteps, standardize, type SeriesSteps, type Standardizer } from './stream-data.js';
+export {
+  History,
+  HISTORY,
+  SEASON,
+  STEP_FEATURES,
+  WEEKS,
+  seriesSteps,
+  standardize,
+  type SeriesSteps,
+  type Standardizer,
+} from './stream-data.js';
 export { exportStreamOnnx } from './stream-onnx.js';

@@ -53,6 +53,7 @@ export function checkStreamConfig(config: StreamConfig): string | null {
   for (const key of ['clipNorm', 'onlineClipNorm'] as const) {
     if (!(config[key] >= 0)) return `"${key}" must be 0 or more, got ${config[key]}`;
   }
-  if (!Number.isInteger(config.trainYears) || config.trainYears < 0) return `"trainYears" must be a non-negative integer, got ${config.trainYears}`;
+  if (!Number.isInteger(config.trainYears) || config.trainYears < 0)
+    return `"trainYears" must be a non-negative integer, got ${config.trainYears}`;
   return null;
 }

@@ -6,7 +6,10 @@ import { OnlineForecaster } from './stream-forecaster.js';
 import { StreamModel } from './stream-model.js';
 
 const scale = { mean: 10_000, std: 1_000 };
-const values = Array.from({ length: 60 }, (_, day) => 10_000 + [300, 500, 400, 350, 600, -1400, -1700][day % 7]! + 41 * Math.sin(day * 1.3));
+const values = Array.from(
+  { length: 60 },
+  (_, day) => 10_000 + [300, 500, 400, 350, 600, -1400, -1700][day % 7]! + 41 * Math.sin(day * 1.3),
+);
 const frozenOptions = { learn: false, lr: 0.001, k1: 7, k2: 21, clipNorm: 1 };
 
 describe('OnlineForecaster', () => {

@@ -40,8 +40,13 @@ export class OnlineForecaster implements ValueStream {
   #updates = 0;
   readonly #ownsModel: boolean;
 
-  constructor(readonly model: StreamModel, readonly scale: Standardizer, options: OnlineOptions) {
-    if (!(scale.std > 0) || !Number.isFinite(scale.mean)) throw new ValueError(`OnlineForecaster: expected a finite mean and a positive std; got ${scale.mean}, ${scale.std}`);
+  constructor(
+    readonly model: StreamModel,
+    readonly scale: Standardizer,
+    options: OnlineOptions,
+  ) {
+    if (!(scale.std > 0) || !Number.isFinite(scale.mean))
+      throw new ValueError(`OnlineForecaster: expected a finite mean and a positive std; got ${scale.mean}, ${scale.std}`);
     this.stream = new RecurrentStream(model, { batchSize: 1 });
     this.#lr = options.lr;
     this.#ownsModel = options.ownsModel ?? false;
@@ -73,7 +78,8 @@ export class OnlineForecaster implements ValueStream {
   }
 
   async push(value: number): Promise<StreamStep> {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ValueError(`OnlineForecaster.push: expected a finite number; got ${String(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new ValueError(`OnlineForecaster.push: expected a finite number; got ${String(value)}`);
     const { mean, std } = this.scale;
     const z = (value - mean) / std;
     const expected = this.#forecastZ;
@@ -101,7 +107,9 @@ export class OnlineForecaster implements ValueStream {
       output.dispose();
       if (!Number.isFinite(correction)) {
         if (this.#trainer) throw this.#diverged(`forecast ${correction}`);
-        throw new InputError(`value ${this.count} (${value}) drives the forecast to ${correction}: is the series in the units the model was trained on?`);
+        throw new InputError(
+          `value ${this.count} (${value}) drives the forecast to ${correction}: is the series in the units the model was trained on?`,
+        );
       }
       this.#forecastZ = naive + correction;
       this.#naiveZ = naive;

@@ -20,12 +20,15 @@ export class StreamModel extends Module {
 
   constructor(options: StreamModelOptions) {
     super();
-    this.lstm = this.registerModule('lstm', new LSTM({
-      inputSize: STEP_FEATURES,
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers,
-      batchFirst: true,
-    }));
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM({
+        inputSize: STEP_FEATURES,
+        hiddenSize: options.hiddenSize,
+        numLayers: options.numLayers,
+        batchFirst: true,
+      }),
+    );
     // The features skip past the LSTM: averaging the same-weekday values is linear, the LSTM adds
     // what depends on the recent past (level shifts, the week after a holiday).
     this.head = this.registerModule('head', new Linear({ inFeatures: options.hiddenSize + STEP_FEATURES, outFeatures: 1 }));

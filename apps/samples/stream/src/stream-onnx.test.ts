@@ -5,7 +5,12 @@ import { STEP_FEATURES } from './stream-data.js';
 import { StreamModel } from './stream-model.js';
 import { exportStreamOnnx } from './stream-onnx.js';
 
-const ortTensor = (t: Tensor) => new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync()), [...t.shape]);
+const ortTensor = (t: Tensor) =>
+  new ort.Tensor(
+    t.dtype === 'int32' ? 'int32' : 'float32',
+    t.dtype === 'int32' ? Int32Array.from(t.dataSync()) : Float32Array.from(t.dataSync()),
+    [...t.shape],
+  );
 
 describe('the stream forecaster in ONNX', () => {
   it("onnxruntime-node gives Recur's logits and next state (1e-5) from a given state", async () => {
@@ -18,7 +23,11 @@ describe('the stream forecaster in ONNX', () => {
     const session = await ort.InferenceSession.create(await exportStreamOnnx(model));
     const result = await session.run({ steps: ortTensor(ids), h0: ortTensor(h0), c0: ortTensor(c0) });
     await session.release();
-    for (const [name, expected] of [['corrections', logits], ['h_n', hN], ['c_n', cN]] as const) {
+    for (const [name, expected] of [
+      ['corrections', logits],
+      ['h_n', hN],
+      ['c_n', cN],
+    ] as const) {
       expect(result[name]!.dims).toEqual(expected.shape);
       const want = expected.dataSync();
       Array.from(result[name]!.data as Float32Array).forEach((v, i) => expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-5));

@@ -18,7 +18,11 @@ export function exportStreamOnnx(model: StreamModel): Promise<Uint8Array> {
   register();
   const state = [model.lstm.numLayers, 'batch', model.lstm.hiddenSize];
   return exportOnnx(model, {
-    inputs: [{ name: 'steps', shape: ['batch', 'sequence', STEP_FEATURES] }, { name: 'h0', shape: state }, { name: 'c0', shape: state }],
+    inputs: [
+      { name: 'steps', shape: ['batch', 'sequence', STEP_FEATURES] },
+      { name: 'h0', shape: state },
+      { name: 'c0', shape: state },
+    ],
     outputNames: ['corrections', 'h_n', 'c_n'],
   });
 }

@@ -5,7 +5,19 @@
 import { RecurrentStream, mseLoss } from '@recur/cells';
 import { meanAbsoluteError, meanAbsolutePercentageError, rootMeanSquaredError } from '@recur/metrics';
 import { Adam } from '@recur/optim';
-import { InputError, fit, type Evaluation, type LinePlot, type Metrics, type OnnxExample, type Prediction, type StreamOptions, type TaskRun, type TrainContext, type TrainResult } from '@recur/sample-core';
+import {
+  InputError,
+  fit,
+  type Evaluation,
+  type LinePlot,
+  type Metrics,
+  type OnnxExample,
+  type Prediction,
+  type StreamOptions,
+  type TaskRun,
+  type TrainContext,
+  type TrainResult,
+} from '@recur/sample-core';
 import { TruncatedBPTT } from '@recur/train';
 import { fromTypedArray, noGrad, type Tensor } from '@recur/tensor';
 import type { StreamConfig } from './stream-config.js';
@@ -47,7 +59,11 @@ export class StreamRun implements TaskRun {
   readonly #steps: SeriesSteps;
   #learned: Replay | null = null;
 
-  constructor(readonly config: StreamConfig, readonly series: StreamSeries, readonly scale: Standardizer) {
+  constructor(
+    readonly config: StreamConfig,
+    readonly series: StreamSeries,
+    readonly scale: Standardizer,
+  ) {
     this.model = new StreamModel({ hiddenSize: config.hiddenSize, numLayers: config.numLayers });
     this.#steps = seriesSteps(series.z.subarray(series.trainFrom, series.validationFrom));
   }
@@ -79,12 +95,17 @@ export class StreamRun implements TaskRun {
       inputs.set(this.#steps.features.subarray(start * STEP_FEATURES, (start + length) * STEP_FEATURES), b * length * STEP_FEATURES);
       targets.set(this.#steps.corrections.subarray(start, start + length), b * length);
     }
-    return { index, inputs: fromTypedArray(inputs, [batchSize, length, STEP_FEATURES]), targets: fromTypedArray(targets, [batchSize, length, 1]) };
+    return {
+      index,
+      inputs: fromTypedArray(inputs, [batchSize, length, STEP_FEATURES]),
+      targets: fromTypedArray(targets, [batchSize, length, 1]),
+    };
   }
 
   async train(context: TrainContext): Promise<TrainResult> {
     const { config, model } = this;
-    if (this.rowLength < 1) throw new InputError(`stream: ${this.#steps.corrections.length} training steps cannot fill ${config.batchSize} rows`);
+    if (this.rowLength < 1)
+      throw new InputError(`stream: ${this.#steps.corrections.length} training steps cannot fill ${config.batchSize} rows`);
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const stream = new RecurrentStream(model, { batchSize: config.batchSize });
     let check: (loss: number, gradNorm: number | null) => void = () => {};
@@ -251,7 +272,10 @@ export function scores(actual: readonly number[], predicted: readonly number[]):
 
 /** Whitespace-separated finite numbers, at least a week of them. */
 export function parseValues(input: string): number[] {
-  const words = input.trim().split(/\s+/).filter((w) => w !== '');
+  const words = input
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
   const values = words.map((word, i) => {
     const value = Number(word);
     if (!Number.isFinite(value)) throw new InputError(`value ${i + 1} is not a number: ${JSON.stringify(word)}`);

@@ -34,13 +34,17 @@ export const streamTask: Task<StreamConfig> = {
     }
     const values = Float64Array.from(births.all, (day) => day.births);
     const firstYear = births.train[trainDays - 1]!.year - config.trainYears + 1;
-    return new StreamRun(config, {
-      dates: births.all.map((day) => day.date),
-      births: values,
-      z: standardize(values, scale),
-      trainFrom: config.trainYears > 0 ? births.train.findIndex((day) => day.year >= firstYear) : 0,
-      validationFrom: trainDays,
-      testFrom: trainDays + births.validation.length,
-    }, scale);
+    return new StreamRun(
+      config,
+      {
+        dates: births.all.map((day) => day.date),
+        births: values,
+        z: standardize(values, scale),
+        trainFrom: config.trainYears > 0 ? births.train.findIndex((day) => day.year >= firstYear) : 0,
+        validationFrom: trainDays,
+        testFrom: trainDays + births.validation.length,
+      },
+      scale,
+    );
   },
 };

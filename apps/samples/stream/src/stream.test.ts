@@ -21,9 +21,14 @@ describe('stream --quick, end to end', () => {
     const losses = outcome.history.map((r) => r.trainLoss);
     expect(losses).toHaveLength(config.epochs);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
-    const summary = JSON.parse(JSON.stringify(events.at(-1))) as { event: string; metrics: Record<string, number>; baseline: Record<string, number> };
+    const summary = JSON.parse(JSON.stringify(events.at(-1))) as {
+      event: string;
+      metrics: Record<string, number>;
+      baseline: Record<string, number>;
+    };
     expect(summary).toMatchObject({ event: 'summary', task: 'stream', split: 'test' });
-    for (const key of ['mae', 'rmse', 'mape', 'mae_frozen', 'rmse_frozen', 'mape_frozen']) expect(summary.metrics[key]).toBeLessThan(summary.baseline[key]!);
+    for (const key of ['mae', 'rmse', 'mape', 'mae_frozen', 'rmse_frozen', 'mape_frozen'])
+      expect(summary.metrics[key]).toBeLessThan(summary.baseline[key]!);
     expect(summary.metrics.mae).toBeLessThan(summary.metrics.mae_frozen!);
     // Seasonal-naive over every day of 1987–1988 is a property of the data.
     expect(summary.baseline.mae).toBeCloseTo(311.61, 1);
@@ -44,14 +49,30 @@ describe('stream --quick, end to end', () => {
       await births.train(context);
       // The births model forecasts the day after each 14-day window of the test years (its first column).
       const forecast = await births.forecast(births.splits.test);
-      const nextDay = new Map(births.splits.test.map((w, i) => [births.splits.series.dates[w.offset + birthsConfig.lookback]!, forecast.predicted[i * birthsConfig.horizon]!]));
+      const nextDay = new Map(
+        births.splits.test.map((w, i) => [
+          births.splits.series.dates[w.offset + birthsConfig.lookback]!,
+          forecast.predicted[i * birthsConfig.horizon]!,
+        ]),
+      );
       const days = learned.dates.flatMap((date, i) => (nextDay.has(date) ? [i] : []));
       expect(days.length).toBe(births.splits.test.length);
       const actual = days.map((i) => learned.actual[i]!);
-      const streamed = scores(actual, days.map((i) => learned.model[i]!));
-      const batch = scores(actual, days.map((i) => nextDay.get(learned.dates[i]!)!));
-      const naive = scores(actual, days.map((i) => learned.naive[i]!));
-      console.info(`stream --quick vs births --quick, next-day MAE on ${days.length} test days: stream (learning) ${streamed.mae!.toFixed(1)}, births ${batch.mae!.toFixed(1)}, seasonal naive ${naive.mae!.toFixed(1)}`);
+      const streamed = scores(
+        actual,
+        days.map((i) => learned.model[i]!),
+      );
+      const batch = scores(
+        actual,
+        days.map((i) => nextDay.get(learned.dates[i]!)!),
+      );
+      const naive = scores(
+        actual,
+        days.map((i) => learned.naive[i]!),
+      );
+      console.info(
+        `stream --quick vs births --quick, next-day MAE on ${days.length} test days: stream (learning) ${streamed.mae!.toFixed(1)}, births ${batch.mae!.toFixed(1)}, seasonal naive ${naive.mae!.toFixed(1)}`,
+      );
       // Both beat the baseline on exactly the same days. How they rank against each other is
       // reported, not asserted: the births sample evolves on its own (README: the full runs).
       expect(streamed.mae).toBeLessThan(naive.mae!);

@@ -35,13 +35,17 @@ export class AdditiveAttention extends Module {
     super();
     for (const name of ['querySize', 'keySize', 'attentionSize'] as const) {
       const value = options[name];
-      if (!Number.isInteger(value) || value <= 0) throw new ValueError(`AdditiveAttention: ${name} must be a positive integer; got ${value}`);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new ValueError(`AdditiveAttention: ${name} must be a positive integer; got ${value}`);
     }
     this.querySize = options.querySize;
     this.keySize = options.keySize;
     this.attentionSize = options.attentionSize;
     // Each Linear keeps PyTorch's default init (the fixtures load their own values).
-    this.queryProj = this.registerModule('query_proj', new Linear({ inFeatures: this.querySize, outFeatures: this.attentionSize, bias: false }));
+    this.queryProj = this.registerModule(
+      'query_proj',
+      new Linear({ inFeatures: this.querySize, outFeatures: this.attentionSize, bias: false }),
+    );
     this.keyProj = this.registerModule('key_proj', new Linear({ inFeatures: this.keySize, outFeatures: this.attentionSize }));
     this.v = this.registerModule('v', new Linear({ inFeatures: this.attentionSize, outFeatures: 1, bias: false }));
   }
@@ -55,8 +59,13 @@ export class AdditiveAttention extends Module {
   forward(query: Tensor, key: Tensor, value: Tensor, options: AttentionForwardOptions = {}): [Tensor, Tensor] {
     const [B, , Tk] = checkBatchFirst('AdditiveAttention', this, query, key, value, options.mask);
     const projected = options.projectedKeys ?? null;
-    if (projected && (projected.rank !== 3 || projected.shape[0] !== B || projected.shape[1] !== Tk || projected.shape[2] !== this.attentionSize)) {
-      throw new ValueError(`AdditiveAttention: projectedKeys must be [${B}, ${Tk}, ${this.attentionSize}] from projectKeys(key); got [${projected.shape.join(',')}]`);
+    if (
+      projected &&
+      (projected.rank !== 3 || projected.shape[0] !== B || projected.shape[1] !== Tk || projected.shape[2] !== this.attentionSize)
+    ) {
+      throw new ValueError(
+        `AdditiveAttention: projectedKeys must be [${B}, ${Tk}, ${this.attentionSize}] from projectKeys(key); got [${projected.shape.join(',')}]`,
+      );
     }
     return scope(() => {
       const keys = projected ?? this.keyProj.forward(key);

@@ -10,14 +10,18 @@ type Score = (b: number, i: number, j: number) => number;
 
 /** context and weights on the host from a score function and the mask. */
 function reference(score: Score, value: number[][][], mask: boolean[][], Tq: number): [number[][][], number[][][]] {
-  const weights = value.map((_, b) => Array.from({ length: Tq }, (_, i) => {
-    const s = mask[b]!.map((real, j) => (real ? score(b, i, j) : -Infinity));
-    const top = Math.max(...s);
-    const e = s.map((x) => Math.exp(x - top));
-    const total = e.reduce((a, c) => a + c, 0);
-    return e.map((x) => x / total);
-  }));
-  const context = weights.map((wb, b) => wb.map((wi) => value[b]![0]!.map((_, f) => wi.reduce((acc, w, j) => acc + w * value[b]![j]![f]!, 0))));
+  const weights = value.map((_, b) =>
+    Array.from({ length: Tq }, (_, i) => {
+      const s = mask[b]!.map((real, j) => (real ? score(b, i, j) : -Infinity));
+      const top = Math.max(...s);
+      const e = s.map((x) => Math.exp(x - top));
+      const total = e.reduce((a, c) => a + c, 0);
+      return e.map((x) => x / total);
+    }),
+  );
+  const context = weights.map((wb, b) =>
+    wb.map((wi) => value[b]![0]!.map((_, f) => wi.reduce((acc, w, j) => acc + w * value[b]![j]![f]!, 0))),
+  );
   return [context, weights];
 }
 
@@ -27,14 +31,20 @@ function expectNested(actual: number[][][], expected: number[][][]) {
   expected.forEach((m, b) => m.forEach((r, i) => r.forEach((e, j) => expect(actual[b]![i]![j]!).toBeCloseTo(e, 5))));
 }
 
-const maskRows = [[true, true, true, true], [true, true, false, false]];
+const maskRows = [
+  [true, true, true, true],
+  [true, true, false, false],
+];
 
 describe('AdditiveAttention', () => {
   it('score = v·tanh(W_q q + W_k k + b_k), masked softmax, context = Σ weights·value', () => {
     manualSeed(7);
     const att = new AdditiveAttention({ querySize: 3, keySize: 2, attentionSize: 5 });
     expect(Object.entries(att.stateDict()).map(([k, t]) => [k, t.shape])).toEqual([
-      ['query_proj.weight', [5, 3]], ['key_proj.weight', [5, 2]], ['key_proj.bias', [5]], ['v.weight', [1, 5]],
+      ['query_proj.weight', [5, 3]],
+      ['key_proj.weight', [5, 2]],
+      ['key_proj.bias', [5]],
+      ['v.weight', [1, 5]],
     ]);
     const [q, k, v] = [randn([2, 3, 3]), randn([2, 4, 2]), randn([2, 4, 6])];
     const mask = tensor(maskRows);
@@ -42,7 +52,9 @@ describe('AdditiveAttention', () => {
     const sd = Object.fromEntries(Object.entries(att.stateDict()).map(([n, t]) => [n, t.toArraySync() as number[][]]));
     const [qa, ka] = [arr3(q), arr3(k)];
     const score: Score = (b, i, j) => {
-      const hidden = sd['query_proj.weight']!.map((row, a) => Math.tanh(dot(row, qa[b]![i]!) + dot(sd['key_proj.weight']![a]!, ka[b]![j]!) + (sd['key_proj.bias'] as unknown as number[])[a]!));
+      const hidden = sd['query_proj.weight']!.map((row, a) =>
+        Math.tanh(dot(row, qa[b]![i]!) + dot(sd['key_proj.weight']![a]!, ka[b]![j]!) + (sd['key_proj.bias'] as unknown as number[])[a]!),
+      );
       return dot(sd['v.weight']![0]!, hidden);
     };
     const [refContext, refWeights] = reference(score, arr3(v), maskRows, 3);

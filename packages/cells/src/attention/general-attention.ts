@@ -23,7 +23,8 @@ export class GeneralAttention extends Module {
     super();
     for (const name of ['querySize', 'keySize'] as const) {
       const value = options[name];
-      if (!Number.isInteger(value) || value <= 0) throw new ValueError(`GeneralAttention: ${name} must be a positive integer; got ${value}`);
+      if (!Number.isInteger(value) || value <= 0)
+        throw new ValueError(`GeneralAttention: ${name} must be a positive integer; got ${value}`);
     }
     this.querySize = options.querySize;
     this.keySize = options.keySize;

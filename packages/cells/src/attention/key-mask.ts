@@ -9,17 +9,31 @@ export interface AttentionSizes {
 }
 
 /** Checks the batch-first inputs; returns batch B, query steps Tq and key steps Tk. */
-export function checkBatchFirst(op: string, sizes: AttentionSizes, query: Tensor, key: Tensor, value: Tensor, mask: Tensor | null | undefined): [number, number, number] {
-  for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+export function checkBatchFirst(
+  op: string,
+  sizes: AttentionSizes,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  mask: Tensor | null | undefined,
+): [number, number, number] {
+  for (const [name, t] of [
+    ['query', query],
+    ['key', key],
+    ['value', value],
+  ] as const) {
     if (t.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32; got ${t.dtype}`);
     if (t.rank !== 3) throw new ShapeError(`${op}: ${name} must be 3-D [batch, steps, features] (batch-first); got ${fmtShape(t.shape)}`);
   }
   const [B, Tq, Dq] = query.shape as [number, number, number];
   const [Bk, Tk, Dk] = key.shape as [number, number, number];
-  if (Dq !== sizes.querySize) throw new ShapeError(`${op}: query must have ${sizes.querySize} features (querySize); got ${fmtShape(query.shape)}`);
+  if (Dq !== sizes.querySize)
+    throw new ShapeError(`${op}: query must have ${sizes.querySize} features (querySize); got ${fmtShape(query.shape)}`);
   if (Dk !== sizes.keySize) throw new ShapeError(`${op}: key must have ${sizes.keySize} features (keySize); got ${fmtShape(key.shape)}`);
   if (Bk !== B || value.shape[0] !== B || value.shape[1] !== Tk) {
-    throw new ShapeError(`${op}: key and value must be [${B}, Tk, ·] with the same Tk; got query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`);
+    throw new ShapeError(
+      `${op}: key and value must be [${B}, Tk, ·] with the same Tk; got query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`,
+    );
   }
   if (mask) {
     if (mask.dtype !== 'bool') throw new DTypeError(`${op}: mask must be bool (true = a real key); got ${mask.dtype}`);

@@ -3,7 +3,21 @@
 // addBiasKv, addZeroAttn), dropout only in training, and typed errors for bad inputs.
 
 import { describe, expect, it } from 'vitest';
-import { DTypeError, ShapeError, ValueError, concat, manualSeed, memory, noGrad, randn, scope, tensor, where, zeros, type Tensor } from '@recur/tensor';
+import {
+  DTypeError,
+  ShapeError,
+  ValueError,
+  concat,
+  manualSeed,
+  memory,
+  noGrad,
+  randn,
+  scope,
+  tensor,
+  where,
+  zeros,
+  type Tensor,
+} from '@recur/tensor';
 import { MultiheadAttention } from './multihead-attention.js';
 import { causalMask } from './scaled-dot-product.js';
 import { expectClose } from '@recur/test-support';
@@ -17,7 +31,8 @@ function reference(mha: MultiheadAttention, query: Tensor, key: Tensor, value: T
   const H = mha.numHeads;
   const d = E / H;
   const sd = mha.stateDict();
-  const weight = (i: number) => (sd.in_proj_weight ? sd.in_proj_weight.narrow(0, i * E, E) : sd[['q_proj_weight', 'k_proj_weight', 'v_proj_weight'][i]!]!);
+  const weight = (i: number) =>
+    sd.in_proj_weight ? sd.in_proj_weight.narrow(0, i * E, E) : sd[['q_proj_weight', 'k_proj_weight', 'v_proj_weight'][i]!]!;
   const bias = (i: number) => (sd.in_proj_bias ? sd.in_proj_bias.narrow(0, i * E, E) : zeros([E]));
   const [N, L] = query.shape as [number, number];
   const outputs: Tensor[] = [];
@@ -37,14 +52,27 @@ function reference(mha: MultiheadAttention, query: Tensor, key: Tensor, value: T
     const heads: Tensor[] = [];
     const headWeights: Tensor[] = [];
     for (let h = 0; h < H; h++) {
-      let scores = q.narrow(1, h * d, d).matmul(k.narrow(1, h * d, d).T).div(Math.sqrt(d));
+      let scores = q
+        .narrow(1, h * d, d)
+        .matmul(k.narrow(1, h * d, d).T)
+        .div(Math.sqrt(d));
       if (mask) scores = scores.add(mask.select(0, n).select(0, h));
       const w = scores.exp().div(scores.exp().sum({ axis: 1, keepDim: true }));
       headWeights.push(w);
       heads.push(w.matmul(v.narrow(1, h * d, d)));
     }
-    outputs.push(concat(heads, 1).matmul(sd['out_proj.weight']!.T).add(sd['out_proj.bias'] ?? 0).reshape([1, L, E]));
-    weights.push(concat(headWeights.map((w) => w.unsqueeze(0)), 0).unsqueeze(0));
+    outputs.push(
+      concat(heads, 1)
+        .matmul(sd['out_proj.weight']!.T)
+        .add(sd['out_proj.bias'] ?? 0)
+        .reshape([1, L, E]),
+    );
+    weights.push(
+      concat(
+        headWeights.map((w) => w.unsqueeze(0)),
+        0,
+      ).unsqueeze(0),
+    );
   }
   return [concat(outputs, 0), concat(weights, 0)];
 }
@@ -61,7 +89,10 @@ describe('MultiheadAttention', () => {
     manualSeed(0);
     const packed = new MultiheadAttention({ embedDim: 8, numHeads: 2 });
     expect(Object.entries(packed.stateDict()).map(([k, t]) => [k, t.shape])).toEqual([
-      ['in_proj_weight', [24, 8]], ['in_proj_bias', [24]], ['out_proj.weight', [8, 8]], ['out_proj.bias', [8]],
+      ['in_proj_weight', [24, 8]],
+      ['in_proj_bias', [24]],
+      ['out_proj.weight', [8, 8]],
+      ['out_proj.bias', [8]],
     ]);
     expect([...packed.inProjBias!.dataSync()].every((x) => x === 0)).toBe(true);
     expect([...packed.outProj.bias!.dataSync()].every((x) => x === 0)).toBe(true);
@@ -72,7 +103,12 @@ describe('MultiheadAttention', () => {
     expect(Math.max(...w.map(Math.abs))).toBeGreaterThan(0.8 * bound);
     const separate = new MultiheadAttention({ embedDim: 8, numHeads: 4, kdim: 5, vdim: 7, bias: false, addBiasKv: true });
     expect(Object.entries(separate.stateDict()).map(([k, t]) => [k, t.shape])).toEqual([
-      ['q_proj_weight', [8, 8]], ['k_proj_weight', [8, 5]], ['v_proj_weight', [8, 7]], ['bias_k', [1, 1, 8]], ['bias_v', [1, 1, 8]], ['out_proj.weight', [8, 8]],
+      ['q_proj_weight', [8, 8]],
+      ['k_proj_weight', [8, 5]],
+      ['v_proj_weight', [8, 7]],
+      ['bias_k', [1, 1, 8]],
+      ['bias_v', [1, 1, 8]],
+      ['out_proj.weight', [8, 8]],
     ]);
     expect(packed.headDim).toBe(4);
     expect(packed.batchFirst).toBe(false);
@@ -84,7 +120,10 @@ describe('MultiheadAttention', () => {
     const mha = new MultiheadAttention({ embedDim: 6, numHeads: 3 });
     randomize(mha);
     const x = randn([4, 2, 6]); // [L, N, E]
-    const padding = tensor([[false, false, false, false], [false, false, true, true]]);
+    const padding = tensor([
+      [false, false, false, false],
+      [false, false, true, true],
+    ]);
     const causal = causalMask(4, 4);
     const [out, w] = mha.forward(x, x, x, { keyPaddingMask: padding, attnMask: causal });
     const additive = where(causal.reshape([1, 1, 4, 4]).logicalOr(padding.reshape([2, 1, 1, 4])), -Infinity, 0).expand([2, 3, 4, 4]);
@@ -100,7 +139,10 @@ describe('MultiheadAttention', () => {
     randomize(mha);
     const [q, k, v] = [randn([2, 3, 4]), randn([2, 6, 3]), randn([2, 6, 5])];
     const attnMask = randn([4, 3, 6]); // [N·H, L, S]
-    const padding = tensor([[0, 0, 0, 0, 0, 0], [0, 0, 0, 0, -Infinity, -Infinity]]);
+    const padding = tensor([
+      [0, 0, 0, 0, 0, 0],
+      [0, 0, 0, 0, -Infinity, -Infinity],
+    ]);
     const [out, w] = mha.forward(q, k, v, { attnMask, keyPaddingMask: padding, averageAttnWeights: false });
     const [refOut, refW] = reference(mha, q, k, v, attnMask.reshape([2, 2, 3, 6]).add(padding.reshape([2, 1, 1, 6])));
     expectClose(out, refOut, { digits: 5 });
@@ -114,7 +156,10 @@ describe('MultiheadAttention', () => {
     const mha = new MultiheadAttention({ embedDim: 4, numHeads: 2, batchFirst: true, addBiasKv: true, addZeroAttn: true });
     randomize(mha);
     const [q, kv] = [randn([2, 3, 4]), randn([2, 5, 4])];
-    const padding = tensor([[false, false, false, false, true], [false, true, false, false, false]]);
+    const padding = tensor([
+      [false, false, false, false, true],
+      [false, true, false, false, false],
+    ]);
     const [out, w] = mha.forward(q, kv, kv, { keyPaddingMask: padding, averageAttnWeights: false });
     expect(w!.shape).toEqual([2, 2, 3, 7]);
     const additive = where(padding, -Infinity, 0).pad([0, 2]).reshape([2, 1, 1, 7]).expand([2, 2, 3, 7]);
@@ -132,7 +177,11 @@ describe('MultiheadAttention', () => {
     const [out, w] = mha.forward(q, k, k, { keyPaddingMask: padding, attnMask: randn([2, 3, 5]), averageAttnWeights: false });
     const mask = randn([2, 3, 5]);
     const [o1, w1] = mha.forward(q, k, k, { keyPaddingMask: padding, attnMask: mask, averageAttnWeights: false });
-    const [o2, w2] = mha.forward(q.unsqueeze(1), k.unsqueeze(1), k.unsqueeze(1), { keyPaddingMask: padding.unsqueeze(0), attnMask: mask, averageAttnWeights: false });
+    const [o2, w2] = mha.forward(q.unsqueeze(1), k.unsqueeze(1), k.unsqueeze(1), {
+      keyPaddingMask: padding.unsqueeze(0),
+      attnMask: mask,
+      averageAttnWeights: false,
+    });
     expect(out.shape).toEqual([3, 4]);
     expect(w!.shape).toEqual([2, 3, 5]);
     expectClose(o1, o2.squeeze(1), { digits: 5 });
@@ -178,7 +227,18 @@ describe('MultiheadAttention', () => {
     expect(() => mha.forward(x, x, randn([4, 2, 4]))).toThrow(/same source length/);
     expect(() => mha.forward(x, x, x, { keyPaddingMask: tensor([[true, false, false]]) })).toThrow(/keyPaddingMask must be \[2,3\]/);
     expect(() => mha.forward(x, x, x, { attnMask: randn([3, 3, 3]) })).toThrow(/attnMask must be \[3,3\] or \[4,3,3\]/);
-    expect(() => mha.forward(x, x, x, { attnMask: tensor([[1, 0, 0], [1, 1, 0], [1, 1, 1]], { dtype: 'int32' }) })).toThrow(DTypeError);
+    expect(() =>
+      mha.forward(x, x, x, {
+        attnMask: tensor(
+          [
+            [1, 0, 0],
+            [1, 1, 0],
+            [1, 1, 1],
+          ],
+          { dtype: 'int32' },
+        ),
+      }),
+    ).toThrow(DTypeError);
     expect(() => mha.forward(x, x, x, { isCausal: true })).toThrow(/needs attnMask/);
   });
 });

@@ -70,11 +70,18 @@ export class MultiheadAttention extends Module {
     const { embedDim, numHeads } = options;
     const kdim = options.kdim ?? embedDim;
     const vdim = options.vdim ?? embedDim;
-    for (const [name, value] of [['embedDim', embedDim], ['kdim', kdim], ['vdim', vdim]] as const) {
-      if (!Number.isInteger(value) || value <= 0) throw new ValueError(`MultiheadAttention: ${name} must be a positive integer; got ${value}`);
+    for (const [name, value] of [
+      ['embedDim', embedDim],
+      ['kdim', kdim],
+      ['vdim', vdim],
+    ] as const) {
+      if (!Number.isInteger(value) || value <= 0)
+        throw new ValueError(`MultiheadAttention: ${name} must be a positive integer; got ${value}`);
     }
-    if (!Number.isInteger(numHeads) || numHeads <= 0) throw new ValueError(`MultiheadAttention: numHeads must be a positive integer; got ${numHeads}`);
-    if (embedDim % numHeads !== 0) throw new ValueError(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
+    if (!Number.isInteger(numHeads) || numHeads <= 0)
+      throw new ValueError(`MultiheadAttention: numHeads must be a positive integer; got ${numHeads}`);
+    if (embedDim % numHeads !== 0)
+      throw new ValueError(`MultiheadAttention: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
     const dropout = options.dropout ?? 0;
     if (!(dropout >= 0 && dropout <= 1)) throw new ValueError(`MultiheadAttention: dropout must be between 0 and 1; got ${dropout}`);
     this.embedDim = embedDim;

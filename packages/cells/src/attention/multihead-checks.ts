@@ -23,8 +23,18 @@ export interface MhaDims {
 
 const OP = 'MultiheadAttention.forward';
 
-export function checkMhaInputs(mha: MhaShape, query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions): MhaDims {
-  for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+export function checkMhaInputs(
+  mha: MhaShape,
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  options: MultiheadAttentionForwardOptions,
+): MhaDims {
+  for (const [name, t] of [
+    ['query', query],
+    ['key', key],
+    ['value', value],
+  ] as const) {
     if (t.dtype !== 'float32') throw new DTypeError(`${OP}: ${name} must be float32; got ${t.dtype}`);
   }
   const batched = query.rank === 3;
@@ -33,12 +43,18 @@ export function checkMhaInputs(mha: MhaShape, query: Tensor, key: Tensor, value:
   }
   const rank = query.rank;
   if (key.rank !== rank || value.rank !== rank) {
-    throw new ShapeError(`${OP}: key and value must be ${rank}-D like query ${fmtShape(query.shape)}; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`);
+    throw new ShapeError(
+      `${OP}: key and value must be ${rank}-D like query ${fmtShape(query.shape)}; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`,
+    );
   }
   const layout = !batched ? '[T, features]' : mha.batchFirst ? '[N, T, features] (batchFirst)' : '[T, N, features]';
   const lengthAxis = batched && mha.batchFirst ? 1 : 0;
   const batchAxis = mha.batchFirst ? 0 : 1;
-  const sizes: [string, Tensor, number][] = [['query', query, mha.embedDim], ['key', key, mha.kdim], ['value', value, mha.vdim]];
+  const sizes: [string, Tensor, number][] = [
+    ['query', query, mha.embedDim],
+    ['key', key, mha.kdim],
+    ['value', value, mha.vdim],
+  ];
   for (const [name, t, features] of sizes) {
     if (t.shape[rank - 1] !== features) {
       throw new ShapeError(`${OP}: ${name} must be ${layout} with ${features} features; got ${fmtShape(t.shape)}`);
@@ -48,28 +64,41 @@ export function checkMhaInputs(mha: MhaShape, query: Tensor, key: Tensor, value:
   const S = key.shape[lengthAxis]!;
   const N = batched ? query.shape[batchAxis]! : 1;
   if (value.shape[lengthAxis] !== S) {
-    throw new ShapeError(`${OP}: key and value must have the same source length; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`);
+    throw new ShapeError(
+      `${OP}: key and value must have the same source length; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`,
+    );
   }
   if (batched && (key.shape[batchAxis] !== N || value.shape[batchAxis] !== N)) {
-    throw new ShapeError(`${OP}: query, key and value must have the same batch size ${N}; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`);
+    throw new ShapeError(
+      `${OP}: query, key and value must have the same batch size ${N}; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`,
+    );
   }
   const { keyPaddingMask, attnMask } = options;
   if (keyPaddingMask) {
     checkMaskDType('keyPaddingMask', keyPaddingMask);
     const expected = batched ? [N, S] : [S];
     if (!sameShape(keyPaddingMask.shape, expected)) {
-      throw new ShapeError(`${OP}: keyPaddingMask must be ${fmtShape(expected)} (${batched ? 'batch × ' : ''}source length); got ${fmtShape(keyPaddingMask.shape)}`);
+      throw new ShapeError(
+        `${OP}: keyPaddingMask must be ${fmtShape(expected)} (${batched ? 'batch × ' : ''}source length); got ${fmtShape(keyPaddingMask.shape)}`,
+      );
     }
   }
   if (attnMask) {
     checkMaskDType('attnMask', attnMask);
-    const allowed = [[L, S], [N * mha.numHeads, L, S]];
+    const allowed = [
+      [L, S],
+      [N * mha.numHeads, L, S],
+    ];
     if (!allowed.some((shape) => sameShape(attnMask.shape, shape))) {
-      throw new ShapeError(`${OP}: attnMask must be ${fmtShape([L, S])} or ${fmtShape([N * mha.numHeads, L, S])} (batch·heads × target × source); got ${fmtShape(attnMask.shape)}`);
+      throw new ShapeError(
+        `${OP}: attnMask must be ${fmtShape([L, S])} or ${fmtShape([N * mha.numHeads, L, S])} (batch·heads × target × source); got ${fmtShape(attnMask.shape)}`,
+      );
     }
   }
   if (options.isCausal && !attnMask) {
-    throw new ValueError(`${OP}: isCausal is a hint that attnMask holds the causal mask, so it needs attnMask (as in PyTorch); build one with causalMask(L, S)`);
+    throw new ValueError(
+      `${OP}: isCausal is a hint that attnMask holds the causal mask, so it needs attnMask (as in PyTorch); build one with causalMask(L, S)`,
+    );
   }
   return { batched, L, S, N };
 }

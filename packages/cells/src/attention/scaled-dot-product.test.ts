@@ -35,20 +35,56 @@ describe('scaledDotProductAttention', () => {
   it('a bool mask keeps the true positions; a float mask is added; isCausal is the tril mask', () => {
     manualSeed(2);
     const [q, k, v] = [randn([4, 3]), randn([4, 3]), randn([4, 2])];
-    const keep = tensor([[true, false, true, true], [true, true, false, false], [false, true, true, true], [true, true, true, true]]);
-    const bias = [[0.5, -1, 2, 0], [1, 0, 0, -3], [0, 0, 0, 0.25], [-1, 1, -1, 1]];
+    const keep = tensor([
+      [true, false, true, true],
+      [true, true, false, false],
+      [false, true, true, true],
+      [true, true, true, true],
+    ]);
+    const bias = [
+      [0.5, -1, 2, 0],
+      [1, 0, 0, -3],
+      [0, 0, 0, 0.25],
+      [-1, 1, -1, 1],
+    ];
     const keepArray = keep.toArraySync() as boolean[][];
-    expectClose(rows(scaledDotProductAttention(q, k, v, { attnMask: keep })), reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (keepArray[i]![j] ? 0 : -Infinity)), { digits: 5 });
-    expectClose(rows(scaledDotProductAttention(q, k, v, { attnMask: tensor(bias) })), reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => bias[i]![j]!), { digits: 5 });
+    expectClose(
+      rows(scaledDotProductAttention(q, k, v, { attnMask: keep })),
+      reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (keepArray[i]![j] ? 0 : -Infinity)),
+      { digits: 5 },
+    );
+    expectClose(
+      rows(scaledDotProductAttention(q, k, v, { attnMask: tensor(bias) })),
+      reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => bias[i]![j]!),
+      { digits: 5 },
+    );
     const causal = rows(scaledDotProductAttention(q, k, v, { isCausal: true }));
-    expectClose(causal, reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (j <= i ? 0 : -Infinity)), { digits: 5 });
-    expect(causalMask(2, 3, { allowedIsTrue: true }).toArraySync()).toEqual([[true, false, false], [true, true, false]]);
-    expect(causalMask(2, 3).toArraySync()).toEqual([[false, true, true], [false, false, true]]);
+    expectClose(
+      causal,
+      reference(rows(q), rows(k), rows(v), 1 / Math.sqrt(3), (i, j) => (j <= i ? 0 : -Infinity)),
+      { digits: 5 },
+    );
+    expect(causalMask(2, 3, { allowedIsTrue: true }).toArraySync()).toEqual([
+      [true, false, false],
+      [true, true, false],
+    ]);
+    expect(causalMask(2, 3).toArraySync()).toEqual([
+      [false, true, true],
+      [false, false, true],
+    ]);
   });
 
   it('a query whose keys are all masked gets NaN, as PyTorch', () => {
-    const q = tensor([[1, 0], [0, 1]]);
-    const out = scaledDotProductAttention(q, q, q, { attnMask: tensor([[false, false], [true, true]]) }).toArraySync() as number[][];
+    const q = tensor([
+      [1, 0],
+      [0, 1],
+    ]);
+    const out = scaledDotProductAttention(q, q, q, {
+      attnMask: tensor([
+        [false, false],
+        [true, true],
+      ]),
+    }).toArraySync() as number[][];
     expect(out[0]!.every(Number.isNaN)).toBe(true);
     expect(out[1]!.every(Number.isFinite)).toBe(true);
   });

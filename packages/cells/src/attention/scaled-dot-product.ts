@@ -22,7 +22,12 @@ export interface ScaledDotProductAttentionOptions {
 }
 
 /** softmax(q·kᵀ·s + M)·v. A row with every key masked gives NaN, as in PyTorch. */
-export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, options: ScaledDotProductAttentionOptions = {}): Tensor {
+export function scaledDotProductAttention(
+  query: Tensor,
+  key: Tensor,
+  value: Tensor,
+  options: ScaledDotProductAttentionOptions = {},
+): Tensor {
   const op = 'scaledDotProductAttention';
   checkQkv(op, query, key, value);
   const { attnMask = null, isCausal = false } = options;
@@ -39,7 +44,13 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
     } else if (isCausal) {
       additive = where(causalMask(L, S, { backend: query.backend, allowedIsTrue: true }), 0, -Infinity);
     }
-    const [output] = attend(query, key, value, { additive, scale, dropoutP: options.dropoutP ?? 0, training: true, generator: options.generator });
+    const [output] = attend(query, key, value, {
+      additive,
+      scale,
+      dropoutP: options.dropoutP ?? 0,
+      training: true,
+      generator: options.generator,
+    });
     return output;
   });
 }
@@ -48,14 +59,21 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
  * The lower-triangular causal mask [L, S] of PyTorch's `tril(ones(L, S))`: position i may see
  * keys j ≤ i. `allowedIsTrue` picks SDPA's bool convention; false gives MultiheadAttention's.
  */
-export function causalMask(targetLength: number, sourceLength: number, options: { backend?: string; allowedIsTrue?: boolean } = {}): Tensor {
-  for (const [name, n] of [['targetLength', targetLength], ['sourceLength', sourceLength]] as const) {
+export function causalMask(
+  targetLength: number,
+  sourceLength: number,
+  options: { backend?: string; allowedIsTrue?: boolean } = {},
+): Tensor {
+  for (const [name, n] of [
+    ['targetLength', targetLength],
+    ['sourceLength', sourceLength],
+  ] as const) {
     if (!Number.isInteger(n) || n < 0) throw new ValueError(`causalMask: ${name} must be a non-negative integer; got ${n}`);
   }
   const allowed = options.allowedIsTrue ?? false;
   const data = new Uint8Array(targetLength * sourceLength);
   for (let i = 0; i < targetLength; i++) {
-    for (let j = 0; j < sourceLength; j++) data[i * sourceLength + j] = (j <= i) === allowed ? 1 : 0;
+    for (let j = 0; j < sourceLength; j++) data[i * sourceLength + j] = j <= i === allowed ? 1 : 0;
   }
   return fromTypedArray(data, [targetLength, sourceLength], { backend: options.backend });
 }
@@ -86,16 +104,25 @@ export function attend(query: Tensor, key: Tensor, value: Tensor, options: Atten
 }
 
 function checkQkv(op: string, query: Tensor, key: Tensor, value: Tensor): void {
-  for (const [name, t] of [['query', query], ['key', key], ['value', value]] as const) {
+  for (const [name, t] of [
+    ['query', query],
+    ['key', key],
+    ['value', value],
+  ] as const) {
     if (t.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32; got ${t.dtype}`);
-    if (t.rank < 2) throw new ShapeError(`${op}: ${name} must have at least 2 dimensions [..., length, features]; got ${fmtShape(t.shape)}`);
+    if (t.rank < 2)
+      throw new ShapeError(`${op}: ${name} must have at least 2 dimensions [..., length, features]; got ${fmtShape(t.shape)}`);
   }
   const E = query.shape[query.rank - 1];
   if (key.shape[key.rank - 1] !== E) {
-    throw new ShapeError(`${op}: key's last dimension must equal query's (${E}); got query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)}`);
+    throw new ShapeError(
+      `${op}: key's last dimension must equal query's (${E}); got query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)}`,
+    );
   }
   if (key.shape[key.rank - 2] !== value.shape[value.rank - 2]) {
-    throw new ShapeError(`${op}: key and value must have the same source length; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`);
+    throw new ShapeError(
+      `${op}: key and value must have the same source length; got key ${fmtShape(key.shape)}, value ${fmtShape(value.shape)}`,
+    );
   }
 }
 

@@ -4,7 +4,16 @@
 // Score = logProb / length^α (α = lengthPenalty, length counts the end token); α = 0 sums log P.
 
 import { ValueError } from '@recur/tensor';
-import { checkDecodeOptions, disposeReplaced, mustEnd, reorder, runStep, stateTensors, type DecodeOptions, type StepFunction } from './step.js';
+import {
+  checkDecodeOptions,
+  disposeReplaced,
+  mustEnd,
+  reorder,
+  runStep,
+  stateTensors,
+  type DecodeOptions,
+  type StepFunction,
+} from './step.js';
 import type { DecodedSequence } from './greedy-search.js';
 
 export interface BeamSearchOptions<S> extends DecodeOptions<S> {
@@ -45,7 +54,8 @@ export async function beamSearch<S>(step: StepFunction<S>, options: BeamSearchOp
   const alpha = options.lengthPenalty ?? 0;
   const early = options.earlyStopping ?? false;
   if (!Number.isInteger(K) || K < 1) throw new ValueError(`${op}: beamWidth must be a positive integer; got ${K}`);
-  if (!Number.isInteger(nBest) || nBest < 1 || nBest > K) throw new ValueError(`${op}: nBest must be an integer from 1 to beamWidth (${K}); got ${nBest}`);
+  if (!Number.isInteger(nBest) || nBest < 1 || nBest > K)
+    throw new ValueError(`${op}: nBest must be an integer from 1 to beamWidth (${K}); got ${nBest}`);
   if (!(alpha >= 0) || !Number.isFinite(alpha)) throw new ValueError(`${op}: lengthPenalty must be a finite number ≥ 0; got ${alpha}`);
   const select = options.reorderState ?? reorder;
   const scoreOf = (logProb: number, length: number) => (alpha === 0 ? logProb : logProb / Math.pow(length, alpha));
@@ -56,7 +66,10 @@ export async function beamSearch<S>(step: StepFunction<S>, options: BeamSearchOp
   const caller = stateTensors(options.initialState);
   // Rows b·K … b·K+K-1 hold batch row b's hypotheses; only the first is live at the start, so
   // the first K picks are distinct.
-  let state = select(options.initialState, Array.from({ length: batch * K }, (_, r) => Math.floor(r / K)));
+  let state = select(
+    options.initialState,
+    Array.from({ length: batch * K }, (_, r) => Math.floor(r / K)),
+  );
   let beams: Hypothesis[][] = start.map(() => Array.from({ length: K }, (_, k) => ({ tokens: [], logProb: k === 0 ? 0 : -Infinity })));
   const finished: Hypothesis[][] = start.map(() => []);
   const open = start.map(() => true);

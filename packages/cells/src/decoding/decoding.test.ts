@@ -72,7 +72,15 @@ describe('greedy and beam search', () => {
       const lm = languageModel(2);
       const h0 = randn([2, H]);
       const maxLength = 4;
-      const results = await beamSearch(lm.step, { initialState: { h: h0 }, startToken: START, endToken: END, maxLength, beamWidth: 27, nBest: 3, lengthPenalty });
+      const results = await beamSearch(lm.step, {
+        initialState: { h: h0 },
+        startToken: START,
+        endToken: END,
+        maxLength,
+        beamWidth: 27,
+        nBest: 3,
+        lengthPenalty,
+      });
       for (let b = 0; b < 2; b++) {
         const scored = allSequences(maxLength).map((tokens) => {
           const logProb = sequenceLogProb(lm.step, h0.narrow(0, b, 1), tokens);
@@ -89,8 +97,22 @@ describe('greedy and beam search', () => {
   it('n-best lists are sorted and a wider beam never scores worse here', async () => {
     const lm = languageModel(3);
     const h0 = randn([2, H]);
-    const narrow = await beamSearch(lm.step, { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: 7, beamWidth: 2, nBest: 2 });
-    const wide = await beamSearch(lm.step, { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: 7, beamWidth: 8, nBest: 2 });
+    const narrow = await beamSearch(lm.step, {
+      initialState: { h: h0 },
+      startToken: START,
+      endToken: END,
+      maxLength: 7,
+      beamWidth: 2,
+      nBest: 2,
+    });
+    const wide = await beamSearch(lm.step, {
+      initialState: { h: h0 },
+      startToken: START,
+      endToken: END,
+      maxLength: 7,
+      beamWidth: 8,
+      nBest: 2,
+    });
     for (const rows of [narrow, wide]) for (const list of rows) expect(list[0]!.score).toBeGreaterThanOrEqual(list[1]!.score);
     wide.forEach((list, b) => expect(list[0]!.score).toBeGreaterThanOrEqual(narrow[b]![0]!.score - 1e-6));
     lm.dispose();
@@ -137,7 +159,8 @@ describe('beam search options', () => {
     const exact = await beamSearch(lm.step, options);
     early.forEach((list, b) => {
       expect(list[0]!.score).toBeLessThanOrEqual(exact[b]![0]!.score + 1e-9);
-      for (const best of [list[0]!, exact[b]![0]!]) expect(best.logProb).toBeCloseTo(sequenceLogProb(lm.step, h0.narrow(0, b, 1), best.tokens), 5);
+      for (const best of [list[0]!, exact[b]![0]!])
+        expect(best.logProb).toBeCloseTo(sequenceLogProb(lm.step, h0.narrow(0, b, 1), best.tokens), 5);
     });
     lm.dispose();
   });
@@ -147,7 +170,8 @@ describe('sampling', () => {
   it('is reproducible with a seed and differs across seeds', async () => {
     const lm = languageModel(4);
     const h0 = zeros([8, H]);
-    const run = (seed: number) => sample(lm.step, { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: 10, generator: new Generator(seed) });
+    const run = (seed: number) =>
+      sample(lm.step, { initialState: { h: h0 }, startToken: START, endToken: END, maxLength: 10, generator: new Generator(seed) });
     const [a, b, c] = [await run(11), await run(11), await run(12)];
     expect(a).toEqual(b);
     expect(a.map((s) => s.tokens)).not.toEqual(c.map((s) => s.tokens));
@@ -191,11 +215,23 @@ describe('sampling', () => {
         steps.push(logSoftmaxRows(logits.dataSync(), rows, V));
         return [logits, next];
       };
-      const out = await sample(recording, { initialState: { h: zeros([rows, H]) }, startToken: START, endToken: END, maxLength: 12, generator: new Generator(9), ...cut });
+      const out = await sample(recording, {
+        initialState: { h: zeros([rows, H]) },
+        startToken: START,
+        endToken: END,
+        maxLength: 12,
+        generator: new Generator(9),
+        ...cut,
+      });
       out.forEach((s, r) => {
         [...s.tokens, END].forEach((token, t) => {
           if (t + 1 >= 12) return; // the forced end token
-          const allowed = samplingDistribution(steps[t]!.subarray(r * V, (r + 1) * V), cut.temperature ?? 1, cut.topK ?? 0, cut.topP ?? 1).tokens;
+          const allowed = samplingDistribution(
+            steps[t]!.subarray(r * V, (r + 1) * V),
+            cut.temperature ?? 1,
+            cut.topK ?? 0,
+            cut.topP ?? 1,
+          ).tokens;
           expect(allowed).toContain(token);
           if (cut.topK) expect(allowed.length).toBeLessThanOrEqual(cut.topK);
         });
@@ -222,7 +258,14 @@ describe('sampling', () => {
     const probs = [0.1, 0.5, 0.15, 0.25];
     const logits = Float32Array.from(probs.map(Math.log));
     const step: StepFunction<null> = (tokens) => [zeros([tokens.shape[0]!, V]).add(fromTypedArray(logits, [V])), null];
-    const out = await sample(step, { initialState: null, batchSize: rows, startToken: 0, endToken: END, maxLength: 2, generator: new Generator(3) });
+    const out = await sample(step, {
+      initialState: null,
+      batchSize: rows,
+      startToken: 0,
+      endToken: END,
+      maxLength: 2,
+      generator: new Generator(3),
+    });
     const counts = [0, 0, 0, 0];
     for (const s of out) counts[s.tokens[0] ?? END]!++;
     probs.forEach((p, v) => expect(Math.abs(counts[v]! / rows - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / rows)));

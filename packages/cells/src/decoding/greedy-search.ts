@@ -2,7 +2,15 @@
 // emits the end token or reaches its maximum length. All B rows step together; finished rows keep
 // stepping on the end token so the batch keeps its shape. Scores are summed log-probabilities.
 
-import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type StepFunction, type StreamingDecodeOptions } from './step.js';
+import {
+  checkDecodeOptions,
+  disposeReplaced,
+  mustEnd,
+  runStep,
+  stateTensors,
+  type StepFunction,
+  type StreamingDecodeOptions,
+} from './step.js';
 
 export interface DecodedSequence {
   /** The generated tokens, without the start and end tokens. */

@@ -4,4 +4,12 @@
 export { greedySearch, type DecodedSequence } from './greedy-search.js';
 export { beamSearch, type BeamSearchOptions, type ScoredSequence } from './beam-search.js';
 export { sample, samplingDistribution, type SampleOptions } from './sampling.js';
-export { reorder as reorderState, logSoftmaxRows, type DecodeState, type DecodeOptions, type StepFunction, type StreamingDecodeOptions, type TokensCallback } from './step.js';
+export {
+  reorder as reorderState,
+  logSoftmaxRows,
+  type DecodeState,
+  type DecodeOptions,
+  type StepFunction,
+  type StreamingDecodeOptions,
+  type TokensCallback,
+} from './step.js';

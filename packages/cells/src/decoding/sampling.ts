@@ -4,7 +4,15 @@
 // gives the same sequences on every backend. Scores are log P under the unmodified model.
 
 import { Generator, ValueError, defaultGenerator, rand } from '@recur/tensor';
-import { checkDecodeOptions, disposeReplaced, mustEnd, runStep, stateTensors, type StepFunction, type StreamingDecodeOptions } from './step.js';
+import {
+  checkDecodeOptions,
+  disposeReplaced,
+  mustEnd,
+  runStep,
+  stateTensors,
+  type StepFunction,
+  type StreamingDecodeOptions,
+} from './step.js';
 import type { DecodedSequence } from './greedy-search.js';
 
 export interface SampleOptions<S> extends StreamingDecodeOptions<S> {
@@ -24,7 +32,8 @@ export async function sample<S>(step: StepFunction<S>, options: SampleOptions<S>
   const temperature = options.temperature ?? 1;
   const topK = options.topK ?? 0;
   const topP = options.topP ?? 1;
-  if (!(temperature > 0) || !Number.isFinite(temperature)) throw new ValueError(`${op}: temperature must be a finite number > 0; got ${temperature}`);
+  if (!(temperature > 0) || !Number.isFinite(temperature))
+    throw new ValueError(`${op}: temperature must be a finite number > 0; got ${temperature}`);
   if (!Number.isInteger(topK) || topK < 0) throw new ValueError(`${op}: topK must be a non-negative integer (0 = off); got ${topK}`);
   if (!(topP > 0 && topP <= 1)) throw new ValueError(`${op}: topP must be in (0, 1]; got ${topP}`);
   const generator = options.generator ?? defaultGenerator;
@@ -65,7 +74,12 @@ export async function sample<S>(step: StepFunction<S>, options: SampleOptions<S>
  * The tokens sampling may emit from one row of log-probabilities, with their renormalised
  * probabilities, most probable first (ties: lower id first).
  */
-export function samplingDistribution(logProbs: ArrayLike<number>, temperature: number, topK: number, topP: number): { tokens: number[]; probs: number[] } {
+export function samplingDistribution(
+  logProbs: ArrayLike<number>,
+  temperature: number,
+  topK: number,
+  topP: number,
+): { tokens: number[]; probs: number[] } {
   const vocab = logProbs.length;
   // softmax(logits / T) equals softmax(log p / T): the log-normaliser only shifts every entry.
   let top = -Infinity;

@@ -71,10 +71,12 @@ export function mapState<S>(state: S, fn: (t: Tensor) => Tensor): S {
 
 /** Rows `rows` of every tensor in the state (axis 0), as new tensors. */
 export function reorder<S>(state: S, rows: readonly number[]): S {
-  return noGrad(() => scope(() => {
-    const index = fromTypedArray(Int32Array.from(rows), [rows.length]);
-    return mapState(state, (t) => t.indexSelect(0, index));
-  }));
+  return noGrad(() =>
+    scope(() => {
+      const index = fromTypedArray(Int32Array.from(rows), [rows.length]);
+      return mapState(state, (t) => t.indexSelect(0, index));
+    }),
+  );
 }
 
 /** Free the tensors of `old` that `next` and `protectedTensors` do not hold. */
@@ -98,7 +100,9 @@ export function checkDecodeOptions<S>(op: string, options: DecodeOptions<S>): Ch
   const first = [...stateTensors(options.initialState)][0];
   const batch = options.batchSize ?? lists[0]?.length ?? (first && first.rank > 0 ? first.shape[0]! : undefined);
   if (batch === undefined || !Number.isInteger(batch) || batch < 0) {
-    throw new ValueError(`${op}: cannot tell the batch size; pass batchSize, a list of start tokens or a state with tensors (got ${batch})`);
+    throw new ValueError(
+      `${op}: cannot tell the batch size; pass batchSize, a list of start tokens or a state with tensors (got ${batch})`,
+    );
   }
   for (const t of stateTensors(options.initialState)) {
     if (t.rank === 0 || t.shape[0] !== batch) {
@@ -109,7 +113,8 @@ export function checkDecodeOptions<S>(op: string, options: DecodeOptions<S>): Ch
   start.forEach((s) => checkToken(op, 'startToken', s));
   checkToken(op, 'endToken', options.endToken);
   const maxLength = perRow(op, 'maxLength', options.maxLength, batch);
-  for (const m of maxLength) if (!Number.isInteger(m) || m < 1) throw new ValueError(`${op}: maxLength must be a positive integer; got ${m}`);
+  for (const m of maxLength)
+    if (!Number.isInteger(m) || m < 1) throw new ValueError(`${op}: maxLength must be a positive integer; got ${m}`);
   return { batch, start, endToken: options.endToken, maxLength };
 }
 
@@ -121,14 +126,16 @@ export async function runStep<S>(
   state: S,
   endToken: number,
 ): Promise<{ logProbs: Float64Array; vocab: number; state: S }> {
-  const [logits, next] = noGrad(() => scope(() => {
-    const input = fromTypedArray(Int32Array.from(tokens), [tokens.length]);
-    const result = step(input, state);
-    if (!Array.isArray(result) || result.length !== 2 || !(result[0] instanceof Tensor)) {
-      throw new ValueError(`${op}: the step function must return [logits, state]`);
-    }
-    return result as readonly [Tensor, S];
-  }));
+  const [logits, next] = noGrad(() =>
+    scope(() => {
+      const input = fromTypedArray(Int32Array.from(tokens), [tokens.length]);
+      const result = step(input, state);
+      if (!Array.isArray(result) || result.length !== 2 || !(result[0] instanceof Tensor)) {
+        throw new ValueError(`${op}: the step function must return [logits, state]`);
+      }
+      return result as readonly [Tensor, S];
+    }),
+  );
   try {
     if (logits.dtype !== 'float32') throw new DTypeError(`${op}: logits must be float32; got ${logits.dtype}`);
     if (logits.rank !== 2 || logits.shape[0] !== tokens.length || logits.shape[1]! < 1) {

@@ -39,7 +39,11 @@ describe('bceWithLogits', () => {
       expect(loss.itemSync()).toBeCloseTo(ref.reduce((s, [l]) => s + l, 0) / 6, 5);
       loss.backward();
       // x = 0 is included: the gradient there is σ(0) - t = 0.5 - t, as PyTorch's.
-      expectClose(x.grad!.dataSync(), ref.map(([, g]) => g / 6), { digits: 5 });
+      expectClose(
+        x.grad!.dataSync(),
+        ref.map(([, g]) => g / 6),
+        { digits: 5 },
+      );
     });
   });
 
@@ -48,9 +52,16 @@ describe('bceWithLogits', () => {
       const x = tensor(LOGITS, { requiresGrad: true });
       const loss = bceWithLogits(x, tensor(TARGETS), { posWeight: tensor(POS_WEIGHT), weight: tensor(WEIGHT), reduction: 'sum' });
       const ref = LOGITS.flat().map((v, i) => reference(v, TARGETS.flat()[i]!, POS_WEIGHT[i % 3]!, WEIGHT.flat()[i]!));
-      expect(loss.itemSync()).toBeCloseTo(ref.reduce((s, [l]) => s + l, 0), 5);
+      expect(loss.itemSync()).toBeCloseTo(
+        ref.reduce((s, [l]) => s + l, 0),
+        5,
+      );
       loss.backward();
-      expectClose(x.grad!.dataSync(), ref.map(([, g]) => g), { digits: 5 });
+      expectClose(
+        x.grad!.dataSync(),
+        ref.map(([, g]) => g),
+        { digits: 5 },
+      );
       const none = bceWithLogits(x, tensor(TARGETS), { posWeight: tensor(POS_WEIGHT), reduction: 'none' });
       expect(none.shape).toEqual([2, 3]);
     });

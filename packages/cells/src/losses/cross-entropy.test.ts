@@ -2,16 +2,7 @@
 // label smoothing, K-dim, unbatched), class probabilities, analytic gradients, typed errors, memory.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DTypeError,
-  IndexError,
-  ShapeError,
-  ValueError,
-  memory,
-  scope,
-  tensor,
-  type Tensor,
-} from '@recur/tensor';
+import { DTypeError, IndexError, ShapeError, ValueError, memory, scope, tensor, type Tensor } from '@recur/tensor';
 import { crossEntropy } from './cross-entropy.js';
 import { expectClose } from '@recur/test-support';
 
@@ -50,9 +41,7 @@ describe('crossEntropy with class indices', () => {
     scope(() => {
       const x = tensor(LOGITS, { requiresGrad: true });
       crossEntropy(x, ints(TARGET)).backward();
-      const expected = LOGITS.flatMap((row, n) =>
-        logSoftmaxRow(row).map((lp, c) => (Math.exp(lp) - (c === TARGET[n] ? 1 : 0)) / 4),
-      );
+      const expected = LOGITS.flatMap((row, n) => logSoftmaxRow(row).map((lp, c) => (Math.exp(lp) - (c === TARGET[n] ? 1 : 0)) / 4));
       expectClose(x.grad!.dataSync(), expected, { digits: 5 });
     });
   });
@@ -71,10 +60,7 @@ describe('crossEntropy with class indices', () => {
       const none = flat(crossEntropy(x, ints(target), { reduction: 'none' }));
       expectClose(none, [perSample[0]!, 0, perSample[2]!, 0], { digits: 5 });
       // A class index may itself be ignored (padding class 0).
-      expect(crossEntropy(x, ints([0, 0, 1, 1]), { ignoreIndex: 0 }).itemSync()).toBeCloseTo(
-        (perSample[2]! + perSample[3]!) / 2,
-        5,
-      );
+      expect(crossEntropy(x, ints([0, 0, 1, 1]), { ignoreIndex: 0 }).itemSync()).toBeCloseTo((perSample[2]! + perSample[3]!) / 2, 5);
     });
   });
 

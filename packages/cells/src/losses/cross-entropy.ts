@@ -41,7 +41,10 @@ export interface CrossEntropyOptions extends NLLLossOptions {
 
 /** The weight shaped to broadcast along the class axis of an input of `rank`: (1, C, 1, …). */
 function classWeightView(weight: Tensor, rank: number, axis: number): Tensor {
-  return reshape(weight, Array.from({ length: rank }, (_, i) => (i === axis ? weight.shape[0]! : 1)));
+  return reshape(
+    weight,
+    Array.from({ length: rank }, (_, i) => (i === axis ? weight.shape[0]! : 1)),
+  );
 }
 
 /**
@@ -97,13 +100,7 @@ export function crossEntropy(input: Tensor, target: Tensor, options: CrossEntrop
 }
 
 /** -Σ_c w[c]·t[c]·log p[c] per position, t smoothed toward the uniform distribution. */
-function probabilityLoss(
-  input: Tensor,
-  target: Tensor,
-  weight: Tensor | undefined,
-  smoothing: number,
-  reduction: Reduction,
-): Tensor {
+function probabilityLoss(input: Tensor, target: Tensor, weight: Tensor | undefined, smoothing: number, reduction: Reduction): Tensor {
   const axis = classAxis(input);
   const classes = input.shape[axis]!;
   const logProbs = logSoftmax(input, axis);

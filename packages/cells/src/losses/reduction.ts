@@ -28,8 +28,7 @@ export function checkFloat(op: string, name: string, t: Tensor): void {
   if (t.dtype !== 'float32') throw new DTypeError(`${op}: ${name} must be float32; got ${t.dtype}`);
 }
 
-export const sameShape = (a: readonly number[], b: readonly number[]): boolean =>
-  a.length === b.length && a.every((d, i) => d === b[i]);
+export const sameShape = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
 
 /** Elementwise losses pair input and target one to one (no silent broadcasting). */
 export function checkSameShape(op: string, input: Tensor, target: Tensor): void {

@@ -30,7 +30,11 @@ describe('regression losses', () => {
   it('mseLoss: mean of d², gradient 2d/n', () => {
     const [loss, grad] = lossAndGrad((x) => mseLoss(x, tensor(TARGET)));
     expect(loss).toBeCloseTo(RESIDUALS.reduce((s, d) => s + d * d, 0) / 6, 6);
-    expectClose(grad, RESIDUALS.map((d) => (2 * d) / 6), { digits: 6 });
+    expectClose(
+      grad,
+      RESIDUALS.map((d) => (2 * d) / 6),
+      { digits: 6 },
+    );
   });
 
   it('l1Loss: sum of |d|, gradient sign(d) (0 at d = 0)', () => {
@@ -44,7 +48,11 @@ describe('regression losses', () => {
     const [loss, grad] = lossAndGrad((x) => smoothL1Loss(x, tensor(TARGET), { beta, reduction: 'sum' }));
     const expected = RESIDUALS.reduce((s, d) => s + (Math.abs(d) < beta ? (0.5 * d * d) / beta : Math.abs(d) - 0.5 * beta), 0);
     expect(loss).toBeCloseTo(expected, 6);
-    expectClose(grad, RESIDUALS.map((d) => (Math.abs(d) < beta ? d / beta : Math.sign(d))), { digits: 6 });
+    expectClose(
+      grad,
+      RESIDUALS.map((d) => (Math.abs(d) < beta ? d / beta : Math.sign(d))),
+      { digits: 6 },
+    );
   });
 
   it('smoothL1Loss with beta 0 is the L1 loss', () => {
@@ -57,14 +65,22 @@ describe('regression losses', () => {
     const [loss, grad] = lossAndGrad((x) => huberLoss(x, tensor(TARGET), { delta }));
     const expected = RESIDUALS.reduce((s, d) => s + (Math.abs(d) < delta ? 0.5 * d * d : delta * (Math.abs(d) - 0.5 * delta)), 0) / 6;
     expect(loss).toBeCloseTo(expected, 6);
-    expectClose(grad, RESIDUALS.map((d) => (Math.abs(d) < delta ? d : delta * Math.sign(d)) / 6), { digits: 6 });
+    expectClose(
+      grad,
+      RESIDUALS.map((d) => (Math.abs(d) < delta ? d : delta * Math.sign(d)) / 6),
+      { digits: 6 },
+    );
   });
 
   it("reduction 'none' keeps the input's shape", () => {
     scope(() => {
       const loss = mseLoss(tensor(INPUT), tensor(TARGET), { reduction: 'none' });
       expect(loss.shape).toEqual([2, 3]);
-      expectClose(Array.from(loss.dataSync()), RESIDUALS.map((d) => d * d), { digits: 6 });
+      expectClose(
+        Array.from(loss.dataSync()),
+        RESIDUALS.map((d) => d * d),
+        { digits: 6 },
+      );
     });
   });
 

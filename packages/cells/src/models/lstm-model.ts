@@ -21,13 +21,16 @@ export class LSTMModel extends Module {
   constructor(options: LSTMModelOptions) {
     super();
     options = checkOptions('LSTMModel', options, ['inputSize', 'hiddenSize', 'outputSize', 'numLayers', 'dropout']);
-    this.lstm = this.registerModule('lstm', new LSTM({
-      inputSize: options.inputSize,
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout,
-      batchFirst: true,
-    }));
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM({
+        inputSize: options.inputSize,
+        hiddenSize: options.hiddenSize,
+        numLayers: options.numLayers ?? 1,
+        dropout: options.dropout,
+        batchFirst: true,
+      }),
+    );
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize, outFeatures: options.outputSize }));
   }
 

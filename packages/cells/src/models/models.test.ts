@@ -8,7 +8,14 @@ describe("the seed's three reference models", () => {
   it('SimpleRNN classifies from the last time step with PyTorch keys', () => {
     manualSeed(0);
     const model = new SimpleRNN({ inputSize: 3, hiddenSize: 8, outputSize: 2 });
-    expect(Object.keys(model.stateDict())).toEqual(['rnn.weight_ih_l0', 'rnn.weight_hh_l0', 'rnn.bias_ih_l0', 'rnn.bias_hh_l0', 'fc.weight', 'fc.bias']);
+    expect(Object.keys(model.stateDict())).toEqual([
+      'rnn.weight_ih_l0',
+      'rnn.weight_hh_l0',
+      'rnn.bias_ih_l0',
+      'rnn.bias_hh_l0',
+      'fc.weight',
+      'fc.bias',
+    ]);
     scope(() => {
       const x = randn([4, 6, 3]);
       const y = model.forward(x);
@@ -29,13 +36,15 @@ describe("the seed's three reference models", () => {
     const losses: number[] = [];
     const before = memory().numBuffers;
     for (let step = 0; step < 30; step++) {
-      losses.push(scope(() => {
-        const loss = model.forward(x).sub(target).square().mean();
-        loss.backward();
-        noGrad(() => model.parameters().forEach((p) => p.assign(p.sub(p.grad!.mul(0.05)))));
-        model.zeroGrad();
-        return loss.itemSync();
-      }));
+      losses.push(
+        scope(() => {
+          const loss = model.forward(x).sub(target).square().mean();
+          loss.backward();
+          noGrad(() => model.parameters().forEach((p) => p.assign(p.sub(p.grad!.mul(0.05)))));
+          model.zeroGrad();
+          return loss.itemSync();
+        }),
+      );
     }
     expect(losses[29]!).toBeLessThan(losses[0]! * 0.5);
     expect(memory().numBuffers).toBe(before);
@@ -47,7 +56,13 @@ describe("the seed's three reference models", () => {
     const tagger = new SequenceTagger({ vocabSize: 10, embeddingDim: 4, hiddenSize: 5, numClasses: 3, paddingIdx: 0 });
     expect(tagger.fc.inFeatures).toBe(10);
     scope(() => {
-      const tokens = tensor([[1, 2, 3], [4, 5, 0]], { dtype: 'int32' });
+      const tokens = tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 0],
+        ],
+        { dtype: 'int32' },
+      );
       const { lstmOutput, logits } = tagger.forwardWithIntermediates(tokens, [3, 2]);
       expect(lstmOutput.shape).toEqual([2, 3, 10]);
       expect(logits.shape).toEqual([2, 3, 3]);

@@ -32,20 +32,34 @@ export class SequenceTagger extends Module {
 
   constructor(options: SequenceTaggerOptions) {
     super();
-    options = checkOptions('SequenceTagger', options, ['vocabSize', 'embeddingDim', 'hiddenSize', 'numClasses', 'numLayers', 'paddingIdx', 'dropout']);
-    this.embedding = this.registerModule('embedding', new Embedding({
-      numEmbeddings: options.vocabSize,
-      embeddingDim: options.embeddingDim,
-      paddingIdx: options.paddingIdx,
-    }));
-    this.lstm = this.registerModule('lstm', new LSTM({
-      inputSize: options.embeddingDim,
-      hiddenSize: options.hiddenSize,
-      numLayers: options.numLayers ?? 1,
-      dropout: options.dropout,
-      bidirectional: true,
-      batchFirst: true,
-    }));
+    options = checkOptions('SequenceTagger', options, [
+      'vocabSize',
+      'embeddingDim',
+      'hiddenSize',
+      'numClasses',
+      'numLayers',
+      'paddingIdx',
+      'dropout',
+    ]);
+    this.embedding = this.registerModule(
+      'embedding',
+      new Embedding({
+        numEmbeddings: options.vocabSize,
+        embeddingDim: options.embeddingDim,
+        paddingIdx: options.paddingIdx,
+      }),
+    );
+    this.lstm = this.registerModule(
+      'lstm',
+      new LSTM({
+        inputSize: options.embeddingDim,
+        hiddenSize: options.hiddenSize,
+        numLayers: options.numLayers ?? 1,
+        dropout: options.dropout,
+        bidirectional: true,
+        batchFirst: true,
+      }),
+    );
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize * 2, outFeatures: options.numClasses }));
   }
 
@@ -55,7 +69,10 @@ export class SequenceTagger extends Module {
       const embedded = this.embedding.forward(tokens);
       let lstmOutput: Tensor;
       if (lengths) {
-        const packed = packPaddedSequence(embedded, lengths instanceof Array ? [...lengths] : lengths, { batchFirst: true, enforceSorted: false });
+        const packed = packPaddedSequence(embedded, lengths instanceof Array ? [...lengths] : lengths, {
+          batchFirst: true,
+          enforceSorted: false,
+        });
         const [out] = this.lstm.forward(packed);
         [lstmOutput] = padPackedSequence(out, { batchFirst: true, totalLength: tokens.shape[1] });
       } else {

@@ -21,7 +21,10 @@ export class SimpleRNN extends Module {
   constructor(options: SimpleRNNOptions) {
     super();
     options = checkOptions('SimpleRNN', options, ['inputSize', 'hiddenSize', 'outputSize', 'nonlinearity']);
-    this.rnn = this.registerModule('rnn', new RNN({ inputSize: options.inputSize, hiddenSize: options.hiddenSize, batchFirst: true, nonlinearity: options.nonlinearity }));
+    this.rnn = this.registerModule(
+      'rnn',
+      new RNN({ inputSize: options.inputSize, hiddenSize: options.hiddenSize, batchFirst: true, nonlinearity: options.nonlinearity }),
+    );
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize, outFeatures: options.outputSize }));
   }
 

@@ -2,17 +2,7 @@
 // zero gradient (also with repeated indices), negative paddingIdx, fromPretrained and errors.
 
 import { describe, expect, it } from 'vitest';
-import {
-  DTypeError,
-  IndexError,
-  ValueError,
-  manualSeed,
-  memory,
-  noGrad,
-  scope,
-  tensor,
-  type NestedArray,
-} from '@recur/tensor';
+import { DTypeError, IndexError, ValueError, manualSeed, memory, noGrad, scope, tensor, type NestedArray } from '@recur/tensor';
 import { Embedding } from './embedding.js';
 
 const ids = (values: NestedArray) => tensor(values, { dtype: 'int32' });
@@ -20,7 +10,12 @@ const ids = (values: NestedArray) => tensor(values, { dtype: 'int32' });
 /** An Embedding(4, 2) whose row r is [r, 10·r]; paddingIdx as given. */
 function table(paddingIdx?: number): Embedding {
   const embedding = new Embedding({ numEmbeddings: 4, embeddingDim: 2, paddingIdx });
-  const weight = tensor([[0, 0], [1, 10], [2, 20], [3, 30]]);
+  const weight = tensor([
+    [0, 0],
+    [1, 10],
+    [2, 20],
+    [3, 30],
+  ]);
   embedding.loadStateDict({ weight });
   weight.dispose();
   return embedding;
@@ -30,7 +25,12 @@ describe('Embedding', () => {
   it('looks up rows for indices of any shape: [...] → [..., embeddingDim]', () => {
     const embedding = table();
     scope(() => {
-      const two = embedding.forward(ids([[3, 1, 1], [0, 2, 3]]));
+      const two = embedding.forward(
+        ids([
+          [3, 1, 1],
+          [0, 2, 3],
+        ]),
+      );
       expect(two.shape).toEqual([2, 3, 2]);
       expect(Array.from(two.dataSync())).toEqual([3, 30, 1, 10, 1, 10, 0, 0, 2, 20, 3, 30]);
       expect(embedding.forward(ids([2])).shape).toEqual([1, 2]);
@@ -59,15 +59,30 @@ describe('Embedding', () => {
   it('gives the padding row a zero gradient while repeated rows accumulate', () => {
     const embedding = table(0);
     // The padding row holds non-zero values here: its output is still its row, only the grad is 0.
-    const weight = tensor([[9, 9], [1, 10], [2, 20], [3, 30]]);
+    const weight = tensor([
+      [9, 9],
+      [1, 10],
+      [2, 20],
+      [3, 30],
+    ]);
     embedding.loadStateDict({ weight });
-    const indices = ids([[0, 1, 1], [0, 3, 1]]);
+    const indices = ids([
+      [0, 1, 1],
+      [0, 3, 1],
+    ]);
     scope(() => {
       const y = embedding.forward(indices);
       expect(Array.from(y.dataSync()).slice(0, 2)).toEqual([9, 9]);
-      y.mul(tensor([1, 2])).sum().backward();
+      y.mul(tensor([1, 2]))
+        .sum()
+        .backward();
     });
-    expect(embedding.weight.grad!.toArraySync()).toEqual([[0, 0], [3, 6], [0, 0], [1, 2]]);
+    expect(embedding.weight.grad!.toArraySync()).toEqual([
+      [0, 0],
+      [3, 6],
+      [0, 0],
+      [1, 2],
+    ]);
     weight.dispose();
     indices.dispose();
     embedding.dispose();
@@ -78,7 +93,12 @@ describe('Embedding', () => {
     expect(embedding.paddingIdx).toBe(3);
     const indices = ids([3, 2, 3]);
     scope(() => embedding.forward(indices).sum().backward());
-    expect(embedding.weight.grad!.toArraySync()).toEqual([[0, 0], [0, 0], [1, 1], [0, 0]]);
+    expect(embedding.weight.grad!.toArraySync()).toEqual([
+      [0, 0],
+      [0, 0],
+      [1, 1],
+      [0, 0],
+    ]);
     expect(new Embedding({ numEmbeddings: 4, embeddingDim: 2, paddingIdx: -4 }).paddingIdx).toBe(0);
     indices.dispose();
     embedding.dispose();
@@ -86,14 +106,19 @@ describe('Embedding', () => {
 
   it('works without gradients (noGrad) and leaves memory flat', () => {
     const embedding = table(0);
-    const indices = ids([[0, 1], [2, 0]]);
+    const indices = ids([
+      [0, 1],
+      [2, 0],
+    ]);
     const step = () => scope(() => embedding.forward(indices).square().sum().backward());
     step();
     const before = memory();
     step();
-    noGrad(() => scope(() => {
-      embedding.forward(indices);
-    }));
+    noGrad(() =>
+      scope(() => {
+        embedding.forward(indices);
+      }),
+    );
     expect(memory().numTensors).toBe(before.numTensors);
     expect(memory().numBytes).toBe(before.numBytes);
     indices.dispose();
@@ -101,11 +126,19 @@ describe('Embedding', () => {
   });
 
   it('copies a pretrained table, frozen by default', () => {
-    const pretrained = tensor([[1, 2], [3, 4], [5, 6]]);
+    const pretrained = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const frozen = Embedding.fromPretrained(pretrained, { paddingIdx: 1 });
     expect(frozen.weight.requiresGrad).toBe(false);
     expect(frozen.paddingIdx).toBe(1);
-    expect(frozen.weight.toArraySync()).toEqual([[1, 2], [3, 4], [5, 6]]);
+    expect(frozen.weight.toArraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const trainable = Embedding.fromPretrained(pretrained, { freeze: false });
     expect(trainable.weight.requiresGrad).toBe(true);
     expect(pretrained.isDisposed).toBe(false);

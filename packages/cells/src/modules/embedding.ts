@@ -45,7 +45,10 @@ export class Embedding extends Module {
     super();
     options = checkOptions('Embedding', options, ['numEmbeddings', 'embeddingDim', 'paddingIdx']);
     const { numEmbeddings, embeddingDim } = options;
-    for (const [name, value] of [['numEmbeddings', numEmbeddings], ['embeddingDim', embeddingDim]] as const) {
+    for (const [name, value] of [
+      ['numEmbeddings', numEmbeddings],
+      ['embeddingDim', embeddingDim],
+    ] as const) {
       if (!Number.isInteger(value) || value < 0) {
         throw new ValueError(`Embedding: ${name} must be a non-negative integer; got ${value}`);
       }
@@ -69,7 +72,9 @@ export class Embedding extends Module {
   static fromPretrained(embeddings: Tensor, options: EmbeddingFromPretrainedOptions = {}): Embedding {
     options = checkOptions('Embedding.fromPretrained', options, ['freeze', 'paddingIdx']);
     if (embeddings.rank !== 2) {
-      throw new ValueError(`Embedding.fromPretrained: expected a 2-D (numEmbeddings, embeddingDim) tensor; got ${fmtShape(embeddings.shape)}`);
+      throw new ValueError(
+        `Embedding.fromPretrained: expected a 2-D (numEmbeddings, embeddingDim) tensor; got ${fmtShape(embeddings.shape)}`,
+      );
     }
     const module = new Embedding({
       numEmbeddings: embeddings.shape[0]!,

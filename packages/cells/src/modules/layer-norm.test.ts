@@ -22,9 +22,15 @@ describe('LayerNorm', () => {
     const norm = new LayerNorm({ normalizedShape: 3, eps: 1e-3 });
     expect(norm.weight!.toArraySync()).toEqual([1, 1, 1]);
     expect(norm.bias!.toArraySync()).toEqual([0, 0, 0]);
-    const rows = [[1, 2, 4], [-3, 0, 3]];
+    const rows = [
+      [1, 2, 4],
+      [-3, 0, 3],
+    ];
     scope(() => {
-      close(norm.forward(tensor(rows)).dataSync(), rows.flatMap((r) => normalise(r, 1e-3)));
+      close(
+        norm.forward(tensor(rows)).dataSync(),
+        rows.flatMap((r) => normalise(r, 1e-3)),
+      );
       const gamma = tensor([2, -1, 0.5]);
       const beta = tensor([0, 1, -2]);
       norm.loadStateDict({ weight: gamma, bias: beta });
@@ -37,11 +43,35 @@ describe('LayerNorm', () => {
   it('normalises over several trailing dims together', () => {
     const norm = new LayerNorm({ normalizedShape: [2, 2] });
     expect(norm.weight!.shape).toEqual([2, 2]);
-    const groups = [[1, 2, 3, 5], [0, 0, 1, -1], [10, 20, 30, 40]];
+    const groups = [
+      [1, 2, 3, 5],
+      [0, 0, 1, -1],
+      [10, 20, 30, 40],
+    ];
     scope(() => {
-      const y = norm.forward(tensor([[[[1, 2], [3, 5]], [[0, 0], [1, -1]], [[10, 20], [30, 40]]]]));
+      const y = norm.forward(
+        tensor([
+          [
+            [
+              [1, 2],
+              [3, 5],
+            ],
+            [
+              [0, 0],
+              [1, -1],
+            ],
+            [
+              [10, 20],
+              [30, 40],
+            ],
+          ],
+        ]),
+      );
       expect(y.shape).toEqual([1, 3, 2, 2]);
-      close(y.dataSync(), groups.flatMap((g) => normalise(g, 1e-5)));
+      close(
+        y.dataSync(),
+        groups.flatMap((g) => normalise(g, 1e-5)),
+      );
     });
     norm.dispose();
   });
@@ -64,9 +94,21 @@ describe('LayerNorm', () => {
     const xs = [0.3, -1.2, 2.5, 0.7, 1, 1.5, -2, 0.25];
     const r = [0.5, -1, 2, 1, -0.3, 0.8, 0.1, -2];
     const loss = (values: number[]) =>
-      scope(() => norm.forward(tensor(values).reshape([2, 4])).mul(tensor(r).reshape([2, 4])).sum().itemSync());
+      scope(() =>
+        norm
+          .forward(tensor(values).reshape([2, 4]))
+          .mul(tensor(r).reshape([2, 4]))
+          .sum()
+          .itemSync(),
+      );
     const x = tensor(xs, { requiresGrad: true });
-    scope(() => norm.forward(x.reshape([2, 4])).mul(tensor(r).reshape([2, 4])).sum().backward());
+    scope(() =>
+      norm
+        .forward(x.reshape([2, 4]))
+        .mul(tensor(r).reshape([2, 4]))
+        .sum()
+        .backward(),
+    );
     const h = 1e-2;
     const numeric = xs.map((_, i) => {
       const up = [...xs];
@@ -79,7 +121,10 @@ describe('LayerNorm', () => {
     // dβ = Σ_rows R; dγ = Σ_rows R·x̂.
     close(norm.bias!.grad!.dataSync(), [0.2, -0.2, 2.1, -1]);
     const xhat = [...normalise(xs.slice(0, 4), 1e-5), ...normalise(xs.slice(4), 1e-5)];
-    close(norm.weight!.grad!.dataSync(), [0, 1, 2, 3].map((i) => r[i]! * xhat[i]! + r[i + 4]! * xhat[i + 4]!));
+    close(
+      norm.weight!.grad!.dataSync(),
+      [0, 1, 2, 3].map((i) => r[i]! * xhat[i]! + r[i + 4]! * xhat[i + 4]!),
+    );
     for (const t of [gamma, beta, x]) t.dispose();
     norm.dispose();
   });

@@ -13,7 +13,11 @@ const close = (actual: ArrayLike<number>, expected: readonly number[], tol = 1e-
 /** A Linear(2 → 3) with known W and b. */
 function known(): Linear {
   const linear = new Linear({ inFeatures: 2, outFeatures: 3 });
-  const weight = tensor([[1, 2], [3, 4], [5, 6]]);
+  const weight = tensor([
+    [1, 2],
+    [3, 4],
+    [5, 6],
+  ]);
   const bias = tensor([0.5, -1, 2]);
   linear.loadStateDict({ weight, bias });
   weight.dispose();
@@ -46,14 +50,24 @@ describe('Linear', () => {
     const expected = (x: number, y: number) => [x + 2 * y + 0.5, 3 * x + 4 * y - 1, 5 * x + 6 * y + 2];
     scope(() => {
       close(linear.forward(tensor([1, -1])).dataSync(), expected(1, -1));
-      const two = linear.forward(tensor([[1, 0], [0, 1]]));
+      const two = linear.forward(
+        tensor([
+          [1, 0],
+          [0, 1],
+        ]),
+      );
       expect(two.shape).toEqual([2, 3]);
       close(two.dataSync(), [...expected(1, 0), ...expected(0, 1)]);
       const three = linear.forward(tensor([[[1, 2]], [[3, 4]], [[0, 0]], [[-1, 1]]]));
       expect(three.shape).toEqual([4, 1, 3]);
       close(three.dataSync(), [...expected(1, 2), ...expected(3, 4), ...expected(0, 0), ...expected(-1, 1)]);
       // A non-contiguous input (a transposed view) reads the same values.
-      const transposed = linear.forward(tensor([[1, 3], [2, 4]]).T);
+      const transposed = linear.forward(
+        tensor([
+          [1, 3],
+          [2, 4],
+        ]).T,
+      );
       close(transposed.dataSync(), [...expected(1, 2), ...expected(3, 4)]);
     });
     linear.dispose();
@@ -63,7 +77,11 @@ describe('Linear', () => {
     const linear = new Linear({ inFeatures: 2, outFeatures: 3, bias: false });
     expect(linear.bias).toBeNull();
     expect(Object.keys(linear.stateDict())).toEqual(['weight']);
-    const weight = tensor([[1, 2], [3, 4], [5, 6]]);
+    const weight = tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     linear.loadStateDict({ weight });
     scope(() => close(linear.forward(tensor([1, 1])).dataSync(), [3, 7, 11]));
     weight.dispose();
@@ -72,7 +90,19 @@ describe('Linear', () => {
 
   it('gives dW = gᵀ·x, db = Σ g and dx = g·W over every leading dimension', () => {
     const linear = known();
-    const x = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]], { requiresGrad: true });
+    const x = tensor(
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [5, 6],
+          [7, 8],
+        ],
+      ],
+      { requiresGrad: true },
+    );
     scope(() => linear.forward(x).sum().backward());
     // g is all ones: dW[o, i] = Σ_rows x[row, i], db = number of rows, dx[row] = Σ_o W[o].
     close(linear.weight.grad!.dataSync(), [16, 20, 16, 20, 16, 20]);
@@ -106,9 +136,11 @@ describe('Linear', () => {
     step();
     const before = memory();
     step();
-    noGrad(() => scope(() => {
-      linear.forward(x);
-    }));
+    noGrad(() =>
+      scope(() => {
+        linear.forward(x);
+      }),
+    );
     expect(memory().numTensors).toBe(before.numTensors);
     expect(memory().numBytes).toBe(before.numBytes);
     x.dispose();

@@ -48,7 +48,11 @@ describe('Sequential', () => {
   });
 
   it('frees every intermediate activation after a scoped forward and backward', () => {
-    const net = new Sequential(new Linear({ inFeatures: 6, outFeatures: 8 }), new Dropout({ p: 0.1 }), new Linear({ inFeatures: 8, outFeatures: 1 }));
+    const net = new Sequential(
+      new Linear({ inFeatures: 6, outFeatures: 8 }),
+      new Dropout({ p: 0.1 }),
+      new Linear({ inFeatures: 8, outFeatures: 1 }),
+    );
     const x = randn([5, 6]);
     const step = () => scope(() => net.forward(x).sum().backward());
     step();

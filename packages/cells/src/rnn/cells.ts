@@ -46,7 +46,9 @@ abstract class CellBase extends Module {
   protected batched(input: unknown): { x: Tensor; unbatched: boolean } {
     if (!(input instanceof Tensor)) {
       const what = input === null || typeof input !== 'object' ? typeof input : (input.constructor?.name ?? 'object');
-      throw new ShapeError(`${this.cellName}: expected a Tensor [batch, ${this.inputSize}] or [${this.inputSize}]; got a ${what} (a cell runs one step: use the layer for sequences)`);
+      throw new ShapeError(
+        `${this.cellName}: expected a Tensor [batch, ${this.inputSize}] or [${this.inputSize}]; got a ${what} (a cell runs one step: use the layer for sequences)`,
+      );
     }
     if ((input.rank !== 1 && input.rank !== 2) || input.shape[input.rank - 1] !== this.inputSize) {
       throw new ShapeError(

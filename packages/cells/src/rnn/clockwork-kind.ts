@@ -56,4 +56,3 @@ export function clockworkKind(periods: readonly number[], moduleSize: number): C
     }),
   };
 }
-

@@ -24,7 +24,15 @@ describe('ClockworkRNN', () => {
           (packed ? y.sum() : y.mul(weights).sum()).add(hN.mul(hN).sum()).backward();
           return [y, hN, input.grad!, h.grad!, ...rnn.parameters().map((p) => p.grad!)].map((t) => Array.from(t.dataSync()));
         });
-      expect(rnn.kind.sequenceKernels(backendOf('test', x), { weightIh: rnn.weightIh, weightHh: rnn.weightHh, biasIh: null, biasHh: null, weightHr: null })).not.toBeNull();
+      expect(
+        rnn.kind.sequenceKernels(backendOf('test', x), {
+          weightIh: rnn.weightIh,
+          weightHh: rnn.weightHh,
+          biasIh: null,
+          biasHh: null,
+          weightHr: null,
+        }),
+      ).not.toBeNull();
       const kernels = run();
       const composed = withoutFusedKernels(run);
       kernels.forEach((values, k) => values.forEach((v, i) => expect(v).toBeCloseTo(composed[k]![i]!, 5)));
@@ -54,7 +62,9 @@ describe('ClockworkRNN', () => {
   });
 
   it('typed errors for bad options and shapes', () => {
-    expect(() => new ClockworkRNN({ inputSize: 2, hiddenSize: 6, periods: [1, 2, 4], numLayers: 2 } as never)).toThrow(/unknown option 'numLayers'/);
+    expect(() => new ClockworkRNN({ inputSize: 2, hiddenSize: 6, periods: [1, 2, 4], numLayers: 2 } as never)).toThrow(
+      /unknown option 'numLayers'/,
+    );
     expect(() => new ClockworkRNN({ inputSize: 2, hiddenSize: 6, periods: [2, 1, 4] })).toThrow(/ascending/);
     expect(() => new ClockworkRNN({ inputSize: 2, hiddenSize: 6, periods: [1, 0, 4] })).toThrow(ValueError);
     expect(() => new ClockworkRNN({ inputSize: 2, hiddenSize: 6, periods: [] })).toThrow(/non-empty/);

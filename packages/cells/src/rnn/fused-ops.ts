@@ -20,7 +20,13 @@ export function fusedLstmCell(gates: Tensor, c: Tensor): Tensor {
       const state = empty([batch, 2 * hidden], 'float32', backend);
       const S = kernelView(state);
       const act = recording ? empty([batch, 4 * hidden], 'float32', backend) : null;
-      backend.fused!.lstmCell!(kernelView(gates), kernelView(c), columns(S, 0, hidden), columns(S, hidden, hidden), act ? kernelView(act) : undefined);
+      backend.fused!.lstmCell!(
+        kernelView(gates),
+        kernelView(c),
+        columns(S, 0, hidden),
+        columns(S, hidden, hidden),
+        act ? kernelView(act) : undefined,
+      );
       if (!act) return { output: state };
       return { output: state, saved: [act, c, state] as const };
     },
@@ -58,7 +64,15 @@ export function fusedGruCell(gx: Tensor, gh: Tensor, h: Tensor): Tensor {
       const dgx = empty([batch, 3 * hidden], 'float32', backend);
       const dgh = empty([batch, 3 * hidden], 'float32', backend);
       const dh = empty([batch, hidden], 'float32', backend);
-      backend.fused!.gruCellBackward!(kernelView(act), kernelView(ghs), kernelView(hs), kernelView(g), kernelView(dgx), kernelView(dgh), kernelView(dh));
+      backend.fused!.gruCellBackward!(
+        kernelView(act),
+        kernelView(ghs),
+        kernelView(hs),
+        kernelView(g),
+        kernelView(dgx),
+        kernelView(dgh),
+        kernelView(dh),
+      );
       return [dgx, dgh, dh];
     },
   });

@@ -67,7 +67,15 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
       const col = [n, 1];
       const temp = block(A, TEMP, 4);
       // LN_h in place on the recurrent rows (they keep x̂_h for the backward).
-      normalizeRows(backend, recurrent!, firstColumn(block(A, RSTD_H)), firstColumn(block(A, MEAN_1)), temp, constant(k!, 0, col), constant(k!, 2, col));
+      normalizeRows(
+        backend,
+        recurrent!,
+        firstColumn(block(A, RSTD_H)),
+        firstColumn(block(A, MEAN_1)),
+        temp,
+        constant(k!, 0, col),
+        constant(k!, 2, col),
+      );
       backend.binary('mul', recurrent!, downRows(gammaH!, recurrent!), temp);
       backend.binary('add', gates, temp, gates);
       backend.binary('add', gates, downRows(betaH!, gates), gates);
@@ -82,13 +90,33 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
       backend.binary('mul', gate(1), c!, cHat);
       backend.binary('mul', gate(0), gate(2), small);
       backend.binary('add', cHat, small, cHat);
-      normalizeRows(backend, cHat, firstColumn(block(A, RSTD_C)), firstColumn(block(A, MEAN_1)), columns(temp, H, H), constant(k!, 1, col), constant(k!, 2, col));
+      normalizeRows(
+        backend,
+        cHat,
+        firstColumn(block(A, RSTD_C)),
+        firstColumn(block(A, MEAN_1)),
+        columns(temp, H, H),
+        constant(k!, 1, col),
+        constant(k!, 2, col),
+      );
       backend.binary('mul', cHat, downRows(gammaC!, cHat), cNext!);
       backend.binary('add', cNext!, downRows(betaC!, cNext!), cNext!);
       backend.unary('tanh', cNext!, small);
       backend.binary('mul', gate(3), small, h!);
     },
-    backward: ({ activations, recurrent, previous: [, c], next: [, cNext], dNext: [dh, dc], dGates, dRecurrent, dPrevious: [, dcPrevious], scratch: [s1, s2, s3, s4], parameters: [gammaH, , gammaC, , k], dParameters: [dGammaH, dBetaH, dGammaC, dBetaC] }) => {
+    backward: ({
+      activations,
+      recurrent,
+      previous: [, c],
+      next: [, cNext],
+      dNext: [dh, dc],
+      dGates,
+      dRecurrent,
+      dPrevious: [, dcPrevious],
+      scratch: [s1, s2, s3, s4],
+      parameters: [gammaH, , gammaC, , k],
+      dParameters: [dGammaH, dBetaH, dGammaC, dBetaC],
+    }) => {
       const A = activations!;
       const n = dGates.shape[0]!;
       const block = (view: typeof A, start: number, count = 1) => columns(view, start * H, count * H);
@@ -134,7 +162,15 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
       // The gates' gradient reaches LN_i's output as is (autograd takes it on) and h·W_hhᵀ through LN_h.
       normalizeRowsBackward(
         backend,
-        { dy: dGates, xHat: recurrent!, rstd: firstColumn(block(A, RSTD_H)), gamma: gammaH!, dGamma: dGammaH!, dBeta: dBetaH!, dx: dRecurrent! },
+        {
+          dy: dGates,
+          xHat: recurrent!,
+          rstd: firstColumn(block(A, RSTD_H)),
+          gamma: gammaH!,
+          dGamma: dGammaH!,
+          dBeta: dBetaH!,
+          dx: dRecurrent!,
+        },
         { t1: dRecurrent!, t2: block(A, TEMP, 4), m1, m2, inverseWidth: constant(k!, 0, col) },
       );
     },
@@ -154,10 +190,40 @@ function fusedKernels(fused: Required<NonNullable<BackendV1['fused']>>, norms: L
     parameters: [normH.weight!, normH.bias!, normC.weight!, normC.bias!],
     project: (data: Tensor, w: DirectionWeights) => input.forward(matmul(data, w.weightIh.T)),
     forward: ({ gates, recurrent, previous: [, c], next: [h, cNext], activations, parameters }) =>
-      fused.layerNormLstmCell(gates, recurrent!, c!, toNorms(parameters), normH.eps, h!, cNext!, activations ? columns(activations, 0, savedWidth) : undefined),
-    backward: ({ activations, recurrent, previous: [, c], next: [, cNext], dNext: [dh, dc], dGates, dRecurrent, dPrevious: [, dcPrevious], parameters, dParameters }) =>
+      fused.layerNormLstmCell(
+        gates,
+        recurrent!,
+        c!,
+        toNorms(parameters),
+        normH.eps,
+        h!,
+        cNext!,
+        activations ? columns(activations, 0, savedWidth) : undefined,
+      ),
+    backward: ({
+      activations,
+      recurrent,
+      previous: [, c],
+      next: [, cNext],
+      dNext: [dh, dc],
+      dGates,
+      dRecurrent,
+      dPrevious: [, dcPrevious],
+      parameters,
+      dParameters,
+    }) =>
       fused.layerNormLstmCellBackward(
-        columns(activations!, 0, savedWidth), recurrent!, c!, cNext!, toNorms(parameters), dh!, dc!, dGates, dRecurrent!, dcPrevious!, toNorms(dParameters),
+        columns(activations!, 0, savedWidth),
+        recurrent!,
+        c!,
+        cNext!,
+        toNorms(parameters),
+        dh!,
+        dc!,
+        dGates,
+        dRecurrent!,
+        dcPrevious!,
+        toNorms(dParameters),
       ),
   };
 }

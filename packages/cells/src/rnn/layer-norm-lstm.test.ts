@@ -48,9 +48,16 @@ describe('LayerNormLSTM', () => {
   it('one layer keeps the cell names; several are layers.k.…; batch-first and unbatched agree with seq-first', () => {
     manualSeed(4);
     const one = new LayerNormLSTM({ inputSize: 2, hiddenSize: 3, batchFirst: true });
-    expect(Object.keys(one.stateDict()).sort()).toEqual(
-      ['layernorm_c.bias', 'layernorm_c.weight', 'layernorm_h.bias', 'layernorm_h.weight', 'layernorm_i.bias', 'layernorm_i.weight', 'weight_hh', 'weight_ih'],
-    );
+    expect(Object.keys(one.stateDict()).sort()).toEqual([
+      'layernorm_c.bias',
+      'layernorm_c.weight',
+      'layernorm_h.bias',
+      'layernorm_h.weight',
+      'layernorm_i.bias',
+      'layernorm_i.weight',
+      'weight_hh',
+      'weight_ih',
+    ]);
     const two = new LayerNormLSTM({ inputSize: 2, hiddenSize: 3, numLayers: 2 });
     expect(Object.keys(two.stateDict())).toContain('layers.1.layernorm_c.weight');
     expect(two.stateDict()['layers.1.weight_ih']!.shape).toEqual([12, 3]);
@@ -80,15 +87,24 @@ describe('LayerNormLSTM', () => {
         cell.zeroGrad();
         const [input, h, c] = [data.detach().requireGrad(), h0.detach().requireGrad(), c0.detach().requireGrad()];
         const result = runDirection(kind, cell.directionWeights, input, batchSizes, { h, c }, false);
-        result.output.mul(weights.narrow(0, 0, 11)).sum().add(result.last.h.sum()).add(result.last.c!.mul(result.last.c!).sum()).backward();
-        return [result.output, result.last.h, result.last.c!, input.grad!, h.grad!, c.grad!, ...cell.parameters().map((p) => p.grad!)].map((t) => Array.from(t.dataSync()));
+        result.output
+          .mul(weights.narrow(0, 0, 11))
+          .sum()
+          .add(result.last.h.sum())
+          .add(result.last.c!.mul(result.last.c!).sum())
+          .backward();
+        return [result.output, result.last.h, result.last.c!, input.grad!, h.grad!, c.grad!, ...cell.parameters().map((p) => p.grad!)].map(
+          (t) => Array.from(t.dataSync()),
+        );
       });
     const ordinary = run();
     const composed = withoutFusedKernels(run);
     ordinary.forEach((values, k) => values.forEach((v, i) => expect(v).toBeCloseTo(composed[k]![i]!, 4)));
     for (const g of ordinary.slice(6)) expect(g.some((v) => Math.abs(v) > 1e-4)).toBe(true);
     // Without a tape the ordinary kernels work in their workspace: the same values.
-    const plain = noGrad(() => scope(() => Array.from(runDirection(kind, cell.directionWeights, data, batchSizes, { h: h0, c: c0 }, false).output.dataSync())));
+    const plain = noGrad(() =>
+      scope(() => Array.from(runDirection(kind, cell.directionWeights, data, batchSizes, { h: h0, c: c0 }, false).output.dataSync())),
+    );
     plain.forEach((v, i) => expect(v).toBeCloseTo(ordinary[0]![i]!, 5));
   });
 
@@ -122,7 +138,9 @@ describe('LayerNormLSTM', () => {
     expect(() => new LayerNormLSTMCell({ inputSize: 2, hiddenSize: 3, numLayers: 2 } as never)).toThrow(ValueError);
     const lstm = new LayerNormLSTM({ inputSize: 2, hiddenSize: 3 });
     expect(() => lstm.forward(zeros([4, 2, 5]))).toThrow(ShapeError);
-    expect(() => lstm.forward(zeros([4, 2, 2]), [zeros([1, 2, 3]), zeros([2, 2, 3])])).toThrow(/expected c0 of shape \[1,2,3\]; got \[2,2,3\]/);
+    expect(() => lstm.forward(zeros([4, 2, 2]), [zeros([1, 2, 3]), zeros([2, 2, 3])])).toThrow(
+      /expected c0 of shape \[1,2,3\]; got \[2,2,3\]/,
+    );
     expect(() => lstm.forward(zeros([4, 2, 2]), zeros([1, 2, 3]) as never)).toThrow(ValueError);
     const cell = new LayerNormLSTMCell({ inputSize: 2, hiddenSize: 3 });
     expect(() => cell.forward(zeros([2, 3]))).toThrow(/expected input \[batch, 2\]/);

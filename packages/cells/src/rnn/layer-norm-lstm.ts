@@ -78,7 +78,9 @@ export class LayerNormLSTMCell extends Module {
   forward(input: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
     const owner = 'LayerNormLSTMCell';
     if (!(input instanceof Tensor)) {
-      throw new ShapeError(`${owner}: expected a Tensor [batch, ${this.inputSize}] or [${this.inputSize}]; got ${describeValue(input)} (a cell runs one step: use LayerNormLSTM for sequences)`);
+      throw new ShapeError(
+        `${owner}: expected a Tensor [batch, ${this.inputSize}] or [${this.inputSize}]; got ${describeValue(input)} (a cell runs one step: use LayerNormLSTM for sequences)`,
+      );
     }
     if ((input.rank !== 1 && input.rank !== 2) || input.shape[input.rank - 1] !== this.inputSize) {
       throw new ShapeError(`${owner}: expected input [batch, ${this.inputSize}] or [${this.inputSize}]; got ${fmtShape(input.shape)}`);
@@ -94,7 +96,8 @@ export class LayerNormLSTMCell extends Module {
         const given: unknown = state?.[k];
         const expected = unbatched ? [this.hiddenSize] : [batch, this.hiddenSize];
         if (given === undefined || given === null) return zeros([batch, this.hiddenSize]);
-        if (!(given instanceof Tensor)) throw new ValueError(`${owner}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
+        if (!(given instanceof Tensor))
+          throw new ValueError(`${owner}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
         if (given.rank !== expected.length || given.shape.some((d, i) => d !== expected[i])) {
           throw new ShapeError(`${owner}: expected ${name} of shape ${fmtShape(expected)}; got ${fmtShape(given.shape)}`);
         }
@@ -136,7 +139,12 @@ export class LayerNormLSTM extends Module {
     this.layerNormEps = checkEps('LayerNormLSTM', options.layerNormEps);
     const cells = Array.from(
       { length: this.numLayers },
-      (_, k) => new LayerNormLSTMCell({ inputSize: k === 0 ? this.inputSize : this.hiddenSize, hiddenSize: this.hiddenSize, layerNormEps: this.layerNormEps }),
+      (_, k) =>
+        new LayerNormLSTMCell({
+          inputSize: k === 0 ? this.inputSize : this.hiddenSize,
+          hiddenSize: this.hiddenSize,
+          layerNormEps: this.layerNormEps,
+        }),
     );
     this.cells = cells;
     if (cells.length > 1) {
@@ -169,7 +177,14 @@ export class LayerNormLSTM extends Module {
       const lastH: Tensor[] = [];
       const lastC: Tensor[] = [];
       this.cells.forEach((cell, k) => {
-        const result = runDirection(cell.kind, cell.directionWeights, data, layout.batchSizes, { h: h0.select(0, k), c: c0.select(0, k) }, false);
+        const result = runDirection(
+          cell.kind,
+          cell.directionWeights,
+          data,
+          layout.batchSizes,
+          { h: h0.select(0, k), c: c0.select(0, k) },
+          false,
+        );
         data = result.output;
         lastH.push(result.last.h);
         lastC.push(result.last.c!);

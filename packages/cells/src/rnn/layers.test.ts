@@ -8,10 +8,26 @@ describe('recurrent layers: PyTorch names, shapes and defaults', () => {
   it('names parameters as PyTorch does, layer by layer and direction by direction', () => {
     const lstm = new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, projSize: 2 });
     expect(Object.keys(lstm.stateDict())).toEqual([
-      'weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0', 'weight_hr_l0',
-      'weight_ih_l0_reverse', 'weight_hh_l0_reverse', 'bias_ih_l0_reverse', 'bias_hh_l0_reverse', 'weight_hr_l0_reverse',
-      'weight_ih_l1', 'weight_hh_l1', 'bias_ih_l1', 'bias_hh_l1', 'weight_hr_l1',
-      'weight_ih_l1_reverse', 'weight_hh_l1_reverse', 'bias_ih_l1_reverse', 'bias_hh_l1_reverse', 'weight_hr_l1_reverse',
+      'weight_ih_l0',
+      'weight_hh_l0',
+      'bias_ih_l0',
+      'bias_hh_l0',
+      'weight_hr_l0',
+      'weight_ih_l0_reverse',
+      'weight_hh_l0_reverse',
+      'bias_ih_l0_reverse',
+      'bias_hh_l0_reverse',
+      'weight_hr_l0_reverse',
+      'weight_ih_l1',
+      'weight_hh_l1',
+      'bias_ih_l1',
+      'bias_hh_l1',
+      'weight_hr_l1',
+      'weight_ih_l1_reverse',
+      'weight_hh_l1_reverse',
+      'bias_ih_l1_reverse',
+      'bias_hh_l1_reverse',
+      'weight_hr_l1_reverse',
     ]);
     const sd = lstm.stateDict();
     expect(sd.weight_ih_l0!.shape).toEqual([16, 3]);
@@ -97,8 +113,12 @@ describe('recurrent layers: bad input gives typed errors naming expected vs actu
   });
 
   it('h0 / c0 of the wrong shape', () => {
-    expect(() => lstm().forward(zeros([5, 2, 3]), [zeros([1, 2, 4]), zeros([2, 2, 4])])).toThrow('LSTM: expected h0 of shape [2,2,4]; got [1,2,4]');
-    expect(() => lstm().forward(zeros([5, 2, 3]), [zeros([2, 2, 4]), zeros([2, 3, 4])])).toThrow('LSTM: expected c0 of shape [2,2,4]; got [2,3,4]');
+    expect(() => lstm().forward(zeros([5, 2, 3]), [zeros([1, 2, 4]), zeros([2, 2, 4])])).toThrow(
+      'LSTM: expected h0 of shape [2,2,4]; got [1,2,4]',
+    );
+    expect(() => lstm().forward(zeros([5, 2, 3]), [zeros([2, 2, 4]), zeros([2, 3, 4])])).toThrow(
+      'LSTM: expected c0 of shape [2,2,4]; got [2,3,4]',
+    );
     expect(() => new GRU({ inputSize: 3, hiddenSize: 4 }).forward(zeros([5, 2, 3]), zeros([1, 2, 5]))).toThrow(ShapeError);
   });
 
@@ -107,8 +127,12 @@ describe('recurrent layers: bad input gives typed errors naming expected vs actu
     expect(() => new LSTMCell({ inputSize: 3, hiddenSize: 4 }).forward(packed as never)).toThrow(
       /LSTMCell: expected a Tensor \[batch, 3\] or \[3\]; got a PackedSequence/,
     );
-    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 4 }).forward(zeros([2, 5]))).toThrow('GRUCell: expected input [batch, 3] or [3]; got [2,5]');
-    expect(() => new RNNCell({ inputSize: 3, hiddenSize: 4 }).forward(zeros([2, 3]), zeros([3, 4]))).toThrow('RNNCell: expected hx of shape [2,4]; got [3,4]');
+    expect(() => new GRUCell({ inputSize: 3, hiddenSize: 4 }).forward(zeros([2, 5]))).toThrow(
+      'GRUCell: expected input [batch, 3] or [3]; got [2,5]',
+    );
+    expect(() => new RNNCell({ inputSize: 3, hiddenSize: 4 }).forward(zeros([2, 3]), zeros([3, 4]))).toThrow(
+      'RNNCell: expected hx of shape [2,4]; got [3,4]',
+    );
   });
 
   it('invalid options', () => {

@@ -4,7 +4,21 @@
 // layer·D + direction. Each layer projects every step's input in one GEMM, then scans (scan-driver.ts);
 // with `residual`, layers from the second on add their input to their output.
 
-import { ShapeError, Tensor, ValueError, add, checkOptions, concat, describeValue, fmtShape, indexSelect, reshape, scope, stack, zeros } from '@recur/tensor';
+import {
+  ShapeError,
+  Tensor,
+  ValueError,
+  add,
+  checkOptions,
+  concat,
+  describeValue,
+  fmtShape,
+  indexSelect,
+  reshape,
+  scope,
+  stack,
+  zeros,
+} from '@recur/tensor';
 import { PackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
 import { checkSize, createRecurrentWeights, GATES, uniformParameter } from './weights.js';
@@ -99,9 +113,10 @@ export abstract class RecurrentBase extends Module {
           weightHh: this.registerParameter(`weight_hh${suffix}`, w.weightHh),
           biasIh: this.registerParameter(`bias_ih${suffix}`, w.biasIh),
           biasHh: this.registerParameter(`bias_hh${suffix}`, w.biasHh),
-          weightHr: this.projSize > 0
-            ? this.registerParameter(`weight_hr${suffix}`, uniformParameter([this.projSize, this.hiddenSize], this.hiddenSize))
-            : null,
+          weightHr:
+            this.projSize > 0
+              ? this.registerParameter(`weight_hr${suffix}`, uniformParameter([this.projSize, this.hiddenSize], this.hiddenSize))
+              : null,
         });
       }
       this.weights.push(directions);
@@ -160,7 +175,9 @@ export abstract class RecurrentBase extends Module {
     }
     if ((input.rank !== 2 && input.rank !== 3) || input.shape[input.rank - 1] !== this.inputSize) {
       const expected = this.batchFirst ? `[batch, seq, ${this.inputSize}]` : `[seq, batch, ${this.inputSize}]`;
-      throw new ShapeError(`${this.layerName}: expected input ${expected} or unbatched [seq, ${this.inputSize}]; got ${fmtShape(input.shape)}`);
+      throw new ShapeError(
+        `${this.layerName}: expected input ${expected} or unbatched [seq, ${this.inputSize}]; got ${fmtShape(input.shape)}`,
+      );
     }
     const unbatched = input.rank === 2;
     const seqFirst = unbatched ? input.unsqueeze(1) : this.batchFirst ? input.transpose(0, 1) : input;

@@ -5,7 +5,11 @@
 import type { BackendV1, View } from '@recur/backend';
 
 /** A [n, 1] column repeated across `width` columns (stride 0). */
-export const acrossColumns = (column: View, width: number): View => ({ ...column, shape: [column.shape[0]!, width], strides: [column.strides[0]!, 0] });
+export const acrossColumns = (column: View, width: number): View => ({
+  ...column,
+  shape: [column.shape[0]!, width],
+  strides: [column.strides[0]!, 0],
+});
 
 /** A vector [W] repeated down the rows of `like` [n, W] (stride 0). */
 export const downRows = (vector: View, like: View): View => ({ ...vector, shape: like.shape, strides: [0, vector.strides[0]!] });
@@ -22,7 +26,11 @@ export const constant = (constants: View, k: number, shape: readonly number[]): 
 export const firstColumn = (view: View): View => ({ ...view, shape: [view.shape[0]!, 1] });
 
 /** A vector [W] as one row [1, W], for accumulating a column sum into it. */
-export const asRow = (vector: View): View => ({ ...vector, shape: [1, vector.shape[0]!], strides: [vector.shape[0]! * vector.strides[0]!, vector.strides[0]!] });
+export const asRow = (vector: View): View => ({
+  ...vector,
+  shape: [1, vector.shape[0]!],
+  strides: [vector.shape[0]! * vector.strides[0]!, vector.strides[0]!],
+});
 
 /** Row 0 of a [n, W] view as [1, W]. */
 export const firstRow = (view: View): View => ({ ...view, shape: [1, view.shape[1]!] });

@@ -46,7 +46,16 @@ function gainHoldKind(gain: Parameter): CellKind {
         backend.unary('tanh', gates, u);
         backend.binary('mul', u, repeated(g!, h!), h!);
       },
-      backward: ({ t, activations, dNext: [dh], dGates, dPrevious: [direct], scratch: [s1, s2, s3], parameters: [g], dParameters: [dg] }) => {
+      backward: ({
+        t,
+        activations,
+        dNext: [dh],
+        dGates,
+        dPrevious: [direct],
+        scratch: [s1, s2, s3],
+        parameters: [g],
+        dParameters: [dg],
+      }) => {
         if (t % 2 === 1) {
           backend.copy(dh!, direct!);
           backend.fill(dGates, 0);

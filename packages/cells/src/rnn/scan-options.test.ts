@@ -32,11 +32,15 @@ function combinations(): Combination[] {
   const flags = [false, true];
   for (const mode of ['LSTM', 'GRU', 'RNN_TANH', 'RNN_RELU'] as const) {
     for (const projSize of mode === 'LSTM' ? [0, 2] : [0]) {
-      for (const bias of flags) for (const numLayers of [1, 2]) for (const bidirectional of flags) {
-        for (const batchFirst of flags) for (const initial of flags) for (const packed of flags) {
-          out.push({ mode, bias, numLayers, bidirectional, batchFirst, initial, packed, projSize });
-        }
-      }
+      for (const bias of flags)
+        for (const numLayers of [1, 2])
+          for (const bidirectional of flags) {
+            for (const batchFirst of flags)
+              for (const initial of flags)
+                for (const packed of flags) {
+                  out.push({ mode, bias, numLayers, bidirectional, batchFirst, initial, packed, projSize });
+                }
+          }
     }
   }
   return out;
@@ -47,7 +51,14 @@ const label = (c: Combination): string =>
   `${c.batchFirst ? 'batch-first' : 'seq-first'} ${c.initial ? 'h0' : 'no h0'} ${c.packed ? 'packed' : 'padded'}`;
 
 function build(c: Combination): RNN | LSTM | GRU {
-  const options = { inputSize: I, hiddenSize: H, numLayers: c.numLayers, bias: c.bias, batchFirst: c.batchFirst, bidirectional: c.bidirectional };
+  const options = {
+    inputSize: I,
+    hiddenSize: H,
+    numLayers: c.numLayers,
+    bias: c.bias,
+    batchFirst: c.batchFirst,
+    bidirectional: c.bidirectional,
+  };
   if (c.mode === 'LSTM') return new LSTM({ ...options, projSize: c.projSize });
   if (c.mode === 'GRU') return new GRU(options);
   return new RNN({ ...options, nonlinearity: c.mode === 'RNN_TANH' ? 'tanh' : 'relu' });
@@ -82,7 +93,11 @@ async function run(c: Combination, fused: boolean): Promise<{ name: string; valu
       return [['y', y], ['h_n', h], ...(cN ? [['c_n', cN]] : [])] as [string, Tensor][];
     };
     const results = fused ? forward() : withoutFusedKernels(forward);
-    const leaves: [string, Tensor | undefined][] = [['x', x], ['h0', h0], ['c0', c0]];
+    const leaves: [string, Tensor | undefined][] = [
+      ['x', x],
+      ['h0', h0],
+      ['c0', c0],
+    ];
     const grads = [...leaves, ...module.namedParameters()]
       .filter((e): e is [string, Tensor] => !!e[1])
       .map(([name, t]): [string, Tensor] => {

@@ -62,9 +62,7 @@ export function scan(gx: Tensor, batchSizes: Int32Array, initial: ScanState, rev
       // Sequences whose last element is at step t start here from their initial state.
       const startH = narrow(initial.h, 0, active, size - active);
       const startC = rows(initial.c, active, size - active);
-      state = state
-        ? { h: concat([state.h, startH], 0), c: state.c ? concat([state.c, startC!], 0) : null }
-        : { h: startH, c: startC };
+      state = state ? { h: concat([state.h, startH], 0), c: state.c ? concat([state.c, startC!], 0) : null } : { h: startH, c: startC };
       active = size;
     }
     state = step(narrow(gx, 0, offsets[t]!, size), state!, t);

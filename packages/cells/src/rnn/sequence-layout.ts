@@ -29,7 +29,14 @@ export function sequenceLayout(owner: string, input: unknown, inputSize: number,
   const seqFirst = unbatched ? input.unsqueeze(1) : batchFirst ? input.transpose(0, 1) : input;
   const [steps, batch] = seqFirst.shape as [number, number];
   if (steps === 0) throw new ShapeError(`${owner}: the sequence is empty (shape ${fmtShape(input.shape)})`);
-  return { kind: 'padded', data: reshape(seqFirst, [steps * batch, inputSize]), batchSizes: new Int32Array(steps).fill(batch), batch, steps, unbatched };
+  return {
+    kind: 'padded',
+    data: reshape(seqFirst, [steps * batch, inputSize]),
+    batchSizes: new Int32Array(steps).fill(batch),
+    batch,
+    steps,
+    unbatched,
+  };
 }
 
 /** An initial state [layers, B, size] (or [layers, size] unbatched) in run order; zeros when absent. */
@@ -50,7 +57,12 @@ export function initialStates(owner: string, name: string, given: unknown, layou
 }
 
 /** The output rows [N, H] back in the input's layout, and final states [layers, B, H] in the caller's order. */
-export function finishLayout(layout: SequenceLayout, data: Tensor, finals: readonly Tensor[], batchFirst: boolean): { output: Tensor | PackedSequence; finals: Tensor[] } {
+export function finishLayout(
+  layout: SequenceLayout,
+  data: Tensor,
+  finals: readonly Tensor[],
+  batchFirst: boolean,
+): { output: Tensor | PackedSequence; finals: Tensor[] } {
   if (layout.kind === 'packed') {
     const order = layout.packed.unsortedIndices;
     return { output: layout.packed.withData(data), finals: finals.map((t) => (order ? indexSelect(t, 1, order) : t)) };

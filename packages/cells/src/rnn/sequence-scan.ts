@@ -7,7 +7,18 @@
 import type { BackendV1, View } from '@recur/backend';
 import { empty, kernelOp, kernelView, type Tensor } from '@recur/tensor';
 import type { SequenceKernels } from './cell-kind.js';
-import { addRecurrent, columns, planScan, predecessorRows, rows, toInitial, toPredecessor, weightGrad, type PlannedStep, type ScanPlan } from './scan-plan.js';
+import {
+  addRecurrent,
+  columns,
+  planScan,
+  predecessorRows,
+  rows,
+  toInitial,
+  toPredecessor,
+  weightGrad,
+  type PlannedStep,
+  type ScanPlan,
+} from './scan-plan.js';
 
 /**
  * Runs `part(start, count, fromInitial)` for each source of step s's previous state: rows
@@ -20,7 +31,14 @@ function forEachPart(s: PlannedStep, part: (start: number, count: number, fromIn
 }
 
 /** Each state's previous rows for a part of step s: the predecessor's outputs or the initial state. */
-function previousRows(s: PlannedStep, states: readonly View[], initial: readonly View[], start: number, count: number, fromInitial: boolean): View[] {
+function previousRows(
+  s: PlannedStep,
+  states: readonly View[],
+  initial: readonly View[],
+  start: number,
+  count: number,
+  fromInitial: boolean,
+): View[] {
   return states.map((Y, j) => (fromInitial ? rows(initial[j]!, start, count) : rows(Y, s.prevOffset + start, count)));
 }
 
@@ -53,7 +71,10 @@ export function sequenceScan(
     forward: ({ backend, recording }) => {
       const y = empty([plan.rows, stateCount * hidden], 'float32', backend);
       const recurrent = separate ? empty([plan.rows, width], 'float32', backend) : null;
-      const act = (recording || kernels.workspace) && kernels.activations > 0 ? empty([plan.rows, kernels.activations * hidden], 'float32', backend) : null;
+      const act =
+        (recording || kernels.workspace) && kernels.activations > 0
+          ? empty([plan.rows, kernels.activations * hidden], 'float32', backend)
+          : null;
       const G = kernelView(gates);
       const R = recurrent ? kernelView(recurrent) : null;
       const W = kernelView(weightHh);
@@ -96,8 +117,19 @@ export function sequenceScan(
       const act = kernels.activations > 0 ? kept.shift()! : null;
       const recurrent = separate ? kept.shift()! : null;
       return sequenceBackward(backend, {
-        kernels, plan, hidden, width, y, weightHh: w, initial: initialSaved, parameters: params, act, recurrent, dy,
-        wantWeight: needsInputGrad[stateCount + 1]!, withBias: recurrentBias !== null,
+        kernels,
+        plan,
+        hidden,
+        width,
+        y,
+        weightHh: w,
+        initial: initialSaved,
+        parameters: params,
+        act,
+        recurrent,
+        dy,
+        wantWeight: needsInputGrad[stateCount + 1]!,
+        withBias: recurrentBias !== null,
       });
     },
   });

@@ -39,13 +39,7 @@ export interface LstmState {
 }
 
 /** One LSTM step; with `weightHr` (projSize) h' = W_hr·(o·tanh c'). */
-export function lstmStep(
-  gx: Tensor,
-  state: LstmState,
-  weightHh: Tensor,
-  biasHh: Tensor | null,
-  weightHr: Tensor | null,
-): LstmState {
+export function lstmStep(gx: Tensor, state: LstmState, weightHh: Tensor, biasHh: Tensor | null, weightHr: Tensor | null): LstmState {
   const gates = add(gx, hiddenProjection(state.h, weightHh, biasHh));
   let h: Tensor;
   let c: Tensor;

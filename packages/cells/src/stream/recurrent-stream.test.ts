@@ -230,7 +230,10 @@ describe('RecurrentStream: state read, written, saved and restored', () => {
     viaStep.step(a.select(0, 0)).sum().backward();
     const stepGrad = bits(gru.parameters()[0]!.grad!);
     gru.zeroGrad();
-    new RecurrentStream(gru).forward(a.narrow(0, 0, 1)).sum().backward();
+    new RecurrentStream(gru)
+      .forward(a.narrow(0, 0, 1))
+      .sum()
+      .backward();
     expect(stepGrad).toEqual(bits(gru.parameters()[0]!.grad!));
     gru.zeroGrad();
 

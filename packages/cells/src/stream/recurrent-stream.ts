@@ -26,7 +26,9 @@ export interface StreamableModule {
 /** The state type a module's forward takes: Tensor for RNN/GRU, readonly [Tensor, Tensor] for LSTM. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- matched, never used as a value
 export type StateOf<M> = M extends { forward(input: any, state?: infer S): any }
-  ? NonNullable<S> extends RecurrentState ? NonNullable<S> : RecurrentState
+  ? NonNullable<S> extends RecurrentState
+    ? NonNullable<S>
+    : RecurrentState
   : RecurrentState;
 
 export interface RecurrentStreamOptions<S extends RecurrentState = RecurrentState> {
@@ -58,11 +60,14 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
 
   constructor(module: M, options: RecurrentStreamOptions<StateOf<M>> = {}) {
     if (module === null || typeof module !== 'object' || typeof module.forward !== 'function') {
-      throw new ValueError(`RecurrentStream: expected a module with forward(input, state); got ${module === null ? 'null' : typeof module}`);
+      throw new ValueError(
+        `RecurrentStream: expected a module with forward(input, state); got ${module === null ? 'null' : typeof module}`,
+      );
     }
     rejectBidirectional(module);
     const batch = options.batchSize ?? 1;
-    if (!Number.isInteger(batch) || batch < 0) throw new ValueError(`RecurrentStream: batchSize must be a non-negative integer; got ${batch}`);
+    if (!Number.isInteger(batch) || batch < 0)
+      throw new ValueError(`RecurrentStream: batchSize must be a non-negative integer; got ${batch}`);
     this.module = module;
     this.batchFirst = options.batchFirst ?? batchFirstOf(module);
     this.detach = options.detach ?? true;
@@ -98,8 +103,9 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
     const { output, next } = scope(() => {
       const start = rows ? current.map((t) => readRows(t, rows)) : current;
       const [out, after] = this.module.forward(input, sameStructure(this.#structure(), start));
-      const carried = checkState('RecurrentStream.forward (the module returned)', start, after as RecurrentState, this.#single)
-        .map((t) => (this.detach ? t.detach() : t));
+      const carried = checkState('RecurrentStream.forward (the module returned)', start, after as RecurrentState, this.#single).map((t) =>
+        this.detach ? t.detach() : t,
+      );
       return { output: out, next: rows ? carried.map((t, i) => writeRows(current[i]!, rows, t)) : carried };
     });
     this.#replace(next);
@@ -108,7 +114,8 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
 
   /** Feed one time step [B, …] (no time axis) and return its output [B, …]. */
   step(input: Tensor, options: FeedOptions = {}): Tensor {
-    if (!(input instanceof Tensor) || input.rank < 1) throw new ShapeError(`RecurrentStream.step: expected one step [batch, …]; got ${describe(input)}`);
+    if (!(input instanceof Tensor) || input.rank < 1)
+      throw new ShapeError(`RecurrentStream.step: expected one step [batch, …]; got ${describe(input)}`);
     const axis = this.timeAxis;
     // Plain views disposed by hand: a scope here costs more than the bookkeeping it saves.
     const chunk = input.unsqueeze(axis);
@@ -138,7 +145,8 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
 
   /** Open `count` new streams from the initial state; returns their row indices. */
   addStreams(count = 1): number[] {
-    if (!Number.isInteger(count) || count < 1) throw new ValueError(`RecurrentStream.addStreams: count must be a positive integer; got ${count}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new ValueError(`RecurrentStream.addStreams: count must be a positive integer; got ${count}`);
     const before = this.batchSize;
     const fresh = this.#own(stateTensors(this.#initial(count)), 'addStreams', count);
     const current = this.#state;
@@ -165,7 +173,10 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
   getState(options: FeedOptions = {}): StateOf<M> {
     const rows = options.rows === undefined ? null : checkRows('RecurrentStream.getState', options.rows, this.batchSize);
     const current = this.#state;
-    return sameStructure(this.#structure() as StateOf<M>, scope(() => current.map((t) => (rows ? readRows(t, rows) : t.clone()).detach())));
+    return sameStructure(
+      this.#structure() as StateOf<M>,
+      scope(() => current.map((t) => (rows ? readRows(t, rows) : t.clone()).detach())),
+    );
   }
 
   /** Overwrite the state of every stream (or of `rows`) with copies of `state`; shapes are checked. */
@@ -246,7 +257,9 @@ export class RecurrentStream<M extends StreamableModule = StreamableModule> {
     if (!(input instanceof Tensor)) throw new ValueError(`RecurrentStream.${where}: expected a Tensor; got ${describe(input)}`);
     const layout = this.batchFirst ? '[batch, time, …]' : '[time, batch, …]';
     if (input.rank < minRank || input.shape[this.batchAxis] !== batch || input.shape[this.timeAxis] === 0) {
-      throw new ShapeError(`RecurrentStream.${where}: expected ${layout} with batch ${batch} and at least one step; got ${fmtShape(input.shape)}`);
+      throw new ShapeError(
+        `RecurrentStream.${where}: expected ${layout} with batch ${batch} and at least one step; got ${fmtShape(input.shape)}`,
+      );
     }
   }
 }
@@ -294,5 +307,7 @@ function defaultInitialState<S extends RecurrentState>(module: object): (batch: 
   }
   const own = (module as { initialState?: unknown }).initialState;
   if (typeof own === 'function') return (batch) => (own as (b: number) => S).call(module, batch);
-  throw new ValueError('RecurrentStream: cannot tell the state shape of this module; give options.initialState(batch) or a module with initialState(batch)');
+  throw new ValueError(
+    'RecurrentStream: cannot tell the state shape of this module; give options.initialState(batch) or a module with initialState(batch)',
+  );
 }

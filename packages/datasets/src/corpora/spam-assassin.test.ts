@@ -20,13 +20,17 @@ describe('loadSpamAssassin', () => {
     expect(first.body.length).toBeGreaterThan(0);
     expect(first.text.endsWith(first.body)).toBe(true);
     expect(first.body).not.toMatch(/^Return-Path:/m);
-    const mislabelled = corpus.all.filter((r) => r.target !== (r.group.startsWith('spam') ? 1 : 0) || SPAM_ASSASSIN_CLASSES[r.target] !== r.label);
+    const mislabelled = corpus.all.filter(
+      (r) => r.target !== (r.group.startsWith('spam') ? 1 : 0) || SPAM_ASSASSIN_CLASSES[r.target] !== r.label,
+    );
     expect(mislabelled).toEqual([]);
   });
 
   it('splits 4895 / 601 / 550 by checksum with no message in two parts', () => {
     expect([corpus.train.length, corpus.validation.length, corpus.test.length]).toEqual([4895, 601, 550]);
-    expect([corpus.train, corpus.validation, corpus.test].map((part) => part.filter((r) => r.label === 'spam').length)).toEqual([1518, 205, 173]);
+    expect([corpus.train, corpus.validation, corpus.test].map((part) => part.filter((r) => r.label === 'spam').length)).toEqual([
+      1518, 205, 173,
+    ]);
     const ids = [corpus.train, corpus.validation, corpus.test].flat().map((r) => r.id);
     expect(new Set(ids).size).toBe(6046);
   });

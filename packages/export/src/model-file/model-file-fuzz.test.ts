@@ -6,7 +6,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
 import { Dropout, LayerNorm, Linear, LSTMModel, Sequential, SequenceTagger, GRU } from '@recur/cells';
-import { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, mutateBytes, mutateJson, type FuzzCase, type FuzzRandom } from '@recur/testkit/fuzz';
+import {
+  fuzz,
+  fuzzRuns,
+  fuzzSeed,
+  fuzzTimeout,
+  formatFailures,
+  mutateBytes,
+  mutateJson,
+  type FuzzCase,
+  type FuzzRandom,
+} from '@recur/testkit/fuzz';
 import { FormatError, manualSeed, readSafetensorsHeader, registerBackend, useBackend, type Tensor } from '@recur/tensor';
 import { parseModel, serializeModel } from './model-file.js';
 
@@ -26,15 +36,22 @@ beforeAll(async () => {
   await useBackend('cpu');
   manualSeed(30);
   const models = [
-    new Sequential(new Linear({ inFeatures: 3, outFeatures: 4 }), new Dropout({ p: 0.1 }), new LayerNorm({ normalizedShape: 4 }), new Sequential(new Linear({ inFeatures: 4, outFeatures: 2 }))),
+    new Sequential(
+      new Linear({ inFeatures: 3, outFeatures: 4 }),
+      new Dropout({ p: 0.1 }),
+      new LayerNorm({ normalizedShape: 4 }),
+      new Sequential(new Linear({ inFeatures: 4, outFeatures: 2 })),
+    ),
     new LSTMModel({ inputSize: 2, hiddenSize: 3, outputSize: 1, numLayers: 2 }),
     new SequenceTagger({ vocabSize: 7, embeddingDim: 2, hiddenSize: 3, numClasses: 2, paddingIdx: 0 }),
     new GRU({ inputSize: 2, hiddenSize: 2, bidirectional: true, batchFirst: true }),
   ];
-  corpus = await Promise.all(models.map(async (model) => {
-    const bytes = await serializeModel(model);
-    return { bytes, tensors: model.stateDict(), metadata: readSafetensorsHeader(bytes).metadata };
-  }));
+  corpus = await Promise.all(
+    models.map(async (model) => {
+      const bytes = await serializeModel(model);
+      return { bytes, tensors: model.stateDict(), metadata: readSafetensorsHeader(bytes).metadata };
+    }),
+  );
 });
 
 function headerOf(file: Uint8Array): { header: string; data: Uint8Array } {
@@ -74,26 +91,31 @@ function generate(rng: FuzzRandom): FuzzCase<Uint8Array> {
 }
 
 describe('whole-model file fuzz', () => {
-  it(`${runs} seeded mutations each load (with exactly the file's weights) or throw FormatError`, async () => {
-    const report = await fuzz({
-      name: 'model file',
-      runs,
-      seed: fuzzSeed(),
-      generate,
-      load: (bytes) => {
-        const model = parseModel(bytes);
-        try {
-          const names = Object.keys(readSafetensorsHeader(bytes).tensors).sort();
-          const own = Object.keys(model.stateDict()).sort();
-          if (JSON.stringify(names) !== JSON.stringify(own)) throw new Error(`a loaded model's weights ${own.join(',')} differ from the file's ${names.join(',')}`);
-        } finally {
-          model.dispose();
-        }
-      },
-      accept: (error) => error instanceof FormatError,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.loaded).toBeGreaterThan(runs / 100);
-    expect(report.refused).toBeGreaterThan(runs / 2);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each load (with exactly the file's weights) or throw FormatError`,
+    async () => {
+      const report = await fuzz({
+        name: 'model file',
+        runs,
+        seed: fuzzSeed(),
+        generate,
+        load: (bytes) => {
+          const model = parseModel(bytes);
+          try {
+            const names = Object.keys(readSafetensorsHeader(bytes).tensors).sort();
+            const own = Object.keys(model.stateDict()).sort();
+            if (JSON.stringify(names) !== JSON.stringify(own))
+              throw new Error(`a loaded model's weights ${own.join(',')} differ from the file's ${names.join(',')}`);
+          } finally {
+            model.dispose();
+          }
+        },
+        accept: (error) => error instanceof FormatError,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.loaded).toBeGreaterThan(runs / 100);
+      expect(report.refused).toBeGreaterThan(runs / 2);
+    },
+    fuzzTimeout(runs),
+  );
 });

@@ -4,9 +4,34 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCpuBackend } from '@recur/backend-cpu';
 import {
-  Dropout, Embedding, GRU, GRUCell, LayerNorm, LayerNormLSTM, Linear, LSTM, LSTMCell, LSTMModel, Module, RNN, RNNCell, Sequential, SequenceTagger, SimpleRNN,
+  Dropout,
+  Embedding,
+  GRU,
+  GRUCell,
+  LayerNorm,
+  LayerNormLSTM,
+  Linear,
+  LSTM,
+  LSTMCell,
+  LSTMModel,
+  Module,
+  RNN,
+  RNNCell,
+  Sequential,
+  SequenceTagger,
+  SimpleRNN,
 } from '@recur/cells';
-import { FormatError, manualSeed, randn, registerBackend, serializeSafetensors, tensor, useBackend, zeros, type Tensor } from '@recur/tensor';
+import {
+  FormatError,
+  manualSeed,
+  randn,
+  registerBackend,
+  serializeSafetensors,
+  tensor,
+  useBackend,
+  zeros,
+  type Tensor,
+} from '@recur/tensor';
 import { loadModel, saveModel } from '../node.js';
 import { ModelFileError } from './errors.js';
 import { describeModel, parseModel, serializeModel } from './model-file.js';
@@ -40,9 +65,23 @@ describe('saveModel / loadModel', () => {
     ['Linear', () => new Linear({ inFeatures: 3, outFeatures: 2, bias: false }), () => randn([4, 3])],
     ['Embedding', () => new Embedding({ numEmbeddings: 6, embeddingDim: 3, paddingIdx: 2 }), () => tensor([[1, 5]], { dtype: 'int32' })],
     ['LayerNorm', () => new LayerNorm({ normalizedShape: [2, 3], eps: 1e-3, bias: false }), () => randn([4, 2, 3])],
-    ['Sequential', () => new Sequential(new Linear({ inFeatures: 3, outFeatures: 4 }), new Dropout({ p: 0.2 }), new LayerNorm({ normalizedShape: 4 }), new Sequential(new Linear({ inFeatures: 4, outFeatures: 1 }))), () => randn([2, 3])],
+    [
+      'Sequential',
+      () =>
+        new Sequential(
+          new Linear({ inFeatures: 3, outFeatures: 4 }),
+          new Dropout({ p: 0.2 }),
+          new LayerNorm({ normalizedShape: 4 }),
+          new Sequential(new Linear({ inFeatures: 4, outFeatures: 1 })),
+        ),
+      () => randn([2, 3]),
+    ],
     ['RNN', () => new RNN({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', numLayers: 2, residual: true }), () => randn([5, 2, 3])],
-    ['LSTM', () => new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2, bidirectional: true, batchFirst: true, dropout: 0.1 }), () => randn([2, 5, 3])],
+    [
+      'LSTM',
+      () => new LSTM({ inputSize: 3, hiddenSize: 4, projSize: 2, bidirectional: true, batchFirst: true, dropout: 0.1 }),
+      () => randn([2, 5, 3]),
+    ],
     ['GRU', () => new GRU({ inputSize: 3, hiddenSize: 4, bias: false }), () => randn([5, 2, 3])],
     ['RNNCell', () => new RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu' }), () => randn([2, 3])],
     ['LSTMCell', () => new LSTMCell({ inputSize: 3, hiddenSize: 4 }), () => randn([2, 3])],
@@ -50,7 +89,11 @@ describe('saveModel / loadModel', () => {
     ['LayerNormLSTM', () => new LayerNormLSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, layerNormEps: 1e-4 }), () => randn([5, 2, 3])],
     ['SimpleRNN', () => new SimpleRNN({ inputSize: 3, hiddenSize: 4, outputSize: 2, nonlinearity: 'relu' }), () => randn([2, 5, 3])],
     ['LSTMModel', () => new LSTMModel({ inputSize: 3, hiddenSize: 4, outputSize: 1, numLayers: 2 }), () => randn([2, 5, 3])],
-    ['SequenceTagger', () => new SequenceTagger({ vocabSize: 9, embeddingDim: 3, hiddenSize: 4, numClasses: 2, paddingIdx: 0 }), () => tensor([[1, 2, 0]], { dtype: 'int32' })],
+    [
+      'SequenceTagger',
+      () => new SequenceTagger({ vocabSize: 9, embeddingDim: 3, hiddenSize: 4, numClasses: 2, paddingIdx: 0 }),
+      () => tensor([[1, 2, 0]], { dtype: 'int32' }),
+    ],
   ];
   for (const [label, make, input] of cases) {
     it(`${label} loads without its code: same type, options, weights and outputs`, async () => {
@@ -64,7 +107,8 @@ describe('saveModel / loadModel', () => {
       expect(describeModel(loaded)).toEqual(describeModel(original));
       expect(weightsOf(loaded)).toEqual(weightsOf(original));
       const x = input();
-      const forward = (m: Module) => Array.from(first((m as unknown as { forward(x: Tensor): Tensor | [Tensor, unknown] }).forward(x)).dataSync());
+      const forward = (m: Module) =>
+        Array.from(first((m as unknown as { forward(x: Tensor): Tensor | [Tensor, unknown] }).forward(x)).dataSync());
       expect(forward(loaded)).toEqual(forward(original));
     });
   }
@@ -100,25 +144,86 @@ describe('saveModel / loadModel', () => {
       ['a plain safetensors file', () => fileWith({}, good()), 'metadata', /expected metadata format 'recur-model'; got none/],
       ['another version', () => fileWith({ ...meta(linearTree), version: '9' }, good()), 'metadata', /expected format version 1; got '9'/],
       ['a tree that is not JSON', () => fileWith(meta('{"type":'), good()), 'metadata', /not JSON/],
-      ['a node without options', () => fileWith(meta('{"type":"Linear"}'), good()), 'metadata', /expected \{ type: string, options: object/],
-      ['an unknown type', () => fileWith(meta('{"type":"Transformer","options":{}}'), good()), 'unknown-module', /unknown module type 'Transformer'/],
-      ['a prototype name as type', () => fileWith(meta('{"type":"constructor","options":{}}'), good()), 'unknown-module', /unknown module type/],
-      ['options the module refuses', () => fileWith(meta('{"type":"Linear","options":{"inFeatures":-2,"outFeatures":1}}'), good()), 'options', /Linear refused the file's options: .*non-negative integer/],
-      ['an unknown option', () => fileWith(meta('{"type":"Linear","options":{"inFeatures":2,"outFeatures":1,"fused":true}}'), good()), 'options', /fused/],
-      ['a size no weight could hold', () => fileWith(meta('{"type":"LSTM","options":{"inputSize":2,"hiddenSize":100000000}}'), good()), 'options', /larger than the file's weights allow/],
+      [
+        'a node without options',
+        () => fileWith(meta('{"type":"Linear"}'), good()),
+        'metadata',
+        /expected \{ type: string, options: object/,
+      ],
+      [
+        'an unknown type',
+        () => fileWith(meta('{"type":"Transformer","options":{}}'), good()),
+        'unknown-module',
+        /unknown module type 'Transformer'/,
+      ],
+      [
+        'a prototype name as type',
+        () => fileWith(meta('{"type":"constructor","options":{}}'), good()),
+        'unknown-module',
+        /unknown module type/,
+      ],
+      [
+        'options the module refuses',
+        () => fileWith(meta('{"type":"Linear","options":{"inFeatures":-2,"outFeatures":1}}'), good()),
+        'options',
+        /Linear refused the file's options: .*non-negative integer/,
+      ],
+      [
+        'an unknown option',
+        () => fileWith(meta('{"type":"Linear","options":{"inFeatures":2,"outFeatures":1,"fused":true}}'), good()),
+        'options',
+        /fused/,
+      ],
+      [
+        'a size no weight could hold',
+        () => fileWith(meta('{"type":"LSTM","options":{"inputSize":2,"hiddenSize":100000000}}'), good()),
+        'options',
+        /larger than the file's weights allow/,
+      ],
       ['a missing weight', () => fileWith(meta(linearTree), { weight: zeros([1, 2]) }), 'missing', /no weights for bias/],
       ['an extra weight', () => fileWith(meta(linearTree), { ...good(), extra: zeros([1]) }), 'unexpected', /does not have: extra/],
-      ['a wrong shape', () => fileWith(meta(linearTree), { weight: zeros([2, 2]), bias: zeros([1]) }), 'shape', /'weight' expected shape \[1,2\]; the file has \[2,2\]/],
-      ['int weights', () => fileWith(meta(linearTree), { weight: zeros([1, 2], { dtype: 'int32' }), bias: zeros([1]) }), 'dtype', /expected dtype F32; got I32/],
-      ['containers nested too deep', () => {
-        let tree = linearTree;
-        for (let i = 0; i < 100; i++) tree = `{"type":"Sequential","options":{},"children":{"0":${tree}}}`;
-        return fileWith(meta(tree), good());
-      }, 'metadata', /nested deeper than 64/],
+      [
+        'a wrong shape',
+        () => fileWith(meta(linearTree), { weight: zeros([2, 2]), bias: zeros([1]) }),
+        'shape',
+        /'weight' expected shape \[1,2\]; the file has \[2,2\]/,
+      ],
+      [
+        'int weights',
+        () => fileWith(meta(linearTree), { weight: zeros([1, 2], { dtype: 'int32' }), bias: zeros([1]) }),
+        'dtype',
+        /expected dtype F32; got I32/,
+      ],
+      [
+        'containers nested too deep',
+        () => {
+          let tree = linearTree;
+          for (let i = 0; i < 100; i++) tree = `{"type":"Sequential","options":{},"children":{"0":${tree}}}`;
+          return fileWith(meta(tree), good());
+        },
+        'metadata',
+        /nested deeper than 64/,
+      ],
       // Found by the fuzz test: both overflowed the stack (a RangeError) before they were checked.
-      ['options nested thousands deep', () => fileWith(meta(`{"type":"Linear","options":{"inFeatures":2,"outFeatures":1,"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`), good()), 'options', /options nested deeper than 8/],
-      ['a tree that is an array nested thousands deep', () => fileWith(meta(`${'['.repeat(20000)}${']'.repeat(20000)}`), good()), 'metadata', /expected \{ type: string, options: object, children\? \}; got an array/],
-      ['a Sequential without children', () => fileWith(meta('{"type":"Sequential","options":{}}'), good()), 'metadata', /needs its children/],
+      [
+        'options nested thousands deep',
+        () =>
+          fileWith(meta(`{"type":"Linear","options":{"inFeatures":2,"outFeatures":1,"x":${'['.repeat(5000)}${']'.repeat(5000)}}}`), good()),
+        'options',
+        /options nested deeper than 8/,
+      ],
+      [
+        'a tree that is an array nested thousands deep',
+        () => fileWith(meta(`${'['.repeat(20000)}${']'.repeat(20000)}`), good()),
+        'metadata',
+        /expected \{ type: string, options: object, children\? \}; got an array/,
+      ],
+      [
+        'a Sequential without children',
+        () => fileWith(meta('{"type":"Sequential","options":{}}'), good()),
+        'metadata',
+        /needs its children/,
+      ],
     ];
     for (const [label, file, reason, message] of cases) {
       it(label, async () => {

@@ -23,13 +23,19 @@ export interface ModelNode {
 function describe(module: Module, path: string, depth: number): ModelNode {
   const entry = typeOfModule(module);
   if (!entry) {
-    throw new ModelFileError('unknown-module', `saveModel: ${module.constructor.name} (at '${path || 'the root'}') is not a known module type; register it with registerModelType(name, Class, { options })`);
+    throw new ModelFileError(
+      'unknown-module',
+      `saveModel: ${module.constructor.name} (at '${path || 'the root'}') is not a known module type; register it with registerModelType(name, Class, { options })`,
+    );
   }
   if (depth > MAX_MODEL_DEPTH) throw new ModelFileError('metadata', `saveModel: containers nested deeper than ${MAX_MODEL_DEPTH}`);
   const children = entry.type.children?.(module as never);
   const node: ModelNode = { type: entry.name, options: entry.type.options(module as never) };
   if (!children) return node;
-  return { ...node, children: Object.fromEntries(children.map(([name, child]) => [name, describe(child, path ? `${path}.${name}` : name, depth + 1)])) };
+  return {
+    ...node,
+    children: Object.fromEntries(children.map(([name, child]) => [name, describe(child, path ? `${path}.${name}` : name, depth + 1)])),
+  };
 }
 
 /** The model's tree (types, options, children) as saved in the file's metadata. */
@@ -41,7 +47,12 @@ export function describeModel(module: Module): ModelNode {
 /** The bytes of a whole-model file of `module`. */
 export async function serializeModel(module: Module, metadata: Readonly<Record<string, string>> = {}): Promise<Uint8Array<ArrayBuffer>> {
   const tree = describeModel(module);
-  return serializeSafetensors(module.stateDict(), { ...metadata, format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, model: JSON.stringify(tree) });
+  return serializeSafetensors(module.stateDict(), {
+    ...metadata,
+    format: MODEL_FORMAT,
+    version: MODEL_FORMAT_VERSION,
+    model: JSON.stringify(tree),
+  });
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -82,16 +93,23 @@ function build(node: unknown, path: string, depth: number, sizeLimit: number, so
     throw new ModelFileError('metadata', `${where}: expected { type: string, options: object, children? }; got ${preview(node)}`);
   }
   const entry = typeNamed(node.type);
-  if (!entry || !Object.hasOwn(node, 'type')) throw new ModelFileError('unknown-module', `${where}: unknown module type '${node.type.slice(0, 100)}'; register it with registerModelType`);
+  if (!entry || !Object.hasOwn(node, 'type'))
+    throw new ModelFileError(
+      'unknown-module',
+      `${where}: unknown module type '${node.type.slice(0, 100)}'; register it with registerModelType`,
+    );
   const options = node.options as JsonObject;
   // Sizes come from the weights: a size larger than every weight of the file (and than a small
   // floor, for weightless modules) cannot load, and building it first could take all memory.
   const largest = largestInteger(options, where);
-  if (largest > sizeLimit) throw new ModelFileError('options', `${where}: option value ${largest} is larger than the file's weights allow (at most ${sizeLimit})`);
+  if (largest > sizeLimit)
+    throw new ModelFileError('options', `${where}: option value ${largest} is larger than the file's weights allow (at most ${sizeLimit})`);
   const children: [string, Module][] = [];
   if (entry.type.children) {
-    if (!isObject(node.children)) throw new ModelFileError('metadata', `${where}: a ${node.type} needs its children; got ${preview(node.children, 100)}`);
-    for (const [name, child] of Object.entries(node.children)) children.push([name, build(child, path ? `${path}.${name}` : name, depth + 1, sizeLimit, source)]);
+    if (!isObject(node.children))
+      throw new ModelFileError('metadata', `${where}: a ${node.type} needs its children; got ${preview(node.children, 100)}`);
+    for (const [name, child] of Object.entries(node.children))
+      children.push([name, build(child, path ? `${path}.${name}` : name, depth + 1, sizeLimit, source)]);
   } else if (node.children !== undefined) {
     throw new ModelFileError('metadata', `${where}: a ${node.type} has no saved children; got some`);
   }
@@ -99,7 +117,11 @@ function build(node: unknown, path: string, depth: number, sizeLimit: number, so
     return entry.type.create(options, children);
   } catch (error) {
     for (const [, child] of children) child.dispose();
-    throw new ModelFileError('options', `${where}: ${node.type} refused the file's options: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    throw new ModelFileError(
+      'options',
+      `${where}: ${node.type} refused the file's options: ${(error as Error)?.message ?? String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -113,8 +135,16 @@ export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): 
   const source = options.source ?? 'model file';
   const header = readSafetensorsHeader(bytes, source);
   const meta = header.metadata;
-  if (meta.format !== MODEL_FORMAT) throw new ModelFileError('metadata', `${source}: expected metadata format '${MODEL_FORMAT}'; got ${meta.format === undefined ? 'none (a plain safetensors file? load it with loadStateDict)' : `'${String(meta.format).slice(0, 100)}'`}`);
-  if (meta.version !== MODEL_FORMAT_VERSION) throw new ModelFileError('metadata', `${source}: expected format version ${MODEL_FORMAT_VERSION}; got '${String(meta.version).slice(0, 100)}'`);
+  if (meta.format !== MODEL_FORMAT)
+    throw new ModelFileError(
+      'metadata',
+      `${source}: expected metadata format '${MODEL_FORMAT}'; got ${meta.format === undefined ? 'none (a plain safetensors file? load it with loadStateDict)' : `'${String(meta.format).slice(0, 100)}'`}`,
+    );
+  if (meta.version !== MODEL_FORMAT_VERSION)
+    throw new ModelFileError(
+      'metadata',
+      `${source}: expected format version ${MODEL_FORMAT_VERSION}; got '${String(meta.version).slice(0, 100)}'`,
+    );
   let tree: unknown;
   try {
     tree = JSON.parse(String(meta.model));
@@ -131,13 +161,21 @@ export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): 
   try {
     const own = module.stateDict();
     const missing = Object.keys(own).filter((key) => !Object.hasOwn(header.tensors, key));
-    if (missing.length > 0) throw new ModelFileError('missing', `${source}: no weights for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? `, … (${missing.length})` : ''}`);
+    if (missing.length > 0)
+      throw new ModelFileError(
+        'missing',
+        `${source}: no weights for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? `, … (${missing.length})` : ''}`,
+      );
     const unexpected = Object.keys(header.tensors).filter((key) => !Object.hasOwn(own, key));
-    if (unexpected.length > 0) throw new ModelFileError('unexpected', `${source}: weights the model does not have: ${unexpected.slice(0, 10).join(', ')}`);
+    if (unexpected.length > 0)
+      throw new ModelFileError('unexpected', `${source}: weights the model does not have: ${unexpected.slice(0, 10).join(', ')}`);
     for (const [key, target] of Object.entries(own)) {
       const shape = header.tensors[key]!.shape;
       if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
-        throw new ModelFileError('shape', `${source}: '${key}' expected shape [${target.shape.join(',')}]; the file has [${shape.join(',')}]`);
+        throw new ModelFileError(
+          'shape',
+          `${source}: '${key}' expected shape [${target.shape.join(',')}]; the file has [${shape.join(',')}]`,
+        );
       }
     }
     let tensors: Record<string, Tensor>;

@@ -4,8 +4,23 @@
 
 import { ValueError } from '@recur/backend';
 import {
-  Dropout, Embedding, GRU, GRUCell, LayerNorm, LayerNormLSTM, Linear, LSTM, LSTMCell, LSTMModel, RNN, RNNCell, Sequential, SequenceTagger, SimpleRNN,
-  type Module, type SequentialLayer,
+  Dropout,
+  Embedding,
+  GRU,
+  GRUCell,
+  LayerNorm,
+  LayerNormLSTM,
+  Linear,
+  LSTM,
+  LSTMCell,
+  LSTMModel,
+  RNN,
+  RNNCell,
+  Sequential,
+  SequenceTagger,
+  SimpleRNN,
+  type Module,
+  type SequentialLayer,
 } from '@recur/cells';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -46,11 +61,18 @@ export function registerModelType<M extends Module>(
   type: { options(module: M): JsonObject; create?: ModelType<M>['create']; children?: ModelType<M>['children'] },
 ): void {
   if (typeof name !== 'string' || name === '' || typeof moduleClass !== 'function' || typeof type?.options !== 'function') {
-    throw new ValueError(`registerModelType: expected (name, class, { options }); got ${typeof name}, ${typeof moduleClass}, ${typeof type?.options}`);
+    throw new ValueError(
+      `registerModelType: expected (name, class, { options }); got ${typeof name}, ${typeof moduleClass}, ${typeof type?.options}`,
+    );
   }
   installBuiltinTypes();
-  if (byName.has(name) && byName.get(name) !== byClass.get(moduleClass)) throw new ValueError(`registerModelType: the type name '${name}' is taken`);
-  add(name, moduleClass, { options: type.options, create: type.create ?? ((options) => new moduleClass(options as never)), children: type.children });
+  if (byName.has(name) && byName.get(name) !== byClass.get(moduleClass))
+    throw new ValueError(`registerModelType: the type name '${name}' is taken`);
+  add(name, moduleClass, {
+    options: type.options,
+    create: type.create ?? ((options) => new moduleClass(options as never)),
+    children: type.children,
+  });
 }
 
 export function typeOfModule(module: Module): Entry | undefined {
@@ -80,12 +102,26 @@ let installed = false;
 function installBuiltinTypes(): void {
   if (installed) return;
   installed = true;
-  const construct = <M extends Module>(moduleClass: new (options: never) => M) => (options: JsonObject) => new moduleClass(options as never);
-  add('Linear', Linear, { options: (m) => ({ inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null }), create: construct(Linear) });
-  add('Embedding', Embedding, { options: (m) => ({ numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx }), create: construct(Embedding) });
+  const construct =
+    <M extends Module>(moduleClass: new (options: never) => M) =>
+    (options: JsonObject) =>
+      new moduleClass(options as never);
+  add('Linear', Linear, {
+    options: (m) => ({ inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null }),
+    create: construct(Linear),
+  });
+  add('Embedding', Embedding, {
+    options: (m) => ({ numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx }),
+    create: construct(Embedding),
+  });
   add('Dropout', Dropout, { options: (m) => ({ p: m.p }), create: construct(Dropout) });
   add('LayerNorm', LayerNorm, {
-    options: (m) => ({ normalizedShape: [...m.normalizedShape], eps: m.eps, elementwiseAffine: m.elementwiseAffine, bias: m.bias !== null || !m.elementwiseAffine }),
+    options: (m) => ({
+      normalizedShape: [...m.normalizedShape],
+      eps: m.eps,
+      elementwiseAffine: m.elementwiseAffine,
+      bias: m.bias !== null || !m.elementwiseAffine,
+    }),
     create: construct(LayerNorm),
   });
   add('Sequential', Sequential, {
@@ -100,15 +136,32 @@ function installBuiltinTypes(): void {
   add('LSTMCell', LSTMCell, { options: cellOptions, create: construct(LSTMCell) });
   add('GRUCell', GRUCell, { options: cellOptions, create: construct(GRUCell) });
   add('LayerNormLSTM', LayerNormLSTM, {
-    options: (m) => ({ inputSize: m.inputSize, hiddenSize: m.hiddenSize, numLayers: m.numLayers, batchFirst: m.batchFirst, layerNormEps: m.layerNormEps }),
+    options: (m) => ({
+      inputSize: m.inputSize,
+      hiddenSize: m.hiddenSize,
+      numLayers: m.numLayers,
+      batchFirst: m.batchFirst,
+      layerNormEps: m.layerNormEps,
+    }),
     create: construct(LayerNormLSTM),
   });
   add('SimpleRNN', SimpleRNN, {
-    options: (m) => ({ inputSize: m.rnn.inputSize, hiddenSize: m.rnn.hiddenSize, outputSize: m.fc.outFeatures, nonlinearity: m.rnn.nonlinearity }),
+    options: (m) => ({
+      inputSize: m.rnn.inputSize,
+      hiddenSize: m.rnn.hiddenSize,
+      outputSize: m.fc.outFeatures,
+      nonlinearity: m.rnn.nonlinearity,
+    }),
     create: construct(SimpleRNN),
   });
   add('LSTMModel', LSTMModel, {
-    options: (m) => ({ inputSize: m.lstm.inputSize, hiddenSize: m.lstm.hiddenSize, outputSize: m.fc.outFeatures, numLayers: m.lstm.numLayers, dropout: m.lstm.dropout }),
+    options: (m) => ({
+      inputSize: m.lstm.inputSize,
+      hiddenSize: m.lstm.hiddenSize,
+      outputSize: m.fc.outFeatures,
+      numLayers: m.lstm.numLayers,
+      dropout: m.lstm.dropout,
+    }),
     create: construct(LSTMModel),
   });
   add('SequenceTagger', SequenceTagger, {

@@ -9,7 +9,11 @@ import { gateCount, toOnnxOrder, type OnnxRecurrentOp } from './gate-order.js';
 import type { OnnxValue } from './graph.js';
 
 /** Inputs [x, h?, c?] for LSTMCell, [x, h?] otherwise; outputs [h, c] or [h]. */
-export function exportCell(module: RNNCell | LSTMCell | GRUCell, inputs: readonly (OnnxValue | undefined)[], context: ExportContext): OnnxValue[] {
+export function exportCell(
+  module: RNNCell | LSTMCell | GRUCell,
+  inputs: readonly (OnnxValue | undefined)[],
+  context: ExportContext,
+): OnnxValue[] {
   const name = module.constructor.name;
   const op: OnnxRecurrentOp = module instanceof LSTMCell ? 'LSTM' : module instanceof GRUCell ? 'GRU' : 'RNN';
   const [x, h0, c0] = inputs;
@@ -39,7 +43,15 @@ export function exportCell(module: RNNCell | LSTMCell | GRUCell, inputs: readonl
   };
   const outputs = graph.node(
     op,
-    [unsqueeze(x), graph.initializer(`${tag}_W`, W, [1, gates * H, module.inputSize]), graph.initializer(`${tag}_R`, R, [1, gates * H, H]), b, undefined, unsqueeze(h0), op === 'LSTM' ? unsqueeze(c0) : undefined],
+    [
+      unsqueeze(x),
+      graph.initializer(`${tag}_W`, W, [1, gates * H, module.inputSize]),
+      graph.initializer(`${tag}_R`, R, [1, gates * H, H]),
+      b,
+      undefined,
+      unsqueeze(h0),
+      op === 'LSTM' ? unsqueeze(c0) : undefined,
+    ],
     op === 'LSTM' ? [4, 3, 3] : [4, 3],
     attributes,
   );

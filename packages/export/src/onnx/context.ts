@@ -8,7 +8,11 @@ import type { Tensor } from '@recur/tensor';
 import type { OnnxGraph, OnnxValue } from './graph.js';
 
 /** Emits `module` applied to `inputs` (absent optional inputs undefined); returns its outputs. */
-export type OnnxExporter<M extends Module = Module> = (module: M, inputs: readonly (OnnxValue | undefined)[], context: ExportContext) => OnnxValue[];
+export type OnnxExporter<M extends Module = Module> = (
+  module: M,
+  inputs: readonly (OnnxValue | undefined)[],
+  context: ExportContext,
+) => OnnxValue[];
 
 type ModuleClass<M extends Module> = abstract new (...args: never[]) => M;
 
@@ -22,7 +26,9 @@ export function registerDefaultExporter<M extends Module>(moduleClass: ModuleCla
 /** Register the ONNX exporter of a module class (custom modules; built-ins are registered already). */
 export function registerOnnxExporter<M extends Module>(moduleClass: ModuleClass<M>, exporter: OnnxExporter<M>): void {
   if (typeof moduleClass !== 'function' || typeof exporter !== 'function') {
-    throw new ValueError(`registerOnnxExporter: expected a module class and an exporter function; got ${typeof moduleClass} and ${typeof exporter}`);
+    throw new ValueError(
+      `registerOnnxExporter: expected a module class and an exporter function; got ${typeof moduleClass} and ${typeof exporter}`,
+    );
   }
   exporters.set(moduleClass, exporter as OnnxExporter<never>);
 }
@@ -49,7 +55,8 @@ export class ExportContext {
   /** The host values of a parameter of the exported model. */
   values(tensor: Tensor): Float32Array {
     const values = this.host.get(tensor);
-    if (!values) throw new ValueError(`exportOnnx: a tensor of shape [${tensor.shape.join(',')}] is not a parameter or buffer of the exported module`);
+    if (!values)
+      throw new ValueError(`exportOnnx: a tensor of shape [${tensor.shape.join(',')}] is not a parameter or buffer of the exported module`);
     return values;
   }
 

@@ -1,6 +1,22 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCpuBackend } from '@recur/backend-cpu';
-import { Dropout, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, LSTMModel, Module, RNNCell, RNN, Sequential, SequenceTagger, SimpleRNN } from '@recur/cells';
+import {
+  Dropout,
+  Embedding,
+  GRU,
+  GRUCell,
+  LayerNorm,
+  Linear,
+  LSTM,
+  LSTMCell,
+  LSTMModel,
+  Module,
+  RNNCell,
+  RNN,
+  Sequential,
+  SequenceTagger,
+  SimpleRNN,
+} from '@recur/cells';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { manualSeed, randn, registerBackend, tensor, useBackend, ValueError, type Tensor } from '@recur/tensor';
 import { registerOnnxExporter } from './context.js';
@@ -13,14 +29,20 @@ beforeAll(async () => {
   await useBackend('cpu');
 });
 
-const floatInput = (name: string, rank: number) => ({ name, shape: ['batch', 'sequence', 'features', 'more'].slice(0, rank - 1).concat(['last']) });
+const floatInput = (name: string, rank: number) => ({
+  name,
+  shape: ['batch', 'sequence', 'features', 'more'].slice(0, rank - 1).concat(['last']),
+});
 
-describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () => {
+describe("exportOnnx runs in onnxruntime-node with Recur's outputs (1e-5)", () => {
   it('Linear on [B, in] (Gemm) and on [B, T, in] (MatMul), with and without bias', async () => {
     manualSeed(0);
     for (const bias of [true, false]) {
       const linear = new Linear({ inFeatures: 5, outFeatures: 3, bias });
-      for (const shape of [[4, 5], [2, 6, 5]]) {
+      for (const shape of [
+        [4, 5],
+        [2, 6, 5],
+      ]) {
         const x = randn(shape);
         const bytes = await exportOnnx(linear, { inputs: [floatInput('x', shape.length)] });
         const out = await runOnnx(bytes, { x });
@@ -32,10 +54,20 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
   it('Embedding (int32 ids) and LayerNorm (affine, no bias, none; two normalised dims)', async () => {
     manualSeed(1);
     const embedding = new Embedding({ numEmbeddings: 7, embeddingDim: 4, paddingIdx: 0 });
-    const ids = tensor([[1, 2, 0], [6, 5, 4]], { dtype: 'int32' });
+    const ids = tensor(
+      [
+        [1, 2, 0],
+        [6, 5, 4],
+      ],
+      { dtype: 'int32' },
+    );
     const bytes = await exportOnnx(embedding, { inputs: [{ name: 'ids', shape: ['batch', 'sequence'], dtype: 'int32' }] });
     await expectClose((await runOnnx(bytes, { ids })).output!, embedding.forward(ids));
-    for (const options of [{ normalizedShape: 6 }, { normalizedShape: 6, bias: false }, { normalizedShape: [3, 6], elementwiseAffine: false, eps: 1e-3 }]) {
+    for (const options of [
+      { normalizedShape: 6 },
+      { normalizedShape: 6, bias: false },
+      { normalizedShape: [3, 6], elementwiseAffine: false, eps: 1e-3 },
+    ]) {
       const norm = new LayerNorm(options);
       if (norm.weight) norm.loadStateDict({ weight: randn(norm.weight.shape), ...(norm.bias ? { bias: randn(norm.bias.shape) } : {}) });
       const x = randn([2, 3, 6]);
@@ -46,7 +78,12 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
 
   it('Sequential of Linear, Dropout (eval), LayerNorm, Linear', async () => {
     manualSeed(2);
-    const model = new Sequential(new Linear({ inFeatures: 4, outFeatures: 8 }), new Dropout({ p: 0.5 }), new LayerNorm({ normalizedShape: 8 }), new Linear({ inFeatures: 8, outFeatures: 2 })).eval();
+    const model = new Sequential(
+      new Linear({ inFeatures: 4, outFeatures: 8 }),
+      new Dropout({ p: 0.5 }),
+      new LayerNorm({ normalizedShape: 8 }),
+      new Linear({ inFeatures: 8, outFeatures: 2 }),
+    ).eval();
     const x = randn([3, 4]);
     const bytes = await exportOnnx(model, { inputs: [floatInput('x', 2)] });
     await expectClose((await runOnnx(bytes, { x })).output!, model.forward(x));
@@ -54,12 +91,18 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
 
   const recurrentCases: [string, () => RNN | LSTM | GRU][] = [
     ['LSTM', () => new LSTM({ inputSize: 3, hiddenSize: 5 })],
-    ['LSTM 2 layers bidirectional batch-first', () => new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true })],
+    [
+      'LSTM 2 layers bidirectional batch-first',
+      () => new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true }),
+    ],
     ['LSTM without bias, residual', () => new LSTM({ inputSize: 3, hiddenSize: 3, numLayers: 2, bias: false, residual: true })],
     ['GRU', () => new GRU({ inputSize: 3, hiddenSize: 5 })],
     ['GRU 3 layers bidirectional', () => new GRU({ inputSize: 3, hiddenSize: 4, numLayers: 3, bidirectional: true })],
     ['RNN tanh batch-first', () => new RNN({ inputSize: 3, hiddenSize: 5, batchFirst: true })],
-    ['RNN relu 2 layers bidirectional', () => new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, nonlinearity: 'relu' })],
+    [
+      'RNN relu 2 layers bidirectional',
+      () => new RNN({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true, nonlinearity: 'relu' }),
+    ],
   ];
 
   for (const [label, make] of recurrentCases) {
@@ -110,13 +153,22 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
       const packed = packPaddedSequence(x, [5, 2, 4], { batchFirst: true, enforceSorted: false });
       const [out, state] = lstm ? (layer as LSTM).forward(packed) : (layer as GRU).forward(packed);
       const [padded] = padPackedSequence(out, { batchFirst: true, totalLength: 5 });
-      const inputs = [{ name: 'x', shape: ['batch', 'sequence', 3] }, ...(lstm ? [] : []), { name: 'lengths', shape: ['batch'], dtype: 'int32' as const }];
+      const inputs = [
+        { name: 'x', shape: ['batch', 'sequence', 3] },
+        ...(lstm ? [] : []),
+        { name: 'lengths', shape: ['batch'], dtype: 'int32' as const },
+      ];
       const graphInputs = lstm ? [inputs[0]!, undefined, undefined, inputs[1]!] : [inputs[0]!, undefined, inputs[1]!];
       // The layer takes lengths after its state inputs: a wrapper exporter places them.
       class Wrapped extends Module {
         readonly inner = this.registerModule('inner', layer);
       }
-      registerOnnxExporter(Wrapped, (module, [xs, ls], context) => context.call(module.inner, graphInputs.map((spec) => (spec === undefined ? undefined : spec.name === 'x' ? xs : ls))));
+      registerOnnxExporter(Wrapped, (module, [xs, ls], context) =>
+        context.call(
+          module.inner,
+          graphInputs.map((spec) => (spec === undefined ? undefined : spec.name === 'x' ? xs : ls)),
+        ),
+      );
       const bytes = await exportOnnx(new Wrapped(), { inputs, outputNames: lstm ? ['output', 'h_n', 'c_n'] : ['output', 'h_n'] });
       const got = await runOnnx(bytes, { x, lengths });
       await expectClose(got.output!, padded);
@@ -124,9 +176,23 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
       if (lstm) await expectClose(got.c_n!, (state as [Tensor, Tensor])[1]);
     }
     const tagger = new SequenceTagger({ vocabSize: 11, embeddingDim: 4, hiddenSize: 5, numClasses: 3, paddingIdx: 0 });
-    const tokens = tensor([[1, 2, 3, 4], [5, 6, 0, 0]], { dtype: 'int32' });
-    const bytes = await exportOnnx(tagger, { inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }, { name: 'lengths', shape: ['batch'], dtype: 'int32' }] });
-    await expectClose((await runOnnx(bytes, { tokens, lengths: tensor([4, 2], { dtype: 'int32' }) })).output!, tagger.forward(tokens, [4, 2]));
+    const tokens = tensor(
+      [
+        [1, 2, 3, 4],
+        [5, 6, 0, 0],
+      ],
+      { dtype: 'int32' },
+    );
+    const bytes = await exportOnnx(tagger, {
+      inputs: [
+        { name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' },
+        { name: 'lengths', shape: ['batch'], dtype: 'int32' },
+      ],
+    });
+    await expectClose(
+      (await runOnnx(bytes, { tokens, lengths: tensor([4, 2], { dtype: 'int32' }) })).output!,
+      tagger.forward(tokens, [4, 2]),
+    );
   });
 
   it('RNNCell, LSTMCell and GRUCell: one step, from zeros and from a given state', async () => {
@@ -146,8 +212,16 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
       const outputNames = lstm ? ['h', 'c'] : ['h'];
       const xSpec = floatInput('x', 2);
       const fromZeros = await runOnnx(await exportOnnx(cell, { inputs: [xSpec], outputNames }), { x });
-      const stateSpecs = lstm ? [{ name: 'h0', shape: ['batch', 4] }, { name: 'c0', shape: ['batch', 4] }] : [{ name: 'h0', shape: ['batch', 4] }];
-      const fromState = await runOnnx(await exportOnnx(cell, { inputs: [xSpec, ...stateSpecs], outputNames }), lstm ? { x, h0: h, c0: c } : { x, h0: h });
+      const stateSpecs = lstm
+        ? [
+            { name: 'h0', shape: ['batch', 4] },
+            { name: 'c0', shape: ['batch', 4] },
+          ]
+        : [{ name: 'h0', shape: ['batch', 4] }];
+      const fromState = await runOnnx(
+        await exportOnnx(cell, { inputs: [xSpec, ...stateSpecs], outputNames }),
+        lstm ? { x, h0: h, c0: c } : { x, h0: h },
+      );
       if (lstm) {
         const [h1, c1] = (cell as LSTMCell).forward(x);
         await expectClose(fromZeros.h!, h1);
@@ -170,7 +244,13 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
     const lstm = new LSTMModel({ inputSize: 2, hiddenSize: 5, outputSize: 1, numLayers: 2 }).eval();
     await expectClose((await runOnnx(await exportOnnx(lstm, { inputs: [floatInput('x', 3)] }), { x })).output!, lstm.forward(x));
     const tagger = new SequenceTagger({ vocabSize: 11, embeddingDim: 4, hiddenSize: 5, numClasses: 3, paddingIdx: 0 });
-    const tokens = tensor([[1, 2, 3, 4], [5, 6, 7, 10]], { dtype: 'int32' });
+    const tokens = tensor(
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 10],
+      ],
+      { dtype: 'int32' },
+    );
     const bytes = await exportOnnx(tagger, { inputs: [{ name: 'tokens', shape: ['batch', 'sequence'], dtype: 'int32' }] });
     await expectClose((await runOnnx(bytes, { tokens })).output!, tagger.forward(tokens));
   });
@@ -220,6 +300,8 @@ describe('exportOnnx runs in onnxruntime-node with Recur\'s outputs (1e-5)', () 
     await expect(exportOnnx(projected, { inputs: [floatInput('x', 3)] })).rejects.toThrow(/projSize 0, got 2/);
     await expect(exportOnnx(new LSTM({ inputSize: 2, hiddenSize: 4 }), { inputs: [floatInput('x', 2)] })).rejects.toThrow(ValueError);
     await expect(exportOnnx(new Linear({ inFeatures: 2, outFeatures: 1 }), { inputs: [] })).rejects.toThrow(ValueError);
-    await expect(exportOnnx(new Linear({ inFeatures: 2, outFeatures: 1 }), { inputs: [{ name: 'x', shape: [-1, 2] }] })).rejects.toThrow(ValueError);
+    await expect(exportOnnx(new Linear({ inFeatures: 2, outFeatures: 1 }), { inputs: [{ name: 'x', shape: [-1, 2] }] })).rejects.toThrow(
+      ValueError,
+    );
   });
 });

@@ -30,11 +30,19 @@ export interface ExportOnnxOptions {
 }
 
 function checkInputs(inputs: unknown): asserts inputs is readonly OnnxInputSpec[] {
-  if (!Array.isArray(inputs) || inputs.length === 0) throw new ValueError(`exportOnnx: expected options.inputs, a non-empty array of { name, shape, dtype? }; got ${String(inputs)}`);
+  if (!Array.isArray(inputs) || inputs.length === 0)
+    throw new ValueError(`exportOnnx: expected options.inputs, a non-empty array of { name, shape, dtype? }; got ${String(inputs)}`);
   for (const spec of inputs as OnnxInputSpec[]) {
-    const ok = spec && typeof spec.name === 'string' && spec.name !== '' && Array.isArray(spec.shape) &&
+    const ok =
+      spec &&
+      typeof spec.name === 'string' &&
+      spec.name !== '' &&
+      Array.isArray(spec.shape) &&
       spec.shape.every((d) => (typeof d === 'number' && Number.isInteger(d) && d >= 0) || (typeof d === 'string' && d !== ''));
-    if (!ok) throw new ValueError(`exportOnnx: an input must be { name: non-empty string, shape: sizes or axis names }; got ${JSON.stringify(spec)}`);
+    if (!ok)
+      throw new ValueError(
+        `exportOnnx: an input must be { name: non-empty string, shape: sizes or axis names }; got ${JSON.stringify(spec)}`,
+      );
     if (spec.dtype !== undefined && spec.dtype !== 'float32' && spec.dtype !== 'int32') {
       throw new ValueError(`exportOnnx: input '${spec.name}': dtype must be 'float32' or 'int32'; got ${String(spec.dtype)}`);
     }
@@ -52,18 +60,27 @@ export async function exportOnnx(module: Module, options: ExportOnnxOptions): Pr
     host.set(tensor, Float32Array.from(await tensor.data()));
   }
   const graph = new OnnxGraph();
-  const inputs: OnnxValue[] = options.inputs.map((spec) => graph.input(spec.name, (spec.dtype ?? 'float32') as OnnxElementType, spec.shape));
+  const inputs: OnnxValue[] = options.inputs.map((spec) =>
+    graph.input(spec.name, (spec.dtype ?? 'float32') as OnnxElementType, spec.shape),
+  );
   const context = new ExportContext(graph, module, host);
   const outputs = context.call(module, inputs);
   const names = options.outputNames ?? outputs.map((_, i) => (i === 0 ? 'output' : `output_${i}`));
-  if (names.length !== outputs.length) throw new ValueError(`exportOnnx: ${module.constructor.name} has ${outputs.length} outputs; got ${names.length} outputNames`);
+  if (names.length !== outputs.length)
+    throw new ValueError(`exportOnnx: ${module.constructor.name} has ${outputs.length} outputs; got ${names.length} outputNames`);
   outputs.forEach((value, i) => graph.output(value, names[i]!));
   const message = {
     ir_version: ONNX_IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],
     producer_name: 'recur',
     producer_version: '0.1.0',
-    graph: { name: module.constructor.name, node: graph.nodes, initializer: graph.initializers, input: graph.inputs, output: graph.outputs },
+    graph: {
+      name: module.constructor.name,
+      node: graph.nodes,
+      initializer: graph.initializers,
+      input: graph.inputs,
+      output: graph.outputs,
+    },
     metadata_props: Object.entries(options.metadata ?? {}).map(([key, value]) => ({ key, value: String(value) })),
   };
   const type = modelProto();

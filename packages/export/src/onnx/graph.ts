@@ -112,7 +112,12 @@ export class OnnxGraph {
   }
 
   /** A one-output node. */
-  op(opType: string, inputs: readonly (OnnxValue | string | undefined | null)[], rank: number, attributes: Readonly<Record<string, OnnxAttribute>> = {}): OnnxValue {
+  op(
+    opType: string,
+    inputs: readonly (OnnxValue | string | undefined | null)[],
+    rank: number,
+    attributes: Readonly<Record<string, OnnxAttribute>> = {},
+  ): OnnxValue {
     return this.node(opType, inputs, [rank], attributes)[0]!;
   }
 

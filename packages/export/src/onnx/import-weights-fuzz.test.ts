@@ -50,28 +50,32 @@ function generate(rng: FuzzRandom): FuzzCase<{ bytes: Uint8Array; seed: Seed }> 
 const weights = (module: Module) => JSON.stringify(Object.values(module.stateDict()).map((t) => Array.from(t.dataSync())));
 
 describe('ONNX weight import fuzz', () => {
-  it(`${runs} seeded mutations each load or throw FormatError, a refusal changing nothing`, async () => {
-    const report = await fuzz({
-      name: 'onnx import',
-      runs,
-      seed: fuzzSeed(),
-      generate,
-      load: ({ bytes, seed }) => {
-        const module = seed.model();
-        const before = weights(module);
-        try {
-          importOnnxWeights(module, bytes);
-        } catch (error) {
-          if (weights(module) !== before) throw new Error('a refused file changed the module', { cause: error });
-          throw error;
-        } finally {
-          module.dispose();
-        }
-      },
-      accept: (error) => error instanceof FormatError,
-      show: ({ bytes }) => `${bytes.length} bytes`,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.refused).toBeGreaterThan(runs / 10);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each load or throw FormatError, a refusal changing nothing`,
+    async () => {
+      const report = await fuzz({
+        name: 'onnx import',
+        runs,
+        seed: fuzzSeed(),
+        generate,
+        load: ({ bytes, seed }) => {
+          const module = seed.model();
+          const before = weights(module);
+          try {
+            importOnnxWeights(module, bytes);
+          } catch (error) {
+            if (weights(module) !== before) throw new Error('a refused file changed the module', { cause: error });
+            throw error;
+          } finally {
+            module.dispose();
+          }
+        },
+        accept: (error) => error instanceof FormatError,
+        show: ({ bytes }) => `${bytes.length} bytes`,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.refused).toBeGreaterThan(runs / 10);
+    },
+    fuzzTimeout(runs),
+  );
 });

@@ -25,12 +25,22 @@ class EveryStep extends Module {
 
 describe('importOnnxWeights', () => {
   const cases: [string, () => Module, (number | string)[], 'float32' | 'int32'][] = [
-    ['LSTM 2 layers bidirectional', () => new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true }), ['T', 'B', 3], 'float32'],
+    [
+      'LSTM 2 layers bidirectional',
+      () => new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2, bidirectional: true }),
+      ['T', 'B', 3],
+      'float32',
+    ],
     ['GRU', () => new GRU({ inputSize: 3, hiddenSize: 4, batchFirst: true }), ['B', 'T', 3], 'float32'],
     ['RNN relu without bias', () => new RNN({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', bias: false }), ['T', 'B', 3], 'float32'],
     ['LSTMCell', () => new LSTMCell({ inputSize: 3, hiddenSize: 4 }), ['B', 3], 'float32'],
     ['GRUCell', () => new GRUCell({ inputSize: 3, hiddenSize: 4 }), ['B', 3], 'float32'],
-    ['RNNCell relu without bias', () => new RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', bias: false }), ['B', 3], 'float32'],
+    [
+      'RNNCell relu without bias',
+      () => new RNNCell({ inputSize: 3, hiddenSize: 4, nonlinearity: 'relu', bias: false }),
+      ['B', 3],
+      'float32',
+    ],
     ['SimpleRNN', () => new SimpleRNN({ inputSize: 2, hiddenSize: 3, outputSize: 2 }), ['B', 'T', 2], 'float32'],
     ['LSTMModel', () => new LSTMModel({ inputSize: 2, hiddenSize: 3, outputSize: 1, numLayers: 2 }), ['B', 'T', 2], 'float32'],
     ['SequenceTagger', () => new SequenceTagger({ vocabSize: 9, embeddingDim: 3, hiddenSize: 4, numClasses: 3 }), ['B', 'T'], 'int32'],

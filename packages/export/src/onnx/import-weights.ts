@@ -57,7 +57,14 @@ function recurrentLayers(module: Module): RecurrentTarget[] {
     const prefix = name ? `${name}.` : '';
     if (child instanceof RNN || child instanceof LSTM || child instanceof GRU) {
       for (let layer = 0; layer < child.numLayers; layer++) {
-        layers.push({ prefix, layer, module: child, op: onnxOpOf(child.mode), numDirections: child.numDirections, suffix: (d) => `_l${layer}${d === 1 ? '_reverse' : ''}` });
+        layers.push({
+          prefix,
+          layer,
+          module: child,
+          op: onnxOpOf(child.mode),
+          numDirections: child.numDirections,
+          suffix: (d) => `_l${layer}${d === 1 ? '_reverse' : ''}`,
+        });
       }
     } else if (child instanceof RNNCell || child instanceof LSTMCell || child instanceof GRUCell) {
       const op = child instanceof LSTMCell ? 'LSTM' : child instanceof GRUCell ? 'GRU' : 'RNN';
@@ -68,7 +75,11 @@ function recurrentLayers(module: Module): RecurrentTarget[] {
 }
 
 /** The [out, in] weight and bias of a Gemm or MatMul(+Add) node, or null when its weight is not a constant. */
-function linearOf(node: NodeMessage, weights: ReadonlyMap<string, HostTensor>, consumers: ReadonlyMap<string, NodeMessage[]>): { weight: HostWeight; weightName: string; bias: HostWeight | null } | null {
+function linearOf(
+  node: NodeMessage,
+  weights: ReadonlyMap<string, HostTensor>,
+  consumers: ReadonlyMap<string, NodeMessage[]>,
+): { weight: HostWeight; weightName: string; bias: HostWeight | null } | null {
   const weightName = node.input?.[1] ?? '';
   const b = weights.get(weightName);
   if (!b || b.dims.length !== 2) return null;
@@ -95,7 +106,8 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
   const found = new Map<string, HostWeight>();
   const put = (key: string, weight: HostWeight) => {
     const target = own[key];
-    if (!target) throw new FormatError(`${source}: the module has no weight '${key}' for the file's tensor of shape [${weight.shape.join(',')}]`);
+    if (!target)
+      throw new FormatError(`${source}: the module has no weight '${key}' for the file's tensor of shape [${weight.shape.join(',')}]`);
     if (target.shape.length !== weight.shape.length || target.shape.some((d, i) => d !== weight.shape[i])) {
       throw new FormatError(`${source}: '${key}' expected shape [${target.shape.join(',')}]; the file has [${weight.shape.join(',')}]`);
     }
@@ -115,7 +127,9 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
   const recurrentNodes = nodes.filter((n) => n.op_type === 'LSTM' || n.op_type === 'GRU' || n.op_type === 'RNN');
   const layers = recurrentLayers(module);
   if (recurrentNodes.length !== layers.length) {
-    throw new FormatError(`${source}: expected ${layers.length} recurrent layers (LSTM/GRU/RNN nodes) for the module; the file has ${recurrentNodes.length}`);
+    throw new FormatError(
+      `${source}: expected ${layers.length} recurrent layers (LSTM/GRU/RNN nodes) for the module; the file has ${recurrentNodes.length}`,
+    );
   }
   recurrentNodes.forEach((node, index) => {
     const entry = layers[index]!;
@@ -128,20 +142,27 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
     }
     const direction = stringAttribute(node, 'direction', 'forward');
     const D = direction === 'bidirectional' ? 2 : 1;
-    if (D !== entry.numDirections || direction === 'reverse') throw new FormatError(`${where}: expected direction ${entry.numDirections === 2 ? 'bidirectional' : 'forward'}; got ${direction}`);
+    if (D !== entry.numDirections || direction === 'reverse')
+      throw new FormatError(`${where}: expected direction ${entry.numDirections === 2 ? 'bidirectional' : 'forward'}; got ${direction}`);
     if (op === 'RNN') {
-      const activations = node.attribute?.find((a) => a.name === 'activations')?.strings?.map((s) => new TextDecoder().decode(s).toLowerCase()) ?? ['tanh'];
+      const activations = node.attribute
+        ?.find((a) => a.name === 'activations')
+        ?.strings?.map((s) => new TextDecoder().decode(s).toLowerCase()) ?? ['tanh'];
       const expected = (target as RNN | RNNCell).nonlinearity;
-      if (activations.some((a) => a !== expected)) throw new FormatError(`${where}: expected activations ${expected}; got ${activations.join(', ')}`);
+      if (activations.some((a) => a !== expected))
+        throw new FormatError(`${where}: expected activations ${expected}; got ${activations.join(', ')}`);
     }
     const gates = gateCount(op);
     const H = target.hiddenSize;
     const [w, r, b] = [1, 2, 3].map((i) => weights.get(node.input?.[i] ?? ''));
     if (!w || !r) throw new FormatError(`${where}: expected constant W and R inputs; got ${node.input?.slice(1, 3).join(', ')}`);
     const columns = w.dims[2]!;
-    if (w.dims.length !== 3 || w.dims[0] !== D || w.dims[1] !== gates * H) throw new FormatError(`${where}: W expected [${D}, ${gates * H}, in]; got [${w.dims.join(',')}]`);
-    if (r.dims.length !== 3 || r.dims[0] !== D || r.dims[1] !== gates * H || r.dims[2] !== H) throw new FormatError(`${where}: R expected [${D}, ${gates * H}, ${H}]; got [${r.dims.join(',')}]`);
-    if (b && (b.dims.length !== 2 || b.dims[0] !== D || b.dims[1] !== 2 * gates * H)) throw new FormatError(`${where}: B expected [${D}, ${2 * gates * H}]; got [${b.dims.join(',')}]`);
+    if (w.dims.length !== 3 || w.dims[0] !== D || w.dims[1] !== gates * H)
+      throw new FormatError(`${where}: W expected [${D}, ${gates * H}, in]; got [${w.dims.join(',')}]`);
+    if (r.dims.length !== 3 || r.dims[0] !== D || r.dims[1] !== gates * H || r.dims[2] !== H)
+      throw new FormatError(`${where}: R expected [${D}, ${gates * H}, ${H}]; got [${r.dims.join(',')}]`);
+    if (b && (b.dims.length !== 2 || b.dims[0] !== D || b.dims[1] !== 2 * gates * H))
+      throw new FormatError(`${where}: B expected [${D}, ${2 * gates * H}]; got [${b.dims.join(',')}]`);
     for (let d = 0; d < D; d++) {
       const suffix = entry.suffix(d);
       const block = (tensor: HostTensor, size: number, at: number) => toTorchOrder(op, tensor.values.subarray(at * size, (at + 1) * size));
@@ -165,23 +186,29 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
     .filter((n) => n.op_type === 'Gemm' || n.op_type === 'MatMul')
     .map((n) => linearOf(n, weights, consumers))
     .filter((l): l is NonNullable<typeof l> => l !== null && !usedNames.has(l.weightName));
-  const linears = module.namedModules().filter(([name, child]) => child instanceof Linear && !found.has(name ? `${name}.weight` : 'weight'));
+  const linears = module
+    .namedModules()
+    .filter(([name, child]) => child instanceof Linear && !found.has(name ? `${name}.weight` : 'weight'));
   if (linearNodes.length > linears.length) {
-    throw new FormatError(`${source}: the file has ${linearNodes.length} linear maps (Gemm/MatMul) not matched by name; the module has ${linears.length} Linear modules left to fill`);
+    throw new FormatError(
+      `${source}: the file has ${linearNodes.length} linear maps (Gemm/MatMul) not matched by name; the module has ${linears.length} Linear modules left to fill`,
+    );
   }
   linearNodes.forEach((node, index) => {
     const [name, linear] = linears[index]! as [string, Linear];
     const prefix = name ? `${name}.` : '';
     put(`${prefix}weight`, node.weight);
     if (linear.bias && node.bias) put(`${prefix}bias`, node.bias);
-    else if (linear.bias && !found.has(`${prefix}bias`)) put(`${prefix}bias`, { values: new Float32Array(linear.outFeatures), shape: [linear.outFeatures] });
+    else if (linear.bias && !found.has(`${prefix}bias`))
+      put(`${prefix}bias`, { values: new Float32Array(linear.outFeatures), shape: [linear.outFeatures] });
     else if (!linear.bias && node.bias) throw new FormatError(`${source}: ${prefix}bias: the Linear has bias: false; the file has a bias`);
   });
 
   const missing = Object.keys(own).filter((key) => !found.has(key));
   if (strict && missing.length > 0) throw new FormatError(`${source}: no weights in the file for ${missing.join(', ')}`);
   const dict: Record<string, Tensor> = {};
-  for (const [key, weight] of found) dict[key] = fromTypedArray(Float32Array.from(weight.values), weight.shape, { backend: own[key]!.backend });
+  for (const [key, weight] of found)
+    dict[key] = fromTypedArray(Float32Array.from(weight.values), weight.shape, { backend: own[key]!.backend });
   try {
     module.loadStateDict(dict, { strict: false });
   } finally {

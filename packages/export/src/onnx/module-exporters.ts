@@ -3,7 +3,23 @@
 // a Gather of rows; LayerNorm is LayerNormalization (opset 17); Dropout exports as in eval mode.
 
 import { ValueError } from '@recur/backend';
-import { Dropout, Embedding, GRU, GRUCell, LayerNorm, Linear, LSTM, LSTMCell, LSTMModel, RNN, RNNCell, Sequential, SequenceTagger, SimpleRNN, type Module } from '@recur/cells';
+import {
+  Dropout,
+  Embedding,
+  GRU,
+  GRUCell,
+  LayerNorm,
+  Linear,
+  LSTM,
+  LSTMCell,
+  LSTMModel,
+  RNN,
+  RNNCell,
+  Sequential,
+  SequenceTagger,
+  SimpleRNN,
+  type Module,
+} from '@recur/cells';
 import { registerDefaultExporter, type ExportContext } from './context.js';
 import type { OnnxValue } from './graph.js';
 import { exportCell } from './cell-exporters.js';
@@ -59,7 +75,11 @@ function exportSequential(module: Sequential, inputs: readonly (OnnxValue | unde
 }
 
 /** SimpleRNN and LSTMModel: the recurrent layer from zeros, then the head on the last step. */
-function exportLastStepModel(module: SimpleRNN | LSTMModel, inputs: readonly (OnnxValue | undefined)[], context: ExportContext): OnnxValue[] {
+function exportLastStepModel(
+  module: SimpleRNN | LSTMModel,
+  inputs: readonly (OnnxValue | undefined)[],
+  context: ExportContext,
+): OnnxValue[] {
   const x = only(module.constructor.name, inputs);
   const recurrent: Module = module instanceof SimpleRNN ? module.rnn : module.lstm;
   // The seed's explicit zero (h0, c0) is ONNX's default initial state.
@@ -70,7 +90,8 @@ function exportLastStepModel(module: SimpleRNN | LSTMModel, inputs: readonly (On
 /** tokens [B, T] (and lengths [B], as the packed forward) → logits [B, T, C]. */
 function exportSequenceTagger(module: SequenceTagger, inputs: readonly (OnnxValue | undefined)[], context: ExportContext): OnnxValue[] {
   const [tokens, lengths] = inputs;
-  if (!tokens || inputs.length > 2) throw new ValueError(`exportOnnx: SequenceTagger takes token ids [B, T] and optional lengths [B]; got ${inputs.length} inputs`);
+  if (!tokens || inputs.length > 2)
+    throw new ValueError(`exportOnnx: SequenceTagger takes token ids [B, T] and optional lengths [B]; got ${inputs.length} inputs`);
   const [embedded] = context.call(module.embedding, [tokens]);
   const [output] = context.call(module.lstm, [embedded, undefined, undefined, lengths]);
   return context.call(module.fc, [output]);

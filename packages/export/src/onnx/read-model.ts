@@ -18,14 +18,19 @@ export interface ReadModel {
 
 function floatsOf(tensor: TensorMessage, source: string): HostTensor | null {
   const dims = (tensor.dims ?? []).map(Number);
-  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) throw new FormatError(`${source}: tensor '${tensor.name}' has invalid dims [${dims.join(',')}]`);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0))
+    throw new FormatError(`${source}: tensor '${tensor.name}' has invalid dims [${dims.join(',')}]`);
   const size = dims.reduce((a, b) => a * b, 1);
-  if (tensor.data_location === 1) throw new FormatError(`${source}: tensor '${tensor.name}' keeps its data in an external file; expected the weights inside the model`);
+  if (tensor.data_location === 1)
+    throw new FormatError(`${source}: tensor '${tensor.name}' keeps its data in an external file; expected the weights inside the model`);
   let values: Float32Array;
   if (tensor.data_type === DataType.FLOAT) {
     const raw = tensor.raw_data;
     if (raw && raw.length > 0) {
-      if (raw.length !== size * 4) throw new FormatError(`${source}: tensor '${tensor.name}' of dims [${dims.join(',')}] expected ${size * 4} bytes of raw_data; got ${raw.length}`);
+      if (raw.length !== size * 4)
+        throw new FormatError(
+          `${source}: tensor '${tensor.name}' of dims [${dims.join(',')}] expected ${size * 4} bytes of raw_data; got ${raw.length}`,
+        );
       // A copy: the decoder's bytes may be a view into a shared (and unaligned) pool.
       const copy = new Uint8Array(raw.length);
       copy.set(raw);
@@ -38,7 +43,8 @@ function floatsOf(tensor: TensorMessage, source: string): HostTensor | null {
   } else {
     return null;
   }
-  if (values.length !== size) throw new FormatError(`${source}: tensor '${tensor.name}' of dims [${dims.join(',')}] expected ${size} values; got ${values.length}`);
+  if (values.length !== size)
+    throw new FormatError(`${source}: tensor '${tensor.name}' of dims [${dims.join(',')}] expected ${size} values; got ${values.length}`);
   return { dims, values };
 }
 

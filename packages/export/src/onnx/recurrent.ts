@@ -50,15 +50,27 @@ export function exportRecurrent(module: RecurrentBase, inputs: readonly (OnnxVal
     const r = graph.initializer(`${tag}_R`, R, [D, gates * H, H]);
     const b = module.bias ? graph.initializer(`${tag}_B`, B, [D, 2 * gates * H]) : undefined;
     const rows = (state: OnnxValue | undefined) =>
-      state && graph.op('Slice', [state, graph.int64s('starts', [layer * D]), graph.int64s('ends', [(layer + 1) * D]), graph.int64s('axes', [0])], 3);
+      state &&
+      graph.op(
+        'Slice',
+        [state, graph.int64s('starts', [layer * D]), graph.int64s('ends', [(layer + 1) * D]), graph.int64s('axes', [0])],
+        3,
+      );
     const attributes = {
       hidden_size: { int: H },
       direction: { string: D === 2 ? 'bidirectional' : 'forward' },
       ...(op === 'GRU' ? { linear_before_reset: { int: 1 } } : {}),
-      ...(op === 'RNN' ? { activations: { strings: new Array<string>(D).fill((module as RNN).nonlinearity === 'relu' ? 'Relu' : 'Tanh') } } : {}),
+      ...(op === 'RNN'
+        ? { activations: { strings: new Array<string>(D).fill((module as RNN).nonlinearity === 'relu' ? 'Relu' : 'Tanh') } }
+        : {}),
     };
     const outputRanks = op === 'LSTM' ? [4, 3, 3] : [4, 3];
-    const [y, yH, yC] = graph.node(op, [sequence, w, r, b, lengths, rows(h0), op === 'LSTM' ? rows(c0) : undefined], outputRanks, attributes);
+    const [y, yH, yC] = graph.node(
+      op,
+      [sequence, w, r, b, lengths, rows(h0), op === 'LSTM' ? rows(c0) : undefined],
+      outputRanks,
+      attributes,
+    );
     lastH.push(yH!);
     if (yC) lastC.push(yC);
     // Y [T, D, B, H] → [T, B, D, H] → [T, B, D·H] (Reshape's 0 keeps that dimension).
@@ -70,4 +82,3 @@ export function exportRecurrent(module: RecurrentBase, inputs: readonly (OnnxVal
   const output = module.batchFirst ? graph.transpose(sequence, [1, 0, 2]) : sequence;
   return op === 'LSTM' ? [output, join(lastH), join(lastC)] : [output, join(lastH)];
 }
-

@@ -4,12 +4,19 @@ import * as ort from 'onnxruntime-node';
 import { expect } from 'vitest';
 import type { Tensor } from '@recur/tensor';
 
-export async function runOnnx(bytes: Uint8Array, feeds: Record<string, Tensor>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
+export async function runOnnx(
+  bytes: Uint8Array,
+  feeds: Record<string, Tensor>,
+): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> {
   const session = await ort.InferenceSession.create(bytes);
   const inputs: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) {
     const data = await t.data();
-    inputs[name] = new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', t.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), [...t.shape]);
+    inputs[name] = new ort.Tensor(
+      t.dtype === 'int32' ? 'int32' : 'float32',
+      t.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data),
+      [...t.shape],
+    );
   }
   const result = await session.run(inputs);
   await session.release();
@@ -19,7 +26,11 @@ export async function runOnnx(bytes: Uint8Array, feeds: Record<string, Tensor>):
 }
 
 /** Same shape, and every value within `tolerance` (absolute) of Recur's. */
-export async function expectClose(actual: { data: Float32Array; dims: readonly number[] }, expected: Tensor, tolerance = 1e-5): Promise<void> {
+export async function expectClose(
+  actual: { data: Float32Array; dims: readonly number[] },
+  expected: Tensor,
+  tolerance = 1e-5,
+): Promise<void> {
   expect([...actual.dims]).toEqual([...expected.shape]);
   const want = await expected.data();
   let worst = 0;

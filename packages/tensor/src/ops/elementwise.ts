@@ -28,8 +28,7 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
 
 /** The dtype two operands compute in (PyTorch's promotion, restricted to our three dtypes). */
 function promote(a: Operand, b: Operand): DType {
-  const kind = (v: Operand): DType =>
-    v instanceof Tensor ? v.dtype : Number.isInteger(v) ? 'int32' : 'float32';
+  const kind = (v: Operand): DType => (v instanceof Tensor ? v.dtype : Number.isInteger(v) ? 'int32' : 'float32');
   // A JS number only lifts the category (int → float), never outranks a tensor of its kind.
   if (a instanceof Tensor && b instanceof Tensor) return RANK[a.dtype] >= RANK[b.dtype] ? a.dtype : b.dtype;
   const t = (a instanceof Tensor ? a : b) as Tensor;
@@ -191,21 +190,18 @@ export const neg = (x: Tensor): Tensor => unary('neg', x, { saves: [], vjp: (g) 
 export const exp = (x: Tensor): Tensor => unary('exp', x, { saves: ['y'], vjp: (g, { y }) => mul(g, y) });
 export const log = (x: Tensor): Tensor => unary('log', x, { saves: ['x'], vjp: (g, { x: xs }) => div(g, xs) });
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, { saves: ['y'], vjp: (g, { y }) => div(g, mul(y, 2)) });
-export const rsqrt = (x: Tensor): Tensor =>
-  unary('rsqrt', x, { saves: ['y'], vjp: (g, { y }) => mul(mul(g, -0.5), mul(y, mul(y, y))) });
+export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, { saves: ['y'], vjp: (g, { y }) => mul(mul(g, -0.5), mul(y, mul(y, y))) });
 export const abs = (x: Tensor): Tensor => unary('abs', x, { saves: ['x'], vjp: (g, { x: xs }) => mul(g, sign(xs)) });
 export const sign = (x: Tensor): Tensor => unary('sign', x, { saves: [], vjp: (g) => mul(g, 0) });
 export const square = (x: Tensor): Tensor => unary('square', x, { saves: ['x'], vjp: (g, { x: xs }) => mul(g, mul(xs, 2)) });
-export const reciprocal = (x: Tensor): Tensor =>
-  unary('reciprocal', x, { saves: ['y'], vjp: (g, { y }) => neg(mul(g, mul(y, y))) });
+export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, { saves: ['y'], vjp: (g, { y }) => neg(mul(g, mul(y, y))) });
 export const sin = (x: Tensor): Tensor => unary('sin', x, { saves: ['x'], vjp: (g, { x: xs }) => mul(g, cos(xs)) });
 export const cos = (x: Tensor): Tensor => unary('cos', x, { saves: ['x'], vjp: (g, { x: xs }) => neg(mul(g, sin(xs))) });
 export const floor = (x: Tensor): Tensor => unary('floor', x, { saves: [], vjp: (g) => mul(g, 0) });
 export const ceil = (x: Tensor): Tensor => unary('ceil', x, { saves: [], vjp: (g) => mul(g, 0) });
 
 // ── activations ────────────────────────────────────────────────────────────────────────
-export const sigmoid = (x: Tensor): Tensor =>
-  unary('sigmoid', x, { saves: ['y'], vjp: (g, { y }) => mul(g, mul(y, sub(1, y))) });
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, { saves: ['y'], vjp: (g, { y }) => mul(g, mul(y, sub(1, y))) });
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, { saves: ['y'], vjp: (g, { y }) => mul(g, sub(1, mul(y, y))) });
 export const relu = (x: Tensor): Tensor => unary('relu', x, { saves: ['y'], vjp: (g, { y }) => where(gt(y, 0), g, 0) });
 
@@ -247,10 +243,8 @@ export const gt = (a: Operand, b: Operand): Tensor => binary('gt', a, b);
 export const ge = (a: Operand, b: Operand): Tensor => binary('ge', a, b);
 const asBool = (x: Tensor): Tensor => (expectTensor('logical op', 'operand', x).dtype === 'bool' ? x : cast(x, 'bool'));
 export const logicalNot = (x: Tensor): Tensor => scope(() => unaryKernel('logicalNot', asBool(x)));
-export const logicalAnd = (a: Tensor, b: Tensor): Tensor =>
-  scope(() => binaryKernel('logicalAnd', asBool(a), asBool(b)));
-export const logicalOr = (a: Tensor, b: Tensor): Tensor =>
-  scope(() => binaryKernel('logicalOr', asBool(a), asBool(b)));
+export const logicalAnd = (a: Tensor, b: Tensor): Tensor => scope(() => binaryKernel('logicalAnd', asBool(a), asBool(b)));
+export const logicalOr = (a: Tensor, b: Tensor): Tensor => scope(() => binaryKernel('logicalOr', asBool(a), asBool(b)));
 
 /** cond ? a : b elementwise, with broadcasting; cond must be bool. */
 export function where(cond: Tensor, a: Operand, b: Operand): Tensor {

@@ -68,7 +68,8 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor | readonly 
   return scope(() => {
     // Host indices are checked before they reach any backend, so every backend rejects them at once.
     if (!(indices instanceof Tensor)) checkHostIndices('indexSelect', indices, x.shape[a]!, a);
-    let index = indices instanceof Tensor ? indices : tensor([...indices], { dtype: 'int32', backend: x.liveStorage('indexSelect').backend });
+    let index =
+      indices instanceof Tensor ? indices : tensor([...indices], { dtype: 'int32', backend: x.liveStorage('indexSelect').backend });
     if (index.rank !== 1) throw new ShapeError(`indexSelect: indices must be 1-D; got shape ${fmtShape(index.shape)}`);
     if (index.dtype !== 'int32') {
       if (index.dtype !== 'bool') throw new DTypeError(`indexSelect: indices must be int32; got ${index.dtype}`);

@@ -31,11 +31,7 @@ export function concat(tensors: readonly Tensor[], axis = 0): Tensor {
   const y = allocTensor(shape, first.dtype, backend);
   let start = 0;
   for (const t of tensors) {
-    const window = y.viewAs(
-      t.shape,
-      y.strides,
-      start * y.strides[a]!,
-    );
+    const window = y.viewAs(t.shape, y.strides, start * y.strides[a]!);
     if (t.size > 0) backend.copy(viewOf(t), viewOf(window));
     window.dispose();
     start += t.shape[a]!;
@@ -65,7 +61,12 @@ export function stack(tensors: readonly Tensor[], axis = 0): Tensor {
     }
   }
   const a = normAxis('stack', axis, first.rank + 1);
-  return scope(() => concat(tensors.map((t) => unsqueeze(t, a)), a));
+  return scope(() =>
+    concat(
+      tensors.map((t) => unsqueeze(t, a)),
+      a,
+    ),
+  );
 }
 
 /** Views of consecutive pieces along `axis`: of `size` each (the last may be smaller), or of the given sizes. */
@@ -118,7 +119,8 @@ export function pad(x: Tensor, pads: readonly number[], value = 0): Tensor {
   if (pads.length % 2 !== 0 || pads.length / 2 > x.rank) {
     throw new ValueError(`pad: expected an even number of pads for at most ${x.rank} axes; got ${pads.length}`);
   }
-  if (pads.some((p) => !Number.isInteger(p) || p < 0)) throw new ValueError(`pad: pads must be non-negative integers; got ${JSON.stringify(pads)}`);
+  if (pads.some((p) => !Number.isInteger(p) || p < 0))
+    throw new ValueError(`pad: pads must be non-negative integers; got ${JSON.stringify(pads)}`);
   const before = x.shape.map(() => 0);
   const shape = [...x.shape];
   for (let k = 0; k < pads.length / 2; k++) {

@@ -18,7 +18,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (bias !== undefined && bias !== null && !(bias instanceof Tensor)) {
     throw new ValueError(`linear: bias must be a Tensor or null; got ${describeValue(bias)}`);
   }
-  for (const [what, t] of [['x', x], ['weight', weight], ['bias', bias]] as const) {
+  for (const [what, t] of [
+    ['x', x],
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
     if (t && t.dtype !== 'float32') throw new DTypeError(`linear: expected a float32 ${what}; got ${t.dtype}`);
   }
   if (weight.rank !== 2) throw new ShapeError(`linear: expected weight [out, in]; got ${fmtShape(weight.shape)}`);

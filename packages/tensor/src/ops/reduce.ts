@@ -1,7 +1,17 @@
 // Reductions over axes with keepDim, and their VJPs: sum, mean, max, min, logSumExp, argmax,
 // argmin. `g` is the upstream gradient; it is broadcast back over the reduced axes.
 
-import { DTypeError, IndexError, ShapeError, checkOptions, expectBool, expectIntegerList, fmtShape, sizeOf, type ReduceOp } from '@recur/backend';
+import {
+  DTypeError,
+  IndexError,
+  ShapeError,
+  checkOptions,
+  expectBool,
+  expectIntegerList,
+  fmtShape,
+  sizeOf,
+  type ReduceOp,
+} from '@recur/backend';
 import { expectTensor } from '../args.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxes, normAxis, sameShape, viewOf } from '../internal.js';
@@ -30,8 +40,7 @@ function reduceOptions<T extends ReduceOptions | ArgOptions>(op: string, x: Tens
   return checked;
 }
 
-const keptShape = (shape: readonly number[], axes: readonly number[]): number[] =>
-  shape.map((d, i) => (axes.includes(i) ? 1 : d));
+const keptShape = (shape: readonly number[], axes: readonly number[]): number[] => shape.map((d, i) => (axes.includes(i) ? 1 : d));
 
 /** Run a reduce kernel; the result keeps the reduced axes with size 1. */
 function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], dtype = x.dtype): Tensor {
@@ -113,7 +122,12 @@ function argExtreme(op: 'argmax' | 'argmin', x: Tensor, options: ArgOptions): Te
     const flat = reshape(x, [x.size]);
     const out = reduceKernel(op, flat, [0], 'int32');
     flat.dispose();
-    return options.keepDim ? reshapeOwned(out, x.shape.map(() => 1)) : reshapeOwned(out, []);
+    return options.keepDim
+      ? reshapeOwned(
+          out,
+          x.shape.map(() => 1),
+        )
+      : reshapeOwned(out, []);
   }
   const axis = normAxis(op, options.axis, x.rank);
   if (x.rank > 0 && x.shape[axis] === 0) {
@@ -148,7 +162,12 @@ function logSumExpBody(x: Tensor, axes: readonly number[], keepDim: boolean): Te
   const shifted = sub(x, shift);
   const total = log(sum(exp(shifted), { axis: axes, keepDim: true }));
   const y = add(total, shift);
-  return keepDim ? y : reshape(y, x.shape.filter((_, i) => !axes.includes(i)));
+  return keepDim
+    ? y
+    : reshape(
+        y,
+        x.shape.filter((_, i) => !axes.includes(i)),
+      );
 }
 
 /** Sum a broadcast gradient back down to `shape` (the VJP of broadcasting). */

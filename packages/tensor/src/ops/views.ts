@@ -2,7 +2,17 @@
 // no strides can express it). Each VJP maps the gradient back through the inverse view;
 // slicing VJPs write g into the sliced window of a zero tensor of the input's shape.
 
-import { IndexError, ShapeError, ValueError, contiguousStrides, expectAxes, expectInteger, expectIntegerList, fmtShape, sizeOf } from '@recur/backend';
+import {
+  IndexError,
+  ShapeError,
+  ValueError,
+  contiguousStrides,
+  expectAxes,
+  expectInteger,
+  expectIntegerList,
+  fmtShape,
+  sizeOf,
+} from '@recur/backend';
 import { expectTensor } from '../args.js';
 import { Tensor } from '../tensor.js';
 import { allocTensor, commonBackend, normAxis, sameShape, viewOf } from '../internal.js';
@@ -116,7 +126,11 @@ export function permute(x: Tensor, axes: readonly number[]): Tensor {
   if (norm.length !== x.rank || new Set(norm).size !== norm.length) {
     throw new IndexError(`permute: expected a permutation of ${x.rank} axes; got ${JSON.stringify(axes)}`);
   }
-  const y = x.viewAs(norm.map((a) => x.shape[a]!), norm.map((a) => x.strides[a]!), x.offset);
+  const y = x.viewAs(
+    norm.map((a) => x.shape[a]!),
+    norm.map((a) => x.strides[a]!),
+    x.offset,
+  );
   const inverse = new Array<number>(norm.length);
   norm.forEach((a, i) => (inverse[a] = i));
   return withGrad(y, x, 'permute', (g) => permute(g, inverse));
@@ -126,7 +140,11 @@ export function transpose(x: Tensor, axis0 = -2, axis1 = -1): Tensor {
   expectTensor('transpose', 'x', x);
   expectInteger('transpose', 'axis0', axis0);
   expectInteger('transpose', 'axis1', axis1);
-  if (x.rank < 2) return permute(x, x.shape.map((_, i) => i));
+  if (x.rank < 2)
+    return permute(
+      x,
+      x.shape.map((_, i) => i),
+    );
   const a = normAxis('transpose', axis0, x.rank);
   const b = normAxis('transpose', axis1, x.rank);
   const axes = x.shape.map((_, i) => i);
@@ -178,9 +196,7 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
     throw new IndexError(`narrow: start ${start} and length ${length} exceed axis ${a} of size ${size} (shape ${fmtShape(x.shape)})`);
   }
   const from = x.shape;
-  return withGrad(stepView(x, a, start, length, 1), x, 'narrow', (g) =>
-    embed(g, from, (t) => stepView(t, a, start, length, 1)),
-  );
+  return withGrad(stepView(x, a, start, length, 1), x, 'narrow', (g) => embed(g, from, (t) => stepView(t, a, start, length, 1)));
 }
 
 /** Python-style slice start:end:step along `axis` (negative bounds count from the end; step > 0). */
@@ -196,9 +212,7 @@ export function slice(x: Tensor, axis: number, start = 0, end = Infinity, step =
   const hi = Math.max(lo, clampIndex(end));
   const length = Math.ceil((hi - lo) / step);
   const from = x.shape;
-  return withGrad(stepView(x, a, lo, length, step), x, 'slice', (g) =>
-    embed(g, from, (t) => stepView(t, a, lo, length, step)),
-  );
+  return withGrad(stepView(x, a, lo, length, step), x, 'slice', (g) => embed(g, from, (t) => stepView(t, a, lo, length, step)));
 }
 
 function selectView(x: Tensor, axis: number, index: number): Tensor {
@@ -226,8 +240,12 @@ export function select(x: Tensor, axis: number, index: number): Tensor {
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   expectTensor('squeeze', 'x', x);
   if (axis !== undefined) expectAxes('squeeze', 'axis', axis);
-  const axes = axis === undefined ? x.shape.map((_, i) => i) : (typeof axis === 'number' ? [axis] : axis).map((a) => normAxis('squeeze', a, x.rank));
-  return reshape(x, x.shape.filter((d, i) => !(d === 1 && axes.includes(i))));
+  const axes =
+    axis === undefined ? x.shape.map((_, i) => i) : (typeof axis === 'number' ? [axis] : axis).map((a) => normAxis('squeeze', a, x.rank));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => !(d === 1 && axes.includes(i))),
+  );
 }
 
 export function unsqueeze(x: Tensor, axis: number): Tensor {

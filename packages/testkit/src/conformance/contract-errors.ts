@@ -75,7 +75,10 @@ export function describeContractErrors(harness: Harness): void {
         ['copy [3,4] → [3,4,1]', () => backend.copy(x, zeros(session, 'float32', [3, 4, 1]))],
         ['cast [3,4] → [2,6]', () => backend.cast(x, zeros(session, 'int32', [2, 6]))],
         ['reduce sum [3,4] over axis 1 → [3] (not [3,1])', () => backend.reduce('sum', x, [1], zeros(session, 'float32', [3]))],
-        ['gather indices [3,2] → out [3,4]', () => backend.gather(x, zeros(session, 'int32', [3, 2]), 1, zeros(session, 'float32', [3, 4]))],
+        [
+          'gather indices [3,2] → out [3,4]',
+          () => backend.gather(x, zeros(session, 'int32', [3, 2]), 1, zeros(session, 'float32', [3, 4])),
+        ],
         ['matmul inner dimensions [3,4]·[3,4]', () => backend.matmul(x, x, zeros(session, 'float32', [3, 4]))],
         ['matmul out [3,3] for [3,4]·[4,5]', () => backend.matmul(x, zeros(session, 'float32', [4, 5]), zeros(session, 'float32', [3, 3]))],
       ];

@@ -6,17 +6,7 @@ import { DTYPES, typedArrayFor } from '@recur/backend';
 import type { DType } from '@recur/backend';
 import { describe } from 'vitest';
 import { EXACT } from './compare.js';
-import {
-  anyValue,
-  bit,
-  caseShapes,
-  intIn,
-  logUniform,
-  signed,
-  uniformIn,
-  withSpecials,
-  type Generate,
-} from './generators.js';
+import { anyValue, bit, caseShapes, intIn, logUniform, signed, uniformIn, withSpecials, type Generate } from './generators.js';
 import { kernelTest, type Harness } from './harness.js';
 import { OUTPUT_LAYOUTS, UNARY_PLANS } from './layouts.js';
 import type { Session } from './session.js';

@@ -115,12 +115,7 @@ export function elementwiseBound(harness: Harness, op: string, dtype: DType, out
 }
 
 /** The table's js expression evaluated on the host and stored into the output dtype. */
-function contractValues(
-  js: string,
-  params: readonly string[],
-  operands: readonly ArrayLike<number>[],
-  outDType: DType,
-): ArrayLike<number> {
+function contractValues(js: string, params: readonly string[], operands: readonly ArrayLike<number>[], outDType: DType): ArrayLike<number> {
   const evaluate = new Function(...params, `return ${js};`) as (...args: number[]) => number;
   const size = operands[0]!.length;
   const values = typedArrayFor(outDType, size);

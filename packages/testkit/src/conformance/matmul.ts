@@ -104,9 +104,7 @@ export function describeMatmul(harness: Harness): void {
                 const a = session.input('float32', [...batch, ...(transposeA ? [k, m] : [m, k])], aLayout, values);
                 const b = session.input('float32', [...batch, ...(transposeB ? [n, k] : [k, n])], bLayout, values);
                 const outShape = [...batch, m, n];
-                const initial = accumulate
-                  ? Float32Array.from({ length: sizeOf(outShape) }, () => session.rng.uniform(-4, 4))
-                  : undefined;
+                const initial = accumulate ? Float32Array.from({ length: sizeOf(outShape) }, () => session.rng.uniform(-4, 4)) : undefined;
                 const out = session.output('float32', outShape, outLayout, initial);
                 session.backend.matmul(a.view, b.view, out.view, options);
                 session.reference.matmul(a.reference, b.reference, out.reference, options);

@@ -22,7 +22,7 @@ export function describeMemory(harness: Harness): void {
       session.casesChecked++;
     });
 
-    kernelTest(harness, 'alloc is zero-filled and read returns the dtype\'s array', async (session) => {
+    kernelTest(harness, "alloc is zero-filled and read returns the dtype's array", async (session) => {
       for (const dtype of DTYPES) {
         for (const size of [0, 1, 17, 65]) {
           const buffer = session.alloc(session.backend, size, dtype);
@@ -44,15 +44,11 @@ export function describeMemory(harness: Harness): void {
         backend.write(buffer, whole.subarray(0, 25));
         backend.write(buffer, whole.subarray(25), 25);
         expect(Array.from(await backend.read(buffer)), `${dtype} whole read`).toEqual(Array.from(whole));
-        expect(Array.from(await backend.read(buffer, 7, 19)), `${dtype} read(7, 19)`).toEqual(
-          Array.from(whole.subarray(7, 26)),
-        );
+        expect(Array.from(await backend.read(buffer, 7, 19)), `${dtype} read(7, 19)`).toEqual(Array.from(whole.subarray(7, 26)));
         expect(Array.from(await backend.read(buffer, 33)), `${dtype} read(33)`).toEqual(Array.from(whole.subarray(33)));
         expect((await backend.read(buffer, 40, 0)).length, `${dtype} empty read at the end`).toBe(0);
         if (backend.readSync) {
-          expect(Array.from(backend.readSync(buffer, 5, 9)), `${dtype} readSync(5, 9)`).toEqual(
-            Array.from(whole.subarray(5, 14)),
-          );
+          expect(Array.from(backend.readSync(buffer, 5, 9)), `${dtype} readSync(5, 9)`).toEqual(Array.from(whole.subarray(5, 14)));
         }
         session.casesChecked++;
       }

@@ -51,13 +51,7 @@ function randomBound(harness: Harness, params: RandomParams): Bound {
   return (expected) => atol * Math.abs(params.b) + rtol * Math.abs(expected);
 }
 
-async function randomCase(
-  harness: Harness,
-  session: Session,
-  params: RandomParams,
-  shape: Shape,
-  layout: LayoutKind,
-): Promise<void> {
+async function randomCase(harness: Harness, session: Session, params: RandomParams, shape: Shape, layout: LayoutKind): Promise<void> {
   const dtype = outDType(params.distribution);
   const out = session.output(dtype, shape, layout);
   session.backend.random(out.view, params);

@@ -6,17 +6,7 @@ import { REDUCE_OPS, sizeOf, typedArrayFor } from '@recur/backend';
 import type { DType, ReduceOp } from '@recur/backend';
 import { describe } from 'vitest';
 import { EXACT, maxAbs, type Bound } from './compare.js';
-import {
-  caseShapes,
-  intIn,
-  oneOf,
-  quarterSteps,
-  signed,
-  uniformIn,
-  withSpecials,
-  type Generate,
-  type Shape,
-} from './generators.js';
+import { caseShapes, intIn, oneOf, quarterSteps, signed, uniformIn, withSpecials, type Generate, type Shape } from './generators.js';
 import { kernelTest, type Harness } from './harness.js';
 import { UNARY_PLANS } from './layouts.js';
 import type { Rng } from './prng.js';

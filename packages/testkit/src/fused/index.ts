@@ -23,27 +23,46 @@ const weightedSum = (t: Tensor, seed: number): Tensor => {
 
 const CASES: readonly Case[] = [
   {
-    name: 'LSTMCell', kind: 'lstm', inputShape: [5, 7],
+    name: 'LSTMCell',
+    kind: 'lstm',
+    inputShape: [5, 7],
     build: () => new LSTMCell({ inputSize: 7, hiddenSize: 9 }),
-    loss: (m, x) => { const [h, c] = (m as LSTMCell).forward(x); return weightedSum(h, 1).add(weightedSum(c, 2)); },
+    loss: (m, x) => {
+      const [h, c] = (m as LSTMCell).forward(x);
+      return weightedSum(h, 1).add(weightedSum(c, 2));
+    },
   },
   {
-    name: 'GRUCell', kind: 'gru', inputShape: [4, 6],
+    name: 'GRUCell',
+    kind: 'gru',
+    inputShape: [4, 6],
     build: () => new GRUCell({ inputSize: 6, hiddenSize: 5 }),
     loss: (m, x) => weightedSum((m as GRUCell).forward(x), 1),
   },
   {
-    name: 'LSTM 2 layers, bidirectional, projSize 3', kind: 'lstm', inputShape: [6, 3, 4],
+    name: 'LSTM 2 layers, bidirectional, projSize 3',
+    kind: 'lstm',
+    inputShape: [6, 3, 4],
     build: () => new LSTM({ inputSize: 4, hiddenSize: 5, numLayers: 2, bidirectional: true, projSize: 3 }),
-    loss: (m, x) => { const [y, [h, c]] = (m as LSTM).forward(x); return weightedSum(y, 1).add(weightedSum(h, 2)).add(weightedSum(c, 3)); },
+    loss: (m, x) => {
+      const [y, [h, c]] = (m as LSTM).forward(x);
+      return weightedSum(y, 1).add(weightedSum(h, 2)).add(weightedSum(c, 3));
+    },
   },
   {
-    name: 'GRU batch-first, 2 layers', kind: 'gru', inputShape: [3, 7, 4],
+    name: 'GRU batch-first, 2 layers',
+    kind: 'gru',
+    inputShape: [3, 7, 4],
     build: () => new GRU({ inputSize: 4, hiddenSize: 6, numLayers: 2, batchFirst: true }),
-    loss: (m, x) => { const [y, h] = (m as GRU).forward(x); return weightedSum(y, 1).add(weightedSum(h, 2)); },
+    loss: (m, x) => {
+      const [y, h] = (m as GRU).forward(x);
+      return weightedSum(y, 1).add(weightedSum(h, 2));
+    },
   },
   {
-    name: 'LSTM packed, bidirectional', kind: 'lstm', inputShape: [6, 4, 3],
+    name: 'LSTM packed, bidirectional',
+    kind: 'lstm',
+    inputShape: [6, 4, 3],
     build: () => new LSTM({ inputSize: 3, hiddenSize: 4, bidirectional: true }),
     loss: (m, x) => {
       const packed = packPaddedSequence(x, [4, 6, 1, 3], { enforceSorted: false });
@@ -53,7 +72,9 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'GRU packed', kind: 'gru', inputShape: [5, 3, 2],
+    name: 'GRU packed',
+    kind: 'gru',
+    inputShape: [5, 3, 2],
     build: () => new GRU({ inputSize: 2, hiddenSize: 3 }),
     loss: (m, x) => {
       const [out, h] = (m as GRU).forward(packPaddedSequence(x, [5, 2, 3], { enforceSorted: false }));
@@ -62,7 +83,9 @@ const CASES: readonly Case[] = [
   },
   {
     // Initial states made from x, so dh0 and dc0 show up in x's gradient.
-    name: 'LSTM packed, bidirectional, initial state from the input', kind: 'lstm', inputShape: [5, 3, 4],
+    name: 'LSTM packed, bidirectional, initial state from the input',
+    kind: 'lstm',
+    inputShape: [5, 3, 4],
     build: () => new LSTM({ inputSize: 4, hiddenSize: 4, bidirectional: true }),
     loss: (m, x) => {
       const packed = packPaddedSequence(x, [5, 2, 4], { enforceSorted: false });
@@ -71,13 +94,20 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'GRU bidirectional, initial state from the input', kind: 'gru', inputShape: [4, 2, 3],
+    name: 'GRU bidirectional, initial state from the input',
+    kind: 'gru',
+    inputShape: [4, 2, 3],
     build: () => new GRU({ inputSize: 3, hiddenSize: 3, bidirectional: true }),
-    loss: (m, x) => { const [y, h] = (m as GRU).forward(x, x.narrow(0, 1, 2)); return weightedSum(y, 1).add(weightedSum(h, 2)); },
+    loss: (m, x) => {
+      const [y, h] = (m as GRU).forward(x, x.narrow(0, 1, 2));
+      return weightedSum(y, 1).add(weightedSum(h, 2));
+    },
   },
   {
     // G7: without b_hh the GRU sequence op once returned a bias gradient for a missing input.
-    name: 'GRU without bias, 2 layers, bidirectional, batch-first, initial state from the input', kind: 'gru', inputShape: [3, 4, 4],
+    name: 'GRU without bias, 2 layers, bidirectional, batch-first, initial state from the input',
+    kind: 'gru',
+    inputShape: [3, 4, 4],
     build: () => new GRU({ inputSize: 4, hiddenSize: 4, numLayers: 2, bidirectional: true, batchFirst: true, bias: false }),
     loss: (m, x) => {
       // x [B 3, T 4, 4] read as [L·D 4, B 3, H 4].
@@ -86,7 +116,9 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'RNN tanh 2 layers, bidirectional, packed', kind: 'rnn', inputShape: [6, 3, 2],
+    name: 'RNN tanh 2 layers, bidirectional, packed',
+    kind: 'rnn',
+    inputShape: [6, 3, 2],
     build: () => new RNN({ inputSize: 2, hiddenSize: 3, numLayers: 2, bidirectional: true }),
     loss: (m, x) => {
       const [out, h] = (m as RNN).forward(packPaddedSequence(x, [3, 6, 1], { enforceSorted: false }));
@@ -94,9 +126,14 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'RNN relu, initial state from the input', kind: 'rnn', inputShape: [5, 4, 3],
+    name: 'RNN relu, initial state from the input',
+    kind: 'rnn',
+    inputShape: [5, 4, 3],
     build: () => new RNN({ inputSize: 3, hiddenSize: 3, nonlinearity: 'relu' }),
-    loss: (m, x) => { const [y, h] = (m as RNN).forward(x, x.narrow(0, 2, 1)); return weightedSum(y, 1).add(weightedSum(h, 2)); },
+    loss: (m, x) => {
+      const [y, h] = (m as RNN).forward(x, x.narrow(0, 2, 1));
+      return weightedSum(y, 1).add(weightedSum(h, 2));
+    },
   },
 ];
 
@@ -128,7 +165,9 @@ export function describeFusedConformance(name: string, createBackend: () => Back
     it('provides the fused cell kernels', async () => {
       registerBackend(createBackend, { name });
       const backend = await useBackend(name);
-      expect(backend.fused?.lstmCell && backend.fused.lstmCellBackward && backend.fused.gruCell && backend.fused.gruCellBackward).toBeTruthy();
+      expect(
+        backend.fused?.lstmCell && backend.fused.lstmCellBackward && backend.fused.gruCell && backend.fused.gruCellBackward,
+      ).toBeTruthy();
     });
 
     it.each(CASES)('$name: loss, input and parameter gradients', async (c) => {

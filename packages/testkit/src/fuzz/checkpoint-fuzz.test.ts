@@ -62,7 +62,10 @@ type Parts = ReturnType<typeof setup>;
 function train(parts: Parts, steps: number): void {
   for (let i = 0; i < steps; i++) {
     scope(() => {
-      const loss = parts.model.forward(rand([4, 3], { generator: parts.generator })).square().sum();
+      const loss = parts.model
+        .forward(rand([4, 3], { generator: parts.generator }))
+        .square()
+        .sum();
       loss.backward();
       parts.optimizer.step();
       parts.optimizer.zeroGrad();
@@ -127,7 +130,10 @@ function generate(rng: FuzzRandom): FuzzCase<CheckpointCase> {
   const seeds = corpus.get(kind)!;
   // Mostly this kind's own files; sometimes another kind's, which must be refused cleanly.
   const seed = rng.chance(0.9) ? rng.pick(seeds) : rng.pick([...corpus.values()].flat());
-  const at = (input: Uint8Array, mutations: string[]): FuzzCase<CheckpointCase> => ({ input: { kind, bytes: input }, mutations: [kind, ...mutations] });
+  const at = (input: Uint8Array, mutations: string[]): FuzzCase<CheckpointCase> => ({
+    input: { kind, bytes: input },
+    mutations: [kind, ...mutations],
+  });
   const mode = rng.below(10);
   const state = (split(seed).header.__metadata__ as Record<string, string>)[CHECKPOINT_FORMAT]!;
   if (mode < 5) {
@@ -143,33 +149,41 @@ function generate(rng: FuzzRandom): FuzzCase<CheckpointCase> {
 }
 
 describe('checkpoint fuzz', () => {
-  it(`${runs} seeded mutations each load (and training continues) or throw FormatError changing nothing`, async () => {
-    const report = await fuzz({
-      name: 'checkpoint',
-      runs,
-      seed: fuzzSeed(),
-      generate,
-      load: ({ kind, bytes }) => {
-        const target = targets.get(kind)!;
-        const before = snapshot(target);
-        try {
-          decodeCheckpoint(bytes, target);
-        } catch (error) {
-          if (snapshot(target) !== before) throw new Error(`half-restored after ${String(error)}`, { cause: error });
-          throw error;
-        }
-        try {
-          train(target, 1);
-          scope(() => tensor([1]).add(rand([1], { generator: target.generator })).dataSync());
-        } catch (error) {
-          throw new Error(`training after a successful load failed: ${String(error)}`, { cause: error });
-        }
-      },
-      accept: (error) => error instanceof FormatError,
-      show: ({ kind, bytes }) => `${kind}, ${bytes.length} bytes: ${decoder.decode(bytes.subarray(0, 300))}`,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    expect(report.loaded).toBeGreaterThan(runs / 100);
-    expect(report.refused).toBeGreaterThan(runs / 2);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each load (and training continues) or throw FormatError changing nothing`,
+    async () => {
+      const report = await fuzz({
+        name: 'checkpoint',
+        runs,
+        seed: fuzzSeed(),
+        generate,
+        load: ({ kind, bytes }) => {
+          const target = targets.get(kind)!;
+          const before = snapshot(target);
+          try {
+            decodeCheckpoint(bytes, target);
+          } catch (error) {
+            if (snapshot(target) !== before) throw new Error(`half-restored after ${String(error)}`, { cause: error });
+            throw error;
+          }
+          try {
+            train(target, 1);
+            scope(() =>
+              tensor([1])
+                .add(rand([1], { generator: target.generator }))
+                .dataSync(),
+            );
+          } catch (error) {
+            throw new Error(`training after a successful load failed: ${String(error)}`, { cause: error });
+          }
+        },
+        accept: (error) => error instanceof FormatError,
+        show: ({ kind, bytes }) => `${kind}, ${bytes.length} bytes: ${decoder.decode(bytes.subarray(0, 300))}`,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      expect(report.loaded).toBeGreaterThan(runs / 100);
+      expect(report.refused).toBeGreaterThan(runs / 2);
+    },
+    fuzzTimeout(runs),
+  );
 });

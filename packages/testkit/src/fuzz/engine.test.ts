@@ -7,7 +7,8 @@ import { BYTE_MUTATORS, FuzzRandom, caseSeed, fuzz, fuzzRuns, mutateBytes, mutat
 describe('fuzz engine', () => {
   it('the same seed gives the same mutations; another seed does not', () => {
     const input = new TextEncoder().encode('{"a":[1,2,3],"b":"text"}');
-    const run = (seed: number) => Array.from({ length: 50 }, (_, i) => Array.from(mutateBytes(input, new FuzzRandom(caseSeed(seed, i))).bytes).join());
+    const run = (seed: number) =>
+      Array.from({ length: 50 }, (_, i) => Array.from(mutateBytes(input, new FuzzRandom(caseSeed(seed, i))).bytes).join());
     expect(run(1)).toEqual(run(1));
     expect(run(1)).not.toEqual(run(2));
   });
@@ -18,7 +19,9 @@ describe('fuzz engine', () => {
     let deep = 0;
     for (let i = 0; i < 2000; i++) {
       const rng = new FuzzRandom(caseSeed(7, i));
-      mutateBytes(new TextEncoder().encode('{"n":12,"s":"x"}'), rng, { corpus: [new Uint8Array([1, 2])] }).applied.forEach((name) => seen.add(name));
+      mutateBytes(new TextEncoder().encode('{"n":12,"s":"x"}'), rng, { corpus: [new Uint8Array([1, 2])] }).applied.forEach((name) =>
+        seen.add(name),
+      );
       const mutated = mutateJson('{"n":12,"list":[1,{"k":"v"}],"s":"x"}', rng)!;
       mutated.applied.forEach((name) => jsonSeen.add(name));
       expect(() => JSON.parse(mutated.text), mutated.text.slice(0, 100)).not.toThrow();

@@ -4,4 +4,14 @@
 export { FuzzRandom, caseSeed } from './random.js';
 export { BYTE_MUTATORS, DEFAULT_DICTIONARY, HOSTILE_NUMBERS, mutateBytes, nestingText, type ByteMutationOptions } from './mutate-bytes.js';
 export { mutateJson } from './mutate-json.js';
-export { fuzz, fuzzRuns, fuzzSeed, fuzzTimeout, formatFailures, type FuzzCase, type FuzzFailure, type FuzzOptions, type FuzzReport } from './run.js';
+export {
+  fuzz,
+  fuzzRuns,
+  fuzzSeed,
+  fuzzTimeout,
+  formatFailures,
+  type FuzzCase,
+  type FuzzFailure,
+  type FuzzOptions,
+  type FuzzReport,
+} from './run.js';

@@ -11,10 +11,33 @@ type Container = Json[] | { [key: string]: Json };
 /** Values of every JSON type that break naive readers. */
 const hostileValues = (rng: FuzzRandom): Json => {
   const values: (() => Json)[] = [
-    () => null, () => true, () => false, () => 0, () => -1, () => -0, () => 0.5, () => 1e308, () => -1e308,
-    () => 2 ** 53 + 2, () => 4294967296, () => -2147483649, () => '', () => 'abc', () => '__proto__', () => 'NaN',
-    () => [], () => ({}), () => [null], () => [1, 2, 3], () => [-1], () => [0, -1], () => ({ $tensor: 'x' }),
-    () => ({ $number: 'NaN' }), () => 'x'.repeat(rng.pick([100, 10000])), () => '\ud800', () => ({ key: [0, 0] }),
+    () => null,
+    () => true,
+    () => false,
+    () => 0,
+    () => -1,
+    () => -0,
+    () => 0.5,
+    () => 1e308,
+    () => -1e308,
+    () => 2 ** 53 + 2,
+    () => 4294967296,
+    () => -2147483649,
+    () => '',
+    () => 'abc',
+    () => '__proto__',
+    () => 'NaN',
+    () => [],
+    () => ({}),
+    () => [null],
+    () => [1, 2, 3],
+    () => [-1],
+    () => [0, -1],
+    () => ({ $tensor: 'x' }),
+    () => ({ $number: 'NaN' }),
+    () => 'x'.repeat(rng.pick([100, 10000])),
+    () => '\ud800',
+    () => ({ key: [0, 0] }),
   ];
   return rng.pick(values)();
 };

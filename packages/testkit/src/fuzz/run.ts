@@ -18,7 +18,8 @@ export function fuzzSeed(fallback = 20261206): number {
   const text = typeof process === 'undefined' ? undefined : process.env.RECUR_FUZZ_SEED;
   if (text === undefined || text === '') return fallback;
   const seed = Number(text);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`RECUR_FUZZ_SEED must be a non-negative integer; got ${JSON.stringify(text)}`);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new Error(`RECUR_FUZZ_SEED must be a non-negative integer; got ${JSON.stringify(text)}`);
   return seed >>> 0;
 }
 
@@ -75,7 +76,8 @@ export interface FuzzReport {
 const MAX_REPORTED = 10;
 
 function showError(error: unknown): string {
-  if (error instanceof Error) return `${error.constructor.name}: ${error.message.slice(0, 300)}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`;
+  if (error instanceof Error)
+    return `${error.constructor.name}: ${error.message.slice(0, 300)}\n${(error.stack ?? '').split('\n').slice(1, 6).join('\n')}`;
   return `non-Error thrown: ${String(error).slice(0, 200)}`;
 }
 

@@ -31,9 +31,25 @@ beforeAll(async () => {
   const i64 = new Uint8Array(16);
   new DataView(i64.buffer).setBigInt64(0, -5n, true);
   corpus = [
-    await serializeSafetensors({ 'layer.weight': tensor([[1, 2], [3, 4]]), 'layer.bias': tensor([0.5, -0.5]) }, { format: 'pt' }),
-    await serializeSafetensors({ ids: tensor([1, 2, 3], { dtype: 'int32' }), mask: tensor([true, false]), empty: tensor([], { shape: [0, 2] }) }),
-    assemble('{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"n":{"dtype":"I64","shape":[2],"data_offsets":[4,20]}}', new Uint8Array([...f16, ...i64])),
+    await serializeSafetensors(
+      {
+        'layer.weight': tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        'layer.bias': tensor([0.5, -0.5]),
+      },
+      { format: 'pt' },
+    ),
+    await serializeSafetensors({
+      ids: tensor([1, 2, 3], { dtype: 'int32' }),
+      mask: tensor([true, false]),
+      empty: tensor([], { shape: [0, 2] }),
+    }),
+    assemble(
+      '{"h":{"dtype":"F16","shape":[2],"data_offsets":[0,4]},"n":{"dtype":"I64","shape":[2],"data_offsets":[4,20]}}',
+      new Uint8Array([...f16, ...i64]),
+    ),
   ];
 });
 
@@ -66,21 +82,25 @@ function generate(rng: FuzzRandom): FuzzCase<Uint8Array> {
 }
 
 describe('safetensors fuzz', () => {
-  it(`${runs} seeded mutations each load or throw FormatError`, async () => {
-    const report = await fuzz({
-      name: 'safetensors',
-      runs,
-      seed: fuzzSeed(),
-      generate,
-      load: (bytes) => {
-        const loaded = parseSafetensors(bytes);
-        for (const t of Object.values(loaded.tensors)) t.dispose();
-      },
-      accept: (error) => error instanceof FormatError,
-    });
-    expect(report.failures, formatFailures(report)).toEqual([]);
-    // Both outcomes occur, so the mutations neither always break nor never break the file.
-    expect(report.loaded).toBeGreaterThan(runs / 100);
-    expect(report.refused).toBeGreaterThan(runs / 2);
-  }, fuzzTimeout(runs));
+  it(
+    `${runs} seeded mutations each load or throw FormatError`,
+    async () => {
+      const report = await fuzz({
+        name: 'safetensors',
+        runs,
+        seed: fuzzSeed(),
+        generate,
+        load: (bytes) => {
+          const loaded = parseSafetensors(bytes);
+          for (const t of Object.values(loaded.tensors)) t.dispose();
+        },
+        accept: (error) => error instanceof FormatError,
+      });
+      expect(report.failures, formatFailures(report)).toEqual([]);
+      // Both outcomes occur, so the mutations neither always break nor never break the file.
+      expect(report.loaded).toBeGreaterThan(runs / 100);
+      expect(report.refused).toBeGreaterThan(runs / 2);
+    },
+    fuzzTimeout(runs),
+  );
 });

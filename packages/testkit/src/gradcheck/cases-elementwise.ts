@@ -51,7 +51,11 @@ function broadcastCases(name: string, op: Binary, right: (shape: number[]) => Te
 /** Values between the integers, so floor/ceil are flat over the whole finite-difference step. */
 const betweenIntegers = (shape: number[]): Tensor => awayFrom(shape, [-3, -2, -1, 0, 1, 2, 3], 0.2);
 
-const mask = (): Tensor => tensor([[true, false, true], [false, false, true]]);
+const mask = (): Tensor =>
+  tensor([
+    [true, false, true],
+    [false, false, true],
+  ]);
 
 export const elementwiseCases: readonly GradcheckCase[] = [
   // ── arithmetic ───────────────────────────────────────────────────────────────────────

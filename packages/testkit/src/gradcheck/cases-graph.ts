@@ -74,13 +74,58 @@ export const graphCases: readonly GradcheckCase[] = [
     fn: lstmStep,
     inputs: [n([2, 3]), n([2, 4]), n([2, 4]), n([16, 3]), n([16, 4]), n([16])],
   })),
-  transposedAfter('pad', (x) => pad(x, [1, 1]), () => [n([2, 3])]),
-  transposedAfter('narrow', (x) => narrow(x, 1, 1, 2), () => [n([3, 4])]),
-  transposedAfter('slice with step 2', (x) => slice(x, 1, 0, 5, 2), () => [n([2, 5])]),
-  transposedAfter('gather', (x) => gather(x, 1, int32([[0, 2], [1, 1]])), () => [n([2, 3])]),
-  transposedAfter('indexSelect', (x) => indexSelect(x, 0, [1, 1, 0]), () => [n([2, 3])]),
-  transposedAfter('scatterAdd', (x, src) => scatterAdd(x, 0, int32([[0, 2], [1, 1]]), src), () => [n([3, 3]), n([2, 2])]),
-  transposedAfter('softmax over axis 0', (x) => softmax(x, 0), () => [n([3, 4])]),
+  transposedAfter(
+    'pad',
+    (x) => pad(x, [1, 1]),
+    () => [n([2, 3])],
+  ),
+  transposedAfter(
+    'narrow',
+    (x) => narrow(x, 1, 1, 2),
+    () => [n([3, 4])],
+  ),
+  transposedAfter(
+    'slice with step 2',
+    (x) => slice(x, 1, 0, 5, 2),
+    () => [n([2, 5])],
+  ),
+  transposedAfter(
+    'gather',
+    (x) =>
+      gather(
+        x,
+        1,
+        int32([
+          [0, 2],
+          [1, 1],
+        ]),
+      ),
+    () => [n([2, 3])],
+  ),
+  transposedAfter(
+    'indexSelect',
+    (x) => indexSelect(x, 0, [1, 1, 0]),
+    () => [n([2, 3])],
+  ),
+  transposedAfter(
+    'scatterAdd',
+    (x, src) =>
+      scatterAdd(
+        x,
+        0,
+        int32([
+          [0, 2],
+          [1, 1],
+        ]),
+        src,
+      ),
+    () => [n([3, 3]), n([2, 2])],
+  ),
+  transposedAfter(
+    'softmax over axis 0',
+    (x) => softmax(x, 0),
+    () => [n([3, 4])],
+  ),
   transposedAfter('matmul', matmul, () => [n([3, 4]), n([4, 2])]),
   c('negative log-likelihood: -mean(gather(logSoftmax(z), targets))', () => {
     const targets = tensor([[2], [0], [3]], { dtype: 'int32' });

@@ -3,19 +3,7 @@
 // PyTorch allows: A [..., M, K] · B [..., K, N] with broadcast batch dims and 1-D operands, and
 // linear (x·Wᵀ + b over the last dimension).
 
-import {
-  logSoftmax,
-  logSumExp,
-  linear,
-  matmul,
-  max,
-  mean,
-  min,
-  softmax,
-  sum,
-  type ReduceOptions,
-  type Tensor,
-} from '@recur/tensor';
+import { logSoftmax, logSumExp, linear, matmul, max, mean, min, softmax, sum, type ReduceOptions, type Tensor } from '@recur/tensor';
 import { gradcheckCase as c, type GradcheckCase } from './op-case.js';
 import { distinctInput, normalInput as n, transposedInput } from './inputs.js';
 

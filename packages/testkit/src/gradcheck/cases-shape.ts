@@ -102,15 +102,25 @@ export const joinCases: readonly GradcheckCase[] = [
 
 export const indexingCases: readonly GradcheckCase[] = [
   c('gather along axis 1 with repeated indices', () => {
-    const indices = int32([[0, 0, 3], [2, 1, 2], [3, 3, 3]]);
+    const indices = int32([
+      [0, 0, 3],
+      [2, 1, 2],
+      [3, 3, 3],
+    ]);
     return { fn: (x) => gather(x, 1, indices), inputs: [n([3, 4])] };
   }),
   c('gather along axis 0 with an index smaller than the input', () => {
-    const indices = int32([[2, 0], [2, 2]]);
+    const indices = int32([
+      [2, 0],
+      [2, 2],
+    ]);
     return { fn: (x) => gather(x, 0, indices), inputs: [n([3, 4])] };
   }),
   c('gather from a transposed input', () => {
-    const indices = int32([[1, 0, 1], [2, 2, 0]]);
+    const indices = int32([
+      [1, 0, 1],
+      [2, 2, 0],
+    ]);
     return { fn: (x) => gather(x, 1, indices), inputs: [transposedInput([2, 3])], strided: [0] };
   }),
   c('indexSelect rows with repeated indices', () => ({
@@ -131,15 +141,24 @@ export const indexingCases: readonly GradcheckCase[] = [
     strided: [0],
   })),
   c('scatterAdd: src and input gradients, repeated indices', () => {
-    const indices = int32([[0, 2, 0, 1], [2, 2, 1, 0]]);
+    const indices = int32([
+      [0, 2, 0, 1],
+      [2, 2, 1, 0],
+    ]);
     return { fn: (x, src) => scatterAdd(x, 0, indices, src), inputs: [n([3, 4]), n([2, 4])] };
   }),
   c('scatterAdd along axis 1 with an index narrower than the input', () => {
-    const indices = int32([[1, 1], [0, 3]]);
+    const indices = int32([
+      [1, 1],
+      [0, 3],
+    ]);
     return { fn: (x, src) => scatterAdd(x, 1, indices, src), inputs: [n([3, 4]), n([2, 2])] };
   }),
   c('scatterAdd: src gradient alone', () => {
-    const indices = int32([[0, 2, 0, 1], [2, 2, 1, 0]]);
+    const indices = int32([
+      [0, 2, 0, 1],
+      [2, 2, 1, 0],
+    ]);
     const base = n([3, 4]);
     return { fn: (src) => scatterAdd(base, 0, indices, src), inputs: [n([2, 4])] };
   }),

@@ -14,16 +14,7 @@
 //   a wrong sign, a dropped broadcast sum, a gradient in the wrong slot) misses by O(1). Inputs must
 //   sit further than h from kinks and ties, or the finite difference straddles them.
 
-import {
-  DTypeError,
-  Generator,
-  ShapeError,
-  enableGrad,
-  noGrad,
-  randn,
-  scope,
-  type Tensor,
-} from '@recur/tensor';
+import { DTypeError, Generator, ShapeError, enableGrad, noGrad, randn, scope, type Tensor } from '@recur/tensor';
 import { withTemplateLayout } from './same-layout.js';
 
 export interface GradcheckOptions {
@@ -82,11 +73,7 @@ export function coordsOf(shape: readonly number[], flat: number): number[] {
  * Inputs are float32 and left untouched: the check differentiates detached leaves on the same
  * memory (so strided inputs stay strided) and frees everything it made before returning.
  */
-export function gradcheck(
-  fn: (...xs: Tensor[]) => Tensor,
-  inputs: readonly Tensor[],
-  options: GradcheckOptions = {},
-): GradcheckReport {
+export function gradcheck(fn: (...xs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
   const settings: Required<GradcheckOptions> = {
     eps: options.eps ?? DEFAULT_GRADCHECK.eps,
     atol: options.atol ?? DEFAULT_GRADCHECK.atol,
@@ -166,9 +153,7 @@ function analyticGradients(
     const grad = leaf.grad;
     if (!grad) return new Float64Array(leaf.size);
     if (grad.rank !== leaf.rank || grad.shape.some((d, i) => d !== leaf.shape[i])) {
-      throw new ShapeError(
-        `gradcheck: input ${k} of shape [${leaf.shape.join(',')}] got a gradient of shape [${grad.shape.join(',')}]`,
-      );
+      throw new ShapeError(`gradcheck: input ${k} of shape [${leaf.shape.join(',')}] got a gradient of shape [${grad.shape.join(',')}]`);
     }
     return Float64Array.from(grad.dataSync());
   });

@@ -14,9 +14,7 @@ export function withTemplateLayout(template: Tensor, values: Float32Array<ArrayB
   if (template.isContiguous) return fromTypedArray(values, template.shape, { backend });
   const rank = template.rank;
   // Axes from outermost to innermost in memory; ties keep logical order so the result is stable.
-  const order = Array.from({ length: rank }, (_, axis) => axis).sort(
-    (a, b) => template.strides[b]! - template.strides[a]! || a - b,
-  );
+  const order = Array.from({ length: rank }, (_, axis) => axis).sort((a, b) => template.strides[b]! - template.strides[a]! || a - b);
   const storedShape = order.map((axis) => template.shape[axis]!);
   const logicalStrides = new Array<number>(rank);
   for (let axis = rank - 1, stride = 1; axis >= 0; axis--) {

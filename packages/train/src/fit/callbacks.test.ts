@@ -21,7 +21,13 @@ describe('earlyStopping', () => {
   const run = async (values: number[], options: Parameters<typeof earlyStopping>[0]) => {
     const m = model();
     const stopper = earlyStopping(options);
-    const result = await fit(m, { train: regressionData(), loss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: values.length, callbacks: [scripted(values), stopper] });
+    const result = await fit(m, {
+      train: regressionData(),
+      loss,
+      optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+      epochs: values.length,
+      callbacks: [scripted(values), stopper],
+    });
     return { epochs: result.history.length, stopper, result };
   };
 
@@ -41,13 +47,15 @@ describe('earlyStopping', () => {
   });
 
   it('names a missing monitor and rejects bad options', async () => {
-    await expect(run([1, 2], { monitor: 'valLoss' })).rejects.toThrow("earlyStopping: monitors 'valLoss', which this epoch's logs lack (they have: loss, lr, score)");
+    await expect(run([1, 2], { monitor: 'valLoss' })).rejects.toThrow(
+      "earlyStopping: monitors 'valLoss', which this epoch's logs lack (they have: loss, lr, score)",
+    );
     expect(() => earlyStopping({ patience: -1 })).toThrow(ValueError);
     expect(() => earlyStopping({ mode: 'down' as never })).toThrow("earlyStopping: 'mode' must be 'min' or 'max'");
     expect(() => earlyStopping({ patients: 2 } as never)).toThrow(/unknown option 'patients' \(did you mean 'patience'\?\)/);
   });
 
-  it('restoreBest loads the best epoch\'s weights back', async () => {
+  it("restoreBest loads the best epoch's weights back", async () => {
     const m = model();
     const seen: Record<string, number[]>[] = [];
     await fit(m, {
@@ -55,7 +63,11 @@ describe('earlyStopping', () => {
       loss,
       optimizer: new SGD(m.parameters(), { lr: 0.05 }),
       epochs: 6,
-      callbacks: [scripted([4, 3, 1, 2, 2.5, 3]), { onEpochEnd: (ctx) => void seen.push(weights(ctx.model as never)) }, earlyStopping({ monitor: 'score', patience: 2, restoreBest: true })],
+      callbacks: [
+        scripted([4, 3, 1, 2, 2.5, 3]),
+        { onEpochEnd: (ctx) => void seen.push(weights(ctx.model as never)) },
+        earlyStopping({ monitor: 'score', patience: 2, restoreBest: true }),
+      ],
     });
     expect(seen).toHaveLength(5);
     expect(weights(m)).toEqual(seen[2]);
@@ -78,20 +90,50 @@ describe('checkpoint', () => {
   it('a resumed fit equals an uninterrupted one, bit for bit', async () => {
     const data = regressionData();
     const a = setup(0);
-    const full = await fit(a.m, { train: data, validation: data.all, loss, optimizer: a.optimizer, scheduler: a.scheduler, epochs: 5, callbacks: [earlyStopping({ patience: 10 })] });
+    const full = await fit(a.m, {
+      train: data,
+      validation: data.all,
+      loss,
+      optimizer: a.optimizer,
+      scheduler: a.scheduler,
+      epochs: 5,
+      callbacks: [earlyStopping({ patience: 10 })],
+    });
 
     const io = memoryFiles();
     const b = setup(0);
     const controller = new AbortController();
     const first = fit(b.m, {
-      train: data, validation: data.all, loss, optimizer: b.optimizer, scheduler: b.scheduler, epochs: 5, signal: controller.signal,
-      callbacks: [earlyStopping({ patience: 10 }), checkpoint({ last: 'last', ...io }), { onBatchEnd: (ctx) => { if (ctx.step === 10) controller.abort(); } }],
+      train: data,
+      validation: data.all,
+      loss,
+      optimizer: b.optimizer,
+      scheduler: b.scheduler,
+      epochs: 5,
+      signal: controller.signal,
+      callbacks: [
+        earlyStopping({ patience: 10 }),
+        checkpoint({ last: 'last', ...io }),
+        {
+          onBatchEnd: (ctx) => {
+            if (ctx.step === 10) controller.abort();
+          },
+        },
+      ],
     });
     await expect(first).rejects.toThrow();
     // A fresh process: other initial weights, a new optimizer and scheduler, then resume.
     const c = setup(99);
     const cp = checkpoint({ last: 'last', resume: true, ...io });
-    const resumed = await fit(c.m, { train: data, validation: data.all, loss, optimizer: c.optimizer, scheduler: c.scheduler, epochs: 5, callbacks: [earlyStopping({ patience: 10 }), cp] });
+    const resumed = await fit(c.m, {
+      train: data,
+      validation: data.all,
+      loss,
+      optimizer: c.optimizer,
+      scheduler: c.scheduler,
+      epochs: 5,
+      callbacks: [earlyStopping({ patience: 10 }), cp],
+    });
     expect(cp.resumedFrom).toBe(1); // the abort came in epoch 2, so epoch 1 was the last saved
     expect(resumed.history).toEqual(full.history);
     expect(resumed.steps).toBe(full.steps);
@@ -104,8 +146,15 @@ describe('checkpoint', () => {
       const { m, optimizer } = setup(0);
       const seen: Record<string, number[]>[] = [];
       await fit(m, {
-        train: regressionData(), loss, optimizer, epochs: 4,
-        callbacks: [scripted([3, 1, 2, 4]), { onEpochEnd: (ctx) => void seen.push(weights(ctx.model as never)) }, fileCheckpoint({ last: join(dir, 'last.safetensors'), best: join(dir, 'best.safetensors'), monitor: 'score' })],
+        train: regressionData(),
+        loss,
+        optimizer,
+        epochs: 4,
+        callbacks: [
+          scripted([3, 1, 2, 4]),
+          { onEpochEnd: (ctx) => void seen.push(weights(ctx.model as never)) },
+          fileCheckpoint({ last: join(dir, 'last.safetensors'), best: join(dir, 'best.safetensors'), monitor: 'score' }),
+        ],
       });
       const { readFile } = await import('node:fs/promises');
       const load = async (name: string) => {
@@ -127,7 +176,15 @@ describe('checkpoint', () => {
     expect(() => checkpoint({})).toThrow("checkpoint: give 'last', 'best' or both (the paths to write)");
     // The main entry has no file system: without save/load it says where files are.
     const m = model(1);
-    await expect(fit(m, { train: regressionData(), loss, optimizer: new SGD(m.parameters(), { lr: 0.1 }), epochs: 1, callbacks: [checkpoint({ last: 'x' })] })).rejects.toThrow(/'@recur\/train\/node'/);
+    await expect(
+      fit(m, {
+        train: regressionData(),
+        loss,
+        optimizer: new SGD(m.parameters(), { lr: 0.1 }),
+        epochs: 1,
+        callbacks: [checkpoint({ last: 'x' })],
+      }),
+    ).rejects.toThrow(/'@recur\/train\/node'/);
     expect(() => checkpoint({ best: 'b', resume: true })).toThrow("checkpoint: 'resume' needs 'last'");
     expect(() => checkpoint({ last: 'x', every: 2 } as never)).toThrow(/unknown option 'every'/);
   });
@@ -146,7 +203,13 @@ describe('terminateOnNonFinite', () => {
     const m = model();
     const batches = [...regressionData().batches(0)];
     const badLoss = (mm: typeof m, b: (typeof batches)[0]) => (b === batches[2] ? loss(mm, b).mul(-1).log() : loss(mm, b));
-    const error = await fit(m, { train: batches, loss: badLoss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 2, callbacks: [terminateOnNonFinite()] }).catch((e: unknown) => e);
+    const error = await fit(m, {
+      train: batches,
+      loss: badLoss,
+      optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+      epochs: 2,
+      callbacks: [terminateOnNonFinite()],
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteError);
     expect((error as NonFiniteError).message).toBe('fit: the loss is NaN at step 2 (epoch 0, batch 2)');
   });
@@ -154,7 +217,13 @@ describe('terminateOnNonFinite', () => {
   it('stops on an infinite gradient before the step, naming the parameter', async () => {
     const m = new Root(0);
     const before = weights(m);
-    const error = await fit(m, { train: [1], loss: (mm: Root) => mm.weight.sqrt().sum(), optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 1, callbacks: [terminateOnNonFinite()] }).catch((e: unknown) => e);
+    const error = await fit(m, {
+      train: [1],
+      loss: (mm: Root) => mm.weight.sqrt().sum(),
+      optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+      epochs: 1,
+      callbacks: [terminateOnNonFinite()],
+    }).catch((e: unknown) => e);
     expect((error as Error).message).toBe("fit: the gradient of 'weight' is Infinity at step 0 (epoch 0, batch 0)");
     expect(weights(m)).toEqual(before); // the step never ran
   });
@@ -162,9 +231,14 @@ describe('terminateOnNonFinite', () => {
   it('checks weights after the step when asked', async () => {
     const m = new Root(1);
     // A finite loss whose gradient (1e38 · 1e38 overflow) blows the weight up through the step.
-    const error = await fit(m, { train: [1], loss: (mm: Root) => mm.weight.mul(3e38).sum(), optimizer: new SGD(m.parameters(), { lr: 3e38 }), epochs: 1, callbacks: [terminateOnNonFinite({ check: ['loss', 'gradients', 'weights'] })] }).catch((e: unknown) => e);
+    const error = await fit(m, {
+      train: [1],
+      loss: (mm: Root) => mm.weight.mul(3e38).sum(),
+      optimizer: new SGD(m.parameters(), { lr: 3e38 }),
+      epochs: 1,
+      callbacks: [terminateOnNonFinite({ check: ['loss', 'gradients', 'weights'] })],
+    }).catch((e: unknown) => e);
     expect((error as Error).message).toBe("fit: the weight 'weight' is -Infinity at step 0 (epoch 0, batch 0)");
     expect(() => terminateOnNonFinite({ check: ['grads' as never] })).toThrow(ValueError);
   });
 });
-

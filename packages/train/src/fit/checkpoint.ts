@@ -53,7 +53,8 @@ export function checkpoint(options: CheckpointOptions): Checkpoint {
   if (o.last === undefined && o.best === undefined) throw new ValueError("checkpoint: give 'last', 'best' or both (the paths to write)");
   if (o.resume && o.last === undefined) throw new ValueError("checkpoint: 'resume' needs 'last' (the checkpoint to continue from)");
   for (const key of ['save', 'load'] as const) {
-    if (o[key] !== undefined && typeof o[key] !== 'function') throw new ValueError(`checkpoint: '${key}' must be a function; got ${describeValue(o[key])}`);
+    if (o[key] !== undefined && typeof o[key] !== 'function')
+      throw new ValueError(`checkpoint: '${key}' must be a function; got ${describeValue(o[key])}`);
   }
   const monitor = checkMonitor('checkpoint', o.monitor ?? 'valLoss');
   const mode = checkMode('checkpoint', o.mode ?? 'min');
@@ -61,10 +62,16 @@ export function checkpoint(options: CheckpointOptions): Checkpoint {
   const load = o.load ?? needsIO;
   let best: number | null = null;
   let resumedFrom: number | null = null;
-  const parts = (ctx: FitContext) => ({ model: ctx.model as FitModel & { stateDict(): unknown; loadStateDict(s: never): unknown }, optimizer: ctx.optimizer, ...(ctx.scheduler ? { scheduler: ctx.scheduler } : {}) });
+  const parts = (ctx: FitContext) => ({
+    model: ctx.model as FitModel & { stateDict(): unknown; loadStateDict(s: never): unknown },
+    optimizer: ctx.optimizer,
+    ...(ctx.scheduler ? { scheduler: ctx.scheduler } : {}),
+  });
 
   const self: Checkpoint = {
-    get resumedFrom() { return resumedFrom; },
+    get resumedFrom() {
+      return resumedFrom;
+    },
     async onTrainBegin(ctx) {
       if (!o.resume) return;
       const bytes = await load(o.last!);

@@ -32,13 +32,15 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   const monitor = checkMonitor('earlyStopping', o.monitor ?? 'valLoss');
   const mode = checkMode('earlyStopping', o.mode ?? 'min');
   const patience = o.patience ?? 0;
-  if (!Number.isInteger(patience) || patience < 0) throw new ValueError(`earlyStopping: 'patience' must be a non-negative integer; got ${describeValue(patience)}`);
+  if (!Number.isInteger(patience) || patience < 0)
+    throw new ValueError(`earlyStopping: 'patience' must be a non-negative integer; got ${describeValue(patience)}`);
   const minDelta = o.minDelta ?? 0;
   if (typeof minDelta !== 'number' || !(minDelta >= 0) || !Number.isFinite(minDelta)) {
     throw new ValueError(`earlyStopping: 'minDelta' must be a finite number ≥ 0; got ${describeValue(minDelta)}`);
   }
   const restoreBest = o.restoreBest ?? false;
-  if (typeof restoreBest !== 'boolean') throw new ValueError(`earlyStopping: 'restoreBest' must be true or false; got ${describeValue(restoreBest)}`);
+  if (typeof restoreBest !== 'boolean')
+    throw new ValueError(`earlyStopping: 'restoreBest' must be true or false; got ${describeValue(restoreBest)}`);
 
   let best: number | null = null;
   let bestEpoch: number | null = null;
@@ -51,9 +53,15 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): EarlyStopping
   };
 
   return {
-    get best() { return best; },
-    get bestEpoch() { return bestEpoch; },
-    get stoppedEpoch() { return stoppedEpoch; },
+    get best() {
+      return best;
+    },
+    get bestEpoch() {
+      return bestEpoch;
+    },
+    get stoppedEpoch() {
+      return stoppedEpoch;
+    },
     onEpochEnd(ctx, logs) {
       const value = monitored('earlyStopping', logs, monitor);
       if (improves(value, best, mode, minDelta)) {

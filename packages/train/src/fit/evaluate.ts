@@ -32,7 +32,10 @@ export async function inEvalMode<T>(model: FitModel, fn: () => Promise<T>): Prom
 }
 
 /** The mean loss over `data`, the model in eval mode, without gradients. */
-export async function evaluate<M extends FitModel, B>(model: M, options: EvaluateOptions<M, B>): Promise<{ loss: number; batches: number }> {
+export async function evaluate<M extends FitModel, B>(
+  model: M,
+  options: EvaluateOptions<M, B>,
+): Promise<{ loss: number; batches: number }> {
   const { data, loss, epoch = 0, signal, batchSize } = checkOptions('evaluate', options, ['data', 'loss', 'epoch', 'signal', 'batchSize']);
   checkDataSource('evaluate', 'data', data);
   checkFunction('evaluate', 'loss', loss);

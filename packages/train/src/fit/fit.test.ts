@@ -26,7 +26,13 @@ describe('fit', () => {
   it('accepts plain arrays, generator functions and async iterables', async () => {
     const data = regressionData();
     const batches = [...data.batches(0)];
-    for (const train of [batches, (epoch: number) => data.batches(epoch), (async function* () { yield* batches; })()]) {
+    for (const train of [
+      batches,
+      (epoch: number) => data.batches(epoch),
+      (async function* () {
+        yield* batches;
+      })(),
+    ]) {
       const m = model();
       const { history } = await fit(m, { train, loss, optimizer: new SGD(m.parameters(), { lr: 0.05 }), epochs: 1 });
       expect(history[0]!.loss).toBeGreaterThan(0);
@@ -36,21 +42,32 @@ describe('fit', () => {
   it('says why a second epoch of a one-shot generator has no batches', async () => {
     const m = model();
     const once = regressionData().batches(0)[Symbol.iterator]();
-    await expect(fit(m, { train: { [Symbol.iterator]: () => once }, loss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 2 }))
-      .rejects.toThrow("fit: 'train' gave no batches in epoch 1 (a generator object runs once: pass a function (epoch) => batches, or an array)");
+    await expect(
+      fit(m, { train: { [Symbol.iterator]: () => once }, loss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 2 }),
+    ).rejects.toThrow(
+      "fit: 'train' gave no batches in epoch 1 (a generator object runs once: pass a function (epoch) => batches, or an array)",
+    );
   });
 
   it('rejects unknown options and bad values with ValueErrors', async () => {
     const m = model();
     const optimizer = new SGD(m.parameters(), { lr: 0.1 });
     const base = { train: [], loss, optimizer, epochs: 1 };
-    await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(new ValueError("fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize, validate"));
+    await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(
+      new ValueError(
+        "fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize, validate",
+      ),
+    );
     await expect(fit(m, { ...base, epochs: 0 })).rejects.toThrow(/'epochs' must be a positive integer; got 0/);
     await expect(fit(m, { ...base, train: 5 } as never)).rejects.toThrow(/'train' must be a DataLoader/);
     await expect(fit(m, { ...base, clipGradNorm: -1 })).rejects.toThrow(/'clipGradNorm' must be a positive/);
-    await expect(fit(m, { ...base, callbacks: [{ onEpochEnd: 3 }] } as never)).rejects.toThrow(/callbacks\[0\]\.onEpochEnd must be a function/);
+    await expect(fit(m, { ...base, callbacks: [{ onEpochEnd: 3 }] } as never)).rejects.toThrow(
+      /callbacks\[0\]\.onEpochEnd must be a function/,
+    );
     await expect(fit(m, base)).rejects.toThrow(new ValueError("fit: 'train' gave no batches in epoch 0"));
-    await expect(evaluate(m, { data: [], loss, batch_size: 2 } as never)).rejects.toThrow(/unknown option 'batch_size' \(did you mean 'batchSize'\?\)/);
+    await expect(evaluate(m, { data: [], loss, batch_size: 2 } as never)).rejects.toThrow(
+      /unknown option 'batch_size' \(did you mean 'batchSize'\?\)/,
+    );
   });
 
   it('steps a scheduler per epoch, per batch and on plateau', async () => {
@@ -93,7 +110,14 @@ describe('fit', () => {
       optimizer,
       epochs: 5,
       signal: controller.signal,
-      callbacks: [progress((e) => void events.push(e)), { onBatchEnd: (ctx) => { if (ctx.step === 6) controller.abort(new Error('stop here')); } }],
+      callbacks: [
+        progress((e) => void events.push(e)),
+        {
+          onBatchEnd: (ctx) => {
+            if (ctx.step === 6) controller.abort(new Error('stop here'));
+          },
+        },
+      ],
     });
     await expect(run).rejects.toThrow('stop here');
     expect(events.filter((e) => e.type === 'batch')).toHaveLength(6);
@@ -110,39 +134,54 @@ describe('fit', () => {
     const perBatch = await Promise.all(uneven.map(async (b) => (await evaluate(m, { data: [b], loss })).loss));
     const weighted = (await evaluate(m, { data: uneven, loss, batchSize: (b) => b.x.shape[0]! })).loss;
     expect(weighted).toBeCloseTo((perBatch[0]! * 2 + perBatch[1]! * 8) / 10, 6);
-    const { history } = await fit(m, { train: uneven, validation: uneven, loss, optimizer: new SGD(m.parameters(), { lr: 0 }), epochs: 1, batchSize: (b) => b.x.shape[0]! });
+    const { history } = await fit(m, {
+      train: uneven,
+      validation: uneven,
+      loss,
+      optimizer: new SGD(m.parameters(), { lr: 0 }),
+      epochs: 1,
+      batchSize: (b) => b.x.shape[0]!,
+    });
     expect(history[0]!.loss).toBeCloseTo(weighted, 6);
     expect(history[0]!.valLoss).toBeCloseTo(weighted, 6);
-    await expect(evaluate(m, { data: uneven, loss, batchSize: () => 0 })).rejects.toThrow('evaluate: batchSize(batch) must be a positive number; got 0 at batch 0');
+    await expect(evaluate(m, { data: uneven, loss, batchSize: () => 0 })).rejects.toThrow(
+      'evaluate: batchSize(batch) must be a positive number; got 0 at batch 0',
+    );
   });
 
-  it.skipIf(!(globalThis as { gc?: unknown }).gc)('lets the event loop turn, so batches nobody holds are freed during a long fit', async () => {
-    const gc = (globalThis as unknown as { gc: () => void }).gc;
-    const m = model(0, 0);
-    const counts: number[] = [];
-    const fresh = function* () {
-      for (let i = 0; i < 400; i++) yield { x: tensor([[i % 3, 1, -1]]), y: tensor([[0.5]]) };
-    };
-    await fit(m, {
-      train: fresh,
-      loss,
-      optimizer: new SGD(m.parameters(), { lr: 0.01 }),
-      epochs: 1,
-      callbacks: [{
-        onBatchEnd: (ctx) => {
-          // Synchronous: only fit's own turns of the event loop let the finalizers run.
-          const busy = performance.now() + 1;
-          while (performance.now() < busy);
-          if (ctx.step % 50 === 0) gc();
-          if (ctx.step === 100 || ctx.step === 400) counts.push(memory().numTensors);
-        },
-      }],
-    });
-    // Without the turns every batch (2 tensors) would stay: +600 from step 100 to 400.
-    expect(counts[1]! - counts[0]!).toBeLessThan(100);
-  }, 60_000);
+  it.skipIf(!(globalThis as { gc?: unknown }).gc)(
+    'lets the event loop turn, so batches nobody holds are freed during a long fit',
+    async () => {
+      const gc = (globalThis as unknown as { gc: () => void }).gc;
+      const m = model(0, 0);
+      const counts: number[] = [];
+      const fresh = function* () {
+        for (let i = 0; i < 400; i++) yield { x: tensor([[i % 3, 1, -1]]), y: tensor([[0.5]]) };
+      };
+      await fit(m, {
+        train: fresh,
+        loss,
+        optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+        epochs: 1,
+        callbacks: [
+          {
+            onBatchEnd: (ctx) => {
+              // Synchronous: only fit's own turns of the event loop let the finalizers run.
+              const busy = performance.now() + 1;
+              while (performance.now() < busy);
+              if (ctx.step % 50 === 0) gc();
+              if (ctx.step === 100 || ctx.step === 400) counts.push(memory().numTensors);
+            },
+          },
+        ],
+      });
+      // Without the turns every batch (2 tensors) would stay: +600 from step 100 to 400.
+      expect(counts[1]! - counts[0]!).toBeLessThan(100);
+    },
+    60_000,
+  );
 
-  it('merges validate()\'s metrics into the logs, in eval mode, for the monitors to read', async () => {
+  it("merges validate()'s metrics into the logs, in eval mode, for the monitors to read", async () => {
     const m = model();
     const modes: boolean[] = [];
     const accuracy = [0.5, 0.7, 0.6, 0.65, 0.9];
@@ -161,8 +200,15 @@ describe('fit', () => {
     expect(stopReason).toMatch(/'accuracy' did not improve on 0.7/);
     expect(modes).toEqual([false, false, false, false]);
     expect(m.training).toBe(true);
-    await expect(fit(m, { train: regressionData(), loss, optimizer: new SGD(m.parameters(), { lr: 0.01 }), epochs: 1, validate: () => ({ acc: '90%' }) as never }))
-      .rejects.toThrow("fit: validate's log 'acc' must be a number; got \"90%\" after epoch 0");
+    await expect(
+      fit(m, {
+        train: regressionData(),
+        loss,
+        optimizer: new SGD(m.parameters(), { lr: 0.01 }),
+        epochs: 1,
+        validate: () => ({ acc: '90%' }) as never,
+      }),
+    ).rejects.toThrow("fit: validate's log 'acc' must be a number; got \"90%\" after epoch 0");
   });
 
   it('clips the gradient norm before the step', async () => {
@@ -175,13 +221,15 @@ describe('fit', () => {
       optimizer,
       epochs: 1,
       clipGradNorm: 0.5,
-      callbacks: [{
-        onAfterBackward: async (ctx) => {
-          let sq = 0;
-          for (const [, p] of ctx.model.namedParameters()) for (const v of await p.grad!.data()) sq += v * v;
-          norms.push(Math.sqrt(sq));
+      callbacks: [
+        {
+          onAfterBackward: async (ctx) => {
+            let sq = 0;
+            for (const [, p] of ctx.model.namedParameters()) for (const v of await p.grad!.data()) sq += v * v;
+            norms.push(Math.sqrt(sq));
+          },
         },
-      }],
+      ],
     });
     expect(norms[0]).toBeCloseTo(0.5, 4);
   });

@@ -57,7 +57,19 @@ export interface LoopContext<M extends FitModel> extends FitContext<M> {
   resume(state: ResumeState): void;
 }
 
-const FIT_KEYS = ['train', 'validation', 'loss', 'optimizer', 'scheduler', 'epochs', 'clipGradNorm', 'callbacks', 'signal', 'batchSize', 'validate'] as const;
+const FIT_KEYS = [
+  'train',
+  'validation',
+  'loss',
+  'optimizer',
+  'scheduler',
+  'epochs',
+  'clipGradNorm',
+  'callbacks',
+  'signal',
+  'batchSize',
+  'validate',
+] as const;
 
 /** Milliseconds of work between turns of the event loop. */
 const TURN_MS = 20;
@@ -84,7 +96,8 @@ function checkSchedule(scheduler: FitOptions<FitModel, unknown>['scheduler'], ha
     if (!['epoch', 'batch', 'plateau'].includes(s.interval)) {
       throw new ValueError(`fit: scheduler.interval must be 'epoch', 'batch' or 'plateau'; got ${describeValue(s.interval)}`);
     }
-    if (typeof s.scheduler?.step !== 'function') throw new ValueError(`fit: scheduler.scheduler must have a step() method; got ${describeValue(s.scheduler)}`);
+    if (typeof s.scheduler?.step !== 'function')
+      throw new ValueError(`fit: scheduler.scheduler must have a step() method; got ${describeValue(s.scheduler)}`);
     return { ...s, monitor: s.monitor ?? (hasValidation ? 'valLoss' : 'loss') };
   }
   if (typeof (scheduler as FitScheduler | null)?.step !== 'function') {
@@ -100,7 +113,8 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
   }
   checkDataSource('fit', 'train', options.train);
   if (options.validation !== undefined) checkDataSource('fit', 'validation', options.validation);
-  if (typeof options.loss !== 'function') throw new ValueError(`fit: 'loss' must be a function (model, batch) => scalar tensor; got ${describeValue(options.loss)}`);
+  if (typeof options.loss !== 'function')
+    throw new ValueError(`fit: 'loss' must be a function (model, batch) => scalar tensor; got ${describeValue(options.loss)}`);
   const opt = options.optimizer;
   if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function' || typeof opt.zeroGrad !== 'function') {
     throw new ValueError(`fit: 'optimizer' must be an optimizer (step, zeroGrad); got ${describeValue(opt)}`);
@@ -115,7 +129,8 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
   const callbacks = options.callbacks ?? [];
   if (!Array.isArray(callbacks)) throw new ValueError(`fit: 'callbacks' must be an array; got ${describeValue(callbacks)}`);
   callbacks.forEach((cb, i) => {
-    if (cb === null || typeof cb !== 'object') throw new ValueError(`fit: callbacks[${i}] must be an object of hooks; got ${describeValue(cb)}`);
+    if (cb === null || typeof cb !== 'object')
+      throw new ValueError(`fit: callbacks[${i}] must be an object of hooks; got ${describeValue(cb)}`);
     for (const key of Object.keys(cb)) {
       if (HOOKS.includes(key) && typeof (cb as Record<string, unknown>)[key] !== 'function') {
         throw new ValueError(`fit: callbacks[${i}].${key} must be a function; got ${describeValue((cb as Record<string, unknown>)[key])}`);
@@ -135,12 +150,19 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
 }
 
 /** The batch's loss as a detached scalar, after backward. */
-function lossAndBackward<M extends FitModel, B>(model: M, batch: B, optimizer: FitOptimizer, lossFn: FitOptions<M, B>['loss'], where: string): Tensor {
+function lossAndBackward<M extends FitModel, B>(
+  model: M,
+  batch: B,
+  optimizer: FitOptimizer,
+  lossFn: FitOptions<M, B>['loss'],
+  where: string,
+): Tensor {
   return scope(() => {
     optimizer.zeroGrad();
     const loss = lossFn(model, batch);
     if (!(loss instanceof Tensor)) throw new ValueError(`fit: loss must return a scalar tensor; got ${describeValue(loss)} at ${where}`);
-    if (loss.size !== 1) throw new ShapeError(`fit: loss must return a one-element tensor; got shape [${loss.shape.join(',')}] at ${where}`);
+    if (loss.size !== 1)
+      throw new ShapeError(`fit: loss must return a one-element tensor; got shape [${loss.shape.join(',')}] at ${where}`);
     loss.backward();
     return loss.detach();
   });
@@ -151,7 +173,8 @@ function checkLogs(logs: unknown, epoch: number): Logs {
     throw new ValueError(`fit: validate must return logs (an object of numbers); got ${describeValue(logs)} after epoch ${epoch}`);
   }
   for (const [key, value] of Object.entries(logs)) {
-    if (typeof value !== 'number') throw new ValueError(`fit: validate's log '${key}' must be a number; got ${describeValue(value)} after epoch ${epoch}`);
+    if (typeof value !== 'number')
+      throw new ValueError(`fit: validate's log '${key}' must be a number; got ${describeValue(value)} after epoch ${epoch}`);
   }
   return logs as Logs;
 }
@@ -179,10 +202,16 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
     scheduler: schedule?.scheduler,
     epochs,
     callbacks,
-    get epoch() { return epoch; },
-    get step() { return step; },
+    get epoch() {
+      return epoch;
+    },
+    get step() {
+      return step;
+    },
     history,
-    stop(reason: string) { stopReason ??= reason; },
+    stop(reason: string) {
+      stopReason ??= reason;
+    },
     resume(state: ResumeState) {
       epoch = state.epoch;
       step = state.step;
@@ -195,7 +224,10 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
   ): Promise<void> => {
     for (const cb of callbacks) await (cb[hook] as ((c: FitContext<M>, a?: unknown) => unknown) | undefined)?.call(cb, ctx, arg);
   };
-  const params = model.namedParameters().map(([, p]) => p).filter((p) => p.requiresGrad);
+  const params = model
+    .namedParameters()
+    .map(([, p]) => p)
+    .filter((p) => p.requiresGrad);
   let error: unknown;
   try {
     signal?.throwIfAborted();
@@ -238,13 +270,18 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
       }
       const logs: Logs = { loss: sum / weight, lr };
       if (validation !== undefined) {
-        logs.valLoss = (await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}), ...(batchSize ? { batchSize } : {}) })).loss;
+        logs.valLoss = (
+          await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}), ...(batchSize ? { batchSize } : {}) })
+        ).loss;
       }
       if (validate) Object.assign(logs, checkLogs(await inEvalMode(model, async () => noGrad(() => validate(model, epoch))), epoch));
       if (schedule?.interval === 'epoch') schedule.scheduler.step();
       if (schedule?.interval === 'plateau') {
         const metric = logs[schedule.monitor!];
-        if (metric === undefined) throw new ValueError(`fit: the scheduler monitors '${schedule.monitor}', which the logs lack (they have ${Object.keys(logs).join(', ')})`);
+        if (metric === undefined)
+          throw new ValueError(
+            `fit: the scheduler monitors '${schedule.monitor}', which the logs lack (they have ${Object.keys(logs).join(', ')})`,
+          );
         schedule.scheduler.step(metric);
       }
       history.push(logs);

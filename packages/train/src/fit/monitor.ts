@@ -12,7 +12,8 @@ export function checkMode(owner: string, mode: unknown): Mode {
 }
 
 export function checkMonitor(owner: string, monitor: unknown): string {
-  if (typeof monitor !== 'string' || monitor === '') throw new ValueError(`${owner}: 'monitor' must be a log name (e.g. 'valLoss'); got ${describeValue(monitor)}`);
+  if (typeof monitor !== 'string' || monitor === '')
+    throw new ValueError(`${owner}: 'monitor' must be a log name (e.g. 'valLoss'); got ${describeValue(monitor)}`);
   return monitor;
 }
 

@@ -42,12 +42,14 @@ export function terminateOnNonFinite(options: TerminateOnNonFiniteOptions = {}):
       const t = what === 'gradient' ? p.grad : p;
       if (!t) continue;
       const bad = await firstNonFinite(t);
-      if (bad !== null) throw new NonFiniteError(`${what === 'gradient' ? 'the gradient of' : 'the weight'} '${name}'`, step, ctx.epoch, info.batch, bad);
+      if (bad !== null)
+        throw new NonFiniteError(`${what === 'gradient' ? 'the gradient of' : 'the weight'} '${name}'`, step, ctx.epoch, info.batch, bad);
     }
   };
   return {
     async onAfterBackward(ctx, info) {
-      if (check.includes('loss') && !Number.isFinite(info.loss)) throw new NonFiniteError('the loss', ctx.step, ctx.epoch, info.batch, info.loss);
+      if (check.includes('loss') && !Number.isFinite(info.loss))
+        throw new NonFiniteError('the loss', ctx.step, ctx.epoch, info.batch, info.loss);
       if (check.includes('gradients')) await scan(ctx, ctx.step, info, 'gradient');
     },
     async onBatchEnd(ctx, info) {

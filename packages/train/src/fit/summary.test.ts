@@ -41,6 +41,8 @@ describe('summary', () => {
 
   it('rejects what it cannot run', () => {
     expect(() => summary({} as never, randn([1]))).toThrow(ValueError);
-    expect(() => summary(new Tagger(), 3 as never)).toThrow("summary: exampleInput must be a tensor or an array of forward's arguments; got 3");
+    expect(() => summary(new Tagger(), 3 as never)).toThrow(
+      "summary: exampleInput must be a tensor or an array of forward's arguments; got 3",
+    );
   });
 });

@@ -39,7 +39,8 @@ function shapeOf(value: unknown, depth = 0): string {
     return depth === 0 ? inner.join(', ') : `(${inner.join(', ')})`;
   }
   if (value !== null && typeof value === 'object' && value.constructor === Object) return shapeOf(Object.values(value), depth);
-  if (value !== null && typeof value === 'object' && (value as { data?: unknown }).data instanceof Tensor) return shapeOf((value as { data: Tensor }).data, depth);
+  if (value !== null && typeof value === 'object' && (value as { data?: unknown }).data instanceof Tensor)
+    return shapeOf((value as { data: Tensor }).data, depth);
   return '';
 }
 
@@ -48,10 +49,18 @@ function pad(text: string, width: number): string {
 }
 
 function table(rows: readonly SummaryRow[], total: number, trainable: number): string {
-  const cells = rows.map((r) => [`${'  '.repeat(r.depth)}${r.name === '' ? '(model)' : r.name.split('.').pop()} (${r.type})`, r.outputShape, r.params.toLocaleString('en-US')]);
+  const cells = rows.map((r) => [
+    `${'  '.repeat(r.depth)}${r.name === '' ? '(model)' : r.name.split('.').pop()} (${r.type})`,
+    r.outputShape,
+    r.params.toLocaleString('en-US'),
+  ]);
   const head = ['Layer (type)', 'Output shape', 'Param #'];
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)) + 2);
-  const line = (c: string[]) => c.map((x, i) => pad(x, widths[i]!)).join('').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((x, i) => pad(x, widths[i]!))
+      .join('')
+      .trimEnd();
   const rule = '='.repeat(widths.reduce((a, b) => a + b, 0));
   return [
     rule,

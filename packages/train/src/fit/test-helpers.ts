@@ -34,7 +34,11 @@ export function regressionData(seed = 1): { batches(epoch: number): Iterable<Bat
 
 export function model(seed = 0, dropout = 0.1): Sequential {
   manualSeed(seed);
-  return new Sequential(new Linear({ inFeatures: 3, outFeatures: 8 }), new Dropout({ p: dropout }), new Linear({ inFeatures: 8, outFeatures: 1 }));
+  return new Sequential(
+    new Linear({ inFeatures: 3, outFeatures: 8 }),
+    new Dropout({ p: dropout }),
+    new Linear({ inFeatures: 8, outFeatures: 1 }),
+  );
 }
 
 export const loss = (m: Sequential, b: Batch): Tensor => mseLoss(m.forward(b.x), b.y);

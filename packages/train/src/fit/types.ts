@@ -43,10 +43,7 @@ export interface ScheduleOptions {
  * sees the same data), a function of the epoch, or any iterable / async iterable (re-iterated per epoch).
  */
 export type DataSource<B> =
-  | { batches(epoch: number): Iterable<B> }
-  | ((epoch: number) => Iterable<B> | AsyncIterable<B>)
-  | Iterable<B>
-  | AsyncIterable<B>;
+  { batches(epoch: number): Iterable<B> } | ((epoch: number) => Iterable<B> | AsyncIterable<B>) | Iterable<B> | AsyncIterable<B>;
 
 /** The numbers of one epoch (loss, valLoss, lr and whatever callbacks add). */
 export type Logs = Record<string, number>;

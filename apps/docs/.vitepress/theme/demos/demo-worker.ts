@@ -73,6 +73,10 @@ worker.addEventListener('message', (message) => {
   queue = queue
     .then(() => run(message.data))
     .catch((error: unknown) =>
-      emit({ type: 'error', message: error instanceof Error ? error.message : String(error), input: error instanceof G2pInputError || undefined }),
+      emit({
+        type: 'error',
+        message: error instanceof Error ? error.message : String(error),
+        input: error instanceof G2pInputError || undefined,
+      }),
     );
 });

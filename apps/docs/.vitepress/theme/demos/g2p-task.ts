@@ -24,7 +24,9 @@ export interface G2pDemoModel {
 /** The checkpoint's JSON must be the format this code reads: say what is wrong otherwise. */
 function checkInfo(info: G2pCheckpointInfo, source: string): void {
   if (info?.format !== 'recur-g2p-demo' || info.version !== 1) {
-    throw new Error(`${source}: expected a recur-g2p-demo version 1 file, got format ${JSON.stringify(info?.format)} version ${JSON.stringify(info?.version)}`);
+    throw new Error(
+      `${source}: expected a recur-g2p-demo version 1 file, got format ${JSON.stringify(info?.format)} version ${JSON.stringify(info?.version)}`,
+    );
   }
 }
 
@@ -37,7 +39,9 @@ export function loadG2p(info: G2pCheckpointInfo, weights: Uint8Array, source = '
   const vocab = G2pVocab.fromJSON(info.vocab as never);
   if (!vocab) throw new Error(`${source}: no vocabularies`);
   if (vocab.letters.size !== info.model.letters || vocab.phonemes.size !== info.model.phonemes) {
-    throw new Error(`${source}: vocabularies of ${vocab.letters.size} letters and ${vocab.phonemes.size} phonemes, model built for ${info.model.letters} and ${info.model.phonemes}`);
+    throw new Error(
+      `${source}: vocabularies of ${vocab.letters.size} letters and ${vocab.phonemes.size} phonemes, model built for ${info.model.letters} and ${info.model.phonemes}`,
+    );
   }
   // Dropout is off in eval mode, so its rate does not matter here.
   const model = new G2pModel({ ...info.model, dropout: 0 });

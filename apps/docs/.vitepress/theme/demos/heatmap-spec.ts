@@ -53,14 +53,25 @@ export function heatmapSpec(translation: Translation, labels: HeatmapLabels): Re
     // What a screen reader says for a cell (the axes hold positions, not labels).
     transform: [{ calculate: "datum.phoneme + ' ← ' + datum.letter + ': ' + format(datum.weight, '.2f')", as: 'description' }],
     encoding: {
-      x: { field: 's', type: 'ordinal', title: labels.letter, axis: { ...axis, orient: 'top', labelAngle: 0, labelExpr: labelExpr(translation.letters) } },
+      x: {
+        field: 's',
+        type: 'ordinal',
+        title: labels.letter,
+        axis: { ...axis, orient: 'top', labelAngle: 0, labelExpr: labelExpr(translation.letters) },
+      },
       y: { field: 't', type: 'ordinal', title: labels.phoneme, axis: { ...axis, labelExpr: labelExpr(rows) } },
     },
     layer: [
       {
         mark: { type: 'rect', stroke: 'rgba(128, 128, 128, 0.25)', strokeWidth: 0.5 },
         encoding: {
-          color: { field: 'weight', type: 'quantitative', title: labels.weight, scale: { scheme: 'blues', domain: [0, 1] }, legend: { labelColor: 'currentColor', titleColor: 'currentColor' } },
+          color: {
+            field: 'weight',
+            type: 'quantitative',
+            title: labels.weight,
+            scale: { scheme: 'blues', domain: [0, 1] },
+            legend: { labelColor: 'currentColor', titleColor: 'currentColor' },
+          },
           description: { field: 'description' },
           tooltip: [
             { field: 'phoneme', title: labels.phoneme },

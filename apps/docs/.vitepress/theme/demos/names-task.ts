@@ -27,7 +27,10 @@ export class NameClassifier extends Module {
 
   constructor(options: NameClassifierOptions) {
     super();
-    this.embedding = this.registerModule('embedding', new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: options.embeddingDim, paddingIdx: 0 }));
+    this.embedding = this.registerModule(
+      'embedding',
+      new Embedding({ numEmbeddings: options.vocabSize, embeddingDim: options.embeddingDim, paddingIdx: 0 }),
+    );
     this.gru = this.registerModule('gru', new GRU({ inputSize: options.embeddingDim, hiddenSize: options.hiddenSize, batchFirst: true }));
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize, outFeatures: options.numClasses }));
   }
@@ -72,9 +75,19 @@ export async function trainNames(
   manualSeed(seed);
   const vocab = Vocab.build(data.train.map(([name]) => chars.tokenize(name.toLowerCase())));
   const records = (pairs: NamesExcerpt['train']): NameRecord[] => pairs.map(([name, target]) => ({ input: encode(vocab, name), target }));
-  const loader = new DataLoader(new ArrayDataset(records(data.train)), { batchSize: settings.batchSize, shuffle: true, seed, collate: padCollate() });
+  const loader = new DataLoader(new ArrayDataset(records(data.train)), {
+    batchSize: settings.batchSize,
+    shuffle: true,
+    seed,
+    collate: padCollate(),
+  });
   const validation = records(data.validation);
-  const model = new NameClassifier({ vocabSize: vocab.size, embeddingDim: settings.embeddingDim, hiddenSize: settings.hiddenSize, numClasses: data.classes.length });
+  const model = new NameClassifier({
+    vocabSize: vocab.size,
+    embeddingDim: settings.embeddingDim,
+    hiddenSize: settings.hiddenSize,
+    numClasses: data.classes.length,
+  });
   const optimizer = new Adam(model.parameters(), { lr: settings.lr });
   const started = performance.now();
   let step = 0;
@@ -124,7 +137,10 @@ export async function evaluate(model: NameClassifier, records: readonly NameReco
     classes.dispose();
   }
   model.train();
-  return accuracyScore(records.map((record) => record.target), predicted);
+  return accuracyScore(
+    records.map((record) => record.target),
+    predicted,
+  );
 }
 
 /** Class probabilities for one typed name. */

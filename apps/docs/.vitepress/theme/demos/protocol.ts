@@ -50,7 +50,12 @@ export type DemoEvent =
   | { readonly type: 'status'; readonly message: string }
   | { readonly type: 'step'; readonly step: number; readonly epoch: number; readonly loss: number }
   | { readonly type: 'epoch'; readonly epoch: number; readonly trainLoss: number; readonly validation: number; readonly lr: number }
-  | { readonly type: 'forecast'; readonly dates: readonly string[]; readonly actual: readonly number[]; readonly predicted: readonly number[] }
+  | {
+      readonly type: 'forecast';
+      readonly dates: readonly string[];
+      readonly actual: readonly number[];
+      readonly predicted: readonly number[];
+    }
   | { readonly type: 'prediction'; readonly name: string; readonly probabilities: readonly number[]; readonly classes: readonly string[] }
   | { readonly type: 'model'; readonly parameters: number; readonly info: G2pCheckpointInfo }
   | { readonly type: 'translation'; readonly translation: Translation }

@@ -3,4 +3,13 @@
 
 import type { StreamSettings } from './protocol.js';
 
-export const STREAM_DEFAULTS: StreamSettings = { values: 600, period: 12, noise: 0.5, hiddenSize: 12, lr: 0.01, k1: 4, k2: 16, intervalMs: 25 };
+export const STREAM_DEFAULTS: StreamSettings = {
+  values: 600,
+  period: 12,
+  noise: 0.5,
+  hiddenSize: 12,
+  lr: 0.01,
+  k1: 4,
+  k2: 16,
+  intervalMs: 25,
+};

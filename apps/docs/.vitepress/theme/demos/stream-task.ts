@@ -75,12 +75,21 @@ export class OnlineLearner {
   #naive: number | null = null;
   #updates = 0;
 
-  constructor(readonly settings: StreamSettings, seed = 0) {
+  constructor(
+    readonly settings: StreamSettings,
+    seed = 0,
+  ) {
     manualSeed(seed);
     this.#model = new StreamForecaster(settings.hiddenSize);
     this.#stream = new RecurrentStream(this.#model, { batchSize: 1 });
     this.#optimizer = new Adam(this.#model.parameters(), { lr: settings.lr });
-    this.#trainer = new TruncatedBPTT(this.#stream, { optimizer: this.#optimizer, loss: mseLoss, k1: settings.k1, k2: settings.k2, clipNorm: 1 });
+    this.#trainer = new TruncatedBPTT(this.#stream, {
+      optimizer: this.#optimizer,
+      loss: mseLoss,
+      k1: settings.k1,
+      k2: settings.k2,
+      clipNorm: 1,
+    });
   }
 
   get parameters(): number {
