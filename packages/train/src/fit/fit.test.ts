@@ -18,7 +18,7 @@ describe('fit', () => {
     expect(steps).toBe(80);
     expect(history[0]!.lr).toBe(0.1);
     expect(history[19]!.valLoss).toBeLessThan(before / 5);
-    expect(history[19]!.loss).toBeLessThan(history[0]!.loss);
+    expect(history[19]!.loss).toBeLessThan(history[0]!.loss!);
     const out = await predict(m, { data: data.all, forward: (mm, b) => mm.forward(b.x) });
     expect(out.shape).toEqual([32, 1]);
   });

@@ -3,7 +3,7 @@
 
 import { mulberry32 } from '@recur/backend';
 import { Dropout, Linear, Sequential, mseLoss } from '@recur/cells';
-import { manualSeed, randn, tensor, type Tensor } from '@recur/tensor';
+import { manualSeed, tensor, type Tensor } from '@recur/tensor';
 
 export type Batch = { readonly x: Tensor; readonly y: Tensor };
 
@@ -46,5 +46,3 @@ export const loss = (m: Sequential, b: Batch): Tensor => mseLoss(m.forward(b.x),
 export function weights(m: { stateDict(): Record<string, Tensor> }): Record<string, number[]> {
   return Object.fromEntries(Object.entries(m.stateDict()).map(([k, t]) => [k, Array.from(t.dataSync())]));
 }
-
-export { randn };
