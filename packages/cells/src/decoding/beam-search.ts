@@ -14,7 +14,7 @@ import {
   type DecodeOptions,
   type StepFunction,
 } from './step.js';
-import type { DecodedSequence } from './greedy-search.js';
+import type { DecodedSequence } from './token-by-token.js';
 
 export interface BeamSearchOptions<S> extends DecodeOptions<S> {
   /** K: open hypotheses kept per batch row (default 4). */

@@ -4,16 +4,8 @@
 // gives the same sequences on every backend. Scores are log P under the unmodified model.
 
 import { Generator, ValueError, defaultGenerator, rand } from '@recur/tensor';
-import {
-  checkDecodeOptions,
-  disposeReplaced,
-  mustEnd,
-  runStep,
-  stateTensors,
-  type StepFunction,
-  type StreamingDecodeOptions,
-} from './step.js';
-import type { DecodedSequence } from './greedy-search.js';
+import { checkDecodeOptions, type StepFunction, type StreamingDecodeOptions } from './step.js';
+import { decodeTokenByToken, type DecodedSequence } from './token-by-token.js';
 
 export interface SampleOptions<S> extends StreamingDecodeOptions<S> {
   /** Divides the logits before the softmax (default 1; below 1 sharper, above 1 flatter). */
@@ -28,7 +20,7 @@ export interface SampleOptions<S> extends StreamingDecodeOptions<S> {
 
 export async function sample<S>(step: StepFunction<S>, options: SampleOptions<S>): Promise<DecodedSequence[]> {
   const op = 'sample';
-  const { batch, start, endToken, maxLength } = checkDecodeOptions(op, options);
+  const checked = checkDecodeOptions(op, options);
   const temperature = options.temperature ?? 1;
   const topK = options.topK ?? 0;
   const topP = options.topP ?? 1;
@@ -37,37 +29,14 @@ export async function sample<S>(step: StepFunction<S>, options: SampleOptions<S>
   if (!Number.isInteger(topK) || topK < 0) throw new ValueError(`${op}: topK must be a non-negative integer (0 = off); got ${topK}`);
   if (!(topP > 0 && topP <= 1)) throw new ValueError(`${op}: topP must be in (0, 1]; got ${topP}`);
   const generator = options.generator ?? defaultGenerator;
-  const results = start.map(() => ({ tokens: [] as number[], logProb: 0, done: false }));
-  const caller = stateTensors(options.initialState);
-  let state = options.initialState;
-  let previous = [...start];
-  const limit = Math.max(0, ...maxLength);
-  try {
-    for (let t = 0; t < limit && results.some((r) => !r.done); t++) {
-      const out = await runStep(op, step, previous, state, endToken);
-      disposeReplaced(state, out.state, caller);
-      state = out.state;
-      const { logProbs, vocab } = out;
-      // One uniform per row and step, drawn whether or not the row is done, so a row's draws do
-      // not depend on when the others finish.
-      const draws = rand([batch], { generator });
-      const uniforms = await draws.data();
-      draws.dispose();
-      previous = results.map((result, b) => {
-        if (result.done) return endToken;
-        const row = logProbs.subarray(b * vocab, (b + 1) * vocab);
-        const token = mustEnd(t, maxLength[b]!) ? endToken : drawToken(row, uniforms[b]!, temperature, topK, topP);
-        result.logProb += row[token]!;
-        if (token === endToken) result.done = true;
-        else result.tokens.push(token);
-        return token;
-      });
-      options.onTokens?.(previous, t);
-    }
-  } finally {
-    disposeReplaced(state, null, caller);
-  }
-  return results.map(({ tokens, logProb }) => ({ tokens, logProb }));
+  return decodeTokenByToken(op, step, options, checked, async () => {
+    // One uniform per row and step, drawn whether or not the row is done, so a row's draws do
+    // not depend on when the others finish.
+    const draws = rand([checked.batch], { generator });
+    const uniforms = await draws.data();
+    draws.dispose();
+    return (row, b) => drawToken(row, uniforms[b]!, temperature, topK, topP);
+  });
 }
 
 /**
