@@ -55,7 +55,7 @@ describe('fit', () => {
     const base = { train: [], loss, optimizer, epochs: 1 };
     await expect(fit(m, { ...base, epoch: 3 } as never)).rejects.toThrow(
       new ValueError(
-        "fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize, validate",
+        "fit: unknown option 'epoch' (did you mean 'epochs'?); known options: train, validation, loss, trainStep, optimizer, scheduler, epochs, clipGradNorm, callbacks, signal, batchSize, validate",
       ),
     );
     await expect(fit(m, { ...base, epochs: 0 })).rejects.toThrow(/'epochs' must be a positive integer; got 0/);

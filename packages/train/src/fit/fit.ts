@@ -2,6 +2,7 @@
 // zeroGrad → loss → backward → clip → callbacks → optimizer step (one scope each, so nothing
 // leaks); per epoch: validation → scheduler → callbacks. Host reads are async, so it runs on
 // any backend. Resume and early stopping are callbacks (checkpoint.ts, early-stopping.ts).
+// A `trainStep` replaces loss → step for trainers that own their update (TruncatedBPTT).
 
 import { clipGradNormAsync } from '@recur/optim';
 import { ShapeError, Tensor, ValueError, checkOptions, describeValue, noGrad, scope } from '@recur/tensor';
@@ -12,8 +13,15 @@ import type { BatchInfo, Callback, DataSource, FitContext, FitModel, FitOptimize
 export interface FitOptions<M extends FitModel, B> {
   readonly train: DataSource<B>;
   readonly validation?: DataSource<B>;
-  /** The batch's mean loss as a scalar tensor (runs inside a scope: intermediates are freed). */
-  readonly loss: (model: M, batch: B) => Tensor;
+  /** The batch's mean loss as a scalar tensor (runs inside a scope: intermediates are freed). Required unless `trainStep` is given. */
+  readonly loss?: (model: M, batch: B) => Tensor;
+  /**
+   * Instead of `loss`: your own update of a batch, for trainers that own their forward, backward,
+   * clipping and optimizer step (TruncatedBPTT). Call `afterBackward(loss, gradNorm?)` between
+   * each backward and its optimizer step, so callbacks see the gradients (terminateOnNonFinite);
+   * resolve to the batch's mean loss. Not with `clipGradNorm` (the trainer clips) or `validation`.
+   */
+  readonly trainStep?: (model: M, batch: B, afterBackward: (loss: number, gradNorm?: number) => Promise<void>) => Promise<number>;
   readonly optimizer: FitOptimizer;
   /** A scheduler stepped once per epoch, or `{ scheduler, interval: 'epoch' | 'batch' | 'plateau', monitor? }`. */
   readonly scheduler?: FitScheduler | ScheduleOptions;
@@ -48,6 +56,11 @@ export interface ResumeState {
   readonly epoch: number;
   readonly step: number;
   readonly history: readonly Logs[];
+  /** Batches of `epoch` already done (a save inside an epoch): fit skips them. Default 0. */
+  readonly batch?: number;
+  /** That epoch's loss so far: Σ loss·size over the done batches, and Σ size. Default 0. */
+  readonly lossSum?: number;
+  readonly lossWeight?: number;
 }
 
 /** The context handed to every hook, plus what fit itself reads back. */
@@ -61,6 +74,7 @@ const FIT_KEYS = [
   'train',
   'validation',
   'loss',
+  'trainStep',
   'optimizer',
   'scheduler',
   'epochs',
@@ -113,8 +127,7 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
   }
   checkDataSource('fit', 'train', options.train);
   if (options.validation !== undefined) checkDataSource('fit', 'validation', options.validation);
-  if (typeof options.loss !== 'function')
-    throw new ValueError(`fit: 'loss' must be a function (model, batch) => scalar tensor; got ${describeValue(options.loss)}`);
+  checkStep(options);
   const opt = options.optimizer;
   if (opt === null || typeof opt !== 'object' || typeof opt.step !== 'function' || typeof opt.zeroGrad !== 'function') {
     throw new ValueError(`fit: 'optimizer' must be an optimizer (step, zeroGrad); got ${describeValue(opt)}`);
@@ -149,12 +162,27 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
   return checkSchedule(options.scheduler, options.validation !== undefined);
 }
 
+function checkStep<M extends FitModel, B>(options: FitOptions<M, B>): void {
+  const { loss, trainStep } = options;
+  if (trainStep === undefined) {
+    if (typeof loss !== 'function')
+      throw new ValueError(`fit: 'loss' must be a function (model, batch) => scalar tensor; got ${describeValue(loss)}`);
+    return;
+  }
+  if (typeof trainStep !== 'function')
+    throw new ValueError(`fit: 'trainStep' must be a function (model, batch, afterBackward) => loss; got ${describeValue(trainStep)}`);
+  if (loss !== undefined) throw new ValueError("fit: give 'loss' or 'trainStep', not both");
+  if (options.clipGradNorm !== undefined) throw new ValueError("fit: 'clipGradNorm' does not apply to a trainStep (it clips itself)");
+  if (options.validation !== undefined)
+    throw new ValueError("fit: 'validation' needs 'loss' to score its batches; with a trainStep, compute validation metrics in 'validate'");
+}
+
 /** The batch's loss as a detached scalar, after backward. */
 function lossAndBackward<M extends FitModel, B>(
   model: M,
   batch: B,
   optimizer: FitOptimizer,
-  lossFn: FitOptions<M, B>['loss'],
+  lossFn: NonNullable<FitOptions<M, B>['loss']>,
   where: string,
 ): Tensor {
   return scope(() => {
@@ -189,13 +217,17 @@ function checkedSize(size: number, where: string): number {
 /** Train `model` for `epochs`; resolves to the history of epoch logs. */
 export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M, B>): Promise<FitResult> {
   const schedule = checkFitOptions(model, options);
-  const { train, validation, loss, optimizer, epochs, clipGradNorm, signal, batchSize, validate } = options;
+  const { train, validation, loss, trainStep, optimizer, epochs, clipGradNorm, signal, batchSize, validate } = options;
   const turn = eventLoopTurns();
   const callbacks = options.callbacks ?? [];
   const history: Logs[] = [];
   let epoch = 0;
   let step = 0;
   let stopReason: string | undefined;
+  // A resume inside an epoch: its done batches are skipped and its loss so far carried over.
+  let resumeBatch = 0;
+  let resumeSum = 0;
+  let resumeWeight = 0;
   const ctx: LoopContext<M> = {
     model,
     optimizer,
@@ -216,6 +248,9 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
       epoch = state.epoch;
       step = state.step;
       history.splice(0, history.length, ...state.history);
+      resumeBatch = state.batch ?? 0;
+      resumeSum = state.lossSum ?? 0;
+      resumeWeight = state.lossWeight ?? 0;
     },
   };
   const run = async <K extends 'onTrainBegin' | 'onEpochBegin' | 'onAfterBackward' | 'onBatchEnd' | 'onEpochEnd'>(
@@ -238,28 +273,41 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
       await run('onEpochBegin');
       model.train(true);
       const lr = optimizer.paramGroups[0]?.lr ?? NaN;
-      let sum = 0;
-      let weight = 0;
+      let sum = resumeSum;
+      let weight = resumeWeight;
       let batch = 0;
+      const skip = resumeBatch;
+      resumeBatch = resumeSum = resumeWeight = 0;
       for await (const data of iterate(epochBatches(train, epoch))) {
+        if (batch < skip) {
+          batch++;
+          continue;
+        }
         signal?.throwIfAborted();
         const where = `epoch ${epoch}, batch ${batch} (step ${step})`;
-        const lossTensor = lossAndBackward(model, data, optimizer, loss, where);
+        const w = batchSize ? checkedSize(batchSize(data), where) : 1;
+        const afterBackward = (value: number, gradNorm?: number) =>
+          run('onAfterBackward', { batch, loss: value, size: w, ...(gradNorm !== undefined ? { gradNorm } : {}) });
         let value: number;
-        try {
-          value = (await lossTensor.data())[0]!;
-        } finally {
-          lossTensor.dispose();
+        if (trainStep) {
+          value = await trainStep(model, data, afterBackward);
+          if (typeof value !== 'number')
+            throw new ValueError(`fit: trainStep must resolve to the batch's loss (a number); got ${describeValue(value)} at ${where}`);
+        } else {
+          const lossTensor = lossAndBackward(model, data, optimizer, loss!, where);
+          try {
+            value = (await lossTensor.data())[0]!;
+          } finally {
+            lossTensor.dispose();
+          }
+          await afterBackward(value, clipGradNorm !== undefined ? await clipGradNormAsync(params, clipGradNorm) : undefined);
+          scope(() => void optimizer.step());
         }
-        if (clipGradNorm !== undefined) await clipGradNormAsync(params, clipGradNorm);
-        const info: BatchInfo = { batch, loss: value };
-        await run('onAfterBackward', info);
-        scope(() => void optimizer.step());
         if (schedule?.interval === 'batch') schedule.scheduler.step();
         step++;
-        const w = batchSize ? checkedSize(batchSize(data), where) : 1;
         sum += value * w;
         weight += w;
+        const info: BatchInfo = { batch, loss: value, size: w };
         batch++;
         await run('onBatchEnd', info);
         await turn();
@@ -271,7 +319,13 @@ export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M
       const logs: Logs = { loss: sum / weight, lr };
       if (validation !== undefined) {
         logs.valLoss = (
-          await evaluate(model, { data: validation, loss, epoch, ...(signal ? { signal } : {}), ...(batchSize ? { batchSize } : {}) })
+          await evaluate(model, {
+            data: validation,
+            loss: loss!,
+            epoch,
+            ...(signal ? { signal } : {}),
+            ...(batchSize ? { batchSize } : {}),
+          })
         ).loss;
       }
       if (validate) Object.assign(logs, checkLogs(await inEvalMode(model, async () => noGrad(() => validate(model, epoch))), epoch));

@@ -69,6 +69,10 @@ export interface BatchInfo {
   readonly batch: number;
   /** The batch's loss, read from the device. */
   readonly loss: number;
+  /** The batch's number of samples: `batchSize(batch)`, or 1 without `batchSize`. */
+  readonly size: number;
+  /** The total gradient norm before clipping, in onAfterBackward when fit clips (or a trainStep reports it). */
+  readonly gradNorm?: number;
 }
 
 /** Hooks; all optional, all may return a Promise. Called in the order the callbacks are listed. */
