@@ -11,3 +11,4 @@ export {
 } from './truncated-bptt.js';
 export { type RunningMetrics } from './running-metrics.js';
 export * from './fit/index.js';
+export * from './worker/index.js';
