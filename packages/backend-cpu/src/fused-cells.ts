@@ -41,7 +41,12 @@ function sizes(op: string, gates: Cpu, gateCount: number): { batch: number; hidd
 
 export function fusedCells(
   context: KernelContext,
-): Required<Omit<FusedKernels<CpuBuffer>, 'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward'>> {
+): Required<
+  Omit<
+    FusedKernels<CpuBuffer>,
+    'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward' | 'recurrentSequence' | 'recurrentSequenceBackward'
+  >
+> {
   return {
     lstmCell(gatesView, cView, hView, cNextView, actView) {
       const op = 'lstmCell';

@@ -10,9 +10,14 @@
 //     the step on row views; the driver owns everything else (buffers once per call, the input
 //     projection as one GEMM, h·W_hhᵀ per step accumulated into the step's rows, packed batches,
 //     reverse direction, the backward in reverse with dW_hh as one GEMM, h0/c0 gradients).
-//  3. Prove sequence ≡ composed (scan-options.test.ts sweeps every layer option; add the kind there).
+//  3. For a whole-sequence backend op (`fused.recurrentSequence`, recurrent-sequence.ts in
+//     @recur/backend: one call walks every step, forward or backward, e.g. a wasm loop with W_hh
+//     resident or a persistent GPU kernel), name the cell in `SequenceKernels.cell`. The driver offers each
+//     layer-direction to the backend's op first and runs its per-step loop when the op is absent
+//     or declines (returns false); the op's views are exactly the ones the loop would use.
+//  4. Prove sequence ≡ composed (scan-options.test.ts sweeps every layer option; add the kind there).
 
-import type { BackendV1, View } from '@recur/backend';
+import type { BackendV1, RecurrentSequenceCell, View } from '@recur/backend';
 import type { Tensor } from '@recur/tensor';
 import type { Parameter } from '../parameter.js';
 import type { Step } from './scan.js';
@@ -47,6 +52,8 @@ export interface SequenceKernels {
    * for the backward (GRU: r scales its n part; a layer-norm LSTM normalises it apart).
    */
   readonly separateRecurrent: boolean;
+  /** The cell the backend's whole-sequence op (`fused.recurrentSequence`) may run in place of the per-step loop. */
+  readonly cell?: RecurrentSequenceCell;
   /** Columns (× H) per row the forward stores for the backward in `activations` (0: none). */
   readonly activations: number;
   /**

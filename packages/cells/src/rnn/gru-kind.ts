@@ -15,6 +15,7 @@ export const GRU_KIND: CellKind = {
     if (!fused?.gruCell || !fused.gruCellBackward) return null;
     return {
       separateRecurrent: true,
+      cell: 'gru',
       // r z n per row.
       activations: 3,
       scratch: 0,

@@ -15,6 +15,7 @@ export const LSTM_KIND: CellKind = {
     if (w.weightHr || !fused?.lstmCell || !fused.lstmCellBackward) return null;
     return {
       separateRecurrent: false,
+      cell: 'lstm',
       // σ(i) σ(f) tanh(g) σ(o) per row.
       activations: 4,
       scratch: 0,

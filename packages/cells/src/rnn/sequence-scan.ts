@@ -1,7 +1,8 @@
 // The whole-sequence scan op: one direction of one layer as one autograd node on a cell kind's
 // step kernels, in the manner of cuDNN. Buffers are allocated once per call (no tensor per step);
-// each step is one GEMM h_{t-1}·W_hhᵀ accumulated into its rows plus the kind's step kernel; the
-// backward walks the steps in reverse and forms dW_hh in one GEMM over all rows (weightGrad).
+// each step is one GEMM h_{t-1}·W_hhᵀ accumulated into its rows plus the kind's step kernel (or,
+// where the backend takes it, its whole-sequence op walks every step in one call: recurrentSequence);
+// the backward walks the steps in reverse and forms dW_hh in one GEMM over all rows (weightGrad).
 // N packed rows, B sequences, H hidden, G·H gate columns, S states (see scan-plan.ts for the rows).
 
 import type { BackendV1, View } from '@recur/backend';
@@ -83,12 +84,27 @@ export function sequenceScan(
       const starts = initial.map(kernelView);
       const A = act ? kernelView(act) : null;
       const P = parameters.map(kernelView);
-      if (R && recurrentBias && plan.rows > 0) {
+      // The backend's whole-sequence op where it takes this problem, else the per-step loop.
+      const whole = kernels.cell && plan.rows > 0 ? backend.fused?.recurrentSequence : undefined;
+      const bias = recurrentBias ? kernelView(recurrentBias) : null;
+      const walked =
+        whole?.({
+          cell: kernels.cell!,
+          batchSizes,
+          reverse,
+          gates: G,
+          initial: starts,
+          weightHh: W,
+          biasHh: bias,
+          states,
+          recurrent: R,
+          activations: A,
+        }) ?? false;
+      if (!walked && R && bias && plan.rows > 0) {
         // Every row starts as b_hh (a stride-0 view repeats it) and gathers h·W_hhᵀ on top.
-        const bias = kernelView(recurrentBias);
         backend.copy({ ...bias, shape: [plan.rows, width], strides: [0, bias.strides[0]!] }, R);
       }
-      for (const s of plan.steps) {
+      for (const s of walked ? [] : plan.steps) {
         const g = rows(G, s.offset, s.size);
         const r = R ? rows(R, s.offset, s.size) : null;
         addRecurrent(backend, s, states[0]!, starts[0]!, W, r ?? g);
@@ -130,6 +146,8 @@ export function sequenceScan(
         dy,
         wantWeight: needsInputGrad[stateCount + 1]!,
         withBias: recurrentBias !== null,
+        batchSizes,
+        reverse,
       });
     },
   });
@@ -149,6 +167,8 @@ interface BackwardInputs {
   readonly dy: Tensor;
   readonly wantWeight: boolean;
   readonly withBias: boolean;
+  readonly batchSizes: Int32Array;
+  readonly reverse: boolean;
 }
 
 function sequenceBackward(backend: BackendV1, input: BackwardInputs): (Tensor | null)[] {
@@ -184,9 +204,25 @@ function sequenceBackward(backend: BackendV1, input: BackwardInputs): (Tensor | 
   const DI = dInitial.map(kernelView);
   const P = input.parameters.map(kernelView);
   const DP = dParameters.map(kernelView);
-  const last = plan.steps[plan.steps.length - 1];
+  const whole = kernels.cell && plan.rows > 0 ? backend.fused?.recurrentSequenceBackward : undefined;
+  const walked =
+    whole?.({
+      cell: kernels.cell!,
+      batchSizes: input.batchSizes,
+      reverse: input.reverse,
+      initial: starts,
+      weightHh: W,
+      states,
+      recurrent: R,
+      activations: A,
+      dStates,
+      dGates: DG,
+      dRecurrent: dRecurrentT ? DR : null,
+      dInitial: DI,
+    }) ?? false;
+  const last = walked ? undefined : plan.steps[plan.steps.length - 1];
   if (last) dStates.forEach((dY, j) => backend.copy(rows(dY, last.offset, last.size), rows(C[j]!, 0, last.size)));
-  for (let k = plan.steps.length - 1; k >= 0; k--) {
+  for (let k = walked ? -1 : plan.steps.length - 1; k >= 0; k--) {
     const s = plan.steps[k]!;
     const dg = rows(DG, s.offset, s.size);
     const dr = rows(DR, s.offset, s.size);
