@@ -84,7 +84,7 @@ describe('a resume inside an epoch', () => {
         signal: controller.signal,
         callbacks: [
           {
-            onEpochBegin: () => Object.assign(saved, { lossSum: 0, lossWeight: 0, batch: 0 }),
+            onEpochBegin: () => void Object.assign(saved, { lossSum: 0, lossWeight: 0, batch: 0 }),
             onBatchEnd: (ctx, info) => {
               Object.assign(saved, { lossSum: saved.lossSum + info.loss * info.size, lossWeight: saved.lossWeight + info.size });
               Object.assign(saved, { batch: info.batch + 1, step: ctx.step });
