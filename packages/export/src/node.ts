@@ -3,11 +3,17 @@
 
 import type { Module } from '@recur/cells';
 import { readFileBytes, writeFileAtomic } from '@recur/tensor/node';
+import type { StoreWeightsOptions } from './compress/stored-weights.js';
 import { parseModel, serializeModel } from './model-file/model-file.js';
 
-/** Save `module` (tree, options, weights) as one safetensors file at `path`. */
-export async function saveModel(path: string, module: Module, metadata: Readonly<Record<string, string>> = {}): Promise<void> {
-  await writeFileAtomic(path, await serializeModel(module, metadata));
+/** Save `module` (tree, options, weights) as one safetensors file at `path`; `storage`: float16 and/or sparse weights. */
+export async function saveModel(
+  path: string,
+  module: Module,
+  metadata: Readonly<Record<string, string>> = {},
+  storage: StoreWeightsOptions = {},
+): Promise<void> {
+  await writeFileAtomic(path, await serializeModel(module, metadata, storage));
 }
 
 /** Load a model saved by saveModel, without its code; a bad file is a ModelFileError / FormatError naming `path`. */

@@ -18,6 +18,8 @@ import {
   type FuzzRandom,
 } from '@recur/testkit/fuzz';
 import { FormatError, manualSeed, readSafetensorsHeader, registerBackend, useBackend, type Tensor } from '@recur/tensor';
+import { globalUnstructured, weightMatrices } from '../compress/prune.js';
+import { readStoredWeights } from '../compress/read-stored-weights.js';
 import { parseModel, serializeModel } from './model-file.js';
 
 const runs = fuzzRuns(5000);
@@ -46,9 +48,18 @@ beforeAll(async () => {
     new SequenceTagger({ vocabSize: 7, embeddingDim: 2, hiddenSize: 3, numClasses: 2, paddingIdx: 0 }),
     new GRU({ inputSize: 2, hiddenSize: 2, bidirectional: true, batchFirst: true }),
   ];
+  // Version 2 files too: pruned weights stored sparse, and float16 storage.
+  const pruned = new LSTMModel({ inputSize: 3, hiddenSize: 4, outputSize: 2 });
+  globalUnstructured(weightMatrices(pruned), { amount: 0.6 });
+  const files = [
+    ...models.map((model) => [model, {}] as const),
+    [pruned, {}] as const,
+    [pruned, { dtype: 'float16' }] as const,
+    [models[2]!, { dtype: 'float16' }] as const,
+  ];
   corpus = await Promise.all(
-    models.map(async (model) => {
-      const bytes = await serializeModel(model);
+    files.map(async ([model, storage]) => {
+      const bytes = await serializeModel(model, {}, storage);
       return { bytes, tensors: model.stateDict(), metadata: readSafetensorsHeader(bytes).metadata };
     }),
   );
@@ -102,7 +113,7 @@ describe('whole-model file fuzz', () => {
         load: (bytes) => {
           const model = parseModel(bytes);
           try {
-            const names = Object.keys(readSafetensorsHeader(bytes).tensors).sort();
+            const names = Object.keys(readStoredWeights(bytes, readSafetensorsHeader(bytes), 'fuzz').shapes).sort();
             const own = Object.keys(model.stateDict()).sort();
             if (JSON.stringify(names) !== JSON.stringify(own))
               throw new Error(`a loaded model's weights ${own.join(',')} differ from the file's ${names.join(',')}`);

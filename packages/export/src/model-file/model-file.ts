@@ -2,15 +2,20 @@
 // type and constructor options, and a container's children — and whose tensors are the state
 // dict under PyTorch's names, so a model loads without its code. Every check of a load throws
 // ModelFileError (a FormatError); a refused file builds nothing that outlives the call.
+// Version 2 files store weights float16 and/or sparse (compress/stored-weights.ts); version 1, F32.
 
 import { FormatError } from '@recur/backend';
 import { Module } from '@recur/cells';
-import { parseSafetensors, readSafetensorsHeader, serializeSafetensors, type Tensor } from '@recur/tensor';
+import { fromTypedArray, readSafetensorsHeader, type Tensor } from '@recur/tensor';
+import { readStoredWeights } from '../compress/read-stored-weights.js';
+import { encodeWeights, serializeEntries, type StoreWeightsOptions } from '../compress/stored-weights.js';
 import { ModelFileError } from './errors.js';
 import { typeNamed, typeOfModule, type JsonObject } from './registry.js';
 
 export const MODEL_FORMAT = 'recur-model';
-export const MODEL_FORMAT_VERSION = '1';
+export const MODEL_FORMAT_VERSION = '2';
+/** Versions parseModel reads: 1 (F32 dense only) and 2 (float16 and sparse weights too). */
+const READABLE_VERSIONS = ['1', '2'];
 /** Containers nested deeper than this are refused (a hostile file must not exhaust the stack). */
 export const MAX_MODEL_DEPTH = 64;
 
@@ -44,14 +49,25 @@ export function describeModel(module: Module): ModelNode {
   return describe(module, '', 0);
 }
 
-/** The bytes of a whole-model file of `module`. */
-export async function serializeModel(module: Module, metadata: Readonly<Record<string, string>> = {}): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * The bytes of a whole-model file of `module`. Weights stay F32 and dense unless `storage` says
+ * float16 or the model is pruned (tensors at least half zero are stored sparse); a plain file is
+ * written as version 1, which every reader of this format takes.
+ */
+export async function serializeModel(
+  module: Module,
+  metadata: Readonly<Record<string, string>> = {},
+  storage: StoreWeightsOptions = {},
+): Promise<Uint8Array<ArrayBuffer>> {
   const tree = describeModel(module);
-  return serializeSafetensors(module.stateDict(), {
+  const { entries, layout } = await encodeWeights(module.stateDict(), storage);
+  const plain = layout.dtype === 'float32' && Object.keys(layout.sparse).length === 0;
+  return serializeEntries(entries, {
     ...metadata,
     format: MODEL_FORMAT,
-    version: MODEL_FORMAT_VERSION,
+    version: plain ? '1' : MODEL_FORMAT_VERSION,
     model: JSON.stringify(tree),
+    ...(plain ? {} : { weights: JSON.stringify(layout) }),
   });
 }
 
@@ -140,11 +156,13 @@ export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): 
       'metadata',
       `${source}: expected metadata format '${MODEL_FORMAT}'; got ${meta.format === undefined ? 'none (a plain safetensors file? load it with loadStateDict)' : `'${String(meta.format).slice(0, 100)}'`}`,
     );
-  if (meta.version !== MODEL_FORMAT_VERSION)
+  if (!READABLE_VERSIONS.includes(String(meta.version)))
     throw new ModelFileError(
       'metadata',
-      `${source}: expected format version ${MODEL_FORMAT_VERSION}; got '${String(meta.version).slice(0, 100)}'`,
+      `${source}: expected format version ${READABLE_VERSIONS.join(' or ')}; got '${String(meta.version).slice(0, 100)}'`,
     );
+  if (meta.version === '1' && meta.weights !== undefined)
+    throw new ModelFileError('metadata', `${source}: a version 1 file has no weights layout; got one`);
   let tree: unknown;
   try {
     tree = JSON.parse(String(meta.model));
@@ -152,25 +170,23 @@ export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): 
     throw new ModelFileError('metadata', `${source}: the model tree is not JSON: ${(error as Error).message}`, { cause: error });
   }
   // Check dtypes and count elements before anything is built.
+  const stored = readStoredWeights(bytes, header, source);
   let elements = 0;
-  for (const [name, entry] of Object.entries(header.tensors)) {
-    if (entry.dtype !== 'F32') throw new ModelFileError('dtype', `${source}: '${name}' expected dtype F32; got ${entry.dtype}`);
-    elements += entry.shape.reduce((a, b) => a * b, 1);
-  }
+  for (const shape of Object.values(stored.shapes)) elements += shape.reduce((a, b) => a * b, 1);
   const module = build(tree, '', 0, Math.max(elements, 1024), source);
   try {
     const own = module.stateDict();
-    const missing = Object.keys(own).filter((key) => !Object.hasOwn(header.tensors, key));
+    const missing = Object.keys(own).filter((key) => !Object.hasOwn(stored.shapes, key));
     if (missing.length > 0)
       throw new ModelFileError(
         'missing',
         `${source}: no weights for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? `, … (${missing.length})` : ''}`,
       );
-    const unexpected = Object.keys(header.tensors).filter((key) => !Object.hasOwn(own, key));
+    const unexpected = Object.keys(stored.shapes).filter((key) => !Object.hasOwn(own, key));
     if (unexpected.length > 0)
       throw new ModelFileError('unexpected', `${source}: weights the model does not have: ${unexpected.slice(0, 10).join(', ')}`);
     for (const [key, target] of Object.entries(own)) {
-      const shape = header.tensors[key]!.shape;
+      const shape = stored.shapes[key]!;
       if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
         throw new ModelFileError(
           'shape',
@@ -178,10 +194,12 @@ export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): 
         );
       }
     }
-    let tensors: Record<string, Tensor>;
+    const tensors: Record<string, Tensor> = {};
     try {
-      tensors = parseSafetensors(bytes, { source }).tensors;
+      for (const [key, target] of Object.entries(own))
+        tensors[key] = fromTypedArray(stored.values(key), target.shape, { backend: target.backend });
     } catch (error) {
+      for (const tensor of Object.values(tensors)) tensor.dispose();
       if (error instanceof FormatError) throw error;
       throw new ModelFileError('metadata', `${source}: ${(error as Error)?.message}`, { cause: error });
     }
