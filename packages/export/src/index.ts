@@ -18,18 +18,6 @@ export {
 } from './model-file/model-file.js';
 export { registerModelType, type ModelType, type JsonObject, type JsonValue } from './model-file/registry.js';
 export { ModelFileError, type ModelFileErrorReason } from './model-file/errors.js';
-export {
-  quantizeDynamic,
-  quantizeModule,
-  QUANTIZABLE_MODULE_TYPES,
-  type QuantizeDynamicOptions,
-  type QuantizableModuleType,
-} from './quantize/quantize-dynamic.js';
-export { QuantizedWeight, type QuantizedDType } from './quantize/quantized-weight.js';
-export { isQuantizedModule, type QuantizedModule } from './quantize/quantized-module.js';
-export { QuantizedLinear, type QuantizedLinearOptions } from './quantize/quantized-linear.js';
-export { QuantizedEmbedding, type QuantizedEmbeddingOptions } from './quantize/quantized-embedding.js';
-export { QuantizedLSTM, QuantizedGRU, QuantizedRNN, type QuantizedRecurrentOptions } from './quantize/quantized-recurrent.js';
 export { l1Unstructured, globalUnstructured, weightMatrices, type PruneAmount, type PruneTarget } from './compress/prune.js';
 export { sparsityReport, type SparsityReport, type ParameterSparsity } from './compress/sparsity.js';
 export { serializeWeights, type StoreWeightsOptions, type WeightStorage } from './compress/stored-weights.js';
