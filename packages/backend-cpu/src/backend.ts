@@ -9,6 +9,7 @@ import { binary, cast, copy, fill, unary, where } from './elementwise.js';
 import { adamStep } from './fused-adam.js';
 import { fusedCells } from './fused-cells.js';
 import { fusedLayerNormLstm } from './fused-layer-norm-lstm.js';
+import { fusedSequence } from './fused-sequence.js';
 import { gather, scatterAdd } from './gather.js';
 import { Matmul } from './matmul.js';
 import { CpuMemory, type CpuBuffer } from './memory.js';
@@ -142,6 +143,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
     fused: {
       ...fusedCells(context),
       ...fusedLayerNormLstm(context),
+      ...fusedSequence(context, () => matmul.cache(context)),
       adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, params) =>
         adamStep(context, param, grad, expAvg, expAvgSq, maxExpAvgSq, params),
     },

@@ -44,6 +44,8 @@ function f32Bytes(value: number): number[] {
  */
 export class Code {
   readonly bytes: number[] = [];
+  /** Calls by function name: the byte index of each 5-byte index slot, patched by encodeModule. */
+  readonly calls: { readonly at: number; readonly name: string }[] = [];
   readonly #locals: ValueType[] = [];
   readonly #paramCount: number;
 
@@ -170,6 +172,17 @@ export class Code {
       condition();
       this.brIf(0);
     });
+  }
+
+  /**
+   * `call` of the module's function `name` (its arguments on the stack). The index is written
+   * as a 5-byte LEB128 once encodeModule knows it, so call sites need no function order here.
+   */
+  call(name: string): this {
+    this.bytes.push(0x10);
+    this.calls.push({ at: this.bytes.length, name });
+    this.bytes.push(0x80, 0x80, 0x80, 0x80, 0x00);
+    return this;
   }
 
   // ── i32 ──────────────────────────────────────────────────────────────────────────────
@@ -337,7 +350,14 @@ export function encodeModule(functions: readonly WasmFunction[], memory: MemoryI
 
   const bodies: number[] = [];
   unsignedLeb(functions.length, bodies);
+  const indices = new Map(functions.map((fn, index) => [fn.name, index]));
   for (const fn of functions) {
+    for (const { at, name } of fn.code.calls) {
+      const index = indices.get(name);
+      if (index === undefined) throw new Error(`encodeModule: ${fn.name} calls ${name}, which the module lacks`);
+      // Padded LEB128: four continuation bytes of 7 bits, then the top 4 bits.
+      for (let k = 0; k < 5; k++) fn.code.bytes[at + k] = ((index >>> (7 * k)) & 0x7f) | (k < 4 ? 0x80 : 0);
+    }
     const body = fn.code.encode();
     unsignedLeb(body.length, bodies);
     bodies.push(...body);

@@ -12,6 +12,7 @@ import { gemvBlockFunction } from './wasm-gemv-kernel.js';
 import { cellFunctions } from './wasm-cells-kernel.js';
 import { unaryFunctions } from './wasm-unary-kernel.js';
 import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
+import { sequenceFunctions } from './wasm-sequence-kernel.js';
 
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
 export interface WasmKernels {
@@ -80,6 +81,7 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
         packLinesFunction(8),
         ...cellFunctions(),
         ...unaryFunctions(),
+        ...sequenceFunctions(),
       ],
       shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false },
     );

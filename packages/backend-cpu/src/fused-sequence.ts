@@ -1,0 +1,238 @@
+// The CPU's whole-sequence LSTM / GRU op (fused.recurrentSequence and its backward): at batch 1
+// and small H it stages the layer-direction's rows into wasm memory once and walks every step in
+// one wasm call (wasm-sequence-kernel.ts) on W_hh's packed strips, which it shares with matmul's
+// packed-weight cache. The arithmetic is the per-step path's, call for call, so results are
+// bitwise equal; other shapes are declined (false) and take that path. T steps, H hidden, G gates.
+
+import {
+  ShapeError,
+  fmtShape,
+  type FusedKernels,
+  type RecurrentSequenceArgs,
+  type RecurrentSequenceCell,
+  type RecurrentSequenceGradArgs,
+  type View,
+} from '@recur/backend';
+import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
+import type { CpuBuffer } from './memory.js';
+import type { PackedCache } from './packed-cache.js';
+import { NR } from './wasm-gemm-kernel.js';
+import { kBlock, NC } from './wasm-gemm.js';
+import { STAGE_FLOATS, packBlock } from './wasm-pack.js';
+import type { WasmRuntime } from './wasm-runtime.js';
+import type { SequenceExports } from './wasm-sequence-kernel.js';
+
+type Cpu = View<CpuBuffer>;
+type Kernels = Required<Pick<FusedKernels<CpuBuffer>, 'recurrentSequence' | 'recurrentSequenceBackward'>>;
+
+const GATES: Partial<Record<RecurrentSequenceCell, number>> = { lstm: 4, gru: 3 };
+// matmul.ts's one-row products run on the wasm GEMV from this many multiply-adds (wasm-gemm.ts).
+const VECTOR_WORK = 1024;
+
+/**
+ * The walk's size when this op takes it: batch 1 at every step, H a multiple of the GEMV strip
+ * width, G·H and H within one k block and one column block both ways, so each step's products are
+ * the single gemvBlock calls matmul makes (no k split, no TypeScript GEMM); otherwise null.
+ */
+function walkSize(
+  cell: RecurrentSequenceCell,
+  batchSizes: Int32Array,
+  weightHh: Cpu,
+): { steps: number; hidden: number; gates: number } | null {
+  const gateCount = GATES[cell];
+  if (gateCount === undefined || batchSizes.length === 0 || weightHh.shape.length !== 2) return null;
+  for (const size of batchSizes) if (size !== 1) return null;
+  const hidden = weightHh.shape[1]!;
+  const width = gateCount * hidden;
+  if (weightHh.shape[0] !== width) {
+    throw new ShapeError(`recurrentSequence: weightHh must be [${gateCount}·H, H] for ${cell}; got ${fmtShape(weightHh.shape)}`);
+  }
+  const oneBlock = (k: number, n: number) => kBlock(k) === k && n <= NC;
+  if (hidden === 0 || hidden % NR !== 0 || width * hidden < VECTOR_WORK || !oneBlock(hidden, width) || !oneBlock(width, hidden))
+    return null;
+  return { steps: batchSizes.length, hidden, gates: gateCount };
+}
+
+/** Rows × cols of a 2-D view ↔ heap floats from `at`, `pitch` floats apart (`into`: view → heap). */
+function move(
+  context: KernelContext,
+  into: boolean,
+  heap: Float32Array,
+  at: number,
+  pitch: number,
+  view: Cpu,
+  name: string,
+  cols: number,
+): void {
+  const rows = view.shape[0]!;
+  if (view.shape.length !== 2 || view.shape[1] !== cols) {
+    throw new ShapeError(`recurrentSequence: ${name} must be [${rows}, ${cols}]; got ${fmtShape(view.shape)}`);
+  }
+  expectDType('recurrentSequence', name, view.dtype, ['float32']);
+  const data = (into ? inputArray : viewArray)(context, 'recurrentSequence', name, view) as Float32Array;
+  const [rowStride, colStride] = [view.strides[0]!, view.strides[1]!];
+  for (let r = 0; r < rows; r++) {
+    const source = view.offset + r * rowStride;
+    const target = at + r * pitch;
+    if (colStride === 1) {
+      if (into) heap.set(data.subarray(source, source + cols), target);
+      else data.set(heap.subarray(target, target + cols), source);
+    } else if (into) {
+      for (let j = 0; j < cols; j++) heap[target + j] = data[source + j * colStride]!;
+    } else {
+      for (let j = 0; j < cols; j++) data[source + j * colStride] = heap[target + j]!;
+    }
+  }
+}
+
+/** Float offsets handed out one after another (all multiples of 4, so v128 rows stay aligned). */
+class Layout {
+  size = 0;
+  take(floats: number): number {
+    const at = this.size;
+    this.size += Math.ceil(floats / 4) * 4;
+    return at;
+  }
+}
+
+/**
+ * W_hh's GEMV strips at a float index of the runtime's heap: from the packed-weight cache (the
+ * key matmul.ts gives the same operand, so the per-step path's panel is reused) or packed into
+ * `scratch`. `transposed`: W_hhᵀ (K = H, N = G·H, the forward); else W_hh (K = G·H, N = H).
+ */
+function packedWeight(
+  runtime: WasmRuntime,
+  cache: PackedCache,
+  w: Cpu,
+  data: Float32Array,
+  transposed: boolean,
+  scratch: number,
+  stage: number,
+): number {
+  const [rows, cols] = [w.shape[0]!, w.shape[1]!];
+  const [N, K] = transposed ? [rows, cols] : [cols, rows];
+  const [strideN, strideK] = transposed ? [w.strides[0]!, w.strides[1]!] : [w.strides[1]!, w.strides[0]!];
+  const lines = new Int32Array(N);
+  for (let n = 0; n < N; n++) lines[n] = w.offset + n * strideN;
+  const pack = (heap: Float32Array, at: number) => packBlock(runtime, heap, at, stage, { source: data, lines, strideK }, 0, N, 0, K, NR);
+  const cached = cache.find(runtime, w.buffer, `${w.offset}|${strideN}|${strideK}|${N}|${K}`, N * K, pack);
+  if (cached !== null) return cached;
+  pack(runtime.heap(0)!, scratch);
+  return scratch;
+}
+
+export function fusedSequence(context: KernelContext, cache: () => PackedCache): Kernels {
+  return {
+    recurrentSequence(args: RecurrentSequenceArgs<CpuBuffer>): boolean {
+      const runtime = context.wasm();
+      const size = runtime && walkSize(args.cell, args.batchSizes, args.weightHh);
+      if (!runtime || !size) return false;
+      const { steps: T, hidden: H, gates: G } = size;
+      const lstm = args.cell === 'lstm';
+      const states = lstm ? 2 : 1;
+      const layout = new Layout();
+      const atGates = layout.take(T * G * H);
+      const atRecurrent = lstm ? 0 : layout.take(T * G * H);
+      const atY = layout.take(T * states * H);
+      const atAct = layout.take((args.activations ? T : 1) * G * H);
+      const atInitial = layout.take(states * H);
+      const atStage = layout.take(STAGE_FLOATS);
+      const atPacked = layout.take(G * H * H);
+      if (!runtime.heap(layout.size)) return false;
+      const w = inputArray(context, 'recurrentSequence', 'weightHh', args.weightHh) as Float32Array;
+      const packed = packedWeight(runtime, cache(), args.weightHh, w, true, atPacked, atStage);
+      // Taken again after packing: the cache's arena may have grown the memory.
+      const heap = runtime.heap(layout.size)!;
+      move(context, true, heap, atGates, G * H, args.gates, 'gates', G * H);
+      args.initial.forEach((view, j) => move(context, true, heap, atInitial + j * H, H, view, `initial[${j}]`, H));
+      if (!lstm) {
+        // Every row starts as b_hh (or 0), as the per-step path's recurrent rows do.
+        const bias = args.biasHh;
+        if (bias)
+          move(
+            context,
+            true,
+            heap,
+            atRecurrent,
+            G * H,
+            { ...bias, shape: [1, G * H], strides: [G * H, bias.strides[0]!] },
+            'biasHh',
+            G * H,
+          );
+        else heap.fill(0, atRecurrent, atRecurrent + G * H);
+        for (let t = 1; t < T; t++) heap.copyWithin(atRecurrent + t * G * H, atRecurrent, atRecurrent + G * H);
+      }
+      // Rows are time steps (batch 1); a reverse walk starts at the last and steps back.
+      const first = args.reverse ? T - 1 : 0;
+      const direction = args.reverse ? -1 : 1;
+      const gateRow = (at: number) => (at + first * G * H) * 4;
+      const yRow = atY + first * states * H;
+      const actAt = args.activations ? gateRow(atAct) : atAct * 4;
+      const actStep = args.activations ? direction * G * H * 4 : 0;
+      const kernels = runtime.kernels as unknown as SequenceExports;
+      const walk = [T, H, direction * G * H * 4, direction * states * H * 4, actStep];
+      if (lstm) kernels.lstmSequence(gateRow(atGates), packed * 4, atInitial * 4, (atInitial + H) * 4, yRow * 4, actAt, ...walk);
+      else kernels.gruSequence(gateRow(atGates), gateRow(atRecurrent), packed * 4, atInitial * 4, yRow * 4, actAt, ...walk);
+      args.states.forEach((view, j) => move(context, false, heap, atY + j * H, states * H, view, `states[${j}]`, H));
+      if (args.recurrent) move(context, false, heap, atRecurrent, G * H, args.recurrent, 'recurrent', G * H);
+      if (args.activations) move(context, false, heap, atAct, G * H, args.activations, 'activations', G * H);
+      return true;
+    },
+
+    recurrentSequenceBackward(args: RecurrentSequenceGradArgs<CpuBuffer>): boolean {
+      const runtime = context.wasm();
+      const size = runtime && args.activations && walkSize(args.cell, args.batchSizes, args.weightHh);
+      if (!runtime || !size || !args.activations) return false;
+      const { steps: T, hidden: H, gates: G } = size;
+      const lstm = args.cell === 'lstm';
+      const states = lstm ? 2 : 1;
+      const layout = new Layout();
+      const atAct = layout.take(T * G * H);
+      const atRecurrent = lstm ? 0 : layout.take(T * G * H);
+      const atY = layout.take(T * states * H);
+      const atDy = layout.take(T * states * H);
+      const atDGates = layout.take(T * G * H);
+      const atDRecurrent = lstm ? 0 : layout.take(T * G * H);
+      const atInitial = layout.take(states * H);
+      const atCarried = layout.take(states * H);
+      const atDirect = layout.take(H);
+      const atDInitial = layout.take(states * H);
+      const atStage = layout.take(STAGE_FLOATS);
+      const atPacked = layout.take(G * H * H);
+      if (!runtime.heap(layout.size)) return false;
+      const w = inputArray(context, 'recurrentSequenceBackward', 'weightHh', args.weightHh) as Float32Array;
+      const packed = packedWeight(runtime, cache(), args.weightHh, w, false, atPacked, atStage);
+      const heap = runtime.heap(layout.size)!;
+      move(context, true, heap, atAct, G * H, args.activations, 'activations', G * H);
+      if (!lstm) move(context, true, heap, atRecurrent, G * H, args.recurrent!, 'recurrent', G * H);
+      args.states.forEach((view, j) => move(context, true, heap, atY + j * H, states * H, view, `states[${j}]`, H));
+      args.dStates.forEach((view, j) => move(context, true, heap, atDy + j * H, states * H, view, `dStates[${j}]`, H));
+      args.initial.forEach((view, j) => move(context, true, heap, atInitial + j * H, H, view, `initial[${j}]`, H));
+      // The backward starts at the step run last forward, carrying its output gradients.
+      const last = args.reverse ? 0 : T - 1;
+      const direction = args.reverse ? 1 : -1;
+      heap.copyWithin(atCarried, atDy + last * states * H, atDy + (last + 1) * states * H);
+      const gateRow = (at: number) => (at + last * G * H) * 4;
+      const yRow = (at: number) => (at + last * states * H) * 4;
+      const gateStep = direction * G * H * 4;
+      const yStep = direction * states * H * 4;
+      const kernels = runtime.kernels as unknown as SequenceExports;
+      if (lstm) {
+        kernels.lstmSequenceBackward(
+          ...[gateRow(atAct), yRow(atY), (atInitial + H) * 4, yRow(atDy), gateRow(atDGates), packed * 4],
+          ...[atCarried * 4, (atCarried + H) * 4, atDirect * 4, atDInitial * 4, (atDInitial + H) * 4],
+          ...[T, H, gateStep, yStep, yStep, gateStep],
+        );
+      } else {
+        kernels.gruSequenceBackward(
+          ...[gateRow(atAct), gateRow(atRecurrent), yRow(atY), atInitial * 4, yRow(atDy), gateRow(atDGates), gateRow(atDRecurrent)],
+          ...[packed * 4, atCarried * 4, atDirect * 4, atDInitial * 4, T, H, gateStep, yStep],
+        );
+      }
+      move(context, false, heap, atDGates, G * H, args.dGates, 'dGates', G * H);
+      if (args.dRecurrent) move(context, false, heap, atDRecurrent, G * H, args.dRecurrent, 'dRecurrent', G * H);
+      args.dInitial.forEach((view, j) => move(context, false, heap, atDInitial + j * H, H, view, `dInitial[${j}]`, H));
+      return true;
+    },
+  };
+}
