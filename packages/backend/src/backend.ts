@@ -6,6 +6,7 @@ import type { AnyTypedArray, DType } from './dtype.js';
 import type { BinaryOp, ReduceOp, UnaryOp } from './ops.js';
 import type { RandomParams } from './philox.js';
 import type { FusedKernels } from './fused.js';
+import type { QuantizedKernels } from './quantized.js';
 import type { BackendBuffer, View } from './view.js';
 
 export interface MatmulOptions {
@@ -93,6 +94,8 @@ export interface BackendV1<B extends BackendBuffer = BackendBuffer> {
 
   /** Fused kernels; each is optional and proven equal to its composed form by the testkit. */
   readonly fused?: FusedKernels<B>;
+  /** Kernels over packed int8 / float16 weights (quantized.ts); each optional, with a dequantise-then-matmul fallback. */
+  readonly quantized?: QuantizedKernels<B>;
 }
 
 /** A factory the registry calls when a backend is first used; may be async (GPU adapters). */
