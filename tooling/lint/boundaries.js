@@ -16,6 +16,7 @@ export const GRAPH = {
   '@recur/backend': [],
   '@recur/backend-cpu': ['@recur/backend'],
   '@recur/backend-webgpu': ['@recur/backend'],
+  '@recur/backend-tfjs': ['@recur/backend'],
   '@recur/tensor': ['@recur/backend'],
   '@recur/sequence': ['@recur/backend', '@recur/tensor'],
   '@recur/cells': ['@recur/backend', '@recur/tensor', '@recur/sequence'],
