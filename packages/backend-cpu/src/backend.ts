@@ -7,6 +7,7 @@ import { ValueError, checkOptions, type AnyTypedArray, type BackendPlugin, type 
 import type { KernelContext } from './check.js';
 import { binary, cast, copy, fill, unary, where } from './elementwise.js';
 import { adamStep } from './fused-adam.js';
+import { quantizedKernels } from './quantized.js';
 import { fusedCells } from './fused-cells.js';
 import { fusedLayerNormLstm } from './fused-layer-norm-lstm.js';
 import { fusedSequence } from './fused-sequence.js';
@@ -147,6 +148,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
       adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, params) =>
         adamStep(context, param, grad, expAvg, expAvgSq, maxExpAvgSq, params),
     },
+    quantized: quantizedKernels(context, simd),
   };
 }
 

@@ -1,0 +1,149 @@
+// The CPU backend's quantised kernels (@recur/backend quantized.ts): the int8 linear layer on
+// wasm SIMD integer dot products (int8-runtime.ts; a float32 TypeScript loop where wasm SIMD is
+// missing), and exact dequantisation of packed int8 / float16 weights. float16 layers take the
+// tensor core's fallback (dequantise on use, then the float32 matmul). M rows of x, K inputs, N outputs.
+
+import { ShapeError, ValueError, float16Words, int8Words, isContiguous, type QuantizedKernels, type View } from '@recur/backend';
+import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
+import { Int8Runtime } from './int8-runtime.js';
+import type { CpuBuffer } from './memory.js';
+
+function expectContiguous(op: string, name: string, view: View<CpuBuffer>, rank: number): void {
+  if (view.shape.length !== rank) throw new ShapeError(`${op}: ${name} must be ${rank}-D; got [${view.shape.join(', ')}]`);
+  if (!isContiguous(view.shape, view.strides))
+    throw new ValueError(`${op}: ${name} must be contiguous; got strides [${view.strides.join(', ')}]`);
+}
+
+function expectShape(op: string, name: string, view: View<CpuBuffer>, shape: readonly number[]): void {
+  if (view.shape.length !== shape.length || view.shape.some((d, i) => d !== shape[i])) {
+    throw new ShapeError(`${op}: ${name} expected shape [${shape.join(', ')}]; got [${view.shape.join(', ')}]`);
+  }
+}
+
+/** Byte view of `count` int8 values of row `n` of packed words starting at element `offset`. */
+function int8Row(words: Int32Array, offset: number, n: number, wordsPerRow: number, count: number): Int8Array {
+  return new Int8Array(words.buffer, words.byteOffset + (offset + n * wordsPerRow) * 4, count);
+}
+
+const f16Table = () => {
+  const table = new Float32Array(65536);
+  for (let bits = 0; bits < 65536; bits++) {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const fraction = bits & 0x3ff;
+    table[bits] =
+      exponent === 0
+        ? sign * fraction * 2 ** -24
+        : exponent === 31
+          ? fraction
+            ? NaN
+            : sign * Infinity
+          : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  }
+  return table;
+};
+let f16Values: Float32Array | null = null;
+
+export function quantizedKernels(context: KernelContext, simd: boolean): QuantizedKernels<CpuBuffer> {
+  let runtime: Int8Runtime | null | undefined = simd ? undefined : null;
+  const int8 = (): Int8Runtime | null => (runtime === undefined ? (runtime = Int8Runtime.create()) : runtime);
+  return {
+    int8Linear(x, weight, scales, out, accumulate) {
+      const op = 'int8Linear';
+      expectDType(op, 'x', x.dtype, ['float32']);
+      expectDType(op, 'weight', weight.dtype, ['int32']);
+      expectDType(op, 'scales', scales.dtype, ['float32']);
+      expectDType(op, 'out', out.dtype, ['float32']);
+      expectContiguous(op, 'x', x, 2);
+      expectContiguous(op, 'weight', weight, 2);
+      const [rowsX, inputs] = x.shape as [number, number];
+      const rows = weight.shape[0]!;
+      expectShape(op, 'weight', weight, [rows, int8Words(inputs)]);
+      expectContiguous(op, 'scales', scales, 1);
+      expectShape(op, 'scales', scales, [rows]);
+      expectContiguous(op, 'out', out, 2);
+      expectShape(op, 'out', out, [rowsX, rows]);
+      const xs = inputArray(context, op, 'x', x) as Float32Array;
+      const packed = inputArray(context, op, 'weight', weight) as Int32Array;
+      const s = inputArray(context, op, 'scales', scales) as Float32Array;
+      const o = viewArray(context, op, 'out', out) as Float32Array;
+      if (rowsX === 0 || rows === 0) return;
+      const wordsPerRow = int8Words(inputs);
+      const kernel = inputs > 0 ? int8() : null;
+      if (kernel) {
+        const words = packed.subarray(weight.offset, weight.offset + rows * wordsPerRow);
+        const live = (key: object) => context.memory.owns(key as CpuBuffer);
+        kernel.linear(
+          weight.buffer,
+          weight.buffer.version,
+          live,
+          xs,
+          x.offset,
+          rowsX,
+          inputs,
+          words,
+          s,
+          scales.offset,
+          o,
+          out.offset,
+          rows,
+          accumulate,
+        );
+        return;
+      }
+      for (let n = 0; n < rows; n++) {
+        const q = int8Row(packed, weight.offset, n, wordsPerRow, inputs);
+        const scale = s[scales.offset + n]!;
+        for (let m = 0; m < rowsX; m++) {
+          let sum = 0;
+          const base = x.offset + m * inputs;
+          for (let k = 0; k < inputs; k++) sum += xs[base + k]! * q[k]!;
+          const at = out.offset + m * rows + n;
+          o[at] = accumulate ? o[at]! + Math.fround(sum) * scale : Math.fround(sum) * scale;
+        }
+      }
+    },
+
+    dequantizeInt8(weight, scales, out) {
+      const op = 'dequantizeInt8';
+      expectDType(op, 'weight', weight.dtype, ['int32']);
+      expectDType(op, 'scales', scales.dtype, ['float32']);
+      expectDType(op, 'out', out.dtype, ['float32']);
+      expectContiguous(op, 'out', out, 2);
+      const [rows, inputs] = out.shape as [number, number];
+      expectContiguous(op, 'weight', weight, 2);
+      expectShape(op, 'weight', weight, [rows, int8Words(inputs)]);
+      expectContiguous(op, 'scales', scales, 1);
+      expectShape(op, 'scales', scales, [rows]);
+      const packed = inputArray(context, op, 'weight', weight) as Int32Array;
+      const s = inputArray(context, op, 'scales', scales) as Float32Array;
+      const o = viewArray(context, op, 'out', out) as Float32Array;
+      const wordsPerRow = int8Words(inputs);
+      for (let n = 0; n < rows; n++) {
+        const q = int8Row(packed, weight.offset, n, wordsPerRow, inputs);
+        const scale = s[scales.offset + n]!;
+        const base = out.offset + n * inputs;
+        for (let k = 0; k < inputs; k++) o[base + k] = q[k]! * scale;
+      }
+    },
+
+    dequantizeFloat16(weight, out) {
+      const op = 'dequantizeFloat16';
+      expectDType(op, 'weight', weight.dtype, ['int32']);
+      expectDType(op, 'out', out.dtype, ['float32']);
+      expectContiguous(op, 'out', out, 2);
+      const [rows, inputs] = out.shape as [number, number];
+      expectContiguous(op, 'weight', weight, 2);
+      expectShape(op, 'weight', weight, [rows, float16Words(inputs)]);
+      const packed = inputArray(context, op, 'weight', weight) as Int32Array;
+      const o = viewArray(context, op, 'out', out) as Float32Array;
+      const table = (f16Values ??= f16Table());
+      const wordsPerRow = float16Words(inputs);
+      for (let n = 0; n < rows; n++) {
+        const halves = new Uint16Array(packed.buffer, packed.byteOffset + (weight.offset + n * wordsPerRow) * 4, inputs);
+        const base = out.offset + n * inputs;
+        for (let k = 0; k < inputs; k++) o[base + k] = table[halves[k]!]!;
+      }
+    },
+  };
+}
