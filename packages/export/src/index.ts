@@ -1,5 +1,6 @@
 // @recur/export: ONNX export of Recur modules and models, import of ONNX LSTM/GRU/RNN/Gemm
-// weights (PyTorch's torch.onnx.export files), and whole-model files (tree + weights, safetensors).
+// weights (PyTorch's torch.onnx.export files), whole-model files (tree + weights, safetensors),
+// magnitude pruning and compact weight storage (float16, sparse).
 
 export { exportOnnx, ONNX_OPSET, ONNX_IR_VERSION, type ExportOnnxOptions, type OnnxInputSpec } from './onnx/export-onnx.js';
 export { registerOnnxExporter, ExportContext, type OnnxExporter } from './onnx/context.js';
@@ -29,3 +30,8 @@ export { isQuantizedModule, type QuantizedModule } from './quantize/quantized-mo
 export { QuantizedLinear, type QuantizedLinearOptions } from './quantize/quantized-linear.js';
 export { QuantizedEmbedding, type QuantizedEmbeddingOptions } from './quantize/quantized-embedding.js';
 export { QuantizedLSTM, QuantizedGRU, QuantizedRNN, type QuantizedRecurrentOptions } from './quantize/quantized-recurrent.js';
+export { l1Unstructured, globalUnstructured, weightMatrices, type PruneAmount, type PruneTarget } from './compress/prune.js';
+export { sparsityReport, type SparsityReport, type ParameterSparsity } from './compress/sparsity.js';
+export { serializeWeights, type StoreWeightsOptions, type WeightStorage } from './compress/stored-weights.js';
+export { readWeights, type StoredWeights } from './compress/read-stored-weights.js';
+export { serializeModuleWeights, loadModuleWeights } from './compress/module-weights.js';

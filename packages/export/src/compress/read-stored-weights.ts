@@ -5,7 +5,15 @@
 import { readSafetensorsHeader, type SafetensorsHeader, type TensorEntry } from '@recur/tensor';
 import { ModelFileError } from '../model-file/errors.js';
 import { decodeFloat16 } from './float16.js';
-import { SPARSE_MASK, SPARSE_VALUES, weightBytes, type WeightLayout, type WeightStorage } from './stored-weights.js';
+import {
+  SCALE,
+  SPARSE_MASK,
+  SPARSE_VALUES,
+  weightBytes,
+  type QuantizedArrays,
+  type WeightLayout,
+  type WeightStorage,
+} from './stored-weights.js';
 
 export interface StoredWeights {
   /** The storage dtype of the float weights. */
@@ -14,6 +22,10 @@ export interface StoredWeights {
   readonly shapes: Readonly<Record<string, readonly number[]>>;
   /** Keys stored sparse. */
   readonly sparse: readonly string[];
+  /** Keys of weight matrices stored as quantizeDynamic compressed them. */
+  readonly quantizedKeys: readonly string[];
+  /** A quantized weight as stored (int8 values and per-row scales, or float16 bits). */
+  quantized(key: string): QuantizedArrays;
   /** Bytes of the weights on disk (the file's data section). */
   readonly bytes: number;
   /** The file's metadata. */
@@ -39,10 +51,17 @@ function readLayout(metadata: Readonly<Record<string, string>>, source: string):
   } catch (error) {
     throw new ModelFileError('metadata', `${source}: the weights layout is not JSON: ${(error as Error).message}`, { cause: error });
   }
-  if (!isObject(layout) || (layout.dtype !== 'float32' && layout.dtype !== 'float16') || !isObject(layout.sparse))
+  const kinds = isObject(layout) ? (layout.quantized ?? {}) : null;
+  if (
+    !isObject(layout) ||
+    (layout.dtype !== 'float32' && layout.dtype !== 'float16') ||
+    !isObject(layout.sparse) ||
+    !isObject(kinds) ||
+    !Object.values(kinds).every((kind) => kind === 'int8' || kind === 'float16')
+  )
     throw new ModelFileError(
       'metadata',
-      `${source}: expected a weights layout { dtype: 'float32' | 'float16', sparse: { key: shape } }; got ${String(metadata.weights).slice(0, 100)}`,
+      `${source}: expected a weights layout { dtype: 'float32' | 'float16', sparse: { key: shape }, quantized?: { key: 'int8' | 'float16' } }; got ${String(metadata.weights).slice(0, 100)}`,
     );
   for (const [key, shape] of Object.entries(layout.sparse)) {
     const ok =
@@ -71,59 +90,99 @@ function expectEntry(
   return entry;
 }
 
+const WIDTH: Readonly<Record<string, number>> = { F32: 4, F16: 2, I8: 1 };
+
 /** The weights of a file written with encodeWeights (or a plain F32 safetensors state dict). */
 export function readStoredWeights(bytes: Uint8Array, header: SafetensorsHeader, source: string): StoredWeights {
   const layout = readLayout(header.metadata, source);
+  const quantizedKinds = layout.quantized ?? {};
   const floatDtype = layout.dtype === 'float16' ? 'F16' : 'F32';
+  /** The element dtype of a stored weight (its values entry when sparse). */
+  const elementDtype = (key: string) => (Object.hasOwn(quantizedKinds, key) ? (quantizedKinds[key] === 'int8' ? 'I8' : 'F16') : floatDtype);
   const shapes: Record<string, readonly number[]> = {};
   const parts = new Set<string>();
   for (const [key, shape] of Object.entries(layout.sparse)) {
     if (Object.hasOwn(header.tensors, key)) throw new ModelFileError('unexpected', `${source}: '${key}' is stored both dense and sparse`);
     const size = shape.reduce((a, b) => a * b, 1);
     expectEntry(source, header, key + SPARSE_MASK, ['U8'], Math.ceil(size / 8));
-    const values = expectEntry(source, header, key + SPARSE_VALUES, [floatDtype], null);
+    const values = expectEntry(source, header, key + SPARSE_VALUES, [elementDtype(key)], null);
     if (values.shape[0]! > size) throw new ModelFileError('shape', `${source}: '${key}' keeps ${values.shape[0]} of ${size} entries`);
     parts.add(key + SPARSE_MASK).add(key + SPARSE_VALUES);
     Object.defineProperty(shapes, key, { value: shape, enumerable: true });
   }
+  for (const [key, kind] of Object.entries(quantizedKinds)) {
+    if (!Object.hasOwn(layout.sparse, key) && !Object.hasOwn(header.tensors, key))
+      throw new ModelFileError('missing', `${source}: no entry for the quantized weight '${key.slice(0, 100)}'`);
+    if (kind === 'int8') {
+      const shape = Object.hasOwn(layout.sparse, key) ? layout.sparse[key]! : header.tensors[key]!.shape;
+      expectEntry(source, header, key + SCALE, ['F32'], shape[0] ?? 0);
+      parts.add(key + SCALE);
+    }
+  }
   for (const [key, entry] of Object.entries(header.tensors)) {
     if (parts.has(key)) continue;
-    if (entry.dtype !== floatDtype)
+    if (entry.dtype !== elementDtype(key))
       throw new ModelFileError(
         'dtype',
-        `${source}: '${key}' expected dtype ${floatDtype} (weights stored as ${layout.dtype}); got ${entry.dtype}`,
+        `${source}: '${key}' expected dtype ${elementDtype(key)} (weights stored as ${quantizedKinds[key] ?? layout.dtype}); got ${entry.dtype}`,
       );
     Object.defineProperty(shapes, key, { value: entry.shape, enumerable: true });
   }
+  for (const key of Object.keys(quantizedKinds))
+    if (shapes[key]!.length !== 2) throw new ModelFileError('shape', `${source}: the quantized weight '${key}' is not a matrix`);
+
   const raw = (entry: TensorEntry) => bytes.subarray(header.dataStart + entry.dataOffsets[0], header.dataStart + entry.dataOffsets[1]);
-  const floats = (entry: TensorEntry): Float32Array<ArrayBuffer> =>
-    floatDtype === 'F16' ? decodeFloat16(raw(entry)) : new Float32Array(Uint8Array.prototype.slice.call(raw(entry)).buffer);
+  /** The dense element bytes of `key` (a copy; sparse ones with zeros filled in). */
+  const elements = (key: string): Uint8Array<ArrayBuffer> => {
+    if (!Object.hasOwn(layout.sparse, key)) return Uint8Array.prototype.slice.call(raw(header.tensors[key]!)) as Uint8Array<ArrayBuffer>;
+    const width = WIDTH[elementDtype(key)]!;
+    const size = shapes[key]!.reduce((a, b) => a * b, 1);
+    const mask = raw(header.tensors[key + SPARSE_MASK]!);
+    const kept = raw(header.tensors[key + SPARSE_VALUES]!);
+    const keptCount = kept.length / width;
+    const out = new Uint8Array(size * width);
+    let at = 0;
+    for (let i = 0; i < size; i++) {
+      if ((mask[i >> 3]! & (1 << (i & 7))) === 0) continue;
+      if (at === keptCount) throw new ModelFileError('shape', `${source}: '${key}' marks more entries kept than its ${keptCount} values`);
+      out.set(kept.subarray(at * width, (at + 1) * width), i * width);
+      at++;
+    }
+    const stray = size % 8 !== 0 && mask.length > 0 && mask[mask.length - 1]! >> (size % 8) !== 0;
+    if (at !== keptCount || stray)
+      throw new ModelFileError(
+        'shape',
+        `${source}: '${key}' has ${keptCount} values but its mask keeps ${at}${stray ? ' (and marks entries past its end)' : ''}`,
+      );
+    return out;
+  };
+  const quantized = (key: string): QuantizedArrays => {
+    const kind = quantizedKinds[key];
+    if (kind === undefined) throw new ModelFileError('missing', `${source}: '${key}' is not a quantized weight`);
+    const [rows, cols] = shapes[key] as [number, number];
+    const data = elements(key);
+    if (kind === 'float16') return { dtype: kind, shape: [rows, cols], values: new Uint16Array(data.buffer), scales: null };
+    const scales = new Float32Array(Uint8Array.prototype.slice.call(raw(header.tensors[key + SCALE]!)).buffer);
+    return { dtype: kind, shape: [rows, cols], values: new Int8Array(data.buffer), scales };
+  };
   return {
     dtype: layout.dtype,
     shapes,
     sparse: Object.keys(layout.sparse),
+    quantizedKeys: Object.keys(quantizedKinds),
     bytes: weightBytes(header.tensors),
     metadata: header.metadata,
+    quantized,
     values(key) {
-      if (!Object.hasOwn(layout.sparse, key)) return floats(header.tensors[key]!);
-      const size = shapes[key]!.reduce((a, b) => a * b, 1);
-      const mask = raw(header.tensors[key + SPARSE_MASK]!);
-      const kept = floats(header.tensors[key + SPARSE_VALUES]!);
-      const out = new Float32Array(size);
-      let at = 0;
-      for (let i = 0; i < size; i++) {
-        if ((mask[i >> 3]! & (1 << (i & 7))) === 0) continue;
-        if (at === kept.length)
-          throw new ModelFileError('shape', `${source}: '${key}' marks more entries kept than its ${kept.length} values`);
-        out[i] = kept[at++]!;
+      if (Object.hasOwn(quantizedKinds, key)) {
+        const q = quantized(key);
+        if (q.dtype === 'float16') return decodeFloat16(new Uint8Array(q.values.buffer));
+        const out = new Float32Array(q.values.length);
+        for (let i = 0; i < out.length; i++) out[i] = q.values[i]! * q.scales![Math.floor(i / q.shape[1])]!;
+        return out;
       }
-      const stray = size % 8 !== 0 && mask.length > 0 && mask[mask.length - 1]! >> (size % 8) !== 0;
-      if (at !== kept.length || stray)
-        throw new ModelFileError(
-          'shape',
-          `${source}: '${key}' has ${kept.length} values but its mask keeps ${at}${stray ? ' (and marks entries past its end)' : ''}`,
-        );
-      return out;
+      const data = elements(key);
+      return floatDtype === 'F16' ? decodeFloat16(data) : new Float32Array(data.buffer);
     },
   };
 }

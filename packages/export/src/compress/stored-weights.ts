@@ -1,13 +1,15 @@
 // How a state dict is laid out in a Recur weights file: each float tensor under its PyTorch key as
 // F32 or F16 (`dtype`), or — when at least `sparse` of its N entries are zero (pruned) — as two
 // tensors (weight matrices only: rank ≥ 2, what pruning targets): `key.sparse_mask` (U8, ⌈N/8⌉ bytes; bit i of byte j, LSB first, = entry 8j+i is kept)
-// and `key.sparse_values` (the kept entries in order). Metadata `weights` records the layout.
+// and `key.sparse_values` (the kept entries in order). Quantized matrices keep their int8 (+ `key.scale`)
+// or float16 form. Metadata `weights` records the layout.
 
 import type { Tensor } from '@recur/tensor';
 import { encodeFloat16 } from './float16.js';
 
 export const SPARSE_MASK = '.sparse_mask';
 export const SPARSE_VALUES = '.sparse_values';
+export const SCALE = '.scale';
 
 export type WeightStorage = 'float32' | 'float16';
 
@@ -25,6 +27,8 @@ export interface StoreWeightsOptions {
 export interface WeightLayout {
   readonly dtype: WeightStorage;
   readonly sparse: Readonly<Record<string, readonly number[]>>;
+  /** Weight matrices stored as quantizeDynamic compressed them (int8 + per-row scale, or float16), by key. */
+  readonly quantized?: Readonly<Record<string, 'int8' | 'float16'>>;
 }
 
 export interface RawEntry {
@@ -33,67 +37,102 @@ export interface RawEntry {
   readonly bytes: Uint8Array;
 }
 
-const SAFETENSORS_DTYPE = { float32: 'F32', float16: 'F16' } as const;
 
-function floatBytes(values: Float32Array, dtype: WeightStorage): Uint8Array {
-  return dtype === 'float16' ? encodeFloat16(values) : new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+/** A weight matrix already compressed by quantizeDynamic: int8 values with a scale per row, or float16 bits. */
+export interface QuantizedArrays {
+  readonly dtype: 'int8' | 'float16';
+  readonly shape: readonly [number, number];
+  readonly values: Int8Array | Uint16Array;
+  readonly scales: Float32Array | null;
 }
 
-/** The mask bytes and kept values of `values` (entries that are not exactly zero). */
-function sparseParts(values: Float32Array): { mask: Uint8Array; kept: Float32Array } {
-  const mask = new Uint8Array(Math.ceil(values.length / 8));
-  let count = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
-  const kept = new Float32Array(count);
+const asBytes = (values: ArrayBufferView): Uint8Array => new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+
+/** One tensor's elements as stored: safetensors dtype, element width, little-endian bytes, and which are zero. */
+interface Elements {
+  readonly dtype: string;
+  readonly width: number;
+  readonly bytes: Uint8Array;
+  readonly zero: (i: number) => boolean;
+  readonly count: number;
+}
+
+function floatElements(values: Float32Array, dtype: WeightStorage): Elements {
+  const zero = (i: number) => values[i] === 0;
+  if (dtype === 'float16') return { dtype: 'F16', width: 2, bytes: encodeFloat16(values), zero, count: values.length };
+  return { dtype: 'F32', width: 4, bytes: asBytes(values), zero, count: values.length };
+}
+
+function quantizedElements(q: QuantizedArrays): Elements {
+  const values = q.values;
+  if (q.dtype === 'int8') return { dtype: 'I8', width: 1, bytes: asBytes(values), zero: (i) => values[i] === 0, count: values.length };
+  // ±0 in half: the bits without the sign are 0.
+  return { dtype: 'F16', width: 2, bytes: asBytes(values), zero: (i) => (values[i]! & 0x7fff) === 0, count: values.length };
+}
+
+/** The mask bytes and the kept elements' bytes (entries that are not zero), in order. */
+function sparseParts(elements: Elements): { mask: Uint8Array; kept: Uint8Array; keptCount: number } {
+  const { width, bytes, zero, count } = elements;
+  const mask = new Uint8Array(Math.ceil(count / 8));
+  let keptCount = 0;
+  for (let i = 0; i < count; i++) if (!zero(i)) keptCount++;
+  const kept = new Uint8Array(keptCount * width);
   let at = 0;
-  for (let i = 0; i < values.length; i++) {
-    if (values[i] === 0) continue;
+  for (let i = 0; i < count; i++) {
+    if (zero(i)) continue;
     mask[i >> 3]! |= 1 << (i & 7);
-    kept[at++] = values[i]!;
+    kept.set(bytes.subarray(i * width, (i + 1) * width), at);
+    at += width;
   }
-  return { mask, kept };
+  return { mask, kept, keptCount };
 }
 
-/** The file entries of `dict` and their layout (reads each tensor once). */
+/**
+ * The file entries of `dict` (and of the `quantized` weight matrices, by key) and their layout;
+ * reads each tensor once. A quantized int8 weight `key` is `key` (I8) plus `key.scale` (F32, one per row).
+ */
 export async function encodeWeights(
   dict: Readonly<Record<string, Tensor>>,
   options: StoreWeightsOptions = {},
+  quantized: Readonly<Record<string, QuantizedArrays>> = {},
 ): Promise<{ entries: Record<string, RawEntry>; layout: WeightLayout }> {
   const dtype = options.dtype ?? 'float32';
   const threshold = options.sparse ?? 0.5;
   const entries: Record<string, RawEntry> = {};
   const sparse: Record<string, readonly number[]> = {};
-  const taken = (key: string) => Object.hasOwn(dict, key);
-  for (const [key, t] of Object.entries(dict)) {
-    const data = await t.data();
-    if (!(data instanceof Float32Array)) {
-      // Integer and bool buffers are stored as they are (nothing to compress there).
-      entries[key] = {
-        dtype: t.dtype === 'int32' ? 'I32' : 'BOOL',
-        shape: [...t.shape],
-        bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
-      };
-      continue;
-    }
+  const kinds: Record<string, 'int8' | 'float16'> = {};
+  const taken = (key: string) => Object.hasOwn(dict, key) || Object.hasOwn(quantized, key);
+  const store = (key: string, shape: readonly number[], elements: Elements) => {
     let zeros = 0;
-    for (const v of data) if (v === 0) zeros++;
+    for (let i = 0; i < elements.count; i++) if (elements.zero(i)) zeros++;
     const storeSparse =
       threshold !== false &&
-      t.shape.length >= 2 &&
-      data.length > 0 &&
-      zeros / data.length >= threshold &&
+      shape.length >= 2 &&
+      elements.count > 0 &&
+      zeros / elements.count >= threshold &&
       !taken(key + SPARSE_MASK) &&
       !taken(key + SPARSE_VALUES);
     if (!storeSparse) {
-      entries[key] = { dtype: SAFETENSORS_DTYPE[dtype], shape: [...t.shape], bytes: floatBytes(data, dtype) };
-      continue;
+      entries[key] = { dtype: elements.dtype, shape: [...shape], bytes: elements.bytes };
+      return;
     }
-    const { mask, kept } = sparseParts(data);
+    const { mask, kept, keptCount } = sparseParts(elements);
     entries[key + SPARSE_MASK] = { dtype: 'U8', shape: [mask.length], bytes: mask };
-    entries[key + SPARSE_VALUES] = { dtype: SAFETENSORS_DTYPE[dtype], shape: [kept.length], bytes: floatBytes(kept, dtype) };
-    sparse[key] = [...t.shape];
+    entries[key + SPARSE_VALUES] = { dtype: elements.dtype, shape: [keptCount], bytes: kept };
+    sparse[key] = [...shape];
+  };
+  for (const [key, t] of Object.entries(dict)) {
+    const data = await t.data();
+    if (data instanceof Float32Array) store(key, t.shape, floatElements(data, dtype));
+    // Integer and bool buffers are stored as they are (nothing to compress there).
+    else entries[key] = { dtype: t.dtype === 'int32' ? 'I32' : 'BOOL', shape: [...t.shape], bytes: asBytes(data) };
   }
-  return { entries, layout: { dtype, sparse } };
+  for (const [key, q] of Object.entries(quantized)) {
+    store(key, q.shape, quantizedElements(q));
+    if (q.scales) entries[key + SCALE] = { dtype: 'F32', shape: [q.scales.length], bytes: asBytes(q.scales) };
+    kinds[key] = q.dtype;
+  }
+  return { entries, layout: { dtype, sparse, ...(Object.keys(kinds).length > 0 ? { quantized: kinds } : {}) } };
 }
 
 /** Safetensors bytes of raw entries, laid out as the reference writer does (sorted names, header padded to 8). */
@@ -135,8 +174,9 @@ export async function serializeWeights(
   dict: Readonly<Record<string, Tensor>>,
   metadata: Readonly<Record<string, string>> = {},
   storage: StoreWeightsOptions = {},
+  quantized: Readonly<Record<string, QuantizedArrays>> = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const { entries, layout } = await encodeWeights(dict, storage);
+  const { entries, layout } = await encodeWeights(dict, storage, quantized);
   return serializeEntries(entries, { ...metadata, weights: JSON.stringify(layout) });
 }
 
