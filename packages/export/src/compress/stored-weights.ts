@@ -37,7 +37,6 @@ export interface RawEntry {
   readonly bytes: Uint8Array;
 }
 
-
 /** A weight matrix already compressed by quantizeDynamic: int8 values with a scale per row, or float16 bits. */
 export interface QuantizedArrays {
   readonly dtype: 'int8' | 'float16';
