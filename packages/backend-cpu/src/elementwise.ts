@@ -1,7 +1,7 @@
 // Elementwise kernels (unary, binary, where, copy, cast, fill) over strided views of one shape.
 // Each builds its loop from the op table's expression (codegen.ts); dense float32 exp, σ and tanh
-// run on the wasm SIMD maps where the backend has them (wasm-unary.ts). Typed-array stores do the
-// rounding: float32 rounds, int32 wraps and truncates toward zero, bool holds 0 or 1.
+// and float32 + − × ÷ run on wasm SIMD where the backend has it (wasm-unary.ts, wasm-binary.ts).
+// Typed-array stores do the rounding: float32 rounds, int32 wraps and truncates toward zero, bool holds 0 or 1.
 
 import {
   BINARY_OPS,
@@ -20,6 +20,7 @@ import { compileLoops, type LoopSpec } from './codegen.js';
 import type { CpuBuffer } from './memory.js';
 import { binaryMath, unaryMath } from './op-closures.js';
 import { forEachRun, isFlat, layoutOf } from './strided.js';
+import { wasmBinary } from './wasm-binary.js';
 import { wasmUnary } from './wasm-unary.js';
 
 type CpuView = View<CpuBuffer>;
@@ -66,6 +67,8 @@ export function binary(context: KernelContext, op: BinaryOp, a: CpuView, b: CpuV
   expectDType(name, 'out', out.dtype, [opOutDType(def, a.dtype)]);
   expectSameShape(name, 'operand', a.shape, b.shape);
   expectSameShape(name, 'operand and out', a.shape, out.shape);
+  const runtime = context.wasm();
+  if (runtime && wasmBinary(runtime, op, a, b, out, arrays)) return;
   const math = binaryMath(op, a.dtype);
   const views = [out, a, b];
   const spec = { key: `binary:${math.js}:${dtypeKey(views)}`, inputs: ['a', 'b'], expr: math.js, fallback: math.fn };

@@ -201,6 +201,31 @@ export class Code {
   i32Eqz(): this {
     return this.#op(0x45);
   }
+  /** `select`: of stack [x, y, condition], x when condition ≠ 0, else y. */
+  select(): this {
+    return this.#op(0x1b);
+  }
+  i32Ne(): this {
+    return this.#op(0x47);
+  }
+  i32And(): this {
+    return this.#op(0x71);
+  }
+
+  // ── f32 (scalar) ─────────────────────────────────────────────────────────────────────
+  f32Add(): this {
+    return this.#op(0x92);
+  }
+  f32Sub(): this {
+    return this.#op(0x93);
+  }
+  f32Mul(): this {
+    return this.#op(0x94);
+  }
+  f32Div(): this {
+    return this.#op(0x95);
+  }
+
   /** local[index] += value (a constant). */
   addTo(index: number, value: number): this {
     return this.get(index).i32(value).i32Add().set(index);

@@ -13,6 +13,7 @@ import { cellFunctions } from './wasm-cells-kernel.js';
 import { unaryFunctions } from './wasm-unary-kernel.js';
 import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
 import { sequenceFunctions } from './wasm-sequence-kernel.js';
+import { binaryFunctions } from './wasm-binary-kernel.js';
 
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
 export interface WasmKernels {
@@ -82,6 +83,7 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
         ...cellFunctions(),
         ...unaryFunctions(),
         ...sequenceFunctions(),
+        ...binaryFunctions(),
       ],
       shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false },
     );
