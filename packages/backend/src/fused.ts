@@ -3,6 +3,7 @@
 // B batch, H hidden; LSTM gates i f g o, GRU gates r z n (PyTorch's row order), σ sigmoid;
 // Adam: g gradient, m and v first and second moments, t step, η lr, λ weight decay.
 
+import type { RecurrentSequenceArgs, RecurrentSequenceGradArgs } from './recurrent-sequence.js';
 import type { BackendBuffer, View } from './view.js';
 
 /** The scalar hyper-parameters of one `adamStep` call (PyTorch 1.13's Adam / AdamW). */
@@ -104,6 +105,20 @@ export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
     dc: View<B>,
     dNorms: LayerNormLstmNorms<B>,
   ): void;
+  /**
+   * Whole-sequence recurrence: one direction of one layer over every step (recurrent-sequence.ts
+   * states the layout). Returns false, recording nothing, when the backend cannot take this
+   * problem (cell, hidden size, step count, device limits); the caller then runs its per-step path
+   * on the same buffers, so a backend may take the forward and decline the backward or the other
+   * way round. A backend states how close its results are to the per-step path's.
+   */
+  recurrentSequence?(args: RecurrentSequenceArgs<B>): boolean;
+  /**
+   * Backward of recurrentSequence, walking the steps in reverse: writes dGates (gru: and
+   * dRecurrent) for every row and dInitial; dW_hh and db are the caller's GEMM and reduction over
+   * them. Returns false, recording nothing, when it cannot take the problem.
+   */
+  recurrentSequenceBackward?(args: RecurrentSequenceGradArgs<B>): boolean;
   /**
    * One Adam / AdamW step of one parameter, in place. All views are float32 of one shape and
    * may be strided; `grad` is only read; `param`, `expAvg` (m), `expAvgSq` (v) and, with
