@@ -19,7 +19,7 @@ describe('module weights files (quantized trees included)', () => {
         await quantizeDynamic(model, { dtype });
         const bytes = await serializeModuleWeights(model);
         const stored = readWeights(bytes);
-        expect(stored.quantizedKeys.sort()).toEqual([
+        expect([...stored.quantizedKeys].sort()).toEqual([
           'fc.weight',
           'lstm.weight_hh_l0',
           'lstm.weight_hh_l1',

@@ -4,7 +4,7 @@
 
 import { readSafetensorsHeader, type SafetensorsHeader, type TensorEntry } from '@recur/tensor';
 import { ModelFileError } from '../model-file/errors.js';
-import { decodeFloat16 } from './float16.js';
+import { fromFloat16Array } from '../quantize/float16.js';
 import {
   SCALE,
   SPARSE_MASK,
@@ -176,13 +176,13 @@ export function readStoredWeights(bytes: Uint8Array, header: SafetensorsHeader, 
     values(key) {
       if (Object.hasOwn(quantizedKinds, key)) {
         const q = quantized(key);
-        if (q.dtype === 'float16') return decodeFloat16(new Uint8Array(q.values.buffer));
+        if (q.dtype === 'float16') return fromFloat16Array(q.values as Uint16Array);
         const out = new Float32Array(q.values.length);
         for (let i = 0; i < out.length; i++) out[i] = q.values[i]! * q.scales![Math.floor(i / q.shape[1])]!;
         return out;
       }
       const data = elements(key);
-      return floatDtype === 'F16' ? decodeFloat16(data) : new Float32Array(data.buffer);
+      return floatDtype === 'F16' ? fromFloat16Array(new Uint16Array(data.buffer)) : new Float32Array(data.buffer);
     },
   };
 }

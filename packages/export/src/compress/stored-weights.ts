@@ -5,7 +5,7 @@
 // or float16 form. Metadata `weights` records the layout.
 
 import type { Tensor } from '@recur/tensor';
-import { encodeFloat16 } from './float16.js';
+import { toFloat16Array } from '../quantize/float16.js';
 
 export const SPARSE_MASK = '.sparse_mask';
 export const SPARSE_VALUES = '.sparse_values';
@@ -58,7 +58,7 @@ interface Elements {
 
 function floatElements(values: Float32Array, dtype: WeightStorage): Elements {
   const zero = (i: number) => values[i] === 0;
-  if (dtype === 'float16') return { dtype: 'F16', width: 2, bytes: encodeFloat16(values), zero, count: values.length };
+  if (dtype === 'float16') return { dtype: 'F16', width: 2, bytes: asBytes(toFloat16Array(values)), zero, count: values.length };
   return { dtype: 'F32', width: 4, bytes: asBytes(values), zero, count: values.length };
 }
 
