@@ -1,6 +1,7 @@
 // Finding a GPUDevice: the caller's device or adapter, else navigator.gpu (browsers, or Node
 // where someone installed it), else the `webgpu` npm package (Dawn) loaded on demand in Node.
-// The device is requested with the adapter's largest buffer limits, since kernels bind whole buffers.
+// The device is requested with the adapter's largest buffer limits, since kernels bind whole buffers,
+// and its largest workgroup memory and storage-binding count (the whole-sequence recurrent kernels).
 
 import { BackendError } from '@recur/backend';
 
@@ -62,6 +63,9 @@ async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
   const requiredLimits: Record<string, number> = {
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
     maxBufferSize: adapter.limits.maxBufferSize,
+    // The whole-sequence recurrent kernels keep rows in workgroup memory and bind up to 9 buffers.
+    maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+    maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
   };
   try {
     return await adapter.requestDevice({ requiredLimits, label: 'recur' });

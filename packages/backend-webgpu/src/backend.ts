@@ -16,6 +16,7 @@ import { matmul } from './matmul.js';
 import { GpuMemory, type WebGPUBuffer } from './memory.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { random } from './random.js';
+import { recurrentSequenceKernels, type SequenceLimits } from './recurrent-sequence.js';
 import { reduce } from './reduce.js';
 
 export interface WebGPUBackendOptions extends AcquireOptions {
@@ -26,6 +27,8 @@ export interface WebGPUBackendOptions extends AcquireOptions {
   readonly limits?: {
     readonly maxComputeWorkgroupsPerDimension?: number;
     readonly maxStorageBufferBindingSize?: number;
+    /** Lowering it sends shapes whose rows no longer fit a workgroup to the per-step recurrent path. */
+    readonly maxComputeWorkgroupStorageSize?: number;
   };
   /** Bytes of freed GPU buffers kept for reuse (default 256 MiB); beyond it they are destroyed. */
   readonly maxPooledBytes?: number;
@@ -58,7 +61,11 @@ const WEBGPU_OPTIONS = ['device', 'adapter', 'powerPreference', 'gpu', 'limits',
 
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   checkOptions('createWebGPUBackend', options, WEBGPU_OPTIONS);
-  checkOptions('createWebGPUBackend: limits', options.limits, ['maxComputeWorkgroupsPerDimension', 'maxStorageBufferBindingSize']);
+  checkOptions('createWebGPUBackend: limits', options.limits, [
+    'maxComputeWorkgroupsPerDimension',
+    'maxStorageBufferBindingSize',
+    'maxComputeWorkgroupStorageSize',
+  ]);
   const { device, ownsDevice, gpu } = await acquireDevice(options);
   const health = new DeviceHealth(device);
   const lowered = options.limits ?? {};
@@ -71,6 +78,14 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     device.limits.maxBufferSize,
     lowered.maxStorageBufferBindingSize ?? Infinity,
   );
+  const sequenceLimits: SequenceLimits = {
+    maxComputeWorkgroupStorageSize: Math.min(
+      device.limits.maxComputeWorkgroupStorageSize,
+      lowered.maxComputeWorkgroupStorageSize ?? Infinity,
+    ),
+    maxComputeInvocationsPerWorkgroup: device.limits.maxComputeInvocationsPerWorkgroup,
+    maxStorageBuffersPerShaderStage: device.limits.maxStorageBuffersPerShaderStage,
+  };
   const queue = new CommandQueue(device, maxComputeWorkgroupsPerDimension);
   const memory = new GpuMemory(device, queue, health, {
     maxBufferBytes,
@@ -132,7 +147,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     gather: guarded('gather', (x, indices, axis, out) => gather(context, x, indices, axis, out)),
     scatterAdd: guarded('scatterAdd', (indices, src, axis, out) => scatterAdd(context, indices, src, axis, out)),
     random: guarded('random', (out, params) => random(context, out, params)),
-    fused: { ...fusedCells(context), adamStep: fusedAdam(context) },
+    fused: { ...fusedCells(context), ...recurrentSequenceKernels(context, sequenceLimits), adamStep: fusedAdam(context) },
   };
 }
 

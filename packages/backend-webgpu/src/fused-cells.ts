@@ -55,7 +55,12 @@ function runCell(context: KernelContext, kernel: CellKernel, views: readonly (Gp
 
 export function fusedCells(
   context: KernelContext,
-): Required<Omit<FusedKernels<WebGPUBuffer>, 'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward'>> {
+): Required<
+  Omit<
+    FusedKernels<WebGPUBuffer>,
+    'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward' | 'recurrentSequence' | 'recurrentSequenceBackward'
+  >
+> {
   return {
     lstmCell: (gates, c, h, cNext, act) => runCell(context, 'lstmCell', [gates, c, h, cNext, act], 4),
     lstmCellBackward: (act, c, cNext, dh, dcNext, dGates, dc) =>

@@ -13,6 +13,7 @@ function elmanKind(nonlinearity: Nonlinearity): CellKind {
     composedStep: (w) => (gx, state) => ({ h: rnnStep(gx, state.h, w.weightHh, w.biasHh, nonlinearity), c: null }),
     sequenceKernels: (backend) => ({
       separateRecurrent: false,
+      cell: nonlinearity === 'tanh' ? 'rnn_tanh' : 'rnn_relu',
       activations: 0,
       // Room for f'(y).
       scratch: 2,

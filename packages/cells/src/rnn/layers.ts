@@ -26,6 +26,11 @@ import type { Nonlinearity } from './steps.js';
 import type { ScanState } from './scan.js';
 import type { CellKind, DirectionWeights } from './cell-kind.js';
 import { runDirection } from './scan-driver.js';
+
+/** The final states [L·D, B, H]; one layer-direction's is a view, not a copy (on a GPU, a dispatch saved per sequence). */
+function stackStates(states: readonly Tensor[]): Tensor {
+  return states.length === 1 ? states[0]!.unsqueeze(0) : stack([...states], 0);
+}
 import { LSTM_KIND } from './lstm-kind.js';
 import { GRU_KIND } from './gru-kind.js';
 import { RNN_RELU_KIND, RNN_TANH_KIND } from './elman-kind.js';
@@ -158,7 +163,7 @@ export abstract class RecurrentBase extends Module {
         if (this.residual && layer > 0) data = add(data, layerInput);
         if (layer < this.numLayers - 1) data = dropout(data, this.dropout, { training: this.training });
       }
-      return this.finish(layout, data, stack(lastH, 0), lastC.length ? stack(lastC, 0) : null);
+      return this.finish(layout, data, stackStates(lastH), lastC.length ? stackStates(lastC) : null);
     });
   }
 

@@ -1,6 +1,7 @@
 // Fused ≡ composed: every fused kernel a backend provides must give the values and gradients
 // of the composed path of ordinary ops, through whole layers (LSTM, GRU and the Elman RNN's
-// sequence op; stacked, bidirectional, packed, projected, with initial states) on random sizes. Tolerance: 1e-5 relative + 1e-6 absolute.
+// sequence op; stacked, bidirectional, packed, projected, with initial states; whole-sequence
+// kernels where the backend has them) on random sizes. Tolerance: 1e-5 relative + 1e-6 absolute.
 
 import { describe, expect, it } from 'vitest';
 import { GRU, GRUCell, LSTM, LSTMCell, RNN, withoutFusedKernels, type Module } from '@recur/cells';
@@ -133,6 +134,40 @@ const CASES: readonly Case[] = [
     loss: (m, x) => {
       const [y, h] = (m as RNN).forward(x, x.narrow(0, 2, 1));
       return weightedSum(y, 1).add(weightedSum(h, 2));
+    },
+  },
+  {
+    // Batch 11 of hidden 40 spans several workgroups of a whole-sequence GPU kernel.
+    name: 'LSTM batch 11, hidden 40, packed, bidirectional, initial states from the input',
+    kind: 'lstm',
+    inputShape: [6, 11, 40],
+    build: () => new LSTM({ inputSize: 40, hiddenSize: 40, bidirectional: true }),
+    loss: (m, x) => {
+      const packed = packPaddedSequence(x, [6, 2, 5, 1, 6, 3, 4, 6, 2, 1, 5], { enforceSorted: false });
+      const [out, [h, c]] = (m as LSTM).forward(packed, [x.narrow(0, 0, 2).mul(0.5), x.narrow(0, 2, 2).mul(0.5)]);
+      return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2)).add(weightedSum(c, 3));
+    },
+  },
+  {
+    name: 'GRU batch 9, hidden 33, packed, bidirectional, initial state from the input',
+    kind: 'gru',
+    inputShape: [5, 9, 33],
+    build: () => new GRU({ inputSize: 33, hiddenSize: 33, bidirectional: true }),
+    loss: (m, x) => {
+      const packed = packPaddedSequence(x, [5, 1, 3, 5, 2, 4, 1, 5, 3], { enforceSorted: false });
+      const [out, h] = (m as GRU).forward(packed, x.narrow(0, 0, 2).mul(0.5));
+      return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2));
+    },
+  },
+  {
+    name: 'RNN relu batch 10, hidden 36, packed, bidirectional, initial state from the input',
+    kind: 'rnn',
+    inputShape: [4, 10, 36],
+    build: () => new RNN({ inputSize: 36, hiddenSize: 36, nonlinearity: 'relu', bidirectional: true }),
+    loss: (m, x) => {
+      const packed = packPaddedSequence(x, [4, 2, 1, 4, 3, 1, 2, 4, 3, 2], { enforceSorted: false });
+      const [out, h] = (m as RNN).forward(packed, x.narrow(0, 0, 2).mul(0.5));
+      return weightedSum(padPackedSequence(out)[0], 1).add(weightedSum(h, 2));
     },
   },
 ];
