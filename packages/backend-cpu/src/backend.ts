@@ -1,6 +1,6 @@
-// The CPU backend: BackendV1 over host typed arrays. Work runs synchronously on the calling
-// thread (large matmuls also on worker threads, which the caller waits for), so flush is a no-op
-// and reads observe every earlier kernel. Each instance owns its buffers, its wasm memory and its
+// The CPU backend: BackendV1 over typed arrays (views of its wasm memory where it can). Work runs
+// synchronously on the calling thread (large matmuls also on worker threads, which the caller
+// waits for), so flush is a no-op and reads observe every earlier kernel. Each instance owns its buffers, its wasm memory and its
 // workers; generated loops and the compiled wasm module are shared.
 
 import { ValueError, checkOptions, type AnyTypedArray, type BackendPlugin, type BackendV1, type DType } from '@recur/backend';
@@ -96,13 +96,14 @@ export function cpuThreads(options: CpuBackendOptions = {}): number {
 
 export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<CpuBuffer> {
   checkOptions('createCpuBackend', options, CPU_OPTIONS);
-  const memory = new CpuMemory();
   const simd = options.simd ?? simdByDefault();
   const threads = threadsOption(options.threads);
-  // Made on first use, so a backend that never multiplies holds no wasm memory. With threads, a
-  // pool comes along; its workers and its shared-memory runtime start at the first large matmul.
+  // Made on first use (the first alloc), over a shared memory where the engine has one, so that
+  // buffers live in it and kernels run on them in place (memory.ts). With threads, a pool comes
+  // along; its workers and its own shared-memory runtime start at the first large matmul.
   let runtime: WasmRuntime | null | undefined = simd ? undefined : null;
-  const wasm = (): WasmRuntime | null => (runtime === undefined ? (runtime = WasmRuntime.create()) : runtime);
+  const wasm = (): WasmRuntime | null => (runtime === undefined ? (runtime = WasmRuntime.create({ shared: true })) : runtime);
+  const memory = new CpuMemory(wasm);
   // The same FMA variant on both runtimes, so threaded results equal single-threaded ones bitwise.
   const shared = (): WasmRuntime | null => {
     const base = wasm();

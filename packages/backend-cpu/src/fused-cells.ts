@@ -5,7 +5,7 @@
 
 import { ShapeError, fmtShape, type FusedKernels, type View } from '@recur/backend';
 import { expectDType, viewArray, type KernelContext } from './check.js';
-import type { CpuBuffer } from './memory.js';
+import { residentOffset, type CpuBuffer } from './memory.js';
 import { wasmGruCell, wasmGruCellBackward, wasmLstmCell, wasmLstmCellBackward } from './wasm-cells.js';
 
 type Cpu = View<CpuBuffer>;
@@ -16,6 +16,9 @@ export interface Matrix {
   readonly offset: number;
   readonly row: number;
   readonly col: number;
+  /** The buffer, and the byte address of element (0, 0) when it lives in wasm memory (memory.ts). */
+  readonly buffer?: CpuBuffer;
+  readonly resident?: number | null;
 }
 
 function matrix(context: KernelContext, op: string, name: string, view: Cpu, rows: number, cols: number): Matrix {
@@ -24,7 +27,9 @@ function matrix(context: KernelContext, op: string, name: string, view: Cpu, row
     throw new ShapeError(`${op}: ${name} must be ${fmtShape([rows, cols])}; got ${fmtShape(view.shape)}`);
   }
   const data = viewArray(context, op, name, view) as Float32Array;
-  return { data, offset: view.offset, row: view.strides[0]!, col: view.strides[1]! };
+  const base = residentOffset(view.buffer);
+  const resident = base === null ? null : base + view.offset * 4;
+  return { data, offset: view.offset, row: view.strides[0]!, col: view.strides[1]!, buffer: view.buffer, resident };
 }
 
 const sigmoid = (x: number): number => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));

@@ -36,6 +36,19 @@ export interface GemmProblem {
    * `floats`-float packed form, filled by `pack` when stale, or null to pack it as usual.
    */
   readonly packedB?: (runtime: WasmRuntime, floats: number, pack: PackInto) => number | null;
+  /**
+   * Where a, b and c lie in the wasm runtime's memory (memory.ts): byte offsets of a[0], b[0] and
+   * c[0], or null for host arrays. `c` is set only when C shares no buffer with A or B (a kernel
+   * may then write it while reading them); `cFloats` is how many floats from c[0] its block holds
+   * (vector stores may fill the slack past `cSize`, C's element count, but never other elements).
+   */
+  readonly resident?: {
+    readonly a: number | null;
+    readonly b: number | null;
+    readonly c: number | null;
+    readonly cSize: number;
+    readonly cFloats: number;
+  };
 }
 
 const PACK_A_SIZE = MC * KC; // 2^15

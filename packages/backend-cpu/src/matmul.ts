@@ -1,12 +1,13 @@
 // Batched matmul: out[..., M, N] (+)= op(A)[..., M, K] · op(B)[..., K, N] over float32 strided
 // views whose batch dims are already broadcast (stride 0 allowed). Batches fold into M when B is
 // shared by all of them (into N when A is), so a [batch, T, K] · [K, N] product is one GEMM.
-// A B shared by the whole product (a weight) is offered to the packed-weight cache.
+// A B shared by the whole product (a weight) is offered to the packed-weight cache; operands that
+// live in the wasm memory (memory.ts) are handed over by address, so the kernels skip staging them.
 
 import { matmulDims, sizeOf, type MatmulOptions, type View } from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
 import { gemm, type GemmProblem } from './gemm.js';
-import type { CpuBuffer } from './memory.js';
+import { residentBytes, residentOffset, type CpuBuffer } from './memory.js';
 import { PACKED_BUDGET_FLOATS, PackedCache, type PackInto } from './packed-cache.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import { forEachRun } from './strided.js';
@@ -115,8 +116,20 @@ export class Matmul {
       const key = `${offB[0]}|${strideBN}|${b.strides[kAxisB]}|${N}|${K}`;
       packedB = (wasm: WasmRuntime, floats: number, pack: PackInto) => cache && cache.find(wasm, b.buffer, key, floats, pack);
     }
+    // Operands in the runtime's memory run in place; C only when it shares no buffer with A or B.
+    const separate = out.buffer !== a.buffer && out.buffer !== b.buffer;
+    const resident = runtime
+      ? {
+          a: residentOffset(a.buffer),
+          b: residentOffset(b.buffer),
+          c: separate ? residentOffset(out.buffer) : null,
+          cSize: out.buffer.size,
+          cFloats: residentBytes(out.buffer) / 4,
+        }
+      : undefined;
     const problem: GemmProblem = {
       packedB,
+      resident,
       M: rows,
       N: cols,
       K,

@@ -1,4 +1,4 @@
-// Packed B operands (a weight's GEMM panels) kept in a wasm runtime's resident arena between
+// Packed B operands (a weight's GEMM panels) kept in blocks of a wasm runtime's memory between
 // matmuls, so the steps of a scan, and calls after it, skip re-packing the weight. An entry is
 // valid for one version of its buffer: any write to the buffer (a kernel output, `write`, taking
 // `data`, free) changes the version (memory.ts), and the next use re-packs. An operand is cached
@@ -7,7 +7,7 @@
 import type { CpuBuffer, CpuMemory } from './memory.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
-/** Budget of the arena: 32 Mi floats (128 MiB), e.g. three LSTM layers at H 1024 with room to spare. */
+/** Budget of the packed blocks: 32 Mi floats (128 MiB), e.g. three LSTM layers at H 1024 with room to spare. */
 export const PACKED_BUDGET_FLOATS = 1 << 25;
 // Candidates remembered for their second sighting; more are forgotten all at once.
 const MAX_CANDIDATES = 256;
@@ -16,8 +16,8 @@ interface Entry {
   readonly buffer: CpuBuffer;
   readonly key: string;
   readonly floats: number;
-  /** Float offset inside the arena. */
-  at: number;
+  /** Float index of the block in the runtime's memory. */
+  readonly at: number;
   /** The buffer's version the packed floats were made from. */
   version: number;
   /** Tick of the last use, for least-recently-used eviction. */
@@ -34,9 +34,9 @@ export class PackedCache {
   #entries: Entry[] = [];
   // Per buffer, the layouts seen once and at which version.
   #candidates = new Map<CpuBuffer, Map<string, number>>();
-  #top = 0;
+  #floats = 0;
   #tick = 0;
-  /** Packs done into the arena and uses of a packed entry, for tests and profiles. */
+  /** Packs done into blocks and uses of a packed entry, for tests and profiles. */
   readonly stats = { packs: 0, hits: 0 };
 
   constructor(memory: CpuMemory, budgetFloats = PACKED_BUDGET_FLOATS) {
@@ -47,7 +47,7 @@ export class PackedCache {
   /**
    * The float index (in `runtime`'s heap) of `buffer`'s operand packed as `key` describes
    * (`floats` floats, filled by `pack`), or null when it is not cached: the caller packs it
-   * itself. Take the runtime's heap again after a call: the arena may have grown.
+   * itself. Take the runtime's view again after a call: the memory may have grown.
    */
   find(runtime: WasmRuntime, buffer: CpuBuffer, key: string, floats: number, pack: PackInto): number | null {
     if (runtime !== this.#runtime) this.#reset(runtime);
@@ -70,54 +70,43 @@ export class PackedCache {
       this.#entries.push(entry);
     }
     entry.used = ++this.#tick;
-    const base = runtime.residentAt;
     if (entry.version !== version) {
-      pack(runtime.heap(0)!, base + entry.at);
+      pack(runtime.view, entry.at);
       entry.version = version;
       this.stats.packs++;
     } else {
       this.stats.hits++;
     }
-    return base + entry.at;
+    return entry.at;
   }
 
   #reset(runtime: WasmRuntime): void {
     this.#runtime = runtime;
     this.#entries = [];
     this.#candidates.clear();
-    this.#top = 0;
+    this.#floats = 0;
   }
 
-  /** Room for `floats` in the arena, evicting freed buffers' and least recently used entries. */
+  /**
+   * A block of `floats` floats (its float index), after dropping the entries of freed buffers
+   * and, least recently used first, those that leave no room in the budget.
+   */
   #allocate(runtime: WasmRuntime, floats: number): number | null {
     if (floats > this.#budget) return null;
-    if (this.#top + floats > this.#budget) this.#compact(runtime, floats);
-    const at = this.#top;
-    if (runtime.resident(at + floats) === null) return null;
-    this.#top += floats;
-    return at;
+    const kept = this.#entries.filter((e) => this.#memory.owns(e.buffer) || this.#drop(runtime, e));
+    kept.sort((x, y) => x.used - y.used);
+    while (kept.length > 0 && this.#floats + floats > this.#budget) this.#drop(runtime, kept.shift()!);
+    this.#entries = kept;
+    const start = runtime.allocate(floats * 4);
+    if (start === null) return null;
+    this.#floats += floats;
+    return start / 4;
   }
 
-  /** Keeps the most recently used live entries that leave room for `floats`, packed together. */
-  #compact(runtime: WasmRuntime, floats: number): void {
-    const live = this.#entries.filter((e) => this.#memory.owns(e.buffer)).sort((x, y) => y.used - x.used);
-    const kept: Entry[] = [];
-    let total = floats;
-    for (const entry of live) {
-      if (total + entry.floats > this.#budget) continue;
-      kept.push(entry);
-      total += entry.floats;
-    }
-    kept.sort((x, y) => x.at - y.at);
-    const heap = runtime.heap(0)!;
-    const base = runtime.residentAt;
-    let top = 0;
-    for (const entry of kept) {
-      if (entry.at !== top) heap.copyWithin(base + top, base + entry.at, base + entry.at + entry.floats);
-      entry.at = top;
-      top += entry.floats;
-    }
-    this.#entries = kept;
-    this.#top = top;
+  /** Returns an entry's block; false, for `filter`. */
+  #drop(runtime: WasmRuntime, entry: Entry): false {
+    runtime.release(entry.at * 4);
+    this.#floats -= entry.floats;
+    return false;
   }
 }

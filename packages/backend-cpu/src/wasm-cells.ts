@@ -1,5 +1,6 @@
-// The fused LSTM / GRU cells on the wasm SIMD kernels: operands are staged into wasm memory as
-// dense rows (one `set` per row, or per block when contiguous), the kernel runs, results go back.
+// The fused LSTM / GRU cells on the wasm SIMD kernels: operands resident in wasm memory as dense
+// rows (memory.ts) are used in place; the others are staged into it (one `set` per row, or per
+// block when contiguous), the kernel runs, and staged results go back.
 // B batch rows, H hidden, W = H rounded up to 4 (the padded lanes compute on stale values unseen).
 
 import type { Matrix } from './fused-cells.js';
@@ -34,8 +35,18 @@ function transfer(heap: Float32Array, at: number, pitch: number, m: Matrix, rows
   }
 }
 
-function move(heap: Float32Array, matrix: Matrix, staged: Staged, rows: number, hidden: number, width: number, into: boolean): void {
+function move(
+  runtime: WasmRuntime,
+  heap: Float32Array,
+  matrix: Matrix,
+  staged: Staged,
+  rows: number,
+  hidden: number,
+  width: number,
+  into: boolean,
+): void {
   const { at, segments } = staged;
+  runtime.stats.stagedBytes += rows * segments * hidden * 4;
   const pitch = segments * width;
   // Without padding a row's gate segments are adjacent on both sides and move as one.
   if (width === hidden) transfer(heap, at, pitch, matrix, rows, 0, segments * hidden, into);
@@ -45,8 +56,19 @@ function move(heap: Float32Array, matrix: Matrix, staged: Staged, rows: number, 
 type Kernel = 'lstmForward' | 'lstmBackward' | 'gruForward' | 'gruBackward';
 
 /**
- * Runs `kernel` over the staged inputs and outputs (in the kernel's argument order; a null
- * output is computed into scratch and dropped). False when wasm memory cannot hold them.
+ * The byte address where the kernel can use `matrix` in place: resident, rows of `segments`
+ * gate blocks dense and unpadded (W = H), and no buffer shared between inputs and outputs (the
+ * kernel may write one while it reads the other); else null and it is staged.
+ */
+function inPlace(matrix: Matrix, segments: number, rows: number, hidden: number, width: number, apart: boolean): number | null {
+  if (!apart || width !== hidden || matrix.resident === null || matrix.resident === undefined) return null;
+  return matrix.col === 1 && (rows === 1 || matrix.row === segments * hidden) ? matrix.resident : null;
+}
+
+/**
+ * Runs `kernel` over the inputs and outputs (in the kernel's argument order; a null output is
+ * computed into scratch and dropped), in place where they allow it, staged otherwise. False when
+ * wasm memory cannot hold the staged ones.
  */
 function run(
   runtime: WasmRuntime,
@@ -58,20 +80,34 @@ function run(
 ): boolean {
   if (rows === 0 || hidden === 0) return true;
   const width = Math.ceil(hidden / 4) * 4;
+  const outputBuffers = new Set(outputs.map(([matrix]) => matrix?.buffer));
+  const apart = inputs.every(([matrix]) => matrix.buffer !== undefined && !outputBuffers.has(matrix.buffer));
   let size = 0;
-  const place = ([, segments]: readonly [Matrix | null, number]): Staged => {
+  const place = ([matrix, segments]: readonly [Matrix | null, number]): Staged | number => {
+    const direct = matrix && inPlace(matrix, segments, rows, hidden, width, apart);
+    if (typeof direct === 'number') return direct;
     const at = size;
     size += rows * segments * width;
     return { at, segments };
   };
-  const stagedInputs = inputs.map(place);
-  const stagedOutputs = outputs.map(place);
-  const heap = runtime.heap(size);
-  if (!heap) return false;
-  inputs.forEach(([matrix], k) => move(heap, matrix, stagedInputs[k]!, rows, hidden, width, true));
-  const pointers = [...stagedInputs, ...stagedOutputs].map((staged) => staged.at * 4);
+  const placed = [...inputs, ...outputs].map(place);
+  const base = runtime.scratch(size);
+  if (base === null) return false;
+  const heap = runtime.view;
+  const staged = (k: number): Staged | null => {
+    const where = placed[k]!;
+    return typeof where === 'number' ? null : { at: base + where.at, segments: where.segments };
+  };
+  inputs.forEach(([matrix], k) => {
+    const s = staged(k);
+    if (s) move(runtime, heap, matrix, s, rows, hidden, width, true);
+  });
+  const pointers = placed.map((where, k) => (typeof where === 'number' ? where : staged(k)!.at * 4));
   (runtime.kernels[kernel] as (...args: number[]) => void)(...pointers, rows, width);
-  outputs.forEach(([matrix], k) => matrix && move(heap, matrix, stagedOutputs[k]!, rows, hidden, width, false));
+  outputs.forEach(([matrix], k) => {
+    const s = staged(inputs.length + k);
+    if (matrix && s) move(runtime, heap, matrix, s, rows, hidden, width, false);
+  });
   return true;
 }
 

@@ -27,18 +27,29 @@ export function unitColumns(colC: Int32Array, jc: number, nc: number): boolean {
   return true;
 }
 
-/** Rows ic…ic+mc and columns jc…jc+nc of the staged product into C (added to C when `accumulate`). */
 /**
  * C's rows ic…ic+mc, columns jc…jc+nc (unit-spaced) into the staging block, so the kernel adds
  * the product to them: with one k block that is C + Σ, the very sum copyOut would form.
  */
-function preloadC(p: GemmProblem, heap: Float32Array, at: number, ldc: number, ic: number, mc: number, jc: number, nc: number): void {
+function preloadC(
+  runtime: WasmRuntime,
+  p: GemmProblem,
+  heap: Float32Array,
+  at: number,
+  ldc: number,
+  ic: number,
+  mc: number,
+  jc: number,
+  nc: number,
+): void {
+  runtime.stats.stagedBytes += mc * nc * 4;
   for (let r = 0; r < mc; r++) {
     const from = p.rowC[ic + r]! + p.colC[jc]!;
     heap.set(p.c.subarray(from, from + nc), at + r * ldc);
   }
 }
 
+/** Rows ic…ic+mc and columns jc…jc+nc of the staged product into C (added to C when `accumulate`). */
 export function copyOut(
   p: GemmProblem,
   heap: Float32Array,
@@ -50,8 +61,10 @@ export function copyOut(
   nc: number,
   unit: boolean,
   accumulate = p.accumulate,
+  runtime?: WasmRuntime,
 ): void {
   const { c, rowC, colC } = p;
+  if (runtime) runtime.stats.stagedBytes += mc * nc * 4;
   for (let r = 0; r < mc; r++) {
     const row = rowC[ic + r]!;
     const from = at + r * ldc;
@@ -99,37 +112,60 @@ function packAll(
 }
 
 /**
+ * Where C's columns jc…jc+nc of rows ic…ic+mc can take the kernel's stores in place: the byte
+ * address of C[ic, jc] and the row pitch in bytes, or null. The rows must be evenly spaced and
+ * the kernel's padding (rows to MR, columns to NR) must land on C's own block slack, past its
+ * elements; the kernel overwrites, or with one k block adds to, what is there.
+ */
+function cInPlace(p: GemmProblem, ic: number, mc: number, jc: number, nc: number, unit: boolean, vector: boolean): [number, number] | null {
+  const r = p.resident;
+  if (!r || r.c === null || !unit || (p.accumulate && p.K !== kBlock(p.K))) return null;
+  const to = p.rowC[ic]! + p.colC[jc]!;
+  const pitch = mc > 1 ? p.rowC[ic + 1]! - p.rowC[ic]! : 0;
+  if (mc > 1 && pitch < nc) return null;
+  for (let i = 2; i < mc; i++) if (p.rowC[ic + i] !== p.rowC[ic]! + i * pitch) return null;
+  const ncPadded = roundUp(nc, NR);
+  if (!vector && mc % MR !== 0) return null;
+  if (ncPadded !== nc && !(to + nc >= r.cSize && to + ncPadded <= r.cFloats)) return null;
+  return [r.c + to * 4, pitch * 4];
+}
+
+/**
  * C (+)= A·B on the wasm kernel whatever the size (K ≥ 1); false when memory cannot grow enough.
  * B comes from the packed-weight cache where the problem offers one (`packedB`); a single row of
- * A runs on gemvBlock, which gives row 0 of gemmBlock's results bit for bit.
+ * A runs on gemvBlock, which gives row 0 of gemmBlock's results bit for bit. Operands resident in
+ * the runtime's memory are read (A's row, packing) and written (C) in place, without staging.
  */
 export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
   const { M, N, K } = p;
   const vector = M === 1;
+  const resident = p.resident;
   // One C staging block when K fits one KC block; otherwise the partial sums of every row of
   // the panel must survive until the last k block.
   const kcMax = kBlock(K);
   const stagedRows = vector ? 1 : K === kcMax ? roundUp(Math.min(M, MC), MR) : roundUp(M, MR);
   const ldc = roundUp(Math.min(N, NC), NR);
-  const atA = 0;
+  const base = runtime.scratch(roundUp(K, 4) + roundUp(Math.min(M, MC), MR) * kcMax + ldc * kcMax + STAGE_FLOATS + stagedRows * ldc);
+  if (base === null) return false;
+  const atA = base;
   const atB = atA + (vector ? roundUp(K, 4) : roundUp(Math.min(M, MC), MR) * kcMax);
   const atStage = atB + ldc * kcMax;
   const atC = atStage + STAGE_FLOATS;
-  const scratch = atC + stagedRows * ldc;
-  let heap = runtime.heap(scratch);
-  if (!heap) return false;
-  const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
-  const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
+  const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK, resident: resident?.a };
+  const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK, resident: resident?.b };
   let packed: number | null = null;
-  if (p.packedB) {
-    packed = p.packedB(runtime, roundUp(N, NR) * K, (into, at) => packAll(runtime, into, at, atStage, b, N, K, kcMax));
-    // The arena may have grown (detaching the view) or moved; scratch stays where it was.
-    heap = runtime.heap(scratch)!;
-  }
+  // Packing may grow the memory: the view is taken after it.
+  if (p.packedB) packed = p.packedB(runtime, roundUp(N, NR) * K, (into, at) => packAll(runtime, into, at, atStage, b, N, K, kcMax));
+  const heap = runtime.view;
+  let aPointer = atA * 4;
   if (vector) {
     const row = p.rowA[0]!;
-    if (p.strideAK === 1) heap.set(p.a.subarray(row, row + K), atA);
-    else for (let k = 0; k < K; k++) heap[atA + k] = p.a[row + k * p.strideAK]!;
+    if (p.strideAK === 1 && resident?.a != null) aPointer = resident.a + row * 4;
+    else {
+      if (p.strideAK === 1) heap.set(p.a.subarray(row, row + K), atA);
+      else for (let k = 0; k < K; k++) heap[atA + k] = p.a[row + k * p.strideAK]!;
+      runtime.stats.stagedBytes += K * 4;
+    }
   }
   const { gemmBlock, gemvBlock } = runtime.kernels;
   for (let jc = 0; jc < N; jc += NC) {
@@ -142,22 +178,33 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = Math.min(kcMax, K - pc);
       const last = pc + kc >= K;
+      const add = pc > 0 || preload ? 1 : 0;
       let panel = atB;
       if (packed === null) packBlock(runtime, heap, atB, atStage, b, jc, nc, pc, kc, NR);
       else panel = packed + jc * K + ncPadded * pc;
       if (vector) {
-        if (preload) preloadC(p, heap, atC, ldc, 0, 1, jc, nc);
-        gemvBlock((atA + pc) * 4, panel * 4, atC * 4, ncPadded, kc, pc > 0 || preload ? 1 : 0);
-        if (last) copyOut(p, heap, atC, ldc, 0, 1, jc, nc, unit, p.accumulate && !preload);
+        const direct = cInPlace(p, 0, 1, jc, nc, unit, true);
+        if (direct) {
+          gemvBlock(aPointer + pc * 4, panel * 4, direct[0], ncPadded, kc, add);
+          continue;
+        }
+        if (preload) preloadC(runtime, p, heap, atC, ldc, 0, 1, jc, nc);
+        gemvBlock(aPointer + pc * 4, panel * 4, atC * 4, ncPadded, kc, add);
+        if (last) copyOut(p, heap, atC, ldc, 0, 1, jc, nc, unit, p.accumulate && !preload, runtime);
         continue;
       }
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         packBlock(runtime, heap, atA, atStage, a, ic, mc, pc, kc, MR);
+        const direct = cInPlace(p, ic, mc, jc, nc, unit, false);
+        if (direct) {
+          gemmBlock(atA * 4, panel * 4, direct[0], mc, ncPadded, kc, direct[1], add);
+          continue;
+        }
         const atBlock = atC + (K === kcMax ? 0 : ic * ldc);
-        if (preload) preloadC(p, heap, atBlock, ldc, ic, mc, jc, nc);
-        gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, pc > 0 || preload ? 1 : 0);
-        if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit, p.accumulate && !preload);
+        if (preload) preloadC(runtime, p, heap, atBlock, ldc, ic, mc, jc, nc);
+        gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, add);
+        if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit, p.accumulate && !preload, runtime);
       }
     }
   }

@@ -1,7 +1,8 @@
 // Packing one operand block of the wasm sgemm into the strips its kernel reads, in wasm memory:
 // `count` lines (rows of A, columns of B) × kc values of k, strips of w = MR or NR lines. Layouts
 // with long contiguous runs are staged with one `set` per run and packed by wasm SIMD; any other
-// layout (and the last, partial strip) is packed element by element here.
+// layout (and the last, partial strip) is packed element by element here. An operand resident in
+// the runtime's memory (memory.ts) with evenly spaced runs is packed by wasm straight from there.
 
 import type { WasmRuntime } from './wasm-runtime.js';
 
@@ -10,6 +11,8 @@ export interface Operand {
   readonly source: Float32Array;
   readonly lines: Int32Array;
   readonly strideK: number;
+  /** Byte offset of source[0] in the runtime's memory when the source lives there, else null. */
+  readonly resident?: number | null;
 }
 
 // Shorter runs cost more in `set` calls than element copies do.
@@ -99,6 +102,7 @@ function unitLines(lines: Int32Array, first: number, count: number): boolean {
  * the whole span (gaps included, keeping the source's pitch); others go one `set` each.
  */
 function stageRuns(
+  runtime: WasmRuntime,
   heap: Float32Array,
   stage: number,
   source: Float32Array,
@@ -112,13 +116,28 @@ function stageRuns(
   for (let r = 2; even && r < runs; r++) even = offsets(r) === start + r * pitch;
   if (even) {
     heap.set(source.subarray(start, start + (runs - 1) * pitch + length), stage);
+    runtime.stats.stagedBytes += ((runs - 1) * pitch + length) * 4;
     return pitch;
   }
   for (let r = 0; r < runs; r++) {
     const from = offsets(r);
     heap.set(source.subarray(from, from + length), stage + r * length);
   }
+  runtime.stats.stagedBytes += runs * length * 4;
   return length;
+}
+
+/**
+ * Where a resident operand's runs already sit evenly spaced (any pitch ≥ 0): the byte address
+ * of the first and the pitch in bytes, for the pack kernels to read in place; else null.
+ */
+function inPlace(resident: number | null | undefined, offsets: (run: number) => number, runs: number): [number, number] | null {
+  if (resident === null || resident === undefined) return null;
+  const start = offsets(0);
+  const pitch = runs > 1 ? offsets(1) - start : 0;
+  if (pitch < 0) return null;
+  for (let r = 2; r < runs; r++) if (offsets(r) !== start + r * pitch) return null;
+  return [resident + start * 4, pitch * 4];
 }
 
 /**
@@ -147,8 +166,12 @@ export function packBlock(
     const chunk = Math.max(width, Math.floor(STAGE_FLOATS / (2 * kc * width)) * width);
     for (let from = 0; from < full; from += chunk) {
       const size = Math.min(chunk, full - from);
-      const pitch = stageRuns(heap, stage, source, (l) => lines[first + from + l]! + k0, size, kc);
-      pack(stage * 4, pitch * 4, kc, size / width, (target + from * kc) * 4);
+      const offsets = (l: number): number => lines[first + from + l]! + k0;
+      const [src, pitch] = inPlace(operand.resident, offsets, size) ?? [
+        stage * 4,
+        stageRuns(runtime, heap, stage, source, offsets, size, kc) * 4,
+      ];
+      pack(src, pitch, kc, size / width, (target + from * kc) * 4);
     }
   } else if (full >= MIN_RUN && unitLines(lines, first, full)) {
     // Each k is a run across the lines: stage a few k rows, copy them into every strip.
@@ -157,8 +180,12 @@ export function packBlock(
     const base = lines[first]! + k0 * strideK;
     for (let from = 0; from < kc; from += chunk) {
       const size = Math.min(chunk, kc - from);
-      const pitch = stageRuns(heap, stage, source, (k) => base + (from + k) * strideK, size, full);
-      pack(stage * 4, pitch * 4, size, full / width, (target + from * width) * 4, kc * width * 4);
+      const offsets = (k: number): number => base + (from + k) * strideK;
+      const [src, pitch] = inPlace(operand.resident, offsets, size) ?? [
+        stage * 4,
+        stageRuns(runtime, heap, stage, source, offsets, size, full) * 4,
+      ];
+      pack(src, pitch, size, full / width, (target + from * width) * 4, kc * width * 4);
     }
   } else {
     packStrips(heap, target, source, lines, first, full, strideK, k0, kc, width);

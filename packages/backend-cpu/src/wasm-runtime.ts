@@ -3,8 +3,8 @@
 // where the engine has it), and every backend instantiates it over its own WebAssembly.Memory,
 // which grows when a kernel needs more staging room. A runtime for worker threads uses a shared
 // memory (and the module variant that imports one), which the workers instantiate the module over.
-// Besides the scratch room kernels take from address 0, a runtime holds a resident arena above
-// it for data kept between kernels (packed weights, packed-cache.ts); it moves up when scratch grows.
+// Memory layout: scratch from address 0 (kernels' staging room), then blocks (wasm-allocator.ts)
+// for data kept between kernels: resident buffers (memory.ts) and packed weights (packed-cache.ts).
 
 import { encodeModule } from './wasm-emitter.js';
 import { gemmBlockFunction } from './wasm-gemm-kernel.js';
@@ -14,6 +14,7 @@ import { unaryFunctions } from './wasm-unary-kernel.js';
 import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
 import { sequenceFunctions } from './wasm-sequence-kernel.js';
 import { binaryFunctions } from './wasm-binary-kernel.js';
+import { BlockAllocator } from './wasm-allocator.js';
 
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
 export interface WasmKernels {
@@ -131,10 +132,13 @@ export class WasmRuntime {
   readonly memory: WasmMemory;
   /** Whether `memory` is a shared memory (its buffer a SharedArrayBuffer). */
   readonly shared: boolean;
+  /** Bytes kernels copied between host arrays and wasm memory (staging), for tests and profiles. */
+  readonly stats = { stagedBytes: 0 };
   #heap: Float32Array;
-  // The resident arena: floats [#residentAt, #residentAt + #residentFloats); 0 floats until asked.
-  #residentAt = 0;
-  #residentFloats = 0;
+  // Blocks above the scratch room (memory.ts's resident buffers, packed weights); made on first use.
+  #blocks: BlockAllocator | null = null;
+  // Scratch that did not fit below the blocks: a block of `floats` at float index `at`.
+  #overflow: { at: number; floats: number } | null = null;
 
   private constructor(api: WasmApi, module: object, fusedMultiplyAdd: boolean, memory: WasmMemory, shared: boolean) {
     this.fusedMultiplyAdd = fusedMultiplyAdd;
@@ -171,40 +175,67 @@ export class WasmRuntime {
     }
   }
 
+  /** The whole memory as float32, current as of the last growth (take it again after one). */
+  get view(): Float32Array {
+    return this.#heap;
+  }
+
   /**
-   * The memory as float32 with room for at least `floats` elements of scratch from index 0
-   * (below the resident arena, which moves up if needed), or null when it cannot grow that far
-   * (the caller then takes its TypeScript path). Growing detaches earlier views, so callers take
-   * the view once per kernel, after reserving.
+   * The memory as float32 with room for at least `floats` elements of scratch from index 0, or
+   * null when that room cannot be had (memory cannot grow, or blocks lie there): the caller
+   * then takes its TypeScript path. Growing detaches an unshared memory's earlier views, so
+   * callers take the view once per kernel, after reserving. `scratch` never fails for room below blocks.
    */
   heap(floats: number): Float32Array | null {
-    if (this.#residentFloats > 0 && floats > this.#residentAt) {
-      // Move the arena up, with room for twice this much scratch so it rarely moves again.
-      const at = align(Math.max(floats, 2 * this.#residentAt));
-      if (!this.#reserve(at + this.#residentFloats)) return null;
-      this.#heap.copyWithin(at, this.#residentAt, this.#residentAt + this.#residentFloats);
-      this.#residentAt = at;
+    const blocks = this.#blocks;
+    if (blocks && floats * 4 > blocks.base) {
+      // Twice the room when it can be had, so a slowly rising demand rarely comes back here.
+      if (!blocks.raiseBase(Math.max(floats * 4, 2 * blocks.base)) && !blocks.raiseBase(floats * 4)) return null;
     }
     return this.#reserve(floats) ? this.#heap : null;
   }
 
   /**
-   * A resident arena of at least `floats` floats (its contents kept when it grows or moves), or
-   * null when memory cannot grow that far. Returns the arena's start as a float index, valid
-   * until the next `heap` or `resident` call; take `heap` again afterwards (views may detach).
+   * The float index of `floats` floats of scratch: 0 (as `heap`) when the room below the blocks
+   * suffices or can grow, else a block kept for such requests; null when memory cannot grow.
+   * Take `view` afterwards.
    */
-  resident(floats: number): number | null {
-    if (this.#residentFloats === 0) this.#residentAt = align(Math.max(this.#heap.length, MIN_SCRATCH_FLOATS));
-    if (floats > this.#residentFloats) {
-      if (!this.#reserve(this.#residentAt + floats)) return null;
-      this.#residentFloats = floats;
-    }
-    return this.#residentAt;
+  scratch(floats: number): number | null {
+    if (this.heap(floats)) return 0;
+    if (this.#overflow && this.#overflow.floats >= floats) return this.#overflow.at;
+    if (this.#overflow) this.release(this.#overflow.at * 4);
+    this.#overflow = null;
+    const start = this.allocate(floats * 4);
+    if (start === null) return null;
+    this.#overflow = { at: start / 4, floats };
+    return this.#overflow.at;
   }
 
-  /** The resident arena's start as a float index (see `resident`). */
-  get residentAt(): number {
-    return this.#residentAt;
+  /**
+   * A block of at least `bytes` bytes above the scratch room (GRAIN-aligned, kept until
+   * `release`): its byte offset, or null when memory cannot grow that far. Take `view` again
+   * afterwards; a shared memory's earlier views stay valid, an unshared one's detach.
+   */
+  allocate(bytes: number): number | null {
+    this.#blocks ??= new BlockAllocator(Math.max(this.memory.buffer.byteLength, MIN_SCRATCH_FLOATS * 4), (end) =>
+      this.#reserve(Math.ceil(end / 4)),
+    );
+    return this.#blocks.allocate(bytes);
+  }
+
+  /** Returns a block from `allocate` (its byte offset). */
+  release(offset: number): void {
+    this.#blocks!.release(offset);
+  }
+
+  /** Bytes of the live block at byte offset `offset` (its request rounded up to GRAIN). */
+  blockBytes(offset: number): number | undefined {
+    return this.#blocks?.sizeOf(offset);
+  }
+
+  /** Bytes in live blocks, and the end of the highest block (for tests and profiles). */
+  get blockUsage(): { readonly used: number; readonly top: number; readonly base: number } {
+    return { used: this.#blocks?.usedBytes ?? 0, top: this.#blocks?.top ?? 0, base: this.#blocks?.base ?? 0 };
   }
 
   /** Memory for at least `floats` floats in all; false when it cannot grow that far. */
@@ -212,14 +243,16 @@ export class WasmRuntime {
     if (floats > this.#heap.length) {
       const pages = this.memory.buffer.byteLength / PAGE_BYTES;
       const needed = Math.ceil((floats * 4) / PAGE_BYTES) - pages;
-      try {
-        // At least double, so a slowly rising demand does not grow on every call.
-        this.memory.grow(Math.max(needed, pages));
-      } catch {
+      if (needed > 0) {
         try {
-          this.memory.grow(needed);
+          // At least double, so a slowly rising demand does not grow on every call.
+          this.memory.grow(Math.max(needed, pages));
         } catch {
-          return false;
+          try {
+            this.memory.grow(needed);
+          } catch {
+            return false;
+          }
         }
       }
       // A shared memory's old buffer stays valid at its old length; an unshared one's detaches.
@@ -229,6 +262,5 @@ export class WasmRuntime {
   }
 }
 
-// The arena starts above at least this much scratch (4 MiB), on a 64-byte boundary.
+// Blocks start above at least this much scratch (4 MiB): the scratch room of most kernels.
 const MIN_SCRATCH_FLOATS = 1 << 20;
-const align = (floats: number): number => Math.ceil(floats / 16) * 16;
