@@ -1,6 +1,6 @@
-// The CPU's whole-sequence LSTM / GRU op (fused.recurrentSequence and its backward): at batch 1
-// and small H it stages the layer-direction's rows into wasm memory once and walks every step in
-// one wasm call (wasm-sequence-kernel.ts) on W_hh's packed strips, which it shares with matmul's
+// The CPU's whole-sequence LSTM / GRU op (fused.recurrentSequence and its backward) at batch 1
+// (online models, streaming steps): the rows are staged into wasm memory once and one wasm call
+// walks every step (wasm-sequence-kernel.ts) on W_hh's packed strips, shared with matmul's
 // packed-weight cache. The arithmetic is the per-step path's, call for call, so results are
 // bitwise equal; other shapes are declined (false) and take that path. T steps, H hidden, G gates.
 
@@ -18,6 +18,7 @@ import type { CpuBuffer } from './memory.js';
 import type { PackedCache } from './packed-cache.js';
 import { NR } from './wasm-gemm-kernel.js';
 import { kBlock, NC } from './wasm-gemm.js';
+import { THREAD_WORK } from './wasm-gemm-threads.js';
 import { STAGE_FLOATS, packBlock } from './wasm-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import type { SequenceExports } from './wasm-sequence-kernel.js';
@@ -31,8 +32,9 @@ const VECTOR_WORK = 1024;
 
 /**
  * The walk's size when this op takes it: batch 1 at every step, H a multiple of the GEMV strip
- * width, G·H and H within one k block and one column block both ways, so each step's products are
- * the single gemvBlock calls matmul makes (no k split, no TypeScript GEMM); otherwise null.
+ * width, and products that matmul runs on the wasm GEMV on this thread (not the TypeScript GEMM
+ * of tiny products, not the threads' split of huge ones), so each step's arithmetic is the very
+ * calls the per-step path makes; otherwise null.
  */
 function walkSize(
   cell: RecurrentSequenceCell,
@@ -47,9 +49,8 @@ function walkSize(
   if (weightHh.shape[0] !== width) {
     throw new ShapeError(`recurrentSequence: weightHh must be [${gateCount}·H, H] for ${cell}; got ${fmtShape(weightHh.shape)}`);
   }
-  const oneBlock = (k: number, n: number) => kBlock(k) === k && n <= NC;
-  if (hidden === 0 || hidden % NR !== 0 || width * hidden < VECTOR_WORK || !oneBlock(hidden, width) || !oneBlock(width, hidden))
-    return null;
+  const work = width * hidden;
+  if (hidden === 0 || hidden % NR !== 0 || work < VECTOR_WORK || work >= THREAD_WORK) return null;
   return { steps: batchSizes.length, hidden, gates: gateCount };
 }
 
@@ -114,7 +115,16 @@ function packedWeight(
   const [strideN, strideK] = transposed ? [w.strides[0]!, w.strides[1]!] : [w.strides[1]!, w.strides[0]!];
   const lines = new Int32Array(N);
   for (let n = 0; n < N; n++) lines[n] = w.offset + n * strideN;
-  const pack = (heap: Float32Array, at: number) => packBlock(runtime, heap, at, stage, { source: data, lines, strideK }, 0, N, 0, K, NR);
+  const operand = { source: data, lines, strideK };
+  const kcMax = kBlock(K);
+  // matmul's packAll: per column block of NC, per k block, one panel of NR-column strips.
+  const pack = (heap: Float32Array, at: number) => {
+    for (let jc = 0; jc < N; jc += NC) {
+      const nc = Math.min(NC, N - jc);
+      for (let pc = 0; pc < K; pc += kcMax)
+        packBlock(runtime, heap, at + jc * K + nc * pc, stage, operand, jc, nc, pc, Math.min(kcMax, K - pc), NR);
+    }
+  };
   const cached = cache.find(runtime, w.buffer, `${w.offset}|${strideN}|${strideK}|${N}|${K}`, N * K, pack);
   if (cached !== null) return cached;
   pack(runtime.heap(0)!, scratch);
@@ -138,6 +148,7 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const atInitial = layout.take(states * H);
       const atStage = layout.take(STAGE_FLOATS);
       const atPacked = layout.take(G * H * H);
+      const atSums = layout.take(NC);
       if (!runtime.heap(layout.size)) return false;
       const w = inputArray(context, 'recurrentSequence', 'weightHh', args.weightHh) as Float32Array;
       const packed = packedWeight(runtime, cache(), args.weightHh, w, true, atPacked, atStage);
@@ -170,7 +181,7 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const actAt = args.activations ? gateRow(atAct) : atAct * 4;
       const actStep = args.activations ? direction * G * H * 4 : 0;
       const kernels = runtime.kernels as unknown as SequenceExports;
-      const walk = [T, H, direction * G * H * 4, direction * states * H * 4, actStep];
+      const walk = [T, H, direction * G * H * 4, direction * states * H * 4, actStep, kBlock(H), NC, atSums * 4];
       if (lstm) kernels.lstmSequence(gateRow(atGates), packed * 4, atInitial * 4, (atInitial + H) * 4, yRow * 4, actAt, ...walk);
       else kernels.gruSequence(gateRow(atGates), gateRow(atRecurrent), packed * 4, atInitial * 4, yRow * 4, actAt, ...walk);
       args.states.forEach((view, j) => move(context, false, heap, atY + j * H, states * H, view, `states[${j}]`, H));
@@ -199,6 +210,7 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const atDInitial = layout.take(states * H);
       const atStage = layout.take(STAGE_FLOATS);
       const atPacked = layout.take(G * H * H);
+      const atSums = layout.take(NC);
       if (!runtime.heap(layout.size)) return false;
       const w = inputArray(context, 'recurrentSequenceBackward', 'weightHh', args.weightHh) as Float32Array;
       const packed = packedWeight(runtime, cache(), args.weightHh, w, false, atPacked, atStage);
@@ -221,12 +233,12 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
         kernels.lstmSequenceBackward(
           ...[gateRow(atAct), yRow(atY), (atInitial + H) * 4, yRow(atDy), gateRow(atDGates), packed * 4],
           ...[atCarried * 4, (atCarried + H) * 4, atDirect * 4, atDInitial * 4, (atDInitial + H) * 4],
-          ...[T, H, gateStep, yStep, yStep, gateStep],
+          ...[T, H, gateStep, yStep, yStep, gateStep, kBlock(G * H), NC, atSums * 4],
         );
       } else {
         kernels.gruSequenceBackward(
           ...[gateRow(atAct), gateRow(atRecurrent), yRow(atY), atInitial * 4, yRow(atDy), gateRow(atDGates), gateRow(atDRecurrent)],
-          ...[packed * 4, atCarried * 4, atDirect * 4, atDInitial * 4, T, H, gateStep, yStep],
+          ...[packed * 4, atCarried * 4, atDirect * 4, atDInitial * 4, T, H, gateStep, yStep, kBlock(G * H), NC, atSums * 4],
         );
       }
       move(context, false, heap, atDGates, G * H, args.dGates, 'dGates', G * H);

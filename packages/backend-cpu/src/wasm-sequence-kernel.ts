@@ -40,20 +40,99 @@ function vectorRow(code: Code, bytes: number, to: number, from: number, other?: 
   );
 }
 
+/** The walks' last parameters, passed on to gemvProduct: k block, column block, scratch. */
+const PRODUCT = ['kcMax', 'ncMax', 'scratch'] as const;
+
+/** Emits c (+)= a·W (gemvProduct) with n = nGates·H columns and k = kGates·H. */
+function product(
+  code: Code,
+  p: Record<'packed' | 'hidden' | (typeof PRODUCT)[number], number>,
+  a: number,
+  c: number,
+  nGates: number,
+  kGates: number,
+  accumulate: 0 | 1,
+): void {
+  code.get(a).get(p.packed).get(c);
+  code.get(p.hidden).i32(nGates).i32Mul().get(p.hidden).i32(kGates).i32Mul();
+  code.get(p.kcMax).get(p.ncMax).get(p.scratch).i32(accumulate).call('gemvProduct');
+}
+
+/**
+ * gemvProduct(a, packed, c, n, k, kcMax, ncMax, scratch, accumulate): c (+)= a·B as matmul's
+ * one-row path forms it (wasm-gemm.ts) for B packed as its cache holds it. With one k block
+ * (k ≤ kcMax) one gemvBlock adds into c (column blocks do not change a lane's sums); with k split
+ * into blocks of kcMax, per column block of ncMax the blocks' sums gather in `scratch` and then
+ * join c (c + Σ when accumulating, Σ otherwise), as matmul's staged copy-out does.
+ */
+function gemvProduct(): WasmFunction {
+  const names = ['a', 'packed', 'c', 'n', 'k', 'kcMax', 'ncMax', 'scratch', 'accumulate'] as const;
+  return walkFunction('gemvProduct', names, (code, p) => {
+    const [jc, nc, pc, kc, bytes, column] = Array.from({ length: 6 }, () => code.local(I32));
+    /** Pushes min(x, y) of two i32 pushers. */
+    const min = (x: () => void, y: () => void) => {
+      x();
+      y();
+      x();
+      y();
+      code.i32LtU().select();
+    };
+    code.get(p.kcMax).get(p.k).i32LtU();
+    code.ifElse(
+      () => {
+        code.i32(0).set(jc);
+        code.doWhile(
+          () => {
+            min(
+              () => code.get(p.ncMax),
+              () => code.get(p.n).get(jc).i32Sub(),
+            );
+            code.set(nc);
+            code.i32(0).set(pc);
+            code.doWhile(
+              () => {
+                min(
+                  () => code.get(p.kcMax),
+                  () => code.get(p.k).get(pc).i32Sub(),
+                );
+                code.set(kc);
+                code.get(p.a).get(pc).i32(4).i32Mul().i32Add();
+                code.get(p.packed).get(jc).get(p.k).i32Mul().get(nc).get(pc).i32Mul().i32Add().i32(4).i32Mul().i32Add();
+                code.get(p.scratch).get(nc).get(kc).get(pc).i32(0).i32Ne().call('gemvBlock');
+                code.addLocal(pc, p.kcMax);
+              },
+              () => code.get(pc).get(p.k).i32LtU(),
+            );
+            code.get(p.c).get(jc).i32(4).i32Mul().i32Add().set(column);
+            code.get(nc).i32(4).i32Mul().set(bytes);
+            code.get(p.accumulate).ifElse(
+              () => vectorRow(code, bytes, column, column, p.scratch),
+              () => vectorRow(code, bytes, column, p.scratch),
+            );
+            code.addLocal(jc, p.ncMax);
+          },
+          () => code.get(jc).get(p.n).i32LtU(),
+        );
+      },
+      () => code.get(p.a).get(p.packed).get(p.c).get(p.n).get(p.k).get(p.accumulate).call('gemvBlock'),
+    );
+  });
+}
+
 /**
  * lstmSequence(gates, packed, h0, c0, y, act, steps, hidden, gatesStep, yStep, actStep): per step
  * gates_t += h_{t−1}·W_hhᵀ (gemvBlock, accumulating), then lstmForward writes h_t and c_t to y
  * (h at y, c at y + 4H bytes) and the activations to act. `packed` holds W_hhᵀ's strips.
  */
 function lstmSequence(): WasmFunction {
-  const names = ['gates', 'packed', 'h0', 'c0', 'y', 'act', 'steps', 'hidden', 'gatesStep', 'yStep', 'actStep'] as const;
+  const names = ['gates', 'packed', 'h0', 'c0', 'y', 'act', 'steps', 'hidden', 'gatesStep', 'yStep', 'actStep', ...PRODUCT] as const;
   return walkFunction('lstmSequence', names, (code, p) => {
     const [hPrev, cPrev, rowBytes] = [code.local(I32), code.local(I32), code.local(I32)];
     code.get(p.h0).set(hPrev).get(p.c0).set(cPrev);
     code.get(p.hidden).i32(4).i32Mul().set(rowBytes);
     code.doWhile(
       () => {
-        code.get(hPrev).get(p.packed).get(p.gates).get(p.hidden).i32(4).i32Mul().get(p.hidden).i32(1).call('gemvBlock');
+        product(code, p, hPrev, p.gates, 4, 1, 1);
         code.get(p.gates).get(cPrev).get(p.y).get(p.y).get(rowBytes).i32Add().get(p.act).i32(1).get(p.hidden).call('lstmForward');
         code.get(p.y).set(hPrev).get(p.y).get(rowBytes).i32Add().set(cPrev);
         code.addLocal(p.gates, p.gatesStep).addLocal(p.y, p.yStep).addLocal(p.act, p.actStep);
@@ -89,6 +168,7 @@ function lstmSequenceBackward(): WasmFunction {
     'yStep',
     'dyStep',
     'dGatesStep',
+    ...PRODUCT,
   ] as const;
   return walkFunction('lstmSequenceBackward', names, (code, p) => {
     const [rowBytes, cPrev, prevY, prevDy, prevDc] = [code.local(I32), code.local(I32), code.local(I32), code.local(I32), code.local(I32)];
@@ -109,11 +189,11 @@ function lstmSequenceBackward(): WasmFunction {
           () => {
             // The predecessor's dh = its dY + dG·W_hh (accumulated by gemvBlock), dc = dY + f·dc.
             vectorRow(code, rowBytes, p.dh, prevDy);
-            code.get(p.dGates).get(p.packed).get(p.dh).get(p.hidden).get(p.hidden).i32(4).i32Mul().i32(1).call('gemvBlock');
+            product(code, p, p.dGates, p.dh, 1, 4, 1);
             vectorRow(code, rowBytes, p.dc, prevDc, p.dcPrevious);
           },
           () => {
-            code.get(p.dGates).get(p.packed).get(p.dh0).get(p.hidden).get(p.hidden).i32(4).i32Mul().i32(0).call('gemvBlock');
+            product(code, p, p.dGates, p.dh0, 1, 4, 0);
             vectorRow(code, rowBytes, p.dc0, p.dcPrevious);
           },
         );
@@ -130,13 +210,13 @@ function lstmSequenceBackward(): WasmFunction {
  * r z n. gates and recurrent rows advance by gatesStep, y rows [h] by yStep.
  */
 function gruSequence(): WasmFunction {
-  const names = ['gates', 'recurrent', 'packed', 'h0', 'y', 'act', 'steps', 'hidden', 'gatesStep', 'yStep', 'actStep'] as const;
+  const names = ['gates', 'recurrent', 'packed', 'h0', 'y', 'act', 'steps', 'hidden', 'gatesStep', 'yStep', 'actStep', ...PRODUCT] as const;
   return walkFunction('gruSequence', names, (code, p) => {
     const hPrev = code.local(I32);
     code.get(p.h0).set(hPrev);
     code.doWhile(
       () => {
-        code.get(hPrev).get(p.packed).get(p.recurrent).get(p.hidden).i32(3).i32Mul().get(p.hidden).i32(1).call('gemvBlock');
+        product(code, p, hPrev, p.recurrent, 3, 1, 1);
         code.get(p.gates).get(p.recurrent).get(hPrev).get(p.y).get(p.act).i32(1).get(p.hidden).call('gruForward');
         code.get(p.y).set(hPrev);
         code.addLocal(p.gates, p.gatesStep).addLocal(p.recurrent, p.gatesStep).addLocal(p.y, p.yStep).addLocal(p.act, p.actStep);
@@ -170,6 +250,7 @@ function gruSequenceBackward(): WasmFunction {
     'hidden',
     'gatesStep',
     'yStep',
+    ...PRODUCT,
   ] as const;
   return walkFunction('gruSequenceBackward', names, (code, p) => {
     const [rowBytes, hPrev, prevDy] = [code.local(I32), code.local(I32), code.local(I32)];
@@ -187,11 +268,11 @@ function gruSequenceBackward(): WasmFunction {
         code.get(p.steps).ifElse(
           () => {
             vectorRow(code, rowBytes, p.dh, prevDy, p.direct);
-            code.get(p.dRecurrent).get(p.packed).get(p.dh).get(p.hidden).get(p.hidden).i32(3).i32Mul().i32(1).call('gemvBlock');
+            product(code, p, p.dRecurrent, p.dh, 1, 3, 1);
           },
           () => {
             vectorRow(code, rowBytes, p.dh0, p.direct);
-            code.get(p.dRecurrent).get(p.packed).get(p.dh0).get(p.hidden).get(p.hidden).i32(3).i32Mul().i32(1).call('gemvBlock');
+            product(code, p, p.dRecurrent, p.dh0, 1, 3, 1);
           },
         );
         for (const pointer of [p.act, p.recurrent, p.dGates, p.dRecurrent]) code.addLocal(pointer, p.gatesStep);
@@ -203,5 +284,5 @@ function gruSequenceBackward(): WasmFunction {
 }
 
 export function sequenceFunctions(): WasmFunction[] {
-  return [lstmSequence(), lstmSequenceBackward(), gruSequence(), gruSequenceBackward()];
+  return [gemvProduct(), lstmSequence(), lstmSequenceBackward(), gruSequence(), gruSequenceBackward()];
 }
