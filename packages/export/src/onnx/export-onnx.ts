@@ -17,8 +17,8 @@ export interface OnnxInputSpec {
   readonly name: string;
   /** Sizes; a string names a dynamic axis ('batch', 'sequence'). */
   readonly shape: readonly (number | string)[];
-  /** float32 (default) or int32 (token ids). */
-  readonly dtype?: 'float32' | 'int32';
+  /** float32 (default), int32 (token ids) or bool (masks). */
+  readonly dtype?: 'float32' | 'int32' | 'bool';
 }
 
 export interface ExportOnnxOptions {
@@ -43,8 +43,8 @@ function checkInputs(inputs: unknown): asserts inputs is readonly OnnxInputSpec[
       throw new ValueError(
         `exportOnnx: an input must be { name: non-empty string, shape: sizes or axis names }; got ${JSON.stringify(spec)}`,
       );
-    if (spec.dtype !== undefined && spec.dtype !== 'float32' && spec.dtype !== 'int32') {
-      throw new ValueError(`exportOnnx: input '${spec.name}': dtype must be 'float32' or 'int32'; got ${String(spec.dtype)}`);
+    if (spec.dtype !== undefined && spec.dtype !== 'float32' && spec.dtype !== 'int32' && spec.dtype !== 'bool') {
+      throw new ValueError(`exportOnnx: input '${spec.name}': dtype must be 'float32', 'int32' or 'bool'; got ${String(spec.dtype)}`);
     }
   }
 }

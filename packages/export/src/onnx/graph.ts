@@ -19,9 +19,14 @@ export type OnnxAttribute =
   | { readonly string: string }
   | { readonly strings: readonly string[] };
 
-export type OnnxElementType = 'float32' | 'int32' | 'int64';
+export type OnnxElementType = 'float32' | 'int32' | 'int64' | 'bool';
 
-const ELEMENT: Record<OnnxElementType, number> = { float32: DataType.FLOAT, int32: DataType.INT32, int64: DataType.INT64 };
+const ELEMENT: Record<OnnxElementType, number> = {
+  float32: DataType.FLOAT,
+  int32: DataType.INT32,
+  int64: DataType.INT64,
+  bool: DataType.BOOL,
+};
 
 const encoder = new TextEncoder();
 

@@ -24,6 +24,7 @@ import { registerDefaultExporter, type ExportContext } from './context.js';
 import type { OnnxValue } from './graph.js';
 import { exportCell } from './cell-exporters.js';
 import { exportRecurrent } from './recurrent.js';
+import { installAttentionExporters } from './attention-exporters.js';
 
 function only(name: string, inputs: readonly (OnnxValue | undefined)[]): OnnxValue {
   const x = inputs[0];
@@ -117,4 +118,5 @@ export function installBuiltinExporters(): void {
   registerDefaultExporter(SimpleRNN, exportLastStepModel);
   registerDefaultExporter(LSTMModel, exportLastStepModel);
   registerDefaultExporter(SequenceTagger, exportSequenceTagger);
+  installAttentionExporters();
 }

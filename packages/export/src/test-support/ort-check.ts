@@ -12,11 +12,12 @@ export async function runOnnx(
   const inputs: Record<string, ort.Tensor> = {};
   for (const [name, t] of Object.entries(feeds)) {
     const data = await t.data();
-    inputs[name] = new ort.Tensor(
-      t.dtype === 'int32' ? 'int32' : 'float32',
-      t.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data),
-      [...t.shape],
-    );
+    inputs[name] =
+      t.dtype === 'bool'
+        ? new ort.Tensor('bool', Uint8Array.from(data), [...t.shape])
+        : new ort.Tensor(t.dtype === 'int32' ? 'int32' : 'float32', t.dtype === 'int32' ? Int32Array.from(data) : Float32Array.from(data), [
+            ...t.shape,
+          ]);
   }
   const result = await session.run(inputs);
   await session.release();
