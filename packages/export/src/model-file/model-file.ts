@@ -4,12 +4,16 @@
 // ModelFileError (a FormatError); a refused file builds nothing that outlives the call.
 // Version 2 files store weights float16 and/or sparse (compress/stored-weights.ts); version 1, F32.
 
-import { FormatError } from '@recur/backend';
+import { FormatError, ValueError } from '@recur/backend';
 import { Module } from '@recur/cells';
-import { fromTypedArray, readSafetensorsHeader, type Tensor } from '@recur/tensor';
+import { readSafetensorsHeader } from '@recur/tensor';
 import { readStoredWeights } from '../compress/read-stored-weights.js';
 import { encodeWeights, serializeEntries, type StoreWeightsOptions } from '../compress/stored-weights.js';
 import { ModelFileError } from './errors.js';
+import { loadModuleWeights } from '../compress/module-weights.js';
+import { quantizedArraysOf } from '../quantize/quantized-arrays.js';
+import { quantizedPaths, quantizeStructure } from '../quantize/quantize-dynamic.js';
+import type { QuantizedDType } from '../quantize/quantized-weight.js';
 import { typeNamed, typeOfModule, type JsonObject } from './registry.js';
 
 export const MODEL_FORMAT = 'recur-model';
@@ -23,6 +27,8 @@ export interface ModelNode {
   readonly type: string;
   readonly options: JsonObject;
   readonly children?: Readonly<Record<string, ModelNode>>;
+  /** Quantised modules inside a node whose children are not saved, by relative path (quantizeDynamic's twins). */
+  readonly quantized?: Readonly<Record<string, QuantizedDType>>;
 }
 
 function describe(module: Module, path: string, depth: number): ModelNode {
@@ -36,7 +42,10 @@ function describe(module: Module, path: string, depth: number): ModelNode {
   if (depth > MAX_MODEL_DEPTH) throw new ModelFileError('metadata', `saveModel: containers nested deeper than ${MAX_MODEL_DEPTH}`);
   const children = entry.type.children?.(module as never);
   const node: ModelNode = { type: entry.name, options: entry.type.options(module as never) };
-  if (!children) return node;
+  if (!children) {
+    const quantized = quantizedPaths(module);
+    return Object.keys(quantized).length > 0 ? { ...node, quantized } : node;
+  }
   return {
     ...node,
     children: Object.fromEntries(children.map(([name, child]) => [name, describe(child, path ? `${path}.${name}` : name, depth + 1)])),
@@ -60,8 +69,8 @@ export async function serializeModel(
   storage: StoreWeightsOptions = {},
 ): Promise<Uint8Array<ArrayBuffer>> {
   const tree = describeModel(module);
-  const { entries, layout } = await encodeWeights(module.stateDict(), storage);
-  const plain = layout.dtype === 'float32' && Object.keys(layout.sparse).length === 0;
+  const { entries, layout } = await encodeWeights(module.stateDict(), storage, quantizedArraysOf(module));
+  const plain = layout.dtype === 'float32' && Object.keys(layout.sparse).length === 0 && layout.quantized === undefined;
   return serializeEntries(entries, {
     ...metadata,
     format: MODEL_FORMAT,
@@ -129,8 +138,9 @@ function build(node: unknown, path: string, depth: number, sizeLimit: number, so
   } else if (node.children !== undefined) {
     throw new ModelFileError('metadata', `${where}: a ${node.type} has no saved children; got some`);
   }
+  let module: Module;
   try {
-    return entry.type.create(options, children);
+    module = entry.type.create(options, children);
   } catch (error) {
     for (const [, child] of children) child.dispose();
     throw new ModelFileError(
@@ -139,6 +149,16 @@ function build(node: unknown, path: string, depth: number, sizeLimit: number, so
       { cause: error },
     );
   }
+  if (node.quantized === undefined) return module;
+  try {
+    if (!isObject(node.quantized) || entry.type.children)
+      throw new ValueError(`expected { path: 'int8' | 'float16' } on a module without saved children; got ${preview(node.quantized, 100)}`);
+    quantizeStructure(module, node.quantized);
+  } catch (error) {
+    module.dispose();
+    throw new ModelFileError('metadata', `${where}: quantized: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  return module;
 }
 
 export interface ParseModelOptions {
@@ -175,38 +195,12 @@ export function parseModel(bytes: Uint8Array, options: ParseModelOptions = {}): 
   for (const shape of Object.values(stored.shapes)) elements += shape.reduce((a, b) => a * b, 1);
   const module = build(tree, '', 0, Math.max(elements, 1024), source);
   try {
-    const own = module.stateDict();
-    const missing = Object.keys(own).filter((key) => !Object.hasOwn(stored.shapes, key));
-    if (missing.length > 0)
-      throw new ModelFileError(
-        'missing',
-        `${source}: no weights for ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? `, … (${missing.length})` : ''}`,
-      );
-    const unexpected = Object.keys(stored.shapes).filter((key) => !Object.hasOwn(own, key));
-    if (unexpected.length > 0)
-      throw new ModelFileError('unexpected', `${source}: weights the model does not have: ${unexpected.slice(0, 10).join(', ')}`);
-    for (const [key, target] of Object.entries(own)) {
-      const shape = stored.shapes[key]!;
-      if (shape.length !== target.shape.length || shape.some((d, i) => d !== target.shape[i])) {
-        throw new ModelFileError(
-          'shape',
-          `${source}: '${key}' expected shape [${target.shape.join(',')}]; the file has [${shape.join(',')}]`,
-        );
-      }
-    }
-    const tensors: Record<string, Tensor> = {};
     try {
-      for (const [key, target] of Object.entries(own))
-        tensors[key] = fromTypedArray(stored.values(key), target.shape, { backend: target.backend });
+      // Strict: exactly the model's keys (state dict and quantised matrices), shapes and dtypes.
+      loadModuleWeights(module, stored, source);
     } catch (error) {
-      for (const tensor of Object.values(tensors)) tensor.dispose();
       if (error instanceof FormatError) throw error;
       throw new ModelFileError('metadata', `${source}: ${(error as Error)?.message}`, { cause: error });
-    }
-    try {
-      module.loadStateDict(tensors, { strict: true });
-    } finally {
-      for (const tensor of Object.values(tensors)) tensor.dispose();
     }
     return module;
   } catch (error) {

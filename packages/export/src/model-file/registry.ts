@@ -22,6 +22,9 @@ import {
   type Module,
   type SequentialLayer,
 } from '@recur/cells';
+import { QuantizedLinear } from '../quantize/quantized-linear.js';
+import { QuantizedEmbedding } from '../quantize/quantized-embedding.js';
+import { QuantizedGRU, QuantizedLSTM, QuantizedRNN } from '../quantize/quantized-recurrent.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -144,6 +147,28 @@ function installBuiltinTypes(): void {
       layerNormEps: m.layerNormEps,
     }),
     create: construct(LayerNormLSTM),
+  });
+  // Quantised twins (quantizeDynamic): the float type's options and the storage dtype; their
+  // compressed matrices are stored beside the state dict (compress/stored-weights.ts).
+  add('QuantizedLinear', QuantizedLinear, {
+    options: (m) => ({ inFeatures: m.inFeatures, outFeatures: m.outFeatures, bias: m.bias !== null, dtype: m.weightDType }),
+    create: construct(QuantizedLinear),
+  });
+  add('QuantizedEmbedding', QuantizedEmbedding, {
+    options: (m) => ({ numEmbeddings: m.numEmbeddings, embeddingDim: m.embeddingDim, paddingIdx: m.paddingIdx, dtype: m.weightDType }),
+    create: construct(QuantizedEmbedding),
+  });
+  add('QuantizedRNN', QuantizedRNN, {
+    options: (m) => ({ ...recurrentOptions(m), nonlinearity: m.nonlinearity, dtype: m.weightDType }),
+    create: construct(QuantizedRNN),
+  });
+  add('QuantizedLSTM', QuantizedLSTM, {
+    options: (m) => ({ ...recurrentOptions(m), projSize: m.projSize, dtype: m.weightDType }),
+    create: construct(QuantizedLSTM),
+  });
+  add('QuantizedGRU', QuantizedGRU, {
+    options: (m) => ({ ...recurrentOptions(m), dtype: m.weightDType }),
+    create: construct(QuantizedGRU),
   });
   add('SimpleRNN', SimpleRNN, {
     options: (m) => ({

@@ -25,28 +25,85 @@ const CLASSES: Record<QuantizableModuleType, abstract new (...args: never[]) => 
 
 /** The quantised twin of one supported module (a Linear, Embedding, LSTM, GRU or RNN); the source is left as it was. */
 export async function quantizeModule<M extends Module>(module: M, options: { readonly dtype?: QuantizedDType } = {}): Promise<M> {
-  return (await twinOf(module, options)) as M;
-}
-
-async function twinOf(module: Module, options: { readonly dtype?: QuantizedDType }): Promise<Module> {
   const dtype = checkDType('quantizeModule', options?.dtype);
-  if (!(module instanceof Module))
-    throw new ValueError(`quantizeModule: expected a Module; got ${module === null ? 'null' : typeof module}`);
+  checkQuantizable('quantizeModule', module);
   switch (module.constructor) {
     case Linear:
-      return QuantizedLinear.fromFloat(module as Linear, dtype);
+      return (await QuantizedLinear.fromFloat(module as unknown as Linear, dtype)) as unknown as M;
     case Embedding:
-      return QuantizedEmbedding.fromFloat(module as Embedding, dtype);
+      return (await QuantizedEmbedding.fromFloat(module as unknown as Embedding, dtype)) as unknown as M;
     case LSTM:
-      return QuantizedLSTM.fromFloat(module as LSTM, dtype);
+      return (await QuantizedLSTM.fromFloat(module as unknown as LSTM, dtype)) as unknown as M;
     case GRU:
-      return QuantizedGRU.fromFloat(module as GRU, dtype);
-    case RNN:
-      return QuantizedRNN.fromFloat(module as RNN, dtype);
+      return (await QuantizedGRU.fromFloat(module as unknown as GRU, dtype)) as unknown as M;
     default:
-      throw new ValueError(
-        `quantizeModule: ${isQuantizedModule(module) ? `${module.constructor.name} is already quantised` : `cannot quantise a ${module.constructor.name}`}; expected one of ${QUANTIZABLE_MODULE_TYPES.join(', ')}`,
-      );
+      return (await QuantizedRNN.fromFloat(module as unknown as RNN, dtype)) as unknown as M;
+  }
+}
+
+function checkQuantizable(where: string, module: unknown): void {
+  if (!(module instanceof Module)) throw new ValueError(`${where}: expected a Module; got ${module === null ? 'null' : typeof module}`);
+  if (!Object.values(CLASSES).includes(module.constructor as never)) {
+    throw new ValueError(
+      `${where}: ${isQuantizedModule(module) ? `${module.constructor.name} is already quantised` : `cannot quantise a ${module.constructor.name}`}; expected one of ${QUANTIZABLE_MODULE_TYPES.join(', ')}`,
+    );
+  }
+}
+
+/** A twin of `module`'s shape and options with zero compressed weights (filled from a file next). */
+function emptyTwin(module: Module, dtype: QuantizedDType): Module {
+  checkQuantizable('quantizeStructure', module);
+  if (module instanceof Linear)
+    return new QuantizedLinear({ inFeatures: module.inFeatures, outFeatures: module.outFeatures, bias: module.bias !== null, dtype });
+  if (module instanceof Embedding)
+    return new QuantizedEmbedding({
+      numEmbeddings: module.numEmbeddings,
+      embeddingDim: module.embeddingDim,
+      paddingIdx: module.paddingIdx,
+      dtype,
+    });
+  const layer = module as LSTM;
+  const options = {
+    inputSize: layer.inputSize,
+    hiddenSize: layer.hiddenSize,
+    numLayers: layer.numLayers,
+    bias: layer.bias,
+    batchFirst: layer.batchFirst,
+    dropout: layer.dropout,
+    bidirectional: layer.bidirectional,
+    ...(layer.residual ? { residual: true } : {}),
+    dtype,
+  };
+  if (module instanceof LSTM) return new QuantizedLSTM({ ...options, projSize: module.projSize });
+  if (module instanceof GRU) return new QuantizedGRU(options);
+  return new QuantizedRNN({ ...options, nonlinearity: (module as RNN).nonlinearity });
+}
+
+/** The quantised modules below `module` (not itself), by path relative to it, with their dtype. */
+export function quantizedPaths(module: Module): Record<string, QuantizedDType> {
+  const paths: Record<string, QuantizedDType> = {};
+  for (const [path, child] of module.namedModules()) if (path !== '' && isQuantizedModule(child)) paths[path] = child.weightDType;
+  return paths;
+}
+
+/**
+ * Replace the float modules at `paths` (relative to `root`) by quantised twins with zero weights,
+ * as `quantizedPaths` recorded them: how a file rebuilds a quantised model whose code builds float
+ * layers. A path that names no quantisable module is a ValueError.
+ */
+export function quantizeStructure(root: Module, paths: Readonly<Record<string, unknown>>): void {
+  for (const [path, dtype] of Object.entries(paths)) {
+    const names = path.split('.');
+    let parent: Module | undefined;
+    let child: Module | undefined = root;
+    for (const name of names) {
+      parent = child;
+      child = child?.namedChildren().find(([own]) => own === name)?.[1];
+    }
+    if (!parent || !child) throw new ValueError(`quantizeStructure: no module at '${path.slice(0, 200)}'`);
+    const twin = emptyTwin(child, checkDType(`quantizeStructure: '${path.slice(0, 200)}'`, dtype));
+    replaceChild(parent, names[names.length - 1]!, child, twin);
+    child.dispose();
   }
 }
 
