@@ -105,9 +105,10 @@ describe('resident cpu buffers', () => {
     expect(results[0]).toEqual(results[1]);
   });
 
-  it('run an LSTM step at B 1 in place: zero bytes staged, bit for bit the staged results', () => {
+  it.each([256, 512])('run an LSTM step at B 1 and H %i in place: zero bytes staged, bit for bit the staged results', (H) => {
     const random = mulberry32(4);
-    const [I, H] = [64, 256];
+    // H 512: K = 512 spans two k blocks, so the accumulating h·W_hhᵀ adds its sums to C in place.
+    const I = 64;
     const inputs = { x: values(random, I), wIh: values(random, 4 * H * I), h: values(random, H), wHh: values(random, 4 * H * H) };
     const c = values(random, H);
     const run = (r: Rig, steps: number): { h: number[]; c: number[]; staged: number } => {

@@ -4,6 +4,7 @@
 // C staging area there and leaves through C's offset tables, so any strides and folded batches work.
 
 import { gemm, type GemmProblem } from './gemm.js';
+import { BINARY_MODE } from './wasm-binary-kernel.js';
 import { MR, NR } from './wasm-gemm-kernel.js';
 import { STAGE_FLOATS, packBlock, type Operand } from './wasm-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
@@ -118,16 +119,45 @@ function packAll(
  * elements; the kernel overwrites, or with one k block adds to, what is there.
  */
 function cInPlace(p: GemmProblem, ic: number, mc: number, jc: number, nc: number, unit: boolean, vector: boolean): [number, number] | null {
-  const r = p.resident;
-  if (!r || r.c === null || !unit || (p.accumulate && p.K !== kBlock(p.K))) return null;
+  if (p.accumulate && p.K !== kBlock(p.K)) return null;
+  const rows = cRows(p, ic, mc, jc, nc, unit);
+  if (!rows || (!vector && mc % MR !== 0)) return null;
   const to = p.rowC[ic]! + p.colC[jc]!;
+  const ncPadded = roundUp(nc, NR);
+  if (ncPadded !== nc && !(to + nc >= p.resident!.cSize && to + ncPadded <= p.resident!.cFloats)) return null;
+  return rows;
+}
+
+/** The byte address of C[ic, jc] and the row pitch in bytes, when C is resident with rows ic…ic+mc evenly spaced. */
+function cRows(p: GemmProblem, ic: number, mc: number, jc: number, nc: number, unit: boolean): [number, number] | null {
+  const r = p.resident;
+  if (!r || r.c === null || !unit) return null;
   const pitch = mc > 1 ? p.rowC[ic + 1]! - p.rowC[ic]! : 0;
   if (mc > 1 && pitch < nc) return null;
   for (let i = 2; i < mc; i++) if (p.rowC[ic + i] !== p.rowC[ic]! + i * pitch) return null;
-  const ncPadded = roundUp(nc, NR);
-  if (!vector && mc % MR !== 0) return null;
-  if (ncPadded !== nc && !(to + nc >= r.cSize && to + ncPadded <= r.cFloats)) return null;
-  return [r.c + to * 4, pitch * 4];
+  return [r.c + (p.rowC[ic]! + p.colC[jc]!) * 4, pitch * 4];
+}
+
+/**
+ * The staged product's rows (float index `at`, pitch `ldc`) into C: added in place by wasm when C
+ * is resident (f32 adds, the very sums copyOut forms), else through copyOut.
+ */
+function finish(
+  runtime: WasmRuntime,
+  p: GemmProblem,
+  heap: Float32Array,
+  at: number,
+  ldc: number,
+  ic: number,
+  mc: number,
+  jc: number,
+  nc: number,
+  unit: boolean,
+  accumulate: boolean,
+): void {
+  const rows = accumulate ? cRows(p, ic, mc, jc, nc, unit) : null;
+  if (rows) runtime.kernels.addRows(rows[0], at * 4, rows[0], mc, nc, rows[1], ldc * 4, rows[1], BINARY_MODE.dense);
+  else copyOut(p, heap, at, ldc, ic, mc, jc, nc, unit, accumulate, runtime);
 }
 
 /**
@@ -190,7 +220,7 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
         }
         if (preload) preloadC(runtime, p, heap, atC, ldc, 0, 1, jc, nc);
         gemvBlock(aPointer + pc * 4, panel * 4, atC * 4, ncPadded, kc, add);
-        if (last) copyOut(p, heap, atC, ldc, 0, 1, jc, nc, unit, p.accumulate && !preload, runtime);
+        if (last) finish(runtime, p, heap, atC, ldc, 0, 1, jc, nc, unit, p.accumulate && !preload);
         continue;
       }
       for (let ic = 0; ic < M; ic += MC) {
@@ -204,7 +234,7 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
         const atBlock = atC + (K === kcMax ? 0 : ic * ldc);
         if (preload) preloadC(runtime, p, heap, atBlock, ldc, ic, mc, jc, nc);
         gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, add);
-        if (last) copyOut(p, heap, atBlock, ldc, ic, mc, jc, nc, unit, p.accumulate && !preload, runtime);
+        if (last) finish(runtime, p, heap, atBlock, ldc, ic, mc, jc, nc, unit, p.accumulate && !preload);
       }
     }
   }

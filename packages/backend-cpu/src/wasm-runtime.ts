@@ -42,6 +42,8 @@ export interface WasmKernels {
   /** dst[i] = op(src[i]) over `vectors` groups of four floats (wasm-unary-kernel.ts). */
   sigmoidMap(src: number, dst: number, vectors: number): void;
   tanhMap(src: number, dst: number, vectors: number): void;
+  /** out = a + b over `rows` rows of `cols` floats, rows `aRow`/`bRow`/`outRow` bytes apart (wasm-binary-kernel.ts). */
+  addRows(a: number, b: number, out: number, rows: number, cols: number, aRow: number, bRow: number, outRow: number, mode: number): void;
 }
 
 const PAGE_BYTES = 65536;
