@@ -3,7 +3,7 @@
 // itself). Node's module is reached through process.getBuiltinModule, never a static import, so
 // this file bundles for browsers.
 
-import { ValueError, describeValue } from '@recur/tensor';
+import { ValueError, describeValue } from '@recur/backend';
 
 /** A page's Web Worker or a worker's own scope: what fitInWorker and serveFit use of it. */
 export interface WebWorkerLike {

@@ -77,9 +77,20 @@ describe('fitInWorker (worker_threads)', () => {
         controller.abort();
       },
     });
+    // The worker's own account of the run, read off the wire: its fit stopped with an AbortError.
+    const stopped = new Promise<{ steps: number; error?: string }>((resolve) => {
+      const listen = (message: { type?: string; event?: { type: string; steps: number; error?: string } }): void => {
+        if (message.type !== 'progress' || message.event?.type !== 'end') return;
+        worker.off('message', listen);
+        resolve(message.event);
+      };
+      worker.on('message', listen);
+    });
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
     expect(batches.length).toBeGreaterThan(0);
-    expect(batches.length).toBeLessThan(1000);
+    const end = await stopped;
+    expect(end.error).toMatch(/AbortError/);
+    expect(end.steps).toBeLessThan(1000);
     const next = await fitInWorker(worker, { params: { seed: 2, epochs: 1 } });
     expect(next.steps).toBe(4);
   }, 120_000);
@@ -116,7 +127,11 @@ describe('fitInWorker (worker_threads)', () => {
     const error = (await nan.catch((e: unknown) => e)) as NonFiniteError;
     expect(error.step).toBeGreaterThan(0);
     expect(error.tensor).toMatch(/loss|gradient/);
-    await expect(fitInWorker(worker, { earlyStopping: { patience: -1 } })).rejects.toBeInstanceOf(ValueError);
+    const options = fitInWorker(worker, { params: { seed: 1 }, earlyStopping: { patience: -1 } });
+    await expect(options).rejects.toBeInstanceOf(ValueError);
+    await expect(options).rejects.toThrow(/earlyStopping: 'patience'/);
+    // Any other class crosses too: a TypeError from the task's code stays a TypeError.
+    await expect(fitInWorker(worker, {})).rejects.toBeInstanceOf(TypeError);
     await expect(fitInWorker(worker, { params: { f: () => 1 } })).rejects.toThrow(/structured-cloneable/);
   }, 120_000);
 

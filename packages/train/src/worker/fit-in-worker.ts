@@ -3,11 +3,11 @@
 // task's own messages arrive as they happen; aborting the signal cancels the run; the final
 // weights (and the best / last checkpoints) come back as safetensors bytes.
 
-import { ValueError, checkOptions, describeValue } from '@recur/tensor';
-import { earlyStopping, type EarlyStoppingOptions } from '../fit/early-stopping.js';
+import { ValueError, checkOptions, describeValue } from '@recur/backend';
+import type { EarlyStoppingOptions } from '../fit/early-stopping.js';
 import type { FitResult } from '../fit/fit.js';
-import { checkMode, checkMonitor, type Mode } from '../fit/monitor.js';
-import { terminateOnNonFinite, type TerminateOnNonFiniteOptions } from '../fit/non-finite.js';
+import type { Mode } from '../fit/monitor.js';
+import type { TerminateOnNonFiniteOptions } from '../fit/non-finite.js';
 import type { ProgressEvent } from '../fit/progress.js';
 import { channel, isWorkerLike, nodeWorkerThreads, type WorkerLike } from './channel.js';
 import { isFitMessage, type FromWorker, type ToWorker, type WireFitOptions } from './protocol.js';
@@ -41,7 +41,7 @@ export interface FitInWorkerOptions<P = unknown> {
   /** terminateOnNonFinite() in the worker: true for its defaults, or its options. */
   readonly terminateOnNonFinite?: boolean | TerminateOnNonFiniteOptions;
   readonly checkpoint?: WorkerCheckpointOptions;
-  /** Aborting cancels the run: the worker stops between batches and fitInWorker rejects with the signal's reason. */
+  /** Aborting cancels the run: fitInWorker rejects with the signal's reason at once, the worker stops at its next batch. */
   readonly signal?: AbortSignal;
   /** Every batch, epoch and the end, as they happen. */
   readonly onProgress?: (event: ProgressEvent) => void;
@@ -85,10 +85,11 @@ function wireOptions(options: FitInWorkerOptions<unknown>): WireFitOptions {
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal))
     throw new ValueError(`fitInWorker: 'signal' must be an AbortSignal; got ${describeValue(o.signal)}`);
-  // The callbacks check their own options: build them once here so a mistake is thrown on this side.
-  if (o.earlyStopping !== undefined) earlyStopping(o.earlyStopping);
+  // earlyStopping, terminateOnNonFinite and checkpoint check their own options in the worker (a
+  // mistake comes back as their ValueError): the page side stays free of the tensor core.
   const nonFinite = o.terminateOnNonFinite;
-  if (nonFinite !== undefined && typeof nonFinite !== 'boolean') terminateOnNonFinite(nonFinite);
+  if (nonFinite !== undefined && (nonFinite === null || (typeof nonFinite !== 'boolean' && typeof nonFinite !== 'object')))
+    throw new ValueError(`fitInWorker: 'terminateOnNonFinite' must be true, false or its options; got ${describeValue(nonFinite)}`);
   const wire: { -readonly [K in keyof WireFitOptions]: WireFitOptions[K] } = {};
   if (o.epochs !== undefined) wire.epochs = o.epochs;
   if (clip !== undefined) wire.clipGradNorm = clip;
@@ -115,8 +116,8 @@ function wireCheckpoint(options: WorkerCheckpointOptions): NonNullable<WireFitOp
   return {
     last: c.last ?? false,
     best: c.best ?? false,
-    ...(c.monitor !== undefined ? { monitor: checkMonitor('fitInWorker: checkpoint', c.monitor) } : {}),
-    ...(c.mode !== undefined ? { mode: checkMode('fitInWorker: checkpoint', c.mode) } : {}),
+    ...(c.monitor !== undefined ? { monitor: c.monitor } : {}),
+    ...(c.mode !== undefined ? { mode: c.mode } : {}),
     ...(c.resume !== undefined ? { resume: c.resume } : {}),
     stream: c.onSave !== undefined,
   };
@@ -165,7 +166,12 @@ export async function fitInWorker<P>(worker: WorkerLike | URL | string, options:
         ch.post({ recurFit: 1, id, type: 'abort', reason: 'fitInWorker: a listener failed' } satisfies ToWorker);
         finish(() => reject(error));
       };
-      const abort = (): void => ch.post({ recurFit: 1, id, type: 'abort', reason: String(signal?.reason) } satisfies ToWorker);
+      // Settle at once, so a page that then terminates the worker is not left waiting; the worker
+      // stops at its next batch (fit checks the signal there) and serves the next run after it.
+      const abort = (): void => {
+        ch.post({ recurFit: 1, id, type: 'abort', reason: String(signal?.reason) } satisfies ToWorker);
+        finish(() => reject(signal?.reason));
+      };
       stop = ch.listen(
         (data) => {
           if (!isFitMessage(data) || data.id !== id) return;

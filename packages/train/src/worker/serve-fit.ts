@@ -27,11 +27,18 @@ export interface WorkerTaskContext {
   post(data: unknown, transfer?: readonly ArrayBuffer[]): void;
 }
 
+/** A function type with its parameters erased (any function of that result fits). */
+type Loosened<T> = T extends (...args: never) => infer R ? (...args: never) => R : T;
+
+/**
+ * A setup of any model and batch type: one worker may serve several tasks (a forecaster, a
+ * classifier) chosen by params. Build each as a typed `WorkerFitSetup<M, B>` (so its loss sees
+ * the model's type) and return it; only here are the functions' parameter types erased.
+ */
+export type AnyWorkerFitSetup = { readonly [K in keyof WorkerFitSetup]: Loosened<WorkerFitSetup[K]> };
+
 /** Builds one run from the page's params (structured-cloned); may be async (fetch data, pick a backend). */
-export type WorkerTask<P, M extends FitModel = FitModel, B = unknown> = (
-  params: P,
-  context: WorkerTaskContext,
-) => WorkerFitSetup<M, B> | Promise<WorkerFitSetup<M, B>>;
+export type WorkerTask<P> = (params: P, context: WorkerTaskContext) => AnyWorkerFitSetup | Promise<AnyWorkerFitSetup>;
 
 export interface ServeFitOptions {
   /** Where fit messages come from: by default Node's parentPort, or the Web Worker's own scope. */
@@ -83,8 +90,8 @@ function wireCallbacks(
   return callbacks;
 }
 
-async function runFit<P, M extends FitModel, B>(
-  task: WorkerTask<P, M, B>,
+async function runFit<P>(
+  task: WorkerTask<P>,
   message: Extract<ToWorker, { type: 'fit' }>,
   signal: AbortSignal,
   ch: Channel,
@@ -92,24 +99,28 @@ async function runFit<P, M extends FitModel, B>(
   const { id, options } = message;
   const send = (m: FromWorker, transfer?: readonly ArrayBuffer[]): void => ch.post(m, transfer);
   const context: WorkerTaskContext = { signal, post: (data, transfer) => send({ recurFit: 1, id, type: 'message', data }, transfer) };
+  // The page's callbacks first: a mistake in their options fails before the task builds anything.
+  const saved: { last?: Uint8Array; best?: Uint8Array } = {};
+  const requested = wireCallbacks(options, send, id, saved);
   const setup = await task(message.params as P, context);
   checkOptions('serveFit: the task', setup, SETUP_KEYS);
   const { model, callbacks = [], epochs, ...rest } = setup;
-  const saved: { last?: Uint8Array; best?: Uint8Array } = {};
   const all: Callback[] = [
     ...callbacks,
-    ...wireCallbacks(options, send, id, saved),
+    ...requested,
     // Last, so an epoch's logs carry what the other callbacks added.
     progress((event) => send({ recurFit: 1, id, type: 'progress', event })),
   ];
   const epochCount = options.epochs ?? epochs;
-  const result = await fit(model, {
+  const fitOptions = {
     ...rest,
     ...(options.clipGradNorm !== undefined ? { clipGradNorm: options.clipGradNorm } : {}),
     epochs: epochCount as number,
     callbacks: all,
     signal,
-  });
+  };
+  // The task's loss and model belong together (AnyWorkerFitSetup only erased their types).
+  const result = await fit(model, fitOptions as unknown as FitOptions<FitModel, unknown>);
   const weights = await serializeSafetensors(model.stateDict());
   return { ...result, weights, ...(saved.best ? { best: saved.best } : {}), ...(saved.last ? { last: saved.last } : {}) };
 }
@@ -118,7 +129,7 @@ async function runFit<P, M extends FitModel, B>(
  * Serve fitInWorker's runs in this worker, one after another; returns a function that stops
  * serving. Messages that are not fit messages are left to the worker's other listeners.
  */
-export function serveFit<P, M extends FitModel, B>(task: WorkerTask<P, M, B>, options: ServeFitOptions = {}): () => void {
+export function serveFit<P>(task: WorkerTask<P>, options: ServeFitOptions = {}): () => void {
   if (typeof task !== 'function')
     throw new ValueError(`serveFit: expected a task function (params, context) => setup; got ${describeValue(task)}`);
   const { port } = checkOptions('serveFit', options, ['port']);

@@ -13,7 +13,7 @@ import {
   RecurError,
   ShapeError,
   ValueError,
-} from '@recur/tensor';
+} from '@recur/backend';
 import { NonFiniteError } from '../fit/non-finite.js';
 import type { WireError } from './protocol.js';
 
