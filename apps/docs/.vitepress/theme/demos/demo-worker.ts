@@ -1,13 +1,15 @@
-// The demos' Web Worker: it loads the data excerpt (or demo 3's checkpoint), picks a backend,
-// trains, translates or learns a stream online, and streams events back, so the page's main
-// thread only draws charts.
+// The demos' Web Worker: it serves fitInWorker's runs (serveFit: load the data excerpt, pick a
+// backend, build the demo's fit), and answers the other commands — classify a name, load demo
+// 3's checkpoint and translate, learn a stream online — so the page's main thread only draws.
 
+import type { LSTMModel } from '@recur/cells';
+import { serveFit } from '@recur/train';
 import { chooseBackend } from './choose-backend.js';
-import { trainForecast } from './forecast-task.js';
+import { forecastFit } from './forecast-task.js';
 import { G2pInputError, loadG2p, translate, type G2pDemoModel } from './g2p-task.js';
-import { classifyName, trainNames, type NamesModel } from './names-task.js';
+import { classifyName, namesFit, type NamesModel } from './names-task.js';
 import { streamLearn } from './stream-task.js';
-import type { BirthsExcerpt, DemoCommand, DemoEvent, G2pCheckpointInfo, NamesExcerpt } from './protocol.js';
+import type { BirthsExcerpt, DemoCommand, DemoEvent, DemoFitParams, G2pCheckpointInfo, NamesExcerpt } from './protocol.js';
 
 interface WorkerScope {
   postMessage(event: DemoEvent): void;
@@ -17,6 +19,7 @@ interface WorkerScope {
 const worker = globalThis as unknown as WorkerScope;
 const emit = (event: DemoEvent): void => worker.postMessage(event);
 let names: NamesModel | null = null;
+let forecaster: LSTMModel | null = null;
 let g2p: G2pDemoModel | null = null;
 
 async function loadJson<T>(url: string): Promise<T> {
@@ -55,21 +58,33 @@ async function run(command: DemoCommand): Promise<void> {
   emit({ type: 'status', message: 'loading' });
   const backend = await chooseBackend(command.backend);
   emit({ type: 'backend', ...backend });
-  if (command.type === 'load-g2p') {
-    await loadG2pModel(command.modelUrl);
-  } else if (command.type === 'stream-learn') {
-    await streamLearn(command.settings, emit, { intervalMs: command.settings.intervalMs });
-  } else if (command.type === 'train-forecast') {
-    const model = await trainForecast(await loadJson<BirthsExcerpt>(command.dataUrl), command.settings, emit);
-    model.dispose();
-  } else {
-    names?.model.dispose();
-    names = await trainNames(await loadJson<NamesExcerpt>(command.dataUrl), command.settings, emit);
-  }
+  if (command.type === 'load-g2p') await loadG2pModel(command.modelUrl);
+  else await streamLearn(command.settings, emit, { intervalMs: command.settings.intervalMs });
 }
+
+serveFit(async (params: DemoFitParams, context) => {
+  const post = (event: DemoEvent): void => context.post(event);
+  const backend = await chooseBackend(params.backend);
+  post({ type: 'backend', ...backend });
+  // A run frees the models of the one before (serveFit reads the weights after fit, so not earlier).
+  forecaster?.dispose();
+  forecaster = null;
+  names?.model.dispose();
+  names = null;
+  if (params.type === 'train-forecast') {
+    const setup = forecastFit(await loadJson<BirthsExcerpt>(params.dataUrl), params.settings, post);
+    forecaster = setup.model;
+    return setup;
+  }
+  const { setup, trained } = namesFit(await loadJson<NamesExcerpt>(params.dataUrl), params.settings);
+  // Classify answers once training has ended (the page asks only then).
+  return { ...setup, callbacks: [...(setup.callbacks ?? []), { onTrainEnd: () => void (names = trained) }] };
+});
 
 let queue: Promise<void> = Promise.resolve();
 worker.addEventListener('message', (message) => {
+  // serveFit answers fitInWorker's messages (tagged recurFit).
+  if ('recurFit' in message.data) return;
   queue = queue
     .then(() => run(message.data))
     .catch((error: unknown) =>

@@ -1,15 +1,18 @@
-// Demo 1: the seed's time-series recipe on CDC daily births. Each step is F = 8 features (the
-// day's standardised births and its day of the week, one-hot); an LSTMModel reads L = lookback
-// days and predicts the next day. B batch, L lookback, H hidden size.
+// Demo 1: the seed's time-series recipe on CDC daily births, trained by fit (in the demo worker,
+// through serveFit). Each step is F = 8 features (the day's standardised births and its day of
+// the week, one-hot); an LSTMModel reads L = lookback days and predicts the next day. B batch, L lookback, H hidden size.
 
 import { LSTMModel, mseLoss } from '@recur/cells';
 import { meanAbsoluteError } from '@recur/metrics';
-import { Adam, StepLR, clipGradNormAsync } from '@recur/optim';
-import { fromTypedArray, manualSeed, noGrad, scope, type Tensor } from '@recur/tensor';
+import { Adam, StepLR } from '@recur/optim';
+import { fromTypedArray, manualSeed, noGrad, type Tensor } from '@recur/tensor';
+import type { WorkerFitSetup } from '@recur/train';
 import type { BirthsExcerpt, DemoEvent, ForecastSettings } from './protocol.js';
 import { shuffled } from './shuffle.js';
 
-export { FORECAST_DEFAULTS } from './forecast-settings.js';
+import { FORECAST_VALIDATION } from './forecast-settings.js';
+
+export { FORECAST_DEFAULTS, FORECAST_VALIDATION } from './forecast-settings.js';
 
 export const STEP_FEATURES = 8;
 
@@ -69,66 +72,45 @@ export function windowBatch(series: PreparedSeries, targets: readonly number[], 
   };
 }
 
-export interface ForecastOptions {
-  /** Stop after this many optimiser steps (tests). */
-  readonly maxSteps?: number;
-  readonly seed?: number;
+/** Batches of target-day indices; their windows become tensors inside the loss (fit frees them with the step). */
+function* batchesOf(targets: readonly number[], batchSize: number): Generator<readonly number[]> {
+  for (let first = 0; first < targets.length; first += batchSize) yield targets.slice(first, first + batchSize);
 }
 
-/** Train on the active backend, emitting every step's loss and each epoch's forecast. */
-export async function trainForecast(
+/**
+ * The forecaster's fit: what the demo worker's serveFit task returns (and the tests run in
+ * this thread). Adam with a StepLR, gradients clipped to norm 1; after each epoch the held-out
+ * forecast is posted for the chart and its mean absolute error (births per day) logged as `mae`.
+ */
+export function forecastFit(
   data: BirthsExcerpt,
   settings: ForecastSettings,
-  emit: (event: DemoEvent) => void,
-  options: ForecastOptions = {},
-): Promise<LSTMModel> {
-  manualSeed(options.seed ?? 0);
+  post: (event: DemoEvent) => void,
+  seed = 0,
+): WorkerFitSetup<LSTMModel, readonly number[]> {
+  manualSeed(seed);
   const series = prepareSeries(data, settings.lookback);
   const model = new LSTMModel({ inputSize: STEP_FEATURES, hiddenSize: settings.hiddenSize, outputSize: 1 });
   const optimizer = new Adam(model.parameters(), { lr: settings.lr });
-  const scheduler = new StepLR(optimizer, { stepSize: Math.max(1, Math.ceil(settings.epochs / 2)), gamma: 0.3 });
-  const started = performance.now();
-  let step = 0;
-  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-    const order = shuffled(series.trainTargets, options.seed ?? 0, epoch);
-    let epochLoss = 0;
-    let batches = 0;
-    for (let first = 0; first < order.length; first += settings.batchSize) {
-      if (options.maxSteps !== undefined && step >= options.maxSteps) break;
-      const batch = windowBatch(series, order.slice(first, first + settings.batchSize), settings.lookback);
-      optimizer.zeroGrad();
-      const loss = scope(() => {
-        const value = mseLoss(model.forward(batch.inputs), batch.targets);
-        value.backward();
-        return value;
-      });
-      batch.inputs.dispose();
-      batch.targets.dispose();
-      // Clipping reads the norm back; the async form works on every backend, GPUs included.
-      await clipGradNormAsync(model.parameters(), 1.0);
-      optimizer.step();
-      const value = await loss.item();
-      loss.dispose();
-      step++;
-      epochLoss += value;
-      batches++;
-      emit({ type: 'step', step, epoch, loss: value });
-    }
-    const forecast = await forecastHeldOut(model, series, settings.lookback);
-    emit({ type: 'forecast', ...forecast });
-    emit({
-      type: 'epoch',
-      epoch,
-      trainLoss: epochLoss / Math.max(1, batches),
-      validation: meanAbsoluteError(forecast.actual, forecast.predicted),
-      lr: scheduler.getLastLr()[0]!,
-    });
-    scheduler.step();
-    if (options.maxSteps !== undefined && step >= options.maxSteps) break;
-  }
-  optimizer.dispose();
-  emit({ type: 'done', seconds: (performance.now() - started) / 1000, steps: step });
-  return model;
+  return {
+    model,
+    // Epochs count from 1 in the seeded order, as the demo always shuffled them.
+    train: (epoch) => batchesOf(shuffled(series.trainTargets, seed, epoch + 1), settings.batchSize),
+    loss: (m, targets) => {
+      const batch = windowBatch(series, targets, settings.lookback);
+      return mseLoss(m.forward(batch.inputs), batch.targets);
+    },
+    optimizer,
+    scheduler: new StepLR(optimizer, { stepSize: Math.max(1, Math.ceil(settings.epochs / 2)), gamma: 0.3 }),
+    epochs: settings.epochs,
+    clipGradNorm: 1,
+    validate: async (m) => {
+      const forecast = await forecastHeldOut(m, series, settings.lookback);
+      post({ type: 'forecast', ...forecast });
+      return { [FORECAST_VALIDATION]: meanAbsoluteError(forecast.actual, forecast.predicted) };
+    },
+    callbacks: [{ onTrainEnd: () => optimizer.dispose() }],
+  };
 }
 
 /** One-day-ahead forecasts over the held-out days (each from the actual days before it), in births. */

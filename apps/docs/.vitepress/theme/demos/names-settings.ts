@@ -3,4 +3,7 @@
 
 import type { NamesSettings } from './protocol.js';
 
+/** The log that holds the validation accuracy, shown as the epoch's validation. */
+export const NAMES_VALIDATION = 'accuracy';
+
 export const NAMES_DEFAULTS: NamesSettings = { epochs: 6, embeddingDim: 16, hiddenSize: 32, batchSize: 64, lr: 0.01 };

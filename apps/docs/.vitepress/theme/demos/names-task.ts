@@ -5,13 +5,16 @@
 import { Embedding, GRU, Linear, Module, crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader, padCollate } from '@recur/datasets';
 import { accuracyScore } from '@recur/metrics';
-import { Adam, clipGradNormAsync } from '@recur/optim';
+import { Adam } from '@recur/optim';
 import { packPaddedSequence } from '@recur/sequence';
 import { fromTypedArray, manualSeed, noGrad, scope, type Tensor } from '@recur/tensor';
 import { CharTokenizer, Vocab } from '@recur/tokenizers';
-import type { DemoEvent, NamesExcerpt, NamesSettings } from './protocol.js';
+import type { WorkerFitSetup } from '@recur/train';
+import type { NamesExcerpt, NamesSettings } from './protocol.js';
 
-export { NAMES_DEFAULTS } from './names-settings.js';
+import { NAMES_VALIDATION } from './names-settings.js';
+
+export { NAMES_DEFAULTS, NAMES_VALIDATION } from './names-settings.js';
 
 export interface NameClassifierOptions {
   readonly vocabSize: number;
@@ -45,7 +48,7 @@ export class NameClassifier extends Module {
   }
 }
 
-interface NameRecord {
+export interface NameRecord {
   readonly input: Int32Array;
   readonly target: number;
 }
@@ -60,27 +63,20 @@ export interface NamesModel {
 const chars = new CharTokenizer();
 const encode = (vocab: Vocab, name: string) => vocab.encode(chars.tokenize(name.toLowerCase()));
 
-export interface NamesOptions {
-  readonly maxSteps?: number;
-  readonly seed?: number;
-}
-
-export async function trainNames(
+/**
+ * The classifier's fit: what the demo worker's serveFit task returns (and the tests run in this
+ * thread). Batches are records, padded into tensors inside the loss so fit frees them with the
+ * step; validation accuracy is logged as `accuracy`. `trained` is ready once fit has ended.
+ */
+export function namesFit(
   data: NamesExcerpt,
   settings: NamesSettings,
-  emit: (event: DemoEvent) => void,
-  options: NamesOptions = {},
-): Promise<NamesModel> {
-  const seed = options.seed ?? 0;
+  seed = 0,
+): { readonly setup: WorkerFitSetup<NameClassifier, NameRecord[]>; readonly trained: NamesModel } {
   manualSeed(seed);
   const vocab = Vocab.build(data.train.map(([name]) => chars.tokenize(name.toLowerCase())));
   const records = (pairs: NamesExcerpt['train']): NameRecord[] => pairs.map(([name, target]) => ({ input: encode(vocab, name), target }));
-  const loader = new DataLoader(new ArrayDataset(records(data.train)), {
-    batchSize: settings.batchSize,
-    shuffle: true,
-    seed,
-    collate: padCollate(),
-  });
+  const loader = new DataLoader(new ArrayDataset(records(data.train)), { batchSize: settings.batchSize, shuffle: true, seed });
   const validation = records(data.validation);
   const model = new NameClassifier({
     vocabSize: vocab.size,
@@ -89,39 +85,21 @@ export async function trainNames(
     numClasses: data.classes.length,
   });
   const optimizer = new Adam(model.parameters(), { lr: settings.lr });
-  const started = performance.now();
-  let step = 0;
-  for (let epoch = 1; epoch <= settings.epochs; epoch++) {
-    let epochLoss = 0;
-    let batches = 0;
-    for (const batch of loader) {
-      if (options.maxSteps !== undefined && step >= options.maxSteps) {
-        for (const t of [batch.inputs, batch.mask, batch.targets]) t.dispose();
-        continue;
-      }
-      optimizer.zeroGrad();
-      const loss = scope(() => {
-        const value = crossEntropy(model.forward(batch.inputs, batch.lengths), batch.targets);
-        value.backward();
-        return value;
-      });
-      for (const t of [batch.inputs, batch.mask, batch.targets]) t.dispose();
-      await clipGradNormAsync(model.parameters(), 1.0);
-      optimizer.step();
-      const value = await loss.item();
-      loss.dispose();
-      step++;
-      epochLoss += value;
-      batches++;
-      emit({ type: 'step', step, epoch, loss: value });
-    }
-    const accuracy = await evaluate(model, validation, settings.batchSize);
-    emit({ type: 'epoch', epoch, trainLoss: epochLoss / Math.max(1, batches), validation: accuracy, lr: settings.lr });
-    if (options.maxSteps !== undefined && step >= options.maxSteps) break;
-  }
-  optimizer.dispose();
-  emit({ type: 'done', seconds: (performance.now() - started) / 1000, steps: step });
-  return { model, vocab, classes: data.classes };
+  const collate = padCollate();
+  const setup: WorkerFitSetup<NameClassifier, NameRecord[]> = {
+    model,
+    train: loader,
+    loss: (m, batch) => {
+      const padded = collate(batch);
+      return crossEntropy(m.forward(padded.inputs, padded.lengths), padded.targets);
+    },
+    optimizer,
+    epochs: settings.epochs,
+    clipGradNorm: 1,
+    validate: async (m) => ({ [NAMES_VALIDATION]: await evaluate(m, validation, settings.batchSize) }),
+    callbacks: [{ onTrainEnd: () => optimizer.dispose() }],
+  };
+  return { setup, trained: { model, vocab, classes: data.classes } };
 }
 
 /** Accuracy of the arg-max class over `records`, in batches, without gradients. */

@@ -1,5 +1,6 @@
-// Messages between a demo page and its worker. The page sends commands; the worker answers with
-// events, one per training step, epoch, forecast or translation, so the page only draws.
+// Messages between a demo page and its worker. Training goes through @recur/train's fitInWorker
+// (params below; fit's progress becomes step and epoch events on the page); other work is a
+// command the worker answers with events (a forecast, a translation), so the page only draws.
 
 /** Which backend to ask for: 'auto' tries WebGPU and falls back to the CPU. */
 export type BackendChoice = 'auto' | 'cpu';
@@ -34,9 +35,13 @@ export interface StreamSettings {
   readonly intervalMs: number;
 }
 
-export type DemoCommand =
+/** What fitInWorker hands the demo worker's serveFit task: which demo to train, on what data and backend. */
+export type DemoFitParams =
   | { readonly type: 'train-forecast'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: ForecastSettings }
-  | { readonly type: 'train-names'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: NamesSettings }
+  | { readonly type: 'train-names'; readonly dataUrl: string; readonly backend: BackendChoice; readonly settings: NamesSettings };
+
+/** The worker's other work (no fit): online learning, demo 3's checkpoint and translations, classifying a name. */
+export type DemoCommand =
   | { readonly type: 'classify'; readonly name: string }
   /** Demo 4: stream a signal through a model that forecasts each value, then learns from it. */
   | { readonly type: 'stream-learn'; readonly backend: BackendChoice; readonly settings: StreamSettings }

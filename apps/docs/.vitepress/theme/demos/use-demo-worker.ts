@@ -1,8 +1,13 @@
 // The page side of a demo: starts the demo worker (a Vite worker import, so it is bundled with
-// its own copy of Recur) and folds its events into reactive state for the charts.
+// its own copy of Recur), trains in it with @recur/train's fitInWorker, and folds fit's progress
+// and the worker's events into reactive state for the charts.
 
+import { fitInWorker } from '@recur/train';
 import { onBeforeUnmount, reactive } from 'vue';
-import type { DemoCommand, DemoEvent, G2pCheckpointInfo, Translation } from './protocol.js';
+import { demoEvent } from './fit-events.js';
+import { FORECAST_VALIDATION } from './forecast-settings.js';
+import { NAMES_VALIDATION } from './names-settings.js';
+import type { DemoCommand, DemoEvent, DemoFitParams, G2pCheckpointInfo, Translation } from './protocol.js';
 
 export interface DemoState {
   running: boolean;
@@ -140,21 +145,54 @@ export function useDemoWorker() {
     return worker;
   }
 
-  /**
-   * Start training (or load demo 3's model): a fresh worker each time, so a new run never shares
-   * a GPU device with the last.
-   */
-  function train(command: Extract<DemoCommand, { type: 'train-forecast' | 'train-names' | 'load-g2p' | 'stream-learn' }>): void {
+  let run: AbortController | null = null;
+
+  /** A fresh worker for each run, so a new run never shares a GPU device with the last. */
+  function restart(): Worker {
+    run?.abort();
+    run = null;
     worker?.terminate();
     worker = null;
     Object.assign(state, initialState(), { running: true });
-    ensureWorker().postMessage(command);
+    return ensureWorker();
+  }
+
+  /** Train demo 1 or 2 with fitInWorker: fit runs in the worker, its progress draws the charts. */
+  function fit(params: DemoFitParams): void {
+    const target = restart();
+    const controller = new AbortController();
+    run = controller;
+    const validation = params.type === 'train-forecast' ? FORECAST_VALIDATION : NAMES_VALIDATION;
+    const started = performance.now();
+    fitInWorker(target, {
+      params,
+      signal: controller.signal,
+      onProgress: (event) => {
+        const mapped = demoEvent(event, validation);
+        if (mapped) applyEvent(state, mapped);
+      },
+      onMessage: (event) => applyEvent(state, event as DemoEvent),
+    }).then(
+      (result) => applyEvent(state, { type: 'done', seconds: (performance.now() - started) / 1000, steps: result.steps }),
+      (error: unknown) => {
+        if (!controller.signal.aborted)
+          applyEvent(state, { type: 'error', message: error instanceof Error ? error.message : String(error) });
+      },
+    );
+  }
+
+  /** Load demo 3's model or stream demo 4 (no fit: commands the worker answers with events). */
+  function train(command: Extract<DemoCommand, { type: 'load-g2p' | 'stream-learn' }>): void {
+    restart().postMessage(command);
   }
 
   function send(command: DemoCommand): void {
     worker?.postMessage(command);
   }
 
-  onBeforeUnmount(() => worker?.terminate());
-  return { state, train, send };
+  onBeforeUnmount(() => {
+    run?.abort();
+    worker?.terminate();
+  });
+  return { state, fit, train, send };
 }
