@@ -3,7 +3,15 @@
 // Values carry their rank so emitters can pick ops (Gemm for [B, in], MatMul otherwise).
 
 import { ValueError } from '@recur/backend';
-import { AttributeType, DataType, type AttributeMessage, type NodeMessage, type TensorMessage, type ValueInfoMessage } from './schema.js';
+import {
+  AttributeType,
+  DataType,
+  type AttributeMessage,
+  type GraphMessage,
+  type NodeMessage,
+  type TensorMessage,
+  type ValueInfoMessage,
+} from './schema.js';
 
 /** A value in the graph: its name and its rank (number of dimensions). */
 export interface OnnxValue {
@@ -17,7 +25,8 @@ export type OnnxAttribute =
   | { readonly float: number }
   | { readonly ints: readonly number[] }
   | { readonly string: string }
-  | { readonly strings: readonly string[] };
+  | { readonly strings: readonly string[] }
+  | { readonly graph: OnnxGraph };
 
 export type OnnxElementType = 'float32' | 'int32' | 'int64' | 'bool';
 
@@ -35,6 +44,7 @@ function attribute(name: string, value: OnnxAttribute): AttributeMessage {
   if ('float' in value) return { name, type: AttributeType.FLOAT, f: value.float };
   if ('ints' in value) return { name, type: AttributeType.INTS, ints: [...value.ints] };
   if ('string' in value) return { name, type: AttributeType.STRING, s: encoder.encode(value.string) };
+  if ('graph' in value) return { name, type: AttributeType.GRAPH, g: value.graph.message(name) };
   return { name, type: AttributeType.STRINGS, strings: value.strings.map((s) => encoder.encode(s)) };
 }
 
@@ -53,8 +63,32 @@ export class OnnxGraph {
   readonly initializers: TensorMessage[] = [];
   readonly inputs: ValueInfoMessage[] = [];
   readonly outputs: ValueInfoMessage[] = [];
-  private readonly names = new Set<string>();
+  private readonly names: Set<string>;
   private counter = 0;
+
+  /** A top-level graph, or (with `parent`) a subgraph, e.g. a Scan body, whose names stay clear of its parent's. */
+  constructor(parent?: OnnxGraph) {
+    this.names = parent ? parent.names : new Set<string>();
+  }
+
+  /** The GraphProto fields of this graph (a subgraph attribute's value). */
+  message(name: string): GraphMessage {
+    return { name, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs };
+  }
+
+  /** A subgraph output (in order): `value` under a fresh name from `base`. */
+  bodyOutput(value: OnnxValue, base: string, type: OnnxElementType = 'float32'): void {
+    const name = this.uniqueName(base);
+    this.nodes.push({ op_type: 'Identity', name: `${name}_identity`, input: [value.name], output: [name] });
+    this.outputs.push(valueInfo(name, type));
+  }
+
+  /** A subgraph input: a fresh name from `base`, its element type, its rank (shape left to inference). */
+  bodyInput(base: string, type: OnnxElementType, rank: number): OnnxValue {
+    const name = this.uniqueName(base);
+    this.inputs.push(valueInfo(name, type));
+    return { name, rank };
+  }
 
   /** `base` itself when free, else `base_1`, `base_2`, … */
   uniqueName(base: string): string {

@@ -25,6 +25,7 @@ import type { OnnxValue } from './graph.js';
 import { exportCell } from './cell-exporters.js';
 import { exportRecurrent } from './recurrent.js';
 import { installAttentionExporters } from './attention-exporters.js';
+import { installScanExporters } from './scan-exporters.js';
 
 function only(name: string, inputs: readonly (OnnxValue | undefined)[]): OnnxValue {
   const x = inputs[0];
@@ -119,4 +120,5 @@ export function installBuiltinExporters(): void {
   registerDefaultExporter(LSTMModel, exportLastStepModel);
   registerDefaultExporter(SequenceTagger, exportSequenceTagger);
   installAttentionExporters();
+  installScanExporters();
 }

@@ -123,6 +123,7 @@ export interface AttributeMessage {
   i?: number | string;
   s?: Uint8Array;
   t?: TensorMessage;
+  g?: GraphMessage;
   floats?: number[];
   ints?: (number | string)[];
   strings?: Uint8Array[];
