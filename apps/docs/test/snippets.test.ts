@@ -2,6 +2,7 @@
 // claims their comments make. WebGPU is stubbed to be missing, as on a machine without a GPU.
 
 import { readdirSync } from 'node:fs';
+import { readSafetensorsHeader } from '@recur/tensor';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 vi.mock('@recur/backend-webgpu', () => ({
@@ -95,6 +96,19 @@ const claims: Record<string, (exports: Record<string, unknown>) => void> = {
     expect(m.sameAsWhole).toBe(true);
     expect(m.metadata).toEqual({ session: 'demo' });
     expect(m.afterRestoreShape).toEqual([3, 8]);
+  },
+  'fit-callbacks.ts': (m) => {
+    const history = m.history as { loss: number; valLoss: number }[];
+    expect(history.at(-1)!.valLoss).toBeLessThan(history[0]!.valLoss * 0.5);
+    expect([...(m.stored as Map<string, Uint8Array>).keys()].sort()).toEqual(['best', 'last']);
+    // LSTM 1 → 16: 4·16·(1 + 16) weights + 2·4·16 biases; head 16 + 1.
+    expect((m.table as { totalParams: number }).totalParams).toBe(1216 + 17);
+  },
+  'train-in-worker.ts': (m) => {
+    const losses = m.losses as number[];
+    expect(losses).toHaveLength(10);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    expect(Object.keys(readSafetensorsHeader(m.weights as Uint8Array).tensors)).toContain('gru.weight_hh_l0');
   },
   'online-learning.ts': (m) => expect(m.laterMae as number).toBeLessThan((m.firstHundredMae as number) * 0.5),
 };
