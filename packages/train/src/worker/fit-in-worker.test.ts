@@ -135,6 +135,23 @@ describe('fitInWorker (worker_threads)', () => {
     await expect(fitInWorker(worker, { params: { f: () => 1 } })).rejects.toThrow(/structured-cloneable/);
   }, 120_000);
 
+  it('starts a worker from a script URL for the run', async () => {
+    // A stand-in script that answers the protocol by hand (plain JS: a URL worker runs no TypeScript).
+    const script = `import { parentPort } from 'node:worker_threads';
+      parentPort.on('message', (m) => {
+        if (m.type !== 'fit') return;
+        parentPort.postMessage({ recurFit: 1, id: m.id, type: 'progress', event: { type: 'end', epochs: 0, steps: 0 } });
+        parentPort.postMessage({ recurFit: 1, id: m.id, type: 'done', result: { history: [], steps: 0, weights: new Uint8Array([m.params.seed]) } });
+      });`;
+    const events: ProgressEvent[] = [];
+    const result = await fitInWorker(new URL(`data:text/javascript,${encodeURIComponent(script)}`), {
+      params: { seed: 7 },
+      onProgress: (e) => events.push(e),
+    });
+    expect(Array.from(result.weights)).toEqual([7]);
+    expect(events).toEqual([{ type: 'end', epochs: 0, steps: 0 }]);
+  }, 30_000);
+
   it('rejects with a WorkerError when the worker itself fails', async () => {
     const broken = new Worker('throw new Error("the script is broken")', { eval: true });
     await expect(fitInWorker(broken, {})).rejects.toBeInstanceOf(WorkerError);

@@ -145,11 +145,11 @@ export async function fitInWorker<P>(worker: WorkerLike | URL | string, options:
   const wire = wireOptions(options as FitInWorkerOptions<unknown>);
   const { signal, onProgress, onMessage } = options;
   const onSave = options.checkpoint?.onSave;
+  signal?.throwIfAborted();
   const owned = typeof worker === 'string' || worker instanceof URL ? startWorker(worker) : null;
   const target = owned?.worker ?? worker;
   if (!isWorkerLike(target))
     throw new ValueError(`fitInWorker: expected a Worker (Web or worker_threads) or its script URL; got ${describeValue(worker)}`);
-  signal?.throwIfAborted();
   const id = nextId++;
   const ch = channel(target);
   let saves: Promise<void> = Promise.resolve();
