@@ -113,12 +113,13 @@ function packedWeight(
   const [rows, cols] = [w.shape[0]!, w.shape[1]!];
   const [N, K] = transposed ? [rows, cols] : [cols, rows];
   const [strideN, strideK] = transposed ? [w.strides[0]!, w.strides[1]!] : [w.strides[1]!, w.strides[0]!];
-  const lines = new Int32Array(N);
-  for (let n = 0; n < N; n++) lines[n] = w.offset + n * strideN;
-  const operand = { source: data, lines, strideK };
   const kcMax = kBlock(K);
-  // matmul's packAll: per column block of NC, per k block, one panel of NR-column strips.
+  // matmul's packAll: per column block of NC, per k block, one panel of NR-column strips. Only
+  // run when the cache misses, so a resident panel costs one lookup per walk.
   const pack = (heap: Float32Array, at: number) => {
+    const lines = new Int32Array(N);
+    for (let n = 0; n < N; n++) lines[n] = w.offset + n * strideN;
+    const operand = { source: data, lines, strideK };
     for (let jc = 0; jc < N; jc += NC) {
       const nc = Math.min(NC, N - jc);
       for (let pc = 0; pc < K; pc += kcMax)

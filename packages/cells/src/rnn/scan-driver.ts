@@ -29,7 +29,9 @@ export function runDirection(
 /** Each sequence's final state from the per-row states [N, ·] (rows in sorted batch order). */
 function finalStates(states: Tensor, batchSizes: Int32Array, reverse: boolean): Tensor {
   const where = finalRows(batchSizes, reverse);
-  return Array.isArray(where) ? indexSelect(states, 0, where) : narrow(states, 0, where.start, where.count);
+  if (Array.isArray(where)) return indexSelect(states, 0, where);
+  // A single step (a streaming call) ends where it starts: its rows are the final states, no new view.
+  return where.start === 0 && where.count === states.shape[0] ? states : narrow(states, 0, where.start, where.count);
 }
 
 function sequenceDirection(
