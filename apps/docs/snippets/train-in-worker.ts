@@ -48,7 +48,7 @@ async function task(params: { seed: number; batches: number }): Promise<WorkerFi
 }
 
 const losses: number[] = [];
-let weights = new Uint8Array();
+let weights: Uint8Array = new Uint8Array();
 if (isMainThread) {
   const worker = new Worker(new URL(import.meta.url)); // this file, as the worker's script
   const controller = new AbortController(); // controller.abort() cancels the run
