@@ -1,5 +1,6 @@
 // End to end: serve the built site on 127.0.0.1, open it in headless Debian chromium with
-// WebGPU enabled (SwiftShader), train demo 1 and watch the loss fall on the webgpu backend,
+// WebGPU enabled (SwiftShader), train demo 1 and watch the loss fall on the webgpu backend while
+// a 50 ms timer on the page keeps its pace (training runs in a worker through fitInWorker),
 // switch the language to Chinese, then translate a word in demo 3 and find its heatmap drawn,
 // and stream the online-learning demo of the streaming chapter to its end on the CPU.
 // Skipped with a notice when chromium is missing, unless CI is set.
@@ -81,6 +82,13 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
     expect(await page.locator('h1').first().textContent()).toContain('Births forecaster');
     // Vue must have hydrated the page before the button does anything.
     await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
+    // A timer on the page, ticking every 50 ms while the demo trains in its worker (fitInWorker):
+    // the page never blocks, so no gap between ticks comes near a blocked main thread's.
+    await page.evaluate(() => {
+      const ticks: number[] = [];
+      (window as unknown as { recurTicks: number[] }).recurTicks = ticks;
+      setInterval(() => ticks.push(performance.now()), 50);
+    });
     await page.click('[data-testid=train]');
 
     // Wait until the latest loss is under half the first one, reading both from the page.
@@ -104,6 +112,12 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
     const backend = await page.locator('[data-testid=backend]').textContent();
     const fallback = await page.locator('[data-testid=fallback]').allTextContents();
     expect(backend, `the demo fell back: ${fallback.join(' ')}`).toBe('webgpu');
+
+    const ticks = await page.evaluate(() => (window as unknown as { recurTicks: number[] }).recurTicks.slice());
+    const gaps = ticks.slice(1).map((tick, i) => tick - ticks[i]!);
+    console.log(`[docs e2e] page timer during training: ${ticks.length} ticks, max gap ${Math.max(...gaps).toFixed(0)} ms`);
+    expect(ticks.length).toBeGreaterThan(20);
+    expect(Math.max(...gaps)).toBeLessThan(250);
   }, 120_000);
 
   it('switches the language to Chinese', async () => {
