@@ -15,8 +15,8 @@ export const SYSTEMS = [
 ] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-/** S1, W1–W7, W10: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */
-export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W10', 'T1', 'T2', 'D1'] as const;
+/** S1, W1–W7, W9, W10: tensor workloads (README.md, "Workloads and targets"); T1, T2, D1: the host-side text pipeline. */
+export const WORKLOADS = ['S1', 'W1', 'W2', 'W3', 'W4', 'W5', 'W6', 'W7', 'W9', 'W10', 'T1', 'T2', 'D1'] as const;
 export type WorkloadId = (typeof WORKLOADS)[number];
 
 export type CellKind = 'lstm' | 'gru' | 'rnn';
@@ -70,6 +70,14 @@ export type CaseShape =
       readonly hiddenSize: number;
       readonly layers: number;
       readonly wrapper?: boolean;
+    }
+  /** W9: W6's step (one layer) with the weights stored float32, int8 (per-row scales) or float16. */
+  | {
+      readonly kind: 'quantized-stream-step';
+      readonly inputSize: number;
+      readonly hiddenSize: number;
+      readonly layers: number;
+      readonly dtype: 'float32' | 'int8' | 'float16';
     }
   /** W10: forward and backward of sum(output) of a layer-norm LSTM (custom_lstms.py's cell, LN_i over all steps at once). */
   | {

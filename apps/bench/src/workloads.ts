@@ -32,6 +32,7 @@ export const WORKLOAD_TITLES: Record<WorkloadId, string> = {
   W5: 'text classifier train step: Embedding → 2-layer BiLSTM → Linear',
   W6: 'streaming: one step with carried state, B 1',
   W7: 'packed batch (lengths uniform in [16, 128]) vs padded, LSTM train step',
+  W9: 'W6 with compressed weights: float32 vs int8 vs float16 storage',
   W10: 'the remedies: layer-norm LSTM and multi-head self-attention, forward + backward',
   T1: 'byte-level BPE training on Moby Dick',
   T2: 'byte-level BPE encode / decode of Moby Dick',
@@ -122,6 +123,18 @@ function casesOf(workload: WorkloadId, quick: boolean): Omit<CaseSpec, 'workload
           unsupported: "Recur's RecurrentStream wrapper (compare with the raw row)",
         },
       ];
+    }
+    case 'W9': {
+      // W6 at H 1024 (one layer), the three storage dtypes side by side (Recur only: quantizeDynamic).
+      const inputSize = quick ? 16 : 64;
+      const hiddenSize = quick ? 32 : 1024;
+      return (['float32', 'int8', 'float16'] as const).map((dtype) => ({
+        key: `H${hiddenSize} L1 ${dtype}`,
+        variant: `LSTM step B1 I${inputSize} H${hiddenSize} 1 layer, ${dtype} weights`,
+        shape: { kind: 'quantized-stream-step', inputSize, hiddenSize, layers: 1, dtype } satisfies CaseShape,
+        systems: ['recur-cpu', 'recur-webgpu'] as SystemName[],
+        unsupported: "Recur's quantizeDynamic (@recur/export)",
+      }));
     }
     case 'T1':
     case 'T2':

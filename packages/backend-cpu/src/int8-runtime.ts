@@ -1,15 +1,17 @@
-// The wasm instance of the int8 kernel (wasm-int8-kernel.ts), on its own memory: the int8 weight
-// rows are copied in once per buffer version (weights of an inference model never change, so
-// each layer's rows stay resident), each call quantises its activation rows to int16 there and
-// reads back the dots. Its own memory keeps it apart from the backend's buffers and staging.
-// N rows, K inputs, G = ⌈K/16⌉ groups of 16, pitch = 16·G bytes per row.
+// The wasm instance of the int8 and float16 kernels (wasm-int8-kernel.ts, wasm-float16-kernel.ts),
+// on its own memory: weight rows are copied in once per buffer version (the weights of an
+// inference model never change, so each layer's rows stay resident); each call writes its
+// activation rows there (int8: quantised to int16) and reads back the dots. Its own memory keeps
+// it apart from the backend's buffers and staging. N rows, K inputs; pitch = bytes per padded row.
 
 import { encodeModule } from './wasm-emitter.js';
 import { int8DotsFunction } from './wasm-int8-kernel.js';
+import { float16DotsFunction } from './wasm-float16-kernel.js';
 import type { WasmApi, WasmMemory } from './wasm-runtime.js';
 
 interface Int8Exports {
   int8Dots(x: number, w: number, pitch: number, rows: number, groups: number, out: number): void;
+  float16Dots(x: number, w: number, pitch: number, rows: number, groups: number, out: number): void;
 }
 
 interface Resident {
@@ -29,7 +31,7 @@ function int8Module(): object | null {
   if (compiled !== undefined) return compiled;
   compiled = null;
   try {
-    const bytes = encodeModule([int8DotsFunction()]);
+    const bytes = encodeModule([int8DotsFunction(), float16DotsFunction()]);
     if (wasm?.validate(bytes)) compiled = new wasm.Module(bytes);
   } catch {
     // No wasm SIMD, or compiling is forbidden here: the TypeScript loop runs instead.
@@ -60,7 +62,7 @@ export class Int8Runtime {
   }
 
   /**
-   * The byte address of `key`'s weight rows ([rows, K] int8 in `packed`, ⌈K/4⌉ words per row),
+   * The byte address of `key`'s weight rows ([rows, ·] packed words in `packed`),
    * copied in with rows padded to `pitch` bytes unless this `version` is there already.
    */
   #weights(key: object, version: number, packed: Int32Array, rows: number, pitch: number, live: (key: object) => boolean): number {
@@ -138,6 +140,40 @@ export class Int8Runtime {
         const value = dots[n]! * (scales[scalesOffset + n]! * step);
         out[target + n] = accumulate ? out[target + n]! + value : value;
       }
+    }
+  }
+
+  /** out[m, n] (+)= Σ_k x[m, k]·W[n, k] in float32, W float16 ([rows, ⌈K/2⌉] words in `packed`). */
+  float16Linear(
+    key: object,
+    version: number,
+    live: (key: object) => boolean,
+    x: Float32Array,
+    xOffset: number,
+    rowsX: number,
+    inputs: number,
+    packed: Int32Array,
+    out: Float32Array,
+    outOffset: number,
+    rows: number,
+    accumulate: boolean,
+  ): void {
+    const groups = Math.ceil(inputs / 8);
+    const pitch = groups * 16;
+    const weightsAt = this.#weights(key, version, packed, rows, pitch, live);
+    const xAt = this.#top;
+    const dotsAt = xAt + groups * 32;
+    this.#reserve(dotsAt + rows * 4);
+    const buffer = this.#memory.buffer;
+    const xs = new Float32Array(buffer, xAt, groups * 8);
+    const dots = new Float32Array(buffer, dotsAt, rows);
+    for (let m = 0; m < rowsX; m++) {
+      xs.set(x.subarray(xOffset + m * inputs, xOffset + (m + 1) * inputs));
+      xs.fill(0, inputs);
+      this.#kernel.float16Dots(xAt, weightsAt, pitch, rows, groups, dotsAt);
+      const target = outOffset + m * rows;
+      if (accumulate) for (let n = 0; n < rows; n++) out[target + n] = out[target + n]! + dots[n]!;
+      else out.set(dots, target);
     }
   }
 }

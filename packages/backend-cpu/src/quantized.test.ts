@@ -3,6 +3,7 @@ import { contiguousStrides, mulberry32, int8Words, float16Words, type View } fro
 import { createCpuBackend } from './backend.js';
 import type { CpuBuffer } from './memory.js';
 import { GROUPS_PER_BLOCK } from './wasm-int8-kernel.js';
+import { Int8Runtime } from './int8-runtime.js';
 
 type Backend = ReturnType<typeof createCpuBackend>;
 
@@ -93,7 +94,9 @@ describe('cpu int8Linear', () => {
       /weight expected shape \[2, 1\]; got \[2, 2\]/,
     );
     expect(() => backend.quantized!.int8Linear!(x, s, s, out, false)).toThrow(/weight/);
-    expect(() => backend.quantized!.int8Linear!(x, w, s, { ...out, shape: [2, 3], strides: [3, 1] }, false)).toThrow(/out expected shape \[2, 2\]/);
+    expect(() => backend.quantized!.int8Linear!(x, w, s, { ...out, shape: [2, 3], strides: [3, 1] }, false)).toThrow(
+      /out expected shape \[2, 2\]/,
+    );
   });
 });
 
@@ -111,5 +114,56 @@ describe('cpu dequantise', () => {
     const fo = upload(backend, new Float32Array(6), [2, 3]);
     backend.quantized!.dequantizeFloat16!(f, fo);
     expect([...(backend.readSync!(fo.buffer) as Float32Array)]).toEqual([1, -2, 2 ** -24, 65504, Math.fround(0.333251953125), 0]);
+  });
+});
+
+describe('cpu float16Linear', () => {
+  const half = (bits: number): number => {
+    const sign = bits & 0x8000 ? -1 : 1;
+    const exponent = (bits >> 10) & 0x1f;
+    const fraction = bits & 0x3ff;
+    return exponent === 0 ? sign * fraction * 2 ** -24 : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+  };
+  for (const simd of [true, false]) {
+    it.each([
+      [1, 1, 1],
+      [3, 13, 5],
+      [2, 300, 9],
+    ])(`x [%i, %i] · W [N=%i] float16 in float32 arithmetic (simd ${simd})`, (rowsX, inputs, rows) => {
+      const backend = createCpuBackend({ simd });
+      const random = mulberry32(rowsX + inputs + rows);
+      const x = Float32Array.from({ length: rowsX * inputs }, () => random() * 2 - 1);
+      // Every finite half: normals of both signs, subnormals (exponent 0) and zeros.
+      const bits = Uint16Array.from({ length: rows * inputs }, () => {
+        const b = Math.floor(random() * 65536);
+        return ((b >> 10) & 0x1f) === 31 ? b & 0x83ff : b;
+      });
+      const words = float16Words(inputs);
+      const packed = new Uint16Array(rows * words * 2);
+      for (let n = 0; n < rows; n++) packed.set(bits.subarray(n * inputs, (n + 1) * inputs), n * words * 2);
+      const xv = upload(backend, x, [rowsX, inputs]);
+      const wv = upload(backend, new Int32Array(packed.buffer), [rows, words]);
+      const out = upload(backend, new Float32Array(rowsX * rows).fill(2), [rowsX, rows]);
+      backend.quantized!.float16Linear!(xv, wv, out, true);
+      const got = backend.readSync!(out.buffer) as Float32Array;
+      for (let m = 0; m < rowsX; m++) {
+        for (let n = 0; n < rows; n++) {
+          let exact = 0;
+          let magnitude = 0;
+          for (let k = 0; k < inputs; k++) {
+            const product = x[m * inputs + k]! * half(bits[n * inputs + k]!);
+            exact += product;
+            magnitude += Math.abs(product);
+          }
+          expect(Math.abs(got[m * rows + n]! - (exact + 2))).toBeLessThanOrEqual(inputs * 2 ** -23 * magnitude + 4e-7);
+        }
+      }
+    });
+  }
+});
+
+describe('the quantised wasm module', () => {
+  it('compiles here (so the simd rows above ran the wasm kernels, not the TypeScript loops)', () => {
+    expect(Int8Runtime.create()).not.toBeNull();
   });
 });

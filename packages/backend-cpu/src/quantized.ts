@@ -1,7 +1,7 @@
 // The CPU backend's quantised kernels (@recur/backend quantized.ts): the int8 linear layer on
-// wasm SIMD integer dot products (int8-runtime.ts; a float32 TypeScript loop where wasm SIMD is
-// missing), and exact dequantisation of packed int8 / float16 weights. float16 layers take the
-// tensor core's fallback (dequantise on use, then the float32 matmul). M rows of x, K inputs, N outputs.
+// wasm SIMD integer dot products (int8-runtime.ts; TypeScript loops where wasm SIMD is
+// missing), the float16 linear layer (halves widened to float32 in registers, float32 arithmetic),
+// and exact dequantisation of packed int8 / float16 weights. M rows of x, K inputs, N outputs.
 
 import { ShapeError, ValueError, float16Words, int8Words, isContiguous, type QuantizedKernels, type View } from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
@@ -100,6 +100,56 @@ export function quantizedKernels(context: KernelContext, simd: boolean): Quantiz
           for (let k = 0; k < inputs; k++) sum += xs[base + k]! * q[k]!;
           const at = out.offset + m * rows + n;
           o[at] = accumulate ? o[at]! + Math.fround(sum) * scale : Math.fround(sum) * scale;
+        }
+      }
+    },
+
+    float16Linear(x, weight, out, accumulate) {
+      const op = 'float16Linear';
+      expectDType(op, 'x', x.dtype, ['float32']);
+      expectDType(op, 'weight', weight.dtype, ['int32']);
+      expectDType(op, 'out', out.dtype, ['float32']);
+      expectContiguous(op, 'x', x, 2);
+      expectContiguous(op, 'weight', weight, 2);
+      const [rowsX, inputs] = x.shape as [number, number];
+      const rows = weight.shape[0]!;
+      expectShape(op, 'weight', weight, [rows, float16Words(inputs)]);
+      expectContiguous(op, 'out', out, 2);
+      expectShape(op, 'out', out, [rowsX, rows]);
+      const xs = inputArray(context, op, 'x', x) as Float32Array;
+      const packed = inputArray(context, op, 'weight', weight) as Int32Array;
+      const o = viewArray(context, op, 'out', out) as Float32Array;
+      if (rowsX === 0 || rows === 0) return;
+      const wordsPerRow = float16Words(inputs);
+      const kernel = inputs > 0 ? int8() : null;
+      if (kernel) {
+        const words = packed.subarray(weight.offset, weight.offset + rows * wordsPerRow);
+        const live = (key: object) => context.memory.owns(key as CpuBuffer);
+        kernel.float16Linear(
+          weight.buffer,
+          weight.buffer.version,
+          live,
+          xs,
+          x.offset,
+          rowsX,
+          inputs,
+          words,
+          o,
+          out.offset,
+          rows,
+          accumulate,
+        );
+        return;
+      }
+      const table = (f16Values ??= f16Table());
+      for (let n = 0; n < rows; n++) {
+        const halves = new Uint16Array(packed.buffer, packed.byteOffset + (weight.offset + n * wordsPerRow) * 4, inputs);
+        for (let m = 0; m < rowsX; m++) {
+          let sum = 0;
+          const base = x.offset + m * inputs;
+          for (let k = 0; k < inputs; k++) sum = Math.fround(sum + Math.fround(xs[base + k]! * table[halves[k]!]!));
+          const at = out.offset + m * rows + n;
+          o[at] = accumulate ? o[at]! + sum : sum;
         }
       }
     },

@@ -19,7 +19,7 @@ function leb(value: number, out: number[]): void {
 }
 
 /** The SIMD and scalar opcodes this kernel adds to the emitter's set (pushed as raw bytes). */
-const simd = (code: Code, opcode: number, ...immediates: number[]): Code => {
+export const simd = (code: Code, opcode: number, ...immediates: number[]): Code => {
   code.bytes.push(0xfd);
   leb(opcode, code.bytes);
   code.bytes.push(...immediates);

@@ -305,6 +305,8 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
         case 'lnlstm-grad':
         case 'mha-grad':
           return prepareRemedy(shape);
+        case 'quantized-stream-step':
+          return (await import('./quantized-stream.js')).prepareQuantizedStream(shape);
         case 'bpe-train':
         case 'bpe-encode':
         case 'bpe-decode':

@@ -41,9 +41,9 @@ describe('quantised kernels ≡ dequantise-then-float fallback', () => {
     expect(() => twin.forward(randint(50, 51, [1], { dtype: 'int32' }))).toThrow(/QuantizedEmbedding\(numEmbeddings=50\)/);
   });
 
-  it('Linear agrees within the int16 activation rounding', async () => {
+  it.each(['int8', 'float16'] as const)('Linear agrees within the int16 activation rounding (%s)', async (dtype) => {
     manualSeed(4);
-    const twin = await quantizeModule(new Linear({ inFeatures: 300, outFeatures: 40 }));
+    const twin = await quantizeModule(new Linear({ inFeatures: 300, outFeatures: 40 }), { dtype });
     const x = randn([6, 300]);
     const fast = twin.forward(x);
     const slow = withoutKernels(() => twin.forward(x));
@@ -55,10 +55,11 @@ describe('quantised kernels ≡ dequantise-then-float fallback', () => {
     ['GRU', () => new GRU({ inputSize: 5, hiddenSize: 24, numLayers: 2, bidirectional: true, batchFirst: true })],
     ['RNN', () => new RNN({ inputSize: 5, hiddenSize: 24, numLayers: 2, residual: true })],
     ['projected LSTM', () => new LSTM({ inputSize: 5, hiddenSize: 24, projSize: 7 })],
-  ])('%s: the quantised scan agrees with the float layer on dequantised weights', async (_name, make) => {
+    ['float16 LSTM', () => new LSTM({ inputSize: 5, hiddenSize: 24, numLayers: 2, bidirectional: true })],
+  ])('%s: the quantised scan agrees with the float layer on dequantised weights', async (name, make) => {
     manualSeed(6);
     const layer = (make() as Module as LSTM).eval();
-    const twin = await quantizeModule(layer);
+    const twin = await quantizeModule(layer, { dtype: name.startsWith('float16') ? 'float16' : 'int8' });
     const x = randn([3, 9, 5]);
     const run = (): Tensor[] =>
       noGrad(() => {
