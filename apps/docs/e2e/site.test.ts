@@ -120,6 +120,32 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
     expect(Math.max(...gaps)).toBeLessThan(250);
   }, 120_000);
 
+  it('trains the name classifier on the CPU in its worker, the page responsive, then classifies a name', async () => {
+    await page.goto(`${server.url}/demos/names.html`);
+    await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
+    const demo = page.locator('[data-demo=names]');
+    await demo.locator('[data-testid=backend-choice]').selectOption('cpu');
+    await page.evaluate(() => {
+      const ticks: number[] = [];
+      (window as unknown as { recurTicks: number[] }).recurTicks = ticks;
+      setInterval(() => ticks.push(performance.now()), 50);
+    });
+    await demo.locator('[data-testid=train]').click();
+    await demo.locator('[data-testid=done]').or(demo.locator('[data-testid=error]')).first().waitFor({ timeout: 120_000 });
+    expect(await demo.locator('[data-testid=error]').allTextContents()).toEqual([]);
+    const ticks = await page.evaluate(() => (window as unknown as { recurTicks: number[] }).recurTicks.slice());
+    const gaps = ticks.slice(1).map((tick, i) => tick - ticks[i]!);
+    console.log(`[docs e2e] page timer while names trained on the CPU: ${ticks.length} ticks, max gap ${Math.max(...gaps).toFixed(0)} ms`);
+    expect(ticks.length).toBeGreaterThan(20);
+    expect(Math.max(...gaps)).toBeLessThan(250);
+    expect(number(await demo.locator('[data-testid=accuracy]').textContent())).toBeGreaterThan(60);
+
+    await demo.locator('[data-testid=name-input]').fill('Margaret');
+    await demo.locator('[data-testid=prediction]').waitFor({ timeout: 15_000 });
+    expect(await demo.locator('[data-testid=prediction]').textContent()).toContain('Margaret');
+    expect(pageErrors).toEqual([]);
+  }, 150_000);
+
   it('switches the language to Chinese', async () => {
     await page.hover('.VPNavBarTranslations button');
     await page.locator('.VPNavBarTranslations a', { hasText: '简体中文' }).click();
