@@ -88,7 +88,10 @@ function move(
 
 /** Float offsets handed out one after another (all multiples of 4, so v128 rows stay aligned). */
 class Layout {
-  size = 0;
+  size: number;
+  constructor(base = 0) {
+    this.size = base;
+  }
   take(floats: number): number {
     const at = this.size;
     this.size += Math.ceil(floats / 4) * 4;
@@ -97,23 +100,27 @@ class Layout {
 }
 
 /**
- * W_hh's GEMV strips at a float index of the runtime's heap: from the packed-weight cache (the
- * key matmul.ts gives the same operand, so the per-step path's panel is reused) or packed into
- * `scratch`. `transposed`: W_hhᵀ (K = H, N = G·H, the forward); else W_hh (K = G·H, N = H).
+ * Scratch for `floats` floats (its float index `base`) and W_hh's GEMV strips (`packed`): from
+ * the packed-weight cache (matmul.ts's key for the same operand, so the per-step path's panel is
+ * reused) or, when it misses, packed after the scratch. `stage` is packing's staging room inside
+ * the scratch. `transposed`: W_hhᵀ (K = H, N = G·H, the forward); else W_hh (K = G·H, N = H).
+ * Null when memory cannot hold them. Take the runtime's view afterwards.
  */
-function packedWeight(
+function prepare(
   runtime: WasmRuntime,
   cache: PackedCache,
   w: Cpu,
   data: Float32Array,
   transposed: boolean,
-  scratch: number,
+  floats: number,
   stage: number,
-): number {
+): { base: number; packed: number } | null {
   const [rows, cols] = [w.shape[0]!, w.shape[1]!];
   const [N, K] = transposed ? [rows, cols] : [cols, rows];
   const [strideN, strideK] = transposed ? [w.strides[0]!, w.strides[1]!] : [w.strides[1]!, w.strides[0]!];
   const kcMax = kBlock(K);
+  let base = runtime.scratch(floats);
+  if (base === null) return null;
   // matmul's packAll: per column block of NC, per k block, one panel of NR-column strips. Only
   // run when the cache misses, so a resident panel costs one lookup per walk.
   const pack = (heap: Float32Array, at: number) => {
@@ -123,13 +130,15 @@ function packedWeight(
     for (let jc = 0; jc < N; jc += NC) {
       const nc = Math.min(NC, N - jc);
       for (let pc = 0; pc < K; pc += kcMax)
-        packBlock(runtime, heap, at + jc * K + nc * pc, stage, operand, jc, nc, pc, Math.min(kcMax, K - pc), NR);
+        packBlock(runtime, heap, at + jc * K + nc * pc, base! + stage, operand, jc, nc, pc, Math.min(kcMax, K - pc), NR);
     }
   };
   const cached = cache.find(runtime, w.buffer, `${w.offset}|${strideN}|${strideK}|${N}|${K}`, N * K, pack);
-  if (cached !== null) return cached;
-  pack(runtime.heap(0)!, scratch);
-  return scratch;
+  if (cached !== null) return { base, packed: cached };
+  base = runtime.scratch(floats + N * K);
+  if (base === null) return null;
+  pack(runtime.view, base + floats);
+  return { base, packed: base + floats };
 }
 
 export function fusedSequence(context: KernelContext, cache: () => PackedCache): Kernels {
@@ -141,20 +150,25 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const { steps: T, hidden: H, gates: G } = size;
       const lstm = args.cell === 'lstm';
       const states = lstm ? 2 : 1;
-      const layout = new Layout();
-      const atGates = layout.take(T * G * H);
-      const atRecurrent = lstm ? 0 : layout.take(T * G * H);
-      const atY = layout.take(T * states * H);
-      const atAct = layout.take((args.activations ? T : 1) * G * H);
-      const atInitial = layout.take(states * H);
-      const atStage = layout.take(STAGE_FLOATS);
-      const atPacked = layout.take(G * H * H);
-      const atSums = layout.take(NC);
-      if (!runtime.heap(layout.size)) return false;
+      // Scratch positions from `base`: planned once for the size, again where the room is.
+      const plan = (base: number) => {
+        const layout = new Layout(base);
+        const atGates = layout.take(T * G * H);
+        const atRecurrent = lstm ? 0 : layout.take(T * G * H);
+        const atY = layout.take(T * states * H);
+        const atAct = layout.take((args.activations ? T : 1) * G * H);
+        const atInitial = layout.take(states * H);
+        const atStage = layout.take(STAGE_FLOATS);
+        const atSums = layout.take(NC);
+        return { atGates, atRecurrent, atY, atAct, atInitial, atStage, atSums, floats: layout.size - base };
+      };
+      const { floats, atStage } = plan(0);
       const w = inputArray(context, 'recurrentSequence', 'weightHh', args.weightHh) as Float32Array;
-      const packed = packedWeight(runtime, cache(), args.weightHh, w, true, atPacked, atStage);
-      // Taken again after packing: the cache's arena may have grown the memory.
-      const heap = runtime.heap(layout.size)!;
+      const room = prepare(runtime, cache(), args.weightHh, w, true, floats, atStage);
+      if (!room) return false;
+      const { atGates, atRecurrent, atY, atAct, atInitial, atSums } = plan(room.base);
+      const packed = room.packed;
+      const heap = runtime.view;
       move(context, true, heap, atGates, G * H, args.gates, 'gates', G * H);
       args.initial.forEach((view, j) => move(context, true, heap, atInitial + j * H, H, view, `initial[${j}]`, H));
       if (!lstm) {
@@ -198,24 +212,30 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const { steps: T, hidden: H, gates: G } = size;
       const lstm = args.cell === 'lstm';
       const states = lstm ? 2 : 1;
-      const layout = new Layout();
-      const atAct = layout.take(T * G * H);
-      const atRecurrent = lstm ? 0 : layout.take(T * G * H);
-      const atY = layout.take(T * states * H);
-      const atDy = layout.take(T * states * H);
-      const atDGates = layout.take(T * G * H);
-      const atDRecurrent = lstm ? 0 : layout.take(T * G * H);
-      const atInitial = layout.take(states * H);
-      const atCarried = layout.take(states * H);
-      const atDirect = layout.take(H);
-      const atDInitial = layout.take(states * H);
-      const atStage = layout.take(STAGE_FLOATS);
-      const atPacked = layout.take(G * H * H);
-      const atSums = layout.take(NC);
-      if (!runtime.heap(layout.size)) return false;
+      const plan = (base: number) => {
+        const layout = new Layout(base);
+        const atAct = layout.take(T * G * H);
+        const atRecurrent = lstm ? 0 : layout.take(T * G * H);
+        const atY = layout.take(T * states * H);
+        const atDy = layout.take(T * states * H);
+        const atDGates = layout.take(T * G * H);
+        const atDRecurrent = lstm ? 0 : layout.take(T * G * H);
+        const atInitial = layout.take(states * H);
+        const atCarried = layout.take(states * H);
+        const atDirect = layout.take(H);
+        const atDInitial = layout.take(states * H);
+        const atStage = layout.take(STAGE_FLOATS);
+        const atSums = layout.take(NC);
+        const at = { atAct, atRecurrent, atY, atDy, atDGates, atDRecurrent, atInitial, atCarried, atDirect, atDInitial, atSums };
+        return { ...at, atStage, floats: layout.size - base };
+      };
+      const { floats, atStage } = plan(0);
       const w = inputArray(context, 'recurrentSequenceBackward', 'weightHh', args.weightHh) as Float32Array;
-      const packed = packedWeight(runtime, cache(), args.weightHh, w, false, atPacked, atStage);
-      const heap = runtime.heap(layout.size)!;
+      const room = prepare(runtime, cache(), args.weightHh, w, false, floats, atStage);
+      if (!room) return false;
+      const { atAct, atRecurrent, atY, atDy, atDGates, atDRecurrent, atInitial, atCarried, atDirect, atDInitial, atSums } = plan(room.base);
+      const packed = room.packed;
+      const heap = runtime.view;
       move(context, true, heap, atAct, G * H, args.activations, 'activations', G * H);
       if (!lstm) move(context, true, heap, atRecurrent, G * H, args.recurrent!, 'recurrent', G * H);
       args.states.forEach((view, j) => move(context, true, heap, atY + j * H, states * H, view, `states[${j}]`, H));

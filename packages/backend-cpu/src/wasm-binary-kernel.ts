@@ -33,7 +33,8 @@ function rowsFunction(op: WasmBinaryOp): WasmFunction {
   const params: ValueType[] = Array.from({ length: 9 }, (): ValueType => I32);
   const code = new Code(params.length);
   const [a, b, out, rows, cols, aRow, bRow, outRow, mode] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const [pa, pb, po, vectorEnd, end, aStep, bStep] = Array.from({ length: 7 }, () => code.local(I32));
+  const local = () => code.local(I32);
+  const [pa, pb, po, vectorEnd, end, aStep, bStep] = [local(), local(), local(), local(), local(), local(), local()];
   // Scalar steps for the tail: a splat operand stays put.
   code.i32(4).i32(0).get(mode).i32(BINARY_MODE.splatA).i32Ne().select().set(aStep);
   code.i32(4).i32(0).get(mode).i32(BINARY_MODE.splatB).i32Ne().select().set(bStep);

@@ -14,15 +14,15 @@ const OPS: BinaryOp[] = ['add', 'sub', 'mul', 'div'];
 const EDGES = [0, -0, Infinity, -Infinity, NaN, 1e-40, -1e-40, 3.4e38, -3.4e38, 1, -1];
 
 interface Operand {
-  readonly values: Float32Array;
+  readonly values: Float32Array<ArrayBuffer>;
   readonly shape: number[];
   readonly strides: number[];
   readonly offset: number;
 }
 
 const random = mulberry32(5);
-function values(size: number): Float32Array {
-  return Float32Array.from({ length: size }, (_, i) => (i % 7 === 3 ? EDGES[i % EDGES.length]! : (random() - 0.5) * 8));
+function values(size: number): Float32Array<ArrayBuffer> {
+  return new Float32Array(size).map((_, i) => (i % 7 === 3 ? EDGES[i % EDGES.length]! : (random() - 0.5) * 8));
 }
 
 /** A dense operand of `shape` at `offset`, seen through `strides` (0 repeats it). */
@@ -103,7 +103,7 @@ describe.runIf(wasmSimdAvailable())('wasm SIMD float32 binary ops', () => {
       strides: [1],
       offset: 0,
     });
-    const [a, b, out] = [values(104), values(104), new Float32Array(104)];
+    const [a, b, out] = [values(104), values(104), new Float32Array(104)] as const;
     expect(wasmBinary(runtime, 'sub', host(101), host(101), host(101), [out, a, b])).toBe(true);
     expect(runtime.stats.stagedBytes).toBe(3 * 101 * 4);
     expect(bits(out.subarray(0, 101))).toEqual(bits(Float32Array.from(a.subarray(0, 101), (x, i) => x - b[i]!)));

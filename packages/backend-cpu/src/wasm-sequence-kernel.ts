@@ -68,7 +68,8 @@ function product(
 function gemvProduct(): WasmFunction {
   const names = ['a', 'packed', 'c', 'n', 'k', 'kcMax', 'ncMax', 'scratch', 'accumulate'] as const;
   return walkFunction('gemvProduct', names, (code, p) => {
-    const [jc, nc, pc, kc, bytes, column] = Array.from({ length: 6 }, () => code.local(I32));
+    const local = () => code.local(I32);
+    const [jc, nc, pc, kc, bytes, column] = [local(), local(), local(), local(), local(), local()];
     /** Pushes min(x, y) of two i32 pushers. */
     const min = (x: () => void, y: () => void) => {
       x();
