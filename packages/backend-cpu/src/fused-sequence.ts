@@ -14,7 +14,7 @@ import {
   type View,
 } from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
-import type { CpuBuffer } from './memory.js';
+import { residentOffset, type CpuBuffer } from './memory.js';
 import type { PackedCache } from './packed-cache.js';
 import { NR } from './wasm-gemm-kernel.js';
 import { kBlock, NC } from './wasm-gemm.js';
@@ -54,7 +54,11 @@ function walkSize(
   return { steps: batchSizes.length, hidden, gates: gateCount };
 }
 
-/** Rows × cols of a 2-D view ↔ heap floats from `at`, `pitch` floats apart (`into`: view → heap). */
+/**
+ * Rows × cols of a 2-D view ↔ heap floats from `at`, `pitch` floats apart (`into`: view → heap);
+ * one run when both sides are dense. A resident view's floats lie in `heap` itself: copyWithin
+ * moves them without the clone TypedArray.set makes of a source sharing its target's buffer.
+ */
 function move(
   context: KernelContext,
   into: boolean,
@@ -72,18 +76,52 @@ function move(
   expectDType('recurrentSequence', name, view.dtype, ['float32']);
   const data = (into ? inputArray : viewArray)(context, 'recurrentSequence', name, view) as Float32Array;
   const [rowStride, colStride] = [view.strides[0]!, view.strides[1]!];
-  for (let r = 0; r < rows; r++) {
+  const resident = residentOffset(view.buffer);
+  const base = resident === null ? -1 : resident / 4;
+  const dense = colStride === 1 && (rows === 1 || (rowStride === cols && pitch === cols));
+  const [runs, length] = dense ? [1, rows * cols] : [rows, cols];
+  for (let r = 0; r < runs; r++) {
     const source = view.offset + r * rowStride;
     const target = at + r * pitch;
-    if (colStride === 1) {
-      if (into) heap.set(data.subarray(source, source + cols), target);
-      else data.set(heap.subarray(target, target + cols), source);
+    if (colStride === 1 && base >= 0) {
+      if (into) heap.copyWithin(target, base + source, base + source + length);
+      else heap.copyWithin(base + source, target, target + length);
+    } else if (colStride === 1) {
+      if (into) heap.set(data.subarray(source, source + length), target);
+      else data.set(heap.subarray(target, target + length), source);
     } else if (into) {
       for (let j = 0; j < cols; j++) heap[target + j] = data[source + j * colStride]!;
     } else {
       for (let j = 0; j < cols; j++) data[source + j * colStride] = heap[target + j]!;
     }
   }
+}
+
+/**
+ * The S state views [N, H] ↔ heap rows [N, S·H] from `at`: as one block when they are the
+ * columns of one dense [N, S·H] buffer (as the scan driver lays them out), else view by view.
+ */
+function moveStates(
+  context: KernelContext,
+  into: boolean,
+  heap: Float32Array,
+  at: number,
+  views: readonly Cpu[],
+  hidden: number,
+  name: string,
+): void {
+  const width = views.length * hidden;
+  const first = views[0]!;
+  const block = views.every(
+    (v, j) =>
+      v.buffer === first.buffer &&
+      v.offset === first.offset + j * hidden &&
+      v.strides[0] === width &&
+      v.strides[1] === 1 &&
+      v.shape[1] === hidden,
+  );
+  if (block && first.shape.length === 2) move(context, into, heap, at, width, { ...first, shape: [first.shape[0]!, width] }, name, width);
+  else views.forEach((view, j) => move(context, into, heap, at + j * hidden, width, view, `${name}[${j}]`, hidden));
 }
 
 /** Float offsets handed out one after another (all multiples of 4, so v128 rows stay aligned). */
@@ -199,7 +237,7 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const walk = [T, H, direction * G * H * 4, direction * states * H * 4, actStep, kBlock(H), NC, atSums * 4];
       if (lstm) kernels.lstmSequence(gateRow(atGates), packed * 4, atInitial * 4, (atInitial + H) * 4, yRow * 4, actAt, ...walk);
       else kernels.gruSequence(gateRow(atGates), gateRow(atRecurrent), packed * 4, atInitial * 4, yRow * 4, actAt, ...walk);
-      args.states.forEach((view, j) => move(context, false, heap, atY + j * H, states * H, view, `states[${j}]`, H));
+      moveStates(context, false, heap, atY, args.states, H, 'states');
       if (args.recurrent) move(context, false, heap, atRecurrent, G * H, args.recurrent, 'recurrent', G * H);
       if (args.activations) move(context, false, heap, atAct, G * H, args.activations, 'activations', G * H);
       return true;
@@ -238,8 +276,8 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const heap = runtime.view;
       move(context, true, heap, atAct, G * H, args.activations, 'activations', G * H);
       if (!lstm) move(context, true, heap, atRecurrent, G * H, args.recurrent!, 'recurrent', G * H);
-      args.states.forEach((view, j) => move(context, true, heap, atY + j * H, states * H, view, `states[${j}]`, H));
-      args.dStates.forEach((view, j) => move(context, true, heap, atDy + j * H, states * H, view, `dStates[${j}]`, H));
+      moveStates(context, true, heap, atY, args.states, H, 'states');
+      moveStates(context, true, heap, atDy, args.dStates, H, 'dStates');
       args.initial.forEach((view, j) => move(context, true, heap, atInitial + j * H, H, view, `initial[${j}]`, H));
       // The backward starts at the step run last forward, carrying its output gradients.
       const last = args.reverse ? 0 : T - 1;
