@@ -1,12 +1,14 @@
 // `recur eval <checkpoint>` (test-split metrics against the baseline) and `recur predict
-// <checkpoint> [input | -]`. The checkpoint names its task and config, so nothing else is needed.
+// <checkpoint> [input | -]`. The checkpoint (or the task model file `recur quantize` writes)
+// names its task and config, so nothing else is needed.
 
 import { resolve } from 'node:path';
-import { evaluateCheckpoint, openCheckpoint, type Prediction } from '@recur/sample-core';
+import type { Prediction, SummaryEvent } from '@recur/sample-core';
 import { selectBackend, type BackendName } from './backend.js';
 import { EXIT_OK } from './errors.js';
 import type { Io } from './io.js';
 import { summaryTable } from './summary-table.js';
+import { openModel, type OpenedModel } from './task-model-file.js';
 import { TASKS } from './tasks.js';
 
 export interface CheckpointFlags {
@@ -21,10 +23,37 @@ function warner(io: Io, json: boolean): (message: string) => void {
   };
 }
 
+/** The summary `recur eval` prints: the test metrics and baselines, and how the weights are stored. */
+export type EvalSummary = SummaryEvent & { readonly model: OpenedModel['model'] };
+
 export async function evalCommand(path: string, flags: CheckpointFlags, io: Io): Promise<number> {
   await selectBackend(flags.backend, warner(io, flags.json ?? false));
-  const summary = await evaluateCheckpoint(TASKS, resolve(io.cwd, path));
-  io.stdout.write(flags.json ? `${JSON.stringify(summary)}\n` : summaryTable(summary));
+  const started = performance.now();
+  const file = resolve(io.cwd, path);
+  const { task, run, epochs, model } = await openModel(TASKS, file);
+  let summary: EvalSummary;
+  try {
+    const evaluation = await run.evaluate();
+    summary = {
+      event: 'summary',
+      task: task.name,
+      split: 'test',
+      metrics: evaluation.metrics,
+      baseline: evaluation.baseline,
+      baselineName: evaluation.baselineName,
+      baselines: evaluation.baselines ?? { [evaluation.baselineName]: evaluation.baseline },
+      higherIsBetter: evaluation.higherIsBetter,
+      epochs,
+      seconds: (performance.now() - started) / 1000,
+      checkpoint: file,
+      model,
+    };
+  } finally {
+    run.dispose();
+  }
+  io.stdout.write(
+    flags.json ? `${JSON.stringify(summary)}\n` : `${summaryTable(summary)}model: ${model.dtype} weights, ${model.bytes} bytes on disk\n`,
+  );
   return EXIT_OK;
 }
 
@@ -39,7 +68,7 @@ export function predictionText(prediction: Prediction, isTTY: boolean, env: Read
 
 export async function predictCommand(path: string, input: string | undefined, flags: CheckpointFlags, io: Io): Promise<number> {
   await selectBackend(flags.backend, warner(io, flags.json ?? false));
-  const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
+  const { task, run } = await openModel(TASKS, resolve(io.cwd, path));
   try {
     const text = input === '-' ? await io.readStdin() : (input ?? null);
     const prediction = await run.predict(text);

@@ -32,7 +32,9 @@ export async function exportCommand(path: string, flags: ExportFlags, io: Io): P
   const { task, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
     if (!run.exportOnnx)
-      throw new UsageError(`${path}: task '${task.name}' has no ONNX export yet (tasks that have: births, spam, charlm, segment, stream)`);
+      throw new UsageError(
+        `${path}: task '${task.name}' has no ONNX export yet (tasks that have: births, spam, charlm, segment, g2p, stream)`,
+      );
     const example = await run.exportOnnx();
     try {
       const file = resolve(io.cwd, flags.out);

@@ -29,7 +29,7 @@ async function expectRunsAsSummarised(file: string, summary: Record<string, unkn
 }
 
 describe('recur export --format onnx', () => {
-  for (const task of ['births', 'spam', 'charlm', 'segment', 'stream']) {
+  for (const task of ['births', 'spam', 'charlm', 'segment', 'g2p', 'stream']) {
     it(`${task}: writes an ONNX file that gives, on the task's own example, Recur's output`, async () => {
       const dir = await tempDir();
       const out = join(dir, 'run');

@@ -7,6 +7,7 @@ import { benchCommand, tasksCommand } from './other-commands.js';
 import { generateCommand, type GenerateFlags } from './generate-command.js';
 import { evalCommand, predictCommand, type CheckpointFlags } from './checkpoint-commands.js';
 import { exportCommand, type ExportFlags } from './export-command.js';
+import { quantizeCommand, type QuantizeFlags } from './quantize-command.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, commanderExitCode, isUserError, oneLine } from './errors.js';
 import type { Io } from './io.js';
 import {
@@ -64,7 +65,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
   root
     .command('eval')
     .description("evaluate a checkpoint on its task's test split against the baseline")
-    .argument('<checkpoint>', 'a checkpoint written by recur train')
+    .argument('<checkpoint>', 'a checkpoint written by recur train, or a model file written by recur quantize')
     .addOption(backendOption())
     .option('--json', 'print the summary as JSON')
     .action(async (path: string, flags: CheckpointFlags) => setCode(await evalCommand(path, flags, io)));
@@ -72,7 +73,7 @@ function program(io: Io, setCode: (code: number) => void): Command {
   root
     .command('predict')
     .description("run a checkpoint on an input (- reads standard input; none: the task's own example)")
-    .argument('<checkpoint>', 'a checkpoint written by recur train')
+    .argument('<checkpoint>', 'a checkpoint written by recur train, or a model file written by recur quantize')
     .argument('[input]', 'births: "YYYY-MM-DD n1 n2 …"; spam: an e-mail; charlm: a prompt; segment: text without spaces')
     .addOption(backendOption())
     .option('--json', 'print the prediction as JSON')
@@ -83,12 +84,25 @@ function program(io: Io, setCode: (code: number) => void): Command {
   root
     .command('export')
     .description("write a checkpoint's model as an ONNX file, for ONNX Runtime and any other ONNX engine")
-    .argument('<checkpoint>', 'a checkpoint written by recur train (births, spam, charlm, segment, stream)')
+    .argument('<checkpoint>', 'a checkpoint written by recur train (births, spam, charlm, segment, g2p, stream)')
     .addOption(backendOption())
     .requiredOption('--out <file>', 'the ONNX file to write')
     .option('--format <format>', 'onnx', 'onnx')
     .option('--json', "print a summary with the task's example input and the model's output for it")
     .action(async (path: string, flags: ExportFlags) => setCode(await exportCommand(path, flags, io)));
+  root
+    .command('quantize')
+    .description(
+      "compress a checkpoint's model (int8 or float16 weights, optional magnitude pruning) into a file recur eval and predict run",
+    )
+    .argument('<checkpoint>', 'a checkpoint written by recur train')
+    .addOption(backendOption())
+    .requiredOption('--dtype <dtype>', 'weight storage: int8 (per-row scales), float16, or float32 (with --prune alone)')
+    .option('--prune <fraction>', 'zero this fraction of the smallest-magnitude weight-matrix entries first (global)', probability)
+    .requiredOption('--out <file>', 'the model file to write')
+    .option('--json', 'print a JSON summary')
+    .action(async (path: string, flags: QuantizeFlags) => setCode(await quantizeCommand(path, flags, io)));
+
   root
     .command('stream')
     .description('forecast a series value by value: one number a line from a file or standard input, each forecast printed as it goes')

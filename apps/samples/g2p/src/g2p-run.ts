@@ -13,6 +13,7 @@ import {
   type Evaluation,
   type HeatmapPlot,
   type Metrics,
+  type OnnxExample,
   type Prediction,
   type TaskRun,
   type TrainContext,
@@ -25,6 +26,7 @@ import type { G2pAttention, G2pConfig } from './g2p-config.js';
 import { normalizeWord, type G2pExample, type G2pVocab } from './g2p-data.js';
 import { decodeBatch, letterBatch, type Decoded } from './g2p-decode.js';
 import { G2pModel } from './g2p-model.js';
+import { exportG2pOnnx } from './g2p-onnx.js';
 
 export interface G2pSplits {
   readonly train: readonly G2pExample[];
@@ -269,6 +271,23 @@ export class G2pRun implements TaskRun {
 
   async plots(): Promise<HeatmapPlot[]> {
     return [await this.attentionPlot()];
+  }
+
+  /** The greedy decoder as one ONNX graph (a Loop), two test words and the phonemes decodeBatch gives them (<EOS>-padded). */
+  async exportOnnx(): Promise<OnnxExample> {
+    const sources = this.splits.test.slice(0, 2).map((e) => e.source);
+    this.model.eval();
+    const decoded = await this.decode(sources, 1);
+    const steps = Math.max(...decoded.map((d) => d.ids.length)) + 1;
+    const phonemes = new Int32Array(sources.length * steps).fill(this.vocab.eosId);
+    decoded.forEach((d, b) => phonemes.set(d.ids, b * steps));
+    const { letters, lengths } = letterBatch(sources);
+    const onnx = await exportG2pOnnx(this.model, { bosId: this.vocab.bosId, eosId: this.vocab.eosId });
+    return {
+      onnx,
+      inputs: { letters, lengths: fromTypedArray(Int32Array.from(lengths), [lengths.length]) },
+      outputs: { phonemes: fromTypedArray(phonemes, [sources.length, steps]) },
+    };
   }
 
   dispose(): void {

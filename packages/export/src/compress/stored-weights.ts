@@ -17,8 +17,9 @@ export interface StoreWeightsOptions {
   /** The storage dtype of float weights (computed in float32 after loading). Default float32. */
   readonly dtype?: WeightStorage;
   /**
-   * Store a tensor sparse when at least this fraction of it is zero; false: never. Default 0.5,
-   * so unpruned models stay plain safetensors that any reader takes as they are.
+   * Store a weight matrix sparse when at least this fraction of it is zero; false: never.
+   * Default 0.25: then the mask (1 bit an entry) costs less than the zeros it drops, whatever the
+   * dtype, and trained, unpruned matrices (next to no exact zeros) stay plain safetensors.
    */
   readonly sparse?: number | false;
 }
@@ -96,7 +97,7 @@ export async function encodeWeights(
   quantized: Readonly<Record<string, QuantizedArrays>> = {},
 ): Promise<{ entries: Record<string, RawEntry>; layout: WeightLayout }> {
   const dtype = options.dtype ?? 'float32';
-  const threshold = options.sparse ?? 0.5;
+  const threshold = options.sparse ?? 0.25;
   const entries: Record<string, RawEntry> = {};
   const sparse: Record<string, readonly number[]> = {};
   const kinds: Record<string, 'int8' | 'float16'> = {};

@@ -34,16 +34,26 @@ export function registerOnnxExporter<M extends Module>(moduleClass: ModuleClass<
 }
 
 export class ExportContext {
-  private readonly prefixes = new Map<Module, string>();
+  private readonly prefixes: Map<Module, string>;
   /** One initializer per parameter, however often its module is called (shared layers, unrolled steps). */
-  private readonly initializers = new Map<Tensor, OnnxValue>();
+  private readonly initializers: Map<Tensor, OnnxValue>;
+  /** Where parameters become initializers: the top-level graph, which every subgraph can read. */
+  private readonly weightGraph: OnnxGraph;
 
   constructor(
     readonly graph: OnnxGraph,
-    root: Module,
+    root: Module | null,
     private readonly host: ReadonlyMap<Tensor, Float32Array>,
+    parent?: ExportContext,
   ) {
-    for (const [name, module] of root.namedModules()) this.prefixes.set(module, name);
+    this.prefixes = parent ? parent.prefixes : new Map(root?.namedModules().map(([name, module]) => [module, name]));
+    this.initializers = parent ? parent.initializers : new Map();
+    this.weightGraph = parent ? parent.weightGraph : graph;
+  }
+
+  /** The same export emitting into `body` (a Loop or Scan body): modules called there add their nodes to it. */
+  withGraph(body: OnnxGraph): ExportContext {
+    return new ExportContext(body, null, this.host, this);
   }
 
   /** The module's state-dict prefix ('' for the root, 'lstm.' for a child named lstm). */
@@ -64,7 +74,7 @@ export class ExportContext {
   weight(module: Module, name: string, tensor: Tensor): OnnxValue {
     let value = this.initializers.get(tensor);
     if (!value) {
-      value = this.graph.initializer(`${this.prefix(module)}${name}`, this.values(tensor), tensor.shape);
+      value = this.weightGraph.initializer(`${this.prefix(module)}${name}`, this.values(tensor), tensor.shape);
       this.initializers.set(tensor, value);
     }
     return value;

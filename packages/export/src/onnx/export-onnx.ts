@@ -25,6 +25,8 @@ export interface ExportOnnxOptions {
   readonly inputs: readonly OnnxInputSpec[];
   /** Names of the graph outputs, in the order the module returns them (default output, output_1, …). */
   readonly outputNames?: readonly string[];
+  /** Element types of the outputs, in order (default float32 each; e.g. int32 for decoded token ids). */
+  readonly outputDtypes?: readonly OnnxElementType[];
   /** ONNX model metadata_props, e.g. { task: 'births' }. */
   readonly metadata?: Readonly<Record<string, string>>;
 }
@@ -68,7 +70,7 @@ export async function exportOnnx(module: Module, options: ExportOnnxOptions): Pr
   const names = options.outputNames ?? outputs.map((_, i) => (i === 0 ? 'output' : `output_${i}`));
   if (names.length !== outputs.length)
     throw new ValueError(`exportOnnx: ${module.constructor.name} has ${outputs.length} outputs; got ${names.length} outputNames`);
-  outputs.forEach((value, i) => graph.output(value, names[i]!));
+  outputs.forEach((value, i) => graph.output(value, names[i]!, options.outputDtypes?.[i] ?? 'float32'));
   const message = {
     ir_version: ONNX_IR_VERSION,
     opset_import: [{ domain: '', version: ONNX_OPSET }],

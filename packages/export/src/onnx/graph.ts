@@ -86,7 +86,8 @@ export class OnnxGraph {
   /** A subgraph input: a fresh name from `base`, its element type, its rank (shape left to inference). */
   bodyInput(base: string, type: OnnxElementType, rank: number): OnnxValue {
     const name = this.uniqueName(base);
-    this.inputs.push(valueInfo(name, type));
+    // Scalars say so (a Loop's iteration count and condition must); other shapes are inferred.
+    this.inputs.push(valueInfo(name, type, rank === 0 ? [] : undefined));
     return { name, rank };
   }
 

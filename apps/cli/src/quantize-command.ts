@@ -1,0 +1,50 @@
+// `recur quantize <checkpoint> --dtype int8|float16|float32 [--prune 0.5] --out FILE [--json]`:
+// the checkpoint's model, pruned (global magnitude pruning over its weight matrices) and/or
+// quantized (quantizeDynamic), written atomically as a task model file `recur eval|predict` run.
+
+import { resolve } from 'node:path';
+import { globalUnstructured, quantizeDynamic, weightMatrices } from '@recur/export';
+import { openCheckpoint } from '@recur/sample-core';
+import { writeFileAtomic } from '@recur/tensor/node';
+import { selectBackend, type BackendName } from './backend.js';
+import { EXIT_OK, UsageError } from './errors.js';
+import type { Io } from './io.js';
+import { serializeTaskModel, type ModelDType } from './task-model-file.js';
+import { TASKS } from './tasks.js';
+
+export interface QuantizeFlags {
+  readonly backend: BackendName;
+  readonly dtype: string;
+  readonly prune?: number;
+  readonly out: string;
+  readonly json?: boolean;
+}
+
+const DTYPES: readonly ModelDType[] = ['int8', 'float16', 'float32'];
+
+export async function quantizeCommand(path: string, flags: QuantizeFlags, io: Io): Promise<number> {
+  if (!DTYPES.includes(flags.dtype as ModelDType)) throw new UsageError(`--dtype: expected int8, float16 or float32; got '${flags.dtype}'`);
+  const dtype = flags.dtype as ModelDType;
+  await selectBackend(flags.backend, (message) => io.stderr.write(`warning: ${message}\n`));
+  const { task, checkpoint, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
+  try {
+    let pruned: { fraction: number; zeros: number; size: number } | null = null;
+    if (flags.prune !== undefined && flags.prune > 0) {
+      const report = globalUnstructured(weightMatrices(run.model), { amount: flags.prune });
+      pruned = { fraction: flags.prune, zeros: report.total.zeros, size: report.total.size };
+    }
+    if (dtype !== 'float32') await quantizeDynamic(run.model, { dtype });
+    const bytes = await serializeTaskModel(run, checkpoint, dtype);
+    await writeFileAtomic(resolve(io.cwd, flags.out), bytes);
+    if (flags.json) {
+      const summary = { event: 'summary', task: task.name, out: flags.out, dtype, bytes: bytes.length, pruned };
+      io.stdout.write(`${JSON.stringify(summary)}\n`);
+    } else {
+      const prunedText = pruned ? `, ${pruned.zeros} of ${pruned.size} weight-matrix entries pruned` : '';
+      io.stdout.write(`wrote ${flags.out} (${bytes.length} bytes, ${dtype} weights${prunedText})\n`);
+    }
+  } finally {
+    run.dispose();
+  }
+  return EXIT_OK;
+}
