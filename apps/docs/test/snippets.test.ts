@@ -32,6 +32,13 @@ const claims: Record<string, (exports: Record<string, unknown>) => void> = {
       [7, 10],
       [15, 22],
     ]),
+  'compress-model.ts': (m) => {
+    expect((m.report as { total: { sparsity: number } }).total.sparsity).toBe(0.5);
+    expect((m.compressed as Uint8Array).length).toBeLessThan((m.plain as Uint8Array).length / 4.5);
+    expect(m.drift as number).toBeLessThan(1e-3);
+  },
+  'serve-onnx.ts': (m) => expect(m.difference as number).toBeLessThan(1e-5),
+  'onnx-weights.ts': (m) => expect(m.difference).toBe(0),
   'create-default.ts': (m) => expect(m.backendName).toBe('cpu'),
   'why-rnns.ts': (m) => expect(m.difference).toBeLessThan(1e-6),
   'vanilla-rnn.ts': (m) => expect(m.difference).toBeLessThan(1e-5),

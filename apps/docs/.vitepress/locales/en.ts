@@ -26,6 +26,7 @@ export const enGuide: DefaultTheme.SidebarItem[] = [
       { text: 'Training', link: '/guide/training' },
       { text: 'Applications', link: '/guide/applications' },
       { text: 'Streaming and online learning', link: '/guide/streaming' },
+      { text: 'Compression and deployment', link: '/guide/deployment' },
       { text: 'Limits and remedies', link: '/guide/limits' },
       { text: 'Best practices', link: '/guide/best-practices' },
       { text: 'Migrating from PyTorch and TF.js', link: '/guide/migrating' },

@@ -26,6 +26,7 @@ export const zhGuide: DefaultTheme.SidebarItem[] = [
       { text: '训练技巧', link: '/zh/guide/training' },
       { text: '典型应用', link: '/zh/guide/applications' },
       { text: '流式处理与在线学习', link: '/zh/guide/streaming' },
+      { text: '压缩与部署', link: '/zh/guide/deployment' },
       { text: '局限与对策', link: '/zh/guide/limits' },
       { text: '最佳实践', link: '/zh/guide/best-practices' },
       { text: '从 PyTorch 与 TF.js 迁移', link: '/zh/guide/migrating' },
