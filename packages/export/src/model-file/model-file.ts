@@ -60,7 +60,7 @@ export function describeModel(module: Module): ModelNode {
 
 /**
  * The bytes of a whole-model file of `module`. Weights stay F32 and dense unless `storage` says
- * float16 or the model is pruned (tensors at least half zero are stored sparse); a plain file is
+ * float16 or the model is pruned (weight matrices at least a quarter zeros are stored sparse); a plain file is
  * written as version 1, which every reader of this format takes.
  */
 export async function serializeModel(
