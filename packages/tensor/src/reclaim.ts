@@ -42,3 +42,22 @@ export function watch(t: object, cell: Cell): void {
 export function unwatch(t: object): void {
   registry?.unregister(t);
 }
+
+/** Milliseconds of reading between turns of the event loop. */
+const TURN_MS = 20;
+let lastTurn = 0;
+const nextTask: (resolve: () => void) => void =
+  typeof setImmediate === 'function' ? (resolve) => setImmediate(resolve) : (resolve) => setTimeout(resolve, 0);
+
+/**
+ * Let the event loop turn if it has not for TURN_MS. A read from a host-memory backend resolves at
+ * once, so a loop that only awaits `loss.item()` would run microtasks forever and the registry's
+ * cleanups (which run as tasks) would never free what it collected; a turn every 20 ms costs
+ * well under 1% of the loop.
+ */
+export async function turnNowAndThen(): Promise<void> {
+  const now = performance.now();
+  if (now - lastTurn < TURN_MS) return;
+  await new Promise<void>(nextTask);
+  lastTurn = performance.now();
+}

@@ -14,7 +14,7 @@ import {
   type DType,
 } from '@recur/backend';
 import { engine, forgetTensor, trackTensor, untrackTensor, type Frame } from './engine.js';
-import { setReclaim, unwatch, watch, type Cell } from './reclaim.js';
+import { setReclaim, turnNowAndThen, unwatch, watch, type Cell } from './reclaim.js';
 import type { Storage } from './storage.js';
 import { backward, releaseNode, type BackwardOptions, type Node } from './autograd.js';
 import * as ew from './ops/elementwise.js';
@@ -165,14 +165,20 @@ export class Tensor {
   /** The elements in row-major order, after all pending work. */
   async data(): Promise<AnyTypedArray> {
     const storage = this.liveStorage('data');
-    if (this.isContiguous) return storage.backend.read(storage.buffer, this.offset, this.size);
-    const dense = this.contiguous();
-    try {
-      const denseStorage = dense.liveStorage('data');
-      return await denseStorage.backend.read(denseStorage.buffer, 0, dense.size);
-    } finally {
-      dense.dispose();
+    let values: AnyTypedArray;
+    if (this.isContiguous) values = await storage.backend.read(storage.buffer, this.offset, this.size);
+    else {
+      const dense = this.contiguous();
+      try {
+        const denseStorage = dense.liveStorage('data');
+        values = await denseStorage.backend.read(denseStorage.buffer, 0, dense.size);
+      } finally {
+        dense.dispose();
+      }
     }
+    // So that a loop awaiting only its loss still lets the finalizers free what it dropped.
+    await turnNowAndThen();
+    return values;
   }
 
   /** Synchronous `data()`; only for backends with host memory (the CPU backend). */
