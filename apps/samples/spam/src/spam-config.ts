@@ -25,6 +25,12 @@ export type SpamConfig = TaskConfig & {
   readonly clipNorm: number;
   /** Train on the first this many training messages; 0 = all. */
   readonly trainLimit: number;
+  /** Dropout probability on the embeddings and on the pooled features (training only). */
+  readonly dropout: number;
+  /** Seed-ensemble members in one model, each trained on its own loss; predictions average their probabilities. */
+  readonly members: number;
+  /** Keep the weights of the epoch with the best validation F1 at the end. */
+  readonly restoreBest: boolean;
 };
 
 export const SPAM_DEFAULTS: SpamConfig = {
@@ -44,6 +50,9 @@ export const SPAM_DEFAULTS: SpamConfig = {
   lrGamma: 0.5,
   clipNorm: 1,
   trainLimit: 0,
+  dropout: 0,
+  members: 1,
+  restoreBest: false,
 };
 
 export const SPAM_QUICK: Partial<SpamConfig> = {
@@ -74,5 +83,12 @@ export function checkSpamConfig(config: SpamConfig): string | null {
   if (!(config.clipNorm >= 0)) return `"clipNorm" must be 0 or more, got ${config.clipNorm}`;
   if (!Number.isInteger(config.trainLimit) || config.trainLimit < 0)
     return `"trainLimit" must be a non-negative integer, got ${config.trainLimit}`;
+  // dropout, members and restoreBest are absent in checkpoints saved before them: 0, 1 and false.
+  if (config.dropout !== undefined && !(config.dropout >= 0 && config.dropout < 1))
+    return `"dropout" must be in [0, 1), got ${config.dropout}`;
+  if (config.members !== undefined && (!Number.isInteger(config.members) || config.members < 1))
+    return `"members" must be a positive integer, got ${config.members}`;
+  if (config.restoreBest !== undefined && typeof config.restoreBest !== 'boolean')
+    return `"restoreBest" must be true or false, got ${JSON.stringify(config.restoreBest)}`;
   return null;
 }

@@ -3,9 +3,10 @@
 // state at each sequence's own end. Pooling 'attention': a bidirectional layer, and additive
 // attention over its states s_t [B, T, 2H] with the final states [h_n fwd | h_n bwd] as query,
 // α_t = softmax_t(v·tanh(W_q q + W_k s_t + b)) over real steps only (padding masked), pooled
-// Σ_t α_t s_t. B batch, T longest, E embedding, H hidden.
+// Σ_t α_t s_t. Dropout (p, training only) on the embeddings and on the pooled features.
+// B batch, T longest, E embedding, H hidden.
 
-import { AdditiveAttention, GRU, LSTM, Linear, Embedding, Module } from '@recur/cells';
+import { AdditiveAttention, Dropout, GRU, LSTM, Linear, Embedding, Module } from '@recur/cells';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
 import { arange, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 
@@ -19,6 +20,8 @@ export interface SpamModelOptions {
   readonly cell: 'lstm' | 'gru';
   /** 'last' (default): the last step's state; 'attention': attention over a BiLSTM/BiGRU's states. */
   readonly pooling?: SpamPooling;
+  /** Dropout probability on the embeddings and on the pooled features (default 0). */
+  readonly dropout?: number;
 }
 
 export class SpamClassifier extends Module {
@@ -27,6 +30,8 @@ export class SpamClassifier extends Module {
   readonly rnn: LSTM | GRU;
   readonly attention: AdditiveAttention | null;
   readonly fc: Linear;
+  // Parameter-free: checkpoints saved before dropout existed load unchanged.
+  readonly drop: Dropout;
 
   constructor(options: SpamModelOptions) {
     super();
@@ -52,6 +57,7 @@ export class SpamClassifier extends Module {
         )
       : null;
     this.fc = this.registerModule('fc', new Linear({ inFeatures: features, outFeatures: 2 }));
+    this.drop = this.registerModule('drop', new Dropout({ p: options.dropout ?? 0 }));
   }
 
   /** ids int32 [B, T], lengths [B] → logits [B, 2] (ham, spam). */
@@ -65,10 +71,13 @@ export class SpamClassifier extends Module {
    */
   forwardWithWeights(ids: Tensor, lengths: Int32Array): { logits: Tensor; weights: Tensor | null } {
     return scope(() => {
-      const packed = packPaddedSequence(this.embedding.forward(ids), lengths, { batchFirst: true, enforceSorted: false });
+      const packed = packPaddedSequence(this.drop.forward(this.embedding.forward(ids)), lengths, {
+        batchFirst: true,
+        enforceSorted: false,
+      });
       const [output, state] = this.rnn instanceof LSTM ? this.rnn.forward(packed) : this.rnn.forward(packed);
       const hN = this.rnn instanceof LSTM ? (state as [Tensor, Tensor])[0] : (state as Tensor);
-      if (!this.attention) return { logits: this.fc.forward(hN.select(0, -1)), weights: null };
+      if (!this.attention) return { logits: this.fc.forward(this.drop.forward(hN.select(0, -1))), weights: null };
       // h_n rows are layer·2 + direction: the top layer's forward and reverse final states.
       const layers = hN.shape[0]!;
       const query = hN
@@ -83,7 +92,7 @@ export class SpamClassifier extends Module {
         .reshape([1, -1])
         .lt(fromTypedArray(Int32Array.from(lengths), [lengths.length, 1]));
       const [pooled, weights] = this.attention.forward(query, states, states, { mask });
-      return { logits: this.fc.forward(pooled.squeeze(1)), weights: weights.squeeze(1) };
+      return { logits: this.fc.forward(this.drop.forward(pooled.squeeze(1))), weights: weights.squeeze(1) };
     });
   }
 }
