@@ -1,7 +1,7 @@
 // Shaders of the whole-sequence recurrent kernels: one dispatch walks every time step, each
 // workgroup owning R whole batch rows, so the recurrence needs only barriers inside the workgroup.
-// h (double-buffered) and c live in workgroup memory; W_hh is read from storage. B batch, T steps,
-// H hidden, G gate blocks, k = r·H + j the (row r of the group, unit j) an invocation handles.
+// h (double-buffered) and c live in workgroup memory; W_hh is read from storage, once per step
+// for all R rows. B batch, T steps, H hidden, G gate blocks, k = r·H + j (row r of the group, unit j).
 
 import type { RecurrentSequenceCell } from '@recur/backend';
 import type { Bindings } from './bindings.js';
@@ -36,13 +36,17 @@ fn cell_sigmoid(x: f32) -> f32 { return ${unaryExpression('sigmoid', 'float32')}
 fn cell_tanh(x: f32) -> f32 { return ${unaryExpression('tanh', 'float32')}; }
 fn cell_relu(x: f32) -> f32 { return ${unaryExpression('relu', 'float32')}; }`;
 
-/** ld_<name>(row, col) and st_<name>(row, col, value) for every operand, through its three address words. */
+/**
+ * ld_<name>(row, col) and st_<name>(row, col, value) for every operand. Its three address words
+ * (offset, row stride, column stride) are copied into private variables once (loadAddresses), so
+ * the inner loops index storage without reading the uniform.
+ */
 function accessors(bindings: Bindings, names: readonly string[]): string {
   return names
     .map((name, k) => {
-      const base = FIRST_PARAM + HEADER_WORDS + 3 * k;
-      const index = `pi(${base}u) + row * pi(${base + 1}u) + col * pi(${base + 2}u)`;
-      const load = `\nfn ld_${name}(row: i32, col: i32) -> f32 { return ${bindings.load(k, index, 'f32')}; }`;
+      const index = `o_${name} + row * r_${name} + col * c_${name}`;
+      const load = `\nvar<private> o_${name}: i32;\nvar<private> r_${name}: i32;\nvar<private> c_${name}: i32;
+fn ld_${name}(row: i32, col: i32) -> f32 { return ${bindings.load(k, index, 'f32')}; }`;
       // A read-only binding has no store (WGSL rejects one even when unused).
       if (bindings.access[bindings.slots[k]!] === 'read') return load;
       return `${load}\nfn st_${name}(row: i32, col: i32, value: f32) { ${bindings.store(k, index, 'value', 'f32')} }`;
@@ -50,91 +54,111 @@ function accessors(bindings: Bindings, names: readonly string[]): string {
     .join('');
 }
 
+function loadAddresses(names: readonly string[]): string {
+  return names
+    .map((name, k) => {
+      const base = FIRST_PARAM + HEADER_WORDS + 3 * k;
+      return `  o_${name} = pi(${base}u); r_${name} = pi(${base + 1}u); c_${name} = pi(${base + 2}u);`;
+    })
+    .join('\n');
+}
+
 function prologue(shape: SequenceShape): string {
   const { hidden, rows, names } = shape;
   const offsets = FIRST_PARAM + HEADER_WORDS + 3 * names.length;
   return `
+${loadAddresses(names)}
   let H = ${hidden};
-  let RH = ${rows * hidden};
+  let R = ${rows};
   let B = pi(${FIRST_PARAM}u);
   let T = pi(${FIRST_PARAM + 1}u);
   let rev = pu(${FIRST_PARAM + 2}u) != 0u;
-  let b0 = i32(group) * ${rows};
+  let b0 = i32(group) * R;
   let OFF = ${offsets}u;`;
 }
 
-/** Σ_q h[q]·W_hh[g·H + j, q] for each gate block g, into a0 … a{G−1}. */
+/**
+ * acc[r·G + g] = Σ_q h_r[q]·W_hh[g·H + j, q] for the active rows r < n: each W_hh element is loaded
+ * once per step and used for every row of the workgroup.
+ */
 function recurrentDots(gates: number, hidden: number): string {
-  const init = Array.from({ length: gates }, (_, g) => `var a${g} = 0.0;`).join(' ');
-  const sums = Array.from({ length: gates }, (_, g) => `a${g} += hv * ld_w(${g === 0 ? '' : `${g * hidden} + `}j, q);`).join(' ');
-  return `${init}
-      for (var q = 0; q < H; q++) { let hv = hS[hb + q]; ${sums} }`;
+  const loads = Array.from({ length: gates }, (_, g) => `let w${g} = ld_w(${g === 0 ? '' : `${g * hidden} + `}j, q);`).join(' ');
+  const sums = Array.from({ length: gates }, (_, g) => `acc[r * ${gates} + ${g}] += hv * w${g};`).join(' ');
+  return `
+      for (var q = 0; q < H; q++) {
+        ${loads}
+        for (var r = 0; r < n; r++) { let hv = hS[cur + r * H + q]; ${sums} }
+      }`;
 }
 
 const FORWARD_BODY: Record<RecurrentSequenceCell, (shape: SequenceShape) => string> = {
   lstm: (shape) => `
-      ${recurrentDots(4, shape.hidden)}
-      let i = cell_sigmoid(ld_gates(row, j) + a0);
-      let f = cell_sigmoid(ld_gates(row, H + j) + a1);
-      let g = cell_tanh(ld_gates(row, 2 * H + j) + a2);
-      let o = cell_sigmoid(ld_gates(row, 3 * H + j) + a3);
+      let i = cell_sigmoid(ld_gates(row, j) + acc[r * 4]);
+      let f = cell_sigmoid(ld_gates(row, H + j) + acc[r * 4 + 1]);
+      let g = cell_tanh(ld_gates(row, 2 * H + j) + acc[r * 4 + 2]);
+      let o = cell_sigmoid(ld_gates(row, 3 * H + j) + acc[r * 4 + 3]);
       let cn = f * cS[k] + i * g;
       cS[k] = cn;
       let hn = o * cell_tanh(cn);
       st_c(row, j, cn);
 ${shape.names.includes('act') ? '      st_act(row, j, i); st_act(row, H + j, f); st_act(row, 2 * H + j, g); st_act(row, 3 * H + j, o);' : ''}`,
   gru: (shape) => `
-      ${recurrentDots(3, shape.hidden)}
+      var a0 = acc[r * 3];
+      var a1 = acc[r * 3 + 1];
+      var a2 = acc[r * 3 + 2];
 ${shape.names.includes('bias') ? '      a0 = ld_bias(0, j) + a0; a1 = ld_bias(0, H + j) + a1; a2 = ld_bias(0, 2 * H + j) + a2;' : ''}
       st_gh(row, j, a0); st_gh(row, H + j, a1); st_gh(row, 2 * H + j, a2);
       let rg = cell_sigmoid(ld_gates(row, j) + a0);
       let z = cell_sigmoid(ld_gates(row, H + j) + a1);
-      let n = cell_tanh(ld_gates(row, 2 * H + j) + rg * a2);
-      let hn = n + z * (hS[cur + k] - n);
-${shape.names.includes('act') ? '      st_act(row, j, rg); st_act(row, H + j, z); st_act(row, 2 * H + j, n);' : ''}`,
-  rnn_tanh: (shape) => `
-      ${recurrentDots(1, shape.hidden)}
-      let hn = cell_tanh(ld_gates(row, j) + a0);`,
-  rnn_relu: (shape) => `
-      ${recurrentDots(1, shape.hidden)}
-      let hn = cell_relu(ld_gates(row, j) + a0);`,
+      let ng = cell_tanh(ld_gates(row, 2 * H + j) + rg * a2);
+      let hn = ng + z * (hS[cur + k] - ng);
+${shape.names.includes('act') ? '      st_act(row, j, rg); st_act(row, H + j, z); st_act(row, 2 * H + j, ng);' : ''}`,
+  rnn_tanh: () => `
+      let hn = cell_tanh(ld_gates(row, j) + acc[r]);`,
+  rnn_relu: () => `
+      let hn = cell_relu(ld_gates(row, j) + acc[r]);`,
 };
 
 /**
- * The forward walk. Rows not in step t (a finished sequence going forward, one not yet started
- * in reverse) carry their state over unchanged, so a reversed row starts from its initial state.
+ * The forward walk. Invocation j handles unit j (and j + WG, …) of every row of the workgroup;
+ * rows are sorted by length, so the rows in step t are a prefix r < n. Rows not in step t (a
+ * finished sequence going forward, one not yet started in reverse) carry their state over
+ * unchanged, so a reversed row starts from its initial state.
  */
 export function forwardShader(bindings: Bindings, shape: SequenceShape): ShaderParts {
   const { cell, hidden, rows, workgroupSize } = shape;
   const lstm = cell === 'lstm';
+  const gates = GATE_BLOCKS[cell];
   return {
     workgroupSize,
     helpers: `${MATH}${accessors(bindings, shape.names)}
 var<workgroup> hS: array<f32, ${2 * rows * hidden}>;
 ${lstm ? `var<workgroup> cS: array<f32, ${rows * hidden}>;` : ''}`,
     body: `${prologue(shape)}
-  for (var k = i32(lid); k < RH; k += ${workgroupSize}) {
-    let b = b0 + k / H;
-    if (b < B) { hS[k] = ld_h0(b, k % H);${lstm ? ' cS[k] = ld_c0(b, k % H);' : ''} }
+  for (var j = i32(lid); j < H; j += ${workgroupSize}) {
+    for (var r = 0; r < R && b0 + r < B; r++) {
+      hS[r * H + j] = ld_h0(b0 + r, j);${lstm ? '\n      cS[r * H + j] = ld_c0(b0 + r, j);' : ''}
+    }
   }
   workgroupBarrier();
   var cur = 0;
   for (var s = 0; s < T; s++) {
     let t = select(s, T - 1 - s, rev);
     let off = pi(OFF + u32(t));
-    let bt = pi(OFF + u32(t) + 1u) - off;
-    let nxt = RH - cur;
-    for (var k = i32(lid); k < RH; k += ${workgroupSize}) {
-      let r = k / H;
-      let j = k % H;
-      let b = b0 + r;
-      if (b >= B) { continue; }
-      if (b >= bt) { hS[nxt + k] = hS[cur + k]; continue; }
-      let row = off + b;
-      let hb = cur + r * H;
+    let n = clamp(pi(OFF + u32(t) + 1u) - off - b0, 0, R);
+    let nxt = R * H - cur;
+    for (var j = i32(lid); j < H; j += ${workgroupSize}) {
+      // Zeroed explicitly: SwiftShader kept the last step's sums in an uninitialised loop-local array.
+      var acc = array<f32, ${rows * gates}>();
+${recurrentDots(gates, hidden)}
+      for (var r = 0; r < n; r++) {
+        let k = r * H + j;
+        let row = off + b0 + r;
 ${FORWARD_BODY[cell](shape)}
-      st_h(row, j, hn);
-      hS[nxt + k] = hn;
+        st_h(row, j, hn);
+        hS[nxt + k] = hn;
+      }
+      for (var r = n; r < R; r++) { hS[nxt + r * H + j] = hS[cur + r * H + j]; }
     }
     workgroupBarrier();
     cur = nxt;
@@ -152,25 +176,23 @@ const BACKWARD_BODY: Record<RecurrentSequenceCell, string> = {
       let tc = cell_tanh(ld_c(row, j));
       let dhv = ld_dh(row, j) + dH[k];
       let dcTotal = ld_dc(row, j) + dC[k] + dhv * o * (1.0 - tc * tc);
-      var cp = 0.0;
-      if (fromInitial) { cp = ld_c0(b, j); } else { cp = ld_c(poff + b, j); }
+      let cp = select(ld_c(poff + b, j), ld_c0(b, j), fromInitial);
       st_dg(row, j, dcTotal * g * i * (1.0 - i));
       st_dg(row, H + j, dcTotal * cp * f * (1.0 - f));
       st_dg(row, 2 * H + j, dcTotal * i * (1.0 - g * g));
       st_dg(row, 3 * H + j, dhv * tc * o * (1.0 - o));
       dC[k] = dcTotal * f;`,
   gru: `
-      let r = ld_act(row, j);
+      let rg = ld_act(row, j);
       let z = ld_act(row, H + j);
-      let n = ld_act(row, 2 * H + j);
+      let ng = ld_act(row, 2 * H + j);
       let d = (ld_dh(row, j) + dZ[k]) + dH[k];
-      var hp = 0.0;
-      if (fromInitial) { hp = ld_h0(b, j); } else { hp = ld_h(poff + b, j); }
-      let dnPre = d * (1.0 - z) * (1.0 - n * n);
-      let dzPre = d * (hp - n) * z * (1.0 - z);
-      let drPre = dnPre * ld_gh(row, 2 * H + j) * r * (1.0 - r);
+      let hp = select(ld_h(poff + b, j), ld_h0(b, j), fromInitial);
+      let dnPre = d * (1.0 - z) * (1.0 - ng * ng);
+      let dzPre = d * (hp - ng) * z * (1.0 - z);
+      let drPre = dnPre * ld_gh(row, 2 * H + j) * rg * (1.0 - rg);
       st_dg(row, j, drPre); st_dg(row, H + j, dzPre); st_dg(row, 2 * H + j, dnPre);
-      st_dr(row, j, drPre); st_dr(row, H + j, dzPre); st_dr(row, 2 * H + j, dnPre * r);
+      st_dr(row, j, drPre); st_dr(row, H + j, dzPre); st_dr(row, 2 * H + j, dnPre * rg);
       dZ[k] = d * z;`,
   rnn_tanh: `
       let y = ld_h(row, j);
@@ -185,56 +207,62 @@ const BACKWARD_BODY: Record<RecurrentSequenceCell, string> = {
 /**
  * The backward walk, in the reverse order of the forward's. Per step: phase A writes the gate
  * gradients of the step's rows to storage; a storage barrier; phase B forms dH = dG·W_hh (GRU:
- * dgh·W_hh, with the direct part z·dh kept apart in dZ) for the predecessor. After the last step a
- * row's carried gradients are those of its initial state.
+ * dgh·W_hh, with the direct part z·dh kept apart in dZ) for the predecessor, each W_hh element
+ * loaded once for every row. After the last step a row's carried gradients are its initial state's.
  */
 export function backwardShader(bindings: Bindings, shape: SequenceShape): ShaderParts {
   const { cell, hidden, rows, workgroupSize } = shape;
-  const gates = GATE_BLOCKS[cell] * hidden;
+  const width = GATE_BLOCKS[cell] * hidden;
   const lstm = cell === 'lstm';
   const gru = cell === 'gru';
   const source = gru ? 'dr' : 'dg';
+  const memory = (name: string) => `var<workgroup> ${name}: array<f32, ${rows * hidden}>;`;
   return {
     workgroupSize,
     helpers: `${MATH}${accessors(bindings, shape.names)}
-var<workgroup> dH: array<f32, ${rows * hidden}>;
-${lstm ? `var<workgroup> dC: array<f32, ${rows * hidden}>;` : ''}
-${gru ? `var<workgroup> dZ: array<f32, ${rows * hidden}>;` : ''}`,
+${memory('dH')}
+${lstm ? memory('dC') : ''}
+${gru ? memory('dZ') : ''}`,
     body: `${prologue(shape)}
-  for (var k = i32(lid); k < RH; k += ${workgroupSize}) {
-    dH[k] = 0.0;${lstm ? ' dC[k] = 0.0;' : ''}${gru ? ' dZ[k] = 0.0;' : ''}
+  // Every (r, j) entry is touched by the invocation of unit j only, from here to the end.
+  for (var j = i32(lid); j < H; j += ${workgroupSize}) {
+    for (var r = 0; r < R; r++) {
+      let k = r * H + j;
+      dH[k] = 0.0;${lstm ? ' dC[k] = 0.0;' : ''}${gru ? ' dZ[k] = 0.0;' : ''}
+    }
   }
   for (var s = 0; s < T; s++) {
     let t = select(T - 1 - s, s, rev);
     let off = pi(OFF + u32(t));
-    let bt = pi(OFF + u32(t) + 1u) - off;
+    let n = clamp(pi(OFF + u32(t) + 1u) - off - b0, 0, R);
     let tp = select(t - 1, t + 1, rev);
-    var poff = 0;
-    var pb = 0;
-    if (tp >= 0 && tp < T) { poff = pi(OFF + u32(tp)); pb = pi(OFF + u32(tp) + 1u) - poff; }
-    for (var k = i32(lid); k < RH; k += ${workgroupSize}) {
-      let j = k % H;
-      let b = b0 + k / H;
-      if (b >= B || b >= bt) { continue; }
-      let row = off + b;
-      let fromInitial = b >= pb;
+    // lets and select, not a var set under an if: SwiftShader kept such loop-local vars across iterations.
+    let tq = u32(clamp(tp, 0, T - 1));
+    let poff = select(0, pi(OFF + tq), tp >= 0 && tp < T);
+    let pb = select(0, pi(OFF + tq + 1u) - poff, tp >= 0 && tp < T);
+    for (var j = i32(lid); j < H; j += ${workgroupSize}) {
+      for (var r = 0; r < n; r++) {
+        let k = r * H + j;
+        let b = b0 + r;
+        let row = off + b;
+        let fromInitial = b >= pb;
 ${BACKWARD_BODY[cell]}
+      }
     }
     storageBarrier();
-    for (var k = i32(lid); k < RH; k += ${workgroupSize}) {
-      let j = k % H;
-      let b = b0 + k / H;
-      if (b >= B || b >= bt) { continue; }
-      let row = off + b;
-      var acc = 0.0;
-      for (var q = 0; q < ${gates}; q++) { acc += ld_${source}(row, q) * ld_w(q, j); }
-      dH[k] = acc;
+    for (var j = i32(lid); j < H; j += ${workgroupSize}) {
+      var acc = array<f32, ${rows}>();
+      for (var q = 0; q < ${width}; q++) {
+        let wv = ld_w(q, j);
+        for (var r = 0; r < n; r++) { acc[r] += ld_${source}(off + b0 + r, q) * wv; }
+      }
+      for (var r = 0; r < n; r++) { dH[r * H + j] = acc[r]; }
     }
   }
-  for (var k = i32(lid); k < RH; k += ${workgroupSize}) {
-    let b = b0 + k / H;
-    if (b < B) {
-      st_dh0(b, k % H, ${gru ? 'dZ[k] + dH[k]' : 'dH[k]'});${lstm ? '\n      st_dc0(b, k % H, dC[k]);' : ''}
+  for (var j = i32(lid); j < H; j += ${workgroupSize}) {
+    for (var r = 0; r < R && b0 + r < B; r++) {
+      let k = r * H + j;
+      st_dh0(b0 + r, j, ${gru ? 'dZ[k] + dH[k]' : 'dH[k]'});${lstm ? '\n      st_dc0(b0 + r, j, dC[k]);' : ''}
     }
   }`,
   };

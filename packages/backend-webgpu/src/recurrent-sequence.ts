@@ -27,8 +27,11 @@ export interface SequenceLimits {
 /** Param words per dispatch at most (the row offsets grow with T); longer sequences take the per-step path. */
 const MAX_PARAM_WORDS = 4096;
 
-/** Invocations per workgroup at most: enough to give each unit of a row a lane at common sizes. */
+/** Invocations per workgroup at most: one per hidden unit at common sizes. */
 const MAX_WORKGROUP = 256;
+
+/** Batch rows per workgroup at most. */
+const MAX_ROWS = 8;
 
 interface Operand {
   readonly name: string;
@@ -53,14 +56,18 @@ function rowOffsets(op: string, batchSizes: Int32Array): Int32Array {
   return offsets;
 }
 
-/** R and the workgroup size for this shape, or null when one row does not fit workgroup memory. */
+/**
+ * R, the workgroup size and the workgroup count for this shape, or null when one row does not fit
+ * workgroup memory. An invocation handles one unit j of every row, so W_hh is read once per step
+ * for R rows; R stays ≤ MAX_ROWS so its accumulators (R·G) stay in registers.
+ */
 function planRows(limits: SequenceLimits, layout: RecurrentSequenceLayout, hidden: number, backward: boolean) {
   const batch = layout.batchSizes[0]!;
   const lanes = Math.min(MAX_WORKGROUP, limits.maxComputeInvocationsPerWorkgroup);
   const byMemory = Math.floor(limits.maxComputeWorkgroupStorageSize / (4 * workgroupWords(layout.cell, hidden, backward)));
-  const rows = Math.min(batch, byMemory, Math.max(1, Math.floor(lanes / hidden)));
+  const rows = Math.min(batch, byMemory, MAX_ROWS);
   if (rows < 1) return null;
-  const workgroupSize = Math.min(lanes, Math.ceil((rows * hidden) / 32) * 32);
+  const workgroupSize = Math.min(lanes, Math.ceil(hidden / 32) * 32);
   return { rows, workgroupSize, groups: Math.ceil(batch / rows) };
 }
 
