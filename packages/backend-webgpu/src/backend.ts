@@ -15,6 +15,7 @@ import { KernelContext } from './kernel-context.js';
 import { matmul } from './matmul.js';
 import { GpuMemory, type WebGPUBuffer } from './memory.js';
 import { PipelineCache } from './pipeline-cache.js';
+import { hasPackedDot, quantizedKernels } from './quantized.js';
 import { random } from './random.js';
 import { recurrentSequenceKernels, type SequenceLimits } from './recurrent-sequence.js';
 import { reduce } from './reduce.js';
@@ -148,6 +149,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     scatterAdd: guarded('scatterAdd', (indices, src, axis, out) => scatterAdd(context, indices, src, axis, out)),
     random: guarded('random', (out, params) => random(context, out, params)),
     fused: { ...fusedCells(context), ...recurrentSequenceKernels(context, sequenceLimits), adamStep: fusedAdam(context) },
+    quantized: quantizedKernels(context, hasPackedDot(gpu)),
   };
 }
 
