@@ -19,6 +19,7 @@ import {
   positiveNumber,
   type TrainFlags,
 } from './options.js';
+import { modelSummaryCommand, type ModelSummaryFlags } from './model-summary-command.js';
 import { streamCommand, type StreamFlags } from './stream-command.js';
 import { trainCommand } from './train-command.js';
 
@@ -60,7 +61,22 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .option('--quick', 'a tiny run that finishes in seconds')
     .option('--json', 'one JSON object per event on stdout; the last is the summary')
     .option('--no-plots', 'skip the SVG plots')
+    .option(
+      '--early-stopping <n>',
+      "stop after n epochs without improvement of the task's validation metric, keeping the best epoch's weights",
+      positiveInteger,
+    )
     .action(async (task: string, flags: TrainFlags) => setCode(await trainCommand(task, flags, io)));
+
+  root
+    .command('summary')
+    .description("print the task's model as a table: each layer's output shape on real example input and its parameter count")
+    .argument('<task>', 'task name (see recur tasks)')
+    .addOption(backendOption())
+    .option('--config <file>', 'JSON file of config keys (see recur tasks --json)')
+    .option('--quick', "the --quick run's model")
+    .option('--json', 'one JSON object: the rows and the parameter totals')
+    .action(async (task: string, flags: ModelSummaryFlags) => setCode(await modelSummaryCommand(task, flags, io)));
 
   root
     .command('eval')

@@ -56,6 +56,8 @@ export interface TrainFlags {
   readonly quick?: boolean;
   readonly json?: boolean;
   readonly plots: boolean;
+  /** --early-stopping: epochs without improvement of the validation metric before stopping. */
+  readonly earlyStopping?: number;
 }
 
 /** The config keys that flags set directly. */

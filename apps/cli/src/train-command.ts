@@ -67,6 +67,7 @@ export async function trainCommand(taskName: string, flags: TrainFlags, io: Io):
       signal: io.signal,
       backend,
       onInterruptible: (on) => io.setInterruptible?.(on),
+      ...(flags.earlyStopping !== undefined ? { earlyStopping: flags.earlyStopping } : {}),
     });
   } finally {
     io.setInterruptible?.(false);

@@ -1,13 +1,13 @@
 // A births run: the model, the train/validation/test windows and the StandardScaler statistics;
-// trains with the shared fit loop (Adam, StepLR, clipping; early stopping keeps the best
-// validation epoch), evaluates next-day and 7-day forecasts against seasonal-naive and ridge
+// trains with @recur/train's fit (Adam, StepLR, clipping; the best validation epoch's weights
+// are kept), evaluates next-day and 7-day forecasts against seasonal-naive and ridge
 // regression, predicts the days after a given series, and plots. K horizon, L lookback.
 
 import { ArrayDataset, DataLoader } from '@recur/datasets';
 import { meanAbsoluteError, meanAbsolutePercentageError, rootMeanSquaredError } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
 import {
-  fit,
+  taskBatches,
   type Evaluation,
   type LinePlot,
   type Metrics,
@@ -15,8 +15,8 @@ import {
   type Prediction,
   type TaskRun,
   type TrainContext,
-  type TrainResult,
 } from '@recur/sample-core';
+import { fit, type FitResult } from '@recur/train';
 import { mseLoss } from '@recur/cells';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import { collate, SEASON, type Series, type SeriesWindow, type Standardizer } from './births-data.js';
@@ -101,72 +101,55 @@ export class BirthsRun implements TaskRun {
     return { mean: this.scale.mean, std: this.scale.std };
   }
 
-  async train(context: TrainContext): Promise<TrainResult> {
+  async train(context: TrainContext): Promise<FitResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const scheduler = new StepLR(optimizer, { stepSize: config.lrStepSize, gamma: config.lrGamma });
     const loader = new DataLoader(new ArrayDataset([...splits.train]), { batchSize: config.batchSize, shuffle: true, seed: config.seed });
     if (config.ridgeInit) await this.#initFromRidge();
-    // Early stopping: the best validation epoch's weights, copied to the host.
-    let best: { mae: number; epoch: number; weights: Map<string, Float32Array<ArrayBuffer>> } | null = null;
-    let epoch = 0;
+    const data = taskBatches({
+      plan: (epoch) => loader.batchIndices(epoch),
+      make: (indices) =>
+        collate(
+          splits.series,
+          indices.map((i) => splits.train[i]!),
+          config.lookback,
+          config.horizon,
+        ),
+      dispose: (batch) => [batch.inputs, batch.calendar, batch.corrections].forEach((t) => t.dispose()),
+    });
     try {
-      const result = await fit({
-        context,
-        model,
+      return await fit(model, {
+        train: data,
+        batchSize: data.size,
+        // Each member learns on its own loss, so the members stay an ensemble of independent fits.
+        loss: (m, batch) =>
+          scope(() => {
+            const losses = m.forwardMembers(batch.inputs, batch.calendar).map((out) => mseLoss(out, batch.corrections));
+            return losses.reduce((sum: Tensor, l) => sum.add(l));
+          }),
         optimizer,
         scheduler,
         epochs: config.epochs,
-        metric: { name: 'mae', higherIsBetter: false },
-        clipNorm: config.clipNorm,
-        batchIndices: (epoch) => loader.batchIndices(epoch),
-        makeBatch: (indices) =>
-          collate(
-            splits.series,
-            indices.map((i) => splits.train[i]!),
-            config.lookback,
-            config.horizon,
-          ),
-        disposeBatch: (batch) => [batch.inputs, batch.calendar, batch.corrections].forEach((t) => t.dispose()),
-        // Each member learns on its own loss, so the members stay an ensemble of independent fits.
-        loss: (batch) =>
-          scope(() => {
-            const losses = model.forwardMembers(batch.inputs, batch.calendar).map((out) => mseLoss(out, batch.corrections));
-            return losses.reduce((sum: Tensor, l) => sum.add(l));
-          }),
+        ...(config.clipNorm > 0 ? { clipGradNorm: config.clipNorm } : {}),
+        signal: context.signal,
         validate: async () => {
           const forecast = await this.forecast(splits.validation);
-          const metrics = nextDayMetrics(forecast, config.horizon).model;
-          epoch++;
-          if (config.restoreBest && (best === null || metrics.mae! < best.mae)) {
-            const weights = new Map<string, Float32Array<ArrayBuffer>>();
-            for (const [key, t] of Object.entries(model.stateDict())) weights.set(key, new Float32Array(await t.data()));
-            best = { mae: metrics.mae!, epoch, weights };
-          }
-          return { loss: forecast.loss, metrics };
+          return { valLoss: forecast.loss, ...nextDayMetrics(forecast, config.horizon).model };
         },
+        // restoreBest: early stopping keeps the best validation epoch's weights (by MAE) at the end.
+        callbacks: context.callbacks({ batches: data.count, keepBest: config.restoreBest }),
       });
-      const kept = best as { mae: number; epoch: number; weights: Map<string, Float32Array<ArrayBuffer>> } | null;
-      if (!result.interrupted && kept !== null && kept.epoch < result.history.length) {
-        const own = model.stateDict();
-        const dict = Object.fromEntries([...kept.weights].map(([key, values]) => [key, fromTypedArray(values, own[key]!.shape)]));
-        model.loadStateDict(dict);
-        Object.values(dict).forEach((t) => t.dispose());
-        const path = await context.save(
-          { model, optimizer, scheduler },
-          { epoch: result.history.length, batch: 0, lossSum: 0, count: 0, history: result.history },
-          'epoch',
-        );
-        context.reporter({
-          event: 'note',
-          level: 'info',
-          message: `early stopping: kept epoch ${kept.epoch}'s weights (validation MAE ${kept.mae.toFixed(1)})${path === null ? '' : `, saved to ${path}`}`,
-        });
-      }
-      return result;
     } finally {
       optimizer.dispose();
     }
+  }
+
+  /** The model's forward arguments for the test split's first batch of windows. */
+  summaryInput(): unknown[] {
+    const batch = collate(this.splits.series, this.splits.test.slice(0, this.config.batchSize), this.config.lookback, this.config.horizon);
+    batch.corrections.dispose();
+    return [batch.inputs, batch.calendar];
   }
 
   /** Run the model over `windows` of `series` in evaluation batches; host reads are async (any backend). */

@@ -1,5 +1,5 @@
 // A charlm run: the model, the encoded splits and the vocabulary. Training is @recur/train's
-// truncated BPTT (k1 = k2 = seqLen) driven by the shared fit loop: the text is cut into
+// truncated BPTT (k1 = k2 = seqLen) as the trainStep of its fit: the text is cut into
 // batchSize parallel streams (the rows of a RecurrentStream), each batch is the next seqLen
 // characters of every stream, and the LSTM state is carried from one chunk to the next but
 // detached, so gradients stop at the chunk edge while the context does not.
@@ -9,15 +9,14 @@ import { perplexity } from '@recur/metrics';
 import { Adam } from '@recur/optim';
 import {
   InputError,
-  fit,
+  taskBatches,
   type Evaluation,
   type OnnxExample,
   type Prediction,
   type TaskRun,
   type TrainContext,
-  type TrainResult,
 } from '@recur/sample-core';
-import { TruncatedBPTT } from '@recur/train';
+import { TruncatedBPTT, fit, type FitResult } from '@recur/train';
 import { fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { CharLmConfig } from './charlm-config.js';
 import { CharLmModel, type LstmState } from './charlm-model.js';
@@ -89,38 +88,38 @@ export class CharLmRun implements TaskRun {
     return this.vocab.toJSON();
   }
 
-  async train(context: TrainContext): Promise<TrainResult> {
+  async train(context: TrainContext): Promise<FitResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const stream = new RecurrentStream(model, { batchSize: config.batchSize });
     const vocabSize = this.vocab.size;
-    let check: (loss: number, gradNorm: number | null) => void = () => {};
+    // fit's afterBackward of the batch being learned: its callbacks check each update before its step.
+    let afterBackward: (loss: number, gradNorm?: number) => Promise<void> = async () => {};
     const trainer = new TruncatedBPTT(stream, {
       optimizer,
       loss: (logits, targets) => crossEntropy(logits.reshape([-1, vocabSize]), targets.reshape([-1])),
       k1: config.seqLen,
       clipNorm: config.clipNorm,
-      beforeStep: ({ loss, gradNorm }) => check(loss, gradNorm),
+      beforeStep: ({ loss, gradNorm }) => afterBackward(loss, gradNorm ?? undefined),
     });
     // Chunks must run in order for the carried state to mean anything, so there is no shuffle;
     // a resumed epoch restarts its state from zeros at the chunk where it stopped.
     const plan = Array.from({ length: this.trainSize }, (_, k) => [k]);
     const last = this.trainSize - 1;
+    const data = taskBatches<Chunk>({
+      plan: () => plan,
+      make: ([index]) => ({ index: index!, ...chunkTensors(splits.train, config.batchSize, config.seqLen, index!)! }),
+      dispose: (chunk) => {
+        chunk.inputs.dispose();
+        chunk.targets.dispose();
+      },
+    });
     try {
-      return await fit<Chunk>({
-        context,
-        model,
-        optimizer,
-        epochs: config.epochs,
-        metric: { name: 'perplexity', higherIsBetter: false },
-        batchIndices: () => plan,
-        makeBatch: ([index]) => ({ index: index!, ...chunkTensors(splits.train, config.batchSize, config.seqLen, index!)! }),
-        disposeBatch: (chunk) => {
-          chunk.inputs.dispose();
-          chunk.targets.dispose();
-        },
-        update: async (chunk, guard) => {
-          check = guard;
+      return await fit(model, {
+        train: data,
+        batchSize: data.size,
+        trainStep: async (_, chunk, hook) => {
+          afterBackward = hook;
           if (chunk.index === 0) trainer.reset();
           const result = await trainer.step(chunk.inputs, chunk.targets);
           result.output.dispose();
@@ -128,16 +127,27 @@ export class CharLmRun implements TaskRun {
           if (chunk.index === last) await trainer.flush();
           return result.loss;
         },
+        optimizer,
+        epochs: config.epochs,
+        signal: context.signal,
         validate: async () => {
           const nll = await this.meanNll(splits.validation);
-          return { loss: nll, metrics: { perplexity: perplexity(nll) } };
+          return { valLoss: nll, perplexity: perplexity(nll) };
         },
+        callbacks: context.callbacks({ batches: data.count }),
       });
     } finally {
       trainer.dispose();
       stream.dispose();
       optimizer.dispose();
     }
+  }
+
+  /** The model's forward arguments (the first chunk of characters, a zero state) for `recur summary`. */
+  summaryInput(): unknown[] {
+    const chunk = chunkTensors(this.splits.train, this.config.batchSize, this.config.seqLen, 0)!;
+    chunk.targets.dispose();
+    return [chunk.inputs, this.model.initialState(this.config.batchSize)];
   }
 
   /** Mean negative log-likelihood per character of `ids` (its first evalChars), state carried. */

@@ -26,7 +26,13 @@ export interface TaskCheckpointMeta {
   /** The TaskRun's rebuild state (vocabulary, scaler statistics). */
   readonly state: JsonValue;
   /** Epochs finished, batches of the next epoch finished, and that epoch's loss sums so far. */
-  readonly progress: { readonly epoch: number; readonly batch: number; readonly lossSum: number; readonly count: number };
+  readonly progress: {
+    readonly epoch: number;
+    readonly batch: number;
+    readonly lossSum: number;
+    readonly count: number;
+    readonly step?: number;
+  };
   readonly history: readonly EpochRecord[];
 }
 

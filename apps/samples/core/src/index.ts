@@ -1,5 +1,6 @@
-// @recur/sample-core: the Task interface the Recur samples implement, the training loop most of
-// them share (fit), config merging, task checkpoints and the runner the `recur` CLI drives.
+// @recur/sample-core: the Task interface the Recur samples implement, the callbacks and batches
+// that make @recur/train's fit a task run, config merging, task checkpoints and the runner the
+// `recur` CLI drives.
 
 export type {
   BaseConfig,
@@ -17,10 +18,10 @@ export type {
   StreamStep,
   Task,
   TaskConfig,
+  TaskFitOptions,
   TaskMetric,
   TaskRun,
   TrainContext,
-  TrainResult,
   TrainState,
   ValueStream,
 } from './task.js';
@@ -41,7 +42,7 @@ export type {
 export { CheckpointError, ConfigError, InputError, OutputDirError, TrainingDivergedError } from './errors.js';
 export { makeDirectories, prepareOutputDir, removeEmptyDirectories } from './output-dir.js';
 export { parseConfigFile, resolveConfig, type ConfigLayer } from './config.js';
-export { fit, type FitOptions, type Validation } from './fit.js';
+export { taskBatches, type TaskBatches, type TaskBatchesOptions } from './task-batches.js';
 export {
   CHECKPOINT_FILE,
   TASK_CHECKPOINT_KIND,

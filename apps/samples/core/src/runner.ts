@@ -1,6 +1,7 @@
 // Running a Task end to end, as `recur train|eval|predict` do and as tests call directly:
-// seed → create the run → train (checkpoints, resume, interrupt) → evaluate on the test split →
-// one summary event. The caller chooses the backend and renders events, plots and tables.
+// seed → create the run → train (the run calls @recur/train's fit with the session's callbacks:
+// checkpoints, resume, interrupt, early stopping) → evaluate on the test split → one summary
+// event. The caller chooses the backend and renders events, plots and tables.
 
 import { join } from 'node:path';
 import { manualSeed } from '@recur/tensor';
@@ -13,11 +14,12 @@ import {
   writeTaskCheckpoint,
   type TaskCheckpoint,
 } from './checkpoint-file.js';
+import { taskSession } from './task-callbacks.js';
 import { CheckpointError } from './errors.js';
 import type { EpochRecord, Reporter, SummaryEvent } from './events.js';
 import { lossPlot } from './loss-plot.js';
 import { prepareOutputDir, removeEmptyDirectories } from './output-dir.js';
-import type { Evaluation, FitProgress, Plot, Task, TaskConfig, TaskRun, TrainContext } from './task.js';
+import type { Evaluation, Plot, Task, TaskConfig, TaskRun, TrainContext } from './task.js';
 
 export interface TrainTaskOptions {
   readonly task: Task;
@@ -32,6 +34,8 @@ export interface TrainTaskOptions {
   readonly backend?: string;
   /** Hears when `signal` would stop the run at the next batch (true) and when not (false). */
   readonly onInterruptible?: (on: boolean) => void;
+  /** Stop after this many epochs without improvement of the task's metric on validation, keeping the best epoch's weights. */
+  readonly earlyStopping?: number;
 }
 
 export interface TrainOutcome {
@@ -76,17 +80,13 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainOutcome
       trainSize: run.trainSize,
       resumedFrom: resume?.path ?? null,
     });
-    const context: TrainContext = {
+    const session = taskSession({
+      metric: task.metric,
       reporter,
       signal,
-      backend: options.backend ?? 'cpu',
+      resume,
+      ...(options.earlyStopping !== undefined ? { patience: options.earlyStopping } : {}),
       interruptible: (on) => options.onInterruptible?.(on),
-      restore: async (state) => {
-        if (!resume) return null;
-        loadIntoRun(resume, state);
-        const { progress, history } = resume.meta;
-        return { ...progress, history } satisfies FitProgress;
-      },
       save: async (state, progress, reason) => {
         if (checkpointPath === null) return null;
         const { history, ...position } = progress;
@@ -102,20 +102,22 @@ export async function trainTask(options: TrainTaskOptions): Promise<TrainOutcome
         reporter({ event: 'checkpoint', path: checkpointPath, epoch: progress.epoch, batch: progress.batch, reason });
         return checkpointPath;
       },
-    };
-    let result;
+    });
+    const context: TrainContext = { reporter, signal, backend: options.backend ?? 'cpu', callbacks: (fit) => session.callbacks(fit) };
     try {
-      result = await run.train(context);
+      await run.train(context);
     } catch (error) {
+      if (session.interrupted) return { interrupted: true, history: session.history, summary: null, plots: [], checkpoint: checkpointPath };
       // A run that failed before its first checkpoint leaves no empty directory behind.
       await removeEmptyDirectories(createdDirs);
       throw error;
     }
-    if (result.interrupted) return { interrupted: true, history: result.history, summary: null, plots: [], checkpoint: checkpointPath };
-    const summary = summaryEvent(task, await run.evaluate(), result.history.length, (performance.now() - started) / 1000, checkpointPath);
+    run.model.eval();
+    const history = session.history;
+    const summary = summaryEvent(task, await run.evaluate(), history.length, (performance.now() - started) / 1000, checkpointPath);
     reporter(summary);
-    const plots = [lossPlot(task.name, result.history), ...((await run.plots?.()) ?? [])];
-    return { interrupted: false, history: result.history, summary, plots, checkpoint: checkpointPath };
+    const plots = [lossPlot(task.name, history), ...((await run.plots?.()) ?? [])];
+    return { interrupted: false, history, summary, plots, checkpoint: checkpointPath };
   } finally {
     options.onInterruptible?.(false);
     run.dispose();

@@ -1,10 +1,12 @@
 // The Task interface: what a sample implements so that `recur train|eval|predict` can drive it,
 // and so it reads as a plain code example too. A Task builds a TaskRun (data + model); the run
-// trains under a TrainContext, evaluates on the test split, predicts, and offers plots.
+// trains with @recur/train's fit and the TrainContext's callbacks, evaluates on the test split,
+// predicts, and offers plots.
 
 import type { Module } from '@recur/cells';
 import type { Stateful } from '@recur/optim';
 import type { Tensor } from '@recur/tensor';
+import type { Callback } from '@recur/train';
 import type { EpochRecord, Metrics, Reporter } from './events.js';
 
 /** Config values are JSON scalars so a config file, CLI flags and checkpoints all carry them. */
@@ -73,33 +75,37 @@ export interface FitProgress {
   readonly batch: number;
   readonly lossSum: number;
   readonly count: number;
+  /** Optimizer steps so far (absent in checkpoints saved before fit counted them). */
+  readonly step?: number;
   readonly history: readonly EpochRecord[];
+}
+
+/** What a run tells the context's callbacks about its fit. */
+export interface TaskFitOptions {
+  /** Batches in an epoch (TaskBatches' `count`): progress bars, and where an epoch's batches end. */
+  readonly batches: (epoch: number) => number;
+  /** Keep the weights of the best validation epoch (by the task's metric) at the end, without stopping early. */
+  readonly keepBest?: boolean;
+  /**
+   * A batch loss this many times the run's first one counts as diverged, as a non-finite one
+   * does: a blown-up model can keep a finite loss (1e30 with lr 1e30). 0 turns it off. Default 1e4.
+   */
+  readonly divergenceFactor?: number;
 }
 
 /** What `train` gets from the runner (the CLI, or a test). */
 export interface TrainContext {
   readonly reporter: Reporter;
-  /** Aborted on Ctrl-C: save a checkpoint at the next batch boundary and return. */
+  /** Aborted on Ctrl-C: pass it to fit, which stops at the next batch; the callbacks then save a checkpoint. */
   readonly signal: AbortSignal;
-  /**
-   * Told when an abort can be honoured soon (true: between batches) and when it cannot
-   * (false: validating, saving), so the caller can end the process at once on Ctrl-C instead.
-   */
-  interruptible?(on: boolean): void;
   /** Name of the active backend, for the start event. */
   readonly backend: string;
   /**
-   * Load the checkpoint being resumed into `state` and return where it stopped; null when the
-   * run starts fresh. Throws a CheckpointError when the file does not fit the model.
+   * The callbacks that make @recur/train's fit a task run: resume from the checkpoint (inside an
+   * epoch too), progress events, a checkpoint after every epoch and on Ctrl-C, divergence checks
+   * (TrainingDivergedError) and --early-stopping. Pass them, and `signal`, to fit.
    */
-  restore(state: TrainState): Promise<FitProgress | null>;
-  /** Save a checkpoint (when the run has an output directory); returns its path or null. */
-  save(state: TrainState, progress: FitProgress, reason: 'epoch' | 'interrupt'): Promise<string | null>;
-}
-
-export interface TrainResult {
-  readonly interrupted: boolean;
-  readonly history: readonly EpochRecord[];
+  callbacks(options: TaskFitOptions): Callback[];
 }
 
 export interface Evaluation {
@@ -164,11 +170,13 @@ export interface TaskRun {
   readonly trainSize: number;
   /** JSON to store in checkpoints so `create(config, { state })` rebuilds this run. */
   state(): JsonValue;
-  /** Train up to config.epochs, resuming through context.restore; see `fit` for the usual loop. */
-  train(context: TrainContext): Promise<TrainResult>;
+  /** Train up to config.epochs with @recur/train's fit, given `context.callbacks(…)` and `context.signal`. */
+  train(context: TrainContext): Promise<unknown>;
   /** The model and the baseline on the test split. */
   evaluate(): Promise<Evaluation>;
   predict(input: string | null): Promise<Prediction>;
+  /** The model's forward arguments for one batch of real examples, for `recur summary` (@recur/train's summary); the caller disposes the tensors among them. */
+  summaryInput(): unknown[];
   /** Task-specific charts (forecast against actual, attention heatmaps) drawn after training. */
   plots?(): Promise<Plot[]>;
   /** Online use (`recur stream`): forecast a series value by value; tasks without it do not stream. */

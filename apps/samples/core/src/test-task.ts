@@ -1,10 +1,11 @@
-// A tiny task for tests of the runner and the fit loop: a Linear model learning y = 2x − 1 from
-// 64 points. Not exported from the package; tests import it by path.
+// A tiny task for tests of the runner and the task callbacks: a Linear model learning y = 2x − 1
+// from 64 points with @recur/train's fit. Not exported from the package; tests import it by path.
 
 import { Linear, mseLoss } from '@recur/cells';
 import { Adam, StepLR } from '@recur/optim';
 import { fromTypedArray, noGrad, scope } from '@recur/tensor';
-import { fit } from './fit.js';
+import { fit } from '@recur/train';
+import { taskBatches } from './task-batches.js';
 import type { Task, TaskConfig, TaskRun } from './task.js';
 
 type LineConfig = TaskConfig & { readonly points: number };
@@ -40,42 +41,47 @@ export const lineTask: Task<LineConfig> = {
         const optimizer = new Adam(model.parameters(), { lr: config.lr });
         const scheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
         const order = Array.from({ length: x.length }, (_, i) => i);
+        const data = taskBatches({
+          plan: (epoch) => {
+            // A different (deterministic) order each epoch, as a seeded DataLoader gives.
+            const rotated = [...order.slice(epoch % x.length), ...order.slice(0, epoch % x.length)];
+            return Array.from({ length: Math.ceil(rotated.length / config.batchSize) }, (_, b) =>
+              rotated.slice(b * config.batchSize, (b + 1) * config.batchSize),
+            );
+          },
+          make: (indices) => ({
+            input: fromTypedArray(
+              Float32Array.from(indices, (i) => x[i]!),
+              [indices.length, 1],
+            ),
+            target: fromTypedArray(
+              Float32Array.from(indices, (i) => 2 * x[i]! - 1),
+              [indices.length, 1],
+            ),
+          }),
+          dispose: (batch) => [batch.input, batch.target].forEach((t) => t.dispose()),
+        });
         try {
-          return await fit({
-            context,
-            model,
+          return await fit(model, {
+            train: data,
+            batchSize: data.size,
+            loss: (m, batch) => mseLoss(m.forward(batch.input), batch.target),
             optimizer,
             scheduler,
             epochs: config.epochs,
-            metric: lineTask.metric,
-            batchIndices: (epoch) => {
-              // A different (deterministic) order each epoch, as a seeded DataLoader gives.
-              const rotated = [...order.slice(epoch % x.length), ...order.slice(0, epoch % x.length)];
-              return Array.from({ length: Math.ceil(rotated.length / config.batchSize) }, (_, b) =>
-                rotated.slice(b * config.batchSize, (b + 1) * config.batchSize),
-              );
-            },
-            makeBatch: (indices) => ({
-              input: fromTypedArray(
-                Float32Array.from(indices, (i) => x[i]!),
-                [indices.length, 1],
-              ),
-              target: fromTypedArray(
-                Float32Array.from(indices, (i) => 2 * x[i]! - 1),
-                [indices.length, 1],
-              ),
-            }),
-            disposeBatch: (batch) => [batch.input, batch.target].forEach((t) => t.dispose()),
-            loss: (batch) => mseLoss(model.forward(batch.input), batch.target),
+            clipGradNorm: 1,
+            signal: context.signal,
             validate: async () => {
               const value = await mae();
-              return { loss: value, metrics: { mae: value } };
+              return { valLoss: value, mae: value };
             },
+            callbacks: context.callbacks({ batches: data.count }),
           });
         } finally {
           optimizer.dispose();
         }
       },
+      summaryInput: () => [fromTypedArray(x.slice(0, 4), [4, 1])],
       async evaluate() {
         return { metrics: { mae: await mae() }, baseline: { mae: 1 }, baselineName: 'always -1', higherIsBetter: { mae: false } };
       },

@@ -1,5 +1,5 @@
 // A g2p run: the encoder–decoder, the encoded splits, the vocabularies and the letter-rule
-// baseline. Trains with the shared fit loop (teacher forcing, cross-entropy over phoneme steps,
+// baseline. Trains with @recur/train's fit (teacher forcing, cross-entropy over phoneme steps,
 // Adam, StepLR, clipping; batches bucketed by word length); scores PER, WER and BLEU of greedy
 // (validation) or beam-search (test) output; predicts; draws one word's attention heatmap.
 
@@ -9,7 +9,7 @@ import { corpusBleu, corpusErrorRate } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
 import {
   InputError,
-  fit,
+  taskBatches,
   type Evaluation,
   type HeatmapPlot,
   type Metrics,
@@ -17,9 +17,9 @@ import {
   type Prediction,
   type TaskRun,
   type TrainContext,
-  type TrainResult,
 } from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
+import { fit, type FitResult } from '@recur/train';
 import { anyMatchMetrics } from './g2p-any-match.js';
 import { applyLetterRules, type LetterRules } from './g2p-baseline.js';
 import type { G2pAttention, G2pConfig } from './g2p-config.js';
@@ -130,7 +130,7 @@ export class G2pRun implements TaskRun {
     return crossEntropy(logits.reshape([-1, this.vocab.phonemes.size]), batch.targets, { ignoreIndex: IGNORE });
   }
 
-  async train(context: TrainContext): Promise<TrainResult> {
+  async train(context: TrainContext): Promise<FitResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const scheduler = new StepLR(optimizer, { stepSize: config.lrStepSize, gamma: config.lrGamma });
@@ -141,38 +141,46 @@ export class G2pRun implements TaskRun {
       seed: config.seed,
       bucketBy: (e) => e.source.length,
     });
+    const data = taskBatches({
+      plan: (epoch) => loader.batchIndices(epoch),
+      make: (indices) => this.collate(indices.map((i) => splits.train[i]!)),
+      dispose: (batch) => [batch.letters, batch.inputs, batch.targets].forEach((t) => t.dispose()),
+    });
     const validation = limit(splits.validation, config.validationLimit);
     try {
-      return await fit({
-        context,
-        model,
+      return await fit(model, {
+        train: data,
+        batchSize: data.size,
+        loss: (_, batch) => this.loss(batch),
         optimizer,
         scheduler,
         epochs: config.epochs,
-        metric: { name: 'per', higherIsBetter: false },
-        clipNorm: config.clipNorm,
-        batchIndices: (epoch) => loader.batchIndices(epoch),
-        makeBatch: (indices) => this.collate(indices.map((i) => splits.train[i]!)),
-        disposeBatch: (batch) => [batch.letters, batch.inputs, batch.targets].forEach((t) => t.dispose()),
-        loss: (batch) => this.loss(batch),
+        ...(config.clipNorm > 0 ? { clipGradNorm: config.clipNorm } : {}),
+        signal: context.signal,
         validate: async () => {
-          const loss = await this.teacherForcedLoss(validation);
+          const valLoss = await this.teacherForcedLoss(validation);
           const decoded = await this.decode(
             validation.map((e) => e.source),
             1,
           );
-          return {
-            loss,
-            metrics: g2pMetrics(
-              validation.map((e) => e.phonemes),
-              decoded.map((d) => this.vocab.decode(d.ids)),
-            ),
-          };
+          const metrics = g2pMetrics(
+            validation.map((e) => e.phonemes),
+            decoded.map((d) => this.vocab.decode(d.ids)),
+          );
+          return { valLoss, ...metrics };
         },
+        callbacks: context.callbacks({ batches: data.count }),
       });
     } finally {
       optimizer.dispose();
     }
+  }
+
+  /** The model's forward arguments (spellings, their lengths, teacher-forced phonemes) for the test split's first batch. */
+  summaryInput(): unknown[] {
+    const batch = this.collate(this.splits.test.slice(0, this.config.batchSize));
+    batch.targets.dispose();
+    return [batch.letters, batch.lengths, batch.inputs];
   }
 
   /** Mean cross-entropy per phoneme step of `examples`, teacher forced, in eval mode. */

@@ -1,6 +1,6 @@
 // A segment run: the character BiLSTM tagger (SequenceTagger from @recur/cells: Embedding →
 // packed bidirectional LSTM → Linear per step), the encoded splits and the vocabulary. Trains
-// with the shared fit loop; scores words as chunks (chunk F1) against the per-character rule.
+// with @recur/train's fit; scores words as chunks (chunk F1) against the per-character rule.
 
 import { SequenceTagger, crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader } from '@recur/datasets';
@@ -9,16 +9,16 @@ import { chunkF1 } from '@recur/metrics';
 import { Adam } from '@recur/optim';
 import {
   InputError,
-  fit,
+  taskBatches,
   type Evaluation,
   type Metrics,
   type OnnxExample,
   type Prediction,
   type TaskRun,
   type TrainContext,
-  type TrainResult,
 } from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
+import { fit, type FitResult } from '@recur/train';
 import type { SegmentConfig } from './segment-config.js';
 import { TAG_BEGIN, bioTags, taggedExamples, unigramRule, type SegmentVocab, type TaggedText } from './segment-data.js';
 
@@ -92,7 +92,7 @@ export class SegmentRun implements TaskRun {
     return this.vocab.toJSON();
   }
 
-  async train(context: TrainContext): Promise<TrainResult> {
+  async train(context: TrainContext): Promise<FitResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const loader = new DataLoader(new ArrayDataset([...splits.train]), {
@@ -101,32 +101,40 @@ export class SegmentRun implements TaskRun {
       seed: config.seed,
       bucketBy: (e) => e.ids.length,
     });
+    const data = taskBatches({
+      plan: (epoch) => loader.batchIndices(epoch),
+      make: (indices) => collate(indices.map((i) => splits.train[i]!)),
+      dispose: disposeBatch,
+    });
     try {
-      return await fit({
-        context,
-        model,
+      return await fit(model, {
+        train: data,
+        batchSize: data.size,
+        loss: (m, batch) => crossEntropy(m.forward(batch.inputs, batch.lengths).reshape([-1, 2]), batch.targets, { ignoreIndex: IGNORE }),
         optimizer,
         epochs: config.epochs,
-        metric: { name: 'f1', higherIsBetter: true },
-        clipNorm: config.clipNorm,
-        batchIndices: (epoch) => loader.batchIndices(epoch),
-        makeBatch: (indices) => collate(indices.map((i) => splits.train[i]!)),
-        disposeBatch,
-        loss: (batch) => crossEntropy(model.forward(batch.inputs, batch.lengths).reshape([-1, 2]), batch.targets, { ignoreIndex: IGNORE }),
+        ...(config.clipNorm > 0 ? { clipGradNorm: config.clipNorm } : {}),
+        signal: context.signal,
         validate: async () => {
           const scored = await this.tag(splits.validation);
-          return {
-            loss: scored.loss,
-            metrics: segmentMetrics(
-              splits.validation.map((e) => e.tags),
-              scored.tags,
-            ),
-          };
+          const metrics = segmentMetrics(
+            splits.validation.map((e) => e.tags),
+            scored.tags,
+          );
+          return { valLoss: scored.loss, ...metrics };
         },
+        callbacks: context.callbacks({ batches: data.count }),
       });
     } finally {
       optimizer.dispose();
     }
+  }
+
+  /** The model's forward arguments (character ids, lengths) for the test split's first batch. */
+  summaryInput(): unknown[] {
+    const batch = collate(this.splits.test.slice(0, this.config.batchSize));
+    batch.targets.dispose();
+    return [batch.inputs, batch.lengths];
   }
 
   /** Predicted tags of each example, and the mean cross-entropy per character. */

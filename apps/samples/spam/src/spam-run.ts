@@ -1,5 +1,5 @@
-// A spam run: the classifier, the encoded splits and the text encoder; trains with the shared
-// fit loop (Adam, StepLR, clipping; batches bucketed by length), evaluates accuracy and F1
+// A spam run: the classifier, the encoded splits and the text encoder; trains with
+// @recur/train's fit (Adam, StepLR, clipping; batches bucketed by length), evaluates accuracy and F1
 // (spam the positive class) against always predicting the majority class, and predicts.
 
 import { crossEntropy } from '@recur/cells';
@@ -8,16 +8,16 @@ import { accuracyScore, f1Score } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
 import {
   InputError,
-  fit,
+  taskBatches,
   type Evaluation,
   type Metrics,
   type OnnxExample,
   type Prediction,
   type TaskRun,
   type TrainContext,
-  type TrainResult,
 } from '@recur/sample-core';
 import { fromTypedArray, noGrad, scope } from '@recur/tensor';
+import { fit, type FitResult } from '@recur/train';
 import { attentionSummary, colourByAttention, type AttendedToken } from './spam-attention.js';
 import type { SpamConfig } from './spam-config.js';
 import { SpamClassifier } from './spam-model.js';
@@ -72,7 +72,7 @@ export class SpamRun implements TaskRun {
     return this.encoder.toJSON();
   }
 
-  async train(context: TrainContext): Promise<TrainResult> {
+  async train(context: TrainContext): Promise<FitResult> {
     const { config, model, splits } = this;
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const scheduler = new StepLR(optimizer, { stepSize: config.lrStepSize, gamma: config.lrGamma });
@@ -83,27 +83,38 @@ export class SpamRun implements TaskRun {
       seed: config.seed,
       bucketBy: (message) => message.ids.length,
     });
+    const data = taskBatches({
+      plan: (epoch) => loader.batchIndices(epoch),
+      make: (indices) => collate(indices.map((i) => splits.train[i]!)),
+      dispose: disposeBatch,
+    });
     try {
-      return await fit({
-        context,
-        model,
+      return await fit(model, {
+        train: data,
+        batchSize: data.size,
+        loss: (m, batch) => crossEntropy(m.forward(batch.inputs, batch.lengths), batch.targets),
         optimizer,
         scheduler,
         epochs: config.epochs,
-        metric: { name: 'f1', higherIsBetter: true },
-        clipNorm: config.clipNorm,
-        batchIndices: (epoch) => loader.batchIndices(epoch),
-        makeBatch: (indices) => collate(indices.map((i) => splits.train[i]!)),
-        disposeBatch,
-        loss: (batch) => crossEntropy(model.forward(batch.inputs, batch.lengths), batch.targets),
+        ...(config.clipNorm > 0 ? { clipGradNorm: config.clipNorm } : {}),
+        signal: context.signal,
         validate: async () => {
           const scored = await this.score(splits.validation);
-          return { loss: scored.loss, metrics: classificationMetrics(scored.truth, scored.predicted) };
+          return { valLoss: scored.loss, ...classificationMetrics(scored.truth, scored.predicted) };
         },
+        callbacks: context.callbacks({ batches: data.count }),
       });
     } finally {
       optimizer.dispose();
     }
+  }
+
+  /** The model's forward arguments (padded ids, lengths) for the test split's first batch. */
+  summaryInput(): unknown[] {
+    const batch = collate(this.splits.test.slice(0, this.config.batchSize));
+    batch.mask.dispose();
+    batch.targets.dispose();
+    return [batch.inputs, batch.lengths];
   }
 
   /** Spam probabilities and predicted classes of `messages`, with their mean cross-entropy. */

@@ -7,7 +7,7 @@ import { meanAbsoluteError, meanAbsolutePercentageError, rootMeanSquaredError } 
 import { Adam } from '@recur/optim';
 import {
   InputError,
-  fit,
+  taskBatches,
   type Evaluation,
   type LinePlot,
   type Metrics,
@@ -16,9 +16,8 @@ import {
   type StreamOptions,
   type TaskRun,
   type TrainContext,
-  type TrainResult,
 } from '@recur/sample-core';
-import { TruncatedBPTT } from '@recur/train';
+import { TruncatedBPTT, fit, type FitResult } from '@recur/train';
 import { fromTypedArray, noGrad, type Tensor } from '@recur/tensor';
 import type { StreamConfig } from './stream-config.js';
 import { SEASON, STEP_FEATURES, seriesSteps, type SeriesSteps, type Standardizer } from './stream-data.js';
@@ -102,58 +101,69 @@ export class StreamRun implements TaskRun {
     };
   }
 
-  async train(context: TrainContext): Promise<TrainResult> {
+  async train(context: TrainContext): Promise<FitResult> {
     const { config, model } = this;
     if (this.rowLength < 1)
       throw new InputError(`stream: ${this.#steps.corrections.length} training steps cannot fill ${config.batchSize} rows`);
     const optimizer = new Adam(model.parameters(), { lr: config.lr });
     const stream = new RecurrentStream(model, { batchSize: config.batchSize });
-    let check: (loss: number, gradNorm: number | null) => void = () => {};
+    // fit's afterBackward of the batch being learned: its callbacks check each update before its step.
+    let afterBackward: (loss: number, gradNorm?: number) => Promise<void> = async () => {};
     const trainer = new TruncatedBPTT(stream, {
       optimizer,
       loss: mseLoss,
       k1: config.seqLen,
       clipNorm: config.clipNorm,
-      beforeStep: ({ loss, gradNorm }) => check(loss, gradNorm),
+      beforeStep: ({ loss, gradNorm }) => afterBackward(loss, gradNorm ?? undefined),
     });
     // Chunks run in order so the carried state means something; every epoch starts from zeros.
     const plan = Array.from({ length: this.trainSize }, (_, k) => [k]);
     const last = this.trainSize - 1;
+    const data = taskBatches<Chunk>({
+      plan: () => plan,
+      make: ([index]) => this.#chunk(index!),
+      dispose: (chunk) => {
+        chunk.inputs.dispose();
+        chunk.targets.dispose();
+      },
+    });
     try {
-      return await fit<Chunk>({
-        context,
-        model,
-        optimizer,
-        epochs: config.epochs,
-        metric: { name: 'mae', higherIsBetter: false },
-        batchIndices: () => plan,
-        makeBatch: ([index]) => this.#chunk(index!),
-        disposeBatch: (chunk) => {
-          chunk.inputs.dispose();
-          chunk.targets.dispose();
-        },
-        update: async (chunk, guard) => {
-          check = guard;
+      return await fit(model, {
+        train: data,
+        batchSize: data.size,
+        trainStep: async (_, chunk, hook) => {
+          afterBackward = hook;
           if (chunk.index === 0) trainer.reset();
           const result = await trainer.step(chunk.inputs, chunk.targets);
           result.output.dispose();
           if (chunk.index === last) await trainer.flush();
           return result.loss;
         },
+        optimizer,
+        epochs: config.epochs,
+        signal: context.signal,
         validate: async () => {
           const replay = await this.replay(this.series.validationFrom, this.series.testFrom, { learn: false });
           const scaled = (x: readonly number[]) => x.map((v) => (v - this.scale.mean) / this.scale.std);
           const z = scaled(replay.actual);
           const predicted = scaled(replay.model);
-          const loss = z.reduce((sum, v, i) => sum + (v - predicted[i]!) ** 2, 0) / Math.max(1, z.length);
-          return { loss, metrics: scores(replay.actual, replay.model) };
+          const valLoss = z.reduce((sum, v, i) => sum + (v - predicted[i]!) ** 2, 0) / Math.max(1, z.length);
+          return { valLoss, ...scores(replay.actual, replay.model) };
         },
+        callbacks: context.callbacks({ batches: data.count }),
       });
     } finally {
       trainer.dispose();
       stream.dispose();
       optimizer.dispose();
     }
+  }
+
+  /** The model's forward arguments (the first training chunk, a zero state) for `recur summary`. */
+  summaryInput(): unknown[] {
+    const chunk = this.#chunk(0);
+    chunk.targets.dispose();
+    return [chunk.inputs, this.model.initialState(this.config.batchSize)];
   }
 
   /**

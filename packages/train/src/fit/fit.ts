@@ -13,22 +13,15 @@ import type { BatchInfo, Callback, DataSource, FitContext, FitModel, FitOptimize
 export interface FitOptions<M extends FitModel, B> {
   readonly train: DataSource<B>;
   readonly validation?: DataSource<B>;
-  /** The batch's mean loss as a scalar tensor (runs inside a scope: intermediates are freed). Required unless `trainStep` is given. */
-  readonly loss?: (model: M, batch: B) => Tensor;
-  /**
-   * Instead of `loss`: your own update of a batch, for trainers that own their forward, backward,
-   * clipping and optimizer step (TruncatedBPTT). Call `afterBackward(loss, gradNorm?)` between
-   * each backward and its optimizer step, so callbacks see the gradients (terminateOnNonFinite);
-   * resolve to the batch's mean loss. Not with `clipGradNorm` (the trainer clips) or `validation`.
-   */
-  readonly trainStep?: (model: M, batch: B, afterBackward: (loss: number, gradNorm?: number) => Promise<void>) => Promise<number>;
+  /** The batch's mean loss as a scalar tensor (runs inside a scope: intermediates are freed). */
+  readonly loss: (model: M, batch: B) => Tensor;
   readonly optimizer: FitOptimizer;
   /** A scheduler stepped once per epoch, or `{ scheduler, interval: 'epoch' | 'batch' | 'plateau', monitor? }`. */
   readonly scheduler?: FitScheduler | ScheduleOptions;
   readonly epochs: number;
   /** Max total gradient norm (clip_grad_norm_); absent: no clipping. */
   readonly clipGradNorm?: number;
-  readonly callbacks?: readonly Callback<M>[];
+  readonly callbacks?: readonly Callback<NoInfer<M>>[];
   /** Aborting stops fit between batches with the signal's reason. */
   readonly signal?: AbortSignal;
   /** A batch's number of samples: epoch losses become per-sample means (default: every batch weighs 1). */
@@ -40,6 +33,29 @@ export interface FitOptions<M extends FitModel, B> {
    */
   readonly validate?: (model: M, epoch: number) => Logs | Promise<Logs>;
 }
+
+/**
+ * Your own update of a batch, for trainers that own their forward, backward, clipping and
+ * optimizer step (TruncatedBPTT). Call `afterBackward(loss, gradNorm?)` between each backward and
+ * its optimizer step, so callbacks see the gradients (terminateOnNonFinite); resolve to the
+ * batch's mean loss.
+ */
+export type TrainStep<M extends FitModel, B> = (
+  model: M,
+  batch: B,
+  afterBackward: (loss: number, gradNorm?: number) => Promise<void>,
+) => Promise<number>;
+
+/** fit's options with a `trainStep` in place of `loss` (no `clipGradNorm`: the trainer clips; no `validation`: score in `validate`). */
+export type TrainStepFitOptions<M extends FitModel, B> = Omit<FitOptions<M, B>, 'loss' | 'clipGradNorm' | 'validation'> & {
+  readonly trainStep: TrainStep<M, B>;
+};
+
+/** Either kind of options, as fit reads them. */
+type AnyFitOptions<M extends FitModel, B> = Omit<FitOptions<M, B>, 'loss'> & {
+  readonly loss?: FitOptions<M, B>['loss'];
+  readonly trainStep?: TrainStep<M, B>;
+};
 
 export interface FitResult {
   /** One record per finished epoch (loss, valLoss, lr and what callbacks added). */
@@ -103,7 +119,7 @@ function eventLoopTurns(): () => Promise<void> {
 }
 const HOOKS = ['onTrainBegin', 'onEpochBegin', 'onAfterBackward', 'onBatchEnd', 'onEpochEnd', 'onTrainEnd', 'stateDict', 'loadStateDict'];
 
-function checkSchedule(scheduler: FitOptions<FitModel, unknown>['scheduler'], hasValidation: boolean): ScheduleOptions | undefined {
+function checkSchedule(scheduler: AnyFitOptions<FitModel, unknown>['scheduler'], hasValidation: boolean): ScheduleOptions | undefined {
   if (scheduler === undefined) return undefined;
   if (scheduler !== null && typeof scheduler === 'object' && 'interval' in scheduler) {
     const s = checkOptions('fit: scheduler', scheduler, ['scheduler', 'interval', 'monitor']);
@@ -120,7 +136,7 @@ function checkSchedule(scheduler: FitOptions<FitModel, unknown>['scheduler'], ha
   return { scheduler: scheduler as FitScheduler, interval: 'epoch' };
 }
 
-function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M, B>): ScheduleOptions | undefined {
+function checkFitOptions<M extends FitModel, B>(model: M, options: AnyFitOptions<M, B>): ScheduleOptions | undefined {
   checkOptions('fit', options, FIT_KEYS);
   if (model === null || typeof model !== 'object' || typeof model.namedParameters !== 'function') {
     throw new ValueError(`fit: expected a model (a Module: namedParameters, stateDict, train); got ${describeValue(model)}`);
@@ -162,7 +178,7 @@ function checkFitOptions<M extends FitModel, B>(model: M, options: FitOptions<M,
   return checkSchedule(options.scheduler, options.validation !== undefined);
 }
 
-function checkStep<M extends FitModel, B>(options: FitOptions<M, B>): void {
+function checkStep<M extends FitModel, B>(options: AnyFitOptions<M, B>): void {
   const { loss, trainStep } = options;
   if (trainStep === undefined) {
     if (typeof loss !== 'function')
@@ -215,7 +231,10 @@ function checkedSize(size: number, where: string): number {
 }
 
 /** Train `model` for `epochs`; resolves to the history of epoch logs. */
-export async function fit<M extends FitModel, B>(model: M, options: FitOptions<M, B>): Promise<FitResult> {
+export function fit<M extends FitModel, B>(model: M, options: FitOptions<M, B>): Promise<FitResult>;
+/** Train with your own update per batch (`trainStep`, e.g. TruncatedBPTT's) in place of loss → backward → clip → step. */
+export function fit<M extends FitModel, B>(model: M, options: TrainStepFitOptions<M, B>): Promise<FitResult>;
+export async function fit<M extends FitModel, B>(model: M, options: AnyFitOptions<M, B>): Promise<FitResult> {
   const schedule = checkFitOptions(model, options);
   const { train, validation, loss, trainStep, optimizer, epochs, clipGradNorm, signal, batchSize, validate } = options;
   const turn = eventLoopTurns();

@@ -1,6 +1,14 @@
 // The training API: fit / evaluate / predict, callbacks, summary.
 
-export { fit, type FitOptions, type FitResult, type LoopContext, type ResumeState } from './fit.js';
+export {
+  fit,
+  type FitOptions,
+  type FitResult,
+  type LoopContext,
+  type ResumeState,
+  type TrainStep,
+  type TrainStepFitOptions,
+} from './fit.js';
 export { evaluate, predict, type EvaluateOptions, type PredictOptions } from './evaluate.js';
 export { earlyStopping, type EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 export { checkpoint, type Checkpoint, type CheckpointOptions } from './checkpoint.js';

@@ -42,18 +42,19 @@ describe('fit with a trainStep', () => {
     expect(seen).toHaveLength(12);
   });
 
+  // The types refuse these mixes too; JavaScript callers get ValueErrors.
   it('refuses a trainStep with loss, clipGradNorm or validation, and a step that resolves to no number', async () => {
     const m = model();
     const optimizer = new SGD(m.parameters(), { lr: 0.1 });
     const trainStep = async () => 1;
     const base = { train: regressionData(), optimizer, epochs: 1, trainStep };
-    await expect(fit(m, { ...base, loss })).rejects.toThrow(new ValueError("fit: give 'loss' or 'trainStep', not both"));
-    await expect(fit(m, { ...base, clipGradNorm: 1 })).rejects.toThrow(/'clipGradNorm' does not apply to a trainStep/);
-    await expect(fit(m, { ...base, validation: [] })).rejects.toThrow(/'validation' needs 'loss'/);
+    await expect(fit(m, { ...base, loss } as never)).rejects.toThrow(new ValueError("fit: give 'loss' or 'trainStep', not both"));
+    await expect(fit(m, { ...base, clipGradNorm: 1 } as never)).rejects.toThrow(/'clipGradNorm' does not apply to a trainStep/);
+    await expect(fit(m, { ...base, validation: [] } as never)).rejects.toThrow(/'validation' needs 'loss'/);
     await expect(fit(m, { ...base, trainStep: async () => 'x' as never })).rejects.toThrow(
       /trainStep must resolve to the batch's loss \(a number\); got "x" at epoch 0, batch 0/,
     );
-    await expect(fit(m, { train: [], optimizer, epochs: 1 })).rejects.toThrow(/'loss' must be a function/);
+    await expect(fit(m, { train: [], optimizer, epochs: 1 } as never)).rejects.toThrow(/'loss' must be a function/);
   });
 });
 
