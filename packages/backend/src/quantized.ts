@@ -19,8 +19,9 @@ export interface QuantizedKernels<B extends BackendBuffer = BackendBuffer> {
   /**
    * out[M, N] (+)= x[M, K] · Wᵀ with W[n, k] = q[n, k]·scales[n]; `weight` int32 [N, ⌈K/4⌉]
    * packed int8, `scales` float32 [N], x and out float32. A backend may quantise each row of x
-   * to 16 bits (symmetric, scale max|x_m|/32767) for integer dot products: the error of out[m, n]
-   * is then at most ½·(max|x_m|/32767)·Σ_k |W[n, k]|.
+   * to R ≥ 16256 levels a side (symmetric, step max|x_m|/R) for integer dot products: the error
+   * of out[m, n] is then at most ½·(max|x_m|/R)·Σ_k |W[n, k]| (CPU: R = 32767; WebGPU's
+   * dot4I8Packed path: R = 16256, two int8 parts).
    */
   int8Linear?(x: View<B>, weight: View<B>, scales: View<B>, out: View<B>, accumulate: boolean): void;
   /** out[N, K] float32 = q[n, k]·scales[n] from `weight` int32 [N, ⌈K/4⌉] packed int8 (exact). */

@@ -21,6 +21,8 @@ export { ModelFileError, type ModelFileErrorReason } from './model-file/errors.j
 export {
   quantizeDynamic,
   quantizeModule,
+  quantizeStructure,
+  quantizedPaths,
   QUANTIZABLE_MODULE_TYPES,
   type QuantizeDynamicOptions,
   type QuantizableModuleType,
