@@ -215,7 +215,7 @@ export class CpuMemory {
   #block(bytes: number): Block | null {
     if (bytes === 0) return null;
     const runtime = this.#wasm();
-    if (!runtime?.shared || runtime.blockUsage.used + bytes > this.#limit) return null;
+    if (!runtime?.shared || runtime.blockBytesInUse + bytes > this.#limit) return null;
     const offset = runtime.allocate(bytes);
     return offset === null ? null : { runtime, offset };
   }

@@ -214,7 +214,7 @@ describe('packed-weight cache', () => {
       // Ever larger scratch requests (wide LSTM cells) go past the packed blocks, which stay put.
       if (round === 0) continue;
       const rows = 150 << round;
-      expect(r.context.wasm()!.blockUsage.used).toBeGreaterThan(0);
+      expect(r.context.wasm()!.blockBytesInUse).toBeGreaterThan(0);
       const H = 512;
       const gates = r.view([rows, 4 * H], values(random, rows * 4 * H));
       const c = r.view([rows, H], values(random, rows * H));

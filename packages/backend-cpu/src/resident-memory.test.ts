@@ -12,6 +12,10 @@ import { CpuMemory, residentBytes, residentOffset, type CpuBuffer } from './memo
 import type { CpuView } from './test-helpers.js';
 import { WasmRuntime } from './wasm-runtime.js';
 import { createCpuBackend } from './index.js';
+import type { GemmProblem } from './gemm.js';
+import { ThreadPool } from './thread-pool.js';
+import { blockedGemm } from './wasm-gemm.js';
+import { threadedGemm } from './wasm-gemm-threads.js';
 
 interface Rig {
   readonly runtime: WasmRuntime;
@@ -171,6 +175,62 @@ describe('resident cpu buffers', () => {
     r.matmul.run(r.context, left, w, right);
     expect(read(r, shared).slice(64)).toEqual(read(host, hostOut));
   });
+
+  it.skipIf(!ThreadPool.supported())(
+    'in place on one thread give the bits of the threaded (staged) product',
+    async () => {
+      const random = mulberry32(31);
+      const poolRuntime = WasmRuntime.create({ shared: true, fusedMultiplyAdd: false });
+      const pool = new ThreadPool(3, () => poolRuntime);
+      try {
+        const until = Date.now() + 30_000;
+        while (pool.ready() < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(pool.ready()).toBe(2);
+        for (const [M, K, N, accumulate] of [
+          [64, 800, 520, true],
+          [37, 200, 1024, false],
+          [1, 1024, 4096, true],
+        ] as const) {
+          const r = rig(true);
+          const a = r.view([M, K], values(random, M * K));
+          const b = r.view([N, K], values(random, N * K));
+          const init = values(random, M * N);
+          const [c1, c2] = [r.view([M, N], init), r.view([M, N], init)];
+          const problem = (c: CpuView): GemmProblem => ({
+            M,
+            N,
+            K,
+            a: r.memory.readArray(a.buffer, 'a') as Float32Array,
+            b: r.memory.readArray(b.buffer, 'b') as Float32Array,
+            c: r.memory.readArray(c.buffer, 'c') as Float32Array,
+            rowA: Int32Array.from({ length: M }, (_, i) => i * K),
+            colB: Int32Array.from({ length: N }, (_, j) => j * K),
+            rowC: Int32Array.from({ length: M }, (_, i) => i * N),
+            colC: Int32Array.from({ length: N }, (_, j) => j),
+            strideAK: 1,
+            strideBK: 1,
+            accumulate,
+            resident: {
+              a: residentOffset(a.buffer),
+              b: residentOffset(b.buffer),
+              c: residentOffset(c.buffer),
+              cSize: M * N,
+              cFloats: residentBytes(c.buffer) / 4,
+            },
+          });
+          const before = r.runtime.stats.stagedBytes;
+          expect(blockedGemm(r.runtime, problem(c1))).toBe(true);
+          // Only rows past the last whole MR strip (37 = 9·4 + 1: one row) are staged; one row is a GEMV.
+          expect(r.runtime.stats.stagedBytes - before, `${M}×${K}·${K}×${N}`).toBe(M === 1 ? 0 : (M % 4) * N * 4);
+          expect(threadedGemm(pool, problem(c2))).toBe(true);
+          expect(read(r, c1), `${M}×${K}·${K}×${N}`).toEqual(read(r, c2));
+        }
+      } finally {
+        pool.dispose();
+      }
+    },
+    60_000,
+  );
 
   it('are what createCpuBackend hands out, and the backend works on them after many allocations', () => {
     const backend = createCpuBackend({ threads: 1 });

@@ -226,15 +226,16 @@ export function blockedGemm(runtime: WasmRuntime, p: GemmProblem): boolean {
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
         packBlock(runtime, heap, atA, atStage, a, ic, mc, pc, kc, MR);
-        const direct = cInPlace(p, ic, mc, jc, nc, unit, false);
-        if (direct) {
-          gemmBlock(atA * 4, panel * 4, direct[0], mc, ncPadded, kc, direct[1], add);
-          continue;
-        }
-        const atBlock = atC + (K === kcMax ? 0 : ic * ldc);
-        if (preload) preloadC(runtime, p, heap, atBlock, ldc, ic, mc, jc, nc);
-        gemmBlock(atA * 4, panel * 4, atBlock * 4, roundUp(mc, MR), ncPadded, kc, ldc * 4, add);
-        if (last) finish(runtime, p, heap, atBlock, ldc, ic, mc, jc, nc, unit, p.accumulate && !preload);
+        // Whole MR-row strips store into a resident C in place; the last few rows (< MR) are staged.
+        const full = mc - (mc % MR);
+        const direct = full > 0 ? cInPlace(p, ic, full, jc, nc, unit, false) : null;
+        if (direct) gemmBlock(atA * 4, panel * 4, direct[0], full, ncPadded, kc, direct[1], add);
+        const first = direct ? full : 0;
+        if (first === mc) continue;
+        const atBlock = atC + (K === kcMax ? 0 : (ic + first) * ldc);
+        if (preload) preloadC(runtime, p, heap, atBlock, ldc, ic + first, mc - first, jc, nc);
+        gemmBlock((atA + first * kc) * 4, panel * 4, atBlock * 4, roundUp(mc - first, MR), ncPadded, kc, ldc * 4, add);
+        if (last) finish(runtime, p, heap, atBlock, ldc, ic + first, mc - first, jc, nc, unit, p.accumulate && !preload);
       }
     }
   }

@@ -235,9 +235,9 @@ export class WasmRuntime {
     return this.#blocks?.sizeOf(offset);
   }
 
-  /** Bytes in live blocks, and the end of the highest block (for tests and profiles). */
-  get blockUsage(): { readonly used: number; readonly top: number; readonly base: number } {
-    return { used: this.#blocks?.usedBytes ?? 0, top: this.#blocks?.top ?? 0, base: this.#blocks?.base ?? 0 };
+  /** Bytes in live blocks. */
+  get blockBytesInUse(): number {
+    return this.#blocks?.usedBytes ?? 0;
   }
 
   /** Memory for at least `floats` floats in all; false when it cannot grow that far. */
