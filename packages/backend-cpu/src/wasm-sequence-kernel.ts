@@ -1,7 +1,7 @@
 // Whole-sequence LSTM / GRU walks as wasm functions (fused-sequence.ts drives them): one call runs
-// every step of a layer-direction at batch 1 — h_{t−1}·W_hhᵀ by gemvBlock on W_hh's packed strips
-// (resident for the whole walk), then the fused cell kernel — calling the very functions the
-// per-step path calls, in the same order, so the results are bitwise the per-step path's. The
+// every step of a layer-direction at batch 1 — h_{t−1}·W_hhᵀ on W_hh's packed strips (gemvProduct:
+// gemvBlock per k and column block as matmul's one-row path runs it), then the fused cell kernel —
+// calling the very functions the per-step path calls, in its order, so results are bitwise its. The
 // backward walks back: cell backward, then dh_{t−1} = dY_{t−1} (+ direct) + dG_t·W_hh. H hidden,
 // G gate blocks (LSTM 4, GRU 3); pointers are byte addresses, steps between rows signed byte deltas.
 
