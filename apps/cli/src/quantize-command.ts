@@ -28,6 +28,11 @@ export async function quantizeCommand(path: string, flags: QuantizeFlags, io: Io
   await selectBackend(flags.backend, (message) => io.stderr.write(`warning: ${message}\n`));
   const { task, checkpoint, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
+    // Quantised layers are inference-only; a task that learns online (its evaluation too) needs float weights.
+    if (dtype !== 'float32' && run.openStream)
+      throw new UsageError(
+        `${path}: task '${task.name}' learns online (recur stream --learn and its evaluation), which needs float32 weights; use --dtype float32 (with --prune)`,
+      );
     let pruned: { fraction: number; zeros: number; size: number } | null = null;
     if (flags.prune !== undefined && flags.prune > 0) {
       const report = globalUnstructured(weightMatrices(run.model), { amount: flags.prune });

@@ -90,6 +90,18 @@ describe('recur quantize', () => {
     expect((await runCli(['predict', truncated, 'hello'])).code).toBe(2);
   }, 300_000);
 
+  it('a task that learns online (stream) is refused int8 and float16 (exit 2), and pruned as float32', async () => {
+    const out = join(dir, 'stream');
+    expect((await runCli(['train', 'stream', '--quick', '--epochs', '1', '--no-plots', '--out', out])).code).toBe(0);
+    const streamCheckpoint = join(out, 'checkpoint.safetensors');
+    const refused = await runCli(['quantize', streamCheckpoint, '--dtype', 'int8', '--out', join(dir, 'stream-int8.safetensors')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/task 'stream' learns online .* needs float32 weights; use --dtype float32/);
+    const pruned = join(dir, 'stream-pruned.safetensors');
+    expect((await runCli(['quantize', streamCheckpoint, '--dtype', 'float32', '--prune', '0.3', '--out', pruned])).code).toBe(0);
+    expect((await evaluate(pruned)).model.dtype).toBe('float32');
+  }, 300_000);
+
   it('refuses a bad --dtype or --prune before reading anything (exit 2)', async () => {
     const wrong = await runCli(['quantize', checkpoint, '--dtype', 'int4', '--out', join(dir, 'x')]);
     expect(wrong.code).toBe(2);
