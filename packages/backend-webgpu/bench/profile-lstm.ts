@@ -7,7 +7,8 @@
 // the CPU time spent inside backend calls (encoding) and in device calls (buffers, pipelines,
 // bind groups, submits), and (2) records every kernel call of one iteration as view metadata and
 // replays the calls kind by kind on fresh buffers, flushing and awaiting after each kind: that
-// is the GPU time by kernel kind (matmul, fused cell fwd/bwd, elementwise, reduce, …).
+// is the GPU time by kernel kind (matmul, fused cell fwd/bwd, whole-sequence walk, elementwise, reduce, …),
+// measured by timestamp queries too where the adapter has 'timestamp-query' (WebGPUBackend.timing).
 //
 // Run from packages/backend-webgpu:
 //   node bin/recur-node.js --conditions=@recur/source --import tsx bench/profile-lstm.ts [--only W1|W2]
@@ -114,11 +115,18 @@ function instrumentKernels(backend: WebGPUBackend): void {
   b.free = timed('backend.free', b.free!, backend);
 }
 
+/** Per kernel kind: calls, wall ms (flush + await) and, where the device has timestamp queries, GPU ms of its passes. */
+interface KindTime {
+  calls: number;
+  ms: number;
+  gpuMs: number | null;
+}
+
 /** Replay the recorded calls of each kind on fresh buffers; returns ms of GPU+encode time per kind. */
-async function replay(backend: WebGPUBackend, calls: Recorded[], reps: number): Promise<Map<string, { calls: number; ms: number }>> {
+async function replay(backend: WebGPUBackend, calls: Recorded[], reps: number): Promise<Map<string, KindTime>> {
   const byKind = new Map<string, Recorded[]>();
   for (const call of calls) byKind.set(call.kind, [...(byKind.get(call.kind) ?? []), call]);
-  const result = new Map<string, { calls: number; ms: number }>();
+  const result = new Map<string, KindTime>();
   const raw = backend as unknown as Record<string, unknown>;
   for (const [kind, list] of byKind) {
     // One fresh buffer per original buffer, so aliasing between operands is kept.
@@ -131,9 +139,14 @@ async function replay(backend: WebGPUBackend, calls: Recorded[], reps: number): 
       }
       return mapped;
     };
+    // The whole-sequence ops take one object of views (and arrays of views): mapped member by member.
     const mapArg = (x: unknown): unknown => {
       if (isView(x)) return { ...x, buffer: fresh(x.buffer) };
       if (isBuffer(x)) return fresh(x);
+      if (Array.isArray(x)) return x.map(mapArg);
+      if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
+        return Object.fromEntries(Object.entries(x).map(([key, value]) => [key, mapArg(value)]));
+      }
       return x;
     };
     const prepared = list.map((call) => ({ call, args: call.args.map(mapArg) }));
@@ -151,10 +164,13 @@ async function replay(backend: WebGPUBackend, calls: Recorded[], reps: number): 
     const probe = [...buffers.values()][0] as Parameters<WebGPUBackend['read']>[0];
     run(); // warm: pipelines, zeroing of the fresh buffers
     await backend.read(probe, 0, 1);
+    backend.timing?.start();
     const start = performance.now();
     for (let r = 0; r < reps; r++) run();
     await backend.read(probe, 0, 1);
-    result.set(kind, { calls: list.length, ms: (performance.now() - start) / reps });
+    const ms = (performance.now() - start) / reps;
+    const timed = await backend.timing?.stop();
+    result.set(kind, { calls: list.length, ms, gpuMs: timed ? timed.nanoseconds / 1e6 / reps : null });
     for (const buffer of buffers.values()) backend.free(buffer as Parameters<WebGPUBackend['free']>[0]);
   }
   return result;
@@ -232,13 +248,18 @@ async function profile(name: string, make: () => () => Promise<void>, backend: W
   console.log(`  ${'all kernel calls (encoding, incl. device calls)'.padEnd(44)}${fmt(kernelCpu)}`);
   const reps = Number(args.get('reps') ?? 1);
   const gpu = await replay(backend, calls, reps);
-  console.log(`GPU replay by kernel kind (ms per iteration, flush+await per kind; calls):`);
+  const stamped = backend.timing !== undefined;
+  console.log(
+    `GPU replay by kernel kind (ms per iteration: wall with flush+await per kind${stamped ? ', then GPU time from timestamp queries' : ''}; calls):`,
+  );
   let total = 0;
+  let totalGpu = 0;
   for (const [kind, t] of [...gpu].sort((a, b) => b[1].ms - a[1].ms)) {
     total += t.ms;
-    console.log(`  ${kind.padEnd(44)}${fmt(t.ms)}  ${String(t.calls).padStart(6)}`);
+    totalGpu += t.gpuMs ?? 0;
+    console.log(`  ${kind.padEnd(44)}${fmt(t.ms)}${t.gpuMs === null ? '' : fmt(t.gpuMs)}  ${String(t.calls).padStart(6)}`);
   }
-  console.log(`  ${'sum of kinds'.padEnd(44)}${fmt(total)}`);
+  console.log(`  ${'sum of kinds'.padEnd(44)}${fmt(total)}${stamped ? fmt(totalGpu) : ''}`);
 }
 
 const backend = await createWebGPUBackend();

@@ -68,7 +68,9 @@ async function requestDevice(adapter: GPUAdapter): Promise<GPUDevice> {
     maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
   };
   try {
-    return await adapter.requestDevice({ requiredLimits, label: 'recur' });
+    // Timestamp queries only serve profiling (WebGPUBackend.timing); a device without them works the same.
+    const requiredFeatures: GPUFeatureName[] = adapter.features.has('timestamp-query') ? ['timestamp-query'] : [];
+    return await adapter.requestDevice({ requiredLimits, requiredFeatures, label: 'recur' });
   } catch (error) {
     throw new BackendError(`webgpu: requestDevice failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -14,6 +14,7 @@ import { gather, scatterAdd } from './indexing.js';
 import { KernelContext } from './kernel-context.js';
 import { matmul } from './matmul.js';
 import { GpuMemory, type WebGPUBuffer } from './memory.js';
+import { PassTimer, type PassTiming } from './pass-timer.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { hasPackedDot, quantizedKernels } from './quantized.js';
 import { random } from './random.js';
@@ -52,6 +53,11 @@ export interface WebGPUBackend extends BackendV1<WebGPUBuffer> {
   /** The limits kernels are planned with (the device's, lowered by options.limits). */
   readonly limits: { readonly maxComputeWorkgroupsPerDimension: number; readonly maxBufferBytes: number };
   stats(): WebGPUStats;
+  /**
+   * Where the device has 'timestamp-query': GPU time of the work recorded between start() and
+   * stop() (stop flushes), summed over compute passes. For profiling (bench/profile-lstm.ts).
+   */
+  readonly timing?: { start(): void; stop(): Promise<PassTiming> };
   /** Release every buffer (and the device, when the backend created it); later calls throw. */
   dispose(): void;
 }
@@ -93,6 +99,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     maxPooledBytes: options.maxPooledBytes ?? DEFAULT_POOLED_BYTES,
   });
   const pipelines = new PipelineCache(device);
+  const timer = device.features.has('timestamp-query') ? new PassTimer(device) : null;
   const context = new KernelContext(memory, queue, pipelines, health);
   // Every kernel call first checks that the device is still usable.
   const guarded =
@@ -121,6 +128,20 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     },
     memory: (): BackendMemoryInfo => memory.memory(),
     stats: () => ({ ...memory.poolStats(), pipelines: pipelines.size, ...queue.counts }),
+    ...(timer && {
+      timing: {
+        start: () => {
+          queue.flush();
+          queue.timer = timer;
+          timer.start();
+        },
+        stop: () => {
+          queue.flush();
+          queue.timer = null;
+          return timer.stop();
+        },
+      },
+    }),
     dispose: () => {
       if (health.disposed) return;
       health.markDisposed();
@@ -131,6 +152,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
       const destroy = (): void => {
         release();
         queue.destroy();
+        timer?.destroy();
         if (ownsDevice) device.destroy();
         keepAlive = undefined;
       };

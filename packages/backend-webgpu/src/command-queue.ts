@@ -5,6 +5,7 @@
 
 import { planGrid } from './dispatch-grid.js';
 import { BufferUsage } from './gpu-flags.js';
+import type { PassTimer } from './pass-timer.js';
 
 /** Uniform-buffer offsets must be multiples of minUniformBufferOffsetAlignment (256 on every device). */
 const SLOT_ALIGN = 256;
@@ -36,6 +37,8 @@ export class CommandQueue {
   readonly #bindGroups = new Map<string, GPUBindGroup>();
   readonly #ids = new WeakMap<object, number>();
   #nextId = 0;
+  /** Profiling only: times every compute pass while it runs (pass-timer.ts). */
+  timer: PassTimer | null = null;
 
   constructor(
     readonly device: GPUDevice,
@@ -134,6 +137,7 @@ export class CommandQueue {
     const encoder = this.#encoder;
     if (encoder === null) return;
     this.#endPass();
+    this.timer?.resolve(encoder);
     if (this.#used > 0) this.device.queue.writeBuffer(this.#arena, 0, this.#host, 0, this.#used / 4);
     if (this.#uploaded > 0) this.device.queue.writeBuffer(this.#uploads, 0, this.#uploadHost, 0, this.#uploaded);
     this.device.queue.submit([encoder.finish()]);
@@ -193,7 +197,7 @@ export class CommandQueue {
   }
 
   #computePass(): GPUComputePassEncoder {
-    if (this.#pass === null) this.#pass = this.#commands().beginComputePass();
+    if (this.#pass === null) this.#pass = this.#commands().beginComputePass(this.timer?.passDescriptor());
     return this.#pass;
   }
 

@@ -11,5 +11,6 @@
 export { createWebGPUBackend, webgpu, type WebGPUBackend, type WebGPUBackendOptions, type WebGPUStats } from './backend.js';
 export type { WebGPUBuffer } from './memory.js';
 export type { PoolStats } from './buffer-pool.js';
+export type { PassTiming } from './pass-timer.js';
 export { planGrid, type GridChunk } from './dispatch-grid.js';
 export { bucketBytes } from './buffer-pool.js';
