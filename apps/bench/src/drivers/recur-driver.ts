@@ -19,6 +19,7 @@ import {
 import { Adam } from '@recur/optim';
 import { packPaddedSequence, type PackedSequence } from '@recur/sequence';
 import {
+  getBackend,
   matmul,
   memory,
   noGrad,
@@ -81,11 +82,25 @@ function prepareMatmul(shape: Extract<CaseShape, { kind: 'matmul' }>): Iteration
   });
 }
 
+/**
+ * GPU dispatches one forward of `model` records (one layer, one direction: per sequence and
+ * layer-direction), on a backend that counts them (webgpu's stats()); null elsewhere.
+ */
+function dispatchesPerSequence(model: Recurrent, x: Tensor): number | null {
+  const backend = getBackend() as BackendV1 & { stats?: () => { dispatches: number } };
+  if (!backend.stats) return null;
+  const before = backend.stats().dispatches;
+  noGrad(() => scope(() => void runLayer(model, x)));
+  return backend.stats().dispatches - before;
+}
+
 function prepareForward(shape: Extract<CaseShape, { kind: 'rnn-forward' }>): Iteration {
   const model = recurrent(shape.cell, shape.inputSize, shape.hiddenSize);
   model.eval();
   const x = randn([shape.steps, shape.batch, shape.inputSize]);
+  const dispatches = dispatchesPerSequence(model, x);
   return withLiveCount({
+    ...(dispatches === null ? {} : { note: `${dispatches} GPU dispatches per sequence and layer-direction` }),
     run: () =>
       settle(
         noGrad(() =>
