@@ -7,8 +7,6 @@ import { defaultGenerator } from '@recur/tensor';
 import type { Module } from '@recur/cells';
 import { QuantizedWeight, type QuantizedDType } from './quantized-weight.js';
 
-export const QUANTIZED_DTYPES: readonly QuantizedDType[] = ['int8', 'float16'];
-
 export interface QuantizedModule {
   /** How the weights are stored: 'int8' (per-row scales) or 'float16'. */
   readonly weightDType: QuantizedDType;
