@@ -86,6 +86,17 @@ describe('resident cpu buffers', () => {
     expect(Array.from(r.memory.readSync(again))).toEqual([0, 0, 0, 0]);
     r.memory.free(big);
     expect(r.memory.memory()).toEqual({ numBuffers: 3, numBytes: 16 + 12 + 3 });
+    // Zeroing a reused block (in wasm, whole 32-byte grains) stops at its end: the neighbour keeps its bytes.
+    const left = r.memory.alloc(40, 'bool');
+    const right = r.memory.alloc(40, 'bool');
+    expect(residentOffset(right)).toBe(residentOffset(left)! + 64);
+    r.memory.write(left, new Uint8Array(40).fill(1));
+    r.memory.write(right, new Uint8Array(40).fill(7));
+    r.memory.free(left);
+    const reused = r.memory.alloc(33, 'bool');
+    expect(residentOffset(reused)).toBe(residentOffset(right)! - 64);
+    expect(Array.from(r.memory.readSync(reused))).toEqual(new Array<number>(33).fill(0));
+    expect(Array.from(r.memory.readSync(right))).toEqual(new Array<number>(40).fill(7));
   });
 
   it('are host arrays where the memory is not shared, or past the limit; kernels give the same bits', () => {

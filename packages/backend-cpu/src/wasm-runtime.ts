@@ -15,6 +15,7 @@ import { packLinesFunction, packRowsFunction } from './wasm-pack-kernel.js';
 import { sequenceFunctions } from './wasm-sequence-kernel.js';
 import { binaryFunctions } from './wasm-binary-kernel.js';
 import { BlockAllocator } from './wasm-allocator.js';
+import { zeroGrainsFunction } from './wasm-zero-kernel.js';
 
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
 export interface WasmKernels {
@@ -42,6 +43,8 @@ export interface WasmKernels {
   /** dst[i] = op(src[i]) over `vectors` groups of four floats (wasm-unary-kernel.ts). */
   sigmoidMap(src: number, dst: number, vectors: number): void;
   tanhMap(src: number, dst: number, vectors: number): void;
+  /** Zeroes `grains` (≥ 1) × 32 bytes from `dst` (wasm-zero-kernel.ts). */
+  zeroGrains(dst: number, grains: number): void;
   /** out = a + b over `rows` rows of `cols` floats, rows `aRow`/`bRow`/`outRow` bytes apart (wasm-binary-kernel.ts). */
   addRows(a: number, b: number, out: number, rows: number, cols: number, aRow: number, bRow: number, outRow: number, mode: number): void;
 }
@@ -87,6 +90,7 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
         ...unaryFunctions(),
         ...sequenceFunctions(),
         ...binaryFunctions(),
+        zeroGrainsFunction(),
       ],
       shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false },
     );
@@ -184,9 +188,9 @@ export class WasmRuntime {
 
   /**
    * The memory as float32 with room for at least `floats` elements of scratch from index 0, or
-   * null when that room cannot be had (memory cannot grow, or blocks lie there): the caller
-   * then takes its TypeScript path. Growing detaches an unshared memory's earlier views, so
-   * callers take the view once per kernel, after reserving. `scratch` never fails for room below blocks.
+   * null when that room cannot be had (memory cannot grow, or live blocks lie there): the caller
+   * then takes its TypeScript path (`scratch` finds room elsewhere instead). Growing detaches an
+   * unshared memory's earlier views, so callers take the view once per kernel, after reserving.
    */
   heap(floats: number): Float32Array | null {
     const blocks = this.#blocks;
