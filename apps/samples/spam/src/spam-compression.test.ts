@@ -21,13 +21,30 @@ describe('spam, compressed', () => {
     try {
       const outcome = await trainTask({ task: spamTask, config, outDir: dir });
       const rows: Record<string, { metrics: Record<string, number>; bytes: number }> = {};
-      for (const dtype of ['float32', 'int8', 'float16'] as const) {
+      // Measuring, also which layers move the metrics: int8 on the recurrent layer or the Linear layers alone.
+      const variants = [
+        ['float32'],
+        ['int8'],
+        ['float16'],
+        ...(MEASURE
+          ? [
+              ['int8', 'LSTM'],
+              ['int8', 'Linear'],
+            ]
+          : []),
+      ] as const;
+      for (const [dtype, only] of variants as readonly (readonly [string, string?])[]) {
         const { run } = await openCheckpoint([spamTask as unknown as Task], outcome.checkpoint!);
         try {
-          if (dtype !== 'float32') await quantizeDynamic(run.model, { dtype });
+          const modules = only ? [only as 'LSTM' | 'Linear'] : undefined;
+          if (dtype !== 'float32')
+            await quantizeDynamic(run.model, { dtype: dtype as 'int8' | 'float16', ...(modules ? { modules } : {}) });
           const file = await serializeModuleWeights(run.model);
           const header = readSafetensorsHeader(file);
-          rows[dtype] = { metrics: (await run.evaluate()).metrics as Record<string, number>, bytes: file.length - header.dataStart };
+          rows[only ? `${dtype} ${only} only` : dtype] = {
+            metrics: (await run.evaluate()).metrics as Record<string, number>,
+            bytes: file.length - header.dataStart,
+          };
         } finally {
           run.dispose();
         }
