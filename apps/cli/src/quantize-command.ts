@@ -45,7 +45,7 @@ export async function quantizeCommand(path: string, flags: QuantizeFlags, io: Io
       const summary = { event: 'summary', task: task.name, out: flags.out, dtype, bytes: bytes.length, pruned };
       io.stdout.write(`${JSON.stringify(summary)}\n`);
     } else {
-      const prunedText = pruned ? `, ${pruned.zeros} of ${pruned.size} weight-matrix entries pruned` : '';
+      const prunedText = pruned ? `, ${pruned.zeros} of ${pruned.size} weight-matrix entries now zero` : '';
       io.stdout.write(`wrote ${flags.out} (${bytes.length} bytes, ${dtype} weights${prunedText})\n`);
     }
   } finally {
