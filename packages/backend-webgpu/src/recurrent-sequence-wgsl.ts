@@ -77,17 +77,33 @@ ${loadAddresses(names)}
   let OFF = ${offsets}u;`;
 }
 
+/** Row r's accumulator of gate g: a scalar per (r, g), so it stays in a register (a dynamically indexed array would not). */
+const accumulator = (r: number, g: number): string => `a_${r}_${g}`;
+
+/** `text` for each row r < R, guarded by r < n (n is uniform over the workgroup), with acc[…] naming row r's scalars. */
+function perRow(rows: number, gates: number, text: (r: number) => string, otherwise?: (r: number) => string): string {
+  return Array.from({ length: rows }, (_, r) => {
+    const body = text(r).replace(/acc\[r(?: \* \d+)?(?: \+ (\d+))?\]/g, (_, g: string | undefined) => accumulator(r, Number(g ?? 0)));
+    return `if (${r} < n) {${body}}${otherwise ? ` else {${otherwise(r)}}` : ''}`;
+  }).join('\n      ');
+}
+
 /**
- * acc[r·G + g] = Σ_q h_r[q]·W_hh[g·H + j, q] for the active rows r < n: each W_hh element is loaded
- * once per step and used for every row of the workgroup.
+ * a_r_g = Σ_q h_r[q]·W_hh[g·H + j, q] for the active rows r < n: each W_hh element is loaded once
+ * per step and used for every row of the workgroup (the rows unrolled).
  */
-function recurrentDots(gates: number, hidden: number): string {
+function recurrentDots(gates: number, hidden: number, rows: number): string {
+  const init = Array.from({ length: rows * gates }, (_, k) => `var ${accumulator(Math.floor(k / gates), k % gates)} = 0.0;`).join(' ');
   const loads = Array.from({ length: gates }, (_, g) => `let w${g} = ld_w(${g === 0 ? '' : `${g * hidden} + `}j, q);`).join(' ');
-  const sums = Array.from({ length: gates }, (_, g) => `acc[r * ${gates} + ${g}] += hv * w${g};`).join(' ');
+  const sums = (r: number) =>
+    ` let hv = hS[cur + ${r * hidden} + q]; ` +
+    Array.from({ length: gates }, (_, g) => `${accumulator(r, g)} += hv * w${g};`).join(' ') +
+    ' ';
   return `
+      ${init}
       for (var q = 0; q < H; q++) {
         ${loads}
-        for (var r = 0; r < n; r++) { let hv = hS[cur + r * H + q]; ${sums} }
+        ${perRow(rows, gates, sums)}
       }`;
 }
 
@@ -148,17 +164,20 @@ ${lstm ? `var<workgroup> cS: array<f32, ${rows * hidden}>;` : ''}`,
     let n = clamp(pi(OFF + u32(t) + 1u) - off - b0, 0, R);
     let nxt = R * H - cur;
     for (var j = i32(lid); j < H; j += ${workgroupSize}) {
-      // Zeroed explicitly: SwiftShader kept the last step's sums in an uninitialised loop-local array.
-      var acc = array<f32, ${rows * gates}>();
-${recurrentDots(gates, hidden)}
-      for (var r = 0; r < n; r++) {
+${recurrentDots(gates, hidden, rows)}
+      ${perRow(
+        rows,
+        gates,
+        (r) => `
+        let r = ${r};
         let k = r * H + j;
         let row = off + b0 + r;
 ${FORWARD_BODY[cell](shape)}
         st_h(row, j, hn);
         hS[nxt + k] = hn;
-      }
-      for (var r = n; r < R; r++) { hS[nxt + r * H + j] = hS[cur + r * H + j]; }
+      `,
+        (r) => ` hS[nxt + ${r * hidden} + j] = hS[cur + ${r * hidden} + j]; `,
+      )}
     }
     workgroupBarrier();
     cur = nxt;
@@ -251,12 +270,12 @@ ${BACKWARD_BODY[cell]}
     }
     storageBarrier();
     for (var j = i32(lid); j < H; j += ${workgroupSize}) {
-      var acc = array<f32, ${rows}>();
+      ${Array.from({ length: rows }, (_, r) => `var ${accumulator(r, 0)} = 0.0;`).join(' ')}
       for (var q = 0; q < ${width}; q++) {
         let wv = ld_w(q, j);
-        for (var r = 0; r < n; r++) { acc[r] += ld_${source}(off + b0 + r, q) * wv; }
+        ${perRow(rows, 1, (r) => ` acc[r] += ld_${source}(off + b0 + ${r}, q) * wv; `)}
       }
-      for (var r = 0; r < n; r++) { dH[r * H + j] = acc[r]; }
+      ${perRow(rows, 1, (r) => ` dH[${r * hidden} + j] = acc[r]; `)}
     }
   }
   for (var j = i32(lid); j < H; j += ${workgroupSize}) {
