@@ -12,6 +12,7 @@ export default defineConfig({
       'apps/*/vitest.config.ts',
       'apps/samples/*/vitest.config.ts',
       'tooling/*/vitest.config.ts',
+      'tooling/*/vitest.browser.config.ts',
     ],
     ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
   },

@@ -5,6 +5,8 @@
 export const SYSTEMS = [
   'recur-cpu',
   'recur-webgpu',
+  'recur-tfjs-wasm',
+  'recur-tfjs-webgpu',
   'tfjs-cpu',
   'tfjs-wasm',
   'tfjs-webgpu',

@@ -7,7 +7,7 @@ import type { BenchReport, ResultEntry, SystemReport } from './results.js';
 import { WORKLOAD_TITLES } from './workloads.js';
 import { formatMs } from './stats.js';
 
-const RECUR_SYSTEMS: readonly SystemName[] = ['recur-cpu', 'recur-webgpu'];
+const RECUR_SYSTEMS: readonly SystemName[] = ['recur-cpu', 'recur-webgpu', 'recur-tfjs-wasm', 'recur-tfjs-webgpu'];
 /** How workers word a case their library cannot express (worker.ts, torch-peer.py). */
 const UNSUPPORTED = 'unsupported: ';
 /** torch.mm at 2048³ below this means a slow BLAS is loaded and the peer would flatter Recur. */

@@ -20,10 +20,10 @@ const OPENBLAS_OPENMP = '/usr/lib/x86_64-linux-gnu/openblas-openmp';
 const PYTHON_CANDIDATES = ['/usr/bin/python3', 'python3'];
 const FIND_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('torch') else 1)";
 
-const WEBGPU_SYSTEMS: ReadonlySet<SystemName> = new Set(['recur-webgpu', 'tfjs-webgpu']);
+const WEBGPU_SYSTEMS: ReadonlySet<SystemName> = new Set(['recur-webgpu', 'recur-tfjs-webgpu', 'tfjs-webgpu']);
 const ORT_SYSTEMS: ReadonlySet<SystemName> = new Set(['ort-wasm', 'ort-node']);
 /** SwiftShader runs WebGPU on the CPU, seconds per step: only a full run includes it unasked. */
-export const QUICK_DEFAULT_SYSTEMS: readonly SystemName[] = ['recur-cpu', 'tfjs-cpu', 'tfjs-wasm', 'torch-cpu', 'brainjs'];
+export const QUICK_DEFAULT_SYSTEMS: readonly SystemName[] = ['recur-cpu', 'recur-tfjs-wasm', 'tfjs-cpu', 'tfjs-wasm', 'torch-cpu', 'brainjs'];
 
 /** Running from src/*.ts (tests, tsx) or from the tsup bundle in dist/. */
 const sourceMode = import.meta.url.endsWith('.ts');

@@ -10,6 +10,10 @@ async function loadDriver(system: SystemName): Promise<Driver> {
       return (await import('./drivers/recur-driver.js')).recurDriver('cpu');
     case 'recur-webgpu':
       return (await import('./drivers/recur-driver.js')).recurDriver('webgpu');
+    case 'recur-tfjs-wasm':
+      return (await import('./drivers/recur-driver.js')).recurDriver('tfjs-wasm');
+    case 'recur-tfjs-webgpu':
+      return (await import('./drivers/recur-driver.js')).recurDriver('tfjs-webgpu');
     case 'tfjs-cpu':
       return (await import('./drivers/tfjs-driver.js')).tfjsDriver('cpu');
     case 'tfjs-wasm':

@@ -41,6 +41,10 @@ const claims: Record<string, (exports: Record<string, unknown>) => void> = {
   'onnx-weights.ts': (m) => expect(m.difference).toBe(0),
   'create-default.ts': (m) => expect(m.backendName).toBe('cpu'),
   'why-rnns.ts': (m) => expect(m.difference).toBeLessThan(1e-6),
+  'writing-a-backend.ts': (m) => {
+    expect(m.shape).toEqual([5, 2, 4]);
+    expect(m.unaryCalls as number).toBeGreaterThan(0);
+  },
   'vanilla-rnn.ts': (m) => expect(m.difference).toBeLessThan(1e-5),
   'variants.ts': (m) => expect(m.widths).toEqual({ bidirectional: 64, lstmRows: 128 }),
   'custom-module.ts': (m) =>

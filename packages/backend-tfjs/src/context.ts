@@ -31,7 +31,7 @@ export function writeOut(context: KernelContext, out: TfjsView, compute: () => t
   const next = tf.tidy(() => {
     let values = compute();
     if (values.dtype !== out.dtype) values = tf.cast(values, out.dtype);
-    return merge(context.cache, out, values);
+    return merge(context.cache, out, values, context.engine === 'webgpu' && values.dtype !== 'float32');
   });
   context.memory.replace(out.buffer, next);
 }

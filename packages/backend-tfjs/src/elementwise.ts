@@ -1,13 +1,13 @@
 // Elementwise kernels (unary, binary, where, copy, cast, fill) as tfjs ops on loaded views. Most
 // map to one tfjs op; the others are composed (precise.ts): integer division truncating toward
-// zero, NaN-propagating maximum/minimum, rsqrt as 1/√x, and exp/tanh/sigmoid where a tfjs engine
-// rounds them worse than float32 allows.
+// zero, NaN-propagating maximum/minimum, sin/cos on GPU engines; rsqrt is 1/√x, bool `where` runs on int32.
 
 import { BINARY_OPS, UNARY_OPS, ValueError, opOutDType, typedArrayFor, type BinaryOp, type UnaryOp, type View } from '@recur/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { checked, expectDType, expectSameDType, expectSameShape, writeOut, type KernelContext } from './context.js';
+import type { TfjsBackendName } from './engine.js';
 import type { TfjsBuffer } from './memory.js';
-import { preciseUnary, truncatingDiv, nanPropagating } from './precise.js';
+import { nanPropagating, preciseSinCos, truncatingDiv } from './precise.js';
 import { load } from './views.js';
 
 type Unary = (x: tf.Tensor) => tf.Tensor;
@@ -34,14 +34,16 @@ const UNARY: Record<UnaryOp, Unary> = {
   isNaN: tf.isNaN,
 };
 
-const BINARY: Record<BinaryOp, Binary> = {
+type BinaryWith = (a: tf.Tensor, b: tf.Tensor, engine: TfjsBackendName) => tf.Tensor;
+
+const BINARY: Record<BinaryOp, Binary | BinaryWith> = {
   add: tf.add,
   sub: tf.sub,
   mul: tf.mul,
-  div: (a, b) => (a.dtype === 'int32' ? truncatingDiv(a, b) : tf.div(a, b)),
+  div: (a: tf.Tensor, b: tf.Tensor, engine: TfjsBackendName) => (a.dtype === 'int32' ? truncatingDiv(a, b, engine === 'webgpu') : tf.div(a, b)),
   pow: tf.pow,
-  maximum: (a, b) => nanPropagating(tf.maximum, a, b),
-  minimum: (a, b) => nanPropagating(tf.minimum, a, b),
+  maximum: (a: tf.Tensor, b: tf.Tensor) => nanPropagating(tf.maximum, a, b),
+  minimum: (a: tf.Tensor, b: tf.Tensor) => nanPropagating(tf.minimum, a, b),
   eq: tf.equal,
   ne: tf.notEqual,
   lt: tf.less,
@@ -63,7 +65,8 @@ export function unary(context: KernelContext, op: UnaryOp, x: TfjsView, out: Tfj
   expectDType(name, 'x', x.dtype, def.dtypes);
   expectDType(name, 'out', out.dtype, [opOutDType(def, x.dtype)]);
   expectSameShape(name, 'x and out', x.shape, out.shape);
-  const fn = preciseUnary(context.engine, op) ?? UNARY[op];
+  const gpu = context.engine === 'webgl' || context.engine === 'webgpu';
+  const fn = gpu && (op === 'sin' || op === 'cos') ? (value: tf.Tensor) => preciseSinCos(value, op) : UNARY[op];
   writeOut(context, out, () => fn(load(context.cache, x)));
 }
 
@@ -79,7 +82,7 @@ export function binary(context: KernelContext, op: BinaryOp, a: TfjsView, b: Tfj
   expectDType(name, 'out', out.dtype, [opOutDType(def, a.dtype)]);
   expectSameShape(name, 'operand', a.shape, b.shape);
   expectSameShape(name, 'operand and out', a.shape, out.shape);
-  writeOut(context, out, () => BINARY[op](load(context.cache, a), load(context.cache, b)));
+  writeOut(context, out, () => (BINARY[op] as BinaryWith)(load(context.cache, a), load(context.cache, b), context.engine));
 }
 
 export function where(context: KernelContext, cond: TfjsView, a: TfjsView, b: TfjsView, out: TfjsView): void {

@@ -64,7 +64,7 @@ export function gather(context: KernelContext, x: TfjsView, indices: TfjsView, a
   const next = tf.tidy(() => {
     const where = tf.reshape(positions(context, indices, xStrides, x.strides[axis]!, x.offset), [-1]);
     const values = tf.reshape(tf.gather(x.buffer.tensor, where), out.shape as number[]);
-    return merge(context.cache, out, values);
+    return merge(context.cache, out, values, context.engine === 'webgpu' && values.dtype !== 'float32');
   });
   context.memory.replace(out.buffer, next);
 }

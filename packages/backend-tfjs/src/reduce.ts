@@ -1,16 +1,18 @@
 // reduce: sum/prod/max/min over any axes and argmax/argmin over one, as tfjs reductions with
 // kept dimensions. bool operands are reduced as int32 (tfjs has no bool max); an empty reduced
 // axis gives the op's identity as the out dtype stores it (sum 0, prod 1, max −∞, min +∞).
+// On GPU engines argmax/argmin break ties themselves (precise.ts): tfjs's may pick any tied index.
 
 import { REDUCE_DTYPES, REDUCE_OPS, ValueError, reducedAxes, sizeOf, typedArrayFor, type ReduceOp, type View } from '@recur/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import { checked, expectDType, writeOut, type KernelContext } from './context.js';
 import type { TfjsBuffer } from './memory.js';
+import { firstArgExtreme } from './precise.js';
 import { load } from './views.js';
 
 type TfjsView = View<TfjsBuffer>;
 
-function reduceTensor(op: ReduceOp, x: tf.Tensor, axes: number[]): tf.Tensor {
+function reduceTensor(op: ReduceOp, x: tf.Tensor, axes: number[], gpu: boolean): tf.Tensor {
   const input = x.dtype === 'bool' ? tf.cast(x, 'int32') : x;
   switch (op) {
     case 'sum':
@@ -22,9 +24,9 @@ function reduceTensor(op: ReduceOp, x: tf.Tensor, axes: number[]): tf.Tensor {
     case 'min':
       return tf.min(input, axes, true);
     case 'argmax':
-      return tf.expandDims(tf.argMax(input, axes[0]), axes[0]);
+      return gpu ? firstArgExtreme(input, axes[0]!, 'max') : tf.expandDims(tf.argMax(input, axes[0]), axes[0]);
     case 'argmin':
-      return tf.expandDims(tf.argMin(input, axes[0]), axes[0]);
+      return gpu ? firstArgExtreme(input, axes[0]!, 'min') : tf.expandDims(tf.argMin(input, axes[0]), axes[0]);
   }
 }
 
@@ -49,5 +51,9 @@ export function reduce(context: KernelContext, op: ReduceOp, x: TfjsView, axes: 
     return;
   }
   const axisList = x.shape.map((_, d) => d).filter((d) => reduced[d]);
-  writeOut(context, out, () => (axisList.length === 0 ? load(context.cache, x) : reduceTensor(op, load(context.cache, x), axisList)));
+  writeOut(context, out, () =>
+    axisList.length === 0
+      ? load(context.cache, x)
+      : reduceTensor(op, load(context.cache, x), axisList, context.engine === 'webgl' || context.engine === 'webgpu'),
+  );
 }

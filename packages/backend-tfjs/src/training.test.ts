@@ -38,7 +38,12 @@ describe.each(['wasm', 'cpu'] as const)('training on tfjs %s', (engine) => {
       loss.dispose();
       return value;
     };
-    const snapshot = () => ({ recur: memory().numTensors, buffers: backend.memory(), tfjs: tf.memory().numTensors, tfjsBytes: tf.memory().numBytes });
+    const snapshot = () => ({
+      recur: memory().numTensors,
+      buffers: backend.memory(),
+      tfjs: tf.memory().numTensors,
+      tfjsBytes: tf.memory().numBytes,
+    });
 
     const firstLoss = await lossNow();
     for (let i = 0; i < 20; i++) step();

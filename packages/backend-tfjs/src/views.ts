@@ -71,25 +71,33 @@ function spliceRange(flat: tf.Tensor, start: number, values: tf.Tensor): tf.Tens
 
 /**
  * The buffer's next flat tensor: its current one with `out`'s elements set to `values` (a tensor
- * of out's shape and dtype), every other element kept. Created in the caller's tidy.
+ * of out's shape and dtype), every other element kept. Created in the caller's tidy. With
+ * `sliceFree`, no slice or splice is used: one gather over [whole buffer, new values]. tfjs-webgpu
+ * 4.22 loses elements around int32/bool splices now and then (the conformance suite's offset and
+ * permuted outs caught it), and this path avoids them.
  */
-export function merge(cache: IndexCache, out: TfjsView, values: tf.Tensor): tf.Tensor {
+export function merge(cache: IndexCache, out: TfjsView, values: tf.Tensor, sliceFree = false): tf.Tensor {
   const flat = out.buffer.tensor;
   const n = sizeOf(out.shape);
   if (n === 0) return flat;
   if (coversBuffer(out)) return tf.reshape(values, [n]);
+  if (sliceFree) return gatherMerge(cache, flat, out, values, 0, flat.size);
   if (isContiguous(out.shape, out.strides)) return spliceRange(flat, out.offset, tf.reshape(values, [n]));
   const order = memoryOrder(out.shape, out.strides);
   if (order !== null) return spliceRange(flat, out.offset, tf.reshape(tf.transpose(values, order), [n]));
-  // Scattered: gather the new span from [old span elements, new values] by a cached map.
+  // Scattered: the span the view reaches is rebuilt by one gather and spliced in.
   const [low, high] = viewReach(out);
-  const span = high - low + 1;
+  return spliceRange(flat, low, gatherMerge(cache, tf.slice(flat, low, high - low + 1), out, values, low, high - low + 1));
+}
+
+/** Elements [low, low + span) of the buffer with out's set to `values`: one gather from [old span, values]. */
+function gatherMerge(cache: IndexCache, oldSpan: tf.Tensor, out: TfjsView, values: tf.Tensor, low: number, span: number): tf.Tensor {
+  const n = sizeOf(out.shape);
   const map = cache.get(`m|${out.shape.join(',')}|${out.strides.join(',')}|${out.offset - low}|${span}`, () => {
-    const values = new Int32Array(span);
-    for (let p = 0; p < span; p++) values[p] = p;
-    forEachPosition(out.shape, out.strides, out.offset - low, (k, p) => (values[p] = span + k));
-    return values;
+    const indices = new Int32Array(span);
+    for (let p = 0; p < span; p++) indices[p] = p;
+    forEachPosition(out.shape, out.strides, out.offset - low, (k, p) => (indices[p] = span + k));
+    return indices;
   });
-  const next = tf.gather(tf.concat([tf.slice(flat, low, span), tf.reshape(values, [n])]), map);
-  return spliceRange(flat, low, next);
+  return tf.gather(tf.concat([oldSpan, tf.reshape(values, [n])]), map);
 }

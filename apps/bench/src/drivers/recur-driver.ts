@@ -262,7 +262,20 @@ function adapterDetails(backend: BackendV1): Record<string, unknown> {
   return { adapter: [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown' };
 }
 
-export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
+/** The tfjs engine under a `recur-tfjs-*` row, and the workloads those rows measure (kept small). */
+const TFJS_ENGINES = { 'tfjs-wasm': 'wasm', 'tfjs-webgpu': 'webgpu' } as const;
+const TFJS_WORKLOADS: ReadonlySet<string> = new Set(['W1', 'W2']);
+
+async function registerTfjs(engine: 'wasm' | 'webgpu'): Promise<string> {
+  // tfjs-backend-webgpu registers only where navigator.gpu exists: Dawn's, before its import.
+  if (engine === 'webgpu') await (await import('./tfjs-driver.js')).installNodeWebGPU();
+  const { createTfjsBackend } = await import('@recur/backend-tfjs');
+  registerBackend(() => createTfjsBackend({ backend: engine }), { name: 'tfjs' });
+  return engine === 'wasm' ? 'tfjs-backend-wasm kernels (XNNPACK matmul)' : 'tfjs-backend-webgpu kernels on the webgpu package (Dawn)';
+}
+
+export function recurDriver(backendName: 'cpu' | 'webgpu' | 'tfjs-wasm' | 'tfjs-webgpu'): Driver {
+  const tfjsEngine = backendName === 'tfjs-wasm' || backendName === 'tfjs-webgpu' ? TFJS_ENGINES[backendName] : undefined;
   return {
     async init(): Promise<SystemInfo> {
       let cpuVariant = '';
@@ -277,6 +290,8 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
         cpuVariant = wasmSimdAvailable()
           ? `WebAssembly SIMD matmul${fma ? ' (relaxed-SIMD FMA)' : ''} and fused cells${cpuThreadCount > 1 ? ', large products split over the threads' : ''}`
           : 'TypeScript kernels (no WebAssembly SIMD)';
+      } else if (tfjsEngine) {
+        cpuVariant = await registerTfjs(tfjsEngine);
       } else {
         let module: Partial<typeof import('@recur/backend-webgpu')>;
         try {
@@ -288,7 +303,7 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
         if (typeof create !== 'function') throw new Error('backend not available: @recur/backend-webgpu exports no createWebGPUBackend');
         registerBackend(() => create(), { name: 'webgpu' });
       }
-      const backend = await useBackend(backendName);
+      const backend = await useBackend(tfjsEngine ? 'tfjs' : backendName);
       // Collect the import's garbage before GPU work starts (CONTRIBUTING.md, "Dawn and the garbage collector").
       (globalThis as { gc?: () => void }).gc?.();
       const version = (createRequire(import.meta.url)('@recur/tensor/package.json') as { version: string }).version;
@@ -296,13 +311,16 @@ export function recurDriver(backendName: 'cpu' | 'webgpu'): Driver {
         version,
         // SwiftShader spreads GPU work over CPU threads of its own; only the cpu backend's count is Recur's.
         ...(backendName === 'cpu' ? { threads: cpuThreadCount } : {}),
-        variant: backendName === 'cpu' ? cpuVariant : 'WGSL on the webgpu package (Dawn)',
+        variant: backendName === 'webgpu' ? 'WGSL on the webgpu package (Dawn)' : cpuVariant,
         ...adapterDetails(backend),
       };
     },
 
     async prepare(spec: CaseSpec): Promise<Iteration> {
       const shape = spec.shape;
+      if (tfjsEngine && !TFJS_WORKLOADS.has(spec.workload)) {
+        throw new Unsupported('the recur-tfjs rows measure W1 and W2 (Recur scans and fused training on tfjs kernels)');
+      }
       switch (shape.kind) {
         case 'matmul':
           return prepareMatmul(shape);

@@ -16,7 +16,7 @@ type Tfl = typeof TfLayers;
  * navigator.gpu must exist before tfjs-backend-webgpu is imported, or it never registers
  * (CONTRIBUTING.md, "TensorFlow.js WebGPU in Node").
  */
-async function installNodeWebGPU(): Promise<Record<string, unknown>> {
+export async function installNodeWebGPU(): Promise<Record<string, unknown>> {
   const { create, globals } = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
   Object.assign(globalThis, globals);
   const host = globalThis as { navigator?: object };

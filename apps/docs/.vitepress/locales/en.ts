@@ -30,6 +30,7 @@ export const enGuide: DefaultTheme.SidebarItem[] = [
       { text: 'Limits and remedies', link: '/guide/limits' },
       { text: 'Best practices', link: '/guide/best-practices' },
       { text: 'Migrating from PyTorch and TF.js', link: '/guide/migrating' },
+      { text: 'Backends, and writing one', link: '/guide/writing-a-backend' },
     ],
   },
   {

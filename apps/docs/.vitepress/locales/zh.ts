@@ -30,6 +30,7 @@ export const zhGuide: DefaultTheme.SidebarItem[] = [
       { text: '局限与对策', link: '/zh/guide/limits' },
       { text: '最佳实践', link: '/zh/guide/best-practices' },
       { text: '从 PyTorch 与 TF.js 迁移', link: '/zh/guide/migrating' },
+      { text: '后端，以及如何编写后端', link: '/zh/guide/writing-a-backend' },
     ],
   },
   {
