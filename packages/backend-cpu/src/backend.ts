@@ -104,9 +104,12 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
   let runtime: WasmRuntime | null | undefined = simd ? undefined : null;
   const wasm = (): WasmRuntime | null => (runtime === undefined ? (runtime = WasmRuntime.create({ shared: true })) : runtime);
   const memory = new CpuMemory(wasm);
-  // The same FMA variant on both runtimes, so threaded results equal single-threaded ones bitwise.
+  // The pool's workers run over the backend's own memory where it is shared, so they read
+  // buffers and cached packed weights in place (wasm-gemv-threads.ts); else over a memory of their
+  // own with the same FMA variant, so threaded results equal single-threaded ones bitwise.
   const shared = (): WasmRuntime | null => {
     const base = wasm();
+    if (base?.shared) return base;
     return base && WasmRuntime.create({ shared: true, fusedMultiplyAdd: base.fusedMultiplyAdd });
   };
   let pool: ThreadPool | null = simd && threads > 1 && ThreadPool.supported() ? new ThreadPool(threads, shared) : null;

@@ -2,7 +2,9 @@
 // (online models, streaming steps): the rows are staged into wasm memory once and one wasm call
 // walks every step (wasm-sequence-kernel.ts) on W_hh's packed strips, shared with matmul's
 // packed-weight cache. The arithmetic is the per-step path's, call for call, so results are
-// bitwise equal; other shapes are declined (false) and take that path. T steps, H hidden, G gates.
+// bitwise equal; other shapes are declined (false) and take that path. A large LSTM walk steps in
+// TypeScript instead, each step's h·W_hhᵀ split over the threads when that pays (wasm-gemv-threads.ts).
+// T steps, H hidden, G gates.
 
 import {
   ShapeError,
@@ -19,6 +21,7 @@ import type { PackedCache } from './packed-cache.js';
 import { NR } from './wasm-gemm-kernel.js';
 import { kBlock, NC } from './wasm-gemm.js';
 import { THREAD_WORK } from './wasm-gemm-threads.js';
+import { GEMV_SCRATCH, gemv, gemvPool } from './wasm-gemv-threads.js';
 import { STAGE_FLOATS, packBlock } from './wasm-pack.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 import type { SequenceExports } from './wasm-sequence-kernel.js';
@@ -197,7 +200,7 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
         const atAct = layout.take((args.activations ? T : 1) * G * H);
         const atInitial = layout.take(states * H);
         const atStage = layout.take(STAGE_FLOATS);
-        const atSums = layout.take(NC);
+        const atSums = layout.take(GEMV_SCRATCH);
         return { atGates, atRecurrent, atY, atAct, atInitial, atStage, atSums, floats: layout.size - base };
       };
       const { floats, atStage } = plan(0);
@@ -235,7 +238,20 @@ export function fusedSequence(context: KernelContext, cache: () => PackedCache):
       const actStep = args.activations ? direction * G * H * 4 : 0;
       const kernels = runtime.kernels as unknown as SequenceExports;
       const walk = [T, H, direction * G * H * 4, direction * states * H * 4, actStep, kBlock(H), NC, atSums * 4];
-      if (lstm) kernels.lstmSequence(gateRow(atGates), packed * 4, atInitial * 4, (atInitial + H) * 4, yRow * 4, actAt, ...walk);
+      const pool = lstm ? gemvPool(context.pool(), runtime, G * H * H) : null;
+      if (pool) {
+        // lstmSequence's steps, with each step's h_{t−1}·W_hhᵀ split over the threads.
+        let [h, c, y, gates, act] = [atInitial, atInitial + H, yRow, gateRow(atGates) / 4, actAt];
+        for (let t = 0; t < T; t++) {
+          const job = { a: h, packed, c: gates, n: G * H, k: H, kcMax: kBlock(H), scratch: atSums, accumulate: true };
+          gemv(pool, job, () => kernels.gemvProduct(h * 4, packed * 4, gates * 4, G * H, H, job.kcMax, NC, atSums * 4, 1));
+          runtime.kernels.lstmForward(gates * 4, c * 4, y * 4, (y + H) * 4, act, 1, H);
+          [h, c] = [y, y + H];
+          y += direction * states * H;
+          gates += direction * G * H;
+          act += actStep;
+        }
+      } else if (lstm) kernels.lstmSequence(gateRow(atGates), packed * 4, atInitial * 4, (atInitial + H) * 4, yRow * 4, actAt, ...walk);
       else kernels.gruSequence(gateRow(atGates), gateRow(atRecurrent), packed * 4, atInitial * 4, yRow * 4, actAt, ...walk);
       moveStates(context, false, heap, atY, args.states, H, 'states');
       if (args.recurrent) move(context, false, heap, atRecurrent, G * H, args.recurrent, 'recurrent', G * H);

@@ -20,6 +20,16 @@ export interface TileJob {
   /** Rows and columns of one task: multiples of MR and NR. */
   readonly taskRows: number;
   readonly taskCols: number;
+  /**
+   * KIND_GEMV (thread-protocol.ts): a product of one row, a at atA (K floats) times the cached
+   * strips at atB into c at atC, each task a column range (rowsPad = taskRows = 1, colsPad = N)
+   * run by gemvProduct with column block ncMax and its own ncMax floats of scratch from `scratch`;
+   * `accumulate` ≠ 0 adds into c. Absent (0): the GEMM tile job above.
+   */
+  readonly kind?: number;
+  readonly ncMax?: number;
+  readonly scratch?: number;
+  readonly accumulate?: number;
 }
 
 /** A job's grid: row blocks per column slice, column slices, and tasks in all. */

@@ -24,7 +24,7 @@ import {
   WORKER_TASKS,
 } from './thread-protocol.js';
 import { canBlock, workerCounts, workerFactory, workersSupported, type WorkerHandle } from './worker-hosts.js';
-import { program } from './worker-program.js';
+import { program, type TaskKernels } from './worker-program.js';
 import type { WasmRuntime } from './wasm-runtime.js';
 
 /** Called on the calling thread once a task's tile of the C staging is final (padded extents). */
@@ -197,7 +197,7 @@ export class ThreadPool {
     for (let t = failure === null ? program.claim(ctl, gen, count) : -1; t >= 0; t = program.claim(ctl, gen, count)) {
       const tile = taskTile(job, grid, t);
       try {
-        program.runTask(runtime.kernels.gemmBlock, job, tile);
+        program.runAny(runtime.kernels as unknown as TaskKernels, job, tile);
       } catch (error) {
         failure = error;
         out[t] = 1;

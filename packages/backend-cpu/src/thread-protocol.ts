@@ -14,14 +14,31 @@ export const READY = 2;
 export const ERROR = 3;
 /** The job's parameters, one word each, in the order of PARAM_NAMES. */
 export const PARAMS = 4;
-/** TileJob's fields (see task-grid.ts) as they lie in the words PARAMS… */
-export const PARAM_NAMES = ['atA', 'atB', 'atC', 'rowsPad', 'colsPad', 'K', 'kcMax', 'taskRows', 'taskCols'] as const;
+/** TileJob's fields (see task-grid.ts) as they lie in the words PARAMS… (a GEMV job's last four). */
+export const PARAM_NAMES = [
+  'atA',
+  'atB',
+  'atC',
+  'rowsPad',
+  'colsPad',
+  'K',
+  'kcMax',
+  'taskRows',
+  'taskCols',
+  'kind',
+  'ncMax',
+  'scratch',
+  'accumulate',
+] as const;
 /** Tasks the workers ran, in all (for tests and diagnostics). */
 export const WORKER_TASKS = PARAMS + PARAM_NAMES.length;
 /** Column slices of the current job packed so far; a worker runs a task once its slice is. */
 export const PACKED = WORKER_TASKS + 1;
 /** Per task t, word DONE + t: the generation that finished it. */
-export const DONE = 16;
+export const DONE = 24;
+
+/** TileJob.kind of a GEMV job (one row of A: column ranges of gemvProduct, wasm-gemv-threads.ts). */
+export const KIND_GEMV = 1;
 
 // The ticket's bit fields. A claim succeeds only while the generation field is the one the worker
 // read the parameters under, so a late worker can never take a task of a job whose parameters it
@@ -57,6 +74,7 @@ export const PROTOCOL = {
   WORKER_TASKS,
   PACKED,
   DONE,
+  KIND_GEMV,
   TASK_BITS,
   TASK_MASK,
   QUIT,

@@ -4,7 +4,7 @@
 // (thread-pool.ts) as soon as their slice is packed, and copied out by the calling thread. k is blocked exactly as in wasm-gemm.ts,
 // so each element gets the same float32 sums in the same order as on one thread: bitwise equal.
 //
-// Memory layout (floats): the packing stage, then packed A (per k block: rowsPad × kc, MR-row
+// Memory layout (floats, from the runtime's scratch): the packing stage, then packed A (per k block: rowsPad × kc, MR-row
 // strips), packed B (per k block: colsPad × kc, NR-column strips), then C staging rowsPad × colsPad.
 
 import { BackendError } from '@recur/backend';
@@ -44,9 +44,10 @@ function packLines(
   k0: number,
   kc: number,
   width: 4 | 8,
+  stage: number,
 ): void {
   for (let from = 0; from < count; from += PACK_LINES) {
-    packBlock(runtime, heap, target + from * kc, 0, operand, first + from, Math.min(PACK_LINES, count - from), k0, kc, width);
+    packBlock(runtime, heap, target + from * kc, stage, operand, first + from, Math.min(PACK_LINES, count - from), k0, kc, width);
   }
 }
 
@@ -56,11 +57,13 @@ function runJob(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean
   const kcMax = kBlock(K);
   const rowsPad = roundUp(M, MR);
   const colsPad = roundUp(N, NR);
-  const atA = STAGE_FLOATS;
+  // The scratch room may lie above resident blocks when the pool shares the backend's memory.
+  const stage = runtime.scratch(STAGE_FLOATS + (rowsPad + colsPad) * K + rowsPad * colsPad);
+  if (stage === null) return false;
+  const heap = runtime.view;
+  const atA = stage + STAGE_FLOATS;
   const atB = atA + rowsPad * K;
   const atC = atB + colsPad * K;
-  const heap = runtime.heap(atC + rowsPad * colsPad);
-  if (!heap) return false;
   const a: Operand = { source: p.a, lines: p.rowA, strideK: p.strideAK };
   const b: Operand = { source: p.b, lines: p.colB, strideK: p.strideBK };
   // Row blocks of MC (the A block stays in L2 across a task's B strips); column slices so that
@@ -80,8 +83,8 @@ function runJob(runtime: WasmRuntime, pool: ThreadPool, p: GemmProblem): boolean
     const n = Math.min(cols, N - col0);
     for (let pc = 0; pc < K; pc += kcMax) {
       const kc = Math.min(kcMax, K - pc);
-      if (slice === 0) packLines(runtime, heap, atA + rowsPad * pc, a, 0, M, pc, kc, MR);
-      packLines(runtime, heap, atB + colsPad * pc + col0 * kc, b, col0, n, pc, kc, NR);
+      if (slice === 0) packLines(runtime, heap, atA + rowsPad * pc, a, 0, M, pc, kc, MR, stage);
+      packLines(runtime, heap, atB + colsPad * pc + col0 * kc, b, col0, n, pc, kc, NR, stage);
     }
   };
   pool.run(job, copy, pack);

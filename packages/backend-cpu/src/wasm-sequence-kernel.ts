@@ -9,6 +9,7 @@ import { Code, I32, type ValueType, type WasmFunction } from './wasm-emitter.js'
 
 /** The exports of these functions (the runtime's `kernels` object carries them). */
 export interface SequenceExports {
+  gemvProduct(a: number, packed: number, c: number, n: number, k: number, kcMax: number, ncMax: number, scratch: number, add: number): void;
   lstmSequence(gates: number, packed: number, h0: number, c0: number, y: number, act: number, ...walk: number[]): void;
   lstmSequenceBackward(...args: number[]): void;
   gruSequence(...args: number[]): void;

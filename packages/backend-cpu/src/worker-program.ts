@@ -15,6 +15,23 @@ import type { WasmApi, WasmKernels, WasmMemory } from './wasm-runtime.js';
 
 /** The wasm kernel a task runs: C block (+)= A block · B block (byte addresses). */
 type GemmBlock = WasmKernels['gemmBlock'];
+/** A GEMV job's kernel (wasm-sequence-kernel.ts): c (+)= a·B over a column range, byte addresses. */
+type GemvProduct = (
+  a: number,
+  packed: number,
+  c: number,
+  n: number,
+  k: number,
+  kcMax: number,
+  ncMax: number,
+  scratch: number,
+  add: number,
+) => void;
+/** The kernels a worker's tasks call. */
+export interface TaskKernels {
+  readonly gemmBlock: GemmBlock;
+  readonly gemvProduct: GemvProduct;
+}
 
 /** What a worker is sent once, to start. */
 export interface WorkerStart {
@@ -30,12 +47,13 @@ export interface TileProgram {
   close(ctl: Int32Array, gen: number, count: number): number;
   publish(ctl: Int32Array, gen: number, job: TileJob): void;
   runTask(gemmBlock: GemmBlock, job: TileJob, tile: Tile): void;
+  runAny(kernels: TaskKernels, job: TileJob, tile: Tile): void;
   serve(start: WorkerStart): void;
 }
 
 export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
   const { GEN, TICKET, READY, ERROR, PARAMS, PARAM_NAMES, WORKER_TASKS, PACKED, DONE } = P;
-  const { TASK_BITS, TASK_MASK, QUIT, IDLE_SPIN_MS, BUSY_SPIN_MS } = P;
+  const { TASK_BITS, TASK_MASK, QUIT, IDLE_SPIN_MS, BUSY_SPIN_MS, KIND_GEMV } = P;
 
   /** The next task of generation `gen` (of `count`), or −1 once there is none for it. */
   function claim(ctl: Int32Array, gen: number, count: number): number {
@@ -59,7 +77,7 @@ export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
     // Close the queue under the new generation before touching the parameters: a late worker
     // still holding the previous generation can no longer claim anything with half-written ones.
     Atomics.store(ctl, TICKET, (gen << TASK_BITS) | TASK_MASK);
-    PARAM_NAMES.forEach((name, i) => Atomics.store(ctl, PARAMS + i, job[name]));
+    PARAM_NAMES.forEach((name, i) => Atomics.store(ctl, PARAMS + i, job[name] || 0));
     Atomics.store(ctl, PACKED, 0);
     Atomics.store(ctl, TICKET, gen << TASK_BITS);
     Atomics.store(ctl, GEN, gen);
@@ -100,12 +118,38 @@ export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
     }
   }
 
+  /**
+   * A GEMV job's task: its column range (a multiple of ncMax from the start, so every column
+   * block, and each lane's sums, are the ones a single gemvProduct over all columns forms).
+   */
+  function runGemv(gemvProduct: GemvProduct, job: TileJob, tile: Tile): void {
+    const ncMax = job.ncMax || 0;
+    const scratch = (job.scratch || 0) + tile.slice * ncMax;
+    const c = job.atC + tile.col0;
+    gemvProduct(
+      job.atA * 4,
+      (job.atB + tile.col0 * job.K) * 4,
+      c * 4,
+      tile.cols,
+      job.K,
+      job.kcMax,
+      ncMax,
+      scratch * 4,
+      job.accumulate || 0,
+    );
+  }
+
+  /** Either kind of task. */
+  function runAny(kernels: TaskKernels, job: TileJob, tile: Tile): void {
+    if (job.kind === KIND_GEMV) runGemv(kernels.gemvProduct, job, tile);
+    else runTask(kernels.gemmBlock, job, tile);
+  }
+
   /** A worker's life: instantiate the kernels, then take the tasks of each job until QUIT. */
   function serve({ module, memory, control }: WorkerStart): void {
     const ctl = new Int32Array(control);
     const { Instance } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const kernels = new Instance(module, { env: { memory } }).exports as WasmKernels;
-    const gemmBlock = kernels.gemmBlock;
+    const kernels = new Instance(module, { env: { memory } }).exports as unknown as TaskKernels;
     Atomics.add(ctl, READY, 1);
     let seen = 0;
     for (;;) {
@@ -121,7 +165,7 @@ export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
         // The calling thread packs B a column slice at a time while the first tasks already run.
         for (let v = Atomics.load(ctl, PACKED); v <= tile.slice; v = Atomics.load(ctl, PACKED)) waitChange(ctl, PACKED, v, BUSY_SPIN_MS);
         try {
-          runTask(gemmBlock, job, tile);
+          runAny(kernels, job, tile);
         } catch {
           Atomics.store(ctl, ERROR, gen);
         }
@@ -132,7 +176,7 @@ export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
     }
   }
 
-  return { claim, close, publish, runTask, serve };
+  return { claim, close, publish, runTask, runAny, serve };
 }
 
 /** The program as the calling thread runs it. */
