@@ -23,7 +23,14 @@ const FIND_TORCH = "import importlib.util, sys; sys.exit(0 if importlib.util.fin
 const WEBGPU_SYSTEMS: ReadonlySet<SystemName> = new Set(['recur-webgpu', 'recur-tfjs-webgpu', 'tfjs-webgpu']);
 const ORT_SYSTEMS: ReadonlySet<SystemName> = new Set(['ort-wasm', 'ort-node']);
 /** SwiftShader runs WebGPU on the CPU, seconds per step: only a full run includes it unasked. */
-export const QUICK_DEFAULT_SYSTEMS: readonly SystemName[] = ['recur-cpu', 'recur-tfjs-wasm', 'tfjs-cpu', 'tfjs-wasm', 'torch-cpu', 'brainjs'];
+export const QUICK_DEFAULT_SYSTEMS: readonly SystemName[] = [
+  'recur-cpu',
+  'recur-tfjs-wasm',
+  'tfjs-cpu',
+  'tfjs-wasm',
+  'torch-cpu',
+  'brainjs',
+];
 
 /** Running from src/*.ts (tests, tsx) or from the tsup bundle in dist/. */
 const sourceMode = import.meta.url.endsWith('.ts');

@@ -7,7 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelContext } from './context.js';
 import { cast, copy, binary, fill, unary, where } from './elementwise.js';
 import { activate, defaultTfjsBackend, startTfjsBackend, type TfjsBackendName } from './engine.js';
-import { fusedKernels } from './fused.js';
 import { IndexCache } from './index-cache.js';
 import { gather, scatterAdd } from './indexing.js';
 import { matmul } from './matmul.js';
@@ -18,11 +17,9 @@ import { reduce } from './reduce.js';
 export interface TfjsBackendOptions {
   /** Which TensorFlow.js backend runs the kernels (default: webgpu with navigator.gpu, else webgl in browsers, wasm in Node). */
   readonly backend?: TfjsBackendName;
-  /** Use the composed fused kernels (LSTM/GRU cells, Adam) as one tfjs tidy each (default true). */
-  readonly fused?: boolean;
 }
 
-const OPTIONS = ['backend', 'fused'];
+const OPTIONS = ['backend'];
 
 /** A Recur backend named 'tfjs' running on tfjs backend `options.backend`; it becomes tfjs's active backend. */
 export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promise<BackendV1<TfjsBuffer>> {
@@ -93,7 +90,6 @@ export async function createTfjsBackend(options: TfjsBackendOptions = {}): Promi
     gather: (x, indices, axis, out) => gather(context, x, indices, axis, out),
     scatterAdd: (indices, src, axis, out) => scatterAdd(context, indices, src, axis, out),
     random: (out, params) => random(context, out, params),
-    ...(options.fused === false ? {} : { fused: fusedKernels(context) }),
   };
   return backend;
 }

@@ -40,7 +40,8 @@ const BINARY: Record<BinaryOp, Binary | BinaryWith> = {
   add: tf.add,
   sub: tf.sub,
   mul: tf.mul,
-  div: (a: tf.Tensor, b: tf.Tensor, engine: TfjsBackendName) => (a.dtype === 'int32' ? truncatingDiv(a, b, engine === 'webgpu') : tf.div(a, b)),
+  div: (a: tf.Tensor, b: tf.Tensor, engine: TfjsBackendName) =>
+    a.dtype === 'int32' ? truncatingDiv(a, b, engine === 'webgpu') : tf.div(a, b),
   pow: tf.pow,
   maximum: (a: tf.Tensor, b: tf.Tensor) => nanPropagating(tf.maximum, a, b),
   minimum: (a: tf.Tensor, b: tf.Tensor) => nanPropagating(tf.minimum, a, b),
