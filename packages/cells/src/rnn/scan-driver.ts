@@ -5,6 +5,7 @@
 import { add, backendOf, indexSelect, linear, matmul, narrow, type Tensor } from '@recur/tensor';
 import type { CellKind, DirectionWeights, SequenceKernels } from './cell-kind.js';
 import { scan, type ScanResult, type ScanState } from './scan.js';
+import { projectInput } from './project-input.js';
 import { finalRows } from './scan-plan.js';
 import { sequenceScan } from './sequence-scan.js';
 import { rnnSettings } from './steps.js';
@@ -47,12 +48,11 @@ function sequenceDirection(
   let projected: Tensor;
   if (kernels.project) projected = kernels.project(data, w);
   else if (kernels.separateRecurrent) projected = linear(data, w.weightIh, w.biasIh);
-  else {
-    // The step sees only b_ih + b_hh, so they join here; a fresh tensor either way, which the
-    // scan overwrites with its pre-activations.
-    const bias = w.biasIh && w.biasHh ? add(w.biasIh, w.biasHh) : (w.biasIh ?? w.biasHh);
-    projected = linear(data, w.weightIh, bias);
-  }
+  else if (w.biasIh && w.biasHh) {
+    // The step sees only b_ih + b_hh, so they join here, in the projection's own node; a fresh
+    // tensor either way, which the scan overwrites with its pre-activations.
+    projected = projectInput(data, w.weightIh, w.biasIh, w.biasHh);
+  } else projected = linear(data, w.weightIh, w.biasIh ?? w.biasHh);
   const states = kind.states === 2 ? [initial.h, initial.c!] : [initial.h];
   const y = sequenceScan(kind.name, kernels, projected, states, w.weightHh, w.biasHh, batchSizes, reverse);
   if (kind.states === 1) return { output: y, last: { h: finalStates(y, batchSizes, reverse), c: null } };
