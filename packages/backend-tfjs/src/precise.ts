@@ -5,8 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 /** a / b truncated toward zero on int32: tfjs's floorDiv, plus 1 where the division was inexact and the signs differ. */
-export function truncatingDiv(a: tf.Tensor, b: tf.Tensor, onHost: boolean): tf.Tensor {
-  if (onHost) return truncatingDivOnHost(a, b);
+export function truncatingDiv(a: tf.Tensor, b: tf.Tensor, inFloat: boolean): tf.Tensor {
+  if (inFloat) return truncatingDivInFloat(a, b);
   const floored = tf.floorDiv(a, b);
   const inexact = tf.notEqual(tf.sub(a, tf.mul(floored, b)), tf.scalar(0, 'int32'));
   const zero = tf.scalar(0, 'int32');
@@ -15,15 +15,20 @@ export function truncatingDiv(a: tf.Tensor, b: tf.Tensor, onHost: boolean): tf.T
 }
 
 /**
- * int32 division on the host, for tfjs-webgpu 4.22: its int32 floorDiv shader breaks the device
- * (every later result reads 0), and the float-quotient route gave wrong elements too. Integer
- * division is rare in Recur (index arithmetic), so the stall of reading both operands is accepted.
+ * int32 division in float32 arithmetic, for tfjs-webgpu 4.22: its int32 floorDiv shader breaks
+ * the device, and so does reading the operands back. q = trunc(a / b), then one correction from
+ * the remainder r = a − q·b (exact below 2^24): r must have a's sign (or be 0) and |r| < |b|.
  */
-function truncatingDivOnHost(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  const [x, y] = [a.dataSync(), b.dataSync()];
-  const quotient = new Int32Array(x.length);
-  for (let i = 0; i < x.length; i++) quotient[i] = x[i]! / y[i]!;
-  return tf.tensor(quotient, a.shape, 'int32');
+function truncatingDivInFloat(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
+  const [x, y] = [tf.cast(a, 'float32'), tf.cast(b, 'float32')];
+  const t = tf.div(x, y);
+  let q = tf.mul(tf.sign(t), tf.floor(tf.abs(t)));
+  const r = tf.sub(x, tf.mul(q, y));
+  const direction = tf.mul(tf.sign(x), tf.sign(y));
+  const short = tf.cast(tf.greaterEqual(tf.abs(r), tf.abs(y)), 'float32');
+  const over = tf.cast(tf.less(tf.mul(r, x), tf.scalar(0)), 'float32');
+  q = tf.add(q, tf.mul(direction, tf.sub(short, over)));
+  return tf.cast(q, 'int32');
 }
 
 /** op(a, b), but NaN where either operand is NaN (float32; int32 has no NaN). */
