@@ -4,23 +4,24 @@
 
 import { crossEntropy } from '@recur/cells';
 import { ArrayDataset, DataLoader, padCollate, type PaddedBatch } from '@recur/datasets';
-import { accuracyScore, f1Score } from '@recur/metrics';
 import { Adam, StepLR } from '@recur/optim';
 import {
   InputError,
   taskBatches,
   type Evaluation,
-  type Metrics,
   type OnnxExample,
   type Prediction,
   type TaskRun,
   type TrainContext,
 } from '@recur/sample-core';
-import { fromTypedArray, noGrad, scope } from '@recur/tensor';
+import { ValueError, fromTypedArray, noGrad, scope, type Tensor } from '@recur/tensor';
 import { fit, type FitResult } from '@recur/train';
 import { attentionSummary, colourByAttention, type AttendedToken } from './spam-attention.js';
 import type { SpamConfig } from './spam-config.js';
-import { SpamClassifier } from './spam-model.js';
+import { SpamEnsemble } from './spam-ensemble.js';
+import { SpamClassifier, type SpamModelOptions } from './spam-model.js';
+import { TFIDF_BASELINE_NAME, tfidfLogisticBaseline, type TokenisedMessage } from './spam-baseline.js';
+import { classificationMetrics } from './spam-metrics.js';
 import { exportSpamOnnx } from './spam-onnx.js';
 import type { TextEncoder } from './spam-text.js';
 
@@ -34,34 +35,39 @@ export interface SpamSplits {
   readonly train: readonly EncodedMessage[];
   readonly validation: readonly EncodedMessage[];
   readonly test: readonly EncodedMessage[];
+  /** The same messages as the tokens the model reads, for the TF-IDF baseline; absent: no such baseline. */
+  readonly tokens?: {
+    readonly train: readonly TokenisedMessage[];
+    readonly validation: readonly TokenisedMessage[];
+    readonly test: readonly TokenisedMessage[];
+  };
 }
 
 const EVAL_BATCH = 128;
 const collate = padCollate<EncodedMessage>({ input: (m) => m.ids, target: (m) => m.target });
 const disposeBatch = (batch: PaddedBatch) => [batch.inputs, batch.mask, batch.targets].forEach((t) => t.dispose());
 
-/** Accuracy and binary F1 with spam (1) as the positive class. */
-export function classificationMetrics(truth: readonly number[], predicted: readonly number[]): Metrics {
-  return { accuracy: accuracyScore(truth, predicted), f1: f1Score(truth, predicted, { average: 'binary', posLabel: 1, labels: [0, 1] }) };
-}
-
 export class SpamRun implements TaskRun {
-  readonly model: SpamClassifier;
+  /** One classifier, or with `members` > 1 a seed ensemble of them. */
+  readonly model: SpamClassifier | SpamEnsemble;
 
   constructor(
     readonly config: SpamConfig,
     readonly splits: SpamSplits,
     readonly encoder: TextEncoder,
   ) {
-    this.model = new SpamClassifier({
+    const options: SpamModelOptions = {
       vocabSize: encoder.vocabSize,
       embeddingDim: config.embeddingDim,
       hiddenSize: config.hiddenSize,
       numLayers: config.numLayers,
       cell: config.cell === 'gru' ? 'gru' : 'lstm',
-      // Checkpoints from before the option have no `pooling`: they pooled the last state.
+      // Checkpoints from before these options have no `pooling`, `dropout` or `members`.
       pooling: config.pooling === 'attention' ? 'attention' : 'last',
-    });
+      dropout: config.dropout ?? 0,
+    };
+    const members = config.members ?? 1;
+    this.model = members > 1 ? new SpamEnsemble(options, members) : new SpamClassifier(options);
   }
 
   get trainSize(): number {
@@ -92,7 +98,13 @@ export class SpamRun implements TaskRun {
       return await fit(model, {
         train: data,
         batchSize: data.size,
-        loss: (m, batch) => crossEntropy(m.forward(batch.inputs, batch.lengths), batch.targets),
+        // An ensemble's members each learn on their own loss, so they stay independent fits.
+        loss: (m, batch) =>
+          scope(() =>
+            (m instanceof SpamEnsemble ? m.forwardMembers(batch.inputs, batch.lengths) : [m.forward(batch.inputs, batch.lengths)])
+              .map((logits) => crossEntropy(logits, batch.targets))
+              .reduce((sum: Tensor, l) => sum.add(l)),
+          ),
         optimizer,
         scheduler,
         epochs: config.epochs,
@@ -102,7 +114,8 @@ export class SpamRun implements TaskRun {
           const scored = await this.score(splits.validation);
           return { valLoss: scored.loss, ...classificationMetrics(scored.truth, scored.predicted) };
         },
-        callbacks: context.callbacks({ batches: data.count }),
+        // restoreBest: the weights of the best validation epoch (by F1) are kept at the end.
+        callbacks: context.callbacks({ batches: data.count, keepBest: config.restoreBest === true }),
       });
     } finally {
       optimizer.dispose();
@@ -146,29 +159,44 @@ export class SpamRun implements TaskRun {
     const scored = await this.score(this.splits.test);
     const spamShare = this.splits.train.reduce((n, m) => n + m.target, 0) / Math.max(1, this.splits.train.length);
     const majority = spamShare > 0.5 ? 1 : 0;
+    const baseline = classificationMetrics(
+      scored.truth,
+      scored.truth.map(() => majority),
+    );
+    const baselineName = `majority class (always ${majority === 1 ? 'spam' : 'ham'})`;
+    const tokens = this.splits.tokens;
+    const tfidf = tokens ? tfidfLogisticBaseline(tokens.train, tokens.validation, tokens.test) : null;
     return {
       metrics: classificationMetrics(scored.truth, scored.predicted),
-      baseline: classificationMetrics(
-        scored.truth,
-        scored.truth.map(() => majority),
-      ),
-      baselineName: `majority class (always ${majority === 1 ? 'spam' : 'ham'})`,
+      baseline,
+      baselineName,
+      baselines: {
+        [baselineName]: baseline,
+        // C chosen on validation F1; reported beside the metrics for the record.
+        ...(tfidf ? { [TFIDF_BASELINE_NAME]: { ...tfidf.test, c: tfidf.c } } : {}),
+      },
       higherIsBetter: { accuracy: true, f1: true },
     };
   }
 
   /** The model as ONNX with the test split's first two messages (padded, with their lengths) as its example. */
   async exportOnnx(): Promise<OnnxExample> {
+    if (this.model instanceof SpamEnsemble) {
+      throw new ValueError(
+        `spam: ONNX export covers a single classifier; this model is an ensemble of ${this.model.members.length} ("members")`,
+      );
+    }
+    const model = this.model;
     const messages = this.splits.test.slice(0, 2);
     const lengths = Int32Array.from(messages, (m) => m.ids.length);
     const steps = Math.max(...lengths);
     const padded = new Int32Array(messages.length * steps);
     messages.forEach((m, b) => padded.set(m.ids, b * steps));
     const ids = fromTypedArray(padded, [messages.length, steps]);
-    this.model.eval();
-    const logits = noGrad(() => this.model.forward(ids, lengths));
+    model.eval();
+    const logits = noGrad(() => model.forward(ids, lengths));
     return {
-      onnx: await exportSpamOnnx(this.model),
+      onnx: await exportSpamOnnx(model),
       inputs: { ids, lengths: fromTypedArray(lengths, [messages.length]) },
       outputs: { logits },
     };

@@ -11,7 +11,8 @@ import { encoderFromJSON, fitEncoder } from './spam-text.js';
 
 export const spamTask: Task<SpamConfig> = {
   name: 'spam',
-  description: 'Spam or ham on SpamAssassin e-mail bodies: Embedding → LSTM/GRU (packed) → Linear; accuracy/F1 vs majority class',
+  description:
+    'Spam or ham on SpamAssassin e-mail bodies: Embedding → BiLSTM + attention pooling (or LSTM/GRU last state; packed) → Linear; accuracy/F1 vs majority class and TF-IDF + LR',
   defaultConfig: SPAM_DEFAULTS,
   quickConfig: SPAM_QUICK,
   metric: { name: 'f1', higherIsBetter: true },
@@ -46,6 +47,18 @@ export const spamTask: Task<SpamConfig> = {
       );
     const encode = (messages: readonly { body: string; target: number }[]): EncodedMessage[] =>
       messages.map((m) => ({ ids: encoder.encode(m.body, config.maxTokens), target: m.target }));
-    return new SpamRun(config, { train: encode(train), validation: encode(corpus.validation), test: encode(corpus.test) }, encoder);
+    // The TF-IDF baseline reads the same tokens as the model: each body's first maxTokens.
+    const tokenise = (messages: readonly { body: string; target: number }[]) =>
+      messages.map((m) => ({ tokens: encoder.pieces(m.body, config.maxTokens), target: m.target }));
+    return new SpamRun(
+      config,
+      {
+        train: encode(train),
+        validation: encode(corpus.validation),
+        test: encode(corpus.test),
+        tokens: { train: tokenise(train), validation: tokenise(corpus.validation), test: tokenise(corpus.test) },
+      },
+      encoder,
+    );
   },
 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, trainTask, type TrainEvent } from '@recur/sample-core';
 import type { SpamRun } from './spam-run.js';
+import { TFIDF_BASELINE_NAME } from './spam-baseline.js';
 import { spamTask } from './spam-task.js';
 
 describe('spam --quick, end to end', () => {
@@ -25,6 +26,14 @@ describe('spam --quick, end to end', () => {
     expect(summary.baseline.f1).toBe(0);
     expect(summary.metrics.accuracy).toBeGreaterThan(summary.baseline.accuracy! + 0.05);
     expect(summary.metrics.f1).toBeGreaterThan(0.5);
+    // The strong baseline reads the same first 24 tokens of the same 600 training messages.
+    const baselines = summary.baselines as Record<string, Record<string, number>>;
+    expect(Object.keys(baselines)).toEqual(['majority class (always ham)', TFIDF_BASELINE_NAME]);
+    const tfidf = baselines[TFIDF_BASELINE_NAME]!;
+    expect(Object.keys(tfidf).sort()).toEqual(['accuracy', 'c', 'f1']);
+    expect(tfidf.accuracy).toBeGreaterThan(summary.baseline.accuracy! + 0.05);
+    expect(tfidf.f1).toBeGreaterThan(0.5);
+    expect([1, 10, 100, 1000]).toContain(tfidf.c);
   });
 
   it('pooling "attention": beats the majority class; predict lists and shades the weight of every word read', async () => {
