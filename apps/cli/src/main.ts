@@ -114,7 +114,8 @@ function program(io: Io, setCode: (code: number) => void): Command {
     .argument('<checkpoint>', 'a checkpoint written by recur train')
     .addOption(backendOption())
     .requiredOption('--dtype <dtype>', 'weight storage: int8 (per-row scales), float16, or float32 (with --prune alone)')
-    .option('--prune <fraction>', 'zero this fraction of the smallest-magnitude weight-matrix entries first (global)', probability)
+    .option('--prune <fraction>', 'zero this fraction of the smallest-magnitude entries of each weight matrix first', probability)
+    .option('--prune-scope <scope>', 'layer: each weight matrix loses the fraction; global: one threshold over all of them', 'layer')
     .requiredOption('--out <file>', 'the model file to write')
     .option('--json', 'print a JSON summary')
     .action(async (path: string, flags: QuantizeFlags) => setCode(await quantizeCommand(path, flags, io)));

@@ -1,9 +1,10 @@
 // `recur quantize <checkpoint> --dtype int8|float16|float32 [--prune 0.5] --out FILE [--json]`:
-// the checkpoint's model, pruned (global magnitude pruning over its weight matrices) and/or
+// the checkpoint's model, pruned (magnitude pruning of its weight matrices: each by the same
+// fraction, or with --prune-scope global one threshold over all of them) and/or
 // quantized (quantizeDynamic), written atomically as a task model file `recur eval|predict` run.
 
 import { resolve } from 'node:path';
-import { globalUnstructured, quantizeDynamic, weightMatrices } from '@recur/export';
+import { globalUnstructured, l1Unstructured, quantizeDynamic, weightMatrices } from '@recur/export';
 import { openCheckpoint } from '@recur/sample-core';
 import { writeFileAtomic } from '@recur/tensor/node';
 import { selectBackend, type BackendName } from './backend.js';
@@ -16,6 +17,7 @@ export interface QuantizeFlags {
   readonly backend: BackendName;
   readonly dtype: string;
   readonly prune?: number;
+  readonly pruneScope?: string;
   readonly out: string;
   readonly json?: boolean;
 }
@@ -25,6 +27,8 @@ const DTYPES: readonly ModelDType[] = ['int8', 'float16', 'float32'];
 export async function quantizeCommand(path: string, flags: QuantizeFlags, io: Io): Promise<number> {
   if (!DTYPES.includes(flags.dtype as ModelDType)) throw new UsageError(`--dtype: expected int8, float16 or float32; got '${flags.dtype}'`);
   const dtype = flags.dtype as ModelDType;
+  const scope = flags.pruneScope ?? 'layer';
+  if (scope !== 'layer' && scope !== 'global') throw new UsageError(`--prune-scope: expected layer or global; got '${scope}'`);
   await selectBackend(flags.backend, (message) => io.stderr.write(`warning: ${message}\n`));
   const { task, checkpoint, run } = await openCheckpoint(TASKS, resolve(io.cwd, path));
   try {
@@ -33,10 +37,17 @@ export async function quantizeCommand(path: string, flags: QuantizeFlags, io: Io
       throw new UsageError(
         `${path}: task '${task.name}' learns online (recur stream --learn and its evaluation), which needs float32 weights; use --dtype float32 (with --prune)`,
       );
-    let pruned: { fraction: number; zeros: number; size: number } | null = null;
+    let pruned: { fraction: number; scope: string; zeros: number; size: number } | null = null;
     if (flags.prune !== undefined && flags.prune > 0) {
-      const report = globalUnstructured(weightMatrices(run.model), { amount: flags.prune });
-      pruned = { fraction: flags.prune, zeros: report.total.zeros, size: report.total.size };
+      const amount = { amount: flags.prune };
+      const targets = weightMatrices(run.model);
+      // Per layer by default: one global threshold strips whole layers whose weights are small
+      // beside the others' (spam's LSTM beside its N(0, 1) embedding: 25% global zeroed the LSTM).
+      const reports =
+        scope === 'global' ? [globalUnstructured(targets, amount)] : targets.map(([m, name]) => l1Unstructured(m, name, amount));
+      const zeros = reports.reduce((n, r) => n + r.total.zeros, 0);
+      const size = reports.reduce((n, r) => n + r.total.size, 0);
+      pruned = { fraction: flags.prune, scope, zeros, size };
     }
     if (dtype !== 'float32') await quantizeDynamic(run.model, { dtype });
     const bytes = await serializeTaskModel(run, checkpoint, dtype);

@@ -37,12 +37,19 @@ describe('recur quantize', () => {
       ['float16', ['--dtype', 'float16']],
       ['pruned', ['--dtype', 'float32', '--prune', '0.5']],
       ['int8-pruned', ['--dtype', 'int8', '--prune', '0.5']],
+      ['pruned-global', ['--dtype', 'float32', '--prune', '0.5', '--prune-scope', 'global']],
     ] as const) {
       const file = join(dir, `${name}.safetensors`);
       const ran = await runCli(['quantize', checkpoint, ...args, '--out', file, '--json']);
       expect(ran.stderr).toBe('');
       expect(ran.code).toBe(0);
       expect(ran.events.at(-1)).toMatchObject({ event: 'summary', task: 'spam', out: file, bytes: (await readFile(file)).length });
+      const pruned = (ran.events.at(-1) as { pruned: { scope: string; zeros: number; size: number } | null }).pruned;
+      if (name.includes('pruned')) {
+        expect(pruned!.scope).toBe(name === 'pruned-global' ? 'global' : 'layer');
+        // Half of all weight-matrix entries either way (per layer: each rounds half to even on its own).
+        expect(Math.abs(pruned!.zeros - pruned!.size / 2)).toBeLessThanOrEqual(8);
+      } else expect(pruned).toBeNull();
       results[name] = await evaluate(file);
       expect(results[name].model.dtype).toBe(name.startsWith('int8') ? 'int8' : name === 'float16' ? 'float16' : 'float32');
       const predicted = await runCli(['predict', file, 'WIN a FREE prize now, call 0800 123', '--json']);
@@ -56,6 +63,20 @@ describe('recur quantize', () => {
     // Pruned half of the matrices: a bit of mask per entry, and the kept entries (4 bytes; int8: 1).
     expect(bytes('pruned')).toBeLessThan(float.model.bytes * 0.65);
     expect(bytes('int8-pruned')).toBeLessThan(bytes('int8') * 0.75);
+    const bad = await runCli([
+      'quantize',
+      checkpoint,
+      '--dtype',
+      'float32',
+      '--prune',
+      '0.5',
+      '--prune-scope',
+      'row',
+      '--out',
+      join(dir, 'x'),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--prune-scope: expected layer or global; got 'row'/);
     for (const [metric, value] of Object.entries(float.metrics)) {
       expect(Math.abs(results.float16!.metrics[metric]! - value)).toBeLessThanOrEqual(Math.abs(value) * 0.01 + 1e-3);
     }
