@@ -7,7 +7,6 @@ import { fromTypedArray, manualSeed, noGrad } from '@recur/tensor';
 import { attentionSummary, colourByAttention, mostAttended } from './spam-attention.js';
 import { SPAM_DEFAULTS, checkSpamConfig } from './spam-config.js';
 import { SpamClassifier } from './spam-model.js';
-import { exportSpamOnnx } from './spam-onnx.js';
 
 describe('attention pooling', () => {
   it('weights sum to 1 over real tokens, padding gets 0, and a batch equals its messages alone', () => {
@@ -49,13 +48,6 @@ describe('attention pooling', () => {
     const { pooling: _, ...old } = SPAM_DEFAULTS;
     expect(checkSpamConfig(old as typeof SPAM_DEFAULTS)).toBeNull();
     expect(checkSpamConfig({ ...SPAM_DEFAULTS, pooling: 'mean' })).toBe('"pooling" must be "last" or "attention", got "mean"');
-  });
-
-  it('ONNX export refuses attention pooling by name instead of exporting a wrong graph', async () => {
-    const model = new SpamClassifier({ vocabSize: 10, embeddingDim: 4, hiddenSize: 3, numLayers: 1, cell: 'lstm', pooling: 'attention' });
-    await expect(exportSpamOnnx(model)).rejects.toThrow(
-      "exportSpamOnnx: ONNX export covers last-state pooling; this model pools with 'attention'",
-    );
   });
 });
 

@@ -5,10 +5,15 @@ import { SpamClassifier } from './spam-model.js';
 import { exportSpamOnnx } from './spam-onnx.js';
 
 describe('the spam classifier in ONNX', () => {
-  for (const cell of ['lstm', 'gru'] as const) {
-    it(`${cell}: onnxruntime-node gives Recur's logits (1e-5) for padded messages of different lengths`, async () => {
+  for (const [cell, pooling] of [
+    ['lstm', 'last'],
+    ['gru', 'last'],
+    ['lstm', 'attention'],
+    ['gru', 'attention'],
+  ] as const) {
+    it(`${cell}, ${pooling} pooling: onnxruntime-node gives Recur's logits (1e-5) for padded messages of different lengths`, async () => {
       manualSeed(7);
-      const model = new SpamClassifier({ vocabSize: 30, embeddingDim: 4, hiddenSize: 5, numLayers: 2, cell }).eval();
+      const model = new SpamClassifier({ vocabSize: 30, embeddingDim: 4, hiddenSize: 5, numLayers: 2, cell, pooling }).eval();
       const lengths = Int32Array.from([6, 2, 4]);
       const ids = randint(1, 30, [3, 6], { dtype: 'int32' });
       const padded = tensor(
