@@ -243,9 +243,5 @@ describe('recur train g2p --quick, then eval and predict', () => {
     const bad = await runCli(['predict', checkpoint, 'R2-D2']);
     expect(bad.code).toBe(2);
     expectOneLineError(bad.stderr, 'letters A–Z', 'got "R2-D2"');
-    // g2p has no ONNX export yet (the rest of recur export is in export.test.ts).
-    const exported = await runCli(['export', checkpoint, '--out', join(out, 'model.onnx')]);
-    expect(exported.code).toBe(2);
-    expectOneLineError(exported.stderr, "task 'g2p' has no ONNX export yet");
   });
 });

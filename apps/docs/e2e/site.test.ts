@@ -147,6 +147,9 @@ describe.skipIf(!haveChromium && !inCi)('the built site in headless chromium', (
   }, 150_000);
 
   it('switches the language to Chinese', async () => {
+    // From the forecaster's page (the test before this one ends on the names demo).
+    await page.goto(`${server.url}/demos/forecast.html`);
+    await page.waitForFunction(() => Boolean((document.querySelector('#app') as { __vue_app__?: unknown } | null)?.__vue_app__));
     await page.hover('.VPNavBarTranslations button');
     await page.locator('.VPNavBarTranslations a', { hasText: '简体中文' }).click();
     await page.waitForURL(/\/zh\/demos\/forecast(\.html)?$/);
