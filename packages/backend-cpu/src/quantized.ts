@@ -44,31 +44,58 @@ const f16Table = () => {
 };
 let f16Values: Float32Array | null = null;
 
+/** The checked operands of a quantised linear layer: x [M, K] float32, packed weight [N, words(K)], scales [N] (int8 only), out [M, N]. */
+function linearOperands(
+  context: KernelContext,
+  op: string,
+  x: View<CpuBuffer>,
+  weight: View<CpuBuffer>,
+  scales: View<CpuBuffer> | null,
+  out: View<CpuBuffer>,
+  wordsOf: (inputs: number) => number,
+) {
+  expectDType(op, 'x', x.dtype, ['float32']);
+  expectDType(op, 'weight', weight.dtype, ['int32']);
+  if (scales) expectDType(op, 'scales', scales.dtype, ['float32']);
+  expectDType(op, 'out', out.dtype, ['float32']);
+  expectContiguous(op, 'x', x, 2);
+  expectContiguous(op, 'weight', weight, 2);
+  const [rowsX, inputs] = x.shape as [number, number];
+  const rows = weight.shape[0]!;
+  expectShape(op, 'weight', weight, [rows, wordsOf(inputs)]);
+  if (scales) {
+    expectContiguous(op, 'scales', scales, 1);
+    expectShape(op, 'scales', scales, [rows]);
+  }
+  expectContiguous(op, 'out', out, 2);
+  expectShape(op, 'out', out, [rowsX, rows]);
+  return {
+    rowsX,
+    inputs,
+    rows,
+    wordsPerRow: wordsOf(inputs),
+    xs: inputArray(context, op, 'x', x) as Float32Array,
+    packed: inputArray(context, op, 'weight', weight) as Int32Array,
+    s: scales ? (inputArray(context, op, 'scales', scales) as Float32Array) : null,
+    o: viewArray(context, op, 'out', out) as Float32Array,
+  };
+}
+
 export function quantizedKernels(context: KernelContext, simd: boolean): QuantizedKernels<CpuBuffer> {
   let runtime: Int8Runtime | null | undefined = simd ? undefined : null;
   const int8 = (): Int8Runtime | null => (runtime === undefined ? (runtime = Int8Runtime.create()) : runtime);
   return {
     int8Linear(x, weight, scales, out, accumulate) {
-      const op = 'int8Linear';
-      expectDType(op, 'x', x.dtype, ['float32']);
-      expectDType(op, 'weight', weight.dtype, ['int32']);
-      expectDType(op, 'scales', scales.dtype, ['float32']);
-      expectDType(op, 'out', out.dtype, ['float32']);
-      expectContiguous(op, 'x', x, 2);
-      expectContiguous(op, 'weight', weight, 2);
-      const [rowsX, inputs] = x.shape as [number, number];
-      const rows = weight.shape[0]!;
-      expectShape(op, 'weight', weight, [rows, int8Words(inputs)]);
-      expectContiguous(op, 'scales', scales, 1);
-      expectShape(op, 'scales', scales, [rows]);
-      expectContiguous(op, 'out', out, 2);
-      expectShape(op, 'out', out, [rowsX, rows]);
-      const xs = inputArray(context, op, 'x', x) as Float32Array;
-      const packed = inputArray(context, op, 'weight', weight) as Int32Array;
-      const s = inputArray(context, op, 'scales', scales) as Float32Array;
-      const o = viewArray(context, op, 'out', out) as Float32Array;
+      const { rowsX, inputs, rows, wordsPerRow, xs, packed, s, o } = linearOperands(
+        context,
+        'int8Linear',
+        x,
+        weight,
+        scales,
+        out,
+        int8Words,
+      );
       if (rowsX === 0 || rows === 0) return;
-      const wordsPerRow = int8Words(inputs);
       const kernel = inputs > 0 ? int8() : null;
       if (kernel) {
         const words = packed.subarray(weight.offset, weight.offset + rows * wordsPerRow);
@@ -82,7 +109,7 @@ export function quantizedKernels(context: KernelContext, simd: boolean): Quantiz
           rowsX,
           inputs,
           words,
-          s,
+          s!,
           scales.offset,
           o,
           out.offset,
@@ -93,7 +120,7 @@ export function quantizedKernels(context: KernelContext, simd: boolean): Quantiz
       }
       for (let n = 0; n < rows; n++) {
         const q = int8Row(packed, weight.offset, n, wordsPerRow, inputs);
-        const scale = s[scales.offset + n]!;
+        const scale = s![scales.offset + n]!;
         for (let m = 0; m < rowsX; m++) {
           let sum = 0;
           const base = x.offset + m * inputs;
@@ -105,22 +132,16 @@ export function quantizedKernels(context: KernelContext, simd: boolean): Quantiz
     },
 
     float16Linear(x, weight, out, accumulate) {
-      const op = 'float16Linear';
-      expectDType(op, 'x', x.dtype, ['float32']);
-      expectDType(op, 'weight', weight.dtype, ['int32']);
-      expectDType(op, 'out', out.dtype, ['float32']);
-      expectContiguous(op, 'x', x, 2);
-      expectContiguous(op, 'weight', weight, 2);
-      const [rowsX, inputs] = x.shape as [number, number];
-      const rows = weight.shape[0]!;
-      expectShape(op, 'weight', weight, [rows, float16Words(inputs)]);
-      expectContiguous(op, 'out', out, 2);
-      expectShape(op, 'out', out, [rowsX, rows]);
-      const xs = inputArray(context, op, 'x', x) as Float32Array;
-      const packed = inputArray(context, op, 'weight', weight) as Int32Array;
-      const o = viewArray(context, op, 'out', out) as Float32Array;
+      const { rowsX, inputs, rows, wordsPerRow, xs, packed, o } = linearOperands(
+        context,
+        'float16Linear',
+        x,
+        weight,
+        null,
+        out,
+        float16Words,
+      );
       if (rowsX === 0 || rows === 0) return;
-      const wordsPerRow = float16Words(inputs);
       const kernel = inputs > 0 ? int8() : null;
       if (kernel) {
         const words = packed.subarray(weight.offset, weight.offset + rows * wordsPerRow);
