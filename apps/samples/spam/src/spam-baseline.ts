@@ -4,7 +4,7 @@
 
 import { fitLogistic, logisticScore } from './logistic.js';
 import { classificationMetrics } from './spam-metrics.js';
-import { TfidfVectorizer } from './tfidf.js';
+import { TfidfVectorizer, type SparseVector } from './tfidf.js';
 
 export const TFIDF_BASELINE_NAME = 'TF-IDF word 1–2-grams + logistic regression';
 
@@ -31,8 +31,10 @@ export function tfidfLogisticBaseline(
   const vectorizer = new TfidfVectorizer(2);
   const rows = vectorizer.fitTransform(train.map((m) => m.tokens));
   const labels = train.map((m) => m.target);
-  const predict = (model: ReturnType<typeof fitLogistic>, messages: readonly TokenisedMessage[]) =>
-    messages.map((m) => (logisticScore(model, vectorizer.transform(m.tokens)) >= 0 ? 1 : 0));
+  // Validation is scored once per C: its vectors are made once.
+  const validationRows = validation.map((m) => vectorizer.transform(m.tokens));
+  const predict = (model: ReturnType<typeof fitLogistic>, vectors: readonly SparseVector[]) =>
+    vectors.map((x) => (logisticScore(model, x) >= 0 ? 1 : 0));
   let best: { c: number; f1: number; model: ReturnType<typeof fitLogistic> } | null = null;
   let previous: ReturnType<typeof fitLogistic> | undefined;
   for (const c of C_GRID) {
@@ -41,7 +43,7 @@ export function tfidfLogisticBaseline(
     previous = model;
     const { f1 } = classificationMetrics(
       validation.map((m) => m.target),
-      predict(model, validation),
+      predict(model, validationRows),
     );
     // Ties keep the smaller C (the stronger regularisation).
     if (best === null || f1 > best.f1) best = { c, f1, model };
@@ -49,7 +51,10 @@ export function tfidfLogisticBaseline(
   const chosen = best!;
   const { accuracy, f1 } = classificationMetrics(
     test.map((m) => m.target),
-    predict(chosen.model, test),
+    predict(
+      chosen.model,
+      test.map((m) => vectorizer.transform(m.tokens)),
+    ),
   );
   return { test: { accuracy: accuracy!, f1: f1! }, validationF1: chosen.f1!, c: chosen.c };
 }
