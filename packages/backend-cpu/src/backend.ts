@@ -152,7 +152,7 @@ export function createCpuBackend(options: CpuBackendOptions = {}): BackendV1<Cpu
       adamStep: (param, grad, expAvg, expAvgSq, maxExpAvgSq, params) =>
         adamStep(context, param, grad, expAvg, expAvgSq, maxExpAvgSq, params),
     },
-    quantized: quantizedKernels(context, simd),
+    quantized: quantizedKernels(context, () => matmul.cache(context)),
   };
 }
 

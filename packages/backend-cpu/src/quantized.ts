@@ -1,12 +1,14 @@
 // The CPU backend's quantised kernels (@recur/backend quantized.ts): the int8 linear layer on
-// wasm SIMD integer dot products (int8-runtime.ts; TypeScript loops where wasm SIMD is
-// missing), the float16 linear layer (halves widened to float32 in registers, float32 arithmetic),
-// and exact dequantisation of packed int8 / float16 weights. M rows of x, K inputs, N outputs.
+// wasm SIMD integer dot products and the float16 linear layer (halves widened to float32 in
+// registers, float32 arithmetic), both on the backend's wasm runtime (quantized-wasm.ts; TypeScript
+// loops where wasm SIMD is missing), and exact dequantisation of packed int8 / float16 weights.
+// M rows of x, K inputs, N outputs.
 
 import { ShapeError, ValueError, float16Words, int8Words, isContiguous, type QuantizedKernels, type View } from '@recur/backend';
 import { expectDType, inputArray, viewArray, type KernelContext } from './check.js';
-import { Int8Runtime } from './int8-runtime.js';
 import type { CpuBuffer } from './memory.js';
+import type { PackedCache } from './packed-cache.js';
+import { wasmFloat16Linear, wasmInt8Linear, type LinearProblem, type QuantizedTarget } from './quantized-wasm.js';
 
 function expectContiguous(op: string, name: string, view: View<CpuBuffer>, rank: number): void {
   if (view.shape.length !== rank) throw new ShapeError(`${op}: ${name} must be ${rank}-D; got [${view.shape.join(', ')}]`);
@@ -53,7 +55,8 @@ function linearOperands(
   scales: View<CpuBuffer> | null,
   out: View<CpuBuffer>,
   wordsOf: (inputs: number) => number,
-) {
+  accumulate: boolean,
+): LinearProblem & { s: Float32Array | null } {
   expectDType(op, 'x', x.dtype, ['float32']);
   expectDType(op, 'weight', weight.dtype, ['int32']);
   if (scales) expectDType(op, 'scales', scales.dtype, ['float32']);
@@ -70,6 +73,10 @@ function linearOperands(
   expectContiguous(op, 'out', out, 2);
   expectShape(op, 'out', out, [rowsX, rows]);
   return {
+    x,
+    weight,
+    out,
+    accumulate,
     rowsX,
     inputs,
     rows,
@@ -81,43 +88,23 @@ function linearOperands(
   };
 }
 
-export function quantizedKernels(context: KernelContext, simd: boolean): QuantizedKernels<CpuBuffer> {
-  let runtime: Int8Runtime | null | undefined = simd ? undefined : null;
-  const int8 = (): Int8Runtime | null => (runtime === undefined ? (runtime = Int8Runtime.create()) : runtime);
+/**
+ * The quantised kernels of one backend instance; `cache` gives its packed-weight cache (the
+ * matmul's), which keeps the weights the wasm kernels cannot read in place.
+ */
+export function quantizedKernels(context: KernelContext, cache: () => PackedCache | null): QuantizedKernels<CpuBuffer> {
+  /** The wasm target of a layer with K inputs, or null for the TypeScript loops. */
+  const target = (inputs: number): QuantizedTarget | null => {
+    const runtime = inputs > 0 ? context.wasm() : null;
+    return runtime && { runtime, cache: cache(), pool: context.pool() };
+  };
   return {
     int8Linear(x, weight, scales, out, accumulate) {
-      const { rowsX, inputs, rows, wordsPerRow, xs, packed, s, o } = linearOperands(
-        context,
-        'int8Linear',
-        x,
-        weight,
-        scales,
-        out,
-        int8Words,
-      );
+      const p = linearOperands(context, 'int8Linear', x, weight, scales, out, int8Words, accumulate);
+      const { rowsX, inputs, rows, wordsPerRow, xs, packed, s, o } = p;
       if (rowsX === 0 || rows === 0) return;
-      const kernel = inputs > 0 ? int8() : null;
-      if (kernel) {
-        const words = packed.subarray(weight.offset, weight.offset + rows * wordsPerRow);
-        const live = (key: object) => context.memory.owns(key as CpuBuffer);
-        kernel.linear(
-          weight.buffer,
-          weight.buffer.version,
-          live,
-          xs,
-          x.offset,
-          rowsX,
-          inputs,
-          words,
-          s!,
-          scales.offset,
-          o,
-          out.offset,
-          rows,
-          accumulate,
-        );
-        return;
-      }
+      const wasm = target(inputs);
+      if (wasm && wasmInt8Linear(wasm, p, s!, scales.offset)) return;
       for (let n = 0; n < rows; n++) {
         const q = int8Row(packed, weight.offset, n, wordsPerRow, inputs);
         const scale = s![scales.offset + n]!;
@@ -132,36 +119,11 @@ export function quantizedKernels(context: KernelContext, simd: boolean): Quantiz
     },
 
     float16Linear(x, weight, out, accumulate) {
-      const { rowsX, inputs, rows, wordsPerRow, xs, packed, o } = linearOperands(
-        context,
-        'float16Linear',
-        x,
-        weight,
-        null,
-        out,
-        float16Words,
-      );
+      const p = linearOperands(context, 'float16Linear', x, weight, null, out, float16Words, accumulate);
+      const { rowsX, inputs, rows, wordsPerRow, xs, packed, o } = p;
       if (rowsX === 0 || rows === 0) return;
-      const kernel = inputs > 0 ? int8() : null;
-      if (kernel) {
-        const words = packed.subarray(weight.offset, weight.offset + rows * wordsPerRow);
-        const live = (key: object) => context.memory.owns(key as CpuBuffer);
-        kernel.float16Linear(
-          weight.buffer,
-          weight.buffer.version,
-          live,
-          xs,
-          x.offset,
-          rowsX,
-          inputs,
-          words,
-          o,
-          out.offset,
-          rows,
-          accumulate,
-        );
-        return;
-      }
+      const wasm = target(inputs);
+      if (wasm && wasmFloat16Linear(wasm, p)) return;
       const table = (f16Values ??= f16Table());
       for (let n = 0; n < rows; n++) {
         const halves = new Uint16Array(packed.buffer, packed.byteOffset + (weight.offset + n * wordsPerRow) * 4, inputs);

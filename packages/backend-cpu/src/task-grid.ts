@@ -24,12 +24,15 @@ export interface TileJob {
    * KIND_GEMV (thread-protocol.ts): a product of one row, a at atA (K floats) times the cached
    * strips at atB into c at atC, each task a column range (rowsPad = taskRows = 1, colsPad = N)
    * run by gemvProduct with column block ncMax and its own ncMax floats of scratch from `scratch`;
-   * `accumulate` ≠ 0 adds into c. Absent (0): the GEMM tile job above.
+   * `accumulate` ≠ 0 adds into c. KIND_INT8_DOTS / KIND_FLOAT16_DOTS: the dots of x at atA with
+   * colsPad rows of W at atB, `pitch` bytes apart (K = groups of 16 bytes), into atC; each task
+   * a range of W's rows. Absent (0): the GEMM tile job above.
    */
   readonly kind?: number;
   readonly ncMax?: number;
   readonly scratch?: number;
   readonly accumulate?: number;
+  readonly pitch?: number;
 }
 
 /** A job's grid: row blocks per column slice, column slices, and tasks in all. */

@@ -29,6 +29,7 @@ export const PARAM_NAMES = [
   'ncMax',
   'scratch',
   'accumulate',
+  'pitch',
 ] as const;
 /** Tasks the workers ran, in all (for tests and diagnostics). */
 export const WORKER_TASKS = PARAMS + PARAM_NAMES.length;
@@ -39,6 +40,9 @@ export const DONE = 24;
 
 /** TileJob.kind of a GEMV job (one row of A: column ranges of gemvProduct, wasm-gemv-threads.ts). */
 export const KIND_GEMV = 1;
+/** TileJob.kind of the quantised layers' dot products (row ranges of W for int8Dots / float16Dots, quantized-wasm.ts). */
+export const KIND_INT8_DOTS = 2;
+export const KIND_FLOAT16_DOTS = 3;
 
 // The ticket's bit fields. A claim succeeds only while the generation field is the one the worker
 // read the parameters under, so a late worker can never take a task of a job whose parameters it
@@ -75,6 +79,8 @@ export const PROTOCOL = {
   PACKED,
   DONE,
   KIND_GEMV,
+  KIND_INT8_DOTS,
+  KIND_FLOAT16_DOTS,
   TASK_BITS,
   TASK_MASK,
   QUIT,

@@ -16,6 +16,8 @@ import { sequenceFunctions } from './wasm-sequence-kernel.js';
 import { binaryFunctions } from './wasm-binary-kernel.js';
 import { BlockAllocator } from './wasm-allocator.js';
 import { zeroGrainsFunction } from './wasm-zero-kernel.js';
+import { int8DotsFunction } from './wasm-int8-kernel.js';
+import { float16DotsFunction } from './wasm-float16-kernel.js';
 
 /** The module's exports; pointers and pitches are byte offsets into the instance's memory. */
 export interface WasmKernels {
@@ -47,6 +49,10 @@ export interface WasmKernels {
   zeroGrains(dst: number, grains: number): void;
   /** out = a + b over `rows` rows of `cols` floats, rows `aRow`/`bRow`/`outRow` bytes apart (wasm-binary-kernel.ts). */
   addRows(a: number, b: number, out: number, rows: number, cols: number, aRow: number, bRow: number, outRow: number, mode: number): void;
+  /** dots[n] = Σ_k q[n, k]·x[k]: int8 rows `pitch` bytes apart, x int16 (wasm-int8-kernel.ts). */
+  int8Dots(x: number, w: number, pitch: number, rows: number, groups: number, out: number): void;
+  /** The same for float16 rows and float32 x (wasm-float16-kernel.ts). */
+  float16Dots(x: number, w: number, pitch: number, rows: number, groups: number, out: number): void;
 }
 
 const PAGE_BYTES = 65536;
@@ -91,6 +97,8 @@ function kernelModule(fusedMultiplyAdd: boolean, shared = false): object | null 
         ...sequenceFunctions(),
         ...binaryFunctions(),
         zeroGrainsFunction(),
+        int8DotsFunction(),
+        float16DotsFunction(),
       ],
       shared ? { shared: true, maximum: SHARED_MAXIMUM_PAGES[0] } : { shared: false },
     );

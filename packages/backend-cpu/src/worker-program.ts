@@ -27,10 +27,14 @@ type GemvProduct = (
   scratch: number,
   add: number,
 ) => void;
+/** The quantised layers' kernel (int8Dots, float16Dots): dots of x with `rows` rows of w, `pitch` bytes apart. */
+type Dots = (x: number, w: number, pitch: number, rows: number, groups: number, out: number) => void;
 /** The kernels a worker's tasks call. */
 export interface TaskKernels {
   readonly gemmBlock: GemmBlock;
   readonly gemvProduct: GemvProduct;
+  readonly int8Dots: Dots;
+  readonly float16Dots: Dots;
 }
 
 /** What a worker is sent once, to start. */
@@ -53,7 +57,7 @@ export interface TileProgram {
 
 export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
   const { GEN, TICKET, READY, ERROR, PARAMS, PARAM_NAMES, WORKER_TASKS, PACKED, DONE } = P;
-  const { TASK_BITS, TASK_MASK, QUIT, IDLE_SPIN_MS, BUSY_SPIN_MS, KIND_GEMV } = P;
+  const { TASK_BITS, TASK_MASK, QUIT, IDLE_SPIN_MS, BUSY_SPIN_MS, KIND_GEMV, KIND_INT8_DOTS, KIND_FLOAT16_DOTS } = P;
 
   /** The next task of generation `gen` (of `count`), or −1 once there is none for it. */
   function claim(ctl: Int32Array, gen: number, count: number): number {
@@ -139,9 +143,17 @@ export function tileProgram(P: Protocol, grid: TaskGrid): TileProgram {
     );
   }
 
-  /** Either kind of task. */
+  /** A quantised layer's task: the dots of its range of W's rows (each row's sum is the one-call sum). */
+  function runDots(dots: Dots, job: TileJob, tile: Tile): void {
+    const pitch = job.pitch || 0;
+    dots(job.atA * 4, job.atB * 4 + tile.col0 * pitch, pitch, tile.cols, job.K, (job.atC + tile.col0) * 4);
+  }
+
+  /** Any kind of task. */
   function runAny(kernels: TaskKernels, job: TileJob, tile: Tile): void {
     if (job.kind === KIND_GEMV) runGemv(kernels.gemvProduct, job, tile);
+    else if (job.kind === KIND_INT8_DOTS) runDots(kernels.int8Dots, job, tile);
+    else if (job.kind === KIND_FLOAT16_DOTS) runDots(kernels.float16Dots, job, tile);
     else runTask(kernels.gemmBlock, job, tile);
   }
 
