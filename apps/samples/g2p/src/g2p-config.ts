@@ -7,6 +7,8 @@ export type G2pConfig = TaskConfig & {
   readonly embeddingDim: number;
   /** H: the encoder's and the decoder's LSTM size (the decoder starts from the encoder's (h, c)). */
   readonly hiddenSize: number;
+  /** A bidirectional encoder (H/2 per direction, their states side by side) or one direction of H. */
+  readonly bidirectional: boolean;
   /** `additive` (Bahdanau: vᵀ·tanh(W_q·h + W_k·k)) or `dot` (Luong: h·k). */
   readonly attention: string;
   /** On the decoder's attentional vector before the output layer, in training only. */
@@ -38,6 +40,7 @@ export const G2P_DEFAULTS: G2pConfig = {
   seed: 0,
   embeddingDim: 48,
   hiddenSize: 128,
+  bidirectional: true,
   attention: 'additive',
   dropout: 0.1,
   clipNorm: 1,
@@ -71,6 +74,10 @@ export function checkG2pConfig(config: G2pConfig): string | null {
   for (const key of ['trainLimit', 'validationLimit', 'testLimit'] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 0) return `"${key}" must be a non-negative integer, got ${config[key]}`;
   }
+  if (typeof config.bidirectional !== 'boolean')
+    return `"bidirectional" must be true or false, got ${JSON.stringify(config.bidirectional)}`;
+  if (config.bidirectional && config.hiddenSize % 2 !== 0)
+    return `"hiddenSize" must be even with "bidirectional": true (H/2 per direction), got ${config.hiddenSize}`;
   if (!(G2P_ATTENTIONS as readonly string[]).includes(config.attention)) {
     return `"attention" must be one of ${G2P_ATTENTIONS.join(', ')}, got ${JSON.stringify(config.attention)}`;
   }

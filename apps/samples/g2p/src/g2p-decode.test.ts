@@ -22,9 +22,14 @@ function sequenceLogProb(model: G2pModel, source: Int32Array, ids: readonly numb
 
 describe('greedy and beam search', () => {
   it("scores are the sequences' log-probabilities, beams re-order state correctly, nothing leaks", async () => {
-    for (const attention of ['additive', 'dot'] as const) {
+    for (const [attention, bidirectional] of [
+      ['additive', false],
+      ['dot', false],
+      ['additive', true],
+      ['dot', true],
+    ] as const) {
       manualSeed(3);
-      const model = new G2pModel({ letters: 12, phonemes: 9, embeddingDim: 8, hiddenSize: 16, attention, dropout: 0 });
+      const model = new G2pModel({ letters: 12, phonemes: 9, embeddingDim: 8, hiddenSize: 16, attention, dropout: 0, bidirectional });
       model.eval();
       const sources = [Int32Array.of(2, 5, 7), Int32Array.of(4), Int32Array.of(9, 3, 3, 11, 6)];
       const before = memory().numTensors;

@@ -1,5 +1,5 @@
 // The encoder–decoder: letters → Embedding → LSTM encoder (packed) whose final (h, c) starts the
-// decoder, as in the seed's translation model; the decoder is an LSTMCell run one phoneme at a
+// decoder, as in the seed's translation model (a BiLSTM's two directions side by side); the decoder is an LSTMCell run one phoneme at a
 // time with attention over the encoder's states (Luong with input feeding: the previous step's
 // attentional vector ã joins the phoneme embedding). B batch, S letters, T phonemes, E embedding,
 // H hidden, V phonemes in the vocabulary; k_s encoder state s, h_t decoder state, α_t weights.
@@ -16,6 +16,8 @@ export interface G2pModelOptions {
   readonly hiddenSize: number;
   readonly attention: G2pAttention;
   readonly dropout: number;
+  /** A BiLSTM encoder of H/2 per direction (keys and hand-over are both directions side by side: H); absent = one direction of H. */
+  readonly bidirectional?: boolean;
 }
 
 /** What the decoder attends to, computed once per batch of words. */
@@ -66,7 +68,12 @@ export class G2pModel extends Module {
       'letterEmbedding',
       new Embedding({ numEmbeddings: options.letters, embeddingDim: E, paddingIdx: 0 }),
     );
-    this.encoder = this.registerModule('encoder', new LSTM({ inputSize: E, hiddenSize: H, batchFirst: true }));
+    // Bidirectional: each direction H/2, so the keys [B, S, H] and the decoder keep H (OpenNMT's brnn).
+    const bidirectional = options.bidirectional ?? false;
+    this.encoder = this.registerModule(
+      'encoder',
+      new LSTM({ inputSize: E, hiddenSize: bidirectional ? H / 2 : H, batchFirst: true, bidirectional }),
+    );
     this.phonemeEmbedding = this.registerModule(
       'phonemeEmbedding',
       new Embedding({ numEmbeddings: options.phonemes, embeddingDim: E, paddingIdx: 0 }),
@@ -95,8 +102,11 @@ export class G2pModel extends Module {
         projected: this.keyProjection ? this.keyProjection.forward(keys) : null,
         maskBias: fromTypedArray(bias, [batch, 1, steps]),
       };
-      // The seed's hand-over: the encoder's final (h, c) is the decoder's initial state.
-      const state: DecoderState = { h: hN.select(0, 0), c: cN.select(0, 0), feed: zeros([batch, this.options.hiddenSize]) };
+      // The seed's hand-over: the encoder's final (h, c) is the decoder's initial state. A BiLSTM's
+      // h_n has a row per direction [2, B, H/2]: the bridge puts them side by side, [h_fwd; h_bwd]
+      // [B, H] — the forward state after the last letter, the backward one after the first.
+      const bridge = (x: Tensor) => (this.encoder.bidirectional ? concat([x.select(0, 0), x.select(0, 1)], 1) : x.select(0, 0));
+      const state: DecoderState = { h: bridge(hN), c: bridge(cN), feed: zeros([batch, this.options.hiddenSize]) };
       return { memory, state };
     });
   }

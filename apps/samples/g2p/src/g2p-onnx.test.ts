@@ -9,10 +9,22 @@ import { exportG2pOnnx } from './g2p-onnx.js';
 const WORDS = [[3, 1, 20], [19, 20, 18, 5, 14, 7, 20, 8], [1], [16, 8, 15, 14, 5, 13, 5]].map((w) => Int32Array.from(w));
 
 describe('the g2p model in ONNX decodes greedily by itself (Loop)', () => {
-  for (const attention of ['dot', 'additive'] as const) {
-    it(`${attention} attention: onnxruntime-node gives decodeBatch's phonemes`, async () => {
+  for (const [attention, bidirectional] of [
+    ['dot', false],
+    ['additive', false],
+    ['additive', true],
+  ] as const) {
+    it(`${attention} attention, ${bidirectional ? 'BiLSTM' : 'LSTM'} encoder: onnxruntime-node gives decodeBatch's phonemes`, async () => {
       manualSeed(60);
-      const model = new G2pModel({ letters: 27, phonemes: 12, embeddingDim: 5, hiddenSize: 8, attention, dropout: 0.1 }).eval();
+      const model = new G2pModel({
+        letters: 27,
+        phonemes: 12,
+        embeddingDim: 5,
+        hiddenSize: 8,
+        attention,
+        dropout: 0.1,
+        bidirectional,
+      }).eval();
       // Larger weights than the init, so the decoder picks varied phonemes and words end at different steps.
       model.loadStateDict(Object.fromEntries(Object.entries(model.stateDict()).map(([k, t]) => [k, randn(t.shape).mul(1.5)])));
       const ids = { bosId: 1, eosId: 2 };

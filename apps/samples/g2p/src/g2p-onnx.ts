@@ -1,5 +1,5 @@
 // The g2p model as one ONNX graph that decodes greedily by itself: the encoder (an LSTM node with
-// sequence_lens) runs once, then an ONNX Loop runs the decoder step — phoneme embedding, LSTMCell,
+// sequence_lens, one or both directions) runs once, then an ONNX Loop runs the decoder step — phoneme embedding, LSTMCell,
 // attention, output layer, ArgMax — until every word has emitted <EOS> or reached 2·S + 4 steps,
 // as decodeBatch does. letters [B, S] int32 and lengths [B] int32 → phonemes [B, T'] int32, each
 // row its ids then <EOS> (repeated after the end, as the decoder is fed). B words, S letters, H hidden.
@@ -83,8 +83,13 @@ function exportDecoder(module: G2pGreedyDecoder, inputs: readonly (OnnxValue | u
     1,
   );
   const batch = graph.op('Shape', [lengths!], 1);
-  const squeeze0 = (x: OnnxValue) => graph.op('Squeeze', [x, graph.int64s('axes', [0])], 2);
-  const zeros = graph.op('Expand', [graph.initializer('zero', Float32Array.of(0), []), graph.op('Shape', [squeeze0(hN!)], 1)], 2);
+  // The hand-over: h_n [1, B, H] → [B, H]; a BiLSTM's [2, B, H/2] → [h_fwd; h_bwd] [B, H], as encode() does.
+  const bridge = (x: OnnxValue) =>
+    model.encoder.bidirectional
+      ? graph.op('Reshape', [graph.transpose(x, [1, 0, 2]), graph.int64s('shape', [0, -1])], 2)
+      : graph.op('Squeeze', [x, graph.int64s('axes', [0])], 2);
+  const [h0, c0] = [bridge(hN!), bridge(cN!)];
+  const zeros = graph.op('Expand', [graph.initializer('zero', Float32Array.of(0), []), graph.op('Shape', [h0], 1)], 2);
   const bos = graph.op('Expand', [scalar(graph, 'bos', module.bosId), batch], 1);
   const notDone = graph.op('Expand', [graph.op('Cast', [scalar(graph, 'no', 0)], 0, { to: { int: BOOL } }), batch], 1);
   const keepGoing = graph.op('Cast', [scalar(graph, 'yes', 1)], 0, { to: { int: BOOL } });
@@ -125,7 +130,7 @@ function exportDecoder(module: G2pGreedyDecoder, inputs: readonly (OnnxValue | u
   body.bodyOutput(token, 'token', 'int64');
   body.bodyOutput(doneNext, 'done_next', 'bool');
   body.bodyOutput(token, 'emitted', 'int64');
-  const outputs = graph.node('Loop', [longest, keepGoing, squeeze0(hN!), squeeze0(cN!), zeros, bos, notDone], [2, 2, 2, 1, 1, 2], {
+  const outputs = graph.node('Loop', [longest, keepGoing, h0, c0, zeros, bos, notDone], [2, 2, 2, 1, 1, 2], {
     body: { graph: body },
   });
   // tokens [T', B] → [B, T'] int32.

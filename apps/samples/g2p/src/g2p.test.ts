@@ -30,6 +30,20 @@ describe('g2p --quick, end to end', () => {
     expect(summary.metrics.per_any).toBeLessThanOrEqual(summary.metrics.per!);
     expect(summary.baseline.wer_any).toBeLessThanOrEqual(summary.baseline.wer!);
     for (const value of [...Object.values(summary.metrics), ...Object.values(summary.baseline)]) expect(value).toBeGreaterThanOrEqual(0);
+    // The strong baselines are published figures under their own scoring rule, marked as such and
+    // listed beside the letter rules, which are computed on these words.
+    const baselines = summary.baselines as Record<string, Record<string, number>>;
+    const names = Object.keys(baselines);
+    expect(baselines[names[0]!]).toEqual(summary.baseline);
+    const published = names.filter((name) => name.includes('(published, not our split)'));
+    expect(published.length).toBeGreaterThanOrEqual(2);
+    expect(published.map((name) => name.split(',')[0])).toEqual(expect.arrayContaining(['g2p-seq2seq LSTM 2×512', 'Phonetisaurus WFST']));
+    for (const name of published) {
+      expect(name).toMatch(/any-match/);
+      expect(Object.keys(baselines[name]!)).toEqual(['wer_any']);
+      expect(baselines[name]!.wer_any).toBeGreaterThan(0.2);
+      expect(baselines[name]!.wer_any).toBeLessThan(0.4);
+    }
     expect(summary.metrics.per).toBeLessThan(summary.baseline.per!);
     expect(summary.metrics.wer).toBeLessThan(summary.baseline.wer!);
 
