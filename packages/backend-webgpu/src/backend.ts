@@ -18,6 +18,7 @@ import { PassTimer, type PassTiming } from './pass-timer.js';
 import { PipelineCache } from './pipeline-cache.js';
 import { hasPackedDot, quantizedKernels } from './quantized.js';
 import { random } from './random.js';
+import { checkRecurrentOptions, recurrentPolicy, type RecurrentPolicy, type RecurrentWeights } from './recurrent-policy.js';
 import { recurrentSequenceKernels, type SequenceLimits } from './recurrent-sequence.js';
 import { reduce } from './reduce.js';
 
@@ -34,6 +35,19 @@ export interface WebGPUBackendOptions extends AcquireOptions {
   };
   /** Bytes of freed GPU buffers kept for reuse (default 256 MiB); beyond it they are destroyed. */
   readonly maxPooledBytes?: number;
+  /**
+   * Whether LSTM/GRU/RNN layers walk each layer-direction's whole sequence in one dispatch (shapes
+   * that do not fit the device still go step by step). Default: true, except on a fallback
+   * (CPU-emulated) adapter such as SwiftShader, where the per-step path is faster.
+   */
+  readonly wholeSequence?: boolean;
+  /**
+   * 'float16': the whole-sequence kernels read W_hh as half floats (a cached copy, converted again
+   * after each write to the weight), halving the bytes each step reads; h, c and the sums stay
+   * float32. Each weight is rounded to 11 significant bits (relative error ≤ 2^-11, ±65504 at most).
+   * Default 'float32'.
+   */
+  readonly recurrentWeights?: RecurrentWeights;
 }
 
 /** What the backend reports beyond BackendV1's memory(): GPUBuffers, pipelines and submissions. */
@@ -52,6 +66,8 @@ export interface WebGPUBackend extends BackendV1<WebGPUBuffer> {
   readonly device: GPUDevice;
   /** The limits kernels are planned with (the device's, lowered by options.limits). */
   readonly limits: { readonly maxComputeWorkgroupsPerDimension: number; readonly maxBufferBytes: number };
+  /** How recurrent layers run here: options.wholeSequence (or the adapter's default) and options.recurrentWeights. */
+  readonly recurrent: RecurrentPolicy;
   stats(): WebGPUStats;
   /**
    * Where the device has 'timestamp-query': GPU time of the work recorded between start() and
@@ -64,7 +80,7 @@ export interface WebGPUBackend extends BackendV1<WebGPUBuffer> {
 
 const DEFAULT_POOLED_BYTES = 256 * 1024 * 1024;
 
-const WEBGPU_OPTIONS = ['device', 'adapter', 'powerPreference', 'gpu', 'limits', 'maxPooledBytes'];
+const WEBGPU_OPTIONS = ['device', 'adapter', 'powerPreference', 'gpu', 'limits', 'maxPooledBytes', 'wholeSequence', 'recurrentWeights'];
 
 export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): Promise<WebGPUBackend> {
   checkOptions('createWebGPUBackend', options, WEBGPU_OPTIONS);
@@ -73,7 +89,9 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     'maxStorageBufferBindingSize',
     'maxComputeWorkgroupStorageSize',
   ]);
+  checkRecurrentOptions('createWebGPUBackend', options);
   const { device, ownsDevice, gpu } = await acquireDevice(options);
+  const recurrent = recurrentPolicy(options, device.adapterInfo);
   const health = new DeviceHealth(device);
   const lowered = options.limits ?? {};
   const maxComputeWorkgroupsPerDimension = Math.min(
@@ -117,6 +135,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     name: 'webgpu',
     device,
     limits: { maxComputeWorkgroupsPerDimension, maxBufferBytes },
+    recurrent,
 
     alloc: (size, dtype) => memory.alloc(size, dtype),
     free: (buffer) => memory.free(buffer),
@@ -170,7 +189,11 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     gather: guarded('gather', (x, indices, axis, out) => gather(context, x, indices, axis, out)),
     scatterAdd: guarded('scatterAdd', (indices, src, axis, out) => scatterAdd(context, indices, src, axis, out)),
     random: guarded('random', (out, params) => random(context, out, params)),
-    fused: { ...fusedCells(context), ...recurrentSequenceKernels(context, sequenceLimits), adamStep: fusedAdam(context) },
+    fused: {
+      ...fusedCells(context),
+      ...recurrentSequenceKernels(context, sequenceLimits, recurrent),
+      adamStep: fusedAdam(context),
+    },
     quantized: quantizedKernels(context, hasPackedDot(gpu)),
   };
 }
@@ -178,5 +201,6 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
 /** The plugin `registerBackend` takes: `registerBackend(webgpu())`. Ranks above cpu (priority 0). */
 export function webgpu(options: WebGPUBackendOptions = {}): BackendPlugin {
   checkOptions('webgpu', options, WEBGPU_OPTIONS);
+  checkRecurrentOptions('webgpu', options);
   return { name: 'webgpu', priority: 10, create: () => createWebGPUBackend(options) };
 }

@@ -10,6 +10,7 @@
 
 export { createWebGPUBackend, webgpu, type WebGPUBackend, type WebGPUBackendOptions, type WebGPUStats } from './backend.js';
 export type { WebGPUBuffer } from './memory.js';
+export type { RecurrentPolicy, RecurrentWeights } from './recurrent-policy.js';
 export type { PoolStats } from './buffer-pool.js';
 export type { PassTiming } from './pass-timer.js';
 export { planGrid, type GridChunk } from './dispatch-grid.js';

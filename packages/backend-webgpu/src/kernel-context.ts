@@ -45,6 +45,8 @@ export class KernelContext {
     // An overwritten output may skip zeroing only if no other operand reads the same buffer.
     const overwrites = (operand: KernelOperand): boolean =>
       operand.overwrite === true && operands.every((other) => other === operand || other.handle !== operand.handle);
+    // A written operand's buffer changes contents: caches of converted copies (half-weights.ts) key on the version.
+    for (const operand of operands) if (operand.handle && operand.access !== 'read') operand.handle.version++;
     const bindings = new Bindings(
       operands.map((operand) => ({
         buffer: operand.handle ? this.memory.prepare(operand.handle, overwrites(operand)) : operand.buffer,

@@ -31,6 +31,8 @@ export interface WebGPUBuffer extends BackendBuffer {
 
 class Handle implements WebGPUBuffer {
   readonly backend = 'webgpu' as const;
+  /** Bumped by every write (`write`, a kernel binding it for writing): caches of converted contents key on it. */
+  version = 0;
   #gpu: GPUBuffer | null;
 
   constructor(
@@ -68,6 +70,7 @@ export interface MemoryLimits {
 
 export class GpuMemory {
   readonly #live = new Set<Handle>();
+  readonly #freeListeners: ((buffer: WebGPUBuffer) => void)[] = [];
   #bytes = 0;
   readonly #storage: BufferPool;
   readonly #staging: BufferPool;
@@ -104,8 +107,14 @@ export class GpuMemory {
     return handle;
   }
 
+  /** Call `listener` with every buffer as it is freed (a cache keyed on buffers drops its entry). */
+  onFree(listener: (buffer: WebGPUBuffer) => void): void {
+    this.#freeListeners.push(listener);
+  }
+
   free(buffer: WebGPUBuffer): void {
     const handle = this.own(buffer, 'free');
+    for (const listener of this.#freeListeners) listener(handle);
     this.#live.delete(handle);
     this.#bytes -= handle.size * GPU_BYTES_PER_ELEMENT;
     this.queue.destroyLater(this.#storage.release(handle.release()));
@@ -138,6 +147,7 @@ export class GpuMemory {
       throw new IndexError(`write: elements [${offset}, ${offset + data.length}) outside buffer of ${buffer.size}`);
     }
     if (data.length === 0) return;
+    handle.version++;
     const gpu = this.prepare(handle, offset === 0 && data.length === buffer.size);
     const words = dtype === 'bool' ? Uint32Array.from(data) : data;
     const byteOffset = offset * GPU_BYTES_PER_ELEMENT;

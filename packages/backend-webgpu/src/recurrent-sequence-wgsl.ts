@@ -1,7 +1,9 @@
 // Shaders of the whole-sequence recurrent kernels: one dispatch walks every time step, each
 // workgroup owning R whole batch rows, so the recurrence needs only barriers inside the workgroup.
 // h (double-buffered) and c live in workgroup memory; W_hh is read from storage, once per step
-// for all R rows. B batch, T steps, H hidden, G gate blocks, k = r·H + j (row r of the group, unit j).
+// for all R rows (float32, or binary16 two to a word with half weights: half-weights.ts; the
+// arithmetic stays float32). B batch, T steps, H hidden, G gate blocks, k = r·H + j (row r of the
+// group, unit j).
 
 import type { RecurrentSequenceCell } from '@recur/backend';
 import type { Bindings } from './bindings.js';
@@ -18,6 +20,8 @@ export interface SequenceShape {
   readonly workgroupSize: number;
   /** The operand names bound, in order (absent optional operands left out). */
   readonly names: readonly string[];
+  /** W_hh ('w') is int32 words [G·H, ⌈H/2⌉] of two binary16 values (column 2p in the low half). */
+  readonly halfWeights: boolean;
 }
 
 export const GATE_BLOCKS: Record<RecurrentSequenceCell, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1 };
@@ -41,11 +45,18 @@ fn cell_relu(x: f32) -> f32 { return ${unaryExpression('relu', 'float32')}; }`;
  * (offset, row stride, column stride) are copied into private variables once (loadAddresses), so
  * the inner loops index storage without reading the uniform.
  */
-function accessors(bindings: Bindings, names: readonly string[]): string {
+function accessors(bindings: Bindings, names: readonly string[], halfWeights: boolean): string {
   return names
     .map((name, k) => {
       const index = `o_${name} + row * r_${name} + col * c_${name}`;
-      const load = `\nvar<private> o_${name}: i32;\nvar<private> r_${name}: i32;\nvar<private> c_${name}: i32;
+      const address = `\nvar<private> o_${name}: i32;\nvar<private> r_${name}: i32;\nvar<private> c_${name}: i32;`;
+      if (halfWeights && name === 'w') {
+        // ld_w2: the pair of columns 2p, 2p + 1 in one load; ld_w: one column of it.
+        return `${address}
+fn ld_w2(row: i32, pair: i32) -> vec2<f32> { return unpack2x16float(${bindings.load(k, 'o_w + row * r_w + pair * c_w', 'u32')}); }
+fn ld_w(row: i32, col: i32) -> f32 { return ld_w2(row, col >> 1u)[col & 1]; }`;
+      }
+      const load = `${address}
 fn ld_${name}(row: i32, col: i32) -> f32 { return ${bindings.load(k, index, 'f32')}; }`;
       // A read-only binding has no store (WGSL rejects one even when unused).
       if (bindings.access[bindings.slots[k]!] === 'read') return load;
@@ -92,8 +103,9 @@ function perRow(rows: number, gates: number, text: (r: number) => string, otherw
  * a_r_g = Σ_q h_r[q]·W_hh[g·H + j, q] for the active rows r < n: each W_hh element is loaded once
  * per step and used for every row of the workgroup (the rows unrolled).
  */
-function recurrentDots(gates: number, hidden: number, rows: number): string {
+function recurrentDots(gates: number, hidden: number, rows: number, halfWeights: boolean): string {
   const init = Array.from({ length: rows * gates }, (_, k) => `var ${accumulator(Math.floor(k / gates), k % gates)} = 0.0;`).join(' ');
+  if (halfWeights) return halfRecurrentDots(init, gates, hidden, rows);
   const loads = Array.from({ length: gates }, (_, g) => `let w${g} = ld_w(${g === 0 ? '' : `${g * hidden} + `}j, q);`).join(' ');
   const sums = (r: number) =>
     ` let hv = hS[cur + ${r * hidden} + q]; ` +
@@ -104,6 +116,27 @@ function recurrentDots(gates: number, hidden: number, rows: number): string {
       for (var q = 0; q < H; q++) {
         ${loads}
         ${perRow(rows, gates, sums)}
+      }`;
+}
+
+/**
+ * recurrentDots over half weights: one word holds W_hh[g·H + j, q] and [g·H + j, q + 1], so q steps
+ * by two. Each accumulator still adds the terms in the order q = 0, 1, 2, …, as the float32 loop
+ * does, so weights exact in binary16 give bitwise the float32 path's sums.
+ */
+function halfRecurrentDots(init: string, gates: number, hidden: number, rows: number): string {
+  const loads = Array.from({ length: gates }, (_, g) => `let w${g} = ld_w2(${g === 0 ? '' : `${g * hidden} + `}j, q >> 1u);`).join(' ');
+  const terms = (r: number, component: 'x' | 'y', q: string) =>
+    ` { let hv = hS[cur + ${r * hidden} + ${q}]; ` +
+    Array.from({ length: gates }, (_, g) => `${accumulator(r, g)} += hv * w${g}.${component};`).join(' ') +
+    ' }';
+  // An odd H leaves the last word's high half unused (zero): its hS index would be the next row's.
+  const second = (r: number) => (hidden % 2 === 0 ? terms(r, 'y', 'q + 1') : ` if (q + 1 < H) {${terms(r, 'y', 'q + 1')} }`);
+  return `
+      ${init}
+      for (var q = 0; q < H; q += 2) {
+        ${loads}
+        ${perRow(rows, gates, (r) => `${terms(r, 'x', 'q')}${second(r)} `)}
       }`;
 }
 
@@ -147,7 +180,7 @@ export function forwardShader(bindings: Bindings, shape: SequenceShape): ShaderP
   const gates = GATE_BLOCKS[cell];
   return {
     workgroupSize,
-    helpers: `${MATH}${accessors(bindings, shape.names)}
+    helpers: `${MATH}${accessors(bindings, shape.names, shape.halfWeights)}
 var<workgroup> hS: array<f32, ${2 * rows * hidden}>;
 ${lstm ? `var<workgroup> cS: array<f32, ${rows * hidden}>;` : ''}`,
     body: `${prologue(shape)}
@@ -164,7 +197,7 @@ ${lstm ? `var<workgroup> cS: array<f32, ${rows * hidden}>;` : ''}`,
     let n = clamp(pi(OFF + u32(t) + 1u) - off - b0, 0, R);
     let nxt = R * H - cur;
     for (var j = i32(lid); j < H; j += ${workgroupSize}) {
-${recurrentDots(gates, hidden, rows)}
+${recurrentDots(gates, hidden, rows, shape.halfWeights)}
       ${perRow(
         rows,
         gates,
@@ -238,7 +271,7 @@ export function backwardShader(bindings: Bindings, shape: SequenceShape): Shader
   const memory = (name: string) => `var<workgroup> ${name}: array<f32, ${rows * hidden}>;`;
   return {
     workgroupSize,
-    helpers: `${MATH}${accessors(bindings, shape.names)}
+    helpers: `${MATH}${accessors(bindings, shape.names, shape.halfWeights)}
 ${memory('dH')}
 ${lstm ? memory('dC') : ''}
 ${gru ? memory('dZ') : ''}`,

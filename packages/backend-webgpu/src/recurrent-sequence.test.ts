@@ -1,6 +1,7 @@
-// The whole-sequence recurrent kernels on Node + SwiftShader: a layer-direction costs a few
-// dispatches instead of ~2·T, shapes that do not fit the device fall back to the per-step path,
-// and bad layouts are typed errors. Values and gradients: fused-conformance.test.ts (testkit).
+// The whole-sequence recurrent kernels on Node + SwiftShader (forced on: SwiftShader is a fallback
+// adapter, where they are off by default): a layer-direction costs a few dispatches instead of
+// ~2·T, shapes that do not fit the device and the default on a fallback adapter take the per-step
+// path, and bad layouts are typed errors. Values and gradients: fused-conformance.test.ts (testkit).
 // T steps, B batch, H hidden.
 
 import { GRU, LSTM, RNN, type Module } from '@recur/cells';
@@ -8,6 +9,7 @@ import { manualSeed, noGrad, randn, registerBackend, scope, useBackend, type Ten
 import { expect, it } from 'vitest';
 import type { WebGPUBackend, WebGPUBackendOptions } from './backend.js';
 import { createTestBackend, describeGpu } from './node-gpu-test-support.js';
+import { isFallbackAdapter } from './recurrent-policy.js';
 
 const T = 12;
 const B = 3;
@@ -23,6 +25,7 @@ const LAYERS: Record<string, () => Module & { forward(x: Tensor): unknown }> = {
 async function dispatchesPerSequence(name: string, options: WebGPUBackendOptions, layer: string): Promise<number> {
   registerBackend(() => createTestBackend(options), { name });
   const backend = (await useBackend(name)) as WebGPUBackend;
+  expect(backend.recurrent.wholeSequence).toBe(options.wholeSequence ?? !isFallbackAdapter(backend.device.adapterInfo));
   manualSeed(3);
   const module = LAYERS[layer]!();
   const x = randn([T, B, 5]);
@@ -38,22 +41,34 @@ async function dispatchesPerSequence(name: string, options: WebGPUBackendOptions
 
 describeGpu('webgpu whole-sequence recurrent kernels', () => {
   it.each(Object.keys(LAYERS))('%s: at most 4 dispatches per sequence and layer-direction; ~2·T on the per-step path', async (layer) => {
-    const whole = await dispatchesPerSequence('webgpu-sequence', {}, layer);
+    const whole = await dispatchesPerSequence('webgpu-sequence', { wholeSequence: true }, layer);
     expect(whole).toBeLessThanOrEqual(4);
     // Workgroup memory for no row at all: every layer-direction takes the per-step path.
-    const perStep = await dispatchesPerSequence('webgpu-sequence-small', { limits: { maxComputeWorkgroupStorageSize: 8 } }, layer);
+    const small = { wholeSequence: true, limits: { maxComputeWorkgroupStorageSize: 8 } };
+    const perStep = await dispatchesPerSequence('webgpu-sequence-small', small, layer);
     expect(perStep).toBeGreaterThanOrEqual(2 * T);
+    expect(await dispatchesPerSequence('webgpu-sequence-off', { wholeSequence: false }, layer)).toBeGreaterThanOrEqual(2 * T);
+  });
+
+  it('by default takes the per-step path on a fallback adapter (SwiftShader) and the whole-sequence kernels elsewhere', async () => {
+    const backend = await createTestBackend();
+    const fallback = isFallbackAdapter(backend.device.adapterInfo);
+    backend.dispose();
+    const count = await dispatchesPerSequence('webgpu-sequence-default', {}, 'LSTM');
+    if (fallback) expect(count).toBeGreaterThanOrEqual(2 * T);
+    else expect(count).toBeLessThanOrEqual(4);
   });
 
   it('declines (records nothing) when a row does not fit workgroup memory, and checks the layout', async () => {
-    const backend = await createTestBackend({ limits: { maxComputeWorkgroupStorageSize: 64 } });
-    const view = (rows: number, cols: number) => ({
-      buffer: backend.alloc(rows * cols, 'float32'),
+    const backend = await createTestBackend({ wholeSequence: true, limits: { maxComputeWorkgroupStorageSize: 64 } });
+    const viewOn = (owner: WebGPUBackend) => (rows: number, cols: number) => ({
+      buffer: owner.alloc(rows * cols, 'float32'),
       dtype: 'float32' as const,
       shape: [rows, cols],
       strides: [cols, 1],
       offset: 0,
     });
+    const view = viewOn(backend);
     const hidden = 8;
     const args = {
       cell: 'rnn_tanh' as const,
@@ -80,5 +95,20 @@ describeGpu('webgpu whole-sequence recurrent kernels', () => {
     expect(() => backend.fused!.recurrentSequence!({ ...args, gates: view(4, hidden) })).toThrow(/gates must be \[3,8\]; got \[4,8\]/);
     expect(() => backend.fused!.recurrentSequence!({ ...args, cell: 'lstm' })).toThrow(/weightHh must be \[4·hidden, hidden\]/);
     backend.dispose();
+    // Turned off, a call that fits declines too, after the same argument checks.
+    const off = await createTestBackend({ wholeSequence: false });
+    const offView = viewOn(off);
+    const offArgs = {
+      ...args,
+      gates: offView(3, hidden),
+      initial: [offView(2, hidden)],
+      weightHh: offView(hidden, hidden),
+      states: [offView(3, hidden)],
+    };
+    const offBefore = off.stats().dispatches;
+    expect(off.fused!.recurrentSequence!(offArgs)).toBe(false);
+    expect(off.stats().dispatches).toBe(offBefore);
+    expect(() => off.fused!.recurrentSequence!({ ...offArgs, gates: offView(4, hidden) })).toThrow(/gates must be \[3,8\]; got \[4,8\]/);
+    off.dispose();
   });
 });

@@ -1,7 +1,9 @@
 // FusedKernels.recurrentSequence and its backward on WebGPU: argument checks, then one dispatch per
 // layer-direction (shaders in recurrent-sequence-wgsl.ts), or false — nothing recorded — when the
-// shape does not fit the device (workgroup memory, storage bindings, step count), so the scan
-// driver runs its per-step path. B batch, T steps, H hidden, G gate blocks, R rows per workgroup.
+// policy says per-step (recurrent-policy.ts: a fallback adapter) or the shape does not fit the
+// device (workgroup memory, storage bindings, step count), so the scan driver runs its per-step
+// path. With half-float weights W_hh is read from a cached converted copy (half-weights.ts).
+// B batch, T steps, H hidden, G gate blocks, R rows per workgroup.
 
 import {
   ShapeError,
@@ -13,8 +15,10 @@ import {
   type RecurrentSequenceLayout,
 } from '@recur/backend';
 import { coversBuffer, expectDType, viewHandle, type GpuView } from './check.js';
+import { HalfWeights } from './half-weights.js';
 import type { KernelContext, KernelOperand } from './kernel-context.js';
 import type { WebGPUBuffer } from './memory.js';
+import type { RecurrentPolicy } from './recurrent-policy.js';
 import { GATE_BLOCKS, HEADER_WORDS, backwardShader, forwardShader, workgroupWords, type SequenceShape } from './recurrent-sequence-wgsl.js';
 
 /** The device limits the kernels are planned with (the device's, possibly lowered by options). */
@@ -71,28 +75,42 @@ function planRows(limits: SequenceLimits, layout: RecurrentSequenceLayout, hidde
   return { rows, workgroupSize, groups: Math.ceil(batch / rows) };
 }
 
+/** What every call of this backend's kernels shares: the limits, the policy and the half-float copies of W_hh. */
+interface Setup {
+  readonly context: KernelContext;
+  readonly limits: SequenceLimits;
+  readonly policy: RecurrentPolicy;
+  readonly half: HalfWeights | null;
+}
+
 function run(
-  context: KernelContext,
-  limits: SequenceLimits,
+  { context, limits, policy, half }: Setup,
   op: string,
   layout: RecurrentSequenceLayout,
   hidden: number,
-  operands: readonly Operand[],
+  given: readonly Operand[],
   backward: boolean,
 ): boolean {
   context.health.check(op);
   const offsets = rowOffsets(op, layout.batchSizes);
   const steps = layout.batchSizes.length;
-  for (const { name, view, rows, cols } of operands) {
+  for (const { name, view, rows, cols } of given) {
     expectDType(op, name, view.dtype, ['float32']);
     if (view.shape.length > 2 || view.shape[0] !== rows || (view.shape[1] ?? 1) !== cols) {
       throw new ShapeError(`${op}: ${name} must be ${fmtShape([rows, cols])}; got ${fmtShape(view.shape)}`);
     }
   }
+  if (!policy.wholeSequence) return false;
   const plan = planRows(limits, layout, hidden, backward);
-  const words = HEADER_WORDS + 3 * operands.length + steps + 1;
-  const buffers = new Set(operands.map((operand) => operand.view.buffer)).size;
+  const words = HEADER_WORDS + 3 * given.length + steps + 1;
+  // The half-float copy of W_hh is a buffer of its own.
+  const bound = half ? given.filter((operand) => operand.name !== 'w') : given;
+  const buffers = new Set(bound.map((operand) => operand.view.buffer)).size + (half ? 1 : 0);
   if (!plan || words > MAX_PARAM_WORDS || buffers > limits.maxStorageBuffersPerShaderStage) return false;
+  // Converted only now that the kernel runs (a declined call records nothing).
+  const operands = half
+    ? given.map((operand) => (operand.name === 'w' ? { ...operand, view: half.packed(op, 'weightHh', operand.view) } : operand))
+    : given;
   const handles = operands.map(({ name, view }) => viewHandle(context.memory, op, name, view));
   const params = [layout.batchSizes[0]!, steps, layout.reverse ? 1 : 0];
   const kernelOperands: KernelOperand[] = operands.map(({ view, output }, k) => {
@@ -108,9 +126,10 @@ function run(
     rows: plan.rows,
     workgroupSize: plan.workgroupSize,
     names: operands.map((operand) => operand.name),
+    halfWeights: half !== null,
   };
   context.run({
-    key: `${op}:${layout.cell}:h${hidden}:r${plan.rows}:w${plan.workgroupSize}:${shape.names.join(',')}`,
+    key: `${op}:${layout.cell}:h${hidden}:r${plan.rows}:w${plan.workgroupSize}:${shape.names.join(',')}${half ? ':f16' : ''}`,
     operands: kernelOperands,
     shader: (bindings) => (backward ? backwardShader(bindings, shape) : forwardShader(bindings, shape)),
     params,
@@ -136,7 +155,7 @@ function expectCount(op: string, name: string, list: readonly unknown[], count: 
   if (list.length !== count) throw new ValueError(`${op}: ${name} must hold ${count} views; got ${list.length}`);
 }
 
-function forward(context: KernelContext, limits: SequenceLimits, args: RecurrentSequenceArgs<WebGPUBuffer>): boolean {
+function forward(setup: Setup, args: RecurrentSequenceArgs<WebGPUBuffer>): boolean {
   const op = 'recurrentSequence';
   const { hidden, width, batch, rows, stateCount } = sizes(op, args);
   expectCount(op, 'initial', args.initial, stateCount);
@@ -162,10 +181,10 @@ function forward(context: KernelContext, limits: SequenceLimits, args: Recurrent
   if (gru && args.biasHh) operands.push({ name: 'bias', view: args.biasHh, rows: width, cols: 1 });
   if (args.recurrent) operands.push({ name: 'gh', view: args.recurrent, rows, cols: width, output: true });
   if (args.activations) operands.push({ name: 'act', view: args.activations, rows, cols: width, output: true });
-  return run(context, limits, op, args, hidden, operands, false);
+  return run(setup, op, args, hidden, operands, false);
 }
 
-function backward(context: KernelContext, limits: SequenceLimits, args: RecurrentSequenceGradArgs<WebGPUBuffer>): boolean {
+function backward(setup: Setup, args: RecurrentSequenceGradArgs<WebGPUBuffer>): boolean {
   const op = 'recurrentSequenceBackward';
   const { hidden, width, batch, rows, stateCount } = sizes(op, args);
   for (const [name, list] of [
@@ -198,15 +217,17 @@ function backward(context: KernelContext, limits: SequenceLimits, args: Recurren
     operands.push({ name: 'gh', view: args.recurrent!, rows, cols: width });
     operands.push({ name: 'dr', view: args.dRecurrent!, rows, cols: width, output: true });
   }
-  return run(context, limits, op, args, hidden, operands, true);
+  return run(setup, op, args, hidden, operands, true);
 }
 
 export function recurrentSequenceKernels(
   context: KernelContext,
   limits: SequenceLimits,
+  policy: RecurrentPolicy,
 ): Required<Pick<FusedKernels<WebGPUBuffer>, 'recurrentSequence' | 'recurrentSequenceBackward'>> {
+  const setup: Setup = { context, limits, policy, half: policy.weights === 'float16' ? new HalfWeights(context) : null };
   return {
-    recurrentSequence: (args) => forward(context, limits, args),
-    recurrentSequenceBackward: (args) => backward(context, limits, args),
+    recurrentSequence: (args) => forward(setup, args),
+    recurrentSequenceBackward: (args) => backward(setup, args),
   };
 }
