@@ -10,13 +10,18 @@
 // is the GPU time by kernel kind (matmul, fused cell fwd/bwd, whole-sequence walk, elementwise, reduce, …),
 // measured by timestamp queries too where the adapter has 'timestamp-query' (WebGPUBackend.timing).
 //
+// The whole-sequence kernels are forced on (--whole-sequence on, the default here; the backend turns
+// them off by default on fallback adapters such as SwiftShader): --whole-sequence off profiles the
+// per-step path, auto the backend's default; --weights float16 reads W_hh as half floats.
+//
 // Run from packages/backend-webgpu:
 //   node bin/recur-node.js --conditions=@recur/source --import tsx bench/profile-lstm.ts [--only W1|W2]
+//     [--whole-sequence on|off|auto] [--weights float32|float16]
 
 import { LSTM, Linear, crossEntropy } from '@recur/cells';
 import { Adam } from '@recur/optim';
 import { noGrad, randint, randn, registerBackend, scope, useBackend, type Tensor } from '@recur/tensor';
-import { createWebGPUBackend, type WebGPUBackend } from '../src/index.js';
+import { createWebGPUBackend, type RecurrentWeights, type WebGPUBackend } from '../src/index.js';
 
 const args = new Map<string, string>();
 for (let k = 2; k < process.argv.length; k += 2) args.set(process.argv[k]!.replace(/^--/, ''), process.argv[k + 1] ?? '');
@@ -25,6 +30,10 @@ const T = Number(args.get('steps') ?? 128);
 const I = Number(args.get('input') ?? 64);
 const H = Number(args.get('hidden') ?? 256);
 const only = args.get('only');
+const WHOLE_SEQUENCE: Record<string, boolean | undefined> = { on: true, off: false, auto: undefined };
+const wholeSequenceArg = args.get('whole-sequence') ?? 'on';
+if (!(wholeSequenceArg in WHOLE_SEQUENCE)) throw new Error(`--whole-sequence must be on, off or auto; got '${wholeSequenceArg}'`);
+const weights = (args.get('weights') ?? 'float32') as RecurrentWeights;
 
 // ---- CPU-side accounting -------------------------------------------------------------------
 
@@ -262,7 +271,8 @@ async function profile(name: string, make: () => () => Promise<void>, backend: W
   console.log(`  ${'sum of kinds'.padEnd(44)}${fmt(total)}${stamped ? fmt(totalGpu) : ''}`);
 }
 
-const backend = await createWebGPUBackend();
+const wholeSequence = WHOLE_SEQUENCE[wholeSequenceArg];
+const backend = await createWebGPUBackend({ ...(wholeSequence === undefined ? {} : { wholeSequence }), recurrentWeights: weights });
 (globalThis as { gc?: () => void }).gc?.();
 instrumentDevice(backend.device);
 instrumentKernels(backend);
@@ -270,6 +280,9 @@ registerBackend({ name: 'webgpu', priority: 10, create: async () => backend });
 await useBackend('webgpu');
 const info = backend.device.adapterInfo;
 console.log(`adapter: ${[info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ')}`);
+console.log(
+  `recurrent: ${backend.recurrent.wholeSequence ? 'whole-sequence kernels' : 'per-step path'} (--whole-sequence ${wholeSequenceArg}), W_hh ${backend.recurrent.weights}`,
+);
 if (!only || only === 'W1') await profile('W1 LSTM forward', w1, backend);
 if (!only || only === 'W2') await profile('W2 LSTM train step', w2, backend);
 backend.dispose();

@@ -256,6 +256,32 @@ function prepareRemedy(shape: Extract<CaseShape, { kind: 'lnlstm-grad' | 'mha-gr
   });
 }
 
+/**
+ * The WebGPU backend's recurrent options from the environment: RECUR_WEBGPU_WHOLE_SEQUENCE=on|off
+ * (unset: the backend's default, off on fallback adapters such as SwiftShader) and
+ * RECUR_WEBGPU_WEIGHTS=float16 (W_hh read as half floats by the whole-sequence kernels).
+ */
+function webgpuOptions(): { wholeSequence?: boolean; recurrentWeights?: 'float32' | 'float16' } {
+  const whole = process.env.RECUR_WEBGPU_WHOLE_SEQUENCE;
+  const weights = process.env.RECUR_WEBGPU_WEIGHTS;
+  if (whole !== undefined && whole !== 'on' && whole !== 'off')
+    throw new Error(`RECUR_WEBGPU_WHOLE_SEQUENCE must be on or off; got '${whole}'`);
+  if (weights !== undefined && weights !== 'float32' && weights !== 'float16') {
+    throw new Error(`RECUR_WEBGPU_WEIGHTS must be float32 or float16; got '${weights}'`);
+  }
+  return {
+    ...(whole === undefined ? {} : { wholeSequence: whole === 'on' }),
+    ...(weights === undefined ? {} : { recurrentWeights: weights }),
+  };
+}
+
+/** How the webgpu backend runs recurrent layers, for the variant line. */
+function recurrentVariant(backend: BackendV1): string {
+  const policy = (backend as { recurrent?: { wholeSequence: boolean; weights: string } }).recurrent;
+  if (!policy) return '';
+  return `; ${policy.wholeSequence ? 'whole-sequence kernels' : 'per-step recurrence'}, W_hh ${policy.weights}`;
+}
+
 function adapterDetails(backend: BackendV1): Record<string, unknown> {
   const info = (backend as { device?: { adapterInfo?: GPUAdapterInfo } }).device?.adapterInfo;
   if (!info) return {};
@@ -301,7 +327,8 @@ export function recurDriver(backendName: 'cpu' | 'webgpu' | 'tfjs-wasm' | 'tfjs-
         }
         const create = module.createWebGPUBackend;
         if (typeof create !== 'function') throw new Error('backend not available: @recur/backend-webgpu exports no createWebGPUBackend');
-        registerBackend(() => create(), { name: 'webgpu' });
+        const options = webgpuOptions();
+        registerBackend(() => create(options), { name: 'webgpu' });
       }
       const backend = await useBackend(tfjsEngine ? 'tfjs' : backendName);
       // Collect the import's garbage before GPU work starts (CONTRIBUTING.md, "Dawn and the garbage collector").
@@ -311,7 +338,7 @@ export function recurDriver(backendName: 'cpu' | 'webgpu' | 'tfjs-wasm' | 'tfjs-
         version,
         // SwiftShader spreads GPU work over CPU threads of its own; only the cpu backend's count is Recur's.
         ...(backendName === 'cpu' ? { threads: cpuThreadCount } : {}),
-        variant: backendName === 'webgpu' ? 'WGSL on the webgpu package (Dawn)' : cpuVariant,
+        variant: backendName === 'webgpu' ? `WGSL on the webgpu package (Dawn)${recurrentVariant(backend)}` : cpuVariant,
         ...adapterDetails(backend),
       };
     },
