@@ -4,5 +4,12 @@ export default defineProject({
   resolve: { conditions: ['@recur/source'] },
   ssr: { resolve: { conditions: ['@recur/source'] } },
   // Registers and activates the CPU backend before every test file (one definition for all packages).
-  test: { name: 'export', include: ['src/**/*.test.ts'], setupFiles: ['../tensor/src/test-support/cpu-setup.ts'] },
+  // 60 s per test and hook, not vitest's 5 s: CI's two loaded cores stretch a 1 s test several times over.
+  test: {
+    name: 'export',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    include: ['src/**/*.test.ts'],
+    setupFiles: ['../tensor/src/test-support/cpu-setup.ts'],
+  },
 });

@@ -5,8 +5,11 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@recur/source'] } },
   // Registers and activates the CPU backend before every test file (one definition for all packages).
   // Forked workers with --expose-gc: the no-scope loop test measures memory after a collection.
+  // 60 s per test and hook, not vitest's 5 s: CI's two loaded cores stretch a 1 s test several times over.
   test: {
     name: 'train',
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     include: ['src/**/*.test.ts'],
     setupFiles: ['../tensor/src/test-support/cpu-setup.ts'],
     pool: 'forks',
