@@ -101,6 +101,7 @@ describe.skipIf(!threaded)('threaded backend', () => {
       { a: [3, 40, 300], b: [3, 300, 700], out: [3, 40, 700], options: { accumulate: true }, shareB: true }, // folds into M
       { a: [2, 100, 320], b: [2, 320, 200], out: [2, 100, 200], options: {} }, // loops per batch
     ];
+    const view = (shape: number[]) => makeView(three, random, 'float32', shape, { contiguous: true });
     for (const c of cases) {
       for (let trial = 0; trial < 2; trial++) {
         // Random strided layouts (permuted, stepped, padded), the same on both backends.
@@ -116,10 +117,22 @@ describe.skipIf(!threaded)('threaded backend', () => {
         expect(differs, `${JSON.stringify(c)}: element ${differs}`).toBe(-1);
       }
     }
+    // The workers took part. A split is taken while splits pay (split-choice.ts; at first always)
+    // and the calling thread claims tasks too, so on a machine busier than its cores a worker may
+    // get no task in these products: run more (each checked) until one took a task, bounded by count.
+    for (let run = 0; run < 500 && poolStats().workerTasks === tasksBefore; run++) {
+      const [a, b, out] = [view([64, 700]), view([700, 300]), view([64, 300])];
+      const [a1, b1, out1] = [copyTo(three, one, a), copyTo(three, one, b), copyTo(three, one, out)];
+      three.matmul(a, b, out);
+      one.matmul(a1, b1, out1);
+      const [x, y] = [three.readSync!(out.buffer) as Float32Array, one.readSync!(out1.buffer) as Float32Array];
+      expect(x.findIndex((value, i) => !Object.is(value, y[i]))).toBe(-1);
+      for (const buffer of [a, b, out]) three.free(buffer.buffer);
+      for (const buffer of [a1, b1, out1]) one.free(buffer.buffer);
+    }
     expect(poolStats().workerTasks).toBeGreaterThan(tasksBefore);
     // Below THREAD_WORK (here 4 Mi multiply-adds) a product stays on the calling thread.
     const tasksAfter = poolStats().workerTasks;
-    const view = (shape: number[]) => makeView(three, random, 'float32', shape, { contiguous: true });
     three.matmul(view([64, 256]), view([256, 256]), view([64, 256]));
     expect(poolStats().workerTasks).toBe(tasksAfter);
     one.dispose!();
