@@ -82,7 +82,7 @@ describe('module.to + optimizer.to', () => {
     const y2 = await y.to('cpu2');
     expect(() => trainStep(model, opt, x2, y2)).toThrow(BackendError);
     expect(() => trainStep(model, opt, x2, y2)).toThrow(
-      /Adam\.step: state 'exp_avg' of a parameter lives on backend 'cpu' but the parameter on 'cpu2'; move the optimizer with its module: await optimizer\.to\('cpu2'\)/,
+      /Adam\.step: expected state 'exp_avg' of a parameter on the parameter's backend 'cpu2'; got it on 'cpu'; move the optimizer with its module: await optimizer\.to\('cpu2'\)/,
     );
     await expect(opt.to(7 as never)).rejects.toThrow(/Adam\.to: expected a backend instance or the name of a registered backend/);
   });

@@ -10,6 +10,7 @@ import {
   ShapeError,
   Tensor,
   ValueError,
+  backendOf,
   cast,
   checkOptions,
   clone,
@@ -195,9 +196,11 @@ export abstract class Optimizer<C extends { lr: number } = { lr: number }, S ext
     const entry = this.state.get(p);
     if (!entry) return;
     for (const [key, value] of Object.entries(entry)) {
-      if (value instanceof Tensor && value.backend !== p.backend) {
+      // The same instance, not merely the same name: two CPU instances share the name 'cpu'.
+      if (value instanceof Tensor && backendOf(`${this.name}.step`, value) !== backendOf(`${this.name}.step`, p)) {
+        const twin = value.backend === p.backend ? ' (another instance of that name)' : '';
         throw new BackendError(
-          `${this.name}.step: state '${key}' of a parameter lives on backend '${value.backend}' but the parameter on '${p.backend}'; move the optimizer with its module: await optimizer.to('${p.backend}')`,
+          `${this.name}.step: expected state '${key}' of a parameter on the parameter's backend '${p.backend}'; got it on '${value.backend}'${twin}; move the optimizer with its module: await optimizer.to('${p.backend}')`,
         );
       }
     }

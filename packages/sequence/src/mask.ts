@@ -1,7 +1,7 @@
 // Masks from lengths: mask[b, t] is true where step t is inside sequence b (t < L_b), the shape
 // losses and attention use to ignore padding. B sequences, T steps, L_b the length of b.
 
-import { ValueError, checkOptions, fromTypedArray, Tensor } from '@recur/tensor';
+import { backendOf, ValueError, checkOptions, fromTypedArray, Tensor } from '@recur/tensor';
 import { checkInRange, readLengths, type Lengths } from './lengths.js';
 
 export interface LengthsToMaskOptions {
@@ -29,6 +29,6 @@ export function lengthsToMask(lengths: Lengths, options: LengthsToMaskOptions = 
   for (let b = 0; b < batch; b++) {
     for (let t = 0; t < lens[b]!; t++) values[batchFirst ? b * steps + t : t * batch + b] = 1;
   }
-  const backend = lengths instanceof Tensor ? lengths.backend : undefined;
+  const backend = lengths instanceof Tensor ? backendOf(op, lengths) : undefined;
   return fromTypedArray(values, batchFirst ? [batch, steps] : [steps, batch], { dtype: 'bool', backend });
 }

@@ -2,7 +2,7 @@
 // of [L_b, *] sequences) into a PackedSequence, as torch.nn.utils.rnn does. T time steps,
 // B sequences, b an original batch index, j a position in the length-sorted order.
 
-import { ShapeError, ValueError, checkOptions, expectTensor, fmtShape, fromTypedArray, scope, type Tensor } from '@recur/tensor';
+import { backendOf, ShapeError, ValueError, checkOptions, expectTensor, fmtShape, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 import {
   batchSizesOf,
   checkCount,
@@ -89,7 +89,7 @@ function packRows(
   const made = scope(() => {
     const table = makeTable();
     const data = gatherRows(table, index, [total]);
-    const backend = table.backend;
+    const backend = backendOf(op, table);
     const sortedIndices = order ? fromTypedArray(order, [order.length], { backend }) : null;
     const unsortedIndices = order ? fromTypedArray(invertPermutation(order), [order.length], { backend }) : null;
     return { data, sortedIndices, unsortedIndices };

@@ -3,6 +3,7 @@
 // still running, longest first. T time steps, B sequences, j a position in the sorted order.
 
 import {
+  backendOf,
   BackendError,
   DTypeError,
   ShapeError,
@@ -56,7 +57,7 @@ export class PackedSequence {
       if (unsortedIndices) checkIndexTensor(op, 'unsortedIndices', unsortedIndices, sizes[0]!);
       else {
         const order = readOrder(op, sortedIndices);
-        unsortedIndices = fromTypedArray(invertPermutation(order), [order.length], { backend: sortedIndices.backend });
+        unsortedIndices = fromTypedArray(invertPermutation(order), [order.length], { backend: backendOf(op, sortedIndices) });
       }
     }
     this.data = data;

@@ -3,6 +3,7 @@
 // kernel and gives the gradient for free: a scatter-add back to the rows that were read.
 
 import {
+  backendOf,
   DTypeError,
   ShapeError,
   ValueError,
@@ -25,12 +26,12 @@ export function gatherRows(table: Tensor, index: Int32Array<ArrayBuffer>, outer:
     let rows = index;
     if (index.includes(-1)) {
       // The padding row sits after the real rows; no gradient reaches it, since `full` needs none.
-      const padRow = full([1, ...features], paddingValue, { dtype: table.dtype, backend: table.backend });
+      const padRow = full([1, ...features], paddingValue, { dtype: table.dtype, backend: backendOf('gatherRows', table) });
       source = concat([table, padRow], 0);
       const padIndex = table.shape[0]!;
       rows = index.map((i) => (i < 0 ? padIndex : i));
     }
-    const indices = fromTypedArray(rows, [rows.length], { backend: table.backend });
+    const indices = fromTypedArray(rows, [rows.length], { backend: backendOf('gatherRows', table) });
     return indexSelect(source, 0, indices).reshape([...outer, ...features]);
   });
 }

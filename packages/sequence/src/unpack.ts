@@ -2,7 +2,7 @@
 // unpackSequence (→ a list of [L_b, *]), both in the original batch order, both differentiable
 // w.r.t. packed.data. T time steps, B sequences, b an original batch index, j a sorted position.
 
-import { ValueError, checkOptions, describeValue, fromTypedArray, scope, type Tensor } from '@recur/tensor';
+import { backendOf, ValueError, checkOptions, describeValue, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 import { invertPermutation } from './lengths.js';
 import { PackedSequence, hostOrder, stepOffsets } from './packed-sequence.js';
 import { gatherRows } from './rows.js';
@@ -55,7 +55,7 @@ export function padPackedSequence(packed: PackedSequence, options: PadPackedOpti
   return scope((): [Tensor, Tensor] => {
     const outer = batchFirst ? [batch, steps] : [steps, batch];
     const padded = gatherRows(packed.data, index, outer, options.paddingValue ?? 0);
-    return [padded, fromTypedArray(lengths, [batch], { backend: packed.data.backend })];
+    return [padded, fromTypedArray(lengths, [batch], { backend: backendOf(op, packed.data) })];
   });
 }
 

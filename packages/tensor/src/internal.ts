@@ -15,7 +15,7 @@ import {
   type DType,
   type View,
 } from '@recur/backend';
-import { getBackend } from './registry.js';
+import { backendKey, getBackend } from './registry.js';
 import { Storage } from './storage.js';
 import { Tensor } from './tensor.js';
 
@@ -34,7 +34,7 @@ export function allocTensor(shape: readonly number[], dtype: DType, backend: Bac
     if (!(error instanceof RangeError)) throw error;
     const bytes = size * BYTES_PER_ELEMENT[dtype];
     throw new BackendError(
-      `${op}: cannot allocate a ${dtype} tensor of shape ${fmtShape(shape)} (${size} elements, ${bytes} bytes) on backend '${backend.name}': ${error.message}`,
+      `${op}: cannot allocate a ${dtype} tensor of shape ${fmtShape(shape)} (${size} elements, ${bytes} bytes) on backend '${backendKey(backend)}': ${error.message}`,
     );
   }
   const storage = new Storage(backend, buffer, dtype, size);
@@ -107,18 +107,24 @@ export function normAxes(op: string, axes: number | readonly number[] | undefine
   return rank === 0 ? [] : unique;
 }
 
-/** The backend all operands live on, or a BackendError naming the op. */
+/**
+ * The backend all operands live on (the same instance, not merely the same name), or a
+ * BackendError naming the op, the backend expected (the first operand's) and the one that came.
+ */
 export function commonBackend(op: string, ...tensors: Tensor[]): BackendV1 {
-  const first = tensors[0]!.liveStorage(op).backend;
-  for (const t of tensors) {
-    const backend = t.liveStorage(op).backend;
-    if (backend !== first) {
+  const first = tensors[0]!.liveStorage(op);
+  for (const [i, t] of tensors.entries()) {
+    const storage = t.liveStorage(op);
+    if (storage.backend !== first.backend) {
+      // Two instances can share a key only when at least one never went through the registry.
+      const twin = storage.key === first.key ? ' (another instance of that name)' : '';
       throw new BackendError(
-        `${op}: operands live on different backends ('${first.name}' and '${backend.name}'); move one with \`await t.to('${first.name}')\` (a module: \`await module.to('${first.name}')\`)`,
+        `${op}: expected every operand on backend '${first.key}' (the first operand's); got operand ${i} on '${storage.key}'${twin}; ` +
+          `move it with \`await t.to('${first.key}')\` (a module: \`await module.to('${first.key}')\`)`,
       );
     }
   }
-  return first;
+  return first.backend;
 }
 
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {

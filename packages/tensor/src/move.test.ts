@@ -64,7 +64,9 @@ describe('tensor.to(backend)', () => {
 
   it('mixing backends names the real method', async () => {
     const b = await tensor([1, 2]).to('cpu2');
-    expect(() => tensor([1, 2]).add(b)).toThrow(/different backends \('cpu' and 'cpu2'\); move one with `await t\.to\('cpu'\)`/);
+    expect(() => tensor([1, 2]).add(b)).toThrow(
+      /expected every operand on backend 'cpu' \(the first operand's\); got operand 1 on 'cpu2'; move it with `await t\.to\('cpu'\)`/,
+    );
   });
 
   it('rejects a bad target, an unknown name and a disposed tensor with typed errors', async () => {

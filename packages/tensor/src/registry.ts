@@ -14,6 +14,10 @@ interface RegistryState {
   // Creations in flight (async factories), so two callers share one device.
   readonly pending: Map<string, Promise<BackendV1>>;
   active: BackendV1 | null;
+  // The key each created instance was registered under (its `name` may differ: the CPU backend
+  // registered a second time as 'cpu2', or two instances with other options). Optional: a state
+  // made by an older copy of this module lacks it until a newer copy adds it.
+  keys?: WeakMap<BackendV1, string>;
   // How many copies of this module share the state (more than one: a duplicated install).
   copies: number;
 }
@@ -26,6 +30,7 @@ const realm = globalThis as { [KEY]?: RegistryState };
 const state: RegistryState = (realm[KEY] ??= { entries: new Map(), instances: new Map(), pending: new Map(), active: null, copies: 0 });
 state.copies++;
 const { entries, instances, pending } = state;
+const keys = (state.keys ??= new WeakMap());
 
 /** @internal How many copies of @recur/tensor are loaded in this realm (1 unless the install is duplicated). */
 export function loadedCopies(): number {
@@ -37,7 +42,18 @@ function validate(backend: BackendV1, name: string): BackendV1 {
   if (version !== 'v1') {
     throw new BackendError(`registerBackend: backend '${name}' implements specification ${JSON.stringify(version)}, expected 'v1'`);
   }
+  // The first key wins when one instance is registered under two.
+  if (!keys.has(backend)) keys.set(backend, name);
   return backend;
+}
+
+/**
+ * What a backend instance is called in tensors, `memory()` and messages: the key it was registered
+ * under (so `findBackend(t.backend)` and `t.to(t.backend)` find this very instance), or its own
+ * `name` for an instance that never went through the registry.
+ */
+export function backendKey(backend: BackendV1): string {
+  return keys.get(backend) ?? backend.name;
 }
 
 /**

@@ -2,10 +2,13 @@
 // the last view releases it, so `dispose()` frees memory deterministically.
 
 import { BYTES_PER_ELEMENT, DisposedError, type BackendBuffer, type BackendV1, type DType } from '@recur/backend';
+import { backendKey } from './registry.js';
 
 export class Storage {
   private refs = 1;
   readonly bytes: number;
+  /** The backend's registry key (its `name` if unregistered), fixed here so counts add and remove under one key. */
+  readonly key: string;
 
   constructor(
     readonly backend: BackendV1,
@@ -14,7 +17,8 @@ export class Storage {
     readonly size: number,
   ) {
     this.bytes = size * BYTES_PER_ELEMENT[dtype];
-    storageStats.add(backend.name, this.bytes);
+    this.key = backendKey(backend);
+    storageStats.add(this.key, this.bytes);
   }
 
   get alive(): boolean {
@@ -36,12 +40,12 @@ export class Storage {
     if (this.refs <= 0) return;
     if (--this.refs === 0) {
       this.backend.free(this.buffer);
-      storageStats.remove(this.backend.name, this.bytes);
+      storageStats.remove(this.key, this.bytes);
     }
   }
 }
 
-/** Live storage count and bytes per backend name (for `memory()`). */
+/** Live storage count and bytes per backend key (for `memory()`). */
 export const storageStats = {
   perBackend: new Map<string, { numBuffers: number; numBytes: number }>(),
   add(name: string, bytes: number): void {

@@ -54,7 +54,7 @@ export class Tensor {
     this.cell = { storage, gradFn: null };
     this.dtype = storage.dtype;
     this.internal = options.internal ?? false;
-    trackTensor(this, storage.backend.name, !this.internal);
+    trackTensor(this, storage.key, !this.internal);
     watch(this, this.cell);
   }
 
@@ -73,8 +73,9 @@ export class Tensor {
   get rank(): number {
     return this.shape.length;
   }
+  /** The key its backend was registered under (`'cpu'`, `'webgpu'`, or a second key such as `'cpu2'`); the backend's own `name` if it was never registered. */
   get backend(): string {
-    return this.liveStorage('backend').backend.name;
+    return this.liveStorage('backend').key;
   }
   get isDisposed(): boolean {
     return this.cell.storage === null;
@@ -140,8 +141,8 @@ export class Tensor {
   swapStorage(storage: Storage): void {
     const old = this.liveStorage('swapStorage');
     this.cell.storage = storage;
-    forgetTensor(old.backend.name);
-    trackTensor(this, storage.backend.name, false);
+    forgetTensor(old.key);
+    trackTensor(this, storage.key, false);
     old.release();
   }
 
@@ -152,7 +153,7 @@ export class Tensor {
     // Disposed explicitly: the finalizer must never release this handle a second time.
     unwatch(this);
     this.cell.storage = null;
-    untrackTensor(this, storage.backend.name);
+    untrackTensor(this, storage.key);
     storage.release();
     const node = this.cell.gradFn;
     this.cell.gradFn = null;
@@ -186,7 +187,7 @@ export class Tensor {
     const storage = this.liveStorage('dataSync');
     const readSync = storage.backend.readSync;
     if (!readSync) {
-      throw new BackendError(`dataSync: backend '${storage.backend.name}' has no synchronous read; use await t.data()`);
+      throw new BackendError(`dataSync: backend '${storage.key}' has no synchronous read; use await t.data()`);
     }
     if (this.isContiguous) return readSync.call(storage.backend, storage.buffer, this.offset, this.size);
     const dense = this.contiguous();
@@ -212,7 +213,7 @@ export class Tensor {
   }
 
   toString(): string {
-    const where = this.cell.storage ? this.cell.storage.backend.name : 'disposed';
+    const where = this.cell.storage ? this.cell.storage.key : 'disposed';
     return `Tensor(shape=[${this.shape.join(',')}], dtype=${this.dtype}, backend=${where}${this.requiresGrad_ ? ', requiresGrad' : ''})`;
   }
 
@@ -453,7 +454,7 @@ setReclaim((cell) => {
   cell.gradFn = null;
   try {
     if (storage) {
-      forgetTensor(storage.backend.name);
+      forgetTensor(storage.key);
       storage.release();
     }
   } finally {

@@ -3,7 +3,7 @@
 // can feed one character at a time. B streams, T steps, V characters, L layers, H hidden.
 
 import { Embedding, LSTM, Linear, Module } from '@recur/cells';
-import { scope, zeros, type Tensor } from '@recur/tensor';
+import { backendOf, scope, zeros, type Tensor } from '@recur/tensor';
 
 export interface CharLmModelOptions {
   readonly vocabSize: number;
@@ -39,10 +39,11 @@ export class CharLmModel extends Module {
     this.fc = this.registerModule('fc', new Linear({ inFeatures: options.hiddenSize, outFeatures: options.vocabSize }));
   }
 
-  /** A zero (h, c) for `batch` streams: [L, B, H] each. */
+  /** A zero (h, c) for `batch` streams: [L, B, H] each, on the model's backend (not necessarily the active one). */
   initialState(batch: number): LstmState {
     const shape = [this.lstm.numLayers, batch, this.lstm.hiddenSize];
-    return [zeros(shape), zeros(shape)];
+    const backend = backendOf('CharLmModel.initialState', ...this.lstm.parameters());
+    return [zeros(shape, { backend }), zeros(shape, { backend })];
   }
 
   /** ids [B, T] int32 and (h, c) → logits [B, T, V] and the state after the last step. */

@@ -4,7 +4,7 @@
 // Every result ends with <EOS> by the word's step limit; scores are summed log-probabilities.
 
 import { beamSearch, greedySearch, type StepFunction } from '@recur/cells';
-import { fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
+import { backendOf, fromTypedArray, keep, noGrad, scope, type Tensor } from '@recur/tensor';
 import type { DecoderState, G2pModel, Memory } from './g2p-model.js';
 
 export interface Decoded {
@@ -82,6 +82,7 @@ function repeatRows(memory: Memory, words: number, K: number): Memory {
   const index = fromTypedArray(
     Int32Array.from({ length: words * K }, (_, r) => Math.floor(r / K)),
     [words * K],
+    { backend: backendOf('repeatRows', memory.keys) },
   );
   return {
     keys: memory.keys.indexSelect(0, index),

@@ -8,7 +8,7 @@
 
 import { AdditiveAttention, Dropout, GRU, LSTM, Linear, Embedding, Module } from '@recur/cells';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
-import { arange, fromTypedArray, scope, type Tensor } from '@recur/tensor';
+import { arange, backendOf, fromTypedArray, scope, type Tensor } from '@recur/tensor';
 
 export type SpamPooling = 'last' | 'attention';
 
@@ -88,9 +88,10 @@ export class SpamClassifier extends Module {
         batchFirst: true,
         totalLength: ids.shape[1]!,
       }); // [B, T, 2H]
-      const mask = arange(0, ids.shape[1]!, 1, { dtype: 'int32' })
+      const backend = backendOf('SpamClassifier', ids);
+      const mask = arange(0, ids.shape[1]!, 1, { dtype: 'int32', backend })
         .reshape([1, -1])
-        .lt(fromTypedArray(Int32Array.from(lengths), [lengths.length, 1]));
+        .lt(fromTypedArray(Int32Array.from(lengths), [lengths.length, 1], { backend }));
       const [pooled, weights] = this.attention.forward(query, states, states, { mask });
       return { logits: this.fc.forward(this.drop.forward(pooled.squeeze(1))), weights: weights.squeeze(1) };
     });

@@ -4,7 +4,7 @@
 // correction, it starts near the baseline. B streams, T steps, F features, H hidden, L layers.
 
 import { LSTM, Linear, Module } from '@recur/cells';
-import { concat, scope, zeros, type Tensor } from '@recur/tensor';
+import { backendOf, concat, scope, zeros, type Tensor } from '@recur/tensor';
 import { STEP_FEATURES } from './stream-data.js';
 
 export interface StreamModelOptions {
@@ -34,10 +34,11 @@ export class StreamModel extends Module {
     this.head = this.registerModule('head', new Linear({ inFeatures: options.hiddenSize + STEP_FEATURES, outFeatures: 1 }));
   }
 
-  /** A zero (h, c) for `batch` streams: [L, B, H] each. */
+  /** A zero (h, c) for `batch` streams: [L, B, H] each, on the model's backend (not necessarily the active one). */
   initialState(batch: number): LstmState {
     const shape = [this.lstm.numLayers, batch, this.lstm.hiddenSize];
-    return [zeros(shape), zeros(shape)];
+    const backend = backendOf('StreamModel.initialState', ...this.lstm.parameters());
+    return [zeros(shape, { backend }), zeros(shape, { backend })];
   }
 
   /** steps [B, T, F] and (h, c) → corrections [B, T, 1] and the state after the last step. */

@@ -2,7 +2,7 @@
 // into H heads of d = E/H features, per head softmax(q_h·k_hᵀ/√d + M)·v_h, heads concatenated
 // and projected by out_proj. L target length, S source length, N batch, E embedDim.
 
-import { ValueError, concat, init, noGrad, scope, zeros, type Generator, type Tensor } from '@recur/tensor';
+import { backendOf, ValueError, concat, init, noGrad, scope, zeros, type Generator, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
 import { Linear } from '../modules/linear.js';
@@ -144,7 +144,7 @@ export class MultiheadAttention extends Module {
         appended++;
       }
       if (this.addZeroAttn) {
-        const zero = zeros([N, this.numHeads, 1, this.headDim], { backend: query.backend });
+        const zero = zeros([N, this.numHeads, 1, this.headDim], { backend: backendOf('MultiheadAttention', query) });
         kh = concat([kh, zero], 2);
         vh = concat([vh, zero], 2);
         appended++;

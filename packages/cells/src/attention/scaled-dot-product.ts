@@ -2,7 +2,19 @@
 // A = softmax(q·kᵀ·s + M)·v with q [..., L, E], k [..., S, E], v [..., S, Ev], s the scale
 // (default 1/√E) and M an additive mask (0 where allowed, -∞ where not, or any float bias).
 
-import { DTypeError, ShapeError, ValueError, fmtShape, fromTypedArray, scope, where, type Generator, type Tensor } from '@recur/tensor';
+import {
+  backendOf,
+  DTypeError,
+  ShapeError,
+  ValueError,
+  fmtShape,
+  fromTypedArray,
+  scope,
+  where,
+  type BackendV1,
+  type Generator,
+  type Tensor,
+} from '@recur/tensor';
 import { dropout } from '../modules/dropout.js';
 
 export interface ScaledDotProductAttentionOptions {
@@ -42,7 +54,7 @@ export function scaledDotProductAttention(
       checkMask(op, attnMask, L, S);
       additive = attnMask.dtype === 'bool' ? where(attnMask, 0, -Infinity) : attnMask;
     } else if (isCausal) {
-      additive = where(causalMask(L, S, { backend: query.backend, allowedIsTrue: true }), 0, -Infinity);
+      additive = where(causalMask(L, S, { backend: backendOf(op, query), allowedIsTrue: true }), 0, -Infinity);
     }
     const [output] = attend(query, key, value, {
       additive,
@@ -62,7 +74,7 @@ export function scaledDotProductAttention(
 export function causalMask(
   targetLength: number,
   sourceLength: number,
-  options: { backend?: string; allowedIsTrue?: boolean } = {},
+  options: { backend?: BackendV1 | string; allowedIsTrue?: boolean } = {},
 ): Tensor {
   for (const [name, n] of [
     ['targetLength', targetLength],

@@ -2,7 +2,18 @@
 // decoder state as a tree of tensors whose rows are the R decoding rows, and the checked options
 // (start token, end token, maximum length per batch row).
 
-import { DTypeError, ShapeError, Tensor, ValueError, fmtShape, fromTypedArray, noGrad, scope } from '@recur/tensor';
+import {
+  DTypeError,
+  ShapeError,
+  Tensor,
+  ValueError,
+  backendOf,
+  fmtShape,
+  fromTypedArray,
+  noGrad,
+  scope,
+  type BackendV1,
+} from '@recur/tensor';
 
 /**
  * The shape a decoder's state usually has: tensors with one row per decoding row, in arrays and
@@ -73,8 +84,15 @@ export function mapState<S>(state: S, fn: (t: Tensor) => Tensor): S {
 export function reorder<S>(state: S, rows: readonly number[]): S {
   return noGrad(() =>
     scope(() => {
-      const index = fromTypedArray(Int32Array.from(rows), [rows.length]);
-      return mapState(state, (t) => t.indexSelect(0, index));
+      // One index tensor per backend the state's tensors live on (a model may sit on a backend
+      // other than the active one; indexSelect needs its index beside the tensor).
+      const indices = new Map<BackendV1, Tensor>();
+      return mapState(state, (t) => {
+        const backend = backendOf('reorder', t);
+        let index = indices.get(backend);
+        if (!index) indices.set(backend, (index = fromTypedArray(Int32Array.from(rows), [rows.length], { backend })));
+        return t.indexSelect(0, index);
+      });
     }),
   );
 }
@@ -128,7 +146,10 @@ export async function runStep<S>(
 ): Promise<{ logProbs: Float64Array; vocab: number; state: S }> {
   const [logits, next] = noGrad(() =>
     scope(() => {
-      const input = fromTypedArray(Int32Array.from(tokens), [tokens.length]);
+      // The tokens go where the state lives (the model's backend), else to the active backend.
+      const [first] = stateTensors(state);
+      const backend = first ? backendOf(op, first) : undefined;
+      const input = fromTypedArray(Int32Array.from(tokens), [tokens.length], { backend });
       const result = step(input, state);
       if (!Array.isArray(result) || result.length !== 2 || !(result[0] instanceof Tensor)) {
         throw new ValueError(`${op}: the step function must return [logits, state]`);

@@ -3,6 +3,7 @@
 // K-dimensional input (N, C, d1..dk) whose target is (N, d1..dk); a 1-D input (C) takes a scalar target.
 
 import {
+  backendOf,
   expectTensor,
   checkOptions,
   DTypeError,
@@ -11,7 +12,6 @@ import {
   ValueError,
   cast,
   div,
-  findBackend,
   fmtShape,
   gather,
   indexSelect,
@@ -90,7 +90,7 @@ export function checkIndexTarget(op: string, input: Tensor, target: Tensor, igno
  * read (BackendV1.gather), naming the bad class index and the number of classes.
  */
 function checkTargetRange(op: string, target: Tensor, classes: number, ignoreIndex: number): void {
-  if (target.size === 0 || !findBackend(target.backend)?.readSync) return;
+  if (target.size === 0 || !backendOf(op, target).readSync) return;
   const values = target.dataSync();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;

@@ -1,7 +1,7 @@
 // The seed's second reference model: a stacked LSTM over [B, T, I] (batch first) started from
 // explicit zero (h0, c0) of shape [numLayers, B, H], with a Linear head on the last step.
 
-import { checkOptions, scope, zeros, type Tensor } from '@recur/tensor';
+import { backendOf, checkOptions, scope, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Linear } from '../modules/linear.js';
 import { LSTM } from '../rnn/layers.js';
@@ -38,8 +38,9 @@ export class LSTMModel extends Module {
   forward(x: Tensor): Tensor {
     return scope(() => {
       const shape = [this.lstm.numLayers, x.shape[0]!, this.lstm.hiddenSize];
-      const h0 = zeros(shape, { backend: x.backend });
-      const c0 = zeros(shape, { backend: x.backend });
+      const backend = backendOf('LSTMModel', x);
+      const h0 = zeros(shape, { backend });
+      const c0 = zeros(shape, { backend });
       const [out] = this.lstm.forward(x, [h0, c0]);
       return this.fc.forward(out.select(1, -1));
     });

@@ -1,7 +1,7 @@
 // The seed tutorial's first reference model: a vanilla RNN over [B, T, I] (batch first) whose
 // last time step feeds a Linear classifier/regressor: ŷ = W_hy·h_T + b_y. Keys rnn.*, fc.*.
 
-import { checkOptions, scope, zeros, type Tensor } from '@recur/tensor';
+import { backendOf, checkOptions, scope, zeros, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 import { Linear } from '../modules/linear.js';
 import { RNN } from '../rnn/layers.js';
@@ -32,7 +32,7 @@ export class SimpleRNN extends Module {
   forward(x: Tensor): Tensor {
     return scope(() => {
       // The seed passes an explicit zero initial state.
-      const h0 = zeros([1, x.shape[0]!, this.rnn.hiddenSize], { backend: x.backend });
+      const h0 = zeros([1, x.shape[0]!, this.rnn.hiddenSize], { backend: backendOf('SimpleRNN', x) });
       const [out] = this.rnn.forward(x, h0);
       return this.fc.forward(out.select(1, -1));
     });

@@ -1,7 +1,7 @@
 // Dropout (torch.nn.Dropout): in training, zero each element with probability p and scale the
 // survivors by 1/(1-p) (inverted dropout), so eval mode is the identity; u ~ U[0,1) keeps x iff u < 1-p.
 
-import { checkOptions, DTypeError, ValueError, rand, scope, type Generator, type Tensor } from '@recur/tensor';
+import { backendOf, checkOptions, DTypeError, ValueError, rand, scope, type Generator, type Tensor } from '@recur/tensor';
 import { Module } from '../module.js';
 
 export interface DropoutOptions {
@@ -41,7 +41,7 @@ export function dropout(input: Tensor, p: number, options: { training?: boolean;
   return scope(() => {
     // x·0 rather than fresh zeros: the graph stays connected (zero gradient) and NaN stays NaN.
     if (p === 1) return input.mul(0);
-    const keep = rand(input.shape, { generator: options.generator, backend: input.backend }).lt(1 - p);
+    const keep = rand(input.shape, { generator: options.generator, backend: backendOf('dropout', input) }).lt(1 - p);
     return input.mul(keep.toDType('float32').mul(1 / (1 - p)));
   });
 }

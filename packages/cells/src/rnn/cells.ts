@@ -2,7 +2,7 @@
 // parameter names (weight_ih, weight_hh, bias_ih, bias_hh). Input [B, I] or unbatched [I];
 // state [B, H] or [H]. B batch, I input size, H hidden size.
 
-import { ValueError, describeValue, checkOptions, ShapeError, Tensor, add, fmtShape, matmul, scope, zeros } from '@recur/tensor';
+import { ValueError, describeValue, checkOptions, ShapeError, Tensor, add, backendOf, fmtShape, matmul, scope, zeros } from '@recur/tensor';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
 import { checkSize, createRecurrentWeights, GATES } from './weights.js';
@@ -58,10 +58,11 @@ abstract class CellBase extends Module {
     return input.rank === 1 ? { x: input.unsqueeze(0), unbatched: true } : { x: input, unbatched: false };
   }
 
-  /** A state tensor as [B, H] (zeros when absent), checked against the batch size. */
-  protected state(name: string, value: Tensor | undefined, batch: number, unbatched: boolean): Tensor {
+  /** A state tensor as [B, H] (zeros on the input's backend when absent), checked against the batch size. */
+  protected state(name: string, value: Tensor | undefined, x: Tensor, unbatched: boolean): Tensor {
+    const batch = x.shape[0]!;
     const expected = unbatched ? [this.hiddenSize] : [batch, this.hiddenSize];
-    if (value === undefined || value === null) return zeros([batch, this.hiddenSize]);
+    if (value === undefined || value === null) return zeros([batch, this.hiddenSize], { backend: backendOf(this.cellName, x) });
     if (!(value instanceof Tensor)) {
       throw new ValueError(`${this.cellName}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(value)}`);
     }
@@ -91,7 +92,7 @@ export class RNNCell extends CellBase {
   forward(input: Tensor, hx?: Tensor): Tensor {
     return scope(() => {
       const { x, unbatched } = this.batched(input);
-      const h = this.state('hx', hx, x.shape[0]!, unbatched);
+      const h = this.state('hx', hx, x, unbatched);
       const next = rnnStep(this.inputProjection(x), h, this.weightHh, this.biasHh, this.nonlinearity);
       return unbatched ? next.squeeze(0) : next;
     });
@@ -107,12 +108,11 @@ export class LSTMCell extends CellBase {
   forward(input: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] {
     return scope(() => {
       const { x, unbatched } = this.batched(input);
-      const batch = x.shape[0]!;
       if (state !== undefined && state !== null && (!Array.isArray(state) || state.length !== 2)) {
         throw new ValueError(`LSTMCell: the state must be a pair [h0, c0] of tensors; got ${describeValue(state)}`);
       }
-      const h = this.state('h0', state?.[0], batch, unbatched);
-      const c = this.state('c0', state?.[1], batch, unbatched);
+      const h = this.state('h0', state?.[0], x, unbatched);
+      const c = this.state('c0', state?.[1], x, unbatched);
       const next = lstmStep(this.inputProjection(x), { h, c }, this.weightHh, this.biasHh, null);
       return unbatched ? [next.h.squeeze(0), next.c.squeeze(0)] : [next.h, next.c];
     });
@@ -127,7 +127,7 @@ export class GRUCell extends CellBase {
   forward(input: Tensor, hx?: Tensor): Tensor {
     return scope(() => {
       const { x, unbatched } = this.batched(input);
-      const h = this.state('hx', hx, x.shape[0]!, unbatched);
+      const h = this.state('hx', hx, x, unbatched);
       const next = gruStep(this.inputProjection(x), h, this.weightHh, this.biasHh);
       return unbatched ? next.squeeze(0) : next;
     });

@@ -4,7 +4,7 @@
 // used iff p_l ≥ p_k (the mask M; masked entries get gradient 0). Parameters weight_ih [H, I],
 // weight_hh [H, H], bias_ih, bias_hh [H]; input [T, B, I] (batchFirst, unbatched, packed), h0 [1, B, H].
 
-import { Tensor, ValueError, checkOptions, describeValue, mul, scope, stack, tensor } from '@recur/tensor';
+import { Tensor, ValueError, backendOf, checkOptions, describeValue, mul, scope, stack, tensor } from '@recur/tensor';
 import type { PackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
 import type { Parameter } from '../parameter.js';
@@ -88,7 +88,7 @@ export class ClockworkRNN extends Module {
     const values = new Float32Array(H * H);
     const period = (unit: number) => this.periods[Math.floor(unit / this.moduleSize)]!;
     for (let r = 0; r < H; r++) for (let c = 0; c < H; c++) values[r * H + c] = period(c) >= period(r) ? 1 : 0;
-    return tensor(values, { shape: [H, H] });
+    return tensor(values, { shape: [H, H], backend: backendOf('ClockworkRNN.mask', this.weightHh) });
   }
 
   /** input [T, B, I] ([B, T, I] with batchFirst, [T, I] unbatched, or packed), h0 [1, B, H] → [output, h_n]. */

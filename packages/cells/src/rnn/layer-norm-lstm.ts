@@ -3,7 +3,20 @@
 // a layer over time. Parameters weight_ih [4H, I], weight_hh [4H, H], layernorm_{i,h}.* [4H],
 // layernorm_c.* [H]; one layer keeps these names, several are `layers.{k}.…` (StackedLSTM's list).
 
-import { ShapeError, Tensor, ValueError, checkOptions, describeValue, fmtShape, matmul, randn, scope, stack, zeros } from '@recur/tensor';
+import {
+  ShapeError,
+  Tensor,
+  ValueError,
+  backendOf,
+  checkOptions,
+  describeValue,
+  fmtShape,
+  matmul,
+  randn,
+  scope,
+  stack,
+  zeros,
+} from '@recur/tensor';
 import type { PackedSequence } from '@recur/sequence';
 import { Module } from '../module.js';
 import { Parameter } from '../parameter.js';
@@ -95,7 +108,7 @@ export class LayerNormLSTMCell extends Module {
       const [h, c] = (['h', 'c'] as const).map((name, k) => {
         const given: unknown = state?.[k];
         const expected = unbatched ? [this.hiddenSize] : [batch, this.hiddenSize];
-        if (given === undefined || given === null) return zeros([batch, this.hiddenSize]);
+        if (given === undefined || given === null) return zeros([batch, this.hiddenSize], { backend: backendOf(owner, x) });
         if (!(given instanceof Tensor))
           throw new ValueError(`${owner}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
         if (given.rank !== expected.length || given.shape.some((d, i) => d !== expected[i])) {

@@ -9,6 +9,7 @@ import {
   Tensor,
   ValueError,
   add,
+  backendOf,
   checkOptions,
   concat,
   describeValue,
@@ -202,7 +203,9 @@ export abstract class RecurrentBase extends Module {
     const rows = this.numLayers * this.numDirections;
     const unbatched = layout.kind === 'padded' && layout.unbatched;
     const expected = unbatched ? [rows, size] : [rows, layout.batch, size];
-    if (given === undefined || given === null) return zeros([rows, layout.batch, size]);
+    // Zeros on the input's backend, not the active one: the module may have been moved elsewhere.
+    if (given === undefined || given === null)
+      return zeros([rows, layout.batch, size], { backend: backendOf(this.layerName, layout.data) });
     if (!(given instanceof Tensor)) {
       throw new ValueError(`${this.layerName}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
     }

@@ -2,7 +2,7 @@
 // (LayerNormLSTM, ClockworkRNN): [T, B, I] (or [B, T, I] with batchFirst, [T, I] unbatched, or a
 // PackedSequence) to packed rows [N, I] and back; initial states [L, B, H] in sorted batch order.
 
-import { ShapeError, Tensor, ValueError, describeValue, fmtShape, indexSelect, reshape, zeros } from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, backendOf, describeValue, fmtShape, indexSelect, reshape, zeros } from '@recur/tensor';
 import { PackedSequence } from '@recur/sequence';
 
 export type SequenceLayout =
@@ -43,7 +43,7 @@ export function sequenceLayout(owner: string, input: unknown, inputSize: number,
 export function initialStates(owner: string, name: string, given: unknown, layout: SequenceLayout, layers: number, size: number): Tensor {
   const unbatched = layout.kind === 'padded' && layout.unbatched;
   const expected = unbatched ? [layers, size] : [layers, layout.batch, size];
-  if (given === undefined || given === null) return zeros([layers, layout.batch, size]);
+  if (given === undefined || given === null) return zeros([layers, layout.batch, size], { backend: backendOf(owner, layout.data) });
   if (!(given instanceof Tensor)) {
     throw new ValueError(`${owner}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
   }

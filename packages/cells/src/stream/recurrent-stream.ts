@@ -2,7 +2,7 @@
 // stack or model whose forward is `(input, state) → [output, state]`. B streams are the rows
 // of one batch; each call feeds one step or a chunk of T steps and carries the state on.
 
-import { ShapeError, Tensor, ValueError, fmtShape, keep, noGrad, scope, zeros } from '@recur/tensor';
+import { ShapeError, Tensor, ValueError, backendOf, fmtShape, keep, noGrad, scope, zeros } from '@recur/tensor';
 import { Module } from '../module.js';
 import { RecurrentBase } from '../rnn/layers.js';
 import {
@@ -301,8 +301,10 @@ function defaultInitialState<S extends RecurrentState>(module: object): (batch: 
   if (module instanceof RecurrentBase) {
     return (batch) => {
       const rows = module.numLayers * module.numDirections;
-      const h = zeros([rows, batch, module.outputSize]);
-      return (module.mode === 'LSTM' ? [h, zeros([rows, batch, module.hiddenSize])] : h) as unknown as S;
+      // On the layer's backend, which need not be the active one.
+      const backend = backendOf('RecurrentStream', ...module.parameters());
+      const h = zeros([rows, batch, module.outputSize], { backend });
+      return (module.mode === 'LSTM' ? [h, zeros([rows, batch, module.hiddenSize], { backend })] : h) as unknown as S;
     };
   }
   const own = (module as { initialState?: unknown }).initialState;

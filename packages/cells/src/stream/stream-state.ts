@@ -2,7 +2,7 @@
 // GRU: h [L·D, B, H]) or a tuple of them (LSTM: [h, c]); every tensor has the batch B on axis 1,
 // PyTorch's h_n layout, so row b of every tensor is stream b.
 
-import { IndexError, ShapeError, Tensor, ValueError, concat, fmtShape, indexSelect, tensor, where } from '@recur/tensor';
+import { backendOf, IndexError, ShapeError, Tensor, ValueError, concat, fmtShape, indexSelect, tensor, where } from '@recur/tensor';
 
 /** One tensor (RNN, GRU) or a tuple (LSTM's [h, c]); batch on axis 1 of each. */
 export type RecurrentState = Tensor | readonly Tensor[];
@@ -72,7 +72,7 @@ export function writeRows(state: Tensor, rows: readonly number[], values: Tensor
     position[r] = k;
     chosen[r] = 1;
   });
-  const backend = state.backend;
+  const backend = backendOf('selectRows', state);
   const maskShape = state.shape.map((d, axis) => (axis === 1 ? d : 1));
   const mask = tensor(chosen, { dtype: 'bool', backend }).reshape(maskShape);
   return where(mask, indexSelect(values, 1, position), state);

@@ -4,7 +4,7 @@
 
 import { ValueError, describeValue } from '@recur/backend';
 import { Module } from '@recur/cells';
-import { fromTypedArray, type Tensor } from '@recur/tensor';
+import { backendOf, fromTypedArray, type Tensor } from '@recur/tensor';
 import { ModelFileError } from '../model-file/errors.js';
 import { isQuantizedModule, type QuantizedModule } from '../quantize/quantized-module.js';
 import { QuantizedWeight } from '../quantize/quantized-weight.js';
@@ -71,7 +71,7 @@ export function loadModuleWeights(model: Module, stored: StoredWeights, source: 
   const weights: [Module & QuantizedModule, string, QuantizedWeight][] = [];
   try {
     for (const [key, target] of Object.entries(own))
-      tensors[key] = fromTypedArray(stored.values(key), target.shape, { backend: target.backend });
+      tensors[key] = fromTypedArray(stored.values(key), target.shape, { backend: backendOf('loadCompressedWeights', target) });
     for (const [key, [module, name]] of quantized) {
       const q = stored.quantized(key);
       weights.push([module, name, new QuantizedWeight(q.dtype, q.shape, q.values as never, q.scales as never)]);

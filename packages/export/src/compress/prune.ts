@@ -4,7 +4,7 @@
 
 import { ValueError, describeValue } from '@recur/backend';
 import { Module, type Parameter } from '@recur/cells';
-import { fromTypedArray, noGrad } from '@recur/tensor';
+import { backendOf, fromTypedArray, noGrad } from '@recur/tensor';
 import { sparsityOf, type SparsityReport } from './sparsity.js';
 
 export interface PruneAmount {
@@ -103,7 +103,7 @@ function prune(where: string, targets: readonly PruneTarget[], options: PruneAmo
   zeroSmallest(values, k);
   noGrad(() => {
     parameters.forEach((p, i) => {
-      const pruned = fromTypedArray(values[i]!, p.shape, { backend: p.backend });
+      const pruned = fromTypedArray(values[i]!, p.shape, { backend: backendOf('prune', p) });
       p.assign(pruned);
       pruned.dispose();
     });

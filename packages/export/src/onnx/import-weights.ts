@@ -6,7 +6,7 @@
 
 import { FormatError } from '@recur/backend';
 import { GRU, GRUCell, Linear, LSTM, LSTMCell, Module, RNN, RNNCell, type RecurrentBase } from '@recur/cells';
-import { fromTypedArray, type Tensor } from '@recur/tensor';
+import { backendOf, fromTypedArray, type Tensor } from '@recur/tensor';
 import { gateCount, onnxOpOf, toTorchOrder, type OnnxRecurrentOp } from './gate-order.js';
 import { intAttribute, readOnnxModel, stringAttribute, type HostTensor } from './read-model.js';
 import type { NodeMessage } from './schema.js';
@@ -208,7 +208,7 @@ export function importOnnxWeights(module: Module, bytes: Uint8Array, options: Im
   if (strict && missing.length > 0) throw new FormatError(`${source}: no weights in the file for ${missing.join(', ')}`);
   const dict: Record<string, Tensor> = {};
   for (const [key, weight] of found)
-    dict[key] = fromTypedArray(Float32Array.from(weight.values), weight.shape, { backend: own[key]!.backend });
+    dict[key] = fromTypedArray(Float32Array.from(weight.values), weight.shape, { backend: backendOf('importOnnxWeights', own[key]!) });
   try {
     module.loadStateDict(dict, { strict: false });
   } finally {

@@ -38,13 +38,15 @@ function initialState(
   layer: RecurrentBase,
   name: string,
   given: Tensor | undefined,
-  batch: number,
+  seqFirst: Tensor,
   size: number,
   unbatched: boolean,
 ): Tensor {
   const rows = layer.numLayers * layer.numDirections;
+  const batch = seqFirst.shape[1]!;
   const expected = unbatched ? [rows, size] : [rows, batch, size];
-  if (given === undefined || given === null) return zeros([rows, batch, size]);
+  // Zeros on the input's backend: the layer may live on another backend than the active one.
+  if (given === undefined || given === null) return zeros([rows, batch, size], { backend: backendOf(layer.mode, seqFirst) });
   if (!(given instanceof Tensor))
     throw new ValueError(`${layer.mode}: ${name} must be a Tensor of shape ${fmtShape(expected)}; got ${describeValue(given)}`);
   if (given.rank !== expected.length || given.shape.some((d, i) => d !== expected[i])) {
@@ -77,8 +79,8 @@ export function quantizedScan(
     const seqFirst = unbatched ? input.unsqueeze(1) : layer.batchFirst ? input.transpose(0, 1) : input;
     const [steps, batch] = seqFirst.shape as [number, number];
     const lstm = layer.mode === 'LSTM';
-    const initialH = initialState(layer, 'h0', h0, batch, layer.outputSize, unbatched);
-    const initialC = lstm ? initialState(layer, 'c0', c0, batch, layer.hiddenSize, unbatched) : null;
+    const initialH = initialState(layer, 'h0', h0, seqFirst, layer.outputSize, unbatched);
+    const initialC = lstm ? initialState(layer, 'c0', c0, seqFirst, layer.hiddenSize, unbatched) : null;
     let data = seqFirst.reshape([steps * batch, layer.inputSize]);
     const lastH: Tensor[] = [];
     const lastC: Tensor[] = [];
