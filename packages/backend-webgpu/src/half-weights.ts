@@ -38,13 +38,6 @@ export class HalfWeights {
     context.memory.onFree((buffer) => this.#drop(buffer));
   }
 
-  /** Cached copies (for tests and stats). */
-  get size(): number {
-    let count = 0;
-    for (const list of this.#entries.values()) count += list.length;
-    return count;
-  }
-
   /** The half-float copy of `view` (float32 [N, K]) as int32 [N, ⌈K/2⌉], converted first when stale. */
   packed(op: string, name: string, view: GpuView): GpuView {
     expectDType(op, name, view.dtype, ['float32']);
