@@ -49,7 +49,13 @@ export function fusedCells(
 ): Required<
   Omit<
     FusedKernels<CpuBuffer>,
-    'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward' | 'recurrentSequence' | 'recurrentSequenceBackward'
+    | 'adamStep'
+    | 'layerNormLstmCell'
+    | 'layerNormLstmCellBackward'
+    | 'recurrentSequence'
+    | 'recurrentSequenceBackward'
+    | 'layerNormLstmSequence'
+    | 'layerNormLstmSequenceBackward'
   >
 > {
   return {

@@ -19,6 +19,7 @@ import { PipelineCache } from './pipeline-cache.js';
 import { hasPackedDot, quantizedKernels } from './quantized.js';
 import { random } from './random.js';
 import { checkRecurrentOptions, recurrentPolicy, type RecurrentPolicy, type RecurrentWeights } from './recurrent-policy.js';
+import { layerNormLstmSequenceKernels } from './layer-norm-lstm-sequence.js';
 import { recurrentSequenceKernels, type SequenceLimits } from './recurrent-sequence.js';
 import { reduce } from './reduce.js';
 
@@ -192,6 +193,7 @@ export async function createWebGPUBackend(options: WebGPUBackendOptions = {}): P
     fused: {
       ...fusedCells(context),
       ...recurrentSequenceKernels(context, sequenceLimits, recurrent),
+      ...layerNormLstmSequenceKernels(context, sequenceLimits, recurrent.wholeSequence),
       adamStep: fusedAdam(context),
     },
     quantized: quantizedKernels(context, hasPackedDot(gpu)),

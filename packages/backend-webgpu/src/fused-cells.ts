@@ -58,7 +58,13 @@ export function fusedCells(
 ): Required<
   Omit<
     FusedKernels<WebGPUBuffer>,
-    'adamStep' | 'layerNormLstmCell' | 'layerNormLstmCellBackward' | 'recurrentSequence' | 'recurrentSequenceBackward'
+    | 'adamStep'
+    | 'layerNormLstmCell'
+    | 'layerNormLstmCellBackward'
+    | 'recurrentSequence'
+    | 'recurrentSequenceBackward'
+    | 'layerNormLstmSequence'
+    | 'layerNormLstmSequenceBackward'
   >
 > {
   return {

@@ -3,6 +3,7 @@
 // B batch, H hidden; LSTM gates i f g o, GRU gates r z n (PyTorch's row order), σ sigmoid;
 // Adam: g gradient, m and v first and second moments, t step, η lr, λ weight decay.
 
+import type { LayerNormLstmSequenceArgs, LayerNormLstmSequenceGradArgs } from './layer-norm-lstm-sequence.js';
 import type { RecurrentSequenceArgs, RecurrentSequenceGradArgs } from './recurrent-sequence.js';
 import type { BackendBuffer, View } from './view.js';
 
@@ -119,6 +120,19 @@ export interface FusedKernels<B extends BackendBuffer = BackendBuffer> {
    * them. Returns false, recording nothing, when it cannot take the problem.
    */
   recurrentSequenceBackward?(args: RecurrentSequenceGradArgs<B>): boolean;
+  /**
+   * Whole-sequence layer-norm LSTM: one direction of one layer over every step, LN_h and LN_c
+   * inside (layer-norm-lstm-sequence.ts states the layout). Returns false, recording nothing, when
+   * the backend cannot take the problem; the caller then runs its per-step path. A backend that
+   * takes the forward of a problem takes its backward too, unless it also has the per-step pair
+   * (layerNormLstmCell/-Backward), whose `saved` layout the walk shares.
+   */
+  layerNormLstmSequence?(args: LayerNormLstmSequenceArgs<B>): boolean;
+  /**
+   * Backward of layerNormLstmSequence, walking the steps in reverse: writes dGates, dRecurrent and
+   * dInitial, adds the γ/β gradients into dNorms. Returns false, recording nothing, when it cannot.
+   */
+  layerNormLstmSequenceBackward?(args: LayerNormLstmSequenceGradArgs<B>): boolean;
   /**
    * One Adam / AdamW step of one parameter, in place. All views are float32 of one shape and
    * may be strided; `grad` is only read; `param`, `expAvg` (m), `expAvgSq` (v) and, with

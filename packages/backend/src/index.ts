@@ -9,6 +9,7 @@ export * from './philox.js';
 export * from './mulberry32.js';
 export * from './fused.js';
 export * from './recurrent-sequence.js';
+export * from './layer-norm-lstm-sequence.js';
 export * from './quantized.js';
 export * from './backend.js';
 export * from './checks.js';

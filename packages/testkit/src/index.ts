@@ -5,3 +5,4 @@ export * from './conformance/index.js';
 export * from './gradcheck/index.js';
 export * from './fused/index.js';
 export * from './fused/adam.js';
+export * from './fused/layer-norm-lstm.js';

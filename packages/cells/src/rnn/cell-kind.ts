@@ -54,6 +54,8 @@ export interface SequenceKernels {
   readonly separateRecurrent: boolean;
   /** The cell the backend's whole-sequence op (`fused.recurrentSequence`) may run in place of the per-step loop. */
   readonly cell?: RecurrentSequenceCell;
+  /** A whole-sequence walk of the kind's own (a backend op of its cell, e.g. fused.layerNormLstmSequence), offered like `cell`'s. */
+  readonly walk?: SequenceWalk;
   /** Columns (× H) per row the forward stores for the backward in `activations` (0: none). */
   readonly activations: number;
   /**
@@ -110,4 +112,44 @@ export interface StepGradViews extends Omit<StepViews, 'gates'> {
   readonly scratch: readonly View[];
   /** Gradients of `parameters`, whole: accumulate into them. */
   readonly dParameters: readonly View[];
+}
+
+/** The layer-direction's views a kind's whole-sequence walk reads and writes (the per-step loop's, whole). */
+export interface WalkViews {
+  readonly batchSizes: Int32Array;
+  readonly reverse: boolean;
+  /** [N, G·H] the projected rows (read). */
+  readonly gates: View;
+  /** Per state [B, H] (read). */
+  readonly initial: readonly View[];
+  readonly weightHh: View;
+  /** Per state [N, H] to write. */
+  readonly states: readonly View[];
+  /** [N, G·H] when separateRecurrent, else null. */
+  readonly recurrent: View | null;
+  /** [N, activations·H], or null when not allocated. */
+  readonly activations: View | null;
+  readonly parameters: readonly View[];
+}
+
+/** The backward's views: the forward's (read), the gradients of `states` (read) and what to write. */
+export interface WalkGradViews extends Omit<WalkViews, 'gates'> {
+  readonly dStates: readonly View[];
+  readonly dGates: View;
+  readonly dRecurrent: View | null;
+  readonly dInitial: readonly View[];
+  /** Accumulate into them, as the step kernels do. */
+  readonly dParameters: readonly View[];
+}
+
+/** A kind's whole-sequence walk: each returns false, having recorded nothing, when the backend declines. */
+export interface SequenceWalk {
+  /**
+   * true: a walked forward leaves `activations`/`recurrent` in a layout only `backward` reads, so
+   * the driver offers `backward` exactly after a walked forward and a decline there is an error;
+   * false: the walk and the step kernels share the layout, so either may follow the other.
+   */
+  readonly exclusive: boolean;
+  forward(views: WalkViews): boolean;
+  backward(views: WalkGradViews): boolean;
 }

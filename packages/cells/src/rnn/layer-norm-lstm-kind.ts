@@ -11,6 +11,7 @@ import type { LayerNorm } from '../modules/layer-norm.js';
 import type { CellKind, DirectionWeights, SequenceKernels } from './cell-kind.js';
 import type { ScanState } from './scan.js';
 import { columns } from './scan-plan.js';
+import { layerNormLstmWalk } from './layer-norm-lstm-walk.js';
 import { constant, downRows, firstColumn, normalizeRows, normalizeRowsBackward } from './row-views.js';
 
 /** The three layer norms of one cell (γ/β of each: `weight`, `bias`). */
@@ -46,12 +47,18 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
   // The step kernels read γ/β of LN_h and LN_c and one ε for both (LN_i runs composed in `project`).
   if (!normH.weight || !normH.bias || !normC.weight || !normC.bias || normH.eps !== normC.eps) return null;
   const fused = backend.fused;
-  if (fused?.layerNormLstmCell && fused.layerNormLstmCellBackward) return fusedKernels(fused as Required<typeof fused>, norms, hidden);
+  if (fused?.layerNormLstmCell && fused.layerNormLstmCellBackward) {
+    const walk = layerNormLstmWalk(backend, hidden, normH.eps, false);
+    return { ...fusedKernels(fused as Required<typeof fused>, norms, hidden), ...(walk && { walk }) };
+  }
+  // The backend's whole-sequence walk where it has one; a walked forward keeps its own layout.
+  const walk = layerNormLstmWalk(backend, hidden, normH.eps, true);
   const width = 4 * hidden;
   // 1/W, 1/H and ε as data, so broadcast views can read them (one tensor per call, not per step).
   const constants = tensor([1 / width, 1 / hidden, normH.eps]);
   const H = hidden;
   return {
+    ...(walk && { walk }),
     separateRecurrent: true,
     workspace: true,
     activations: BLOCKS,

@@ -1,11 +1,12 @@
 // The whole-sequence scan op: one direction of one layer as one autograd node on a cell kind's
 // step kernels, in the manner of cuDNN. Buffers are allocated once per call (no tensor per step);
 // each step is one GEMM h_{t-1}·W_hhᵀ accumulated into its rows plus the kind's step kernel (or,
-// where the backend takes it, its whole-sequence op walks every step in one call: recurrentSequence);
+// where the backend takes it, its whole-sequence op walks every step in one call: recurrentSequence,
+// or the kind's own walk, kernels.walk, e.g. the layer-norm LSTM's layerNormLstmSequence);
 // the backward walks the steps in reverse and forms dW_hh in one GEMM over all rows (weightGrad).
 // N packed rows, B sequences, H hidden, G·H gate columns, S states (see scan-plan.ts for the rows).
 
-import type { BackendV1, View } from '@recur/backend';
+import { BackendError, type BackendV1, type View } from '@recur/backend';
 import { empty, kernelOp, kernelView, type Tensor } from '@recur/tensor';
 import type { SequenceKernels } from './cell-kind.js';
 import {
@@ -68,6 +69,8 @@ export function sequenceScan(
   const recurrentBias = separate ? biasHh : null;
   const parameters = kernels.parameters ?? [];
   const inputs = [gates, ...initial, weightHh, recurrentBias, ...parameters];
+  // Whether the kind's own walk (kernels.walk) took the forward: its backward must then follow.
+  let walkedByKind = false;
   return kernelOp(`${name} scan`, inputs, {
     forward: ({ backend, recording }) => {
       const y = empty([plan.rows, stateCount * hidden], 'float32', backend);
@@ -100,11 +103,26 @@ export function sequenceScan(
           recurrent: R,
           activations: A,
         }) ?? false;
-      if (!walked && R && bias && plan.rows > 0) {
+      walkedByKind =
+        !walked &&
+        plan.rows > 0 &&
+        kernels.walk !== undefined &&
+        kernels.walk.forward({
+          batchSizes,
+          reverse,
+          gates: G,
+          initial: starts,
+          weightHh: W,
+          states,
+          recurrent: R,
+          activations: A,
+          parameters: P,
+        });
+      if (!walked && !walkedByKind && R && bias && plan.rows > 0) {
         // Every row starts as b_hh (a stride-0 view repeats it) and gathers h·W_hhᵀ on top.
         backend.copy({ ...bias, shape: [plan.rows, width], strides: [0, bias.strides[0]!] }, R);
       }
-      for (const s of walked ? [] : plan.steps) {
+      for (const s of walked || walkedByKind ? [] : plan.steps) {
         const g = rows(G, s.offset, s.size);
         const r = R ? rows(R, s.offset, s.size) : null;
         addRecurrent(backend, s, states[0]!, starts[0]!, W, r ?? g);
@@ -148,6 +166,7 @@ export function sequenceScan(
         withBias: recurrentBias !== null,
         batchSizes,
         reverse,
+        walkedByKind,
       });
     },
   });
@@ -169,6 +188,7 @@ interface BackwardInputs {
   readonly withBias: boolean;
   readonly batchSizes: Int32Array;
   readonly reverse: boolean;
+  readonly walkedByKind: boolean;
 }
 
 function sequenceBackward(backend: BackendV1, input: BackwardInputs): (Tensor | null)[] {
@@ -205,7 +225,7 @@ function sequenceBackward(backend: BackendV1, input: BackwardInputs): (Tensor | 
   const P = input.parameters.map(kernelView);
   const DP = dParameters.map(kernelView);
   const whole = kernels.cell && plan.rows > 0 ? backend.fused?.recurrentSequenceBackward : undefined;
-  const walked =
+  let walked =
     whole?.({
       cell: kernels.cell!,
       batchSizes: input.batchSizes,
@@ -220,6 +240,24 @@ function sequenceBackward(backend: BackendV1, input: BackwardInputs): (Tensor | 
       dRecurrent: dRecurrentT ? DR : null,
       dInitial: DI,
     }) ?? false;
+  const walk = kernels.walk;
+  if (!walked && walk && plan.rows > 0 && (input.walkedByKind || !walk.exclusive)) {
+    const grads = { dStates, dGates: DG, dRecurrent: dRecurrentT ? DR : null, dInitial: DI, dParameters: DP };
+    const views = {
+      batchSizes: input.batchSizes,
+      reverse: input.reverse,
+      initial: starts,
+      weightHh: W,
+      states,
+      recurrent: R,
+      activations: A,
+    };
+    walked = walk.backward({ ...views, parameters: P, ...grads });
+    // Its forward left a layout only the walk's backward reads: the per-step loop cannot follow.
+    if (!walked && input.walkedByKind && walk.exclusive) {
+      throw new BackendError('sequence scan: the backend walked the forward as a whole sequence but declined its backward');
+    }
+  }
   const last = walked ? undefined : plan.steps[plan.steps.length - 1];
   if (last) dStates.forEach((dY, j) => backend.copy(rows(dY, last.offset, last.size), rows(C[j]!, 0, last.size)));
   for (let k = walked ? -1 : plan.steps.length - 1; k >= 0; k--) {
