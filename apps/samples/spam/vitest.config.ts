@@ -1,4 +1,10 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { defineProject } from 'vitest/config';
+
+// Tensor's CPU setup file, found through this package's own dependency on @recur/tensor (its
+// workspace link), not by a relative path that assumes where the sibling folders sit.
+const cpuSetup = join(dirname(createRequire(import.meta.url).resolve('@recur/tensor/package.json')), 'src/test-support/cpu-setup.ts');
 
 export default defineProject({
   resolve: { conditions: ['@recur/source'] },
@@ -9,6 +15,6 @@ export default defineProject({
     name: 'sample-spam',
     include: ['src/**/*.test.ts'],
     testTimeout: 120_000,
-    setupFiles: ['../../../packages/tensor/src/test-support/cpu-setup.ts'],
+    setupFiles: [cpuSetup],
   },
 });
