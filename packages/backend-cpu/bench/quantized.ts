@@ -1,15 +1,24 @@
 // The int8 and float16 linear kernels at W9's shapes (one LSTM step's two products at B 1, I 64,
 // H 1024: x·W_ihᵀ then h·W_hhᵀ accumulated into the gates, 4H = 4096 outputs), and at B 8, through
-// the backend. With `--baseline DIR` (another checkout's packages/backend-cpu/src) both run
-// interleaved, round after round, and the report gives each one's median and the ratio.
+// the backend. With `--baseline DIR` (another checkout's packages/backend-cpu/src, or a module
+// exporting its createCpuBackend) both run interleaved, round after round, and the report gives
+// each one's median and the ratio. Threads need the script bundled without tsx's keepNames (its
+// `__name` calls break the workers' source): esbuild --bundle --conditions=@recur/source.
 //
-//   node --conditions=@recur/source --import tsx bench/quantized.ts [rounds] [--baseline DIR] [--threads N]
+// With `--split` it times the dots of W_hh (4096 rows of 1024 int8 / float16 inputs) one call on
+// this thread against the same split over a pool of `--threads` threads (default 2), forced.
+//
+//   node --conditions=@recur/source --import tsx bench/quantized.ts [rounds] [--baseline DIR] [--threads N] [--split]
 
 import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { float16Words, int8Words, type BackendV1, type View } from '@recur/backend';
 import { createCpuBackend as current, type CpuBuffer } from '../src/index.js';
+import { threadedDots } from '../src/quantized-wasm.js';
+import { KIND_FLOAT16_DOTS, KIND_INT8_DOTS } from '../src/thread-protocol.js';
+import { ThreadPool } from '../src/thread-pool.js';
+import { WasmRuntime } from '../src/wasm-runtime.js';
 
 const argv = process.argv.slice(2);
 const option = (name: string): string | undefined => {
@@ -74,7 +83,8 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 async function main(): Promise<void> {
   const factories: [string, Factory][] = [['current', current]];
   if (baselineDir) {
-    const module = (await import(pathToFileURL(resolve(baselineDir, 'index.ts')).href)) as { createCpuBackend: Factory };
+    const path = /\.[cm]?[jt]s$/.test(baselineDir) ? resolve(baselineDir) : resolve(baselineDir, 'index.ts');
+    const module = (await import(pathToFileURL(path).href)) as { createCpuBackend: Factory };
     factories.unshift(['baseline', module.createCpuBackend]);
   }
   const cases: ['int8' | 'float16', number][] = [
@@ -107,4 +117,45 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** One call against the forced split, interleaved, for both kinds. */
+async function split(): Promise<void> {
+  const runtime = WasmRuntime.create({ shared: true })!;
+  const pool = new ThreadPool(Math.max(2, threads), () => runtime);
+  while (pool.ready() < pool.threads - 1) await new Promise((done) => setTimeout(done, 10));
+  const [rows, groups16] = [4096, 64];
+  const load = loadavg()[0]!.toFixed(1);
+  for (const [name, kind, groups] of [
+    ['int8', KIND_INT8_DOTS, groups16],
+    ['float16', KIND_FLOAT16_DOTS, groups16 * 2],
+  ] as const) {
+    const pitch = groups * 16;
+    const [x, w, out] = [0, 2 * pitch, 2 * pitch + rows * pitch];
+    const heap = runtime.heap(out / 4 + rows)!;
+    // Small finite values for both kinds (int8 bytes, float16 halves below 1).
+    new Uint8Array(heap.buffer, 0, out).fill(0x11);
+    const kernel = kind === KIND_INT8_DOTS ? runtime.kernels.int8Dots : runtime.kernels.float16Dots;
+    const ways = [
+      { way: 'one thread', run: () => kernel(x, w, pitch, rows, groups, out), times: [] as number[] },
+      { way: `split over ${pool.threads}`, run: () => threadedDots(pool, kind, x, w, pitch, rows, groups, out), times: [] as number[] },
+    ];
+    for (let round = 0; round < rounds; round++) {
+      for (const entry of ways) {
+        entry.run();
+        const start = performance.now();
+        for (let i = 0; i < 100; i++) entry.run();
+        entry.times.push((performance.now() - start) / 100);
+      }
+    }
+    const ratios = ways[1]!.times.map((t, i) => t / ways[0]!.times[i]!);
+    console.log(
+      `${name} dots ${rows}×${groups * (kind === KIND_INT8_DOTS ? 16 : 8)}: ` +
+        ways.map((e) => `${e.way} ${median(e.times).toFixed(3)} ms (min ${Math.min(...e.times).toFixed(3)})`).join('  ') +
+        `  split/one ${median(ratios).toFixed(2)} (rounds ${ratios.map((r) => r.toFixed(2)).join(' ')})`,
+    );
+  }
+  console.log(`load ${load} → ${loadavg()[0]!.toFixed(1)}`);
+  pool.dispose();
+}
+
+if (argv.includes('--split')) await split();
+else await main();

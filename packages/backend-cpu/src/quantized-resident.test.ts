@@ -150,7 +150,7 @@ describe.skipIf(!usable)('threaded quantised dots', () => {
     [KIND_INT8_DOTS, 1031, 3],
     [KIND_FLOAT16_DOTS, 4096, 128],
     [KIND_FLOAT16_DOTS, 777, 5],
-  ])('kind %i, %i rows of %i groups: equal to one call bit for bit, and the workers took tasks', (kind, rows, groups) => {
+  ] as const)('kind %i, %i rows of %i groups: equal to one call bit for bit, and the workers took tasks', (kind, rows, groups) => {
     const wasm = runtime!;
     const random = mulberry32(rows + groups);
     const pitch = groups * 16;
