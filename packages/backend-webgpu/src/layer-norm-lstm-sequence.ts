@@ -48,6 +48,33 @@ interface Operand {
   readonly output?: boolean;
 }
 
+/** The argument each shader operand comes from, for messages. */
+const LABELS: Readonly<Record<string, string>> = {
+  w: 'weightHh',
+  h0: 'initial[0]',
+  c0: 'initial[1]',
+  h: 'states[0]',
+  c: 'states[1]',
+  rec: 'recurrent',
+  sv: 'saved',
+  dh: 'dStates[0]',
+  dc: 'dStates[1]',
+  dg: 'dGates',
+  dr: 'dRecurrent',
+  dh0: 'dInitial[0]',
+  dc0: 'dInitial[1]',
+  ...Object.fromEntries(
+    ['', 'd'].flatMap((prefix) =>
+      Object.entries({ gh: 'gammaH', bh: 'betaH', gc: 'gammaC', bc: 'betaC' }).map(([name, field]) => [
+        `${prefix}${name}`,
+        `${prefix ? 'dNorms' : 'norms'}.${field}`,
+      ]),
+    ),
+  ),
+};
+
+const label = (name: string): string => LABELS[name] ?? name;
+
 type Layout = Pick<LayerNormLstmSequenceArgs, 'batchSizes' | 'reverse'>;
 
 /** Row offsets o_0 … o_T of the packed layout, after checking the batch sizes. */
@@ -81,9 +108,9 @@ function plan(limits: SequenceLimits, batch: number, hidden: number) {
 
 function checkOperands(op: string, operands: readonly Operand[]): void {
   for (const { name, view, rows, cols } of operands) {
-    expectDType(op, name, view.dtype, ['float32']);
+    expectDType(op, label(name), view.dtype, ['float32']);
     if (view.shape.length > 2 || view.shape[0] !== rows || (view.shape[1] ?? 1) !== cols) {
-      throw new ShapeError(`${op}: ${name} must be ${fmtShape(cols === 1 ? [rows] : [rows, cols])}; got ${fmtShape(view.shape)}`);
+      throw new ShapeError(`${op}: ${label(name)} must be ${fmtShape(cols === 1 ? [rows] : [rows, cols])}; got ${fmtShape(view.shape)}`);
     }
   }
 }
@@ -99,7 +126,7 @@ function bind(
   accumulated: ReadonlySet<string> = new Set(),
 ): KernelOperand[] {
   return operands.map(({ name, view, output }) => {
-    const handle = viewHandle(context.memory, op, name, view);
+    const handle = viewHandle(context.memory, op, label(name), view);
     const [rowStride, colStride] = view.shape.length === 2 ? [view.strides[0]!, view.strides[1]!] : [0, view.strides[0]!];
     params.push(view.offset, rowStride, colStride);
     const overwrite = output === true && !accumulated.has(name) && coversBuffer(view);
