@@ -9,7 +9,7 @@
 import { loadavg } from 'node:os';
 import { createCpuBackend } from '../src/index.js';
 import { Code, I32, V128, encodeModule } from '../src/wasm-emitter.js';
-import { WasmRuntime } from '../src/wasm-runtime.js';
+import { WasmRuntime, type WasmApi } from '../src/wasm-runtime.js';
 
 const rounds = Number(process.argv[2] ?? 9);
 const MiB = 1 << 20;
@@ -40,8 +40,10 @@ function sumModule(): Uint8Array {
   return encodeModule([{ name: 'sum', params: [I32, I32, I32], results: [], code }]);
 }
 
-const memory = new WebAssembly.Memory({ initial: (520 * MiB) / 65536 });
-const instance = new WebAssembly.Instance(new WebAssembly.Module(sumModule()), { env: { memory } });
+// ES2022's lib does not declare the WebAssembly API: the runtime's typed slice of it.
+const { Memory, Instance, Module } = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+const memory = new Memory({ initial: (520 * MiB) / 65536 });
+const instance = new Instance(new Module(sumModule()), { env: { memory } });
 const sum = (instance.exports as { sum: (src: number, bytes: number, dst: number) => void }).sum;
 new Float32Array(memory.buffer).fill(1);
 
@@ -108,4 +110,4 @@ for (const [name, values] of results)
   console.log(`${name.padEnd(36)} ${median(values).toFixed(1).padStart(6)} (${Math.max(...values).toFixed(1)})`);
 const seconds = (4 * 4 * H * H) / (median(results.get('W6 H1024 h·W_hhᵀ, weight bytes')!) * 1e9);
 console.log(`W6 H1024 product: ${(seconds * 1e6).toFixed(0)} µs per step for ${((16 * H * H) / 1e6).toFixed(1)} MB of W_hh`);
-backend.dispose();
+backend.dispose?.();
