@@ -86,4 +86,18 @@ describe('module.to + optimizer.to', () => {
     );
     await expect(opt.to(7 as never)).rejects.toThrow(/Adam\.to: expected a backend instance or the name of a registered backend/);
   });
+
+  it('a state left on another instance of the same name is refused too (instances, not names, are compared)', async () => {
+    const { model, opt, x, y } = setup();
+    trainStep(model, opt, x, y);
+    const twin = createCpuBackend(); // never registered: its name 'cpu' is the home backend's
+    await model.to(twin);
+    const [x2, y2] = [await x.to(twin), await y.to(twin)];
+    expect(() => trainStep(model, opt, x2, y2)).toThrow(
+      /Adam\.step: expected state 'exp_avg' of a parameter on the parameter's backend 'cpu'; got it on 'cpu' \(another instance of that name\)/,
+    );
+    await opt.to(twin);
+    trainStep(model, opt, x2, y2);
+    expect(model.weight.backend).toBe('cpu');
+  });
 });
