@@ -125,7 +125,7 @@ export interface WalkViews {
   readonly weightHh: View;
   /** Per state [N, H] to write. */
   readonly states: readonly View[];
-  /** [N, G·H] when separateRecurrent, else null. */
+  /** [N, G·H] when separateRecurrent (not made for an exclusive walk, which keeps its own), else null. */
   readonly recurrent: View | null;
   /** [N, activations·H], or null when not allocated. */
   readonly activations: View | null;

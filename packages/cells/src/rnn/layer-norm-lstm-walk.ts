@@ -16,17 +16,17 @@ const normsOf = ([gammaH, betaH, gammaC, betaC]: readonly View[]): LayerNormLstm
 /**
  * The walk, or undefined when the backend lacks the pair. `exclusive` (step kernels of another
  * layout, the composed ones): h·W_hhᵀ is kept in the activations after `saved` (≤ 13H columns), so
- * the backend binds one buffer fewer; otherwise in the driver's recurrent rows, where the fused
- * per-step pair reads it.
+ * the backend binds one buffer fewer and the driver makes no recurrent rows; otherwise in the
+ * driver's recurrent rows, where the fused per-step pair reads it.
  */
 export function layerNormLstmWalk(backend: BackendV1, hidden: number, eps: number, exclusive: boolean): SequenceWalk | undefined {
   const fused = backend.fused;
   if (!fused?.layerNormLstmSequence || !fused.layerNormLstmSequenceBackward) return undefined;
   const { layerNormLstmSequence, layerNormLstmSequenceBackward } = fused;
   const savedWidth = 5 * hidden + 3;
-  const place = (activations: View, recurrent: View) => ({
+  const place = (activations: View, recurrent: View | null) => ({
     saved: columns(activations, 0, savedWidth),
-    recurrent: exclusive ? columns(activations, savedWidth, 4 * hidden) : recurrent,
+    recurrent: exclusive ? columns(activations, savedWidth, 4 * hidden) : recurrent!,
   });
   const pair = <T>(views: readonly T[]): [T, T] => [views[0]!, views[1]!];
   return {
@@ -34,7 +34,7 @@ export function layerNormLstmWalk(backend: BackendV1, hidden: number, eps: numbe
     // Without activations (a step layout that keeps them only when recording) there is nowhere to walk.
     forward: (v) =>
       v.activations !== null &&
-      v.recurrent !== null &&
+      (exclusive || v.recurrent !== null) &&
       layerNormLstmSequence({
         batchSizes: v.batchSizes,
         reverse: v.reverse,
@@ -48,7 +48,7 @@ export function layerNormLstmWalk(backend: BackendV1, hidden: number, eps: numbe
       }),
     backward: (v) =>
       v.activations !== null &&
-      v.recurrent !== null &&
+      (exclusive || v.recurrent !== null) &&
       v.dRecurrent !== null &&
       layerNormLstmSequenceBackward({
         batchSizes: v.batchSizes,

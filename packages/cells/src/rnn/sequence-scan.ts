@@ -74,13 +74,15 @@ export function sequenceScan(
   return kernelOp(`${name} scan`, inputs, {
     forward: ({ backend, recording }) => {
       const y = empty([plan.rows, stateCount * hidden], 'float32', backend);
-      const recurrent = separate ? empty([plan.rows, width], 'float32', backend) : null;
+      // An exclusive walk keeps h·W_hhᵀ in its own layout: the rows are made only if the per-step loop runs.
+      const lazy = separate && kernels.walk?.exclusive === true;
+      let recurrent = separate && !lazy ? empty([plan.rows, width], 'float32', backend) : null;
       const act =
         (recording || kernels.workspace) && kernels.activations > 0
           ? empty([plan.rows, kernels.activations * hidden], 'float32', backend)
           : null;
       const G = kernelView(gates);
-      const R = recurrent ? kernelView(recurrent) : null;
+      let R = recurrent ? kernelView(recurrent) : null;
       const W = kernelView(weightHh);
       const Y = kernelView(y);
       const states = initial.map((_, j) => columns(Y, j * hidden, hidden));
@@ -118,6 +120,10 @@ export function sequenceScan(
           activations: A,
           parameters: P,
         });
+      if (!walked && !walkedByKind && lazy) {
+        recurrent = empty([plan.rows, width], 'float32', backend);
+        R = kernelView(recurrent);
+      }
       if (!walked && !walkedByKind && R && bias && plan.rows > 0) {
         // Every row starts as b_hh (a stride-0 view repeats it) and gathers h·W_hhᵀ on top.
         backend.copy({ ...bias, shape: [plan.rows, width], strides: [0, bias.strides[0]!] }, R);
@@ -149,7 +155,8 @@ export function sequenceScan(
       const params = rest.slice(stateCount, stateCount + parameters.length);
       const kept = rest.slice(stateCount + parameters.length);
       const act = kernels.activations > 0 ? kept.shift()! : null;
-      const recurrent = separate ? kept.shift()! : null;
+      // Absent after an exclusive walk (its h·W_hhᵀ lives in the activations).
+      const recurrent = separate ? (kept.shift() ?? null) : null;
       return sequenceBackward(backend, {
         kernels,
         plan,
@@ -197,7 +204,7 @@ function sequenceBackward(backend: BackendV1, input: BackwardInputs): (Tensor | 
   const batch = plan.batch;
   const square = () => empty([batch, hidden], 'float32', backend);
   const dGates = empty([plan.rows, width], 'float32', backend);
-  const dRecurrentT = input.recurrent ? empty([plan.rows, width], 'float32', backend) : null;
+  const dRecurrentT = kernels.separateRecurrent ? empty([plan.rows, width], 'float32', backend) : null;
   const dInitial = input.initial.map(square);
   const dW = input.wantWeight ? empty(input.weightHh.shape, 'float32', backend) : null;
   // Without b_hh in the op there is no input to receive db: its slot gets null, as the tape expects.
