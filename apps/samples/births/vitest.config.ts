@@ -14,7 +14,8 @@ export default defineProject({
   test: {
     name: 'sample-births',
     include: ['src/**/*.test.ts'],
-    testTimeout: 120_000,
+    // 300 s, as sample-stream: g2p's run took 46 s and spam's compression 30 s at load 11-15.
+    testTimeout: 300_000,
     setupFiles: [cpuSetup],
   },
 });
