@@ -115,6 +115,24 @@ describeGpu('webgpu whole-sequence layer-norm LSTM', () => {
     expect(() => walk({ ...args, saved: view(N, 5 * H) })).toThrow(/saved must be \[3,23\]; got \[3,20\]/);
     expect(() => walk({ ...args, norms: { ...args.norms, gammaC: view(4 * H) } })).toThrow(/norms\.gammaC must be \[4\]; got \[16\]/);
     expect(backend.stats().dispatches).toBe(before + 1);
+    const grad = {
+      ...args,
+      dStates: [view(N, H), view(N, H)] as const,
+      dGates: view(N, 4 * H),
+      dRecurrent: view(N, 4 * H),
+      dInitial: [view(B, H), view(B, H)] as const,
+      dNorms: { gammaH: view(4 * H), betaH: view(4 * H), gammaC: view(H), betaC: view(H) },
+    };
+    const walkBack = backend.fused!.layerNormLstmSequenceBackward!;
+    // The reverse walk and the finish (γ/β sums, dh0, dc0).
+    expect(walkBack(grad)).toBe(true);
+    expect(backend.stats().dispatches).toBe(before + 3);
+    expect(() => walkBack({ ...grad, dGates: view(N, 3 * H) })).toThrow(
+      /layerNormLstmSequenceBackward: dGates must be \[3,16\]; got \[3,12\]/,
+    );
+    expect(() => walkBack({ ...grad, dNorms: { ...grad.dNorms, betaH: view(H) } })).toThrow(/dNorms\.betaH must be \[16\]; got \[4\]/);
+    expect(() => walkBack({ ...grad, dInitial: [view(B, H), view(N, H)] })).toThrow(/dInitial\[1\] must be \[2,4\]; got \[3,4\]/);
+    expect(backend.stats().dispatches).toBe(before + 3);
     backend.dispose();
     // Policy off, or 64 bytes of workgroup memory (no row fits): false, and nothing recorded.
     for (const options of [{ wholeSequence: false }, { wholeSequence: true, limits: { maxComputeWorkgroupStorageSize: 64 } }]) {
