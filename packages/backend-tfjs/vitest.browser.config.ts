@@ -27,7 +27,8 @@ export default defineProject({
   test: {
     name: 'backend-tfjs-browser',
     include: available ? ['src/**/*.browser.test.ts'] : [],
-    testTimeout: 120_000,
+    // 300 s: tfjs' webgl and webgpu kernels on SwiftShader took up to 22 s a test at load 11 on 2 cores.
+    testTimeout: 300_000,
     hookTimeout: 60_000,
     browser: {
       enabled: true,
