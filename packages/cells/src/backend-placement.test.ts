@@ -92,6 +92,20 @@ describe('modules on a backend other than the active one', () => {
     expect(away).toEqual(home);
   });
 
+  it('LayerNormLSTM on a backend without its fused step makes its constants beside its input', async () => {
+    manualSeed(11);
+    const module = new LayerNormLSTM({ inputSize: 3, hiddenSize: 4 });
+    const x = randn([5, 2, 3]);
+    const home = await valuesOn(getBackend(), () => module.forward(x));
+    // The same CPU kernels minus the fused cells: the kind then steps with ordinary ops, reading
+    // 1/W, 1/H and ε from a small tensor that must live on this backend too.
+    const bare: BackendV1 = Object.create(createCpuBackend(), { fused: { value: undefined } });
+    await module.to(bare);
+    const xAway = await x.to(bare);
+    const away = await valuesOn(bare, () => module.forward(xAway));
+    away.flat().forEach((v, i) => expect(v).toBeCloseTo(home.flat()[i]!, 5));
+  });
+
   it('causal attention builds its mask beside the query', async () => {
     const loose = createCpuBackend();
     const q = randn([1, 3, 2]);

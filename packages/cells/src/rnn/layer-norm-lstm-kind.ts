@@ -55,7 +55,7 @@ function sequenceKernels(backend: Parameters<CellKind['sequenceKernels']>[0], no
   const walk = layerNormLstmWalk(backend, hidden, normH.eps, true);
   const width = 4 * hidden;
   // 1/W, 1/H and ε as data, so broadcast views can read them (one tensor per call, not per step).
-  const constants = tensor([1 / width, 1 / hidden, normH.eps]);
+  const constants = tensor([1 / width, 1 / hidden, normH.eps], { backend });
   const H = hidden;
   return {
     ...(walk && { walk }),
