@@ -4,23 +4,14 @@
 // kernels where the backend has them) on random sizes. Tolerance: 1e-5 relative + 1e-6 absolute.
 
 import { describe, expect, it } from 'vitest';
-import { GRU, GRUCell, LSTM, LSTMCell, RNN, withoutFusedKernels, type Module } from '@recur/cells';
+import { GRU, GRUCell, LSTM, LSTMCell, RNN } from '@recur/cells';
 import { packPaddedSequence, padPackedSequence } from '@recur/sequence';
-import { manualSeed, memory, randn, scope, registerBackend, useBackend, type BackendV1, type Tensor } from '@recur/tensor';
+import { memory, registerBackend, useBackend, type BackendV1 } from '@recur/tensor';
+import { valuesAndGrads, weightedSum, type FusedCase } from './run-case.js';
 
-interface Case {
-  readonly name: string;
+interface Case extends FusedCase {
   readonly kind: 'lstm' | 'gru' | 'rnn';
-  build(): Module;
-  /** The loss of one forward pass; gradients land in the inputs' and parameters' .grad. */
-  loss(module: Module, x: Tensor): Tensor;
-  readonly inputShape: readonly number[];
 }
-
-const weightedSum = (t: Tensor, seed: number): Tensor => {
-  manualSeed(seed);
-  return t.mul(randn(t.shape)).sum();
-};
 
 const CASES: readonly Case[] = [
   {
@@ -171,28 +162,6 @@ const CASES: readonly Case[] = [
     },
   },
 ];
-
-async function valuesAndGrads(c: Case, fused: boolean): Promise<Float32Array[]> {
-  manualSeed(42);
-  const module = c.build();
-  const tensors = scope(() => {
-    const x = randn(c.inputShape, { requiresGrad: true });
-    const run = () => {
-      const loss = c.loss(module, x);
-      loss.backward();
-      return loss;
-    };
-    const loss = fused ? run() : withoutFusedKernels(run);
-    return [loss, x.grad!.clone(), ...module.parameters().map((p) => p.grad!.clone())];
-  });
-  const out: Float32Array[] = [];
-  for (const t of tensors) {
-    out.push((await t.data()) as Float32Array);
-    t.dispose();
-  }
-  module.dispose();
-  return out;
-}
 
 /** Register vitest tests proving the backend's fused kernels ≡ the composed ops. */
 export function describeFusedConformance(name: string, createBackend: () => BackendV1 | Promise<BackendV1>): void {

@@ -7,9 +7,10 @@
 // composed paths (WebGPU's and the CPU's), or the CPU's float64 fused step and its composed path,
 // already differ by up to 17× that flat bound on these cases.
 
-import { LayerNorm, LayerNormLSTM, RecurrentBase, layerNormLstmKind, withoutFusedKernels, type Module } from '@recur/cells';
+import { LayerNorm, LayerNormLSTM, RecurrentBase, layerNormLstmKind, type Module } from '@recur/cells';
 import { PackedSequence, packPaddedSequence, padPackedSequence } from '@recur/sequence';
-import { init, manualSeed, randn, scope, type Tensor } from '@recur/tensor';
+import { init, type Tensor } from '@recur/tensor';
+import { valuesAndGrads, weightedSum, type FusedCase } from './run-case.js';
 
 /** A bidirectional, stacked layer-norm LSTM on the shared layer machinery (one set of layer norms for every layer-direction). */
 class BiLayerNormLSTM extends RecurrentBase {
@@ -32,20 +33,10 @@ class BiLayerNormLSTM extends RecurrentBase {
   }
 }
 
-export interface LayerNormLstmCase {
-  readonly name: string;
+export interface LayerNormLstmCase extends FusedCase {
   /** Layer-directions one forward runs. */
   readonly layerDirections: number;
-  readonly inputShape: readonly number[];
-  build(): Module;
-  /** The loss of one forward pass; gradients land in the inputs' and parameters' .grad. */
-  loss(module: Module, x: Tensor): Tensor;
 }
-
-const weightedSum = (t: Tensor, seed: number): Tensor => {
-  manualSeed(seed);
-  return t.mul(randn(t.shape)).sum();
-};
 
 /** Xavier-uniform weights, as models train them, and γ, β away from 1, 0, so the kernels' reads of them show. */
 function conditioned<M extends Module>(module: M): M {
@@ -104,27 +95,7 @@ export const LAYER_NORM_LSTM_CASES: readonly LayerNormLstmCase[] = [
 ];
 
 /** The loss, the input's gradient and every parameter's gradient of one case, on the active backend. */
-export async function layerNormLstmValuesAndGrads(c: LayerNormLstmCase, fused: boolean): Promise<Float32Array[]> {
-  manualSeed(42);
-  const module = c.build();
-  const tensors = scope(() => {
-    const x = randn(c.inputShape, { requiresGrad: true });
-    const run = () => {
-      const loss = c.loss(module, x);
-      loss.backward();
-      return loss;
-    };
-    const loss = fused ? run() : withoutFusedKernels(run);
-    return [loss, x.grad!.clone(), ...module.parameters().map((p) => p.grad!.clone())];
-  });
-  const out: Float32Array[] = [];
-  for (const t of tensors) {
-    out.push((await t.data()) as Float32Array);
-    t.dispose();
-  }
-  module.dispose();
-  return out;
-}
+export const layerNormLstmValuesAndGrads: (c: LayerNormLstmCase, fused: boolean) => Promise<Float32Array[]> = valuesAndGrads;
 
 /** Throws, naming the worst element and how many are off, unless every tensor matches within the fixtures' float32 tolerance. */
 export function expectFusedMatches(name: string, fused: readonly Float32Array[], composed: readonly Float32Array[]): void {
