@@ -6,6 +6,17 @@ import { moveInPlace } from './move.js';
 import { memory } from './memory.js';
 import { arange, tensor } from './creation.js';
 
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Frees every tensor nobody can reach: collect, let the finalizers run (a task), collect what they released. */
+async function collect(): Promise<void> {
+  if (!gc) throw new Error('collect() needs node --expose-gc (vitest.config.ts passes it)');
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
 /** A second CPU backend under another name: two backends without a GPU. */
 function other(name = 'cpu2'): BackendV1 {
   const backend = createCpuBackend();
@@ -89,6 +100,10 @@ describe('moveInPlace', () => {
       { requiresGrad: true },
     );
     p.mul(3).sum().backward();
+    // Garbage collected first: this file's tensors left to the finalizer (this loss, earlier tests'
+    // on the shared cpu backend) would otherwise be freed or not by the awaits below, as a
+    // collection happened to find them, and the counts would fall by that much more.
+    await collect();
     const before = memory().backends.cpu!;
     const there = memory().backends.cpu2 ?? { numBuffers: 0, numTensors: 0, numBytes: 0 };
     await moveInPlace(p, 'cpu2');
