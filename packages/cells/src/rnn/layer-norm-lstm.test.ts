@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { PackedSequence, packPaddedSequence } from '@recur/sequence';
 import { ShapeError, ValueError, backendOf, manualSeed, noGrad, randn, scope, zeros } from '@recur/tensor';
 import type { BackendV1 } from '@recur/backend';
+import { createCpuBackend } from '@recur/backend-cpu';
 import { LayerNormLSTM, LayerNormLSTMCell } from './layer-norm-lstm.js';
 import type { CellKind } from './cell-kind.js';
 import { runDirection } from './scan-driver.js';
@@ -71,13 +72,16 @@ describe('LayerNormLSTM', () => {
     Array.from(hu.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(lastH[i]!, 5));
   });
 
-  it('on a backend without the fused pair, the ordinary-kernel steps ≡ the composed step (values and gradients)', () => {
+  it('on a backend without the fused pair, the ordinary-kernel steps ≡ the composed step (values and gradients)', async () => {
     manualSeed(8);
     const cell = new LayerNormLSTMCell({ inputSize: 3, hiddenSize: 2 });
     cell.loadStateDict(Object.fromEntries(Object.entries(cell.stateDict()).map(([key, t]) => [key, randn(t.shape)])));
-    const withoutFused = (backend: BackendV1): BackendV1 => Object.create(backend, { fused: { value: undefined } }) as BackendV1;
-    const kind: CellKind = { ...cell.kind, sequenceKernels: (backend, w) => cell.kind.sequenceKernels(withoutFused(backend), w) };
-    const [x, h0, c0, weights] = [randn([12, 3]), randn([3, 2]), randn([3, 2]), randn([12, 2])];
+    // The CPU kernels minus the fused cells, with the cell and every operand on it (the kind makes
+    // its constants on the backend it is given, so they must be the operands' backend).
+    const bare: BackendV1 = Object.create(createCpuBackend(), { fused: { value: undefined } }) as BackendV1;
+    await cell.to(bare);
+    const kind: CellKind = cell.kind;
+    const [x, h0, c0, weights] = await Promise.all([randn([12, 3]), randn([3, 2]), randn([3, 2]), randn([12, 2])].map((t) => t.to(bare)));
     // Lengths 4, 4, 3 as packed rows: batch sizes 3, 3, 3, 2.
     const batchSizes = new Int32Array([3, 3, 3, 2]);
     const data = x.narrow(0, 0, 11);
