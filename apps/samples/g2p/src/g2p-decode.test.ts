@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crossEntropy } from '@recur/cells';
-import { fromTypedArray, manualSeed, memory, noGrad } from '@recur/tensor';
+import { fromTypedArray, manualSeed, memory, noGrad, scope } from '@recur/tensor';
 import { decodeBatch, letterBatch } from './g2p-decode.js';
 import { G2pModel } from './g2p-model.js';
 
@@ -9,15 +9,17 @@ const EOS = 3;
 
 /** log P(ids + <EOS> | letters) under teacher forcing: what a decoder's score must equal. */
 function sequenceLogProb(model: G2pModel, source: Int32Array, ids: readonly number[]): number {
-  const { letters, lengths } = letterBatch([source]);
-  const inputs = fromTypedArray(Int32Array.from([BOS, ...ids]), [1, ids.length + 1]);
-  const targets = fromTypedArray(Int32Array.from([...ids, EOS]), [ids.length + 1]);
-  const loss = noGrad(() =>
-    crossEntropy(model.forward(letters, lengths, inputs).reshape([ids.length + 1, -1]), targets, { reduction: 'sum' }),
-  );
-  const value = -loss.itemSync();
-  [letters, inputs, targets, loss].forEach((t) => t.dispose());
-  return value;
+  // In a scope: every tensor made here (the forward's intermediates too) is freed before the
+  // return, so none is left for the finalizer to free during a later test's exact count.
+  return scope(() => {
+    const { letters, lengths } = letterBatch([source]);
+    const inputs = fromTypedArray(Int32Array.from([BOS, ...ids]), [1, ids.length + 1]);
+    const targets = fromTypedArray(Int32Array.from([...ids, EOS]), [ids.length + 1]);
+    const loss = noGrad(() =>
+      crossEntropy(model.forward(letters, lengths, inputs).reshape([ids.length + 1, -1]), targets, { reduction: 'sum' }),
+    );
+    return -loss.itemSync();
+  });
 }
 
 describe('greedy and beam search', () => {
