@@ -3,7 +3,7 @@
 // reproducible and top-k/top-p emit only allowed tokens, nothing leaks, and bad options throw.
 
 import { describe, expect, it } from 'vitest';
-import { Generator, ShapeError, fromTypedArray, ValueError, manualSeed, memory, randn, zeros, type Tensor } from '@recur/tensor';
+import { Generator, ShapeError, fromTypedArray, ValueError, manualSeed, memory, randn, scope, zeros, type Tensor } from '@recur/tensor';
 import { beamSearch, greedySearch, logSoftmaxRows, reorderState, sample, samplingDistribution, type StepFunction } from './index.js';
 
 const V = 4;
@@ -14,7 +14,8 @@ const START = 0;
 /** h' = tanh(h·A + E[token]), logits = 2·h'·W: the next token depends on the whole prefix. */
 function languageModel(seed: number): { step: StepFunction<{ h: Tensor }>; dispose: () => void; seen: Float64Array[] } {
   manualSeed(seed);
-  const [embed, recur, out] = [randn([V, H]), randn([H, H]).mul(0.5), randn([H, V]).mul(2)];
+  // In a scope, so the unscaled draws are freed now, not by the finalizer inside a later count.
+  const [embed, recur, out] = scope(() => [randn([V, H]), randn([H, H]).mul(0.5), randn([H, V]).mul(2)]);
   const seen: Float64Array[] = [];
   const step: StepFunction<{ h: Tensor }> = (tokens, state) => {
     const h = state.h.matmul(recur).add(embed.indexSelect(0, tokens)).tanh();
@@ -25,17 +26,20 @@ function languageModel(seed: number): { step: StepFunction<{ h: Tensor }>; dispo
 
 /** log P(tokens + END) for one row, one step at a time. */
 function sequenceLogProb(step: StepFunction<{ h: Tensor }>, h0: Tensor, tokens: readonly number[]): number {
-  let state = { h: h0 };
-  let previous = START;
-  let total = 0;
-  for (const token of [...tokens, END]) {
-    const input = zeros([1], { dtype: 'int32' }).add(previous);
-    const [logits, next] = step(input, state);
-    total += logSoftmaxRows(logits.dataSync(), 1, V)[token]!;
-    state = next;
-    previous = token;
-  }
-  return total;
+  // In a scope: every tensor of the walk is freed before the return, none left to the finalizer.
+  return scope(() => {
+    let state = { h: h0 };
+    let previous = START;
+    let total = 0;
+    for (const token of [...tokens, END]) {
+      const input = zeros([1], { dtype: 'int32' }).add(previous);
+      const [logits, next] = step(input, state);
+      total += logSoftmaxRows(logits.dataSync(), 1, V)[token]!;
+      state = next;
+      previous = token;
+    }
+    return total;
+  });
 }
 
 /** Every sequence of non-end tokens shorter than maxLength, each followed by END. */
