@@ -81,7 +81,8 @@ describe('LayerNormLSTM', () => {
     const bare: BackendV1 = Object.create(createCpuBackend(), { fused: { value: undefined } }) as BackendV1;
     await cell.to(bare);
     const kind: CellKind = cell.kind;
-    const [x, h0, c0, weights] = await Promise.all([randn([12, 3]), randn([3, 2]), randn([3, 2]), randn([12, 2])].map((t) => t.to(bare)));
+    const onBare = (shape: number[]) => randn(shape).to(bare);
+    const [x, h0, c0, weights] = [await onBare([12, 3]), await onBare([3, 2]), await onBare([3, 2]), await onBare([12, 2])];
     // Lengths 4, 4, 3 as packed rows: batch sizes 3, 3, 3, 2.
     const batchSizes = new Int32Array([3, 3, 3, 2]);
     const data = x.narrow(0, 0, 11);
