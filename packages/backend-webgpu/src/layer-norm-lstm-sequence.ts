@@ -25,28 +25,11 @@ import {
   type LayerNormWalkShape,
 } from './layer-norm-lstm-sequence-wgsl.js';
 import type { WebGPUBuffer } from './memory.js';
-import type { SequenceLimits } from './recurrent-sequence.js';
+import { MAX_PARAM_WORDS, MAX_ROWS, MAX_WORKGROUP, type Operand, type SequenceLimits } from './recurrent-sequence.js';
 import { f32Bits } from './wgsl-prelude.js';
-
-/** Param words per dispatch at most (the row offsets grow with T); longer sequences take the per-step path. */
-const MAX_PARAM_WORDS = 4096;
-
-/** Invocations per workgroup at most. */
-const MAX_WORKGROUP = 256;
-
-/** Batch rows per workgroup at most (the forward keeps 4·R dot products in registers). */
-const MAX_ROWS = 8;
 
 /** Storage buffers the backward binds beyond the forward's own: dh, dc, dGates, dRecurrent and its partial sums. */
 const BACKWARD_EXTRA_BUFFERS = 5;
-
-interface Operand {
-  readonly name: string;
-  readonly view: GpuView;
-  readonly rows: number;
-  readonly cols: number;
-  readonly output?: boolean;
-}
 
 /** The argument each shader operand comes from, for messages. */
 const LABELS: Readonly<Record<string, string>> = {

@@ -29,15 +29,16 @@ export interface SequenceLimits {
 }
 
 /** Param words per dispatch at most (the row offsets grow with T); longer sequences take the per-step path. */
-const MAX_PARAM_WORDS = 4096;
+export const MAX_PARAM_WORDS = 4096;
 
 /** Invocations per workgroup at most: one per hidden unit at common sizes. */
-const MAX_WORKGROUP = 256;
+export const MAX_WORKGROUP = 256;
 
-/** Batch rows per workgroup at most. */
-const MAX_ROWS = 8;
+/** Batch rows per workgroup at most (the forward keeps a few dot products per row in registers). */
+export const MAX_ROWS = 8;
 
-interface Operand {
+/** A named operand of a walk: its view, the [rows, cols] it must cover, and whether the kernel writes it. */
+export interface Operand {
   readonly name: string;
   readonly view: GpuView;
   readonly rows: number;
